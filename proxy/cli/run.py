@@ -1,0 +1,80 @@
+"""`veil run` and `veil db upgrade`."""
+
+from __future__ import annotations
+
+import sys
+
+import anyio
+import click
+
+from proxy import logs
+from proxy.cli.common import cli_errors, policy_options, session_options, vault_options
+from proxy.config import Settings
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@policy_options
+@vault_options
+@session_options
+@click.option("--durability", type=click.Choice(["normal", "full"]), default="normal", show_default=True,
+              help="SQLite synchronous mode: full survives power loss at some cost.")
+@click.option("--log-level", default="WARNING", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+@click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
+def run(
+    policies: tuple[str, ...],
+    vault: str | None,
+    session: str | None,
+    session_ttl: str | None,
+    durability: str,
+    log_level: str,
+    command: tuple[str, ...],
+) -> None:
+    """Proxy an MCP server spawned as COMMAND over stdio.
+
+    \b
+    In an MCP client config, put `veil run --` in front of the server's command:
+        veil run -- npx -y @modelcontextprotocol/server-everything
+    """
+    from proxy.runner import Engine, run_stdio
+
+    logs.configure(log_level.upper())
+    with cli_errors():
+        settings = Settings.resolve(
+            vault=vault, policies=policies, session=session, session_ttl=session_ttl, durability=durability
+        )
+        engine = Engine.load(settings)
+    try:
+        code = anyio.run(run_stdio, engine, list(command))
+    except KeyboardInterrupt:
+        code = 130
+    finally:
+        engine.vault.close()
+    if code == 127:
+        click.echo(f"veil: the backend command {command[0]!r} could not be started", err=True)
+    sys.exit(code)
+
+
+@click.group()
+def db() -> None:
+    """Vault database maintenance."""
+
+
+@db.command("upgrade")
+@vault_options
+def db_upgrade(vault: str | None) -> None:
+    """Apply the vault's migrations (also done on every start)."""
+    from vault.keys import load_master_key
+    from vault.store import Vault
+
+    with cli_errors():
+        settings = Settings.resolve(vault=vault)
+        settings.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        Vault.open(settings.vault_url, load_master_key(settings.home)).close()
+    click.echo(f"vault at {_redact(settings.vault_url)} is up to date", err=True)
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,74 @@
+"""The detector: which spans of which strings are personal data.
+
+Per unique string: known values of the session (exact matches anywhere) → a cheap trigger regex that
+decides whether Presidio needs to look at all → Presidio's AnalyzerEngine (our recognizers and its own,
+checksums included; spaCy NER for names when a pipeline is configured) → allow-list → overlap merge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from proxy.detect.known import KnownValues
+from proxy.detect.presidio_engine import build_analyzer
+from proxy.detect.spans import Span, merge_spans
+from proxy.errors import DetectionFailed
+from proxy.policy import Policy
+
+# Anything a structured recognizer could match has an @, a run of 7+ digits with single separators,
+# a dotted quad, an IPv6 group or a customers/ resource name. Strings without one skip Presidio.
+_STRUCTURED_TRIGGER = re.compile(
+    r"@|\d(?:[\s().\-/+]{0,2}\d){6}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]{1,4}::?[0-9A-Fa-f]{1,4}:"
+)
+# With an NER pipeline, free text with a capitalised word also goes to Presidio.
+_NAME_TRIGGER = re.compile(r"[A-ZÀ-Þ][a-zß-ÿ'’\-]+")
+_CHUNK = 20_000
+_OVERLAP = 200
+
+
+class Detector:
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.analyzer, self.entities = build_analyzer(policy)
+        self._ner = policy.ner.model is not None
+        self._allow = policy.allow_list
+
+    def needs_analysis(self, text: str) -> bool:
+        if _STRUCTURED_TRIGGER.search(text):
+            return True
+        return self._ner and " " in text and _NAME_TRIGGER.search(text) is not None
+
+    def detect(self, texts: Iterable[str], known: KnownValues | None = None) -> dict[str, list[Span]]:
+        """Spans for each text that has any; texts without detections are absent from the result."""
+        found: dict[str, list[Span]] = {}
+        for text in texts:
+            spans = known.find(text) if known is not None and len(known) else []
+            if self.needs_analysis(text):
+                spans.extend(self._analyze(text))
+            if spans:
+                spans = [s for s in spans if text[s.start : s.end] not in self._allow]
+                merged = merge_spans(spans)
+                if merged:
+                    found[text] = merged
+        return found
+
+    def _analyze(self, text: str) -> list[Span]:
+        try:
+            if len(text) <= _CHUNK:
+                return self._analyze_chunk(text, 0)
+            spans: list[Span] = []
+            step = _CHUNK - _OVERLAP
+            for offset in range(0, len(text), step):
+                spans.extend(self._analyze_chunk(text[offset : offset + _CHUNK], offset))
+            return spans
+        except Exception as exc:  # a detector failure blocks the message, it never passes it through
+            raise DetectionFailed(
+                f"mcp-veil blocked this message: detector error ({type(exc).__name__})"
+            ) from None
+
+    def _analyze_chunk(self, text: str, offset: int) -> list[Span]:
+        results = self.analyzer.analyze(
+            text=text, language="en", entities=self.entities, score_threshold=self.policy.score_threshold
+        )
+        return [Span(r.start + offset, r.end + offset, r.entity_type, r.score) for r in results]

@@ -1,0 +1,121 @@
+"""Our recognizers, Presidio-style: declared patterns, context words, checksum validation.
+
+They fill what Presidio lacks for these backends: Google Ads customer IDs, and recall-first email and
+phone patterns (Presidio's email recognizer rejects internal and reserved TLDs; libphonenumber rejects
+unassigned area codes, which test data and many real exports are full of).
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+_CONTEXT_WINDOW = 40
+
+
+class _WindowContextRecognizer(PatternRecognizer):
+    """Boosts a weak pattern match when a context word appears shortly before it.
+
+    Presidio's own context enhancer needs lemmas from a trained pipeline; a blank spaCy pipeline has none,
+    so the window is read from the raw text instead.
+    """
+
+    context_boost = 0.45
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        if not self.context:
+            return results
+        lowered = text.casefold()
+        for r in results:
+            window = lowered[max(0, r.start - _CONTEXT_WINDOW) : r.start]
+            if any(word in window for word in self.context):
+                r.score = min(1.0, r.score + self.context_boost)
+        return results
+
+
+class GoogleAdsCustomerIdRecognizer(_WindowContextRecognizer):
+    """Google Ads customer IDs: `customers/1234567890` resource names, `123-456-7890`, or ten digits next to
+    a customer context word."""
+
+    PATTERNS = [
+        Pattern("resource name", r"(?<=customers/)\d{10}(?!\d)", 0.95),
+        Pattern("dashed", r"(?<![\d-])\d{3}-\d{3}-\d{4}(?![\d-])", 0.5),
+        Pattern("bare", r"(?<![\d.,])\d{10}(?![\d.,])", 0.1),
+    ]
+    CONTEXT = ["customer", "cid", "account", "client", "acct", "mcc", "advertiser"]
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity="GOOGLE_ADS_CUSTOMER_ID",
+            name="GoogleAdsCustomerIdRecognizer",
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+        )
+
+
+class VeilEmailRecognizer(PatternRecognizer):
+    """Email addresses by syntax alone (no TLD validation, no network)."""
+
+    PATTERNS = [
+        Pattern(
+            "email",
+            r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+            r"[A-Za-z]{2,24}(?![\w-])",
+            0.9,
+        )
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity="EMAIL_ADDRESS", name="VeilEmailRecognizer", patterns=self.PATTERNS)
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        local = pattern_text.split("@", 1)[0]
+        return ".." not in pattern_text and not local.endswith(".")
+
+
+_DIGITS = re.compile(r"\d")
+
+
+class VeilPhoneRecognizer(_WindowContextRecognizer):
+    """Phone numbers by shape, recall-first: international `+CC …` forms and separated national forms.
+
+    Requires separators or a leading `+`, so plain integers (metrics, IDs, micros) never match.
+    """
+
+    PATTERNS = [
+        Pattern(
+            "international",
+            r"(?<![\w+])\+\d{1,3}(?:[ .\-]?\(?\d{1,5}\)?){1,2}(?:[ .\-]?\d{2,5}){1,4}(?![\w-])",
+            0.6,
+        ),
+        Pattern("north american", r"(?<![\w-])(?:\(\d{3}\) ?|\d{3}[ .\-])\d{3}[ .\-]\d{4}(?![\w-])", 0.5),
+        Pattern("uk national", r"(?<![\w-])0\d{2,4}[ \-]\d{3,4}[ \-]?\d{3,4}(?![\w-])", 0.45),
+    ]
+    CONTEXT = ["phone", "tel", "call", "mobile", "cell", "fax", "ring", "whatsapp"]
+    context_boost = 0.2
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity="PHONE_NUMBER",
+            name="VeilPhoneRecognizer",
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+        )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        n = len(_DIGITS.findall(pattern_text))
+        return 8 <= n <= 15
+
+
+OUR_RECOGNIZERS = {
+    cls.__name__: cls for cls in (GoogleAdsCustomerIdRecognizer, VeilEmailRecognizer, VeilPhoneRecognizer)
+}

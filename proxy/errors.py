@@ -1,0 +1,95 @@
+"""The proxy's error tree and the one function that maps any failure to a JSON-RPC error.
+
+Every message here is value-free: it may name a token, an entity type, a method or a limit, never payload
+text, and never an exception's repr (which could quote a value).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vault.errors import TokenRefused, VaultError, VaultUnavailable, WrongMasterKey
+
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+INVALID_PARAMS = -32602
+INTERNAL_ERROR = -32603
+# Implementation-defined band -32000..-32019.
+BACKEND_UNAVAILABLE = -32003
+TOKEN_REFUSED = -32004
+MESSAGE_BLOCKED = -32005
+VAULT_UNAVAILABLE = -32006
+
+
+class ProxyError(Exception):
+    """Base of failures the proxy reports to the client itself."""
+
+    code = INTERNAL_ERROR
+
+    def __init__(self, message: str, *, data: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.data = data
+
+
+class MalformedMessage(ProxyError):
+    code = PARSE_ERROR
+
+
+class InvalidMessage(ProxyError):
+    code = INVALID_REQUEST
+
+
+class LimitExceeded(ProxyError):
+    """Over the size or depth limit: refused, never forwarded."""
+
+    code = MESSAGE_BLOCKED
+
+
+class DetectionFailed(ProxyError):
+    """A detector raised or ran out of its budget; the message is blocked (fail closed)."""
+
+    code = MESSAGE_BLOCKED
+
+
+class BackendUnavailable(ProxyError):
+    code = BACKEND_UNAVAILABLE
+
+
+class PolicyError(Exception):
+    """A policy file is invalid; names the file, the line and the option."""
+
+
+def to_jsonrpc_error(exc: BaseException) -> dict[str, Any]:
+    """The `error` member for any exception: a fixed, value-free message per type."""
+    if isinstance(exc, TokenRefused):
+        return {
+            "code": TOKEN_REFUSED,
+            "message": f"mcp-veil refused token {exc.token}: {_REFUSAL_TEXT[exc.reason.value]}",
+            "data": {"token": exc.token, "reason": exc.reason.value},
+        }
+    if isinstance(exc, ProxyError):
+        err: dict[str, Any] = {"code": exc.code, "message": exc.message}
+        if exc.data is not None:
+            err["data"] = exc.data
+        return err
+    if isinstance(exc, VaultUnavailable | WrongMasterKey):
+        return {
+            "code": VAULT_UNAVAILABLE,
+            "message": "mcp-veil blocked this message: the vault is unavailable",
+        }
+    if isinstance(exc, VaultError):
+        return {"code": VAULT_UNAVAILABLE, "message": "mcp-veil blocked this message: vault error"}
+    return {"code": INTERNAL_ERROR, "message": "mcp-veil blocked this message: internal error"}
+
+
+_REFUSAL_TEXT = {
+    "malformed": "it is not a well-formed mcp-veil token",
+    "unknown": "no such token in this session",
+    "foreign-session": "it belongs to another session",
+    "revoked": "it has been revoked",
+    "expired": "it has expired",
+    "session-expired": "its session has expired",
+    "shredded": "its session has been shredded",
+    "undecryptable": "its stored value failed authentication",
+}

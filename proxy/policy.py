@@ -1,0 +1,319 @@
+"""Policies: which detectors run, which fields of which tool's result are personal data, and the limits.
+
+A policy is one or more YAML files (`policies/*.yaml`), validated with a typed schema on load. An error
+names the file, the line and the option. Several files merge into one effective `Policy`; two rules that
+give the same key or path different entity types are an error, never a silent precedence.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from proxy.errors import PolicyError
+
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "policies"
+ENTITY_PATTERN = r"^[A-Z][A-Z0-9_]{0,47}$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NerSpec(_Strict):
+    model: str | None = None
+    """An installed spaCy pipeline (e.g. `en_core_web_sm`); none means a blank pipeline: no NER."""
+    entities: list[str] = Field(default_factory=lambda: ["PERSON"])
+    threshold: float = Field(0.6, ge=0, le=1)
+
+
+class DetectionSpec(_Strict):
+    recognizers: list[str] | None = None
+    score_threshold: float | None = Field(None, ge=0, le=1)
+    phone_regions: list[str] | None = None
+    ner: NerSpec | None = None
+
+
+class EntitySpec(_Strict):
+    propagate: bool = True
+    """Replace later exact occurrences of an already-tokenized value anywhere (an account name inside a
+    campaign name). Off for values that are also legitimate parts of other text (a site's own URL)."""
+    ttl: str | None = None
+
+
+class FieldRule(_Strict):
+    entity: str = Field(pattern=ENTITY_PATTERN)
+    keys: list[str] = Field(default_factory=list)
+    paths: list[str] = Field(default_factory=list)
+
+    @field_validator("paths")
+    @classmethod
+    def _paths_parse(cls, paths: list[str]) -> list[str]:
+        for p in paths:
+            parse_path(p)
+        return paths
+
+
+class ToolSpec(_Strict):
+    fields: list[FieldRule] = Field(default_factory=list)
+
+
+class LimitsSpec(_Strict):
+    max_message_bytes: int | None = Field(None, gt=0)
+    max_depth: int | None = Field(None, gt=1, le=10_000)
+
+
+class PolicyFile(_Strict):
+    version: Literal[1]
+    name: str
+    description: str | None = None
+    detection: DetectionSpec | None = None
+    entities: dict[str, EntitySpec] = Field(default_factory=dict)
+    allow_list: list[str] = Field(default_factory=list)
+    skip_keys: list[str] = Field(default_factory=list)
+    fields: list[FieldRule] = Field(default_factory=list)
+    tools: dict[str, ToolSpec] = Field(default_factory=dict)
+    limits: LimitsSpec | None = None
+
+
+# --------------------------------------------------------------------------- paths
+
+_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d*|\*)\]")
+
+
+def parse_path(path: str) -> tuple[str | int | None, ...]:
+    """`rows[].keys[0]` → ("rows", None, "keys", 0); `[]`/`[*]` is any index. A leading `$.` is allowed."""
+    text = path[2:] if path.startswith("$.") else path
+    out: list[str | int | None] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos] == ".":
+            pos += 1
+            continue
+        m = _SEGMENT.match(text, pos)
+        if not m:
+            raise ValueError(f"invalid path {path!r} at character {pos + 1}")
+        if m.group(1) is not None:
+            out.append(m.group(1))
+        else:
+            idx = m.group(2)
+            out.append(None if idx in ("", "*") else int(idx))
+        pos = m.end()
+    if not out:
+        raise ValueError(f"empty path {path!r}")
+    return tuple(out)
+
+
+def normalize_key(key: str) -> str:
+    """Key rules match `contactEmail`, `contact_email` and `contact-email` alike."""
+    return key.replace("_", "").replace("-", "").casefold()
+
+
+# --------------------------------------------------------------------------- effective policy
+
+DEFAULT_RECOGNIZERS = [
+    "EmailRecognizer",
+    "PhoneRecognizer",
+    "CreditCardRecognizer",
+    "IbanRecognizer",
+    "IpRecognizer",
+    "UsSsnRecognizer",
+    "VeilEmailRecognizer",
+    "VeilPhoneRecognizer",
+    "GoogleAdsCustomerIdRecognizer",
+]
+
+
+@dataclass(frozen=True)
+class ToolRules:
+    keys: dict[str, str]
+    paths: tuple[tuple[tuple[str | int | None, ...], str], ...]
+
+    def path_entity(self, path: Sequence[str | int]) -> str | None:
+        for pattern, entity in self.paths:
+            if _path_matches(pattern, path):
+                return entity
+        return None
+
+
+def _path_matches(pattern: tuple[str | int | None, ...], path: Sequence[str | int]) -> bool:
+    if len(pattern) != len(path):
+        return False
+    for want, got in zip(pattern, path, strict=True):
+        if want is None:
+            if not isinstance(got, int):
+                return False
+        elif want != got:
+            return False
+    return True
+
+
+@dataclass
+class Policy:
+    """The merged, effective policy the proxy runs with."""
+
+    sources: list[str]
+    recognizers: list[str] = field(default_factory=lambda: list(DEFAULT_RECOGNIZERS))
+    score_threshold: float = 0.4
+    phone_regions: list[str] = field(default_factory=lambda: ["US", "GB", "DE", "FR", "CA", "AU"])
+    ner: NerSpec = field(default_factory=NerSpec)
+    entities: dict[str, EntitySpec] = field(default_factory=dict)
+    allow_list: frozenset[str] = frozenset()
+    skip_keys: frozenset[str] = frozenset()
+    global_rules: ToolRules = field(default_factory=lambda: ToolRules({}, ()))
+    tool_rules: dict[str, ToolRules] = field(default_factory=dict)
+    max_message_bytes: int = 64 * 1024 * 1024
+    max_depth: int = 128
+
+    def propagates(self, entity: str) -> bool:
+        spec = self.entities.get(entity)
+        return spec.propagate if spec else True
+
+    def rules_for_tool(self, tool: str | None) -> ToolRules:
+        """Global key rules plus the rules of every tool pattern matching this tool."""
+        if tool is None:
+            return self.global_rules
+        cached = self._tool_cache.get(tool)
+        if cached is not None:
+            return cached
+        keys = dict(self.global_rules.keys)
+        paths = list(self.global_rules.paths)
+        for pattern, rules in self.tool_rules.items():
+            if fnmatch.fnmatchcase(tool, pattern):
+                keys.update(rules.keys)
+                paths.extend(rules.paths)
+        merged = ToolRules(keys, tuple(paths))
+        self._tool_cache[tool] = merged
+        return merged
+
+    def __post_init__(self) -> None:
+        self._tool_cache: dict[str, ToolRules] = {}
+
+
+def _rules(rules: Iterable[FieldRule], where: str, seen: dict[str, tuple[str, str]]) -> ToolRules:
+    keys: dict[str, str] = {}
+    paths: list[tuple[tuple[str | int | None, ...], str]] = []
+    for rule in rules:
+        for k in rule.keys:
+            nk = normalize_key(k)
+            prev = seen.get(nk)
+            if prev and prev[0] != rule.entity:
+                raise PolicyError(
+                    f"{where}: conflicting rules: key {k!r} is {rule.entity} here and {prev[0]} in {prev[1]}"
+                )
+            seen[nk] = (rule.entity, where)
+            keys[nk] = rule.entity
+        for p in rule.paths:
+            paths.append((parse_path(p), rule.entity))
+    return ToolRules(keys, tuple(paths))
+
+
+def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
+    """Load and merge policy files; with none given, the shipped default plus every shipped pack."""
+    files = [Path(p) for p in paths] if paths else shipped_policy_files()
+    parsed = [(str(f), load_policy_file(f)) for f in files]
+    policy = Policy(sources=[name for name, _ in parsed])
+    global_seen: dict[str, tuple[str, str]] = {}
+    global_rules: list[ToolRules] = []
+    tool_rules: dict[str, list[ToolRules]] = {}
+    allow: set[str] = set()
+    skip: set[str] = set()
+    for name, pf in parsed:
+        det = pf.detection
+        if det is not None:
+            if det.recognizers is not None:
+                policy.recognizers = list(dict.fromkeys([*policy.recognizers, *det.recognizers]))
+            if det.score_threshold is not None:
+                policy.score_threshold = det.score_threshold
+            if det.phone_regions is not None:
+                policy.phone_regions = det.phone_regions
+            if det.ner is not None:
+                policy.ner = det.ner
+        for entity, spec in pf.entities.items():
+            policy.entities[entity] = spec
+        allow.update(pf.allow_list)
+        skip.update(normalize_key(k) for k in pf.skip_keys)
+        global_rules.append(_rules(pf.fields, name, global_seen))
+        for tool, spec in pf.tools.items():
+            tool_seen = dict(global_seen)
+            tool_rules.setdefault(tool, []).append(_rules(spec.fields, f"{name} (tool {tool})", tool_seen))
+        if pf.limits is not None:
+            if pf.limits.max_message_bytes is not None:
+                policy.max_message_bytes = pf.limits.max_message_bytes
+            if pf.limits.max_depth is not None:
+                policy.max_depth = pf.limits.max_depth
+    policy.allow_list = frozenset(allow)
+    policy.skip_keys = frozenset(skip)
+    policy.global_rules = _merge(global_rules)
+    policy.tool_rules = {tool: _merge(rs) for tool, rs in tool_rules.items()}
+    return policy
+
+
+def _merge(parts: list[ToolRules]) -> ToolRules:
+    keys: dict[str, str] = {}
+    paths: list[tuple[tuple[str | int | None, ...], str]] = []
+    for part in parts:
+        keys.update(part.keys)
+        paths.extend(part.paths)
+    return ToolRules(keys, tuple(paths))
+
+
+def shipped_policy_files() -> list[Path]:
+    default = SHIPPED_DIR / "default.yaml"
+    packs = sorted(p for p in SHIPPED_DIR.glob("*.yaml") if p.name != "default.yaml")
+    return [default, *packs]
+
+
+# --------------------------------------------------------------------------- loading with line numbers
+
+
+def load_policy_file(path: Path) -> PolicyFile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PolicyError(f"{path}: cannot read policy file ({exc.strerror})") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise PolicyError(f"{path}:{line}: {problem}") from None
+    if not isinstance(data, dict):
+        raise PolicyError(f"{path}: line 1: a policy file must be a mapping")
+    try:
+        return PolicyFile.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        line = _line_of(node, loc)
+        option = ".".join(str(p) for p in loc) or "(top level)"
+        raise PolicyError(f"{path}: line {line}: option '{option}': {err['msg']}") from None
+
+
+def _line_of(node: Any, loc: tuple[Any, ...]) -> int:
+    """The line of the deepest YAML node that `loc` (a pydantic error location) reaches."""
+    line = node.start_mark.line + 1 if node is not None else 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == str(part):
+                    node = value_node
+                    line = key_node.start_mark.line + 1
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line

@@ -1,0 +1,242 @@
+"""The pump: client ⇄ stages ⇄ backend, one message at a time per direction.
+
+Built on the SDK's transports: each side is a (read, write) pair of streams of `SessionMessage |
+Exception`. The relay never re-implements MCP handlers: every JSON-RPC message passes, known or not. It
+keeps the ids of requests in flight in both directions so a response is scanned knowing what it answers
+(and which tool), and so a backend that goes away leaves no client request unanswered.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+import mcp_types as types
+from mcp.shared.message import SessionMessage
+from pydantic import ValidationError
+
+from proxy.errors import (
+    BACKEND_UNAVAILABLE,
+    INVALID_REQUEST,
+    PARSE_ERROR,
+    to_jsonrpc_error,
+)
+from proxy.session import ProxySession
+from proxy.stages import Direction, Flow, Stage, chains
+
+log = logging.getLogger(__name__)
+
+Streams = tuple[Any, Any]  # (read stream of SessionMessage | Exception, write stream of SessionMessage)
+
+
+@dataclass
+class _InFlight:
+    method: str
+    tool: str | None = None
+
+
+@dataclass
+class RelayStats:
+    to_client: int = 0
+    to_backend: int = 0
+    blocked: int = 0
+    ended_by: str = ""
+
+
+@dataclass
+class Relay:
+    session: ProxySession
+    stage_chains: dict[Direction, list[Stage]] = field(default_factory=chains)
+    stats: RelayStats = field(default_factory=RelayStats)
+
+    def __post_init__(self) -> None:
+        self._client_requests: dict[Any, _InFlight] = {}  # client → backend, awaiting the backend
+        self._backend_requests: dict[Any, _InFlight] = {}  # backend → client, awaiting the client
+
+    async def run(self, client: Streams, backend: Streams) -> RelayStats:
+        client_read, client_write = client
+        backend_read, backend_write = backend
+        async with anyio.create_task_group() as tg:
+
+            async def from_client() -> None:
+                await self._pump_client(client_read, client_write, backend_write)
+                self.stats.ended_by = self.stats.ended_by or "client"
+                tg.cancel_scope.cancel()
+
+            async def from_backend() -> None:
+                await self._pump_backend(backend_read, backend_write, client_write)
+                self.stats.ended_by = self.stats.ended_by or "backend"
+                await self._fail_pending(client_write, "the backend exited before answering")
+                tg.cancel_scope.cancel()
+
+            tg.start_soon(from_client)
+            tg.start_soon(from_backend)
+        return self.stats
+
+    # ------------------------------------------------------------------ client → backend
+    async def _pump_client(self, client_read: Any, client_write: Any, backend_write: Any) -> None:
+        async with client_read:
+            async for item in client_read:
+                if isinstance(item, Exception):
+                    await self._send(client_write, _error(None, _exception_error(item)))
+                    continue
+                msg = item.message
+                if isinstance(msg, types.JSONRPCRequest):
+                    tool = _tool_name(msg.method, msg.params)
+                    out = await self._transform(msg, Direction.TO_BACKEND, "request", msg.method, tool)
+                    if isinstance(out, Exception):
+                        await self._send(client_write, _error(msg.id, to_jsonrpc_error(out)))
+                        continue
+                    self._client_requests[msg.id] = _InFlight(msg.method, tool)
+                elif isinstance(msg, types.JSONRPCNotification):
+                    out = await self._transform(msg, Direction.TO_BACKEND, "notification", msg.method, None)
+                    if isinstance(out, Exception):
+                        continue
+                else:  # the client's answer to a backend request
+                    pending = self._backend_requests.pop(msg.id, None)
+                    method = pending.method if pending else None
+                    kind = "error" if isinstance(msg, types.JSONRPCError) else "response"
+                    out = await self._transform(msg, Direction.TO_BACKEND, kind, method, None)
+                    if isinstance(out, Exception):
+                        out = _error(msg.id, to_jsonrpc_error(out))
+                self.stats.to_backend += 1
+                await self._send(backend_write, out)
+
+    # ------------------------------------------------------------------ backend → client
+    async def _pump_backend(self, backend_read: Any, backend_write: Any, client_write: Any) -> None:
+        async with backend_read:
+            async for item in backend_read:
+                if isinstance(item, Exception):
+                    # Never echo the line: it may carry personal data.
+                    log.warning("backend sent a line that is not JSON-RPC; dropped")
+                    continue
+                msg = item.message
+                if isinstance(msg, types.JSONRPCRequest):
+                    out = await self._transform(msg, Direction.TO_CLIENT, "request", msg.method, None)
+                    if isinstance(out, Exception):
+                        await self._send(backend_write, _error(msg.id, to_jsonrpc_error(out)))
+                        continue
+                    self._backend_requests[msg.id] = _InFlight(msg.method)
+                elif isinstance(msg, types.JSONRPCNotification):
+                    out = await self._transform(msg, Direction.TO_CLIENT, "notification", msg.method, None)
+                    if isinstance(out, Exception):
+                        continue
+                else:
+                    pending = self._client_requests.pop(msg.id, None)
+                    method = pending.method if pending else None
+                    tool = pending.tool if pending else None
+                    kind = "error" if isinstance(msg, types.JSONRPCError) else "response"
+                    out = await self._transform(msg, Direction.TO_CLIENT, kind, method, tool)
+                    if isinstance(out, Exception):
+                        out = _error(msg.id, to_jsonrpc_error(out))
+                self.stats.to_client += 1
+                await self._send(client_write, out)
+
+    # ------------------------------------------------------------------ the chain
+    async def _transform(
+        self, msg: types.JSONRPCMessage, direction: Direction, kind: str, method: str | None, tool: str | None
+    ) -> SessionMessage | Exception:
+        payload = _payload(msg)
+        if payload is None:
+            return SessionMessage(msg)
+        flow = Flow(direction, self.session, payload, kind, method, tool)
+        try:
+            await anyio.to_thread.run_sync(_run_chain, self.stage_chains[direction], flow)
+        except Exception as exc:
+            self.stats.blocked += 1
+            reason = type(exc).__name__
+            log.warning(
+                "message blocked",
+                extra={"direction": direction.value, "method": method, "tool": tool, "reason": reason},
+            )
+            await anyio.to_thread.run_sync(
+                lambda: self.session.record_blocked(
+                    direction=direction.value, method=method, tool=tool, reason=reason
+                )
+            )
+            return exc
+        if flow.payload is payload:
+            return SessionMessage(msg)
+        return SessionMessage(_with_payload(msg, flow.payload))
+
+    async def _fail_pending(self, client_write: Any, why: str) -> None:
+        pending, self._client_requests = self._client_requests, {}
+        for request_id in pending:
+            err = {"code": BACKEND_UNAVAILABLE, "message": f"mcp-veil: {why}"}
+            try:
+                await self._send(client_write, _error(request_id, err))
+            except (anyio.ClosedResourceError, anyio.BrokenResourceError):
+                return
+
+    @staticmethod
+    async def _send(stream: Any, message: SessionMessage) -> None:
+        try:
+            await stream.send(message)
+        except (anyio.ClosedResourceError, anyio.BrokenResourceError):
+            log.info("peer closed; message not delivered")
+
+
+def _run_chain(stages: list[Stage], flow: Flow) -> None:
+    for stage in stages:
+        stage(flow)
+
+
+# --------------------------------------------------------------------------- message helpers
+
+_PAYLOAD_FIELD: dict[type, str] = {
+    types.JSONRPCRequest: "params",
+    types.JSONRPCNotification: "params",
+    types.JSONRPCResponse: "result",
+    types.JSONRPCError: "error",
+}
+
+
+def _payload(msg: types.JSONRPCMessage) -> Any:
+    value = getattr(msg, _PAYLOAD_FIELD[type(msg)])
+    if isinstance(value, types.ErrorData):
+        return value.model_dump(exclude_unset=True)
+    return value
+
+
+def _with_payload(msg: types.JSONRPCMessage, payload: Any) -> types.JSONRPCMessage:
+    name = _PAYLOAD_FIELD[type(msg)]
+    if name == "error":
+        payload = types.ErrorData.model_validate(payload)
+    return msg.model_copy(update={name: payload})
+
+
+def _tool_name(method: str, params: dict[str, Any] | None) -> str | None:
+    if method == "tools/call" and params and isinstance(params.get("name"), str):
+        return str(params["name"])
+    return None
+
+
+def _error(request_id: Any, error: dict[str, Any]) -> SessionMessage:
+    return SessionMessage(
+        types.JSONRPCError(jsonrpc="2.0", id=request_id, error=types.ErrorData.model_validate(error))
+    )
+
+
+def _exception_error(exc: Exception) -> dict[str, Any]:
+    """What the front's parser could not turn into a message: bad JSON, a batch, an invalid envelope."""
+    if isinstance(exc, ValidationError):
+        errors = exc.errors(include_input=False, include_url=False)
+        if errors and errors[0].get("type") == "json_invalid":
+            return {"code": PARSE_ERROR, "message": "Parse error: the message is not valid JSON"}
+        if _is_batch(exc):
+            return {"code": INVALID_REQUEST, "message": "Invalid Request: JSON-RPC batches are not supported"}
+        return {"code": INVALID_REQUEST, "message": "Invalid Request: not a JSON-RPC 2.0 message"}
+    return {"code": PARSE_ERROR, "message": "Parse error: the message could not be read"}
+
+
+def _is_batch(exc: ValidationError) -> bool:
+    try:
+        return any(e.get("type") == "model_type" and isinstance(e.get("input"), list) for e in exc.errors())
+    except Exception:
+        return False
+
+
+OnEnd = Callable[[RelayStats], None]

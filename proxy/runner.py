@@ -1,0 +1,96 @@
+"""Wiring for `veil run`: settings → policy, vault, detector → one session → the relay over stdio."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+import mcp_types as types
+
+from proxy.config import Settings
+from proxy.detect.detector import Detector
+from proxy.errors import BACKEND_UNAVAILABLE
+from proxy.policy import Policy, load_policy
+from proxy.relay import Relay, RelayStats, _error
+from proxy.session import ProxySession, os_actor
+from proxy.transports.stdio import backend_process, client_front
+from vault import audit
+from vault.keys import load_master_key
+from vault.store import Vault
+
+log = logging.getLogger(__name__)
+
+# How long a proxy whose backend could not start keeps answering the client before it exits.
+DEAD_BACKEND_GRACE = 5.0
+
+
+@dataclass
+class Engine:
+    """What is loaded once per process and shared by its sessions."""
+
+    settings: Settings
+    policy: Policy
+    detector: Detector
+    vault: Vault
+
+    @classmethod
+    def load(cls, settings: Settings) -> Engine:
+        policy = load_policy(settings.policies)  # PolicyError names file, line and option
+        detector = Detector(policy)
+        os.makedirs(settings.home, mode=0o700, exist_ok=True)
+        master = load_master_key(settings.home)
+        vault = Vault.open(settings.vault_url, master, durability=settings.durability)
+        return cls(settings, policy, detector, vault)
+
+    def open_session(self, *, backend: str, actor: str | None = None) -> ProxySession:
+        actor = actor or os_actor()
+        ctx = audit.AuditContext(actor=actor, backend=backend, direction=None, method=None, tool=None)
+        sv = self.vault.open_session(name=self.settings.session_name, ttl=self.settings.session_ttl, ctx=ctx)
+        return ProxySession(self.policy, self.detector, sv, backend=backend, actor=actor)
+
+
+def backend_label(command: Sequence[str]) -> str:
+    """A short, value-free name for the backend: the executable and, for interpreters, the module."""
+    exe = os.path.basename(command[0])
+    if exe.startswith("python") and len(command) > 2 and command[1] == "-m":
+        return command[2]
+    if exe in ("npx", "uvx", "node") and len(command) > 1:
+        rest = [a for a in command[1:] if not a.startswith("-")]
+        return rest[0] if rest else exe
+    return exe
+
+
+async def run_stdio(engine: Engine, command: Sequence[str]) -> int:
+    """Relay stdin/stdout to a backend subprocess. Returns the process exit code."""
+    session = engine.open_session(backend=backend_label(command))
+    async with client_front() as client:
+        try:
+            async with backend_process(command) as backend:
+                stats = await Relay(session).run(client, backend)
+        except OSError as exc:
+            log.error("backend could not be started", extra={"command": command[0], "error": exc.strerror})
+            await _answer_without_backend(client, f"the backend command {command[0]!r} could not be started")
+            return 127
+    return _exit_code(stats)
+
+
+def _exit_code(stats: RelayStats) -> int:
+    if stats.ended_by == "backend":
+        log.warning("backend exited; closing the client connection")
+        return 1
+    return 0
+
+
+async def _answer_without_backend(client: Any, why: str) -> None:
+    """Give every request a JSON-RPC error instead of silence, then let the process exit."""
+    read, write = client
+    with anyio.move_on_after(DEAD_BACKEND_GRACE):
+        async for item in read:
+            msg = getattr(item, "message", None)
+            if isinstance(msg, types.JSONRPCRequest):
+                await write.send(_error(msg.id, {"code": BACKEND_UNAVAILABLE, "message": f"mcp-veil: {why}"}))
+                return

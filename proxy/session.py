@@ -1,0 +1,70 @@
+"""One client connection's view of the proxy: policy, detector, its vault session and known values."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+from collections.abc import Sequence
+
+from proxy.detect.detector import Detector
+from proxy.detect.known import KnownValues
+from proxy.policy import Policy
+from proxy.stages.base import Flow
+from vault import audit
+from vault.store import SessionVault
+
+log = logging.getLogger(__name__)
+
+
+def os_actor() -> str:
+    try:
+        return f"os:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "os:unknown"
+
+
+class ProxySession:
+    def __init__(
+        self, policy: Policy, detector: Detector, vault: SessionVault, *, backend: str, actor: str
+    ) -> None:
+        self.policy = policy
+        self.detector = detector
+        self.vault = vault
+        self.backend = backend
+        self.actor = actor
+        self.known = KnownValues()
+        for (entity, value), _token in vault.known_values().items():
+            if policy.propagates(entity):
+                self.known.add(value, entity)
+
+    @property
+    def session_id(self) -> str:
+        return self.vault.session_id
+
+    def context(self, flow: Flow | None = None, *, direction: str | None = None,
+                method: str | None = None, tool: str | None = None) -> audit.AuditContext:
+        return audit.AuditContext(
+            actor=self.actor,
+            backend=self.backend,
+            direction=flow.direction.value if flow else direction,
+            method=flow.method if flow else method,
+            tool=flow.tool if flow else tool,
+        )
+
+    def tokenize(self, items: Sequence[tuple[str, str]], flow: Flow) -> list[str]:
+        tokens = self.vault.tokenize(items, self.context(flow))
+        for entity, value in items:
+            if self.policy.propagates(entity):
+                self.known.add(value, entity)
+        return tokens
+
+    def detokenize(self, tokens: Sequence[str], flow: Flow) -> dict[str, str]:
+        return self.vault.detokenize(tokens, self.context(flow))
+
+    def record_blocked(self, *, direction: str, method: str | None, tool: str | None, reason: str) -> None:
+        """Audit a blocked message; a failure to audit is logged (the message is already blocked)."""
+        try:
+            ctx = self.context(direction=direction, method=method, tool=tool)
+            self.vault.record([audit.MessageBlocked.from_context(ctx, reason=reason)])
+        except Exception as exc:
+            log.error("could not audit a blocked message", extra={"error": type(exc).__name__})

@@ -1,0 +1,34 @@
+"""A message in flight through the stage chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from proxy.session import ProxySession
+
+
+class Direction(StrEnum):
+    TO_CLIENT = "to-client"
+    TO_BACKEND = "to-backend"
+
+
+@dataclass
+class Flow:
+    """One JSON-RPC message's scannable payload and what it is known to be."""
+
+    direction: Direction
+    session: ProxySession
+    payload: Any
+    kind: str  # "request" | "notification" | "response" | "error"
+    method: str | None  # the method, or for a response the method of the request it answers
+    tool: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)  # entity type -> values replaced
+
+
+class Stage(Protocol):
+    name: str
+
+    def __call__(self, flow: Flow) -> None: ...

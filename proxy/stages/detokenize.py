@@ -1,0 +1,19 @@
+"""To the backend: every token becomes its real value, or the message is refused."""
+
+from __future__ import annotations
+
+from proxy.stages.base import Flow
+from proxy.walk import find_token_strings, replace_tokens
+
+
+class Detokenize:
+    name = "detokenize"
+
+    def __call__(self, flow: Flow) -> None:
+        found = find_token_strings(flow.payload, flow.session.policy.max_depth)
+        if not found:
+            return
+        tokens = list(dict.fromkeys(t for hits in found.values() for t in hits))
+        values = flow.session.detokenize(tokens, flow)  # raises TokenRefused: nothing is forwarded
+        flow.counts["detokenized"] = len(tokens)
+        flow.payload = replace_tokens(flow.payload, values)

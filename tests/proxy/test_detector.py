@@ -1,0 +1,74 @@
+import pytest
+
+from proxy.detect.detector import Detector
+from proxy.detect.known import KnownValues
+from proxy.detect.spans import Span, merge_spans, replace_spans
+from proxy.policy import load_policy, shipped_policy_files
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return Detector(load_policy())
+
+
+def found(detector: Detector, text: str) -> list[tuple[str, str]]:
+    return [(text[s.start : s.end], s.entity) for s in detector.detect([text]).get(text, [])]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "entity"),
+    [
+        ("mail jane.miller@acme.example now", "jane.miller@acme.example", "EMAIL_ADDRESS"),
+        ("call back on +1 415 555 0134 today", "+1 415 555 0134", "PHONE_NUMBER"),
+        ("office (212) 555-0147", "(212) 555-0147", "PHONE_NUMBER"),
+        ("london +44 20 7946 0958", "+44 20 7946 0958", "PHONE_NUMBER"),
+        ("card 4111 1111 1111 1111 on file", "4111 1111 1111 1111", "CREDIT_CARD"),
+        ("iban DE89370400440532013000", "DE89370400440532013000", "IBAN_CODE"),
+        ("from 10.1.2.3 at noon", "10.1.2.3", "IP_ADDRESS"),
+        ("customers/1234567890/campaigns/55", "1234567890", "GOOGLE_ADS_CUSTOMER_ID"),
+        ("client account 1234567890", "1234567890", "GOOGLE_ADS_CUSTOMER_ID"),
+    ],
+)
+def test_structured_personal_data_is_found(detector, text, value, entity):
+    assert (value, entity) in found(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "costMicros 12345678901",
+        "impressions 1234567890",
+        "2026-11-25",
+        "best emergency plumber near me",
+        "0.123456789012",
+        "card 4111 1111 1111 1112",  # fails Luhn
+    ],
+)
+def test_numbers_dates_and_plain_text_are_left_alone(detector, text):
+    assert found(detector, text) == []
+
+
+def test_allow_listed_values_are_not_detected(tmp_path):
+    p = tmp_path / "allow.yaml"
+    p.write_text("version: 1\nname: a\nallow_list: [support@veil.example]\n")
+    policy = load_policy([*shipped_policy_files(), p])
+    d = Detector(policy)
+    text = "write to support@veil.example or jane@acme.example"
+    values = [text[s.start : s.end] for s in d.detect([text])[text]]
+    assert values == ["jane@acme.example"]
+
+
+def test_known_values_are_found_inside_longer_text(detector):
+    known = KnownValues()
+    known.add("Acme Plumbing LLC", "ACCOUNT_NAME")
+    text = "Acme Plumbing LLC – Brand – Search"
+    assert detector.detect([text], known)[text] == [Span(0, 17, "ACCOUNT_NAME", 2.0)]
+
+
+def test_overlapping_spans_keep_the_stronger_one():
+    spans = [Span(0, 12, "PHONE_NUMBER", 0.5), Span(4, 12, "GOOGLE_ADS_CUSTOMER_ID", 0.9), Span(20, 25, "X", 0.1)]
+    assert merge_spans(spans) == [Span(4, 12, "GOOGLE_ADS_CUSTOMER_ID", 0.9), Span(20, 25, "X", 0.1)]
+
+
+def test_spans_are_replaced_left_to_right():
+    assert replace_spans("a bb ccc", [Span(2, 4, "B", 1), Span(5, 8, "C", 1)], ["[B]", "[C]"]) == "a [B] [C]"

@@ -1,0 +1,77 @@
+from pathlib import Path
+
+import pytest
+
+from proxy.errors import PolicyError
+from proxy.policy import load_policy, normalize_key, parse_path, shipped_policy_files
+
+
+def write(tmp_path: Path, text: str, name: str = "p.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+def test_the_shipped_policies_load_and_cover_common_personal_data_keys():
+    policy = load_policy()
+    keys = policy.global_rules.keys
+    for key, entity in {
+        "email": "EMAIL_ADDRESS",
+        "contactEmail": "EMAIL_ADDRESS",
+        "phoneNumber": "PHONE_NUMBER",
+        "fullName": "PERSON",
+        "customerId": "GOOGLE_ADS_CUSTOMER_ID",
+        "descriptiveName": "ACCOUNT_NAME",
+        "siteUrl": "SITE_URL",
+    }.items():
+        assert keys[normalize_key(key)] == entity
+    assert [p.name for p in shipped_policy_files()][0] == "default.yaml"
+
+
+def test_key_rules_ignore_case_underscores_and_dashes():
+    assert normalize_key("contact_email") == normalize_key("contactEmail") == normalize_key("Contact-Email")
+
+
+def test_an_unknown_option_is_reported_with_file_line_and_option(tmp_path):
+    p = write(tmp_path, "version: 1\nname: x\nfields:\n  - entity: EMAIL_ADDRESS\n    kees: [mail]\n")
+    with pytest.raises(PolicyError) as err:
+        load_policy([p])
+    msg = str(err.value)
+    assert str(p) in msg and "line 5" in msg and "fields.0.kees" in msg
+
+
+def test_invalid_yaml_is_reported_with_its_line(tmp_path):
+    p = write(tmp_path, "version: 1\nname: x\nfields: [\n  - a\n")
+    with pytest.raises(PolicyError, match=r"line \d"):
+        load_policy([p])
+
+
+def test_an_entity_type_must_be_token_safe(tmp_path):
+    p = write(tmp_path, "version: 1\nname: x\nfields:\n  - entity: email address\n    keys: [mail]\n")
+    with pytest.raises(PolicyError, match="line 4"):
+        load_policy([p])
+
+
+def test_conflicting_rules_for_one_key_are_an_error_not_a_silent_precedence(tmp_path):
+    a = write(tmp_path, "version: 1\nname: a\nfields:\n  - {entity: PERSON, keys: [owner]}\n", "a.yaml")
+    b = write(tmp_path, "version: 1\nname: b\nfields:\n  - {entity: ACCOUNT_NAME, keys: [owner]}\n", "b.yaml")
+    with pytest.raises(PolicyError, match="conflicting rules"):
+        load_policy([a, b])
+
+
+def test_tool_rules_apply_to_matching_tools_only(tmp_path):
+    p = write(
+        tmp_path,
+        "version: 1\nname: t\ntools:\n  '*list_sites':\n    fields:\n"
+        "      - {entity: SITE_URL, paths: ['siteEntry[].siteUrl']}\n",
+    )
+    policy = load_policy([p])
+    assert policy.rules_for_tool("sc__list_sites").path_entity(["siteEntry", 3, "siteUrl"]) == "SITE_URL"
+    assert policy.rules_for_tool("other").path_entity(["siteEntry", 3, "siteUrl"]) is None
+
+
+def test_paths_parse_names_any_index_and_fixed_index():
+    assert parse_path("rows[].keys[0]") == ("rows", None, "keys", 0)
+    assert parse_path("$.a[*].b") == ("a", None, "b")
+    with pytest.raises(ValueError):
+        parse_path("rows[x]")

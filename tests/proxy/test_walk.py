@@ -1,0 +1,90 @@
+import json
+
+import pytest
+
+from proxy.errors import LimitExceeded
+from proxy.policy import load_policy
+from proxy.walk import ToClientWalker, find_token_strings, replace_tokens
+
+
+@pytest.fixture(scope="module")
+def policy():
+    return load_policy()
+
+
+def fake_tokens(plan):
+    return {fv: f"[[{fv[0]}:{i:016d}]]" for i, fv in enumerate(plan.field_values)}
+
+
+def test_key_rules_pick_values_whatever_their_content(policy):
+    payload = {"content": [], "structuredContent": {"accounts": [{"customerId": 1234567890, "descriptiveName": "Zed"}]}}
+    w = ToClientWalker(policy, policy.rules_for_tool("list_accounts"))
+    plan = w.collect(payload)
+    assert set(plan.field_values) == {("GOOGLE_ADS_CUSTOMER_ID", "1234567890"), ("ACCOUNT_NAME", "Zed")}
+    out = w.rewrite(payload, plan, fake_tokens(plan), {})
+    account = out["structuredContent"]["accounts"][0]
+    assert account["customerId"].startswith("[[GOOGLE_ADS_CUSTOMER_ID:")
+    assert account["descriptiveName"].startswith("[[ACCOUNT_NAME:")
+
+
+def test_json_inside_text_is_scanned_per_leaf_and_keeps_its_layout(policy):
+    inner = {"contacts": [{"email": "a@b.example", "note": "hi"}]}
+    payload = {"content": [{"type": "text", "text": json.dumps(inner, indent=2)}]}
+    w = ToClientWalker(policy, policy.rules_for_tool("crm_search"))
+    plan = w.collect(payload)
+    assert ("EMAIL_ADDRESS", "a@b.example") in plan.field_values
+    out = w.rewrite(payload, plan, fake_tokens(plan), {})
+    text = out["content"][0]["text"]
+    assert "\n" in text and "a@b.example" not in text
+    assert json.loads(text)["contacts"][0]["note"] == "hi"
+
+
+def test_an_unchanged_message_is_returned_as_the_same_object(policy):
+    payload = {"content": [{"type": "text", "text": '{"clicks": 3}'}], "isError": False}
+    w = ToClientWalker(policy, policy.rules_for_tool("x"))
+    plan = w.collect(payload)
+    assert w.rewrite(payload, plan, {}, {}) is payload
+
+
+def test_object_keys_are_scanned_and_rewritten(policy):
+    payload = {"byEmail": {"jane@acme.example": {"visits": 3}}}
+    w = ToClientWalker(policy, None)
+    plan = w.collect(payload)
+    assert "jane@acme.example" in plan.texts
+    out = w.rewrite(payload, plan, {}, {"jane@acme.example": "[[EMAIL_ADDRESS:aaaaaaaaaaaaaaaa]]"})
+    assert out == {"byEmail": {"[[EMAIL_ADDRESS:aaaaaaaaaaaaaaaa]]": {"visits": 3}}}
+
+
+def test_structured_paths_apply_only_inside_the_structured_result(policy):
+    payload = {"structuredContent": {"siteEntry": [{"siteUrl": "https://a.example/", "permissionLevel": "x"}]}}
+    w = ToClientWalker(policy, policy.rules_for_tool("list_sites"))
+    assert ("SITE_URL", "https://a.example/") in w.collect(payload).field_values
+
+
+def test_nesting_past_the_limit_is_refused(policy):
+    deep: object = "x"
+    for _ in range(policy.max_depth + 5):
+        deep = [deep]
+    with pytest.raises(LimitExceeded, match="nesting"):
+        ToClientWalker(policy, None).collect({"a": deep})
+
+
+def test_schemas_in_descriptive_results_are_not_treated_as_values(policy):
+    from proxy.walk import key_rules_apply
+
+    assert not key_rules_apply("tools/list")
+    assert key_rules_apply("tools/call")
+
+
+def test_tokens_are_found_anywhere_and_replaced_inside_longer_strings():
+    t = "[[EMAIL_ADDRESS:abcdefghijklmnop]]"
+    payload = {"name": "send", "arguments": {"to": t, "body": f"Write to {t} today", t: [t]}}
+    found = find_token_strings(payload, 50)
+    assert set(found) == {t, f"Write to {t} today"}
+    out = replace_tokens(payload, {t: "jane@acme.example"})
+    assert out["arguments"] == {
+        "to": "jane@acme.example",
+        "body": "Write to jane@acme.example today",
+        "jane@acme.example": ["jane@acme.example"],
+    }
+    assert out["name"] == "send"

@@ -1,0 +1,69 @@
+"""The vault's error tree.
+
+Messages are value-free by construction: they may name a token, an entity type, a session id or a key
+source, never a plaintext value. The proxy maps these to JSON-RPC errors in one place (proxy/errors.py).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class VaultError(Exception):
+    """Base class of every vault failure."""
+
+
+class VaultUnavailable(VaultError):
+    """The database cannot be reached, is locked past the busy timeout, read-only or full."""
+
+
+class WrongMasterKey(VaultError):
+    """The master key does not open this vault; nothing was touched."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(f"the master key from {source} does not open this vault")
+        self.source = source
+
+
+class MasterKeyError(VaultError):
+    """The master key could not be read or is malformed."""
+
+
+class DecryptError(VaultError):
+    """One opaque error for every authenticated-decryption failure (wrong key, moved or edited row)."""
+
+    def __init__(self) -> None:
+        super().__init__("ciphertext failed authentication")
+
+
+class RefusalReason(StrEnum):
+    MALFORMED = "malformed"
+    UNKNOWN = "unknown"
+    FOREIGN_SESSION = "foreign-session"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    SESSION_EXPIRED = "session-expired"
+    SHREDDED = "shredded"
+    UNDECRYPTABLE = "undecryptable"
+
+
+class TokenRefused(VaultError):
+    """A token the client sent cannot be turned back into a value; the message must not be forwarded."""
+
+    def __init__(self, token: str, reason: RefusalReason) -> None:
+        super().__init__(f"token {token} refused: {reason.value}")
+        self.token = token
+        self.reason = reason
+
+
+class SessionNotFound(VaultError):
+    """No session with that id or name."""
+
+
+class SessionGone(VaultError):
+    """The session was shredded or has expired: nothing more can be tokenized into it."""
+
+    def __init__(self, session_id: str, reason: RefusalReason) -> None:
+        super().__init__(f"session {session_id} cannot be used: {reason.value}")
+        self.session_id = session_id
+        self.reason = reason
