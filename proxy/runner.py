@@ -67,14 +67,17 @@ def backend_label(command: Sequence[str]) -> str:
 async def run_stdio(engine: Engine, command: Sequence[str]) -> int:
     """Relay stdin/stdout to a backend subprocess. Returns the process exit code."""
     session = engine.open_session(backend=backend_label(command))
-    async with client_front() as client:
-        try:
-            async with backend_process(command) as backend:
-                stats = await Relay(session).run(client, backend)
-        except OSError as exc:
-            log.error("backend could not be started", extra={"command": command[0], "error": exc.strerror})
-            await _answer_without_backend(client, f"the backend command {command[0]!r} could not be started")
-            return 127
+    try:
+        async with client_front() as client:
+            try:
+                async with backend_process(command) as backend:
+                    stats = await Relay(session).run(client, backend)
+            except OSError as exc:
+                log.error("backend could not be started", extra={"command": command[0], "error": exc.strerror})
+                await _answer_without_backend(client, f"the backend command {command[0]!r} could not be started")
+                return 127
+    finally:
+        await anyio.to_thread.run_sync(session.close)
     return _exit_code(stats)
 
 

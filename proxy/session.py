@@ -61,10 +61,18 @@ class ProxySession:
     def detokenize(self, tokens: Sequence[str], flow: Flow) -> dict[str, str]:
         return self.vault.detokenize(tokens, self.context(flow))
 
+    def close(self) -> None:
+        try:
+            self.vault.close(self.context())
+        except Exception as exc:
+            log.error("could not record the end of the session", extra={"error": type(exc).__name__})
+
     def record_blocked(self, *, direction: str, method: str | None, tool: str | None, reason: str) -> None:
         """Audit a blocked message; a failure to audit is logged (the message is already blocked)."""
         try:
             ctx = self.context(direction=direction, method=method, tool=tool)
-            self.vault.record([audit.MessageBlocked.from_context(ctx, reason=reason)])
+            self.vault.record(
+                [audit.MessageBlocked.of(ctx, session_id=self.session_id, outcome="blocked", reason=reason)]
+            )
         except Exception as exc:
             log.error("could not audit a blocked message", extra={"error": type(exc).__name__})

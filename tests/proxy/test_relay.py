@@ -1,0 +1,171 @@
+"""The relay end to end in memory: a real MCP server and client, a real SQLite vault."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.proxy.conftest import PERSON, make_backend
+from vault.tokens import TOKEN_RE
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+def text_of(result) -> str:
+    return "".join(getattr(c, "text", "") for c in result.content)
+
+
+async def test_tool_results_reach_the_client_without_personal_data(proxied):
+    async with proxied(make_backend([])) as (client, _):
+        text = text_of(await client.call_tool("whoami", {}))
+    for key in ("fullName", "email", "phone", "iban", "customerId"):
+        assert PERSON[key] not in text
+    data = json.loads(text)
+    assert TOKEN_RE.fullmatch(data["email"]) and TOKEN_RE.fullmatch(data["customerId"])
+    assert data["clicks"] == PERSON["clicks"]  # a metric is not personal data
+    assert data["note"].count(data["email"]) == 1  # same value, same token, inside free text too
+
+
+async def test_tokens_passed_back_reach_the_backend_as_real_values(proxied):
+    received: list[dict] = []
+    async with proxied(make_backend(received)) as (client, _):
+        data = json.loads(text_of(await client.call_tool("whoami", {})))
+        result = await client.call_tool("lookup", {"customer_id": data["customerId"]})
+        await client.call_tool("echo", {"text": f"Write to {data['email']} about it"})
+    assert received[0] == {"tool": "lookup", "customer_id": PERSON["customerId"]}
+    assert received[1]["text"] == f"Write to {PERSON['email']} about it"
+    assert not result.is_error
+    assert "Acme Plumbing LLC" not in text_of(result)
+
+
+async def test_an_echoed_value_is_tokenized_again_on_the_way_back(proxied):
+    async with proxied(make_backend([])) as (client, _):
+        data = json.loads(text_of(await client.call_tool("whoami", {})))
+        echoed = text_of(await client.call_tool("echo", {"text": data["email"]}))
+    assert echoed == data["email"]
+
+
+async def test_an_unknown_token_is_refused_and_never_reaches_the_backend(proxied):
+    received: list[dict] = []
+    forged = "[[EMAIL_ADDRESS:aaaaaaaaaaaaaaaa]]"
+    async with proxied(make_backend(received)) as (client, _):
+        from mcp import MCPError
+
+        with pytest.raises(MCPError) as err:
+            await client.call_tool("echo", {"text": forged})
+    assert forged in str(err.value) and "no such token" in str(err.value)
+    assert received == []
+
+
+async def test_a_malformed_token_is_refused(proxied):
+    received: list[dict] = []
+    async with proxied(make_backend(received)) as (client, _):
+        from mcp import MCPError
+
+        with pytest.raises(MCPError, match="not a well-formed"):
+            await client.call_tool("echo", {"text": "[[EMAIL_ADDRESS:short]]"})
+    assert received == []
+
+
+async def test_a_token_from_another_session_is_refused(proxied):
+    async with proxied(make_backend([])) as (client, _):
+        token = json.loads(text_of(await client.call_tool("whoami", {})))["email"]
+    received: list[dict] = []
+    async with proxied(make_backend(received)) as (client, _):
+        from mcp import MCPError
+
+        with pytest.raises(MCPError, match="another session"):
+            await client.call_tool("echo", {"text": token})
+    assert received == []
+
+
+async def test_resources_and_prompts_are_tokenized_and_their_arguments_detokenized(proxied):
+    received: list[dict] = []
+    async with proxied(make_backend(received)) as (client, _):
+        token = json.loads(text_of(await client.call_tool("whoami", {})))["customerId"]
+        resource = await client.read_resource(f"crm://contacts/{token}")
+        prompt = await client.get_prompt("review", {"customer_id": token})
+    assert received == [{"resource": PERSON["customerId"]}, {"prompt": PERSON["customerId"]}]
+    body = resource.contents[0].text
+    assert PERSON["email"] not in body and PERSON["customerId"] not in body
+    prompt_text = prompt.messages[0].content.text
+    assert PERSON["email"] not in prompt_text and PERSON["customerId"] not in prompt_text
+    assert token in prompt_text
+
+
+async def test_logging_and_progress_notifications_are_tokenized(proxied):
+    logs: list = []
+    progress: list = []
+
+    async def on_log(params):
+        logs.append(params)
+
+    async with proxied(make_backend([]), logging_callback=on_log) as (client, _):
+
+        async def on_progress(p, total, message):
+            progress.append(message)
+
+        await client.call_tool("noisy", {"text": "x"}, progress_callback=on_progress)
+    assert logs and all(PERSON["email"] not in str(entry.data) for entry in logs)
+    assert progress and all(PERSON["email"] not in (m or "") for m in progress)
+    assert "[[EMAIL_ADDRESS:" in str(logs[0].data)
+
+
+async def test_tool_listings_pass_through_unchanged(proxied):
+    from mcp import Client
+
+    server = make_backend([])
+    async with Client(server, mode="legacy") as direct:
+        expected = (await direct.list_tools()).model_dump()
+    async with proxied(server) as (client, _):
+        assert (await client.list_tools()).model_dump() == expected
+
+
+@pytest.mark.parametrize("mode", ["legacy", "2026-07-28"])
+async def test_elicitation_is_tokenized_and_the_answer_detokenized_in_both_protocol_eras(proxied, mode):
+    import mcp_types as types
+
+    seen: list[str] = []
+    received: list[dict] = []
+
+    async def on_elicit(context, params):
+        seen.append(params.message)
+        token = re.search(r"\[\[EMAIL_ADDRESS:[a-z2-7]+\]\]", params.message).group(0)
+        return types.ElicitResult(action="accept", content={"contact": token})
+
+    async with proxied(make_backend(received), mode=mode, elicitation_callback=on_elicit) as (client, _):
+        cid = json.loads(text_of(await client.call_tool("whoami", {})))["customerId"]
+        result = await client.call_tool("confirm", {"customer_id": cid})
+    assert seen and PERSON["email"] not in seen[0] and PERSON["customerId"] not in seen[0]
+    assert received[-1] == {"tool": "confirm", "customer_id": PERSON["customerId"], "contact": PERSON["email"]}
+    assert PERSON["email"] not in text_of(result)
+
+
+@pytest.mark.parametrize("mode", ["legacy", "2026-07-28"])
+async def test_sampling_requests_are_tokenized_and_the_reply_detokenized(proxied, mode):
+    import mcp_types as types
+
+    prompts: list[str] = []
+    received: list[dict] = []
+
+    async def on_sample(context, params):
+        text = params.messages[0].content.text
+        prompts.append(text)
+        token = re.search(r"\[\[EMAIL_ADDRESS:[a-z2-7]+\]\]", text).group(0)
+        return types.CreateMessageResult(
+            role="assistant", content=types.TextContent(type="text", text=f"Dear {token},"), model="m"
+        )
+
+    async with proxied(make_backend(received), mode=mode, sampling_callback=on_sample) as (client, _):
+        await client.call_tool("whoami", {})  # the name becomes a known value of the session
+        result = await client.call_tool("summarize", {"customer_id": "x"})
+    assert prompts and PERSON["email"] not in prompts[0] and PERSON["fullName"] not in prompts[0]
+    assert received[-1]["reply"].startswith("Dear ") and "[[" not in received[-1]["reply"]
+    assert "[[" in text_of(result)
