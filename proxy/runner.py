@@ -73,8 +73,12 @@ async def run_stdio(engine: Engine, command: Sequence[str]) -> int:
                 async with backend_process(command) as backend:
                     stats = await Relay(session).run(client, backend)
             except OSError as exc:
-                log.error("backend could not be started", extra={"command": command[0], "error": exc.strerror})
-                await _answer_without_backend(client, f"the backend command {command[0]!r} could not be started")
+                log.error(
+                    "backend could not be started", extra={"command": command[0], "error": exc.strerror}
+                )
+                await _answer_without_backend(
+                    client, f"the backend command {command[0]!r} could not be started"
+                )
                 return 127
     finally:
         await anyio.to_thread.run_sync(session.close)

@@ -41,8 +41,14 @@ class ProxySession:
     def session_id(self) -> str:
         return self.vault.session_id
 
-    def context(self, flow: Flow | None = None, *, direction: str | None = None,
-                method: str | None = None, tool: str | None = None) -> audit.AuditContext:
+    def context(
+        self,
+        flow: Flow | None = None,
+        *,
+        direction: str | None = None,
+        method: str | None = None,
+        tool: str | None = None,
+    ) -> audit.AuditContext:
         return audit.AuditContext(
             actor=self.actor,
             backend=self.backend,

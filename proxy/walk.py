@@ -225,7 +225,9 @@ def find_token_strings(payload: Any, max_depth: int) -> dict[str, list[str]]:
     while stack:
         node, depth = stack.pop()
         if depth > max_depth:
-            raise LimitExceeded(f"mcp-veil blocked this message: nesting deeper than the limit of {max_depth}")
+            raise LimitExceeded(
+                f"mcp-veil blocked this message: nesting deeper than the limit of {max_depth}"
+            )
         if isinstance(node, str):
             if TOKEN_MARK in node and node not in found:
                 hits = [m.group(0) for m in TOKEN_LIKE_RE.finditer(node)]

@@ -16,14 +16,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def vault_options(f: F) -> F:
     f = click.option(
-        "--vault", "vault", metavar="URL", help="SQLAlchemy URL of the vault (default: SQLite under $VEIL_HOME)."
+        "--vault",
+        "vault",
+        metavar="URL",
+        help="SQLAlchemy URL of the vault (default: SQLite under $VEIL_HOME).",
     )(f)
     return f
 
 
 def session_options(f: F) -> F:
     f = click.option("--session", "session", metavar="NAME", help="Resume (or create) a named session.")(f)
-    f = click.option("--session-ttl", "session_ttl", metavar="AGE", help="Lifetime of the session, e.g. 12h, 30d.")(f)
+    f = click.option(
+        "--session-ttl", "session_ttl", metavar="AGE", help="Lifetime of the session, e.g. 12h, 30d."
+    )(f)
     return f
 
 

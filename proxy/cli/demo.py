@@ -23,6 +23,8 @@ from rich.text import Text
 
 from vault.tokens import TOKEN_RE
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
 
 @click.command()
 @click.option("--home", type=click.Path(file_okay=False), help="Data dir to use (default: a temporary one).")
@@ -43,12 +45,20 @@ def demo(home: str | None) -> None:
 async def _drive(veil_home: Path, trace: Path) -> list[tuple[str, dict[str, Any], Any]]:
     from mcp import Client, StdioServerParameters
 
-    env = {**os.environ, "VEIL_HOME": str(veil_home), "VEIL_EXAMPLE_TRACE": str(trace)}
+    # The example backend lives in the repository's examples/ (google-ads ships a top-level `examples`
+    # package too: the repository root goes first on the path).
+    env = {
+        **os.environ,
+        "VEIL_HOME": str(veil_home),
+        "VEIL_EXAMPLE_TRACE": str(trace),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+    }
     env.pop("VEIL_VAULT_URL", None)
     params = StdioServerParameters(
         command=sys.executable,
         args=["-m", "proxy", "run", "--", sys.executable, "-m", "examples.ads_console_server"],
         env=env,
+        cwd=str(REPO_ROOT),
     )
     steps: list[tuple[str, dict[str, Any], Any]] = []
     async with Client(params, mode="legacy") as client:
@@ -66,8 +76,8 @@ async def _drive(veil_home: Path, trace: Path) -> list[tuple[str, dict[str, Any]
             return data
 
         accounts = await call("list_accounts", {})
-        first = _rows(accounts)[0]
-        customer_token = first["customerId"]
+        client_account = next(a for a in _rows(accounts) if not a.get("manager"))
+        customer_token = client_account["customerId"]
         await call("list_campaigns", {"customer_id": customer_token})
         sites = await call("list_sites", {})
         site_token = _rows(sites)[0]["siteUrl"]
@@ -87,20 +97,36 @@ def _rows(data: Any) -> list[dict[str, Any]]:
     raise ValueError("unexpected result shape")
 
 
+def _preview(value: Any) -> Any:
+    """Lists cut to their first two items, so both columns fit a screen."""
+    if isinstance(value, list):
+        head = [_preview(v) for v in value[:2]]
+        return head + ([f"… {len(value) - 2} more"] if len(value) > 2 else [])
+    if isinstance(value, dict):
+        return {k: _preview(v) for k, v in value.items()}
+    return value
+
+
 def _highlight(value: Any) -> Text:
-    raw = json.dumps(value, indent=1, ensure_ascii=False)
-    if len(raw) > 1400:
-        raw = raw[:1400] + "\n…"
+    raw = json.dumps(_preview(value), indent=1, ensure_ascii=False)
     text = Text(raw)
     text.highlight_regex(TOKEN_RE.pattern, "bold green")
     return text
 
 
-def _render(console: Console, steps: list[tuple[str, dict[str, Any], Any]], backend_log: list[dict[str, Any]],
-            home: Path) -> None:
-    console.print(Panel.fit(
-        "[bold]mcp-veil demo[/]: example Google Ads / Search Console backend behind [cyan]veil run[/]\n"
-        f"vault: SQLite under {home}", border_style="cyan"))
+def _render(
+    console: Console,
+    steps: list[tuple[str, dict[str, Any], Any]],
+    backend_log: list[dict[str, Any]],
+    home: Path,
+) -> None:
+    console.print(
+        Panel.fit(
+            "[bold]mcp-veil demo[/]: example Google Ads / Search Console backend behind [cyan]veil run[/]\n"
+            f"vault: SQLite under {home}",
+            border_style="cyan",
+        )
+    )
     for i, (tool, args, seen) in enumerate(steps):
         received = backend_log[i] if i < len(backend_log) else {}
         table = Table(title=f"{i + 1}. {tool}", expand=True, show_lines=False)
@@ -113,5 +139,7 @@ def _render(console: Console, steps: list[tuple[str, dict[str, Any], Any]], back
         table.add_column("model saw", ratio=1)
         table.add_row(_highlight(received.get("result")), _highlight(seen))
         console.print(table)
-    console.print("[green]Every identifier the model saw is a token; every call reached the backend with real "
-                  "values.[/]  Inspect the vault: [cyan]veil tokens list[/] (with VEIL_HOME set as above).")
+    console.print(
+        "[green]Every identifier the model saw is a token; every call reached the backend with real "
+        "values.[/]  Inspect the vault: [cyan]veil tokens list[/] (with VEIL_HOME set as above)."
+    )

@@ -16,10 +16,19 @@ from proxy.config import Settings
 @policy_options
 @vault_options
 @session_options
-@click.option("--durability", type=click.Choice(["normal", "full"]), default="normal", show_default=True,
-              help="SQLite synchronous mode: full survives power loss at some cost.")
-@click.option("--log-level", default="WARNING", show_default=True,
-              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+@click.option(
+    "--durability",
+    type=click.Choice(["normal", "full"]),
+    default="normal",
+    show_default=True,
+    help="SQLite synchronous mode: full survives power loss at some cost.",
+)
+@click.option(
+    "--log-level",
+    default="WARNING",
+    show_default=True,
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+)
 @click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
 def run(
     policies: tuple[str, ...],

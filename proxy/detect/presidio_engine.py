@@ -69,8 +69,17 @@ def _presidio_recognizers(policy: Policy) -> dict[str, Any]:
 
 
 def known_recognizer_names() -> list[str]:
-    return sorted([*OUR_RECOGNIZERS, "EmailRecognizer", "PhoneRecognizer", "CreditCardRecognizer",
-                   "IbanRecognizer", "IpRecognizer", "UsSsnRecognizer"])
+    return sorted(
+        [
+            *OUR_RECOGNIZERS,
+            "EmailRecognizer",
+            "PhoneRecognizer",
+            "CreditCardRecognizer",
+            "IbanRecognizer",
+            "IpRecognizer",
+            "UsSsnRecognizer",
+        ]
+    )
 
 
 def build_recognizers(policy: Policy) -> list[EntityRecognizer]:
@@ -80,7 +89,8 @@ def build_recognizers(policy: Policy) -> list[EntityRecognizer]:
         factory = factories.get(name)
         if factory is None:
             raise PolicyError(
-                f"unknown recognizer {name!r} in detection.recognizers; known: {', '.join(known_recognizer_names())}"
+                f"unknown recognizer {name!r} in detection.recognizers; "
+                f"known: {', '.join(known_recognizer_names())}"
             )
         out.append(factory())
     return out
@@ -95,7 +105,8 @@ def load_spacy(model: str | None) -> Any:
         return spacy.load(model, exclude=["parser", "lemmatizer", "textcat"])
     except OSError:
         raise PolicyError(
-            f"detection.ner.model: spaCy pipeline {model!r} is not installed (mcp-veil never downloads models)"
+            f"detection.ner.model: spaCy pipeline {model!r} is not installed "
+            "(mcp-veil never downloads models)"
         ) from None
 
 
@@ -104,8 +115,9 @@ def build_analyzer(policy: Policy) -> tuple[AnalyzerEngine, list[str]]:
     nlp = load_spacy(policy.ner.model)
     engine = SpacyNlpEngine(
         models=[{"lang_code": "en", "model_name": policy.ner.model or "blank"}],
-        ner_model_configuration=NerModelConfiguration(labels_to_ignore=["CARDINAL", "DATE", "TIME", "MONEY",
-                                                                        "PERCENT", "QUANTITY", "ORDINAL"]),
+        ner_model_configuration=NerModelConfiguration(
+            labels_to_ignore=["CARDINAL", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"]
+        ),
     )
     engine.nlp = {"en": nlp}  # loaded here: SpacyNlpEngine.load() would try spacy.cli.download
     recognizers = build_recognizers(policy)

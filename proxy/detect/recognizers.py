@@ -8,6 +8,7 @@ unassigned area codes, which test data and many real exports are full of).
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -46,12 +47,12 @@ class GoogleAdsCustomerIdRecognizer(_WindowContextRecognizer):
     """Google Ads customer IDs: `customers/1234567890` resource names, `123-456-7890`, or ten digits next to
     a customer context word."""
 
-    PATTERNS = [
+    PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("resource name", r"(?<=customers/)\d{10}(?!\d)", 0.95),
         Pattern("dashed", r"(?<![\d-])\d{3}-\d{3}-\d{4}(?![\d-])", 0.5),
         Pattern("bare", r"(?<![\d.,])\d{10}(?![\d.,])", 0.1),
     ]
-    CONTEXT = ["customer", "cid", "account", "client", "acct", "mcc", "advertiser"]
+    CONTEXT: ClassVar[list[str]] = ["customer", "cid", "account", "client", "acct", "mcc", "advertiser"]
 
     def __init__(self) -> None:
         super().__init__(
@@ -65,7 +66,7 @@ class GoogleAdsCustomerIdRecognizer(_WindowContextRecognizer):
 class VeilEmailRecognizer(PatternRecognizer):
     """Email addresses by syntax alone (no TLD validation, no network)."""
 
-    PATTERNS = [
+    PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "email",
             r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
@@ -91,7 +92,7 @@ class VeilPhoneRecognizer(_WindowContextRecognizer):
     Requires separators or a leading `+`, so plain integers (metrics, IDs, micros) never match.
     """
 
-    PATTERNS = [
+    PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "international",
             r"(?<![\w+])\+\d{1,3}(?:[ .\-]?\(?\d{1,5}\)?){1,2}(?:[ .\-]?\d{2,5}){1,4}(?![\w-])",
@@ -100,7 +101,7 @@ class VeilPhoneRecognizer(_WindowContextRecognizer):
         Pattern("north american", r"(?<![\w-])(?:\(\d{3}\) ?|\d{3}[ .\-])\d{3}[ .\-]\d{4}(?![\w-])", 0.5),
         Pattern("uk national", r"(?<![\w-])0\d{2,4}[ \-]\d{3,4}[ \-]?\d{3,4}(?![\w-])", 0.45),
     ]
-    CONTEXT = ["phone", "tel", "call", "mobile", "cell", "fax", "ring", "whatsapp"]
+    CONTEXT: ClassVar[list[str]] = ["phone", "tel", "call", "mobile", "cell", "fax", "ring", "whatsapp"]
     context_boost = 0.2
 
     def __init__(self) -> None:

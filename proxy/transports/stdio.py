@@ -21,7 +21,7 @@ async def client_front() -> AsyncIterator[Streams]:
 
 @asynccontextmanager
 async def backend_process(command: Sequence[str]) -> AsyncIterator[Streams]:
-    """Spawn the backend; its stderr goes to ours, its stdout is the wire. Raises OSError if it can't start."""
+    """Spawn the backend: its stderr goes to ours, its stdout is the wire. OSError if it cannot start."""
     params = StdioServerParameters(command=command[0], args=list(command[1:]), env=backend_environment())
     async with stdio_client(params, errlog=sys.stderr) as streams:
         yield streams

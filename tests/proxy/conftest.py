@@ -1,21 +1,18 @@
 """In-memory proxy fixtures: a real SQLite vault and a real relay, client and backend in-process."""
 
-
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import mcp_types as types
 import pytest
 from mcp import Client
 from mcp.client._memory import InMemoryTransport
-from typing import Annotated
-
 from mcp.server.mcpserver import Context, Elicit, MCPServer, Resolve, Sample
-from pydantic import BaseModel
 from mcp.shared.memory import create_client_server_memory_streams
+from pydantic import BaseModel
 
 from proxy.config import Settings
 from proxy.relay import Relay
@@ -114,9 +111,12 @@ def proxied(engine: Engine) -> Proxied:
         import anyio
 
         session = engine.open_session(backend="test-backend", actor="test")
-        async with InMemoryTransport(server) as backend, create_client_server_memory_streams() as (
-            client_end,
-            front_end,
+        async with (
+            InMemoryTransport(server) as backend,
+            create_client_server_memory_streams() as (
+                client_end,
+                front_end,
+            ),
         ):
 
             @asynccontextmanager

@@ -66,7 +66,11 @@ def test_known_values_are_found_inside_longer_text(detector):
 
 
 def test_overlapping_spans_keep_the_stronger_one():
-    spans = [Span(0, 12, "PHONE_NUMBER", 0.5), Span(4, 12, "GOOGLE_ADS_CUSTOMER_ID", 0.9), Span(20, 25, "X", 0.1)]
+    spans = [
+        Span(0, 12, "PHONE_NUMBER", 0.5),
+        Span(4, 12, "GOOGLE_ADS_CUSTOMER_ID", 0.9),
+        Span(20, 25, "X", 0.1),
+    ]
     assert merge_spans(spans) == [Span(4, 12, "GOOGLE_ADS_CUSTOMER_ID", 0.9), Span(20, 25, "X", 0.1)]
 
 

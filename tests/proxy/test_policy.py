@@ -25,7 +25,7 @@ def test_the_shipped_policies_load_and_cover_common_personal_data_keys():
         "siteUrl": "SITE_URL",
     }.items():
         assert keys[normalize_key(key)] == entity
-    assert [p.name for p in shipped_policy_files()][0] == "default.yaml"
+    assert shipped_policy_files()[0].name == "default.yaml"
 
 
 def test_key_rules_ignore_case_underscores_and_dashes():

@@ -144,7 +144,11 @@ async def test_elicitation_is_tokenized_and_the_answer_detokenized_in_both_proto
         cid = json.loads(text_of(await client.call_tool("whoami", {})))["customerId"]
         result = await client.call_tool("confirm", {"customer_id": cid})
     assert seen and PERSON["email"] not in seen[0] and PERSON["customerId"] not in seen[0]
-    assert received[-1] == {"tool": "confirm", "customer_id": PERSON["customerId"], "contact": PERSON["email"]}
+    assert received[-1] == {
+        "tool": "confirm",
+        "customer_id": PERSON["customerId"],
+        "contact": PERSON["email"],
+    }
     assert PERSON["email"] not in text_of(result)
 
 

@@ -17,7 +17,10 @@ def fake_tokens(plan):
 
 
 def test_key_rules_pick_values_whatever_their_content(policy):
-    payload = {"content": [], "structuredContent": {"accounts": [{"customerId": 1234567890, "descriptiveName": "Zed"}]}}
+    payload = {
+        "content": [],
+        "structuredContent": {"accounts": [{"customerId": 1234567890, "descriptiveName": "Zed"}]},
+    }
     w = ToClientWalker(policy, policy.rules_for_tool("list_accounts"))
     plan = w.collect(payload)
     assert set(plan.field_values) == {("GOOGLE_ADS_CUSTOMER_ID", "1234567890"), ("ACCOUNT_NAME", "Zed")}
@@ -56,7 +59,9 @@ def test_object_keys_are_scanned_and_rewritten(policy):
 
 
 def test_structured_paths_apply_only_inside_the_structured_result(policy):
-    payload = {"structuredContent": {"siteEntry": [{"siteUrl": "https://a.example/", "permissionLevel": "x"}]}}
+    payload = {
+        "structuredContent": {"siteEntry": [{"siteUrl": "https://a.example/", "permissionLevel": "x"}]}
+    }
     w = ToClientWalker(policy, policy.rules_for_tool("list_sites"))
     assert ("SITE_URL", "https://a.example/") in w.collect(payload).field_values
 
