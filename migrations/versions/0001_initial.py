@@ -1,0 +1,117 @@
+"""The initial vault schema: key versions, sessions, tokens and the audit chain.
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-25
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0001"
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+TS = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "key_versions",
+        sa.Column("version", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("check", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", TS, nullable=False),
+        sa.Column("retired_at", TS, nullable=True),
+        sa.Column("use_count", sa.Integer(), server_default="0", nullable=False),
+        sa.PrimaryKeyConstraint("version", name="pk_key_versions"),
+    )
+    op.create_table(
+        "sessions",
+        sa.Column("id", sa.String(32), nullable=False),
+        sa.Column("name", sa.String(200), nullable=True),
+        sa.Column("created_at", TS, nullable=False),
+        sa.Column("expires_at", TS, nullable=True),
+        sa.Column("closed_at", TS, nullable=True),
+        sa.Column("shredded_at", TS, nullable=True),
+        sa.Column("kek_version", sa.Integer(), nullable=False),
+        sa.Column("wrapped_dek", sa.LargeBinary(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["kek_version"], ["key_versions.version"], name="fk_sessions_kek_version_key_versions"
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_sessions"),
+        sa.UniqueConstraint("name", name="uq_sessions_name"),
+    )
+    op.create_index("ix_sessions_created_at", "sessions", ["created_at"])
+    op.create_table(
+        "tokens",
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column("session_id", sa.String(32), nullable=False),
+        sa.Column("token", sa.String(80), nullable=False),
+        sa.Column("entity_type", sa.String(48), nullable=False),
+        sa.Column("ciphertext", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", TS, nullable=False),
+        sa.Column("expires_at", TS, nullable=True),
+        sa.Column("revoked_at", TS, nullable=True),
+        sa.Column("backend", sa.String(200), nullable=True),
+        sa.ForeignKeyConstraint(["session_id"], ["sessions.id"], name="fk_tokens_session_id_sessions"),
+        sa.PrimaryKeyConstraint("id", name="pk_tokens"),
+        sa.UniqueConstraint("session_id", "token", name="uq_tokens_session_id_token"),
+    )
+    op.create_index("ix_tokens_token", "tokens", ["token"])
+    op.create_index("ix_tokens_session_id_entity_type", "tokens", ["session_id", "entity_type"])
+    op.create_index("ix_tokens_entity_type", "tokens", ["entity_type"])
+    op.create_index("ix_tokens_created_at", "tokens", ["created_at"])
+    op.create_table(
+        "audit_events",
+        sa.Column("seq", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("time", TS, nullable=False),
+        sa.Column("event", sa.String(40), nullable=False),
+        sa.Column("actor", sa.String(200), nullable=True),
+        sa.Column("session_id", sa.String(32), nullable=True),
+        sa.Column("backend", sa.String(200), nullable=True),
+        sa.Column("direction", sa.String(20), nullable=True),
+        sa.Column("method", sa.String(200), nullable=True),
+        sa.Column("tool", sa.String(200), nullable=True),
+        sa.Column("entity_type", sa.String(48), nullable=True),
+        sa.Column("token", sa.String(80), nullable=True),
+        sa.Column("count", sa.Integer(), nullable=True),
+        sa.Column("outcome", sa.String(20), nullable=True),
+        sa.Column("reason", sa.String(200), nullable=True),
+        sa.Column("detail", sa.Text(), nullable=True),
+        sa.Column("prev_hash", sa.String(64), nullable=False),
+        sa.Column("hash", sa.String(64), nullable=False),
+        sa.PrimaryKeyConstraint("seq", name="pk_audit_events"),
+    )
+    op.create_index("ix_audit_events_time", "audit_events", ["time"])
+    op.create_index("ix_audit_events_session_id", "audit_events", ["session_id"])
+    op.create_index("ix_audit_events_event", "audit_events", ["event"])
+    op.create_index("ix_audit_events_token", "audit_events", ["token"])
+    head = op.create_table(
+        "audit_head",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("seq", sa.BigInteger(), nullable=False),
+        sa.Column("hash", sa.String(64), nullable=False),
+        sa.CheckConstraint("id = 1", name="ck_audit_head_single_row"),
+        sa.PrimaryKeyConstraint("id", name="pk_audit_head"),
+    )
+    op.bulk_insert(head, [{"id": 1, "seq": 0, "hash": "0" * 64}])
+
+
+def downgrade() -> None:
+    op.drop_table("audit_head")
+    for name in ("token", "event", "session_id", "time"):
+        op.drop_index(f"ix_audit_events_{name}", table_name="audit_events")
+    op.drop_table("audit_events")
+    for name in ("created_at", "entity_type", "session_id_entity_type", "token"):
+        op.drop_index(f"ix_tokens_{name}", table_name="tokens")
+    op.drop_table("tokens")
+    op.drop_index("ix_sessions_created_at", table_name="sessions")
+    op.drop_table("sessions")
+    op.drop_table("key_versions")

@@ -1,0 +1,63 @@
+"""Same value, same token, one row: under 200 concurrent threads across four vault instances."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import func, select
+
+from vault.audit import AuditContext
+from vault.keys import MasterKey
+from vault.models import AuditRecord, Token
+from vault.store import Vault
+
+THREADS = 200
+INSTANCES = 4  # separate engines and caches, like separate proxy processes
+
+
+def test_two_hundred_threads_tokenizing_one_value_store_exactly_one_row(
+    vault_url: str, master: MasterKey, vault: Vault, ctx: AuditContext
+) -> None:
+    vault.open_session(name="shared", ctx=ctx)
+    vaults = [Vault.open(vault_url, master) for _ in range(INSTANCES)]
+    sessions = [v.open_session(name="shared", ctx=ctx) for v in vaults]
+    barrier = threading.Barrier(THREADS)
+
+    def work(i: int) -> str:
+        barrier.wait()
+        return sessions[i % INSTANCES].tokenize([("EMAIL_ADDRESS", "race@example.com")], ctx)[0]
+
+    try:
+        with ThreadPoolExecutor(THREADS) as pool:
+            tokens = set(pool.map(work, range(THREADS)))
+        assert len(tokens) == 1
+        with vault.engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(Token)).scalar() == 1
+            created = select(func.count()).where(AuditRecord.event == "token-created")
+            assert conn.execute(created).scalar() == 1
+        assert vault.verify_audit().ok
+        [token] = tokens
+        assert sessions[0].detokenize([token], ctx) == {token: "race@example.com"}
+    finally:
+        for v in vaults:
+            v.close()
+
+
+def test_processes_opening_one_session_name_at_once_all_get_the_same_session(
+    vault_url: str, master: MasterKey, vault: Vault, ctx: AuditContext
+) -> None:
+    vaults = [Vault.open(vault_url, master) for _ in range(INSTANCES)]
+    barrier = threading.Barrier(40)
+
+    def work(i: int) -> str:
+        barrier.wait()
+        return vaults[i % INSTANCES].open_session(name="desk", ctx=ctx).session_id
+
+    try:
+        with ThreadPoolExecutor(40) as pool:
+            assert len(set(pool.map(work, range(40)))) == 1
+        assert [s.name for s in vault.list_sessions()] == ["desk"]
+    finally:
+        for v in vaults:
+            v.close()

@@ -1,0 +1,104 @@
+"""One small recipe for the vault's cryptography, in the spirit of Fernet/MultiFernet.
+
+master secret --HKDF(info="veil kek v{n}")--> KEK_n --AES-GCM(AAD=session,version)--> per-session DEK
+DEK --AES-GCM(AAD=session,token)--> each value; DEK --HKDF(info="veil token hmac")--> the session's token key.
+
+Associated data binds every ciphertext to where it belongs, so a row copied to another token or session
+fails authentication. Every failure raises the one opaque DecryptError: callers learn nothing about why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from vault.errors import DecryptError
+
+KEY_BYTES = 32
+NONCE_BYTES = 12
+_CHECK_MESSAGE = b"veil key check"
+_SEP = b"\x1f"
+
+
+def hkdf(secret: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=info).derive(secret)
+
+
+def new_dek() -> bytes:
+    return os.urandom(KEY_BYTES)
+
+
+def token_hmac_key(dek: bytes) -> bytes:
+    """The session's token key: derived, so the DEK itself never keys two different primitives."""
+    return hkdf(dek, b"veil token hmac")
+
+
+class Keyring:
+    """Versioned key-encryption keys derived from one master secret."""
+
+    def __init__(self, master_secret: bytes) -> None:
+        self._master = master_secret
+        self._keks: dict[int, bytes] = {}
+
+    def __repr__(self) -> str:
+        return "Keyring(<secret>)"
+
+    def kek(self, version: int) -> bytes:
+        if version not in self._keks:
+            self._keks[version] = hkdf(self._master, f"veil kek v{version}".encode())
+        return self._keks[version]
+
+    def check_value(self, version: int) -> bytes:
+        """Stored beside each key version so a wrong master key is caught before anything is written."""
+        return hmac.new(self.kek(version), _CHECK_MESSAGE, hashlib.sha256).digest()
+
+    def matches(self, version: int, check: bytes) -> bool:
+        return hmac.compare_digest(self.check_value(version), check)
+
+    def wrap_dek(self, dek: bytes, session_id: str, version: int) -> bytes:
+        return _seal(self.kek(version), dek, _dek_aad(session_id, version))
+
+    def unwrap_dek(self, wrapped: bytes, session_id: str, version: int) -> bytes:
+        return _open(self.kek(version), wrapped, _dek_aad(session_id, version))
+
+
+def encrypt_value(dek: bytes, session_id: str, token: str, plaintext: str) -> bytes:
+    data = plaintext.encode("utf-8", "surrogatepass")  # lone surrogates from JSON must round-trip
+    return _seal(dek, data, _value_aad(session_id, token))
+
+
+def decrypt_value(dek: bytes, session_id: str, token: str, blob: bytes) -> str:
+    data = _open(dek, blob, _value_aad(session_id, token))
+    try:
+        return data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        raise DecryptError() from None
+
+
+def _dek_aad(session_id: str, version: int) -> bytes:
+    return b"veil dek" + _SEP + session_id.encode() + _SEP + str(version).encode()
+
+
+def _value_aad(session_id: str, token: str) -> bytes:
+    return session_id.encode() + _SEP + token.encode()
+
+
+def _seal(key: bytes, data: bytes, aad: bytes) -> bytes:
+    nonce = os.urandom(NONCE_BYTES)
+    return nonce + AESGCM(key).encrypt(nonce, data, aad)
+
+
+def _open(key: bytes, blob: bytes, aad: bytes) -> bytes:
+    try:
+        blob = bytes(blob)
+        if len(blob) < NONCE_BYTES + 16:
+            raise ValueError
+        return AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
+    except (InvalidTag, ValueError, TypeError):
+        raise DecryptError() from None

@@ -1,0 +1,164 @@
+"""The vault's tables.
+
+Only ciphertext, tokens, entity types, counts and hashes live here; no column can hold a plaintext value.
+The naming convention gives every constraint a stable name, so Alembic can alter them on SQLite (batch mode)
+and `alembic check` compares like with like.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+GENESIS_HASH = "0" * 64
+HEAD_ROW_ID = 1
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC on the way out, whatever the engine: SQLite drops the offset, PostgreSQL returns
+    the connection's time zone."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the vault; use an aware UTC datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
+_AutoId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), bytes: LargeBinary()}
+
+
+class KeyVersion(Base):
+    """One key-encryption key version; `check` detects a wrong master key before anything is written."""
+
+    __tablename__ = "key_versions"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    check: Mapped[bytes]
+    created_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+    use_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class Session(Base):
+    """A client connection's scope. `wrapped_dek` is NULL once shredded: its values are then unrecoverable."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    shredded_at: Mapped[datetime | None]
+    kek_version: Mapped[int] = mapped_column(ForeignKey("key_versions.version"))
+    wrapped_dek: Mapped[bytes | None]
+
+    __table_args__ = (Index(None, "created_at"),)
+
+
+class Token(Base):
+    """One tokenized value: the token (the blind index) and the value's ciphertext, bound to both."""
+
+    __tablename__ = "tokens"
+
+    id: Mapped[int] = mapped_column(_AutoId, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"))
+    token: Mapped[str] = mapped_column(String(80))
+    entity_type: Mapped[str] = mapped_column(String(48))
+    ciphertext: Mapped[bytes]
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    backend: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        UniqueConstraint("session_id", "token"),
+        Index(None, "token"),  # detokenize looks a token up across sessions to tell foreign from unknown
+        Index(None, "session_id", "entity_type"),
+        Index(None, "entity_type"),
+        Index(None, "created_at"),
+    )
+
+
+class AuditRecord(Base):
+    """One append-only audit row; `hash` chains it to the previous row (see vault.audit)."""
+
+    __tablename__ = "audit_events"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    time: Mapped[datetime]
+    event: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str | None] = mapped_column(String(200))
+    session_id: Mapped[str | None] = mapped_column(String(32))
+    backend: Mapped[str | None] = mapped_column(String(200))
+    direction: Mapped[str | None] = mapped_column(String(20))
+    method: Mapped[str | None] = mapped_column(String(200))
+    tool: Mapped[str | None] = mapped_column(String(200))
+    entity_type: Mapped[str | None] = mapped_column(String(48))
+    token: Mapped[str | None] = mapped_column(String(80))
+    count: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index(None, "time"),
+        Index(None, "session_id"),
+        Index(None, "event"),
+        Index(None, "token"),
+    )
+
+
+class AuditHead(Base):
+    """The single row every audit append locks, so the chain is extended by one writer at a time."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)

@@ -1,0 +1,774 @@
+"""The vault API the proxy calls: open a session, tokenize, detokenize; plus the admin verbs the CLI uses.
+
+Synchronous SQLAlchemy on purpose: the proxy runs these calls in a worker thread (anyio.to_thread). Every
+write and the audit rows describing it share one transaction, so an operation whose audit row cannot be
+written does not happen. Database failures surface as VaultUnavailable with a value-free message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    create_engine,
+    delete,
+    event,
+    func,
+    inspect,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.pool import StaticPool
+
+from vault import audit, migrate
+from vault.audit import AuditContext, AuditEvent
+from vault.clock import SYSTEM_CLOCK, Clock
+from vault.crypto import Keyring, decrypt_value, encrypt_value, new_dek, token_hmac_key
+from vault.errors import (
+    DecryptError,
+    RefusalReason,
+    SessionGone,
+    SessionNotFound,
+    TokenRefused,
+    VaultUnavailable,
+    WrongMasterKey,
+)
+from vault.keys import MasterKey
+from vault.models import KeyVersion, Session, Token
+from vault.tokens import ParsedToken, derive_token, parse_token
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+DURABILITY = {"normal": "NORMAL", "full": "FULL"}
+_NAME_RACE_RETRIES = 3
+
+
+# --- engine ---------------------------------------------------------------------------------------------
+
+
+def create_vault_engine(url: str, *, durability: str = "normal") -> Engine:
+    """An engine with the vault's connection settings.
+
+    SQLite: WAL (readers never block the writer), a busy timeout, secure_delete (shredded ciphertext is
+    zeroed, not left in free pages), and BEGIN IMMEDIATE for every transaction unless the connection asks
+    for `veil_begin="DEFERRED"`: a write never has to upgrade a read lock, which is where SQLite deadlocks.
+    """
+    if durability not in DURABILITY:
+        raise ValueError(f"durability must be one of {sorted(DURABILITY)}")
+    u = make_url(url)
+    if u.drivername in ("postgresql", "postgres"):
+        u = u.set(drivername="postgresql+psycopg")
+    if u.get_backend_name() == "postgresql":
+        return create_engine(u, connect_args={"connect_timeout": 5})
+    if u.get_backend_name() != "sqlite":
+        raise ValueError("the vault runs on SQLite or PostgreSQL")
+    memory = u.database in (None, "", ":memory:")
+    engine = (
+        create_engine(u, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        if memory
+        else create_engine(u, pool_size=5, max_overflow=10)
+    )
+    synchronous = DURABILITY[durability]
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _on_begin)
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode=WAL",
+            f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+            f"synchronous={synchronous}",
+            "foreign_keys=ON",
+            "secure_delete=ON",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("veil_begin", "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {'DEFERRED' if mode == 'DEFERRED' else 'IMMEDIATE'}")
+
+    return engine
+
+
+@contextmanager
+def _unavailable() -> Iterator[None]:
+    """Map driver failures to VaultUnavailable. The database never holds a plaintext value, so its first
+    message line (e.g. "database is locked") is value-free; SQL parameters are never included."""
+    try:
+        yield
+    except DBAPIError as e:
+        first_line = (str(e.orig).splitlines() or [""])[0][:200]
+        raise VaultUnavailable(f"vault database unavailable: {type(e.orig).__name__}: {first_line}") from None
+    except PoolTimeout:
+        raise VaultUnavailable("vault database unavailable: no free connection") from None
+    except sqlite3.Error as e:
+        raise VaultUnavailable(f"vault database unavailable: {type(e).__name__}") from None
+
+
+def _insert(conn: Connection) -> Any:
+    """The dialect's INSERT, which has on_conflict_do_nothing (SQLite and PostgreSQL)."""
+    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+
+
+# --- listings (value-free) ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: str
+    name: str | None
+    created_at: datetime
+    expires_at: datetime | None
+    closed_at: datetime | None
+    shredded_at: datetime | None
+    kek_version: int
+    token_count: int
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    token: str
+    session_id: str
+    entity_type: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    backend: str | None
+
+
+@dataclass(frozen=True)
+class TokenFilter:
+    """Filters for listing tokens; every field given narrows the result. `session` is an id or a name."""
+
+    session: str | None = None
+    entity_type: str | None = None
+    since: datetime | None = None
+    before: datetime | None = None
+    include_revoked: bool = True
+    limit: int | None = None
+
+
+# --- the vault ------------------------------------------------------------------------------------------
+
+
+class Vault:
+    """One database of sessions, tokens and audit rows, opened with one master key."""
+
+    def __init__(self, engine: Engine, keyring: Keyring, clock: Clock) -> None:
+        self.engine = engine
+        self.keyring = keyring
+        self.clock = clock
+        # An in-memory SQLite database is one shared connection: serialize transactions on it.
+        memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
+        self._serial: AbstractContextManager[Any] = threading.Lock() if memory else nullcontext()
+
+    @classmethod
+    def open(
+        cls,
+        url: str,
+        master: MasterKey,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+        upgrade: bool = True,
+        durability: str = "normal",
+    ) -> Vault:
+        """Open (and migrate) the vault. A wrong master key is refused before anything is written."""
+        engine = create_vault_engine(url, durability=durability)
+        vault = cls(engine, Keyring(master.secret), clock)
+        try:
+            with _unavailable():
+                if inspect(engine).has_table(KeyVersion.__tablename__):
+                    with vault._read() as conn:
+                        vault._check_keys(conn, master.source)
+                if upgrade:
+                    migrate.upgrade(engine)
+                elif migrate.current_revision(engine) != migrate.head_revision():
+                    raise VaultUnavailable("the vault schema is not up to date: run `veil db upgrade`")
+                vault._ensure_key_version(master.source)
+        except BaseException:
+            engine.dispose()
+            raise
+        return vault
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        """A write transaction (BEGIN IMMEDIATE on SQLite); commits on exit."""
+        with self._serial, _unavailable(), self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._serial, _unavailable(), self.engine.connect() as conn:
+            conn.execution_options(veil_begin="DEFERRED")
+            yield conn
+
+    # keys
+
+    def _check_keys(self, conn: Connection, source: str) -> bool:
+        """True if key versions exist; raises WrongMasterKey if any was made with another master key."""
+        rows = conn.execute(select(KeyVersion.version, KeyVersion.check)).all()
+        if any(not self.keyring.matches(version, check) for version, check in rows):
+            raise WrongMasterKey(source)
+        return bool(rows)
+
+    def _ensure_key_version(self, source: str) -> None:
+        with self._read() as conn:
+            if self._check_keys(conn, source):
+                return
+        with self._tx() as conn:
+            stmt = _insert(conn)(KeyVersion).values(
+                version=1, check=self.keyring.check_value(1), created_at=self.clock.now(), use_count=0
+            )
+            conn.execute(stmt.on_conflict_do_nothing())
+            self._check_keys(conn, source)  # a concurrent first open may have won with another key
+
+    def _current_key_version(self, conn: Connection) -> int:
+        version = conn.execute(
+            select(func.max(KeyVersion.version)).where(KeyVersion.retired_at.is_(None))
+        ).scalar_one()
+        if version is None:
+            raise VaultUnavailable("the vault has no active key version")
+        return int(version)
+
+    def rotate_keys(self, *, actor: str) -> int:
+        """Make a new key version, rewrap every live session's data key under it, retire the old ones."""
+        with self._tx() as conn:
+            self._check_keys(conn, "the configured master key")
+            old = self._current_key_version(conn)
+            new = int(conn.execute(select(func.max(KeyVersion.version))).scalar_one()) + 1
+            now = self.clock.now()
+            live = conn.execute(
+                select(Session.id, Session.kek_version, Session.wrapped_dek).where(
+                    Session.wrapped_dek.is_not(None)
+                )
+            ).all()
+            conn.execute(
+                _insert(conn)(KeyVersion).values(
+                    version=new, check=self.keyring.check_value(new), created_at=now, use_count=len(live)
+                )
+            )
+            for sid, version, wrapped in live:
+                dek = self.keyring.unwrap_dek(wrapped or b"", sid, version)
+                conn.execute(
+                    update(Session)
+                    .where(Session.id == sid)
+                    .values(kek_version=new, wrapped_dek=self.keyring.wrap_dek(dek, sid, new))
+                )
+            conn.execute(
+                update(KeyVersion)
+                .where(KeyVersion.version != new, KeyVersion.retired_at.is_(None))
+                .values(retired_at=now)
+            )
+            detail = {"from_version": old, "to_version": new}
+            event = audit.KeyRotated(actor=actor, count=len(live), detail=detail)
+            audit.append(conn, [event], self.clock)
+        return new
+
+    # sessions
+
+    def open_session(
+        self, *, name: str | None = None, ttl: timedelta | None = None, ctx: AuditContext
+    ) -> SessionVault:
+        """Resume the named session if it is still usable (same data key, so same tokens), else create one.
+
+        A resumed session keeps its original expiry: a TTL bounds how long tokens stay linkable.
+        """
+        for attempt in range(_NAME_RACE_RETRIES):
+            try:
+                with self._tx() as conn:
+                    session, resumed = self._resume_or_create(conn, name, ttl)
+                    reason = "resumed" if resumed else "created"
+                    event = audit.SessionOpened.of(ctx, session_id=session.session_id, reason=reason)
+                    audit.append(conn, [event], self.clock)
+                break
+            except _NameTaken:
+                # Another process created this name between our look-up and insert: retry, and resume it.
+                if attempt == _NAME_RACE_RETRIES - 1:
+                    raise VaultUnavailable(f"session name {name!r} is contended; try again") from None
+        if resumed:
+            session._load_known()
+        return session
+
+    def _resume_or_create(
+        self, conn: Connection, name: str | None, ttl: timedelta | None
+    ) -> tuple[SessionVault, bool]:
+        now = self.clock.now()
+        if name is not None:
+            row = conn.execute(
+                select(Session.id, Session.kek_version, Session.wrapped_dek, Session.expires_at)
+                .where(Session.name == name)
+                .with_for_update()
+            ).first()
+            if row is not None and row.wrapped_dek is not None and not _expired(row.expires_at, now):
+                dek = self.keyring.unwrap_dek(row.wrapped_dek, row.id, row.kek_version)
+                return SessionVault(self, row.id, name, dek), True
+            if row is not None:  # expired or shredded: it gives up the name to the new session
+                conn.execute(update(Session).where(Session.id == row.id).values(name=None))
+        sid, dek, version = secrets.token_hex(16), new_dek(), self._current_key_version(conn)
+        inserted = conn.execute(
+            _insert(conn)(Session)
+            .values(
+                id=sid,
+                name=name,
+                created_at=now,
+                expires_at=now + ttl if ttl is not None else None,
+                kek_version=version,
+                wrapped_dek=self.keyring.wrap_dek(dek, sid, version),
+            )
+            .on_conflict_do_nothing()
+            .returning(Session.id)
+        ).first()
+        if inserted is None:
+            raise _NameTaken
+        conn.execute(
+            update(KeyVersion).where(KeyVersion.version == version).values(use_count=KeyVersion.use_count + 1)
+        )
+        return SessionVault(self, sid, name, dek), False
+
+    def _resolve_session(self, conn: Connection, ref: str) -> str:
+        sid = conn.execute(select(Session.id).where(or_(Session.id == ref, Session.name == ref))).scalar()
+        if sid is None:
+            raise SessionNotFound(f"no session with id or name {ref!r}")
+        return str(sid)
+
+    def list_sessions(self) -> list[SessionInfo]:
+        counts = select(Token.session_id, func.count().label("n")).group_by(Token.session_id).subquery()
+        stmt = (
+            select(
+                Session.id,
+                Session.name,
+                Session.created_at,
+                Session.expires_at,
+                Session.closed_at,
+                Session.shredded_at,
+                Session.kek_version,
+                func.coalesce(counts.c.n, 0),
+            )
+            .outerjoin(counts, counts.c.session_id == Session.id)
+            .order_by(Session.created_at, Session.id)
+        )
+        with self._read() as conn:
+            return [SessionInfo(*row) for row in conn.execute(stmt)]
+
+    def shred_session(self, session: str, *, actor: str) -> int:
+        """Crypto-shred: drop the wrapped data key and delete the ciphertexts. Returns tokens destroyed."""
+        with self._tx() as conn:
+            sid = self._resolve_session(conn, session)
+            shredded = conn.execute(
+                select(Session.shredded_at).where(Session.id == sid).with_for_update()
+            ).scalar()
+            if shredded is not None:
+                return 0
+            destroyed = conn.execute(delete(Token).where(Token.session_id == sid)).rowcount
+            conn.execute(
+                update(Session)
+                .where(Session.id == sid)
+                .values(wrapped_dek=None, shredded_at=self.clock.now())
+            )
+            event = audit.SessionShredded(actor=actor, session_id=sid, count=destroyed)
+            audit.append(conn, [event], self.clock)
+        self._checkpoint()
+        return destroyed
+
+    def _checkpoint(self) -> None:
+        """Fold the WAL back into the database and truncate it, so old pages leave the -wal file."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self._serial, _unavailable():
+            raw = self.engine.raw_connection()
+            try:
+                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+
+    # tokens
+
+    def list_tokens(self, filters: TokenFilter = TokenFilter()) -> list[TokenInfo]:
+        stmt = select(
+            Token.token,
+            Token.session_id,
+            Token.entity_type,
+            Token.created_at,
+            Token.expires_at,
+            Token.revoked_at,
+            Token.backend,
+        ).order_by(Token.created_at, Token.id)
+        with self._read() as conn:
+            if filters.session is not None:
+                stmt = stmt.where(Token.session_id == self._resolve_session(conn, filters.session))
+            if filters.entity_type is not None:
+                stmt = stmt.where(Token.entity_type == filters.entity_type)
+            if filters.since is not None:
+                stmt = stmt.where(Token.created_at >= filters.since)
+            if filters.before is not None:
+                stmt = stmt.where(Token.created_at < filters.before)
+            if not filters.include_revoked:
+                stmt = stmt.where(Token.revoked_at.is_(None))
+            if filters.limit is not None:
+                stmt = stmt.limit(filters.limit)
+            return [TokenInfo(*row) for row in conn.execute(stmt)]
+
+    def revoke_tokens(
+        self,
+        *,
+        actor: str,
+        tokens: Sequence[str] | None = None,
+        session: str | None = None,
+        entity_type: str | None = None,
+        since: datetime | None = None,
+        before: datetime | None = None,
+    ) -> int:
+        """Revoke every live token matching all the filters given (at least one). Every proxy process
+        sharing the vault refuses them from the moment this returns. Returns how many were revoked."""
+        if tokens is None and session is None and entity_type is None and since is None and before is None:
+            raise ValueError("give at least one filter (tokens, session, entity type or time range)")
+        now = self.clock.now()
+        stmt = update(Token).where(Token.revoked_at.is_(None)).values(revoked_at=now)
+        if tokens is not None:
+            stmt = stmt.where(Token.token.in_(list(tokens)))
+        if entity_type is not None:
+            stmt = stmt.where(Token.entity_type == entity_type)
+        if since is not None:
+            stmt = stmt.where(Token.created_at >= since)
+        if before is not None:
+            stmt = stmt.where(Token.created_at < before)
+        with self._tx() as conn:
+            if session is not None:
+                stmt = stmt.where(Token.session_id == self._resolve_session(conn, session))
+            revoked = conn.execute(stmt.returning(Token.token, Token.session_id, Token.entity_type)).all()
+            events = [
+                audit.TokenRevoked(actor=actor, session_id=sid, entity_type=et, token=tok, count=1)
+                for tok, sid, et in sorted(revoked)
+            ]
+            audit.append(conn, events, self.clock)
+        return len(revoked)
+
+    def purge_expired(self, *, actor: str) -> int:
+        """Delete the ciphertext of every token past its TTL and shred every session past its TTL.
+
+        Expired values are already refused; purging makes them unrecoverable too. Returns tokens destroyed.
+        """
+        now = self.clock.now()
+        with self._tx() as conn:
+            expired = conn.execute(
+                delete(Token)
+                .where(Token.expires_at <= now)
+                .returning(Token.token, Token.session_id, Token.entity_type)
+            ).all()
+            events: list[AuditEvent] = [
+                audit.TokenExpired(actor=actor, session_id=sid, entity_type=et, token=tok, count=1)
+                for tok, sid, et in sorted(expired)
+            ]
+            sessions = conn.execute(
+                update(Session)
+                .where(Session.expires_at <= now, Session.shredded_at.is_(None))
+                .values(wrapped_dek=None, shredded_at=now)
+                .returning(Session.id)
+            ).scalars()
+            for sid in sorted(sessions):
+                destroyed = conn.execute(delete(Token).where(Token.session_id == sid)).rowcount
+                events.append(
+                    audit.SessionShredded(actor=actor, session_id=sid, count=destroyed, reason="expired")
+                )
+            audit.append(conn, events, self.clock)
+        self._checkpoint()
+        return len(expired) + sum(e.count or 0 for e in events if isinstance(e, audit.SessionShredded))
+
+    def verify_audit(self) -> audit.VerifyResult:
+        with self._serial, _unavailable():
+            return audit.verify(self.engine)
+
+
+class _NameTaken(Exception):
+    """Internal: a concurrent open created the session name first; the transaction is retried."""
+
+
+def _entity_type(token: str) -> str:
+    """The entity type of a well-formed token, `[[TYPE:id]]`."""
+    return token[2 : token.index(":")]
+
+
+def _expired(expires_at: datetime | None, now: datetime) -> bool:
+    return expires_at is not None and expires_at <= now
+
+
+class SessionVault:
+    """One session's view of the vault. Thread-safe: the proxy calls it from several worker threads."""
+
+    def __init__(self, vault: Vault, session_id: str, name: str | None, dek: bytes) -> None:
+        self.session_id = session_id
+        self.name = name
+        self._vault = vault
+        self._dek = dek
+        self._hmac_key = token_hmac_key(dek)
+        self._lock = threading.Lock()
+        self._stored: set[str] = set()  # tokens known to be committed: no round trip for them
+        self._known: dict[tuple[str, str], str] = {}
+
+    def __repr__(self) -> str:
+        return f"SessionVault(session_id={self.session_id!r}, name={self.name!r})"
+
+    def token_for(self, entity_type: str, value: str) -> str:
+        """The token a value gets in this session. Pure and in memory."""
+        return derive_token(self._hmac_key, entity_type, value)
+
+    def known_values(self) -> dict[tuple[str, str], str]:
+        """(entity type, value) -> token for every value this session holds (a copy)."""
+        with self._lock:
+            return dict(self._known)
+
+    def _load_known(self) -> None:
+        """On resume: decrypt the session's values so the detector can find them again in text."""
+        stmt = select(Token.token, Token.entity_type, Token.ciphertext).where(
+            Token.session_id == self.session_id
+        )
+        with self._vault._read() as conn:
+            rows = conn.execute(stmt).all()
+        known: dict[tuple[str, str], str] = {}
+        for token, entity_type, ciphertext in rows:
+            try:
+                known[(entity_type, decrypt_value(self._dek, self.session_id, token, ciphertext))] = token
+            except DecryptError:
+                continue  # a tampered row cannot be known; detokenizing it is refused and audited
+        with self._lock:
+            self._known.update(known)
+            self._stored.update(known.values())
+
+    def tokenize(
+        self, items: Sequence[tuple[str, str]], ctx: AuditContext, *, ttl: timedelta | None = None
+    ) -> list[str]:
+        """Tokens for (entity type, value) pairs, in order. New values are encrypted and stored, with
+        their audit rows, in one transaction; values already stored cost no round trip. A revoked token
+        stays revoked: re-tokenizing its value returns the same token."""
+        with self._lock:  # values seen before in this process: no HMAC, no round trip
+            tokens: list[str | None] = [self._known.get(item) for item in items]
+        derived = {i: self.token_for(*items[i]) for i, token in enumerate(tokens) if token is None}
+        new: dict[str, tuple[str, str]] = {}
+        with self._lock:
+            for i, token in derived.items():
+                tokens[i] = token
+                if token not in self._stored:
+                    new.setdefault(token, items[i])
+        if new:
+            self._store(new, items, ctx, ttl)
+        done = [t for t in tokens if t is not None]
+        with self._lock:  # only after commit: the caches hold committed tokens only
+            self._stored.update(new)
+            self._known.update(zip(items, done, strict=True))
+        return done
+
+    def _store(
+        self,
+        new: dict[str, tuple[str, str]],
+        items: Sequence[tuple[str, str]],
+        ctx: AuditContext,
+        ttl: timedelta | None,
+    ) -> None:
+        vault, sid = self._vault, self.session_id
+        now = vault.clock.now()
+        rows = [
+            {
+                "session_id": sid,
+                "token": token,
+                "entity_type": entity_type,
+                "ciphertext": encrypt_value(self._dek, sid, token, value),
+                "created_at": now,
+                "expires_at": now + ttl if ttl is not None else None,
+                "backend": ctx.backend,
+            }
+            for token, (entity_type, value) in sorted(new.items())  # one lock order across processes
+        ]
+        with vault._tx() as conn:
+            self._check_usable(conn, now)
+            stmt = (
+                _insert(conn)(Token)
+                .on_conflict_do_nothing(index_elements=["session_id", "token"])
+                .returning(Token.token)
+            )
+            created = sorted(conn.execute(stmt, rows).scalars())
+            events: list[AuditEvent] = [
+                audit.TokenCreated.of(ctx, session_id=sid, entity_type=new[t][0], token=t, count=1)
+                for t in created
+            ]
+            per_type = Counter(entity_type for entity_type, _ in items)
+            events.append(audit.TokenizeSummary.of(ctx, session_id=sid, count=len(items), detail=per_type))
+            audit.append(conn, events, vault.clock)
+
+    def _check_usable(self, conn: Connection, now: datetime) -> None:
+        """Lock the session row (shared) so a concurrent shred waits for this write, then check it."""
+        row = conn.execute(
+            select(Session.shredded_at, Session.expires_at)
+            .where(Session.id == self.session_id)
+            .with_for_update(read=True)
+        ).first()
+        if row is None or row.shredded_at is not None:
+            raise SessionGone(self.session_id, RefusalReason.SHREDDED)
+        if _expired(row.expires_at, now):
+            raise SessionGone(self.session_id, RefusalReason.SESSION_EXPIRED)
+
+    def detokenize(self, tokens: Sequence[str], ctx: AuditContext) -> dict[str, str]:
+        """token -> value for every token, or TokenRefused for the first that cannot be honoured.
+
+        One query for all tokens, read fresh every call (revocation, expiry and shredding by any process
+        are honoured). Audit rows are committed before anything is returned or raised.
+        """
+        if not tokens:
+            return {}
+        counts = Counter(tokens)
+        parsed = {t: parse_token(t) for t in counts}
+        now = self._vault.clock.now()
+        with self._vault._tx() as conn:
+            rows = conn.execute(self._lookup([t for t, p in parsed.items() if p])).all()
+            values, refused = self._resolve(counts, parsed, rows, now)
+            if refused:
+                events = [
+                    self._refusal_event(ctx, t, parsed[t] is not None, counts[t], r) for t, r in refused
+                ]
+            else:
+                events = [
+                    audit.TokenDetokenized.of(
+                        ctx, session_id=self.session_id, entity_type=_entity_type(t), token=t, count=n
+                    )
+                    for t, n in counts.items()
+                ]
+            audit.append(conn, events, self._vault.clock)
+        if refused:
+            token, reason = refused[0]
+            raise TokenRefused(token if parsed[token] else "(malformed)", reason)
+        return values
+
+    def _lookup(self, valid: list[str]) -> Any:
+        """The session's state joined to every row holding one of the tokens, in any session."""
+        s, t = Session.__table__, Token.__table__
+        return (
+            select(
+                s.c.expires_at.label("session_expires_at"),
+                s.c.shredded_at,
+                t.c.token,
+                t.c.session_id,
+                t.c.ciphertext,
+                t.c.revoked_at,
+                t.c.expires_at,
+            )
+            .select_from(s.outerjoin(t, t.c.token.in_(valid)))
+            .where(s.c.id == self.session_id)
+            .with_for_update(read=True, of=s)  # PostgreSQL: a concurrent shred waits for this read
+        )
+
+    def _resolve(
+        self,
+        counts: Counter[str],
+        parsed: dict[str, ParsedToken | None],
+        rows: Sequence[Row[Any]],
+        now: datetime,
+    ) -> tuple[dict[str, str], list[tuple[str, RefusalReason]]]:
+        own = {r.token: r for r in rows if r.session_id == self.session_id}
+        elsewhere = {r.token for r in rows if r.session_id is not None and r.session_id != self.session_id}
+        session = rows[0] if rows else None
+        values: dict[str, str] = {}
+        refused: list[tuple[str, RefusalReason]] = []
+        for token in counts:
+            reason = self._reason(token, parsed[token], session, own.get(token), token in elsewhere, now)
+            if reason is None:
+                row = own[token]
+                try:
+                    values[token] = decrypt_value(self._dek, self.session_id, token, row.ciphertext)
+                except DecryptError:
+                    reason = RefusalReason.UNDECRYPTABLE
+            if reason is not None:
+                refused.append((token, reason))
+        return values, refused
+
+    @staticmethod
+    def _reason(
+        token: str,
+        parsed: ParsedToken | None,
+        session: Row[Any] | None,
+        row: Row[Any] | None,
+        foreign: bool,
+        now: datetime,
+    ) -> RefusalReason | None:
+        if parsed is None:
+            return RefusalReason.MALFORMED
+        if session is None or session.shredded_at is not None:
+            return RefusalReason.SHREDDED
+        if _expired(session.session_expires_at, now):
+            return RefusalReason.SESSION_EXPIRED
+        if row is None:
+            return RefusalReason.FOREIGN_SESSION if foreign else RefusalReason.UNKNOWN
+        if row.revoked_at is not None:
+            return RefusalReason.REVOKED
+        if _expired(row.expires_at, now):
+            return RefusalReason.EXPIRED
+        return None
+
+    def _refusal_event(
+        self, ctx: AuditContext, token: str, well_formed: bool, count: int, reason: RefusalReason
+    ) -> AuditEvent:
+        if well_formed:
+            return audit.DetokenizeRefused.of(
+                ctx,
+                session_id=self.session_id,
+                entity_type=_entity_type(token),
+                token=token,
+                count=count,
+                outcome="error" if reason is RefusalReason.UNDECRYPTABLE else "refused",
+                reason=reason.value,
+            )
+        # What the model wrote may hold a value: record only a keyed fingerprint of it.
+        fingerprint = hmac.new(
+            self._hmac_key, b"malformed\x1f" + token.encode("utf-8", "surrogatepass"), hashlib.sha256
+        ).hexdigest()[:20]
+        return audit.DetokenizeRefused.of(
+            ctx,
+            session_id=self.session_id,
+            count=count,
+            outcome="refused",
+            reason=reason.value,
+            detail={"fingerprint": fingerprint},
+        )
+
+    def record(self, events: Sequence[AuditEvent]) -> None:
+        """Append standalone audit events (message-blocked, policy-loaded, ...) in their own transaction."""
+        with self._vault._tx() as conn:
+            audit.append(conn, events, self._vault.clock)
+
+    def close(self, ctx: AuditContext) -> None:
+        """Mark the session closed (the connection ended). A named session can still be resumed."""
+        with self._vault._tx() as conn:
+            conn.execute(
+                update(Session).where(Session.id == self.session_id).values(closed_at=self._vault.clock.now())
+            )
+            audit.append(conn, [audit.SessionClosed.of(ctx, session_id=self.session_id)], self._vault.clock)
+
+
+__all__ = [
+    "SessionInfo",
+    "SessionVault",
+    "TokenFilter",
+    "TokenInfo",
+    "Vault",
+    "create_vault_engine",
+]
