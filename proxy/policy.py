@@ -163,7 +163,7 @@ class Policy:
     recognizers: list[str] = field(default_factory=lambda: list(DEFAULT_RECOGNIZERS))
     score_threshold: float = 0.4
     phone_regions: list[str] = field(default_factory=lambda: ["US", "GB", "DE", "FR", "CA", "AU"])
-    ner: NerSpec = field(default_factory=NerSpec)
+    ner: NerSpec = field(default_factory=lambda: NerSpec.model_validate({}))
     entities: dict[str, EntitySpec] = field(default_factory=dict)
     allow_list: frozenset[str] = frozenset()
     skip_keys: frozenset[str] = frozenset()
@@ -236,14 +236,14 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
                 policy.phone_regions = det.phone_regions
             if det.ner is not None:
                 policy.ner = det.ner
-        for entity, spec in pf.entities.items():
-            policy.entities[entity] = spec
+        policy.entities.update(pf.entities)
         allow.update(pf.allow_list)
         skip.update(normalize_key(k) for k in pf.skip_keys)
         global_rules.append(_rules(pf.fields, name, global_seen))
-        for tool, spec in pf.tools.items():
+        for tool, tool_spec in pf.tools.items():
             tool_seen = dict(global_seen)
-            tool_rules.setdefault(tool, []).append(_rules(spec.fields, f"{name} (tool {tool})", tool_seen))
+            where = f"{name} (tool {tool})"
+            tool_rules.setdefault(tool, []).append(_rules(tool_spec.fields, where, tool_seen))
         if pf.limits is not None:
             if pf.limits.max_message_bytes is not None:
                 policy.max_message_bytes = pf.limits.max_message_bytes
@@ -284,9 +284,9 @@ def load_policy_file(path: Path) -> PolicyFile:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark is not None else ""
+        where = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise PolicyError(f"{path}:{line}: {problem}") from None
+        raise PolicyError(f"{path}:{where}: {problem}") from None
     if not isinstance(data, dict):
         raise PolicyError(f"{path}: line 1: a policy file must be a mapping")
     try:

@@ -30,6 +30,8 @@ from proxy.stages import Direction, Flow, Stage, chains
 log = logging.getLogger(__name__)
 
 Streams = tuple[Any, Any]  # (read stream of SessionMessage | Exception, write stream of SessionMessage)
+# A front transport reports a line over the size limit (discarded unread) as this notification.
+OVERSIZE_METHOD = "$/veil/oversize"
 
 
 @dataclass
@@ -44,6 +46,7 @@ class RelayStats:
     to_backend: int = 0
     blocked: int = 0
     ended_by: str = ""
+    backend_exited: bool = False  # the backend closed its end on its own
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Relay:
     session: ProxySession
     stage_chains: dict[Direction, list[Stage]] = field(default_factory=chains)
     stats: RelayStats = field(default_factory=RelayStats)
+    drain_timeout: float = 10.0
 
     def __post_init__(self) -> None:
         self._client_requests: dict[Any, _InFlight] = {}  # client → backend, awaiting the backend
@@ -64,76 +68,85 @@ class Relay:
             async def from_client() -> None:
                 await self._pump_client(client_read, client_write, backend_write)
                 self.stats.ended_by = self.stats.ended_by or "client"
+                # A client that closes its end right after a request still gets the answer (bounded).
+                with anyio.move_on_after(self.drain_timeout):
+                    while self._client_requests:
+                        await anyio.sleep(0.01)
                 tg.cancel_scope.cancel()
 
             async def from_backend() -> None:
                 await self._pump_backend(backend_read, backend_write, client_write)
                 self.stats.ended_by = self.stats.ended_by or "backend"
+                self.stats.backend_exited = True
                 await self._fail_pending(client_write, "the backend exited before answering")
                 tg.cancel_scope.cancel()
 
             tg.start_soon(from_client)
             tg.start_soon(from_backend)
+        # The front transport ends when its write side closes: the client then sees a clean EOF.
+        await client_write.aclose()
         return self.stats
 
     # ------------------------------------------------------------------ client → backend
     async def _pump_client(self, client_read: Any, client_write: Any, backend_write: Any) -> None:
-        async with client_read:
-            async for item in client_read:
-                if isinstance(item, Exception):
-                    await self._send(client_write, _error(None, _exception_error(item)))
+        async for item in client_read:
+            if isinstance(item, Exception):
+                await self._send(client_write, _error(None, _exception_error(item)))
+                continue
+            msg = item.message
+            if isinstance(msg, types.JSONRPCRequest):
+                tool = _tool_name(msg.method, msg.params)
+                out = await self._transform(msg, Direction.TO_BACKEND, "request", msg.method, tool)
+                if isinstance(out, Exception):
+                    await self._send(client_write, _error(msg.id, to_jsonrpc_error(out)))
                     continue
-                msg = item.message
-                if isinstance(msg, types.JSONRPCRequest):
-                    tool = _tool_name(msg.method, msg.params)
-                    out = await self._transform(msg, Direction.TO_BACKEND, "request", msg.method, tool)
-                    if isinstance(out, Exception):
-                        await self._send(client_write, _error(msg.id, to_jsonrpc_error(out)))
-                        continue
-                    self._client_requests[msg.id] = _InFlight(msg.method, tool)
-                elif isinstance(msg, types.JSONRPCNotification):
-                    out = await self._transform(msg, Direction.TO_BACKEND, "notification", msg.method, None)
-                    if isinstance(out, Exception):
-                        continue
-                else:  # the client's answer to a backend request
-                    pending = self._backend_requests.pop(msg.id, None)
-                    method = pending.method if pending else None
-                    kind = "error" if isinstance(msg, types.JSONRPCError) else "response"
-                    out = await self._transform(msg, Direction.TO_BACKEND, kind, method, None)
-                    if isinstance(out, Exception):
-                        out = _error(msg.id, to_jsonrpc_error(out))
-                self.stats.to_backend += 1
-                await self._send(backend_write, out)
+                self._client_requests[msg.id] = _InFlight(msg.method, tool)
+            elif isinstance(msg, types.JSONRPCNotification):
+                if msg.method == OVERSIZE_METHOD:
+                    err = {"code": INVALID_REQUEST, "message": "mcp-veil: message exceeds the size limit"}
+                    await self._send(client_write, _error(None, err))
+                    continue
+                out = await self._transform(msg, Direction.TO_BACKEND, "notification", msg.method, None)
+                if isinstance(out, Exception):
+                    continue
+            else:  # the client's answer to a backend request
+                pending = self._backend_requests.pop(msg.id, None)
+                method = pending.method if pending else None
+                kind = "error" if isinstance(msg, types.JSONRPCError) else "response"
+                out = await self._transform(msg, Direction.TO_BACKEND, kind, method, None)
+                if isinstance(out, Exception):
+                    out = _error(msg.id, to_jsonrpc_error(out))
+            self.stats.to_backend += 1
+            await self._send(backend_write, out)
 
     # ------------------------------------------------------------------ backend → client
     async def _pump_backend(self, backend_read: Any, backend_write: Any, client_write: Any) -> None:
-        async with backend_read:
-            async for item in backend_read:
-                if isinstance(item, Exception):
-                    # Never echo the line: it may carry personal data.
-                    log.warning("backend sent a line that is not JSON-RPC; dropped")
+        async for item in backend_read:
+            if isinstance(item, Exception):
+                # Never echo the line: it may carry personal data.
+                log.warning("backend sent a line that is not JSON-RPC; dropped")
+                continue
+            msg = item.message
+            if isinstance(msg, types.JSONRPCRequest):
+                out = await self._transform(msg, Direction.TO_CLIENT, "request", msg.method, None)
+                if isinstance(out, Exception):
+                    await self._send(backend_write, _error(msg.id, to_jsonrpc_error(out)))
                     continue
-                msg = item.message
-                if isinstance(msg, types.JSONRPCRequest):
-                    out = await self._transform(msg, Direction.TO_CLIENT, "request", msg.method, None)
-                    if isinstance(out, Exception):
-                        await self._send(backend_write, _error(msg.id, to_jsonrpc_error(out)))
-                        continue
-                    self._backend_requests[msg.id] = _InFlight(msg.method)
-                elif isinstance(msg, types.JSONRPCNotification):
-                    out = await self._transform(msg, Direction.TO_CLIENT, "notification", msg.method, None)
-                    if isinstance(out, Exception):
-                        continue
-                else:
-                    pending = self._client_requests.pop(msg.id, None)
-                    method = pending.method if pending else None
-                    tool = pending.tool if pending else None
-                    kind = "error" if isinstance(msg, types.JSONRPCError) else "response"
-                    out = await self._transform(msg, Direction.TO_CLIENT, kind, method, tool)
-                    if isinstance(out, Exception):
-                        out = _error(msg.id, to_jsonrpc_error(out))
-                self.stats.to_client += 1
-                await self._send(client_write, out)
+                self._backend_requests[msg.id] = _InFlight(msg.method)
+            elif isinstance(msg, types.JSONRPCNotification):
+                out = await self._transform(msg, Direction.TO_CLIENT, "notification", msg.method, None)
+                if isinstance(out, Exception):
+                    continue
+            else:
+                pending = self._client_requests.pop(msg.id, None)
+                method = pending.method if pending else None
+                tool = pending.tool if pending else None
+                kind = "error" if isinstance(msg, types.JSONRPCError) else "response"
+                out = await self._transform(msg, Direction.TO_CLIENT, kind, method, tool)
+                if isinstance(out, Exception):
+                    out = _error(msg.id, to_jsonrpc_error(out))
+            self.stats.to_client += 1
+            await self._send(client_write, out)
 
     # ------------------------------------------------------------------ the chain
     async def _transform(

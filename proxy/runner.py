@@ -68,7 +68,7 @@ async def run_stdio(engine: Engine, command: Sequence[str]) -> int:
     """Relay stdin/stdout to a backend subprocess. Returns the process exit code."""
     session = engine.open_session(backend=backend_label(command))
     try:
-        async with client_front() as client:
+        async with client_front(engine.policy.max_message_bytes) as client:
             try:
                 async with backend_process(command) as backend:
                     stats = await Relay(session).run(client, backend)
@@ -86,7 +86,7 @@ async def run_stdio(engine: Engine, command: Sequence[str]) -> int:
 
 
 def _exit_code(stats: RelayStats) -> int:
-    if stats.ended_by == "backend":
+    if stats.backend_exited:
         log.warning("backend exited; closing the client connection")
         return 1
     return 0
@@ -100,4 +100,5 @@ async def _answer_without_backend(client: Any, why: str) -> None:
             msg = getattr(item, "message", None)
             if isinstance(msg, types.JSONRPCRequest):
                 await write.send(_error(msg.id, {"code": BACKEND_UNAVAILABLE, "message": f"mcp-veil: {why}"}))
-                return
+                break
+    await write.aclose()

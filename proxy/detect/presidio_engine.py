@@ -41,7 +41,7 @@ class _NoContextEnhancer(ContextAwareEnhancer):
             context_suffix_count=0,
         )
 
-    def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):  # type: ignore[no-untyped-def]
+    def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
         return raw_results
 
 
@@ -52,7 +52,7 @@ class _SeparatedPhoneRecognizer(PhoneRecognizer):
     for humans has a `+`, a space, a dash, a dot or brackets.
     """
 
-    def analyze(self, text, entities, nlp_artifacts=None):  # type: ignore[no-untyped-def]
+    def analyze(self, text, entities, nlp_artifacts=None):
         results = super().analyze(text, entities, nlp_artifacts)
         return [r for r in results if not text[r.start : r.end].isdigit()]
 
@@ -119,7 +119,7 @@ def build_analyzer(policy: Policy) -> tuple[AnalyzerEngine, list[str]]:
             labels_to_ignore=["CARDINAL", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"]
         ),
     )
-    engine.nlp = {"en": nlp}  # loaded here: SpacyNlpEngine.load() would try spacy.cli.download
+    engine.nlp = {"en": nlp}  # type: ignore[assignment]  # loaded here: SpacyNlpEngine.load() would try spacy.cli.download
     recognizers = build_recognizers(policy)
     if policy.ner.model is not None:
         recognizers.append(SpacyRecognizer(supported_entities=list(policy.ner.entities)))

@@ -1,22 +1,115 @@
-"""Stdio on both sides: the SDK's stdio server toward the client, a subprocess backend."""
+"""Stdio on both sides: the SDK's stdio server toward the client, a subprocess backend.
+
+The SDK's `stdio_server` reads stdin through a worker thread that cannot be interrupted, so a proxy whose
+backend has exited could not end while the client keeps its end open. We hand it our own line source: a
+cancellable asyncio pipe reader that can be told to stop, that caps a line at the message size limit, and
+that turns an oversized line into one marker message the relay answers with an error (the line itself is
+discarded, never parsed or forwarded).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
+import anyio
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.server.stdio import stdio_server
 
 from proxy.config import backend_environment
-from proxy.relay import Streams
+from proxy.relay import OVERSIZE_METHOD, Streams
+
+OVERSIZE_LINE = '{"jsonrpc":"2.0","method":"' + OVERSIZE_METHOD + '"}\n'
+
+
+class StdinLines:
+    """Async iterator of stdin lines (str), cancellable, stoppable, size-capped."""
+
+    def __init__(self, reader: asyncio.StreamReader, limit: int) -> None:
+        self._reader = reader
+        self._limit = limit
+        self._stop = anyio.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def __aiter__(self) -> StdinLines:
+        return self
+
+    async def __anext__(self) -> str:
+        line: bytes | None = None
+        async with anyio.create_task_group() as tg:
+
+            async def read() -> None:
+                nonlocal line
+                line = await self._readline()
+                tg.cancel_scope.cancel()
+
+            async def stop() -> None:
+                await self._stop.wait()
+                tg.cancel_scope.cancel()
+
+            tg.start_soon(read)
+            tg.start_soon(stop)
+        if line is None:
+            raise StopAsyncIteration
+        return line.decode("utf-8", errors="replace")
+
+    async def _readline(self) -> bytes | None:
+        try:
+            return await self._reader.readuntil(b"\n")
+        except asyncio.IncompleteReadError as exc:
+            return exc.partial or None  # EOF (a last line without a newline still counts)
+        except asyncio.LimitOverrunError as exc:
+            await self._discard_line(exc.consumed)
+            return OVERSIZE_LINE.encode()
+
+    async def _discard_line(self, consumed: int) -> None:
+        while True:
+            if consumed:
+                await self._reader.readexactly(consumed)
+            try:
+                await self._reader.readuntil(b"\n")
+                return
+            except asyncio.IncompleteReadError:
+                return
+            except asyncio.LimitOverrunError as exc:
+                consumed = exc.consumed
+
+
+async def _stdin_reader(limit: int) -> StdinLines | None:
+    """A pipe reader on a duplicate of fd 0, or None where stdin is not a pipe (a regular file)."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=limit)
+    pipe = os.fdopen(os.dup(0), "rb", buffering=0)
+    try:
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), pipe)
+    except ValueError:
+        pipe.close()
+        return None
+    return StdinLines(reader, limit)
 
 
 @asynccontextmanager
-async def client_front() -> AsyncIterator[Streams]:
-    async with stdio_server() as streams:
-        yield streams
+async def client_front(max_line_bytes: int) -> AsyncIterator[Streams]:
+    """The client's side: stdin/stdout. On exit, stops reading so the process can end with the client's
+    end still open (the client then sees EOF when the process exits)."""
+    lines = await _stdin_reader(max_line_bytes)
+    stdin: Any = lines if lines is not None else None
+    async with stdio_server(stdin=stdin) as streams:
+        try:
+            yield streams
+        finally:
+            if lines is not None:
+                lines.stop()
+            # Let the reader finish its pending hand-over, then see the stop and end.
+            with anyio.move_on_after(5):
+                async for _ in streams[0]:
+                    pass
 
 
 @asynccontextmanager
