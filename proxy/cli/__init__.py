@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from proxy.cli.audit_cmds import audit_group
 from proxy.cli.demo import demo
 from proxy.cli.policy_cmds import policy
 from proxy.cli.run import db, run
@@ -19,6 +20,7 @@ cli.add_command(run)
 cli.add_command(demo)
 cli.add_command(policy)
 cli.add_command(db)
+cli.add_command(audit_group)
 
 
 def main() -> None:

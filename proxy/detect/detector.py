@@ -8,6 +8,8 @@ checksums included; spaCy NER for names when a pipeline is configured) → allow
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 
 from proxy.detect.known import KnownValues
@@ -25,6 +27,7 @@ _STRUCTURED_TRIGGER = re.compile(
 _NAME_TRIGGER = re.compile(r"[A-ZÀ-Þ][a-zß-ÿ'’\-]+")
 _CHUNK = 20_000
 _OVERLAP = 200
+CACHE_SIZE = 50_000  # analyzed strings remembered per process (a paging client sees the same queries again)
 
 
 class Detector:
@@ -33,6 +36,10 @@ class Detector:
         self.analyzer, self.entities = build_analyzer(policy)
         self._ner = policy.ner.model is not None
         self._allow = policy.allow_list
+        # Presidio's verdicts depend on the text alone, not on the session: cache them (in process memory,
+        # where the values already are; never on disk). Known values are matched per session, uncached.
+        self._cache: OrderedDict[str, list[Span]] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def needs_analysis(self, text: str) -> bool:
         if _STRUCTURED_TRIGGER.search(text):
@@ -45,13 +52,26 @@ class Detector:
         for text in texts:
             spans = known.find(text) if known is not None and len(known) else []
             if self.needs_analysis(text):
-                spans.extend(self._analyze(text))
+                spans.extend(self._analyze_cached(text))
             if spans:
                 spans = [s for s in spans if text[s.start : s.end] not in self._allow]
                 merged = merge_spans(spans)
                 if merged:
                     found[text] = merged
         return found
+
+    def _analyze_cached(self, text: str) -> list[Span]:
+        with self._cache_lock:
+            hit = self._cache.get(text)
+            if hit is not None:
+                self._cache.move_to_end(text)
+                return list(hit)
+        spans = self._analyze(text)
+        with self._cache_lock:
+            self._cache[text] = spans
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return list(spans)
 
     def _analyze(self, text: str) -> list[Span]:
         try:

@@ -50,7 +50,7 @@ class GoogleAdsCustomerIdRecognizer(_WindowContextRecognizer):
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("resource name", r"(?<=customers/)\d{10}(?!\d)", 0.95),
         Pattern("dashed", r"(?<![\d-])\d{3}-\d{3}-\d{4}(?![\d-])", 0.5),
-        Pattern("bare", r"(?<![\d.,])\d{10}(?![\d.,])", 0.1),
+        Pattern("bare", r"(?<![\d.,])(?<!\d[.,])\d{10}(?!\d|[.,]\d)", 0.1),
     ]
     CONTEXT: ClassVar[list[str]] = ["customer", "cid", "account", "client", "acct", "mcc", "advertiser"]
 

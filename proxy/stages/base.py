@@ -25,6 +25,7 @@ class Flow:
     kind: str  # "request" | "notification" | "response" | "error"
     method: str | None  # the method, or for a response the method of the request it answers
     tool: str | None = None
+    changed: bool = False  # set by a stage that altered the payload (in place or by replacing it)
     counts: dict[str, int] = field(default_factory=dict)  # entity type -> values replaced
 
 

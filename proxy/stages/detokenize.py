@@ -17,3 +17,4 @@ class Detokenize:
         values = flow.session.detokenize(tokens, flow)  # raises TokenRefused: nothing is forwarded
         flow.counts["detokenized"] = len(tokens)
         flow.payload = replace_tokens(flow.payload, values)
+        flow.changed = True

@@ -16,7 +16,7 @@ class Tokenize:
         rules = policy.rules_for_tool(flow.tool) if key_rules_apply(flow.method) else None
         walker = ToClientWalker(policy, rules)
         plan = walker.collect(flow.payload)
-        spans = session.detector.detect(plan.texts, session.known)
+        spans = session.detector.detect([*plan.texts, *plan.keys], session.known)
         if not plan.field_values and not spans:
             return
 
@@ -37,4 +37,4 @@ class Tokenize:
             pos += len(found)
         for entity, _value in items:
             flow.counts[entity] = flow.counts.get(entity, 0) + 1
-        flow.payload = walker.rewrite(flow.payload, plan, field_tokens, replaced)
+        flow.changed = walker.apply(plan, field_tokens, replaced) or flow.changed

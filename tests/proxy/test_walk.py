@@ -24,8 +24,8 @@ def test_key_rules_pick_values_whatever_their_content(policy):
     w = ToClientWalker(policy, policy.rules_for_tool("list_accounts"))
     plan = w.collect(payload)
     assert set(plan.field_values) == {("GOOGLE_ADS_CUSTOMER_ID", "1234567890"), ("ACCOUNT_NAME", "Zed")}
-    out = w.rewrite(payload, plan, fake_tokens(plan), {})
-    account = out["structuredContent"]["accounts"][0]
+    assert w.apply(plan, fake_tokens(plan), {})
+    account = payload["structuredContent"]["accounts"][0]
     assert account["customerId"].startswith("[[GOOGLE_ADS_CUSTOMER_ID:")
     assert account["descriptiveName"].startswith("[[ACCOUNT_NAME:")
 
@@ -36,26 +36,28 @@ def test_json_inside_text_is_scanned_per_leaf_and_keeps_its_layout(policy):
     w = ToClientWalker(policy, policy.rules_for_tool("crm_search"))
     plan = w.collect(payload)
     assert ("EMAIL_ADDRESS", "a@b.example") in plan.field_values
-    out = w.rewrite(payload, plan, fake_tokens(plan), {})
-    text = out["content"][0]["text"]
+    assert w.apply(plan, fake_tokens(plan), {})
+    text = payload["content"][0]["text"]
     assert "\n" in text and "a@b.example" not in text
     assert json.loads(text)["contacts"][0]["note"] == "hi"
 
 
-def test_an_unchanged_message_is_returned_as_the_same_object(policy):
+def test_an_unchanged_message_is_left_exactly_as_it_came(policy):
     payload = {"content": [{"type": "text", "text": '{"clicks": 3}'}], "isError": False}
     w = ToClientWalker(policy, policy.rules_for_tool("x"))
     plan = w.collect(payload)
-    assert w.rewrite(payload, plan, {}, {}) is payload
+    before = json.dumps(payload)
+    assert not w.apply(plan, {}, {})
+    assert json.dumps(payload) == before
 
 
 def test_object_keys_are_scanned_and_rewritten(policy):
     payload = {"byEmail": {"jane@acme.example": {"visits": 3}}}
     w = ToClientWalker(policy, None)
     plan = w.collect(payload)
-    assert "jane@acme.example" in plan.texts
-    out = w.rewrite(payload, plan, {}, {"jane@acme.example": "[[EMAIL_ADDRESS:aaaaaaaaaaaaaaaa]]"})
-    assert out == {"byEmail": {"[[EMAIL_ADDRESS:aaaaaaaaaaaaaaaa]]": {"visits": 3}}}
+    assert "jane@acme.example" in plan.keys
+    assert w.apply(plan, {}, {"jane@acme.example": "[[EMAIL_ADDRESS:aaaaaaaaaaaaaaaa]]"})
+    assert payload == {"byEmail": {"[[EMAIL_ADDRESS:aaaaaaaaaaaaaaaa]]": {"visits": 3}}}
 
 
 def test_structured_paths_apply_only_inside_the_structured_result(policy):
