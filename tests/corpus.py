@@ -99,7 +99,8 @@ def make_case(rng: random.Random) -> Case:
             record["customerId"] = value  # a policy field
         else:
             record[f"text{i}"] = f"{text}, then ✓ ünïcode “quotes”"
-    account = f"{rng.choice(LAST)} {rng.choice(['Plumbing', 'Dental', 'Realty', 'Bakery'])} {rng.choice(['LLC', 'GmbH', 'Ltd'])}"
+    trade = rng.choice(["Plumbing", "Dental", "Realty", "Bakery"])
+    account = f"{rng.choice(LAST)} {trade} {rng.choice(['LLC', 'GmbH', 'Ltd'])}"
     record["descriptiveName"] = account
     canaries[account] = "policy-field"
     carrier = rng.randrange(3)
