@@ -109,6 +109,8 @@ class Relay:
                 out = await self._transform(msg, Direction.TO_BACKEND, "notification", msg.method, None)
                 if isinstance(out, Exception):
                     continue
+                if msg.method == "notifications/cancelled":
+                    self._client_requests.pop(_cancelled_id(msg.params), None)
             else:  # the client's answer to a backend request
                 pending = self._backend_requests.pop(msg.id, None)
                 method = pending.method if pending else None
@@ -137,6 +139,8 @@ class Relay:
                 out = await self._transform(msg, Direction.TO_CLIENT, "notification", msg.method, None)
                 if isinstance(out, Exception):
                     continue
+                if msg.method == "notifications/cancelled":
+                    self._backend_requests.pop(_cancelled_id(msg.params), None)
             else:
                 pending = self._client_requests.pop(msg.id, None)
                 method = pending.method if pending else None
@@ -219,6 +223,10 @@ def _with_payload(msg: types.JSONRPCMessage, payload: Any) -> types.JSONRPCMessa
     if name == "error":
         payload = types.ErrorData.model_validate(payload)
     return msg.model_copy(update={name: payload})
+
+
+def _cancelled_id(params: dict[str, Any] | None) -> Any:
+    return params.get("requestId") if params else None
 
 
 def _tool_name(method: str, params: dict[str, Any] | None) -> str | None:

@@ -239,7 +239,7 @@ def query_cmd(
 
 
 def _read_value() -> str:
-    text = click.get_text_stream("stdin").read()
+    text = sys.stdin.read()
     value = text[:-1] if text.endswith("\n") else text
     value = value[:-1] if value.endswith("\r") else value
     if not value.strip():
@@ -292,7 +292,6 @@ def _detail_text(detail: Any) -> str:
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
@@ -315,7 +314,7 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
             r["reason"] or "",
             _detail_text(r["detail"]),
         )
-    Console(soft_wrap=False, highlight=False).print(table)
+    _console().print(table)
     click.echo(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", err=True)
 
 
@@ -335,7 +334,6 @@ def stats_cmd(vault: str | None, since: datetime | None, until: datetime | None,
         for s in rows:
             click.echo(json.dumps(asdict(s)))
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
@@ -357,7 +355,7 @@ def stats_cmd(vault: str | None, since: datetime | None, until: datetime | None,
             "" if s.p50_ms is None else f"{s.p50_ms:g}",
             "" if s.p95_ms is None else f"{s.p95_ms:g}",
         )
-    Console(soft_wrap=False, highlight=False).print(table)
+    _console().print(table)
 
 
 # --- prune ----------------------------------------------------------------------------------------------
@@ -390,6 +388,13 @@ def prune_cmd(vault: str | None, before: datetime) -> None:
 
 
 # --- plumbing -------------------------------------------------------------------------------------------
+
+
+def _console() -> Any:
+    """A rich console; piped output is not squeezed to 80 columns (tables stay one line per row)."""
+    from rich.console import Console
+
+    return Console(soft_wrap=False, highlight=False, width=None if sys.stdout.isatty() else 250)
 
 
 def _actor() -> str:

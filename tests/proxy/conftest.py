@@ -6,6 +6,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 import mcp_types as types
 import pytest
 from mcp import Client
@@ -79,6 +80,13 @@ def make_backend(received: list[dict[str, Any]]) -> MCPServer:
         received.append({"tool": "summarize", "reply": text})
         return text
 
+    @server.tool()
+    async def slow(seconds: float) -> str:
+        received.append({"tool": "slow", "started": True})
+        await anyio.sleep(seconds)
+        received.append({"tool": "slow", "finished": True})
+        return "finished"
+
     @server.resource("crm://contacts/{contact_id}")
     def contact(contact_id: str) -> str:
         received.append({"resource": contact_id})
@@ -123,8 +131,10 @@ def proxied(engine: Engine) -> Proxied:
             async def transport() -> AsyncIterator[Any]:
                 yield client_end
 
+            relay = Relay(session)
+            connect.relay = relay  # type: ignore[attr-defined]  # for tests that inspect the pump
             async with anyio.create_task_group() as tg:
-                tg.start_soon(Relay(session).run, front_end, backend)
+                tg.start_soon(relay.run, front_end, backend)
                 async with Client(transport(), mode=client_kw.pop("mode", "legacy"), **client_kw) as client:
                     yield client, session
                 tg.cancel_scope.cancel()

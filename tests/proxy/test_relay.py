@@ -173,3 +173,17 @@ async def test_sampling_requests_are_tokenized_and_the_reply_detokenized(proxied
     assert prompts and PERSON["email"] not in prompts[0] and PERSON["fullName"] not in prompts[0]
     assert received[-1]["reply"].startswith("Dear ") and "[[" not in received[-1]["reply"]
     assert "[[" in text_of(result)
+
+
+async def test_a_cancelled_call_is_cancelled_at_the_backend_and_leaves_nothing_in_flight(proxied):
+    import anyio
+
+    received: list[dict] = []
+    async with proxied(make_backend(received)) as (client, session):
+        with anyio.move_on_after(0.5):
+            await client.call_tool("slow", {"seconds": 5})
+        await anyio.sleep(0.3)
+        assert await client.send_ping() is not None  # ping passes both ways
+        assert proxied.relay._client_requests == {}
+    assert {"tool": "slow", "started": True} in received
+    assert {"tool": "slow", "finished": True} not in received
