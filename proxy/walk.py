@@ -33,6 +33,9 @@ def key_rules_apply(method: str | None) -> bool:
     return method not in _DESCRIPTIVE_METHODS
 
 
+_JSON_STARTS = frozenset("{[ \t\r\n")
+
+
 def _looks_like_json(text: str) -> bool:
     s = text.lstrip()
     return len(s) >= 2 and (s[0] == "{" or s[0] == "[")
@@ -61,6 +64,8 @@ class ScanPlan:
     keys: dict[str, None] = field(default_factory=dict)  # unique object keys (renamed by a rare second walk)
     docs: list[_Doc] = field(default_factory=list)
     embedded: dict[str, int] = field(default_factory=dict)  # JSON text -> index in docs
+    structured: int | None = None  # index in docs of the result's structuredContent
+    mirrors: list[tuple[Any, Any, int, str]] = field(default_factory=list)  # texts repeating structuredContent
     size: int = 0
 
 
@@ -96,92 +101,122 @@ class ToClientWalker:
         plan = ScanPlan()
         plan.docs.append(_Doc("", payload))
         self._plan = plan
-        self._walk(payload, 0, None, 0)
+        self._size = 0
+        structured = payload.get("structuredContent") if isinstance(payload, dict) else None
+        if isinstance(structured, dict | list):
+            # Its own document, so a text block that merely repeats it (the usual MCP pattern) is
+            # recognised by equality and re-serialized from it instead of being scanned twice.
+            plan.structured = len(plan.docs)
+            plan.docs.append(_Doc("", structured, [(payload, "structuredContent", 0)]))
+            self._walk(structured, plan.structured, self.root_trie, 1, None, False)
+        self._walk(payload, 0, None, 0, None, False)
+        plan.size = self._size
         return plan
 
-    def _walk(self, node: Any, doc: int, trie: Any, depth: int) -> None:
-        """Walk a container; `trie` is the path-rule node at this position (None: no rule below)."""
+    def _walk(
+        self, node: Any, doc: int, trie: Any, depth: int, list_entity: str | None, list_skip: bool
+    ) -> None:
+        """Walk a container. `trie` is the path-rule node here (None: no path rule below); a list carries
+        the key rule of the key it sits under (`emails: [...]`)."""
         if depth > self.max_depth:
             raise LimitExceeded(
                 f"mcp-veil blocked this message: nesting deeper than the limit of {self.max_depth}"
             )
         plan = self._plan
-        if isinstance(node, dict):
+        texts = plan.texts
+        size = 0
+        if type(node) is dict:
+            keys = plan.keys
+            memo = self._key_memo
+            top = doc == 0 and depth == 0 and plan.structured is not None
             for k, v in node.items():
-                if k not in plan.keys:
-                    plan.keys[k] = None
-                entity, skip = self._key_info(k)
-                sub = trie.names.get(k) if trie is not None else None
-                if sub is None and k in _STRUCTURED_ROOTS and doc == 0:
-                    sub = self.root_trie
-                if sub is not None and sub.entity is not None:
-                    entity = sub.entity
-                self._leaf(node, k, v, doc, sub, depth, entity, skip)
-        elif isinstance(node, list):
+                if k not in keys:
+                    keys[k] = None
+                info = memo.get(k)
+                if info is None:
+                    info = self._key_info(k)
+                entity, skip = info
+                sub = None
+                if trie is not None:
+                    sub = trie.names.get(k)
+                    if sub is not None and sub.entity is not None:
+                        entity = sub.entity
+                if type(v) is str and entity is None and not skip and sub is None:
+                    size += len(v)
+                    c = v[:1]
+                    if c not in _JSON_STARTS or not self._embedded(node, k, v, doc, depth):
+                        locs = texts.get(v)
+                        if locs is None:
+                            texts[v] = [(node, k, doc)]
+                        else:
+                            locs.append((node, k, doc))
+                elif top and k == "structuredContent":
+                    continue  # walked as its own document
+                else:
+                    size += self._other(node, k, v, doc, sub, depth, entity, skip)
+        elif type(node) is list:
             for i, v in enumerate(node):
                 sub = trie.child(i) if trie is not None else None
-                entity = sub.entity if sub is not None else self._list_entity
-                self._leaf(node, i, v, doc, sub, depth, entity, self._list_skip)
+                entity = sub.entity if sub is not None and sub.entity is not None else list_entity
+                if type(v) is str and entity is None and not list_skip and sub is None:
+                    size += len(v)
+                    if v[:1] not in _JSON_STARTS or not self._embedded(node, i, v, doc, depth):
+                        locs = texts.get(v)
+                        if locs is None:
+                            texts[v] = [(node, i, doc)]
+                        else:
+                            locs.append((node, i, doc))
+                else:
+                    size += self._other(node, i, v, doc, sub, depth, entity, list_skip)
+        self._size += size
+        if self._size > self.max_bytes:
+            raise LimitExceeded(
+                f"mcp-veil blocked this message: larger than the limit of {self.max_bytes} bytes"
+            )
 
-    _list_entity: str | None = None
-    _list_skip = False
-
-    def _leaf(
-        self,
-        container: Any,
-        key: Any,
-        v: Any,
-        doc: int,
-        trie: Any,
-        depth: int,
-        entity: str | None,
-        skip: bool,
-    ) -> None:
+    def _other(
+        self, container: Any, key: Any, v: Any, doc: int, trie: Any, depth: int, entity: str | None, skip: bool
+    ) -> int:
+        """Everything but a plain string leaf: field-rule values, skipped keys, containers, numbers."""
         plan = self._plan
         if isinstance(v, str):
-            plan.size += len(v)
-            if plan.size > self.max_bytes:
-                raise LimitExceeded(
-                    f"mcp-veil blocked this message: larger than the limit of {self.max_bytes} bytes"
-                )
             if entity is not None:
                 if v and v not in self.allow:
                     fv = (entity, v)
                     plan.field_values[fv] = None
                     plan.field_locations.append(((container, key, doc), fv))
-                return
-            if skip:
-                return
-            if _looks_like_json(v):
-                idx = plan.embedded.get(v)
-                if idx is None:
-                    parsed = _parse_json(v)
-                    if parsed is not None:
-                        idx = len(plan.docs)
-                        plan.embedded[v] = idx
-                        plan.docs.append(_Doc(v, parsed))
-                        self._walk(parsed, idx, self.root_trie, depth + 1)
-                if idx is not None:
-                    plan.docs[idx].locations.append((container, key, doc))
-                    return
-            locs = plan.texts.get(v)
-            if locs is None:
-                plan.texts[v] = [(container, key, doc)]
-            else:
-                locs.append((container, key, doc))
-        elif isinstance(v, dict | list):
-            # Inside a list, a key rule of the list's key applies to its items (`emails: [..]`).
-            saved = self._list_entity, self._list_skip
-            if isinstance(v, list):
-                self._list_entity, self._list_skip = entity, skip
-            else:
-                self._list_entity, self._list_skip = None, False
-            self._walk(v, doc, trie, depth + 1)
-            self._list_entity, self._list_skip = saved
+            elif not skip and not self._embedded(container, key, v, doc, depth):
+                plan.texts.setdefault(v, []).append((container, key, doc))
+            return len(v)
+        if isinstance(v, dict):
+            self._walk(v, doc, trie, depth + 1, None, False)
+        elif isinstance(v, list):
+            self._walk(v, doc, trie, depth + 1, entity, skip)
         elif entity is not None and isinstance(v, int | float) and not isinstance(v, bool):
             fv = (entity, _number_text(v))
             plan.field_values[fv] = None
             plan.field_locations.append(((container, key, doc), fv))
+        return 0
+
+    def _embedded(self, container: Any, key: Any, text: str, doc: int, depth: int) -> bool:
+        """If `text` holds a JSON object or array, scan it as a document of its own and say so."""
+        if not _looks_like_json(text):
+            return False
+        plan = self._plan
+        idx = plan.embedded.get(text)
+        if idx is None:
+            parsed = _parse_json(text)
+            if parsed is None:
+                return False
+            if plan.structured is not None and parsed == plan.docs[plan.structured].value:
+                plan.mirrors.append((container, key, doc, text))
+                return True
+            idx = len(plan.docs)
+            plan.embedded[text] = idx
+            plan.docs.append(_Doc(text, parsed))
+            self._walk(parsed, idx, self.root_trie, depth + 1, None, False)
+        plan.docs[idx].locations.append((container, key, doc))
+        return True
 
     # ------------------------------------------------------------------ pass 2: patch in place
     def apply(self, plan: ScanPlan, field_tokens: dict[tuple[str, str], str], texts: dict[str, str]) -> bool:
@@ -204,10 +239,14 @@ class ToClientWalker:
             for d in docs:
                 if _rename_keys(d.value, renamed, 0, self.max_depth):
                     d.dirty = changed = True
+        if plan.structured is not None and docs[plan.structured].dirty:
+            for container, key, doc, text in plan.mirrors:
+                container[key] = _dump_like(text, docs[plan.structured].value)
+                docs[doc].dirty = True
         # Inner documents were discovered after their parents: re-serialize from the innermost out.
         for idx in range(len(docs) - 1, 0, -1):
             d = docs[idx]
-            if d.dirty:
+            if d.dirty and d.text:
                 dumped = _dump_like(d.text, d.value)
                 for container, key, parent in d.locations:
                     container[key] = dumped

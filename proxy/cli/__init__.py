@@ -8,6 +8,7 @@ from proxy.cli.audit_cmds import audit_group
 from proxy.cli.demo import demo
 from proxy.cli.policy_cmds import policy
 from proxy.cli.run import db, run
+from proxy.cli.vault_cmds import keys_group, sessions_group, tokens_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,6 +22,9 @@ cli.add_command(demo)
 cli.add_command(policy)
 cli.add_command(db)
 cli.add_command(audit_group)
+cli.add_command(keys_group)
+cli.add_command(sessions_group)
+cli.add_command(tokens_group)
 
 
 def main() -> None:

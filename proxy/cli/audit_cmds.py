@@ -194,15 +194,20 @@ def query_cmd(
             param_hint="--entity-type",
         )
     try:
-        names = audit.match_events(events)
+        event_names = audit.match_events(events)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--event") from None
     value = _read_value() if value_stdin else None
     with _engine(vault) as engine:
         tokens = None
         if value is not None:
-            tokens = tuple(_value_tokens(vault, engine, value, entity_type))
-            entity_type = None  # the tokens already carry it
+            found = _value_tokens(vault, engine, value, entity_type)
+            tokens, entity_type = found.tokens, None  # the tokens carry the type
+            click.echo(
+                f"value searched in {found.sessions} session{'s' if found.sessions != 1 else ''}"
+                + (f"; {found.shredded} shredded (unlinkable, not searchable)" if found.shredded else ""),
+                err=True,
+            )
         q = audit.AuditQuery(
             since=since,
             until=until,
@@ -212,7 +217,7 @@ def query_cmd(
             entity_type=entity_type,
             token=token,
             tokens=tokens,
-            events=names,
+            events=event_names,
             outcome=outcome,
             limit=limit or None,
             offset=offset,
@@ -220,6 +225,9 @@ def query_cmd(
             oldest_first=oldest_first,
         )
         rows = list(audit.query(engine, q))
+        names = audit.session_names(engine, {r["session_id"] for r in rows if r["session_id"]})
+    for row in rows:
+        row["session_name"] = names.get(row["session_id"])
     if as_json:
         for row in rows:
             click.echo(json.dumps(_jsonable(row), sort_keys=False))
@@ -247,7 +255,9 @@ def _read_value() -> str:
     return value
 
 
-def _value_tokens(vault: str | None, engine: Engine, value: str, entity_type: str | None) -> list[str]:
+def _value_tokens(
+    vault: str | None, engine: Engine, value: str, entity_type: str | None
+) -> audit.ValueSearch:
     from vault.crypto import Keyring
     from vault.keys import load_master_key
 
@@ -262,8 +272,11 @@ def _value_tokens(vault: str | None, engine: Engine, value: str, entity_type: st
             ) from None
 
 
+CSV_FIELDS = (*audit.OUTPUT_FIELDS, "session_name")
+
+
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    out = {k: row.get(k) for k in audit.OUTPUT_FIELDS}
+    out = {k: row.get(k) for k in CSV_FIELDS}
     if isinstance(out["time"], datetime):
         out["time"] = out["time"].isoformat()
     if "malformed" in row:
@@ -273,12 +286,12 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
 
 def _print_csv(rows: list[dict[str, Any]]) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(audit.OUTPUT_FIELDS)
+    writer.writerow(CSV_FIELDS)
     for row in rows:
         out = _jsonable(row)
         if out["detail"] is not None and not isinstance(out["detail"], str):
             out["detail"] = json.dumps(out["detail"], sort_keys=True, separators=(",", ":"))
-        writer.writerow(["" if v is None else v for v in out.values()][: len(audit.OUTPUT_FIELDS)])
+        writer.writerow(["" if out[k] is None else out[k] for k in CSV_FIELDS])
 
 
 def _short_time(value: Any) -> str:
@@ -305,7 +318,7 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
             _short_time(r["time"]),
             r["event"],
             r["actor"] or "",
-            (r["session_id"] or "")[:8],
+            r["session_name"] or (r["session_id"] or "")[:8],
             r["backend"] or "",
             r["tool"] or "",
             r["token"] or r["entity_type"] or "",
@@ -337,23 +350,24 @@ def stats_cmd(vault: str | None, since: datetime | None, until: datetime | None,
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for name in ("tool", "backend", "calls", "tokenized (new, by type)", "replaced", "detokenized"):
-        table.add_column(name, justify="left" if name in ("tool", "backend") else "right")
-    for name in ("refused", "blocked", "errors", "p50 ms", "p95 ms"):
+    for name in ("tool", "backend"):
+        table.add_column(name)
+    for name in ("calls", "detokenized", "refused", "blocked", "errors", "p50 ms", "p95 ms", "replaced"):
         table.add_column(name, justify="right")
+    table.add_column("tokenized (new values, by type)")
     for s in rows:
         table.add_row(
             s.tool or "(no tool)",
             s.backend or "",
             str(s.calls),
-            " ".join(f"{k} {v}" for k, v in sorted(s.tokenized.items())) or "0",
-            str(s.replaced),
             str(s.detokenized),
             str(s.refused),
             str(s.blocked),
             str(s.errors),
             "" if s.p50_ms is None else f"{s.p50_ms:g}",
             "" if s.p95_ms is None else f"{s.p95_ms:g}",
+            str(s.replaced),
+            " ".join(f"{k}={v}" for k, v in sorted(s.tokenized.items())),
         )
     _console().print(table)
 
@@ -394,7 +408,7 @@ def _console() -> Any:
     """A rich console; piped output is not squeezed to 80 columns (tables stay one line per row)."""
     from rich.console import Console
 
-    return Console(soft_wrap=False, highlight=False, width=None if sys.stdout.isatty() else 250)
+    return Console(soft_wrap=False, highlight=False, width=None if sys.stdout.isatty() else 1000)
 
 
 def _actor() -> str:
