@@ -65,7 +65,7 @@ class ScanPlan:
     docs: list[_Doc] = field(default_factory=list)
     embedded: dict[str, int] = field(default_factory=dict)  # JSON text -> index in docs
     structured: int | None = None  # index in docs of the result's structuredContent
-    mirrors: list[tuple[Any, Any, int, str]] = field(default_factory=list)  # texts repeating structuredContent
+    mirrors: list[tuple[Any, Any, int, str]] = field(default_factory=list)  # texts equal to structured
     size: int = 0
 
 
@@ -175,7 +175,15 @@ class ToClientWalker:
             )
 
     def _other(
-        self, container: Any, key: Any, v: Any, doc: int, trie: Any, depth: int, entity: str | None, skip: bool
+        self,
+        container: Any,
+        key: Any,
+        v: Any,
+        doc: int,
+        trie: Any,
+        depth: int,
+        entity: str | None,
+        skip: bool,
     ) -> int:
         """Everything but a plain string leaf: field-rule values, skipped keys, containers, numbers."""
         plan = self._plan
