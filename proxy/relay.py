@@ -9,13 +9,13 @@ keeps the ids of requests in flight in both directions so a response is scanned 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
 import mcp_types as types
-from mcp.shared.message import SessionMessage
+from mcp.shared.message import ServerMessageMetadata, SessionMessage
 from pydantic import ValidationError
 
 from proxy.errors import (
@@ -38,6 +38,10 @@ OVERSIZE_METHOD = "$/veil/oversize"
 class _InFlight:
     method: str
     tool: str | None = None
+    progress_token: Any = None
+    # Set by a front that must end a request's response stream itself when the request is cancelled
+    # (Streamable HTTP, 2025 era): the SDK's transport answers it with "Request cancelled".
+    on_unanswered: Callable[[], Awaitable[None]] | None = None
 
 
 @dataclass
@@ -63,28 +67,31 @@ class Relay:
     async def run(self, client: Streams, backend: Streams) -> RelayStats:
         client_read, client_write = client
         backend_read, backend_write = backend
-        async with anyio.create_task_group() as tg:
+        try:
+            async with anyio.create_task_group() as tg:
 
-            async def from_client() -> None:
-                await self._pump_client(client_read, client_write, backend_write)
-                self.stats.ended_by = self.stats.ended_by or "client"
-                # A client that closes its end right after a request still gets the answer (bounded).
-                with anyio.move_on_after(self.drain_timeout):
-                    while self._client_requests:
-                        await anyio.sleep(0.01)
-                tg.cancel_scope.cancel()
+                async def from_client() -> None:
+                    await self._pump_client(client_read, client_write, backend_write)
+                    self.stats.ended_by = self.stats.ended_by or "client"
+                    # A client that closes its end right after a request still gets the answer (bounded).
+                    with anyio.move_on_after(self.drain_timeout):
+                        while self._client_requests:
+                            await anyio.sleep(0.01)
+                    tg.cancel_scope.cancel()
 
-            async def from_backend() -> None:
-                await self._pump_backend(backend_read, backend_write, client_write)
-                self.stats.ended_by = self.stats.ended_by or "backend"
-                self.stats.backend_exited = True
-                await self._fail_pending(client_write, "the backend exited before answering")
-                tg.cancel_scope.cancel()
+                async def from_backend() -> None:
+                    await self._pump_backend(backend_read, backend_write, client_write)
+                    self.stats.ended_by = self.stats.ended_by or "backend"
+                    self.stats.backend_exited = True
+                    await self._fail_pending(client_write, "the backend exited before answering")
+                    tg.cancel_scope.cancel()
 
-            tg.start_soon(from_client)
-            tg.start_soon(from_backend)
-        # The front transport ends when its write side closes: the client then sees a clean EOF.
-        await client_write.aclose()
+                tg.start_soon(from_client)
+                tg.start_soon(from_backend)
+        finally:
+            # The front transport ends when its write side closes: the client then sees a clean EOF.
+            with anyio.CancelScope(shield=True):
+                await client_write.aclose()
         return self.stats
 
     # ------------------------------------------------------------------ client → backend
@@ -100,7 +107,12 @@ class Relay:
                 if isinstance(out, Exception):
                     await self._send(client_write, _error(msg.id, to_jsonrpc_error(out)))
                     continue
-                self._client_requests[msg.id] = _InFlight(msg.method, tool)
+                self._client_requests[msg.id] = _InFlight(
+                    msg.method,
+                    tool,
+                    _progress_token(msg.params),
+                    getattr(item.metadata, "on_request_unanswered", None),
+                )
             elif isinstance(msg, types.JSONRPCNotification):
                 if msg.method == OVERSIZE_METHOD:
                     err = {"code": INVALID_REQUEST, "message": "mcp-veil: message exceeds the size limit"}
@@ -110,7 +122,9 @@ class Relay:
                 if isinstance(out, Exception):
                     continue
                 if msg.method == "notifications/cancelled":
-                    self._client_requests.pop(_cancelled_id(msg.params), None)
+                    cancelled = self._client_requests.pop(_cancelled_id(msg.params), None)
+                    if cancelled is not None and cancelled.on_unanswered is not None:
+                        await cancelled.on_unanswered()
             else:  # the client's answer to a backend request
                 pending = self._backend_requests.pop(msg.id, None)
                 method = pending.method if pending else None
@@ -142,7 +156,7 @@ class Relay:
                 if msg.method == "notifications/cancelled":
                     self._backend_requests.pop(_cancelled_id(msg.params), None)
             else:
-                pending = self._client_requests.pop(msg.id, None)
+                pending = self._client_requests.get(msg.id)
                 method = pending.method if pending else None
                 tool = pending.tool if pending else None
                 kind = "error" if isinstance(msg, types.JSONRPCError) else "response"
@@ -150,7 +164,34 @@ class Relay:
                 if isinstance(out, Exception):
                     out = _error(msg.id, to_jsonrpc_error(out))
             self.stats.to_client += 1
-            await self._send(client_write, out)
+            await self._send(client_write, self._routed(out, msg))
+            if isinstance(msg, types.JSONRPCResponse | types.JSONRPCError):
+                # Only now is it no longer in flight: a draining relay waits for the delivery too.
+                self._client_requests.pop(msg.id, None)
+
+    def _routed(self, out: SessionMessage, msg: types.JSONRPCMessage) -> SessionMessage:
+        """Tag a backend request or notification with the client request it belongs to, so a front with
+        one response stream per request (Streamable HTTP) sends it there rather than on the standalone
+        stream. A progress notification names its request through its token; anything else sent while
+        exactly one client request is in flight belongs to that one; otherwise it stays untagged."""
+        if not isinstance(msg, types.JSONRPCRequest | types.JSONRPCNotification) or not self._client_requests:
+            return out
+        related: Any = None
+        if msg.method == "notifications/progress" and isinstance(msg.params, dict):
+            token = msg.params.get("progressToken")
+            related = next(
+                (
+                    rid
+                    for rid, f in self._client_requests.items()
+                    if token is not None and f.progress_token == token
+                ),
+                None,
+            )
+        if related is None and len(self._client_requests) == 1:
+            related = next(iter(self._client_requests))
+        if related is None:
+            return out
+        return SessionMessage(out.message, metadata=ServerMessageMetadata(related_request_id=related))
 
     # ------------------------------------------------------------------ the chain
     async def _transform(
@@ -227,6 +268,11 @@ def _with_payload(msg: types.JSONRPCMessage, payload: Any) -> types.JSONRPCMessa
 
 def _cancelled_id(params: dict[str, Any] | None) -> Any:
     return params.get("requestId") if params else None
+
+
+def _progress_token(params: dict[str, Any] | None) -> Any:
+    meta = params.get("_meta") if params else None
+    return meta.get("progressToken") if isinstance(meta, dict) else None
 
 
 def _tool_name(method: str, params: dict[str, Any] | None) -> str | None:

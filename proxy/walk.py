@@ -12,6 +12,12 @@ Toward the backend every string leaf and key is searched for tokens.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import gzip
+import re
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +58,7 @@ class _Doc:
     value: Any
     locations: list[Location] = field(default_factory=list)  # where its text sits
     dirty: bool = False
+    encode: Callable[[Any], str] | None = None  # how a patched blob document is written back
 
 
 @dataclass
@@ -141,7 +148,10 @@ class ToClientWalker:
                     sub = trie.names.get(k)
                     if sub is not None and sub.entity is not None:
                         entity = sub.entity
-                if type(v) is str and entity is None and not skip and sub is None:
+                if k == "blob" and type(v) is str:
+                    size += len(v)
+                    self._blob(node, v, doc, depth)
+                elif type(v) is str and entity is None and not skip and sub is None:
                     size += len(v)
                     c = v[:1]
                     if c not in _JSON_STARTS or not self._embedded(node, k, v, doc, depth):
@@ -206,6 +216,21 @@ class ToClientWalker:
             plan.field_locations.append(((container, key, doc), fv))
         return 0
 
+    def _blob(self, node: dict[str, Any], blob: str, doc: int, depth: int) -> None:
+        """A resource's base64 `blob`: text (or gzipped text) is decoded and scanned as a document of its
+        own, re-encoded only if patched. Opaque binary (images, audio) cannot carry text and passes."""
+        codec = blob_codec(node.get("mimeType"))
+        if codec is None:
+            return
+        decode, encode = codec
+        text = decode(blob, self.max_bytes)
+        if text is None:
+            return
+        holder = [text]
+        idx = len(self._plan.docs)
+        self._plan.docs.append(_Doc(blob, holder, [(node, "blob", doc)], encode=lambda h: encode(h[0])))
+        self._walk(holder, idx, None, depth + 1, None, False)
+
     def _embedded(self, container: Any, key: Any, text: str, doc: int, depth: int) -> bool:
         """If `text` holds a JSON object or array, scan it as a document of its own and say so."""
         if not _looks_like_json(text):
@@ -255,7 +280,7 @@ class ToClientWalker:
         for idx in range(len(docs) - 1, 0, -1):
             d = docs[idx]
             if d.dirty and d.text:
-                dumped = _dump_like(d.text, d.value)
+                dumped = d.encode(d.value) if d.encode else _dump_like(d.text, d.value)
                 for container, key, parent in d.locations:
                     container[key] = dumped
                     docs[parent].dirty = True
@@ -280,6 +305,51 @@ def _rename_keys(node: Any, renamed: dict[str, str], depth: int, max_depth: int)
         for v in node:
             changed = _rename_keys(v, renamed, depth + 1, max_depth) or changed
     return changed
+
+
+_TEXT_MIME = re.compile(
+    r"^(text/.*|application/(json|xml|javascript|x-ndjson|csv|yaml|x-yaml|sql|graphql)|.*\+(json|xml))$"
+)
+_GZIP_MIME = frozenset({"application/gzip", "application/x-gzip"})
+
+
+def blob_codec(
+    mime: Any,
+) -> tuple[Callable[[str, int], str | None], Callable[[str], str]] | None:
+    """(decode, encode) for a blob of this MIME type, or None for opaque binary."""
+    if not isinstance(mime, str):
+        return None
+    mime = mime.split(";", 1)[0].strip().lower()
+    if _TEXT_MIME.match(mime):
+        return _decode_b64_text, lambda text: base64.b64encode(text.encode("utf-8")).decode("ascii")
+    if mime in _GZIP_MIME:
+        return _decode_b64_gzip_text, lambda text: base64.b64encode(
+            gzip.compress(text.encode("utf-8"))
+        ).decode("ascii")
+    return None
+
+
+def _decode_b64_text(blob: str, limit: int) -> str | None:
+    try:
+        raw = base64.b64decode(blob, validate=True)
+        return raw.decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _decode_b64_gzip_text(blob: str, limit: int) -> str | None:
+    try:
+        raw = base64.b64decode(blob, validate=True)
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        data = inflater.decompress(raw, limit + 1)
+    except (binascii.Error, ValueError, zlib.error):
+        return None
+    if len(data) > limit or inflater.unconsumed_tail:
+        raise LimitExceeded(f"mcp-veil blocked this message: a compressed blob expands past {limit} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _number_text(n: int | float) -> str:

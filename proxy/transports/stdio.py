@@ -17,11 +17,17 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
+import mcp.client.stdio as sdk_stdio
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.server.stdio import stdio_server
 
 from proxy.config import backend_environment
 from proxy.relay import OVERSIZE_METHOD, Streams
+
+# The SDK gives a backend 2 s to exit on EOF before terminating its process tree. A client that is leaving
+# (or a supervisor sending SIGTERM) gives the proxy about that long in all, so a backend that ignores EOF
+# would outlive us; keep the wait short.
+sdk_stdio.PROCESS_TERMINATION_TIMEOUT = 0.5
 
 OVERSIZE_LINE = '{"jsonrpc":"2.0","method":"' + OVERSIZE_METHOD + '"}\n'
 

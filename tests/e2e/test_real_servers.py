@@ -652,12 +652,6 @@ async def test_everything_echo_tokenizes_an_email_and_round_trips_the_token(
 # --------------------------------------------------------------------------- the backend's lifetime
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="proxy bug: on SIGTERM `veil run` dies without ending its backend subprocess, which keeps "
-    "running orphaned (here server-everything in the middle of a long operation)",
-)
 async def test_a_terminated_proxy_takes_its_backend_down(veil_stdio, veil_home, node_package_cmd):
     """Desktop clients stop their servers with SIGTERM (the SDK's stdio client does too, 2 s after closing
     stdin). The proxy must not leave the real server running behind it, even one busy with a request."""

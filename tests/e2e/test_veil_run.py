@@ -130,7 +130,8 @@ def test_non_json_lines_and_batches_get_json_rpc_errors_and_the_proxy_stays_up(e
     )
     by_code = [r.get("error", {}).get("code") for r in replies]
     assert -32700 in by_code and by_code.count(-32600) == 2
-    answer = next(r for r in replies if r.get("id") == 2)
+    answer = next((r for r in replies if r.get("id") == 2), None)
+    assert answer, proc.stderr.decode()[-3000:]
     assert answer["result"]["content"][0]["text"] == "hi"
     assert proc.returncode == 0
     assert all(set(r) <= {"jsonrpc", "id", "result", "error"} for r in replies)  # only JSON-RPC on stdout

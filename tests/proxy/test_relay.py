@@ -179,7 +179,7 @@ async def test_a_cancelled_call_is_cancelled_at_the_backend_and_leaves_nothing_i
     import anyio
 
     received: list[dict] = []
-    async with proxied(make_backend(received)) as (client, session):
+    async with proxied(make_backend(received)) as (client, _):
         with anyio.move_on_after(0.5):
             await client.call_tool("slow", {"seconds": 5})
         await anyio.sleep(0.3)

@@ -95,3 +95,39 @@ def test_tokens_are_found_anywhere_and_replaced_inside_longer_strings():
         "jane@acme.example": ["jane@acme.example"],
     }
     assert out["name"] == "send"
+
+
+def test_text_and_gzipped_blobs_are_decoded_scanned_and_re_encoded(policy):
+    import base64
+    import gzip
+
+    text_blob = base64.b64encode(b"contact jane@acme.example").decode()
+    gz_blob = base64.b64encode(gzip.compress(b"contact jane@acme.example")).decode()
+    image = base64.b64encode(b"\x89PNG jane@acme.example").decode()
+    payload = {
+        "contents": [
+            {"uri": "a", "mimeType": "text/plain", "blob": text_blob},
+            {"uri": "b", "mimeType": "application/gzip", "blob": gz_blob},
+            {"uri": "c", "mimeType": "image/png", "blob": image},
+        ]
+    }
+    w = ToClientWalker(policy, None)
+    plan = w.collect(payload)
+    assert "contact jane@acme.example" in plan.texts
+    assert w.apply(plan, {}, {"contact jane@acme.example": "contact [[EMAIL_ADDRESS:aaaaaaaaaaaaaaaa]]"})
+    a, b, c = payload["contents"]
+    assert base64.b64decode(a["blob"]) == b"contact [[EMAIL_ADDRESS:aaaaaaaaaaaaaaaa]]"
+    assert gzip.decompress(base64.b64decode(b["blob"])) == b"contact [[EMAIL_ADDRESS:aaaaaaaaaaaaaaaa]]"
+    assert c["blob"] == image  # opaque binary is not text
+
+
+def test_a_gzip_bomb_is_refused_not_inflated(policy):
+    import base64
+    import gzip
+
+    from proxy.policy import Policy
+
+    small = Policy(sources=[], max_message_bytes=10_000)
+    bomb = base64.b64encode(gzip.compress(b"a" * 1_000_000)).decode()
+    with pytest.raises(LimitExceeded, match="expands"):
+        ToClientWalker(small, None).collect({"contents": [{"mimeType": "application/gzip", "blob": bomb}]})
