@@ -23,8 +23,11 @@ from proxy.policy import Policy
 _STRUCTURED_TRIGGER = re.compile(
     r"@|\d(?:[\s().\-/+]{0,2}\d){6}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]{1,4}::?[0-9A-Fa-f]{1,4}:"
 )
-# With an NER pipeline, free text with a capitalised word also goes to Presidio.
+# With an NER pipeline, prose with a capitalised word also goes to Presidio. Prose: three or more words, one
+# of them lower-case — labels such as campaign names ("Café – Berlin – Performance Max") are not prose, and
+# small NER models read their title-case words as names.
 _NAME_TRIGGER = re.compile(r"[A-ZÀ-Þ][a-zß-ÿ'’\-]+")
+_PROSE = re.compile(r"(?:^|\s)[a-zß-ÿ]{3,}(?:[\s,.;:!?]|$)")
 _CHUNK = 20_000
 _OVERLAP = 200
 CACHE_SIZE = 50_000  # analyzed strings remembered per process (a paging client sees the same queries again)
@@ -44,7 +47,12 @@ class Detector:
     def needs_analysis(self, text: str) -> bool:
         if _STRUCTURED_TRIGGER.search(text):
             return True
-        return self._ner and " " in text and _NAME_TRIGGER.search(text) is not None
+        return (
+            self._ner
+            and text.count(" ") >= 2
+            and _NAME_TRIGGER.search(text) is not None
+            and _PROSE.search(text) is not None
+        )
 
     def detect(self, texts: Iterable[str], known: KnownValues | None = None) -> dict[str, list[Span]]:
         """Spans for each text that has any; texts without detections are absent from the result."""

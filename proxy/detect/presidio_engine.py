@@ -123,6 +123,8 @@ def build_analyzer(policy: Policy) -> tuple[AnalyzerEngine, list[str]]:
     recognizers = build_recognizers(policy)
     if policy.ner.model is not None:
         recognizers.append(SpacyRecognizer(supported_entities=list(policy.ner.entities)))
+        if "PERSON" in policy.ner.entities and "VeilPersonRecognizer" not in policy.recognizers:
+            recognizers.append(OUR_RECOGNIZERS["VeilPersonRecognizer"]())
     registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])
     analyzer = AnalyzerEngine(
         registry=registry,

@@ -24,6 +24,7 @@ class _WindowContextRecognizer(PatternRecognizer):
     """
 
     context_boost = 0.45
+    CONTEXT_AFTER: ClassVar[list[str]] = []
 
     def analyze(
         self,
@@ -37,8 +38,9 @@ class _WindowContextRecognizer(PatternRecognizer):
             return results
         lowered = text.casefold()
         for r in results:
-            window = lowered[max(0, r.start - _CONTEXT_WINDOW) : r.start]
-            if any(word in window for word in self.context):
+            before = lowered[max(0, r.start - _CONTEXT_WINDOW) : r.start]
+            after = lowered[r.end : r.end + _CONTEXT_WINDOW]
+            if any(word in before for word in self.context) or any(w in after for w in self.CONTEXT_AFTER):
                 r.score = min(1.0, r.score + self.context_boost)
         return results
 
@@ -117,6 +119,86 @@ class VeilPhoneRecognizer(_WindowContextRecognizer):
         return 8 <= n <= 15
 
 
+class VeilPersonRecognizer(_WindowContextRecognizer):
+    """Two or three capitalised words next to a person context (`spoke to …`, `… asked`).
+
+    Small NER pipelines label many unfamiliar names as organisations or miss them; in CRM notes the words
+    around a name say more than the name does. Added automatically when an NER pipeline is configured
+    (recall-first), never alone: on its own it would guess at every capitalised pair.
+    """
+
+    _WORD = r"[A-ZÀ-Þ][a-zß-ÿ'’]+(?:-[A-ZÀ-Þ][a-zß-ÿ'’]+)?"
+    PATTERNS: ClassVar[list[Pattern]] = [
+        # Presidio matches case-insensitively by default; capitalisation is the whole point here.
+        Pattern("capitalised name", rf"(?-i:(?<![\w-]){_WORD}(?: {_WORD}){{1,2}}(?![\w-]))", 0.1),
+    ]
+    CONTEXT: ClassVar[list[str]] = [
+        "spoke to",
+        "speak to",
+        "talked to",
+        "ask ",
+        "asked ",
+        "by ",
+        "contact",
+        "call ",
+        "called ",
+        "email ",
+        "met ",
+        "meeting with",
+        "with ",
+        "from ",
+        "cc ",
+        "dear ",
+        "hi ",
+        "hello ",
+        "thanks ",
+        "mr ",
+        "mrs ",
+        "ms ",
+        "dr ",
+        "notes:",
+        "owner:",
+        "manager:",
+        "rep:",
+        "to ",
+        "loop in",
+        "sign-off",
+        "sign off",
+        "signed off",
+        "contact is",
+        "voicemail for",
+        "for ",
+    ]
+    CONTEXT_AFTER: ClassVar[list[str]] = [
+        " asked",
+        " called",
+        " said",
+        " wants",
+        " wrote",
+        " replied",
+        " mentioned",
+        " approved",
+        " requested",
+        " emailed",
+        " will ",
+        " is ",
+        " has ",
+        " needs",
+        " prefers",
+        " confirmed",
+    ]
+    context_boost = 0.45
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity="PERSON",
+            name="VeilPersonRecognizer",
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+        )
+
+
 OUR_RECOGNIZERS = {
-    cls.__name__: cls for cls in (GoogleAdsCustomerIdRecognizer, VeilEmailRecognizer, VeilPhoneRecognizer)
+    cls.__name__: cls
+    for cls in (GoogleAdsCustomerIdRecognizer, VeilEmailRecognizer, VeilPhoneRecognizer, VeilPersonRecognizer)
 }
