@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 NODE_DIR := .node
 NODE_STAMP := $(NODE_DIR)/.installed
 
-.PHONY: install node demo test test-fast lint bench clean
+.PHONY: install node demo test test-fast lint bench eval clean conformance conformance-deps
 
 install: $(STAMP)
 
@@ -25,6 +25,24 @@ $(NODE_STAMP):
 	  cd $(NODE_DIR) && npm install --no-audit --no-fund --silent @modelcontextprotocol/server-everything && touch .installed; \
 	else echo "npm not found: tests that need Node.js servers will be skipped" >&2; fi
 
+# The MCP conformance suite needs Node >= 22: installed locally (npm's `node@22`), never globally.
+CONFORMANCE_STAMP := $(NODE_DIR)/.conformance-installed
+NODE22 := $(NODE_DIR)/node_modules/node/bin/node
+
+conformance-deps: $(CONFORMANCE_STAMP)
+
+$(CONFORMANCE_STAMP):
+	@mkdir -p $(NODE_DIR)
+	cd $(NODE_DIR) && npm install --no-audit --no-fund node@22 @modelcontextprotocol/conformance \
+	  @modelcontextprotocol/server-everything
+	@$(NODE22) --version | grep -q '^v22\.' || { echo "npm's node@22 did not provide a Node 22 binary" >&2; exit 1; }
+	@touch $@
+
+# The official conformance suite, direct vs through veil serve / veil run (also part of `make test` once
+# installed).
+conformance: install conformance-deps
+	$(PY) -m pytest -q tests/conformance
+
 demo: install
 	$(VENV)/bin/veil demo
 
@@ -40,6 +58,10 @@ lint: install
 
 bench: install
 	$(PY) -m benchmarks
+
+# Leak rate, recall, over-redaction and round trip on a seeded 10,000-response corpus (minutes).
+eval: install
+	$(PY) -m benchmarks.eval
 
 clean:
 	rm -rf $(VENV) $(NODE_DIR) .pytest_cache .mypy_cache .ruff_cache

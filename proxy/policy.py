@@ -63,6 +63,9 @@ class FieldRule(_Strict):
 
 class ToolSpec(_Strict):
     fields: list[FieldRule] = Field(default_factory=list)
+    response: str | None = None
+    """The API response type these results have, e.g. `searchconsole:SitesListResponse` or
+    `google-ads:SearchGoogleAdsResponse`: `veil policy check` validates the tool's paths against it."""
 
 
 class LimitsSpec(_Strict):

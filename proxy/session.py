@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from proxy.detect.detector import Detector
 from proxy.detect.known import KnownValues
@@ -57,11 +57,15 @@ class ProxySession:
             tool=flow.tool if flow else tool,
         )
 
-    def tokenize(self, items: Sequence[tuple[str, str]], flow: Flow) -> list[str]:
-        tokens = self.vault.tokenize(items, self.context(flow))
-        for entity, value in items:
+    def learn(self, values: Iterable[tuple[str, str]]) -> None:
+        """Make values findable inside any later text (known-value propagation)."""
+        for entity, value in values:
             if self.policy.propagates(entity):
                 self.known.add(value, entity)
+
+    def tokenize(self, items: Sequence[tuple[str, str]], flow: Flow) -> list[str]:
+        tokens = self.vault.tokenize(items, self.context(flow))
+        self.learn(items)
         return tokens
 
     def detokenize(self, tokens: Sequence[str], flow: Flow) -> dict[str, str]:

@@ -20,12 +20,13 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 
 from proxy.errors import LimitExceeded
 from proxy.policy import Policy, ToolRules, normalize_key
-from vault.tokens import TOKEN_LIKE_RE, TOKEN_MARK
+from vault.tokens import ENTITY_RE, TOKEN_LIKE_RE, TOKEN_MARK
 
 # Methods whose results describe the server (tool schemas, prompt and template lists): key-name rules do not
 # apply there (`email` is a parameter name in a schema, not a value), detection still does.
@@ -373,6 +374,25 @@ def _dump_like(original: str, doc: Any) -> str:
 # --------------------------------------------------------------------------- toward the backend
 
 
+# A token percent-encoded into a URL (`%5B%5BEMAIL_ADDRESS%3A…%5D%5D`) is still a token: it is found and
+# replaced by the percent-encoded value, never forwarded as is.
+ENCODED_TOKEN_LIKE_RE = re.compile(
+    r"%5[Bb]%5[Bb](" + ENTITY_RE + r")(?::|%3[Aa])([^%\[\]\s]{0,64})%5[Dd]%5[Dd]"
+)
+_ENCODED_MARK = re.compile(r"%5[Bb]%5[Bb]")
+
+
+def _canonical(m: re.Match[str]) -> str:
+    return f"[[{m.group(1)}:{m.group(2)}]]"
+
+
+def _token_hits(text: str) -> list[str]:
+    hits = [m.group(0) for m in TOKEN_LIKE_RE.finditer(text)] if TOKEN_MARK in text else []
+    if "%5" in text and _ENCODED_MARK.search(text):
+        hits.extend(_canonical(m) for m in ENCODED_TOKEN_LIKE_RE.finditer(text))
+    return hits
+
+
 def find_token_strings(payload: Any, max_depth: int) -> dict[str, list[str]]:
     """Every string (leaf or key) holding something token-shaped, with the token-shaped parts found."""
     found: dict[str, list[str]] = {}
@@ -384,8 +404,8 @@ def find_token_strings(payload: Any, max_depth: int) -> dict[str, list[str]]:
                 f"mcp-veil blocked this message: nesting deeper than the limit of {max_depth}"
             )
         if isinstance(node, str):
-            if TOKEN_MARK in node and node not in found:
-                hits = [m.group(0) for m in TOKEN_LIKE_RE.finditer(node)]
+            if node not in found:
+                hits = _token_hits(node)
                 if hits:
                     found[node] = hits
         elif isinstance(node, dict):
@@ -401,9 +421,14 @@ def replace_tokens(payload: Any, values: dict[str, str]) -> Any:
     """The payload with every token replaced by its value (copy-on-write)."""
 
     def sub(text: str) -> str:
-        if TOKEN_MARK not in text:
-            return text
-        return TOKEN_LIKE_RE.sub(lambda m: values.get(m.group(0), m.group(0)), text)
+        if TOKEN_MARK in text:
+            text = TOKEN_LIKE_RE.sub(lambda m: values.get(m.group(0), m.group(0)), text)
+        if "%5" in text:
+            text = ENCODED_TOKEN_LIKE_RE.sub(
+                lambda m: quote(values[_canonical(m)], safe="") if _canonical(m) in values else m.group(0),
+                text,
+            )
+        return text
 
     def walk(node: Any) -> Any:
         if isinstance(node, str):

@@ -11,6 +11,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
+from urllib.parse import quote, quote_plus, unquote_plus
 
 from proxy.detect.known import KnownValues
 from proxy.detect.presidio_engine import build_analyzer
@@ -61,12 +62,37 @@ class Detector:
             spans = known.find(text) if known is not None and len(known) else []
             if self.needs_analysis(text):
                 spans.extend(self._analyze_cached(text))
+            if "%" in text:
+                spans.extend(self._percent_encoded(text))
             if spans:
                 spans = [s for s in spans if text[s.start : s.end] not in self._allow]
                 merged = merge_spans(spans)
                 if merged:
                     found[text] = merged
         return found
+
+    def _percent_encoded(self, text: str) -> list[Span]:
+        """Values hidden by URL encoding (`jane%40acme.example`): detect on the decoded text, then find each
+        value's encoded forms in the original."""
+        decoded = unquote_plus(text)
+        if decoded == text or not self.needs_analysis(decoded):
+            return []
+        spans = []
+        for s in self._analyze_cached(decoded):
+            value = decoded[s.start : s.end]
+            for form in {
+                quote(value, safe=""),
+                quote(value, safe="@"),
+                quote_plus(value),
+                quote_plus(value, safe="@"),
+            }:
+                if form == value:
+                    continue
+                start = text.find(form)
+                while start != -1:
+                    spans.append(Span(start, start + len(form), s.entity, s.score))
+                    start = text.find(form, start + 1)
+        return spans
 
     def _analyze_cached(self, text: str) -> list[Span]:
         with self._cache_lock:

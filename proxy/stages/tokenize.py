@@ -16,6 +16,9 @@ class Tokenize:
         rules = policy.rules_for_tool(flow.tool) if key_rules_apply(flow.method) else None
         walker = ToClientWalker(policy, rules)
         plan = walker.collect(flow.payload)
+        # A value a field rule names is known from now on, in this very message too (an account name in a
+        # campaign name next to the account's own record).
+        session.learn(plan.field_values)
         spans = session.detector.detect([*plan.texts, *plan.keys], session.known)
         if not plan.field_values and not spans:
             return

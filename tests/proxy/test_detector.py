@@ -76,3 +76,10 @@ def test_overlapping_spans_keep_the_stronger_one():
 
 def test_spans_are_replaced_left_to_right():
     assert replace_spans("a bb ccc", [Span(2, 4, "B", 1), Span(5, 8, "C", 1)], ["[B]", "[C]"]) == "a [B] [C]"
+
+
+def test_url_encoded_values_are_found_in_their_encoded_form(detector):
+    text = "https://crm.example/search?email=jane.miller%40acme.example&phone=%2B1%20415%20555%200134"
+    values = {v for v, _ in found(detector, text)}
+    assert "jane.miller%40acme.example" in values
+    assert "%2B1%20415%20555%200134" in values

@@ -10,7 +10,14 @@ from click.testing import CliRunner
 
 from proxy.cli import cli
 from proxy.policy import load_policy, shipped_policy_files
-from proxy.policy_schema import Problem, SchemaError, checked_path_count, resolve_schema, validate_paths
+from proxy.policy_schema import (
+    GOOGLE_ADS_VERSION,
+    Problem,
+    SchemaError,
+    checked_path_count,
+    resolve_schema,
+    validate_paths,
+)
 
 HEADER = "version: 1\nname: t\ntools:\n"
 
@@ -156,3 +163,11 @@ def test_veil_policy_check_passes_the_shipped_policies_and_counts_the_checked_pa
     result = CliRunner().invoke(cli, ["policy", "check"])
     assert result.exit_code == 0, result.output
     assert "field paths checked against their API response schemas, 0 problems" in result.output
+
+
+def test_the_google_ads_schema_version_is_the_librarys_default_and_the_example_servers():
+    from google.ads.googleads import client
+
+    from examples.google_ads_server import API_VERSION
+
+    assert GOOGLE_ADS_VERSION == client._DEFAULT_VERSION == API_VERSION

@@ -131,3 +131,12 @@ def test_a_gzip_bomb_is_refused_not_inflated(policy):
     bomb = base64.b64encode(gzip.compress(b"a" * 1_000_000)).decode()
     with pytest.raises(LimitExceeded, match="expands"):
         ToClientWalker(small, None).collect({"contents": [{"mimeType": "application/gzip", "blob": bomb}]})
+
+
+def test_percent_encoded_tokens_in_urls_are_found_and_replaced_encoded():
+    t = "[[EMAIL_ADDRESS:abcdefghijklmnop]]"
+    url = "https://crm.example/find?q=%5B%5BEMAIL_ADDRESS%3Aabcdefghijklmnop%5D%5D&x=1"
+    found = find_token_strings({"uri": url}, 10)
+    assert found == {url: [t]}
+    out = replace_tokens({"uri": url}, {t: "jane+x@acme.example"})
+    assert out["uri"] == "https://crm.example/find?q=jane%2Bx%40acme.example&x=1"
