@@ -19,6 +19,7 @@ BACKEND_UNAVAILABLE = -32003
 TOKEN_REFUSED = -32004
 MESSAGE_BLOCKED = -32005
 VAULT_UNAVAILABLE = -32006
+EGRESS_DENIED = -32007
 
 
 class ProxyError(Exception):
@@ -50,6 +51,12 @@ class DetectionFailed(ProxyError):
     """A detector raised or ran out of its budget; the message is blocked (fail closed)."""
 
     code = MESSAGE_BLOCKED
+
+
+class EgressDenied(ProxyError):
+    """A token was passed to an argument the egress policy keeps real values out of."""
+
+    code = EGRESS_DENIED
 
 
 class BackendUnavailable(ProxyError):

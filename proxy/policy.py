@@ -68,6 +68,20 @@ class ToolSpec(_Strict):
     `google-ads:SearchGoogleAdsResponse`: `veil policy check` validates the tool's paths against it."""
 
 
+class EgressRule(_Strict):
+    """Which arguments of matching tools may receive real values. Globs on backend, tool and argument."""
+
+    tool: str
+    backend: str = "*"
+    allow: list[str] = Field(default_factory=list)
+    deny: list[str] = Field(default_factory=list)
+
+
+class EgressSpec(_Strict):
+    default: Literal["allow", "deny"] | None = None
+    rules: list[EgressRule] = Field(default_factory=list)
+
+
 class LimitsSpec(_Strict):
     max_message_bytes: int | None = Field(None, gt=0)
     max_depth: int | None = Field(None, gt=1, le=10_000)
@@ -83,6 +97,7 @@ class PolicyFile(_Strict):
     skip_keys: list[str] = Field(default_factory=list)
     fields: list[FieldRule] = Field(default_factory=list)
     tools: dict[str, ToolSpec] = Field(default_factory=dict)
+    egress: EgressSpec | None = None
     limits: LimitsSpec | None = None
 
 
@@ -202,6 +217,26 @@ class Policy:
     tool_rules: dict[str, ToolRules] = field(default_factory=dict)
     max_message_bytes: int = 64 * 1024 * 1024
     max_depth: int = 128
+    egress_default: str = "allow"
+    egress_rules: list[EgressRule] = field(default_factory=list)
+
+    def egress_allows(self, backend: str, tool: str, argument: str) -> bool:
+        """Whether `argument` of `tool` on `backend` may receive real values.
+
+        Every rule matching the backend and tool is consulted; a deny wins over an allow from another
+        rule (fail closed). The same argument named in allow and deny of one scope is a load-time error.
+        """
+        verdict: bool | None = None
+        for rule in self.egress_rules:
+            if not (fnmatch.fnmatchcase(backend, rule.backend) and fnmatch.fnmatchcase(tool, rule.tool)):
+                continue
+            if any(fnmatch.fnmatchcase(argument, p) for p in rule.deny):
+                return False
+            if any(fnmatch.fnmatchcase(argument, p) for p in rule.allow):
+                verdict = True
+        if verdict is not None:
+            return verdict
+        return self.egress_default == "allow"
 
     def propagates(self, entity: str) -> bool:
         spec = self.entities.get(entity)
@@ -275,16 +310,35 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
             tool_seen = dict(global_seen)
             where = f"{name} (tool {tool})"
             tool_rules.setdefault(tool, []).append(_rules(tool_spec.fields, where, tool_seen))
+        if pf.egress is not None:
+            if pf.egress.default is not None:
+                policy.egress_default = pf.egress.default
+            policy.egress_rules.extend(pf.egress.rules)
         if pf.limits is not None:
             if pf.limits.max_message_bytes is not None:
                 policy.max_message_bytes = pf.limits.max_message_bytes
             if pf.limits.max_depth is not None:
                 policy.max_depth = pf.limits.max_depth
+    _check_egress_conflicts(policy.egress_rules)
     policy.allow_list = frozenset(allow)
     policy.skip_keys = frozenset(skip)
     policy.global_rules = _merge(global_rules)
     policy.tool_rules = {tool: _merge(rs) for tool, rs in tool_rules.items()}
     return policy
+
+
+def _check_egress_conflicts(rules: list[EgressRule]) -> None:
+    seen: dict[tuple[str, str, str], str] = {}
+    for rule in rules:
+        for verdict, args in (("allow", rule.allow), ("deny", rule.deny)):
+            for arg in args:
+                key = (rule.backend, rule.tool, arg)
+                other = seen.setdefault(key, verdict)
+                if other != verdict:
+                    raise PolicyError(
+                        f"conflicting egress rules: argument {arg!r} of tool {rule.tool!r} "
+                        f"(backend {rule.backend!r}) is both allowed and denied"
+                    )
 
 
 def _merge(parts: list[ToolRules]) -> ToolRules:

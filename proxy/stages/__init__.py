@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from proxy.stages.base import Direction, Flow, Stage
 from proxy.stages.detokenize import Detokenize
+from proxy.stages.egress import Egress
 from proxy.stages.tokenize import Tokenize
 
 
@@ -16,7 +17,7 @@ def chains() -> dict[Direction, list[Stage]]:
     """The order lives here, and only here."""
     return {
         Direction.TO_CLIENT: [Tokenize()],
-        Direction.TO_BACKEND: [Detokenize()],
+        Direction.TO_BACKEND: [Egress(), Detokenize()],
     }
 
 

