@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
+import orjson
 import mcp.client.stdio as sdk_stdio
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.server.stdio import stdio_server
@@ -30,6 +32,9 @@ from proxy.relay import OVERSIZE_METHOD, Streams
 sdk_stdio.PROCESS_TERMINATION_TIMEOUT = 0.5
 
 OVERSIZE_LINE = '{"jsonrpc":"2.0","method":"' + OVERSIZE_METHOD + '"}\n'
+# The SDK's parser accepts NaN and ±Infinity, which JSON does not: such a line is answered as a parse error.
+NOT_JSON_LINE = "\x00 not JSON\n"
+_NON_JSON_NUMBERS = re.compile(rb"NaN|Infinity")
 
 
 class StdinLines:
@@ -63,6 +68,11 @@ class StdinLines:
             tg.start_soon(stop)
         if line is None:
             raise StopAsyncIteration
+        if _NON_JSON_NUMBERS.search(line):
+            try:
+                orjson.loads(line)
+            except orjson.JSONDecodeError:
+                return NOT_JSON_LINE
         return line.decode("utf-8", errors="replace")
 
     async def _readline(self) -> bytes | None:
