@@ -18,8 +18,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
-import orjson
 import mcp.client.stdio as sdk_stdio
+import orjson
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.server.stdio import stdio_server
 
