@@ -17,6 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from proxy.config import parse_duration
 from proxy.errors import PolicyError
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "policies"
@@ -46,6 +47,14 @@ class EntitySpec(_Strict):
     """Replace later exact occurrences of an already-tokenized value anywhere (an account name inside a
     campaign name). Off for values that are also legitimate parts of other text (a site's own URL)."""
     ttl: str | None = None
+    """How long a token of this type stays usable, e.g. `30d`; unset: as long as its session."""
+
+    @field_validator("ttl")
+    @classmethod
+    def _ttl_parses(cls, ttl: str | None) -> str | None:
+        if ttl is not None:
+            parse_duration(ttl)
+        return ttl
 
 
 class FieldRule(_Strict):

@@ -6,6 +6,7 @@ import getpass
 import logging
 from collections.abc import Iterable, Sequence
 
+from proxy.config import parse_duration
 from proxy.detect.detector import Detector
 from proxy.detect.known import KnownValues
 from proxy.policy import Policy
@@ -32,6 +33,8 @@ class ProxySession:
         self.vault = vault
         self.backend = backend
         self.actor = actor
+        # Per-entity token lifetimes from the policy (`entities: {PERSON: {ttl: 30d}}`); others never expire.
+        self.token_ttls = {e: parse_duration(spec.ttl) for e, spec in policy.entities.items() if spec.ttl}
         self.known = KnownValues()
         for (entity, value), _token in vault.known_values().items():
             if policy.propagates(entity):
@@ -64,7 +67,7 @@ class ProxySession:
                 self.known.add(value, entity)
 
     def tokenize(self, items: Sequence[tuple[str, str]], flow: Flow) -> list[str]:
-        tokens = self.vault.tokenize(items, self.context(flow))
+        tokens = self.vault.tokenize(items, self.context(flow), ttl=self.token_ttls or None)
         self.learn(items)
         return tokens
 

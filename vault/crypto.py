@@ -9,6 +9,7 @@ fails authentication. Every failure raises the one opaque DecryptError: callers 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -89,9 +90,15 @@ def _value_aad(session_id: str, token: str) -> bytes:
     return session_id.encode() + _SEP + token.encode()
 
 
+@functools.lru_cache(maxsize=1024)
+def _aead(key: bytes) -> AESGCM:
+    """One AESGCM object per key: building one costs more than sealing a short value with it."""
+    return AESGCM(key)
+
+
 def _seal(key: bytes, data: bytes, aad: bytes) -> bytes:
     nonce = os.urandom(NONCE_BYTES)
-    return nonce + AESGCM(key).encrypt(nonce, data, aad)
+    return nonce + _aead(key).encrypt(nonce, data, aad)
 
 
 def _open(key: bytes, blob: bytes, aad: bytes) -> bytes:
@@ -99,6 +106,6 @@ def _open(key: bytes, blob: bytes, aad: bytes) -> bytes:
         blob = bytes(blob)
         if len(blob) < NONCE_BYTES + 16:
             raise ValueError
-        return AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
+        return _aead(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
     except (InvalidTag, ValueError, TypeError):
         raise DecryptError() from None

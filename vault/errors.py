@@ -56,6 +56,27 @@ class TokenRefused(VaultError):
         self.reason = reason
 
 
+class KeyBudgetExhausted(VaultError):
+    """A session's data key has encrypted as many values as its nonce budget allows: start a new session."""
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__(f"session {session_id} has reached its data key's use limit; start a new session")
+        self.session_id = session_id
+
+
+class KeyVersionInUse(VaultError):
+    """`retire` refused: sessions still have their data key wrapped under this version."""
+
+    def __init__(self, version: int, sessions: list[str]) -> None:
+        shown = ", ".join(sessions[:10]) + (f" and {len(sessions) - 10} more" if len(sessions) > 10 else "")
+        super().__init__(
+            f"key version {version} is still needed by {len(sessions)} session(s): {shown}; "
+            "run `veil keys rotate` first"
+        )
+        self.version = version
+        self.sessions = sessions
+
+
 class SessionNotFound(VaultError):
     """No session with that id or name."""
 

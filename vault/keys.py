@@ -20,6 +20,7 @@ from vault.errors import MasterKeyError
 
 MIN_KEY_BYTES = 32
 KEY_FILE_NAME = "master.key"
+DEFAULT_VAULT_NAME = "vault.db"  # the default SQLite vault beside the key file (proxy.config)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,12 @@ def load_master_key(home: Path, env: Mapping[str, str] = os.environ) -> MasterKe
     path = Path(home).expanduser() / KEY_FILE_NAME
     source = f"key file {path}"
     if not path.exists():
+        existing = path.with_name(DEFAULT_VAULT_NAME)
+        if existing.exists():  # a new key would not open it: refuse rather than leave a useless key file
+            raise MasterKeyError(
+                f"no master key: {source} is missing but the vault {existing} exists; restore the key "
+                "file or set $VEIL_MASTER_KEY / $VEIL_MASTER_KEY_FILE (nothing was changed)"
+            )
         _create_key_file(path, source)
     return MasterKey(_decode(_read(path, source), source), source)
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -77,7 +78,12 @@ class KeyVersion(Base):
     check: Mapped[bytes]
     created_at: Mapped[datetime]
     retired_at: Mapped[datetime | None]
-    use_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    use_count: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    """Data keys wrapped under this version: a new version is made well before the GCM nonce budget."""
+    rotation_started_at: Mapped[datetime | None]
+    """Set on a version made by `veil keys rotate`; with `rotation_finished_at` still NULL the rewrap of
+    the older sessions is unfinished, and the next `rotate` resumes it instead of making another version."""
+    rotation_finished_at: Mapped[datetime | None]
 
 
 class Session(Base):
@@ -93,6 +99,8 @@ class Session(Base):
     shredded_at: Mapped[datetime | None]
     kek_version: Mapped[int] = mapped_column(ForeignKey("key_versions.version"))
     wrapped_dek: Mapped[bytes | None]
+    dek_uses: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    """Values encrypted under this session's data key (each one a random GCM nonce)."""
 
     __table_args__ = (Index(None, "created_at"),)
 
@@ -121,12 +129,21 @@ class Token(Base):
     )
 
 
+# audit_events columns with a (column, seq) index: a filtered query newest first reads its index backwards
+# and stops at the page size.
+AUDIT_FILTER_COLUMNS = ("session_id", "token", "event", "tool", "backend", "entity_type", "outcome")
+
+
 class AuditRecord(Base):
-    """One append-only audit row; `hash` chains it to the previous row (see vault.audit)."""
+    """One append-only audit row; `hash` chains it to the previous row (see vault.audit).
+
+    `seq` is SQLite's rowid (rows are stored in chain order); every filter index ends in `seq`, so a
+    filtered query newest first reads its index backwards and stops at the limit, on both engines.
+    """
 
     __tablename__ = "audit_events"
 
-    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(_AutoId, primary_key=True, autoincrement=False)
     time: Mapped[datetime]
     event: Mapped[str] = mapped_column(String(40))
     actor: Mapped[str | None] = mapped_column(String(200))
@@ -141,14 +158,13 @@ class AuditRecord(Base):
     outcome: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[float | None] = mapped_column(Float)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (
         Index(None, "time"),
-        Index(None, "session_id"),
-        Index(None, "event"),
-        Index(None, "token"),
+        *(Index(None, column, "seq") for column in AUDIT_FILTER_COLUMNS),
     )
 
 
@@ -162,3 +178,40 @@ class AuditHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+
+class AuditCheckpoint(Base):
+    """Where the kept chain starts after `veil audit prune`: the first kept seq and the hash it links to.
+
+    The `audit-pruned` event appended by the same prune repeats both, inside the chain, so a forged
+    checkpoint (hiding deleted rows) does not verify.
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(_AutoId, primary_key=True, autoincrement=True)
+    time: Mapped[datetime]
+    start_seq: Mapped[int] = mapped_column(BigInteger)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    pruned: Mapped[int] = mapped_column(BigInteger)
+
+
+class AuditRollup(Base):
+    """Hourly counts per tool, backend, event, entity type, outcome and latency bucket, kept by audit.append
+    in the same transaction as the rows it counts; `veil audit stats` reads these instead of the log.
+
+    Derived data, outside the chain ('' stands for "none" in the key columns). `bucket` is -1 for rows
+    without `duration_ms`, else a 10%-wide latency bucket (see vault.audit.latency_bucket).
+    """
+
+    __tablename__ = "audit_rollup"
+
+    hour: Mapped[datetime] = mapped_column(primary_key=True)
+    tool: Mapped[str] = mapped_column(String(200), primary_key=True)
+    backend: Mapped[str] = mapped_column(String(200), primary_key=True)
+    event: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_type: Mapped[str] = mapped_column(String(48), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(20), primary_key=True)
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    rows: Mapped[int] = mapped_column(BigInteger)
+    total: Mapped[int] = mapped_column(BigInteger)  # sum of the rows' `count`

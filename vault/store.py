@@ -13,9 +13,9 @@ import secrets
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +23,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Row,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     inspect,
     or_,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -44,6 +46,8 @@ from vault.clock import SYSTEM_CLOCK, Clock
 from vault.crypto import Keyring, decrypt_value, encrypt_value, new_dek, token_hmac_key
 from vault.errors import (
     DecryptError,
+    KeyBudgetExhausted,
+    KeyVersionInUse,
     RefusalReason,
     SessionGone,
     SessionNotFound,
@@ -55,6 +59,14 @@ from vault.keys import MasterKey
 from vault.models import KeyVersion, Session, Token
 from vault.tokens import ParsedToken, derive_token, parse_token
 
+# GCM with random 96-bit nonces is safe for 2^32 encryptions under one key; every key (each key version,
+# each session's data key) is retired from encrypting long before that.
+KEY_USE_LIMIT = 2**30
+ROTATE_BATCH = 500
+
+TTL = timedelta | Mapping[str, timedelta | None] | None
+"""A token lifetime: one for every entity type, or per entity type (types not in the map never expire)."""
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 DURABILITY = {"normal": "NORMAL", "full": "FULL"}
 _NAME_RACE_RETRIES = 3
@@ -63,7 +75,9 @@ _NAME_RACE_RETRIES = 3
 # --- engine ---------------------------------------------------------------------------------------------
 
 
-def create_vault_engine(url: str, *, durability: str = "normal") -> Engine:
+def create_vault_engine(
+    url: str, *, durability: str = "normal", busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
+) -> Engine:
     """An engine with the vault's connection settings.
 
     SQLite: WAL (readers never block the writer), a busy timeout, secure_delete (shredded ciphertext is
@@ -76,7 +90,8 @@ def create_vault_engine(url: str, *, durability: str = "normal") -> Engine:
     if u.drivername in ("postgresql", "postgres"):
         u = u.set(drivername="postgresql+psycopg")
     if u.get_backend_name() == "postgresql":
-        return create_engine(u, connect_args={"connect_timeout": 5})
+        # pre-ping: after the server comes back, a dead pooled connection is replaced, not reused
+        return create_engine(u, connect_args={"connect_timeout": 5}, pool_pre_ping=True)
     if u.get_backend_name() != "sqlite":
         raise ValueError("the vault runs on SQLite or PostgreSQL")
     memory = u.database in (None, "", ":memory:")
@@ -93,7 +108,7 @@ def create_vault_engine(url: str, *, durability: str = "normal") -> Engine:
         cursor = dbapi_connection.cursor()
         for pragma in (
             "journal_mode=WAL",
-            f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+            f"busy_timeout={int(busy_timeout_ms)}",
             f"synchronous={synchronous}",
             "foreign_keys=ON",
             "secure_delete=ON",
@@ -156,9 +171,43 @@ class TokenInfo:
 
 
 @dataclass(frozen=True)
+class SessionDetail:
+    """`veil sessions show`: the listing row plus counts per entity type and the data key's use count."""
+
+    info: SessionInfo
+    by_entity_type: dict[str, int]
+    revoked: int
+    dek_uses: int
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """One key version for `veil keys status`: `sessions` counts live data keys wrapped under it."""
+
+    version: int
+    created_at: datetime
+    retired_at: datetime | None
+    use_count: int
+    use_limit: int
+    sessions: int
+    current: bool
+    rotating: bool
+
+
+@dataclass(frozen=True)
+class RotationResult:
+    version: int
+    rewrapped: int
+    resumed: bool
+    unreadable: list[str] = field(default_factory=list)
+    """Sessions whose wrapped data key failed authentication: not rewrapped (shred them)."""
+
+
+@dataclass(frozen=True)
 class TokenFilter:
     """Filters for listing tokens; every field given narrows the result. `session` is an id or a name."""
 
+    token: str | None = None
     session: str | None = None
     entity_type: str | None = None
     since: datetime | None = None
@@ -173,10 +222,15 @@ class TokenFilter:
 class Vault:
     """One database of sessions, tokens and audit rows, opened with one master key."""
 
-    def __init__(self, engine: Engine, keyring: Keyring, clock: Clock) -> None:
+    def __init__(
+        self, engine: Engine, keyring: Keyring, clock: Clock, *, key_use_limit: int = KEY_USE_LIMIT
+    ) -> None:
+        if not 1 <= key_use_limit <= KEY_USE_LIMIT * 4:
+            raise ValueError("key_use_limit must be between 1 and 2^32")
         self.engine = engine
         self.keyring = keyring
         self.clock = clock
+        self.key_use_limit = key_use_limit
         # An in-memory SQLite database is one shared connection: serialize transactions on it.
         memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
         self._serial: AbstractContextManager[Any] = threading.Lock() if memory else nullcontext()
@@ -190,10 +244,20 @@ class Vault:
         clock: Clock = SYSTEM_CLOCK,
         upgrade: bool = True,
         durability: str = "normal",
+        key_use_limit: int = KEY_USE_LIMIT,
+        busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
     ) -> Vault:
-        """Open (and migrate) the vault. A wrong master key is refused before anything is written."""
-        engine = create_vault_engine(url, durability=durability)
-        vault = cls(engine, Keyring(master.secret), clock)
+        """Open (and migrate) the vault. A wrong master key is refused before anything is written.
+
+        `key_use_limit`: encryptions allowed under one key (a key version wrapping data keys, a session's
+        data key encrypting values) before a new key is required; far below the 2^32 GCM nonce budget.
+        """
+        engine = create_vault_engine(url, durability=durability, busy_timeout_ms=busy_timeout_ms)
+        try:
+            vault = cls(engine, Keyring(master.secret), clock, key_use_limit=key_use_limit)
+        except BaseException:
+            engine.dispose()
+            raise
         try:
             with _unavailable():
                 if inspect(engine).has_table(KeyVersion.__tablename__):
@@ -252,39 +316,195 @@ class Vault:
             raise VaultUnavailable("the vault has no active key version")
         return int(version)
 
-    def rotate_keys(self, *, actor: str) -> int:
-        """Make a new key version, rewrap every live session's data key under it, retire the old ones."""
+    def _wrap_version(self, conn: Connection, n: int = 1) -> int:
+        """The key version to wrap `n` data keys under, counted against its use limit. A version at its
+        limit is left for decryption only and the next one is made (inside the caller's transaction)."""
+        newest = (
+            select(KeyVersion.version, KeyVersion.use_count)
+            .where(KeyVersion.retired_at.is_(None))
+            .order_by(KeyVersion.version.desc())
+            .limit(1)
+            .with_for_update()
+        )
+        while True:  # re-read after making a version: a concurrent process may have made it first
+            row = conn.execute(newest).first()
+            if row is None:
+                raise VaultUnavailable("the vault has no active key version")
+            version = int(row.version)
+            if row.use_count + n <= self.key_use_limit:
+                break
+            self._new_key_version(conn, reason="use-limit", actor="veil")
+        conn.execute(
+            update(KeyVersion).where(KeyVersion.version == version).values(use_count=KeyVersion.use_count + n)
+        )
+        return version
+
+    def _new_key_version(self, conn: Connection, *, reason: str, actor: str, rotation: bool = False) -> int:
+        now = self.clock.now()
+        newest = int(conn.execute(select(func.max(KeyVersion.version))).scalar_one() or 0)
+        version = newest + 1
+        inserted = conn.execute(
+            _insert(conn)(KeyVersion)
+            .values(
+                version=version,
+                check=self.keyring.check_value(version),
+                created_at=now,
+                use_count=0,
+                rotation_started_at=now if rotation else None,
+            )
+            .on_conflict_do_nothing()
+            .returning(KeyVersion.version)
+        ).first()
+        if inserted is None:  # another process made it first (PostgreSQL): theirs is as good
+            return version
+        event = audit.KeyVersionCreated(actor=actor, reason=reason, detail={"version": version})
+        audit.append(conn, [event], self.clock)
+        return version
+
+    def _live_sessions_below(self, version: int) -> Any:
+        return select(Session.id).where(Session.wrapped_dek.is_not(None), Session.kek_version < version)
+
+    def rotate_keys(
+        self,
+        *,
+        actor: str,
+        batch_size: int = ROTATE_BATCH,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> RotationResult:
+        """Make a new key version and rewrap every live session's data key under it, `batch_size`
+        sessions per transaction. Interrupted, the next call resumes the same version. Older versions keep
+        decrypting until `retire_key`. `progress(done, total)` is called after each batch."""
         with self._tx() as conn:
-            self._check_keys(conn, "the configured master key")
-            old = self._current_key_version(conn)
-            new = int(conn.execute(select(func.max(KeyVersion.version))).scalar_one()) + 1
-            now = self.clock.now()
-            live = conn.execute(
-                select(Session.id, Session.kek_version, Session.wrapped_dek).where(
-                    Session.wrapped_dek.is_not(None)
-                )
-            ).all()
-            conn.execute(
-                _insert(conn)(KeyVersion).values(
-                    version=new, check=self.keyring.check_value(new), created_at=now, use_count=len(live)
-                )
+            pending = conn.execute(
+                select(KeyVersion.version)
+                .where(KeyVersion.rotation_started_at.is_not(None), KeyVersion.rotation_finished_at.is_(None))
+                .order_by(KeyVersion.version.desc())
+                .limit(1)
+            ).scalar()
+            resumed = pending is not None
+            target = (
+                int(pending)
+                if pending is not None
+                else self._new_key_version(conn, reason="rotate", actor=actor, rotation=True)
             )
-            for sid, version, wrapped in live:
-                dek = self.keyring.unwrap_dek(wrapped or b"", sid, version)
-                conn.execute(
-                    update(Session)
-                    .where(Session.id == sid)
-                    .values(kek_version=new, wrapped_dek=self.keyring.wrap_dek(dek, sid, new))
-                )
-            conn.execute(
+            total = conn.execute(
+                select(func.count()).select_from(self._live_sessions_below(target).subquery())
+            ).scalar_one()
+        done, after, unreadable = 0, "", []
+        if progress is not None:
+            progress(done, total)
+        while True:
+            with self._tx() as conn:
+                rows = conn.execute(
+                    select(Session.id, Session.kek_version, Session.wrapped_dek)
+                    .where(Session.wrapped_dek.is_not(None), Session.kek_version < target, Session.id > after)
+                    .order_by(Session.id)
+                    .limit(batch_size)
+                    .with_for_update()
+                ).all()
+                deks: list[tuple[str, bytes]] = []
+                for sid, version, wrapped in rows:
+                    try:
+                        deks.append((sid, self.keyring.unwrap_dek(wrapped or b"", sid, version)))
+                    except DecryptError:  # a damaged key row: left as it is, named, and it blocks retire
+                        unreadable.append(sid)
+                for i in range(0, len(deks), self.key_use_limit):
+                    chunk = deks[i : i + self.key_use_limit]
+                    new = self._wrap_version(conn, len(chunk))
+                    params = [
+                        {"sid": sid, "v": new, "w": self.keyring.wrap_dek(dek, sid, new)}
+                        for sid, dek in chunk
+                    ]
+                    conn.execute(
+                        update(Session)
+                        .where(Session.id == bindparam("sid"))
+                        .values(kek_version=bindparam("v"), wrapped_dek=bindparam("w")),
+                        params,
+                    )
+            if not rows:
+                break
+            after = rows[-1].id
+            done += len(rows)
+            if progress is not None:
+                progress(done, max(total, done))
+        with self._tx() as conn:
+            finished = conn.execute(
                 update(KeyVersion)
-                .where(KeyVersion.version != new, KeyVersion.retired_at.is_(None))
-                .values(retired_at=now)
+                .where(KeyVersion.version == target, KeyVersion.rotation_finished_at.is_(None))
+                .values(rotation_finished_at=self.clock.now())
+                .returning(KeyVersion.version)
+            ).first()
+            if finished is not None:
+                detail = {"to_version": target, "resumed": int(resumed)}
+                if unreadable:
+                    detail["unreadable"] = len(unreadable)
+                event = audit.KeyRotated(actor=actor, count=done - len(unreadable), detail=detail)
+                audit.append(conn, [event], self.clock)
+        return RotationResult(target, done - len(unreadable), resumed, unreadable)
+
+    def retire_key(self, version: int, *, actor: str) -> None:
+        """Stop using a key version for anything. Refused while a live session's data key is wrapped under
+        it (KeyVersionInUse names them), and for the newest active version (rotate first)."""
+        with self._tx() as conn:
+            row = conn.execute(
+                select(KeyVersion.retired_at).where(KeyVersion.version == version).with_for_update()
+            ).first()
+            if row is None:
+                raise ValueError(f"there is no key version {version}")
+            if row.retired_at is not None:
+                return
+            needing = conn.execute(
+                select(Session.id, Session.name)
+                .where(Session.kek_version == version, Session.wrapped_dek.is_not(None))
+                .order_by(Session.created_at, Session.id)
+            ).all()
+            if needing:
+                raise KeyVersionInUse(version, [f"{sid} ({name})" if name else sid for sid, name in needing])
+            if version == self._current_key_version(conn):
+                raise ValueError(
+                    f"key version {version} is the current one; run `veil keys rotate` before retiring it"
+                )
+            conn.execute(
+                update(KeyVersion).where(KeyVersion.version == version).values(retired_at=self.clock.now())
             )
-            detail = {"from_version": old, "to_version": new}
-            event = audit.KeyRotated(actor=actor, count=len(live), detail=detail)
-            audit.append(conn, [event], self.clock)
-        return new
+            audit.append(conn, [audit.KeyRetired(actor=actor, detail={"version": version})], self.clock)
+
+    def key_status(self) -> list[KeyInfo]:
+        live = (
+            select(Session.kek_version, func.count().label("n"))
+            .where(Session.wrapped_dek.is_not(None))
+            .group_by(Session.kek_version)
+            .subquery()
+        )
+        stmt = (
+            select(
+                KeyVersion.version,
+                KeyVersion.created_at,
+                KeyVersion.retired_at,
+                KeyVersion.use_count,
+                KeyVersion.rotation_started_at,
+                KeyVersion.rotation_finished_at,
+                func.coalesce(live.c.n, 0),
+            )
+            .outerjoin(live, live.c.kek_version == KeyVersion.version)
+            .order_by(KeyVersion.version)
+        )
+        with self._read() as conn:
+            rows = conn.execute(stmt).all()
+        current = max((r.version for r in rows if r.retired_at is None), default=None)
+        return [
+            KeyInfo(
+                version=r.version,
+                created_at=r.created_at,
+                retired_at=r.retired_at,
+                use_count=r.use_count,
+                use_limit=self.key_use_limit,
+                sessions=r[6],
+                current=r.version == current,
+                rotating=r.rotation_started_at is not None and r.rotation_finished_at is None,
+            )
+            for r in rows
+        ]
 
     # sessions
 
@@ -326,7 +546,7 @@ class Vault:
                 return SessionVault(self, row.id, name, dek), True
             if row is not None:  # expired or shredded: it gives up the name to the new session
                 conn.execute(update(Session).where(Session.id == row.id).values(name=None))
-        sid, dek, version = secrets.token_hex(16), new_dek(), self._current_key_version(conn)
+        sid, dek, version = secrets.token_hex(16), new_dek(), self._wrap_version(conn)
         inserted = conn.execute(
             _insert(conn)(Session)
             .values(
@@ -342,9 +562,6 @@ class Vault:
         ).first()
         if inserted is None:
             raise _NameTaken
-        conn.execute(
-            update(KeyVersion).where(KeyVersion.version == version).values(use_count=KeyVersion.use_count + 1)
-        )
         return SessionVault(self, sid, name, dek), False
 
     def _resolve_session(self, conn: Connection, ref: str) -> str:
@@ -354,6 +571,10 @@ class Vault:
         return str(sid)
 
     def list_sessions(self) -> list[SessionInfo]:
+        with self._read() as conn:
+            return list(self._session_infos(conn))
+
+    def _session_infos(self, conn: Connection, *where: Any) -> Iterator[SessionInfo]:
         counts = select(Token.session_id, func.count().label("n")).group_by(Token.session_id).subquery()
         stmt = (
             select(
@@ -367,12 +588,51 @@ class Vault:
                 func.coalesce(counts.c.n, 0),
             )
             .outerjoin(counts, counts.c.session_id == Session.id)
+            .where(*where)
             .order_by(Session.created_at, Session.id)
         )
-        with self._read() as conn:
-            return [SessionInfo(*row) for row in conn.execute(stmt)]
+        for row in conn.execute(stmt):
+            yield SessionInfo(*row)
 
-    def shred_session(self, session: str, *, actor: str) -> int:
+    def session_detail(self, session: str) -> SessionDetail:
+        """One session (by id or name) with its token counts per entity type."""
+        with self._read() as conn:
+            sid = self._resolve_session(conn, session)
+            info = next(i for i in self._session_infos(conn, Session.id == sid))
+            by_type = conn.execute(
+                select(Token.entity_type, func.count())
+                .where(Token.session_id == sid)
+                .group_by(Token.entity_type)
+                .order_by(Token.entity_type)
+            ).all()
+            revoked = conn.execute(
+                select(func.count()).where(Token.session_id == sid, Token.revoked_at.is_not(None))
+            ).scalar_one()
+            uses = conn.execute(select(Session.dek_uses).where(Session.id == sid)).scalar_one()
+        return SessionDetail(info, {t: int(n) for t, n in by_type}, int(revoked), int(uses))
+
+    def shred_sessions(
+        self, *, actor: str, created_before: datetime, reason: str | None = None
+    ) -> list[tuple[str, int]]:
+        """Crypto-shred every session created before the cutoff: [(session id, tokens destroyed)]."""
+        with self._read() as conn:
+            ids = (
+                conn.execute(
+                    select(Session.id)
+                    .where(Session.created_at < created_before, Session.shredded_at.is_(None))
+                    .order_by(Session.created_at, Session.id)
+                )
+                .scalars()
+                .all()
+            )
+        done = [(sid, self.shred_session(sid, actor=actor, reason=reason, checkpoint=False)) for sid in ids]
+        if done:
+            self._checkpoint()
+        return done
+
+    def shred_session(
+        self, session: str, *, actor: str, reason: str | None = None, checkpoint: bool = True
+    ) -> int:
         """Crypto-shred: drop the wrapped data key and delete the ciphertexts. Returns tokens destroyed."""
         with self._tx() as conn:
             sid = self._resolve_session(conn, session)
@@ -387,9 +647,10 @@ class Vault:
                 .where(Session.id == sid)
                 .values(wrapped_dek=None, shredded_at=self.clock.now())
             )
-            event = audit.SessionShredded(actor=actor, session_id=sid, count=destroyed)
+            event = audit.SessionShredded(actor=actor, session_id=sid, count=destroyed, reason=reason)
             audit.append(conn, [event], self.clock)
-        self._checkpoint()
+        if checkpoint:
+            self._checkpoint()
         return destroyed
 
     def _checkpoint(self) -> None:
@@ -416,6 +677,8 @@ class Vault:
             Token.backend,
         ).order_by(Token.created_at, Token.id)
         with self._read() as conn:
+            if filters.token is not None:
+                stmt = stmt.where(Token.token == filters.token)
             if filters.session is not None:
                 stmt = stmt.where(Token.session_id == self._resolve_session(conn, filters.session))
             if filters.entity_type is not None:
@@ -439,11 +702,16 @@ class Vault:
         entity_type: str | None = None,
         since: datetime | None = None,
         before: datetime | None = None,
+        values: Sequence[str] | None = None,
     ) -> int:
         """Revoke every live token matching all the filters given (at least one). Every proxy process
-        sharing the vault refuses them from the moment this returns. Returns how many were revoked."""
-        if tokens is None and session is None and entity_type is None and since is None and before is None:
-            raise ValueError("give at least one filter (tokens, session, entity type or time range)")
+        sharing the vault refuses them from the moment this returns. Returns how many were revoked.
+
+        `values`: plaintexts (never logged or stored) matched in every non-shredded session by computing
+        that session's token for the value under each entity type the session holds."""
+        filters = (tokens, session, entity_type, since, before, values)
+        if all(f is None for f in filters):
+            raise ValueError("give at least one filter (tokens, session, entity type, time range or value)")
         now = self.clock.now()
         stmt = update(Token).where(Token.revoked_at.is_(None)).values(revoked_at=now)
         if tokens is not None:
@@ -457,13 +725,45 @@ class Vault:
         with self._tx() as conn:
             if session is not None:
                 stmt = stmt.where(Token.session_id == self._resolve_session(conn, session))
+            if values is not None:
+                pairs = self._tokens_of_values(conn, values, entity_type)
+                if not pairs:
+                    return 0
+                stmt = stmt.where(tuple_(Token.session_id, Token.token).in_(pairs))
             revoked = conn.execute(stmt.returning(Token.token, Token.session_id, Token.entity_type)).all()
+            detail = {"matched_by": "value"} if values is not None else None
             events = [
-                audit.TokenRevoked(actor=actor, session_id=sid, entity_type=et, token=tok, count=1)
+                audit.TokenRevoked(
+                    actor=actor, session_id=sid, entity_type=et, token=tok, count=1, detail=detail
+                )
                 for tok, sid, et in sorted(revoked)
             ]
             audit.append(conn, events, self.clock)
         return len(revoked)
+
+    def _tokens_of_values(
+        self, conn: Connection, values: Sequence[str], entity_type: str | None
+    ) -> list[tuple[str, str]]:
+        """(session id, token) each value would have in each live session, for the types it holds."""
+        types_stmt = select(Token.session_id, Token.entity_type).distinct()
+        if entity_type is not None:
+            types_stmt = types_stmt.where(Token.entity_type == entity_type)
+        types: dict[str, list[str]] = {}
+        for sid, et in conn.execute(types_stmt):
+            types.setdefault(sid, []).append(et)
+        live = conn.execute(
+            select(Session.id, Session.kek_version, Session.wrapped_dek).where(
+                Session.wrapped_dek.is_not(None), Session.id.in_(list(types))
+            )
+        ).all()
+        pairs: list[tuple[str, str]] = []
+        for sid, version, wrapped in live:
+            try:
+                key = token_hmac_key(self.keyring.unwrap_dek(wrapped or b"", sid, version))
+            except DecryptError:
+                continue  # an unreadable data key: its tokens cannot be matched (nor detokenized)
+            pairs.extend((sid, derive_token(key, et, v)) for et in types[sid] for v in values)
+        return pairs
 
     def purge_expired(self, *, actor: str) -> int:
         """Delete the ciphertext of every token past its TTL and shred every session past its TTL.
@@ -556,12 +856,14 @@ class SessionVault:
             self._known.update(known)
             self._stored.update(known.values())
 
-    def tokenize(
-        self, items: Sequence[tuple[str, str]], ctx: AuditContext, *, ttl: timedelta | None = None
-    ) -> list[str]:
+    def tokenize(self, items: Sequence[tuple[str, str]], ctx: AuditContext, *, ttl: TTL = None) -> list[str]:
         """Tokens for (entity type, value) pairs, in order. New values are encrypted and stored, with
         their audit rows, in one transaction; values already stored cost no round trip. A revoked token
-        stays revoked: re-tokenizing its value returns the same token."""
+        stays revoked: re-tokenizing its value returns the same token.
+
+        `ttl`: how long a new token stays usable — one timedelta for all, or a map entity type -> timedelta
+        (the policy's per-entity `ttl`; types absent or None never expire). A token's expiry is fixed when
+        it is first stored."""
         with self._lock:  # values seen before in this process: no HMAC, no round trip
             tokens: list[str | None] = [self._known.get(item) for item in items]
         derived = {i: self.token_for(*items[i]) for i, token in enumerate(tokens) if token is None}
@@ -584,10 +886,15 @@ class SessionVault:
         new: dict[str, tuple[str, str]],
         items: Sequence[tuple[str, str]],
         ctx: AuditContext,
-        ttl: timedelta | None,
+        ttl: TTL,
     ) -> None:
         vault, sid = self._vault, self.session_id
         now = vault.clock.now()
+
+        def expiry(entity_type: str) -> datetime | None:
+            lifetime = ttl.get(entity_type) if isinstance(ttl, Mapping) else ttl
+            return now + lifetime if lifetime is not None else None
+
         rows = [
             {
                 "session_id": sid,
@@ -595,19 +902,23 @@ class SessionVault:
                 "entity_type": entity_type,
                 "ciphertext": encrypt_value(self._dek, sid, token, value),
                 "created_at": now,
-                "expires_at": now + ttl if ttl is not None else None,
+                "expires_at": expiry(entity_type),
                 "backend": ctx.backend,
             }
             for token, (entity_type, value) in sorted(new.items())  # one lock order across processes
         ]
         with vault._tx() as conn:
-            self._check_usable(conn, now)
+            self._check_usable(conn, now, len(rows))
             stmt = (
                 _insert(conn)(Token)
                 .on_conflict_do_nothing(index_elements=["session_id", "token"])
                 .returning(Token.token)
             )
             created = sorted(conn.execute(stmt, rows).scalars())
+            if created:
+                conn.execute(
+                    update(Session).where(Session.id == sid).values(dek_uses=Session.dek_uses + len(created))
+                )
             events: list[AuditEvent] = [
                 audit.TokenCreated.of(ctx, session_id=sid, entity_type=new[t][0], token=t, count=1)
                 for t in created
@@ -616,17 +927,20 @@ class SessionVault:
             events.append(audit.TokenizeSummary.of(ctx, session_id=sid, count=len(items), detail=per_type))
             audit.append(conn, events, vault.clock)
 
-    def _check_usable(self, conn: Connection, now: datetime) -> None:
-        """Lock the session row (shared) so a concurrent shred waits for this write, then check it."""
+    def _check_usable(self, conn: Connection, now: datetime, encryptions: int) -> None:
+        """Lock the session row so a concurrent shred waits for this write, then check it, including the
+        data key's use budget (each stored value is one more random GCM nonce under it)."""
         row = conn.execute(
-            select(Session.shredded_at, Session.expires_at)
+            select(Session.shredded_at, Session.expires_at, Session.dek_uses)
             .where(Session.id == self.session_id)
-            .with_for_update(read=True)
+            .with_for_update()
         ).first()
         if row is None or row.shredded_at is not None:
             raise SessionGone(self.session_id, RefusalReason.SHREDDED)
         if _expired(row.expires_at, now):
             raise SessionGone(self.session_id, RefusalReason.SESSION_EXPIRED)
+        if row.dek_uses + encryptions > self._vault.key_use_limit:
+            raise KeyBudgetExhausted(self.session_id)
 
     def detokenize(self, tokens: Sequence[str], ctx: AuditContext) -> dict[str, str]:
         """token -> value for every token, or TokenRefused for the first that cannot be honoured.

@@ -9,7 +9,6 @@ one in another.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import re
 import unicodedata
@@ -21,6 +20,7 @@ ENTITY_RE = r"[A-Z][A-Z0-9_]{0,47}"
 TOKEN_RE = re.compile(r"\[\[(" + ENTITY_RE + r"):([a-z2-7]{" + str(ID_LENGTH) + r"})\]\]")
 # Anything shaped like a token: used toward backends so a near-miss is refused, never forwarded.
 TOKEN_LIKE_RE = re.compile(r"\[\[(" + ENTITY_RE + r"):([^\[\]\s]{0,64})\]\]")
+_ENTITY_FULL = re.compile(ENTITY_RE)
 # Cheap pre-check before the regexes.
 TOKEN_MARK = "[["
 
@@ -53,9 +53,9 @@ def normalize(entity_type: str, value: str) -> str:
 
 def derive_token(hmac_key: bytes, entity_type: str, value: str) -> str:
     """The token for a value in the session whose HMAC key is given. Pure: no database needed."""
-    if not re.fullmatch(ENTITY_RE, entity_type):
+    if not _ENTITY_FULL.fullmatch(entity_type):
         raise ValueError("entity type must be upper-case letters, digits and underscores")
     msg = entity_type.encode() + b"\x1f" + normalize(entity_type, value).encode("utf-8", "surrogatepass")
-    digest = hmac.new(hmac_key, msg, hashlib.sha256).digest()[:_ID_BYTES]
+    digest = hmac.digest(hmac_key, msg, "sha256")[:_ID_BYTES]
     token_id = base64.b32encode(digest).decode("ascii").lower()
     return format_token(entity_type, token_id)

@@ -18,6 +18,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TS = sa.DateTime(timezone=True)
+# audit_events columns with a (column, seq) index: filtered queries read newest first and stop early.
+AUDIT_INDEXED = ("session_id", "token", "event", "tool", "backend", "entity_type", "outcome")
 
 
 def upgrade() -> None:
@@ -27,7 +29,9 @@ def upgrade() -> None:
         sa.Column("check", sa.LargeBinary(), nullable=False),
         sa.Column("created_at", TS, nullable=False),
         sa.Column("retired_at", TS, nullable=True),
-        sa.Column("use_count", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("use_count", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("rotation_started_at", TS, nullable=True),
+        sa.Column("rotation_finished_at", TS, nullable=True),
         sa.PrimaryKeyConstraint("version", name="pk_key_versions"),
     )
     op.create_table(
@@ -40,6 +44,7 @@ def upgrade() -> None:
         sa.Column("shredded_at", TS, nullable=True),
         sa.Column("kek_version", sa.Integer(), nullable=False),
         sa.Column("wrapped_dek", sa.LargeBinary(), nullable=True),
+        sa.Column("dek_uses", sa.BigInteger(), server_default="0", nullable=False),
         sa.ForeignKeyConstraint(
             ["kek_version"], ["key_versions.version"], name="fk_sessions_kek_version_key_versions"
         ),
@@ -70,7 +75,9 @@ def upgrade() -> None:
     op.create_index("ix_tokens_created_at", "tokens", ["created_at"])
     op.create_table(
         "audit_events",
-        sa.Column("seq", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column(
+            "seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=False, nullable=False
+        ),
         sa.Column("time", TS, nullable=False),
         sa.Column("event", sa.String(40), nullable=False),
         sa.Column("actor", sa.String(200), nullable=True),
@@ -85,14 +92,14 @@ def upgrade() -> None:
         sa.Column("outcome", sa.String(20), nullable=True),
         sa.Column("reason", sa.String(200), nullable=True),
         sa.Column("detail", sa.Text(), nullable=True),
+        sa.Column("duration_ms", sa.Float(), nullable=True),
         sa.Column("prev_hash", sa.String(64), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
         sa.PrimaryKeyConstraint("seq", name="pk_audit_events"),
     )
     op.create_index("ix_audit_events_time", "audit_events", ["time"])
-    op.create_index("ix_audit_events_session_id", "audit_events", ["session_id"])
-    op.create_index("ix_audit_events_event", "audit_events", ["event"])
-    op.create_index("ix_audit_events_token", "audit_events", ["token"])
+    for column in AUDIT_INDEXED:
+        op.create_index(f"ix_audit_events_{column}_seq", "audit_events", [column, "seq"])
     head = op.create_table(
         "audit_head",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
@@ -102,12 +109,41 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_audit_head"),
     )
     op.bulk_insert(head, [{"id": 1, "seq": 0, "hash": "0" * 64}])
+    op.create_table(
+        "audit_checkpoints",
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column("time", TS, nullable=False),
+        sa.Column("start_seq", sa.BigInteger(), nullable=False),
+        sa.Column("prev_hash", sa.String(64), nullable=False),
+        sa.Column("pruned", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_audit_checkpoints"),
+    )
+    op.create_table(
+        "audit_rollup",
+        sa.Column("hour", TS, nullable=False),
+        sa.Column("tool", sa.String(200), nullable=False),
+        sa.Column("backend", sa.String(200), nullable=False),
+        sa.Column("event", sa.String(40), nullable=False),
+        sa.Column("entity_type", sa.String(48), nullable=False),
+        sa.Column("outcome", sa.String(20), nullable=False),
+        sa.Column("bucket", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("rows", sa.BigInteger(), nullable=False),
+        sa.Column("total", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "hour", "tool", "backend", "event", "entity_type", "outcome", "bucket", name="pk_audit_rollup"
+        ),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("audit_rollup")
+    op.drop_table("audit_checkpoints")
     op.drop_table("audit_head")
-    for name in ("token", "event", "session_id", "time"):
-        op.drop_index(f"ix_audit_events_{name}", table_name="audit_events")
+    for column in AUDIT_INDEXED:
+        op.drop_index(f"ix_audit_events_{column}_seq", table_name="audit_events")
+    op.drop_index("ix_audit_events_time", table_name="audit_events")
     op.drop_table("audit_events")
     for name in ("created_at", "entity_type", "session_id_entity_type", "token"):
         op.drop_index(f"ix_tokens_{name}", table_name="tokens")

@@ -149,10 +149,20 @@ def keys_rotate(vault: str | None, batch_size: int) -> None:
     def progress(done: int, total: int) -> None:
         bar.update(task, completed=done, total=total)
 
-    with _open_vault(vault) as v, cli_errors(), bar:
-        result = v.rotate_keys(actor=_actor(), batch_size=batch_size, progress=progress)
+    try:
+        with _open_vault(vault) as v, cli_errors(), bar:
+            result = v.rotate_keys(actor=_actor(), batch_size=batch_size, progress=progress)
+    except KeyboardInterrupt:
+        click.echo("interrupted: run `veil keys rotate` again to resume the rotation", err=True)
+        sys.exit(130)
     verb = "resumed rotation to" if result.resumed else "rotated to"
     click.echo(f"{verb} key version {result.version}: {result.rewrapped} session key(s) rewrapped")
+    if result.unreadable:
+        raise click.ClickException(
+            f"{len(result.unreadable)} session key(s) failed authentication and were left as they are: "
+            + ", ".join(result.unreadable)
+            + "; shred them (`veil sessions shred ID`) before retiring the old version"
+        )
 
 
 @keys_group.command("retire")
@@ -271,7 +281,9 @@ def sessions_shred(
         else:
             ref = session_id if session_id is not None else name
             assert ref is not None
-            results = [(ref, v.shred_session(ref, actor=_actor()))]
+            info = v.session_detail(ref).info
+            label = f"{info.id} ({info.name})" if info.name else info.id
+            results = [(label, v.shred_session(info.id, actor=_actor()))]
     for sid, destroyed in results:
         click.echo(f"shredded {sid}: {destroyed} value(s) destroyed")
     if not results:
@@ -387,6 +399,14 @@ def tokens_revoke(
 ) -> None:
     """Revoke tokens matching every filter given. Every proxy sharing the vault refuses them from the
     moment this command returns."""
+    from vault.tokens import parse_token
+
+    malformed = [i for i, t in enumerate(tokens, 1) if parse_token(t) is None]
+    if malformed:  # not echoed: it may be a value pasted by mistake
+        raise click.UsageError(
+            f"argument {malformed[0]} is not a token (expected e.g. [[EMAIL_ADDRESS:k7q2m9x4tz3b8wab]]); "
+            "to revoke by value, pipe it to --value-stdin"
+        )
     values: list[str] | None = None
     if value_stdin:
         values = _read_values()

@@ -14,7 +14,11 @@ from vault import migrate
 from vault.store import create_vault_engine
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = {"alembic_version", "key_versions", "sessions", "tokens", "audit_events", "audit_head"}
+TABLES = {
+    "alembic_version", "key_versions", "sessions", "tokens",
+    "audit_events", "audit_head", "audit_checkpoints",
+    "audit_rollup",
+}  # fmt: skip
 
 
 def alembic(url: str, *args: str) -> subprocess.CompletedProcess[str]:

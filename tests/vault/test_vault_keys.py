@@ -61,3 +61,11 @@ def test_a_missing_key_file_is_reported_with_its_path(tmp_path: Path) -> None:
 def test_the_key_is_not_in_its_repr(tmp_path: Path) -> None:
     key = load_master_key(tmp_path, {"VEIL_MASTER_KEY": b64(32)})
     assert b64(32) not in repr(key) and "secret" not in repr(key)
+
+
+def test_a_missing_key_file_beside_an_existing_vault_is_refused_and_not_recreated(tmp_path: Path) -> None:
+    (tmp_path / "vault.db").write_bytes(b"SQLite format 3\x00")
+    with pytest.raises(MasterKeyError, match="missing but the vault") as e:
+        load_master_key(tmp_path, {})
+    assert str(tmp_path / "master.key") in str(e.value)
+    assert not (tmp_path / "master.key").exists()
