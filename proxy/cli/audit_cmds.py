@@ -129,7 +129,7 @@ def checkpoint_cmd(vault: str | None) -> None:
 @vault_options
 @click.option("--since", type=TIME, help=f"Rows at or after this time: {TIME_HELP}.")
 @click.option("--until", type=TIME, help="Rows before this time (same forms as --since).")
-@click.option("--session", "session_id", metavar="ID", help="Session id.")
+@click.option("--session", "session_id", metavar="ID|NAME", help="Session id or name.")
 @click.option("--tool", metavar="NAME", help="Tool name (tools/call).")
 @click.option("--backend", metavar="NAME", help="Backend label.")
 @click.option("--entity-type", "entity_type", metavar="TYPE", help="Entity type, e.g. EMAIL_ADDRESS.")
@@ -199,6 +199,8 @@ def query_cmd(
         raise click.BadParameter(str(exc), param_hint="--event") from None
     value = _read_value() if value_stdin else None
     with _engine(vault) as engine:
+        if session_id is not None:
+            session_id = audit.resolve_session(engine, session_id)
         tokens = None
         if value is not None:
             found = _value_tokens(vault, engine, value, entity_type)
