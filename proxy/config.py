@@ -67,7 +67,3 @@ class Settings:
 # Variables the proxy never hands to a backend it spawns.
 SECRET_ENV = ("VEIL_MASTER_KEY", "VEIL_MASTER_KEY_FILE", "VEIL_VAULT_URL")
 
-
-def backend_environment() -> dict[str, str]:
-    """The proxy's environment minus its own secrets: a drop-in backend keeps its API keys."""
-    return {k: v for k, v in os.environ.items() if k not in SECRET_ENV}

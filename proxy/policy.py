@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from proxy.config import parse_duration
 from proxy.errors import PolicyError
+from proxy.sandbox import SandboxSpec
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "policies"
 ENTITY_PATTERN = r"^[A-Z][A-Z0-9_]{0,47}$"
@@ -91,6 +92,18 @@ class EgressSpec(_Strict):
     rules: list[EgressRule] = Field(default_factory=list)
 
 
+class SandboxLimits(_Strict):
+    address_space_mb: int | None = Field(None, gt=16)
+    cpu_seconds: int | None = Field(None, gt=0)
+    open_files: int | None = Field(None, gt=8)
+
+
+class SandboxSpecFile(_Strict):
+    env: Literal["inherit", "scrub"] | None = None
+    env_allow: list[str] = Field(default_factory=list)
+    limits: SandboxLimits | None = None
+
+
 class LimitsSpec(_Strict):
     max_message_bytes: int | None = Field(None, gt=0)
     max_depth: int | None = Field(None, gt=1, le=10_000)
@@ -107,6 +120,7 @@ class PolicyFile(_Strict):
     fields: list[FieldRule] = Field(default_factory=list)
     tools: dict[str, ToolSpec] = Field(default_factory=dict)
     egress: EgressSpec | None = None
+    sandbox: SandboxSpecFile | None = None
     limits: LimitsSpec | None = None
 
 
@@ -228,6 +242,7 @@ class Policy:
     max_depth: int = 128
     egress_default: str = "allow"
     egress_rules: list[EgressRule] = field(default_factory=list)
+    sandbox: SandboxSpec = field(default_factory=SandboxSpec)
 
     def egress_allows(self, backend: str, tool: str, argument: str) -> bool:
         """Whether `argument` of `tool` on `backend` may receive real values.
@@ -323,6 +338,19 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
             if pf.egress.default is not None:
                 policy.egress_default = pf.egress.default
             policy.egress_rules.extend(pf.egress.rules)
+        if pf.sandbox is not None:
+            sb = pf.sandbox
+            lim = sb.limits
+            policy.sandbox = replace(
+                policy.sandbox,
+                env=sb.env or policy.sandbox.env,
+                env_allow=(*policy.sandbox.env_allow, *sb.env_allow),
+                address_space_mb=lim.address_space_mb
+                if lim and lim.address_space_mb
+                else policy.sandbox.address_space_mb,
+                cpu_seconds=lim.cpu_seconds if lim and lim.cpu_seconds else policy.sandbox.cpu_seconds,
+                open_files=lim.open_files if lim and lim.open_files else policy.sandbox.open_files,
+            )
         if pf.limits is not None:
             if pf.limits.max_message_bytes is not None:
                 policy.max_message_bytes = pf.limits.max_message_bytes

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -23,8 +24,9 @@ import orjson
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.server.stdio import stdio_server
 
-from proxy.config import backend_environment
+from proxy.config import SECRET_ENV
 from proxy.relay import OVERSIZE_METHOD, Streams
+from proxy.sandbox import SandboxSpec, backend_env, launcher_command
 
 # The SDK gives a backend 2 s to exit on EOF before terminating its process tree. A client that is leaving
 # (or a supervisor sending SIGTERM) gives the proxy about that long in all, so a backend that ignores EOF
@@ -129,8 +131,18 @@ async def client_front(max_line_bytes: int) -> AsyncIterator[Streams]:
 
 
 @asynccontextmanager
-async def backend_process(command: Sequence[str]) -> AsyncIterator[Streams]:
-    """Spawn the backend: its stderr goes to ours, its stdout is the wire. OSError if it cannot start."""
-    params = StdioServerParameters(command=command[0], args=list(command[1:]), env=backend_environment())
+async def backend_process(
+    command: Sequence[str], sandbox: SandboxSpec | None = None
+) -> AsyncIterator[Streams]:
+    """Spawn the backend: its stderr goes to ours, its stdout is the wire. OSError if it cannot start.
+
+    With a sandbox spec, the environment is scrubbed as configured and the command runs under the
+    launcher that applies the resource limits."""
+    spec = sandbox or SandboxSpec()
+    argv = launcher_command(spec, command)
+    if spec.has_limits and shutil.which(command[0]) is None:
+        raise FileNotFoundError(2, "No such file or directory", command[0])  # the launcher would hide it
+    env = backend_env(spec, os.environ, SECRET_ENV)
+    params = StdioServerParameters(command=argv[0], args=list(argv[1:]), env=env)
     async with stdio_client(params, errlog=sys.stderr) as streams:
         yield streams

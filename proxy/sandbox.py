@@ -1,0 +1,114 @@
+"""Backends in a box: resource limits, their own process group, a scrubbed environment if configured.
+
+`veil run` starts a stdio backend through this launcher (`python -m proxy.sandbox [limits] -- COMMAND`):
+it sets the limits with setrlimit, starts the backend in its place in the process tree (same stdin and
+stdout, so the wire is untouched), waits, and when a limit killed it says which on stderr and exits with
+the backend's status. The proxy's stdio transport already gives the backend its own session and process
+group, so a stop or a crash takes the whole tree down.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import resource
+import signal
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+# What a limit kill looks like from outside.
+_LIMIT_SIGNALS = {signal.SIGXCPU: "cpu time", signal.SIGKILL: "a hard limit", signal.SIGSEGV: "memory"}
+
+
+@dataclass(frozen=True)
+class SandboxSpec:
+    env: str = "inherit"  # inherit: everything but the proxy's own secrets; scrub: only env_allow
+    env_allow: tuple[str, ...] = ()
+    address_space_mb: int | None = None
+    cpu_seconds: int | None = None
+    open_files: int | None = None
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def has_limits(self) -> bool:
+        return any(v is not None for v in (self.address_space_mb, self.cpu_seconds, self.open_files))
+
+
+def backend_env(spec: SandboxSpec, environ: Mapping[str, str], secret: Sequence[str]) -> dict[str, str]:
+    """The environment a backend gets: never the proxy's secrets; with `scrub`, only what is allowed."""
+    env = {k: v for k, v in environ.items() if k not in secret}
+    if spec.env == "scrub":
+        env = {k: v for k, v in env.items() if any(fnmatch.fnmatchcase(k, p) for p in spec.env_allow)}
+    env.update(spec.extra_env)
+    return env
+
+
+def launcher_command(spec: SandboxSpec, command: Sequence[str]) -> list[str]:
+    """The command line that runs `command` under `spec`'s limits (the command itself without limits)."""
+    if not spec.has_limits:
+        return list(command)
+    args = [sys.executable, "-m", "proxy.sandbox"]
+    if spec.address_space_mb is not None:
+        args += ["--address-space-mb", str(spec.address_space_mb)]
+    if spec.cpu_seconds is not None:
+        args += ["--cpu-seconds", str(spec.cpu_seconds)]
+    if spec.open_files is not None:
+        args += ["--open-files", str(spec.open_files)]
+    return [*args, "--", *command]
+
+
+def _apply_limits(address_space_mb: int | None, cpu_seconds: int | None, open_files: int | None) -> None:
+    if address_space_mb is not None:
+        size = address_space_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+    if cpu_seconds is not None:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+    if open_files is not None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m proxy.sandbox")
+    parser.add_argument("--address-space-mb", type=int)
+    parser.add_argument("--cpu-seconds", type=int)
+    parser.add_argument("--open-files", type=int)
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("no backend command")
+    limits = (args.address_space_mb, args.cpu_seconds, args.open_files)
+    # Forward a stop to the backend; the SDK also signals the whole group.
+    child: subprocess.Popen[bytes] | None = None
+
+    def forward(signum: int, _frame: object) -> None:
+        if child is not None and child.poll() is None:
+            child.send_signal(signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(sig, forward)
+    try:
+        child = subprocess.Popen(command, preexec_fn=lambda: _apply_limits(*limits))
+    except OSError as exc:
+        print(f"veil sandbox: cannot start the backend: {exc.strerror}", file=sys.stderr)
+        return 127
+    code = child.wait()
+    if code < 0:
+        sig = signal.Signals(-code)
+        what = _LIMIT_SIGNALS.get(sig)
+        why = f" (its {what} limit)" if what and sig != signal.SIGKILL else ""
+        print(f"veil sandbox: backend killed by {sig.name}{why}", file=sys.stderr)
+        return 128 - code
+    if code != 0 and args.address_space_mb is not None:
+        print(
+            f"veil sandbox: backend exited with status {code} (address space limited to "
+            f"{args.address_space_mb} MiB)",
+            file=sys.stderr,
+        )
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
