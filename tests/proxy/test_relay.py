@@ -207,50 +207,22 @@ async def test_a_token_passed_to_a_denied_argument_never_reaches_the_backend_and
     assert rows and rows[0]["reason"] == "EgressDenied" and rows[0]["tool"] == "fetch_page"
 
 
-async def test_a_token_past_its_policy_ttl_is_refused(veil_home, tmp_path):
+async def test_a_token_past_its_policy_ttl_is_refused(proxied, engine):
     from datetime import timedelta
 
     from mcp import MCPError
 
-    from proxy.config import Settings
-    from proxy.policy import shipped_policy_files
-    from proxy.runner import Engine
+    from proxy.policy import EntitySpec
     from vault.clock import FrozenClock
 
-    ttl = tmp_path / "ttl.yaml"
-    ttl.write_text("version: 1\nname: ttl\nentities:\n  EMAIL_ADDRESS: {ttl: 1h}\n")
-    engine = Engine.load(Settings.resolve(policies=(*map(str, shipped_policy_files()), str(ttl))))
+    engine.policy.entities["EMAIL_ADDRESS"] = EntitySpec(ttl="1h")
     clock = FrozenClock()
     engine.vault.clock = clock
-    try:
-        import anyio
-        from mcp import Client
-        from mcp.client._memory import InMemoryTransport
-        from mcp.shared.memory import create_client_server_memory_streams
-
-        from proxy.relay import Relay
-
-        session = engine.open_session(backend="test-backend", actor="test")
-        received: list[dict] = []
-        async with InMemoryTransport(make_backend(received)) as backend, create_client_server_memory_streams() as (
-            client_end,
-            front_end,
-        ):
-            from contextlib import asynccontextmanager
-
-            @asynccontextmanager
-            async def transport():
-                yield client_end
-
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(Relay(session).run, front_end, backend)
-                async with Client(transport(), mode="legacy") as client:
-                    email = json.loads(text_of(await client.call_tool("whoami", {})))["email"]
-                    await client.call_tool("echo", {"text": email})  # within the hour: fine
-                    clock.advance(timedelta(hours=2))
-                    with pytest.raises(MCPError, match="expired"):
-                        await client.call_tool("echo", {"text": email})
-                tg.cancel_scope.cancel()
-        assert received == [{"tool": "echo", "text": PERSON["email"]}]
-    finally:
-        engine.vault.close()
+    received: list[dict] = []
+    async with proxied(make_backend(received)) as (client, _):
+        email = json.loads(text_of(await client.call_tool("whoami", {})))["email"]
+        await client.call_tool("echo", {"text": email})  # within the hour: fine
+        clock.advance(timedelta(hours=2))
+        with pytest.raises(MCPError, match="expired"):
+            await client.call_tool("echo", {"text": email})
+    assert received == [{"tool": "echo", "text": PERSON["email"]}]
