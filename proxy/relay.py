@@ -9,6 +9,7 @@ keeps the ids of requests in flight in both directions so a response is scanned 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,7 @@ class _InFlight:
     # Set by a front that must end a request's response stream itself when the request is cancelled
     # (Streamable HTTP, 2025 era): the SDK's transport answers it with "Request cancelled".
     on_unanswered: Callable[[], Awaitable[None]] | None = None
+    started: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -161,6 +163,7 @@ class Relay:
                 tool = pending.tool if pending else None
                 kind = "error" if isinstance(msg, types.JSONRPCError) else "response"
                 out = await self._transform(msg, Direction.TO_CLIENT, kind, method, tool)
+                outcome = _outcome(msg, out)
                 if isinstance(out, Exception):
                     out = _error(msg.id, to_jsonrpc_error(out))
             self.stats.to_client += 1
@@ -168,6 +171,11 @@ class Relay:
             if isinstance(msg, types.JSONRPCResponse | types.JSONRPCError):
                 # Only now is it no longer in flight: a draining relay waits for the delivery too.
                 self._client_requests.pop(msg.id, None)
+                if pending is not None:
+                    seconds = time.monotonic() - pending.started
+                    await anyio.to_thread.run_sync(
+                        self.session.call_completed, pending.method, pending.tool, outcome, seconds
+                    )
 
     def _routed(self, out: SessionMessage, msg: types.JSONRPCMessage) -> SessionMessage:
         """Tag a backend request or notification with the client request it belongs to, so a front with
@@ -264,6 +272,16 @@ def _with_payload(msg: types.JSONRPCMessage, payload: Any) -> types.JSONRPCMessa
     if name == "error":
         payload = types.ErrorData.model_validate(payload)
     return msg.model_copy(update={name: payload})
+
+
+def _outcome(msg: types.JSONRPCMessage, out: SessionMessage | Exception) -> str:
+    """ok / error / blocked: what the client got for its request."""
+    if isinstance(out, Exception):
+        return "blocked"
+    if isinstance(msg, types.JSONRPCError):
+        return "error"
+    result = getattr(msg, "result", None)
+    return "error" if isinstance(result, dict) and result.get("isError") is True else "ok"
 
 
 def _cancelled_id(params: dict[str, Any] | None) -> Any:

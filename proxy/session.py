@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import getpass
 import logging
+import threading
+import time
 from collections.abc import Iterable, Sequence
 
+from proxy import metrics
 from proxy.config import parse_duration
 from proxy.detect.detector import Detector
 from proxy.detect.known import KnownValues
@@ -15,6 +18,10 @@ from vault import audit
 from vault.store import SessionVault
 
 log = logging.getLogger(__name__)
+
+# `call-completed` audit rows are written in batches, off the path of the answer they record.
+CALL_BATCH = 32
+CALL_FLUSH_SECONDS = 1.0
 
 
 def os_actor() -> str:
@@ -36,6 +43,9 @@ class ProxySession:
         # Per-entity token lifetimes from the policy (`entities: {PERSON: {ttl: 30d}}`); others never expire.
         self.token_ttls = {e: parse_duration(spec.ttl) for e, spec in policy.entities.items() if spec.ttl}
         self.known = KnownValues()
+        self._calls: list[audit.AuditEvent] = []
+        self._calls_lock = threading.Lock()
+        self._calls_flushed = time.monotonic()
         for (entity, value), _token in vault.known_values().items():
             if policy.propagates(entity):
                 self.known.add(value, entity)
@@ -52,12 +62,13 @@ class ProxySession:
         method: str | None = None,
         tool: str | None = None,
     ) -> audit.AuditContext:
+        """Who and where, for audit rows: method and tool names are screened like any model input."""
         return audit.AuditContext(
             actor=self.actor,
             backend=self.backend,
             direction=flow.direction.value if flow else direction,
-            method=flow.method if flow else method,
-            tool=flow.tool if flow else tool,
+            method=self.safe_name(flow.method if flow else method),
+            tool=self.safe_name(flow.tool if flow else tool),
         )
 
     def learn(self, values: Iterable[tuple[str, str]]) -> None:
@@ -67,14 +78,59 @@ class ProxySession:
                 self.known.add(value, entity)
 
     def tokenize(self, items: Sequence[tuple[str, str]], flow: Flow) -> list[str]:
-        tokens = self.vault.tokenize(items, self.context(flow), ttl=self.token_ttls or None)
+        with metrics.VAULT_SECONDS.labels("tokenize").time():
+            tokens = self.vault.tokenize(items, self.context(flow), ttl=self.token_ttls or None)
         self.learn(items)
+        for entity, _value in items:
+            metrics.TOKENIZED.labels(self.backend, entity).inc()
         return tokens
 
     def detokenize(self, tokens: Sequence[str], flow: Flow) -> dict[str, str]:
-        return self.vault.detokenize(tokens, self.context(flow))
+        with metrics.VAULT_SECONDS.labels("detokenize").time():
+            values = self.vault.detokenize(tokens, self.context(flow))
+        metrics.DETOKENIZED.labels(self.backend).inc(len(tokens))
+        return values
+
+    def safe_name(self, name: str | None) -> str | None:
+        """A tool or method name as it may appear in audit rows and metric labels: the name comes from the
+        model, so one that holds personal data is recorded as `(redacted)`."""
+        if name is None:
+            return None
+        if len(name) > 128 or self.detector.detect([name], self.known):
+            return "(redacted)"
+        return name
+
+    def call_completed(self, method: str, tool: str | None, outcome: str, seconds: float) -> None:
+        """One answered request: a metric now, a `call-completed` audit row in the next batch."""
+        ctx = self.context(direction="to-client", method=method, tool=tool)
+        metrics.CALLS.labels(self.backend, ctx.method or "", ctx.tool or "", outcome).inc()
+        metrics.CALL_SECONDS.labels(self.backend, ctx.method or "", ctx.tool or "").observe(seconds)
+        event = audit.CallCompleted.of(
+            ctx, session_id=self.session_id, outcome=outcome, duration_ms=seconds * 1000
+        )
+        with self._calls_lock:
+            self._calls.append(event)
+            due = (
+                len(self._calls) >= CALL_BATCH or time.monotonic() - self._calls_flushed > CALL_FLUSH_SECONDS
+            )
+        if due:
+            self.flush_calls()
+
+    def flush_calls(self) -> None:
+        with self._calls_lock:
+            batch, self._calls = self._calls, []
+            self._calls_flushed = time.monotonic()
+        if not batch:
+            return
+        try:
+            self.vault.record(batch)
+        except Exception as exc:
+            log.error(
+                "could not audit completed calls", extra={"error": type(exc).__name__, "count": len(batch)}
+            )
 
     def close(self) -> None:
+        self.flush_calls()
         try:
             self.vault.close(self.context())
         except Exception as exc:
@@ -82,6 +138,7 @@ class ProxySession:
 
     def record_blocked(self, *, direction: str, method: str | None, tool: str | None, reason: str) -> None:
         """Audit a blocked message; a failure to audit is logged (the message is already blocked)."""
+        metrics.BLOCKED.labels(self.backend, direction, reason).inc()
         try:
             ctx = self.context(direction=direction, method=method, tool=tool)
             self.vault.record(

@@ -226,3 +226,29 @@ async def test_a_token_past_its_policy_ttl_is_refused(proxied, engine):
         with pytest.raises(MCPError, match="expired"):
             await client.call_tool("echo", {"text": email})
     assert received == [{"tool": "echo", "text": PERSON["email"]}]
+
+
+async def test_answered_calls_are_counted_in_metrics_and_audited_as_call_completed(proxied, engine):
+    from proxy import metrics
+    from vault.audit import AuditQuery, query
+
+    def calls(outcome: str) -> float:
+        return (
+            metrics.REGISTRY.get_sample_value(
+                "veil_calls_total",
+                {"backend": "test-backend", "method": "tools/call", "tool": "lookup", "outcome": outcome},
+            )
+            or 0.0
+        )
+
+    before_ok, before_err = calls("ok"), calls("error")
+    async with proxied(make_backend([])) as (client, session):
+        await client.call_tool("lookup", {"customer_id": PERSON["customerId"]})  # a real id, passed raw
+        await client.call_tool("lookup", {"customer_id": "0000000000"})  # the backend says: unknown
+        await client.call_tool("jane.miller@acme-plumbing.example", {})  # a value as a tool name
+    session.flush_calls()
+    assert calls("ok") == before_ok + 1 and calls("error") == before_err + 1
+    rows = list(query(engine.vault.engine, AuditQuery(session_id=session.session_id, event="call-completed")))
+    tools = {r["tool"] for r in rows}
+    assert {"lookup", "(redacted)"} <= tools and all(r["duration_ms"] is not None for r in rows)
+    assert not any("jane.miller" in str(r) for r in rows)
