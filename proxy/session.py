@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import getpass
+import hashlib
 import logging
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from proxy import metrics
 from proxy.config import parse_duration
@@ -46,9 +48,24 @@ class ProxySession:
         self._calls: list[audit.AuditEvent] = []
         self._calls_lock = threading.Lock()
         self._calls_flushed = time.monotonic()
+        self._record_policy()
         for (entity, value), _token in vault.known_values().items():
             if policy.propagates(entity):
                 self.known.add(value, entity)
+
+    def _record_policy(self) -> None:
+        """`policy-loaded`: which policy files governed this session, and a digest of their content."""
+        digest = hashlib.sha256()
+        for source in self.policy.sources:
+            try:
+                digest.update(Path(source).read_bytes())
+            except OSError:
+                digest.update(source.encode())
+        detail = {
+            "files": ", ".join(Path(s).name for s in self.policy.sources),
+            "sha256": digest.hexdigest()[:16],
+        }
+        self.vault.record([audit.PolicyLoaded.of(self.context(), session_id=self.session_id, detail=detail)])
 
     @property
     def session_id(self) -> str:
@@ -120,6 +137,7 @@ class ProxySession:
         with self._calls_lock:
             batch, self._calls = self._calls, []
             self._calls_flushed = time.monotonic()
+        self._record_policy()
         if not batch:
             return
         try:
