@@ -20,6 +20,7 @@ TOKEN_REFUSED = -32004
 MESSAGE_BLOCKED = -32005
 VAULT_UNAVAILABLE = -32006
 EGRESS_DENIED = -32007
+CALL_TIMEOUT = -32009
 
 
 class ProxyError(Exception):
@@ -57,6 +58,12 @@ class EgressDenied(ProxyError):
     """A token was passed to an argument the egress policy keeps real values out of."""
 
     code = EGRESS_DENIED
+
+
+class CallTimedOut(ProxyError):
+    """The backend did not answer within the call's timeout; the call was cancelled at the backend."""
+
+    code = CALL_TIMEOUT
 
 
 class BackendUnavailable(ProxyError):

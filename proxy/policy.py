@@ -76,6 +76,9 @@ class ToolSpec(_Strict):
     response: str | None = None
     """The API response type these results have, e.g. `searchconsole:SitesListResponse` or
     `google-ads:SearchGoogleAdsResponse`: `veil policy check` validates the tool's paths against it."""
+    timeout_seconds: float | None = Field(None, gt=0)
+    rate_per_minute: int | None = Field(None, gt=0)
+    max_concurrent: int | None = Field(None, gt=0)
 
 
 class EgressRule(_Strict):
@@ -107,6 +110,7 @@ class SandboxSpecFile(_Strict):
 class LimitsSpec(_Strict):
     max_message_bytes: int | None = Field(None, gt=0)
     max_depth: int | None = Field(None, gt=1, le=10_000)
+    call_timeout_seconds: float | None = Field(None, gt=0)
 
 
 class PolicyFile(_Strict):
@@ -224,6 +228,13 @@ class ToolRules:
         return node.entity if node is not None else None
 
 
+@dataclass(frozen=True)
+class CallLimits:
+    timeout_seconds: float
+    rate_per_minute: int | None
+    max_concurrent: int | None
+
+
 @dataclass
 class Policy:
     """The merged, effective policy the proxy runs with."""
@@ -243,6 +254,27 @@ class Policy:
     egress_default: str = "allow"
     egress_rules: list[EgressRule] = field(default_factory=list)
     sandbox: SandboxSpec = field(default_factory=SandboxSpec)
+    call_timeout_seconds: float = 600.0
+    tool_specs: dict[str, ToolSpec] = field(default_factory=dict)
+
+    def call_limits(self, tool: str | None) -> CallLimits:
+        """Timeout, rate and concurrency for a tool: where several patterns match, the strictest holds."""
+        timeout = self.call_timeout_seconds
+        rate: int | None = None
+        concurrent: int | None = None
+        if tool is not None:
+            for pattern, spec in self.tool_specs.items():
+                if not fnmatch.fnmatchcase(tool, pattern):
+                    continue
+                if spec.timeout_seconds is not None:
+                    timeout = min(timeout, spec.timeout_seconds)
+                if spec.rate_per_minute is not None:
+                    rate = spec.rate_per_minute if rate is None else min(rate, spec.rate_per_minute)
+                if spec.max_concurrent is not None:
+                    concurrent = (
+                        spec.max_concurrent if concurrent is None else min(concurrent, spec.max_concurrent)
+                    )
+        return CallLimits(timeout, rate, concurrent)
 
     def egress_allows(self, backend: str, tool: str, argument: str) -> bool:
         """Whether `argument` of `tool` on `backend` may receive real values.
@@ -331,6 +363,7 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
         skip.update(normalize_key(k) for k in pf.skip_keys)
         global_rules.append(_rules(pf.fields, name, global_seen))
         for tool, tool_spec in pf.tools.items():
+            policy.tool_specs[tool] = _merge_tool_limits(policy.tool_specs.get(tool), tool_spec)
             tool_seen = dict(global_seen)
             where = f"{name} (tool {tool})"
             tool_rules.setdefault(tool, []).append(_rules(tool_spec.fields, where, tool_seen))
@@ -356,12 +389,25 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
                 policy.max_message_bytes = pf.limits.max_message_bytes
             if pf.limits.max_depth is not None:
                 policy.max_depth = pf.limits.max_depth
+            if pf.limits.call_timeout_seconds is not None:
+                policy.call_timeout_seconds = pf.limits.call_timeout_seconds
     _check_egress_conflicts(policy.egress_rules)
     policy.allow_list = frozenset(allow)
     policy.skip_keys = frozenset(skip)
     policy.global_rules = _merge(global_rules)
     policy.tool_rules = {tool: _merge(rs) for tool, rs in tool_rules.items()}
     return policy
+
+
+def _merge_tool_limits(old: ToolSpec | None, new: ToolSpec) -> ToolSpec:
+    if old is None:
+        return new
+    return new.model_copy(
+        update={
+            k: getattr(new, k) if getattr(new, k) is not None else getattr(old, k)
+            for k in ("timeout_seconds", "rate_per_minute", "max_concurrent")
+        }
+    )
 
 
 def _check_egress_conflicts(rules: list[EgressRule]) -> None:

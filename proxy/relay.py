@@ -23,8 +23,10 @@ from proxy.errors import (
     BACKEND_UNAVAILABLE,
     INVALID_REQUEST,
     PARSE_ERROR,
+    CallTimedOut,
     to_jsonrpc_error,
 )
+from proxy.limits import CallLimiter, CallRefused
 from proxy.session import ProxySession
 from proxy.stages import Direction, Flow, Stage, chains
 
@@ -44,6 +46,8 @@ class _InFlight:
     # (Streamable HTTP, 2025 era): the SDK's transport answers it with "Request cancelled".
     on_unanswered: Callable[[], Awaitable[None]] | None = None
     started: float = field(default_factory=time.monotonic)
+    deadline: float = float("inf")
+    limited: bool = False  # holds a slot of the call limiter
 
 
 @dataclass
@@ -63,6 +67,7 @@ class Relay:
     drain_timeout: float = 10.0
 
     def __post_init__(self) -> None:
+        self._limiter = CallLimiter(self.session.policy)
         self._client_requests: dict[Any, _InFlight] = {}  # client → backend, awaiting the backend
         self._backend_requests: dict[Any, _InFlight] = {}  # backend → client, awaiting the client
 
@@ -90,6 +95,7 @@ class Relay:
 
                 tg.start_soon(from_client)
                 tg.start_soon(from_backend)
+                tg.start_soon(self._expire, client_write, backend_write)
         finally:
             # The front transport ends when its write side closes: the client then sees a clean EOF.
             with anyio.CancelScope(shield=True):
@@ -109,12 +115,21 @@ class Relay:
                 if isinstance(out, Exception):
                     await self._send(client_write, _error(msg.id, to_jsonrpc_error(out)))
                     continue
-                self._client_requests[msg.id] = _InFlight(
+                inflight = _InFlight(
                     msg.method,
                     tool,
                     _progress_token(msg.params),
                     getattr(item.metadata, "on_request_unanswered", None),
                 )
+                if tool is not None:
+                    try:
+                        self._limiter.acquire(tool)
+                    except CallRefused as exc:
+                        await self._refuse(client_write, msg.id, exc, msg.method, tool)
+                        continue
+                    inflight.limited = True
+                inflight.deadline = inflight.started + self.session.policy.call_limits(tool).timeout_seconds
+                self._client_requests[msg.id] = inflight
             elif isinstance(msg, types.JSONRPCNotification):
                 if msg.method == OVERSIZE_METHOD:
                     err = {"code": INVALID_REQUEST, "message": "mcp-veil: message exceeds the size limit"}
@@ -124,7 +139,7 @@ class Relay:
                 if isinstance(out, Exception):
                     continue
                 if msg.method == "notifications/cancelled":
-                    cancelled = self._client_requests.pop(_cancelled_id(msg.params), None)
+                    cancelled = self._finish(_cancelled_id(msg.params))
                     if cancelled is not None and cancelled.on_unanswered is not None:
                         await cancelled.on_unanswered()
             else:  # the client's answer to a backend request
@@ -159,6 +174,10 @@ class Relay:
                     self._backend_requests.pop(_cancelled_id(msg.params), None)
             else:
                 pending = self._client_requests.get(msg.id)
+                if pending is None:
+                    # Nobody is waiting: it timed out, was cancelled, or never was a request of the client.
+                    log.info("backend answered a request that is not in flight; dropped")
+                    continue
                 method = pending.method if pending else None
                 tool = pending.tool if pending else None
                 kind = "error" if isinstance(msg, types.JSONRPCError) else "response"
@@ -170,7 +189,7 @@ class Relay:
             await self._send(client_write, self._routed(out, msg))
             if isinstance(msg, types.JSONRPCResponse | types.JSONRPCError):
                 # Only now is it no longer in flight: a draining relay waits for the delivery too.
-                self._client_requests.pop(msg.id, None)
+                self._finish(msg.id)
                 if pending is not None:
                     seconds = time.monotonic() - pending.started
                     await anyio.to_thread.run_sync(
@@ -201,6 +220,49 @@ class Relay:
             return out
         return SessionMessage(out.message, metadata=ServerMessageMetadata(related_request_id=related))
 
+    # ------------------------------------------------------------------ limits
+    def _finish(self, request_id: Any) -> _InFlight | None:
+        """A client request leaves the in-flight map (answered, cancelled, timed out): free its slot."""
+        inflight = self._client_requests.pop(request_id, None)
+        if inflight is not None and inflight.limited and inflight.tool is not None:
+            self._limiter.release(inflight.tool)
+        return inflight
+
+    async def _refuse(
+        self, client_write: Any, request_id: Any, exc: Exception, method: str, tool: str | None
+    ) -> None:
+        self.stats.blocked += 1
+        await self._send(client_write, _error(request_id, to_jsonrpc_error(exc)))
+        await anyio.to_thread.run_sync(
+            lambda: self.session.record_blocked(
+                direction=Direction.TO_BACKEND.value, method=method, tool=tool, reason=type(exc).__name__
+            )
+        )
+
+    async def _expire(self, client_write: Any, backend_write: Any) -> None:
+        """Per-call timeouts: the client gets an error, the backend `notifications/cancelled`."""
+        while True:
+            await anyio.sleep(0.1)
+            now = time.monotonic()
+            for request_id, inflight in list(self._client_requests.items()):
+                if now < inflight.deadline:
+                    continue
+                self._finish(request_id)
+                seconds = inflight.deadline - inflight.started
+                exc = CallTimedOut(
+                    f"mcp-veil: the backend did not answer within {seconds:g} s; the call was cancelled",
+                    data={"timeout_seconds": seconds},
+                )
+                await self._refuse(client_write, request_id, exc, inflight.method, inflight.tool)
+                cancel = types.JSONRPCNotification(
+                    jsonrpc="2.0",
+                    method="notifications/cancelled",
+                    params={"requestId": request_id, "reason": "mcp-veil: call timeout"},
+                )
+                await self._send(backend_write, SessionMessage(cancel))
+                if inflight.on_unanswered is not None:
+                    await inflight.on_unanswered()
+
     # ------------------------------------------------------------------ the chain
     async def _transform(
         self, msg: types.JSONRPCMessage, direction: Direction, kind: str, method: str | None, tool: str | None
@@ -229,8 +291,9 @@ class Relay:
         return SessionMessage(_with_payload(msg, flow.payload))
 
     async def _fail_pending(self, client_write: Any, why: str) -> None:
-        pending, self._client_requests = self._client_requests, {}
+        pending = list(self._client_requests)
         for request_id in pending:
+            self._finish(request_id)
             err = {"code": BACKEND_UNAVAILABLE, "message": f"mcp-veil: {why}"}
             try:
                 await self._send(client_write, _error(request_id, err))

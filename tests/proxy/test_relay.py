@@ -252,3 +252,52 @@ async def test_answered_calls_are_counted_in_metrics_and_audited_as_call_complet
     tools = {r["tool"] for r in rows}
     assert {"lookup", "(redacted)"} <= tools and all(r["duration_ms"] is not None for r in rows)
     assert not any("jane.miller" in str(r) for r in rows)
+
+
+async def test_a_call_past_its_timeout_is_cancelled_at_the_backend_and_the_client_gets_an_error(
+    proxied, engine
+):
+    import anyio
+    from mcp import MCPError
+
+    from proxy.policy import ToolSpec
+
+    engine.policy.tool_specs["slow"] = ToolSpec(timeout_seconds=0.5)
+    received: list[dict] = []
+    async with proxied(make_backend(received)) as (client, _):
+        with anyio.fail_after(10), pytest.raises(MCPError, match=r"did not answer within 0\.5 s"):
+            await client.call_tool("slow", {"seconds": 5})
+        await anyio.sleep(0.5)
+        assert proxied.relay._client_requests == {}
+    assert {"tool": "slow", "started": True} in received
+    assert {"tool": "slow", "finished": True} not in received  # the backend was told to cancel
+
+
+async def test_rate_and_concurrency_limits_refuse_calls_before_they_reach_the_backend(proxied, engine):
+    import anyio
+    from mcp import MCPError
+
+    from proxy.policy import ToolSpec
+
+    engine.policy.tool_specs["echo"] = ToolSpec(rate_per_minute=2)
+    engine.policy.tool_specs["slow"] = ToolSpec(max_concurrent=1)
+    received: list[dict] = []
+    async with proxied(make_backend(received)) as (client, _):
+        await client.call_tool("echo", {"text": "a"})
+        await client.call_tool("echo", {"text": "b"})
+        with pytest.raises(MCPError, match="2 call\\(s\\) per minute"):
+            await client.call_tool("echo", {"text": "c"})
+        errors: list[str] = []
+        async with anyio.create_task_group() as tg:
+
+            async def call() -> None:
+                try:
+                    await client.call_tool("slow", {"seconds": 0.5})
+                except MCPError as exc:
+                    errors.append(str(exc))
+
+            tg.start_soon(call)
+            tg.start_soon(call)
+        assert len(errors) == 1 and "concurrency limit" in errors[0]
+        await client.call_tool("slow", {"seconds": 0.01})  # the slot was given back
+    assert [r["text"] for r in received if r.get("tool") == "echo"] == ["a", "b"]

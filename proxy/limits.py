@@ -1,0 +1,69 @@
+"""Per-tool rate and concurrency limits, checked before a call is forwarded.
+
+Rate: a token bucket per tool refilled continuously (`rate_per_minute`). Concurrency: calls of that tool in
+flight. A refusal is a clear JSON-RPC error and an audit event; the backend never sees the call.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from proxy.errors import ProxyError
+from proxy.policy import Policy
+
+RATE_LIMITED = -32008
+
+
+class CallRefused(ProxyError):
+    code = RATE_LIMITED
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    stamp: float
+
+
+class CallLimiter:
+    def __init__(self, policy: Policy, clock: Callable[[], float] = time.monotonic) -> None:
+        self._policy = policy
+        self._clock = clock
+        self._buckets: dict[str, _Bucket] = {}
+        self._in_flight: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, tool: str) -> None:
+        """Take a slot for a call of `tool`, or raise CallRefused."""
+        limits = self._policy.call_limits(tool)
+        with self._lock:
+            if limits.max_concurrent is not None and self._in_flight.get(tool, 0) >= limits.max_concurrent:
+                raise CallRefused(
+                    f"mcp-veil refused this call: {limits.max_concurrent} call(s) of {tool!r} already in "
+                    "flight (concurrency limit)",
+                    data={"tool": tool, "limit": "concurrency"},
+                )
+            if limits.rate_per_minute is not None:
+                now = self._clock()
+                capacity = float(limits.rate_per_minute)
+                bucket = self._buckets.setdefault(tool, _Bucket(capacity, now))
+                bucket.tokens = min(capacity, bucket.tokens + (now - bucket.stamp) * capacity / 60.0)
+                bucket.stamp = now
+                if bucket.tokens < 1.0:
+                    raise CallRefused(
+                        f"mcp-veil refused this call: {tool!r} is limited to {limits.rate_per_minute} "
+                        "call(s) per minute (rate limit)",
+                        data={"tool": tool, "limit": "rate"},
+                    )
+                bucket.tokens -= 1.0
+            self._in_flight[tool] = self._in_flight.get(tool, 0) + 1
+
+    def release(self, tool: str) -> None:
+        with self._lock:
+            n = self._in_flight.get(tool, 0)
+            if n <= 1:
+                self._in_flight.pop(tool, None)
+            else:
+                self._in_flight[tool] = n - 1
