@@ -11,6 +11,7 @@ import fnmatch
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -71,6 +72,21 @@ class FieldRule(_Strict):
         return paths
 
 
+class BudgetSpec(_Strict):
+    """How much of one tool result may reach the model; the rest is kept for paging."""
+
+    max_items: int | None = Field(None, gt=0)
+    max_bytes: int | None = Field(None, gt=1024)
+    ttl: str | None = None
+
+    @field_validator("ttl")
+    @classmethod
+    def _ttl_parses(cls, ttl: str | None) -> str | None:
+        if ttl is not None:
+            parse_duration(ttl)
+        return ttl
+
+
 class ToolSpec(_Strict):
     fields: list[FieldRule] = Field(default_factory=list)
     response: str | None = None
@@ -79,6 +95,7 @@ class ToolSpec(_Strict):
     timeout_seconds: float | None = Field(None, gt=0)
     rate_per_minute: int | None = Field(None, gt=0)
     max_concurrent: int | None = Field(None, gt=0)
+    budget: BudgetSpec | Literal["off"] | None = None
 
 
 class EgressRule(_Strict):
@@ -124,6 +141,7 @@ class PolicyFile(_Strict):
     fields: list[FieldRule] = Field(default_factory=list)
     tools: dict[str, ToolSpec] = Field(default_factory=dict)
     egress: EgressSpec | None = None
+    budget: BudgetSpec | Literal["off"] | None = None
     sandbox: SandboxSpecFile | None = None
     limits: LimitsSpec | None = None
 
@@ -229,6 +247,13 @@ class ToolRules:
 
 
 @dataclass(frozen=True)
+class Budget:
+    max_items: int
+    max_bytes: int
+    ttl: timedelta
+
+
+@dataclass(frozen=True)
 class CallLimits:
     timeout_seconds: float
     rate_per_minute: int | None
@@ -256,6 +281,26 @@ class Policy:
     sandbox: SandboxSpec = field(default_factory=SandboxSpec)
     call_timeout_seconds: float = 600.0
     tool_specs: dict[str, ToolSpec] = field(default_factory=dict)
+    budget: Budget | None = field(default_factory=lambda: Budget(100, 256 * 1024, timedelta(hours=1)))
+
+    def budget_for(self, tool: str | None) -> Budget | None:
+        """The response budget for a tool (None: off). Tool patterns override the global budget; where
+        several match, the strictest figure holds, and any `off` turns it off."""
+        budget = self.budget
+        if tool is None:
+            return budget
+        for pattern, spec in self.tool_specs.items():
+            if spec.budget is None or not fnmatch.fnmatchcase(tool, pattern):
+                continue
+            if spec.budget == "off":
+                return None
+            base = budget or Budget(10**9, 10**12, timedelta(hours=1))
+            budget = Budget(
+                min(base.max_items, spec.budget.max_items or base.max_items),
+                min(base.max_bytes, spec.budget.max_bytes or base.max_bytes),
+                parse_duration(spec.budget.ttl) if spec.budget.ttl else base.ttl,
+            )
+        return budget
 
     def call_limits(self, tool: str | None) -> CallLimits:
         """Timeout, rate and concurrency for a tool: where several patterns match, the strictest holds."""
@@ -371,6 +416,15 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
             if pf.egress.default is not None:
                 policy.egress_default = pf.egress.default
             policy.egress_rules.extend(pf.egress.rules)
+        if pf.budget == "off":
+            policy.budget = None
+        elif pf.budget is not None:
+            base = policy.budget or Budget(100, 256 * 1024, timedelta(hours=1))
+            policy.budget = Budget(
+                pf.budget.max_items or base.max_items,
+                pf.budget.max_bytes or base.max_bytes,
+                parse_duration(pf.budget.ttl) if pf.budget.ttl else base.ttl,
+            )
         if pf.sandbox is not None:
             sb = pf.sandbox
             lim = sb.limits
@@ -405,7 +459,7 @@ def _merge_tool_limits(old: ToolSpec | None, new: ToolSpec) -> ToolSpec:
     return new.model_copy(
         update={
             k: getattr(new, k) if getattr(new, k) is not None else getattr(old, k)
-            for k in ("timeout_seconds", "rate_per_minute", "max_concurrent")
+            for k in ("timeout_seconds", "rate_per_minute", "max_concurrent", "budget")
         }
     )
 

@@ -19,6 +19,7 @@ import mcp_types as types
 from mcp.shared.message import ServerMessageMetadata, SessionMessage
 from pydantic import ValidationError
 
+from proxy import local
 from proxy.errors import (
     BACKEND_UNAVAILABLE,
     INVALID_REQUEST,
@@ -68,6 +69,7 @@ class Relay:
 
     def __post_init__(self) -> None:
         self._limiter = CallLimiter(self.session.policy)
+        self._follow_ups: list[str] = []  # notifications to send the client after the current message
         self._client_requests: dict[Any, _InFlight] = {}  # client → backend, awaiting the backend
         self._backend_requests: dict[Any, _InFlight] = {}  # backend → client, awaiting the client
 
@@ -110,6 +112,9 @@ class Relay:
                 continue
             msg = item.message
             if isinstance(msg, types.JSONRPCRequest):
+                if local.handles(msg):
+                    await self._answer_locally(client_write, msg)
+                    continue
                 tool = _tool_name(msg.method, msg.params)
                 out = await self._transform(msg, Direction.TO_BACKEND, "request", msg.method, tool)
                 if isinstance(out, Exception):
@@ -187,6 +192,9 @@ class Relay:
                     out = _error(msg.id, to_jsonrpc_error(out))
             self.stats.to_client += 1
             await self._send(client_write, self._routed(out, msg))
+            while self._follow_ups:
+                note = types.JSONRPCNotification(jsonrpc="2.0", method=self._follow_ups.pop(0))
+                await self._send(client_write, SessionMessage(note))
             if isinstance(msg, types.JSONRPCResponse | types.JSONRPCError):
                 # Only now is it no longer in flight: a draining relay waits for the delivery too.
                 self._finish(msg.id)
@@ -219,6 +227,17 @@ class Relay:
         if related is None:
             return out
         return SessionMessage(out.message, metadata=ServerMessageMetadata(related_request_id=related))
+
+    async def _answer_locally(self, client_write: Any, msg: types.JSONRPCRequest) -> None:
+        """A request the proxy answers itself (pages of budgeted results): never forwarded."""
+        try:
+            result = await anyio.to_thread.run_sync(local.answer, self.session, msg)
+        except Exception as exc:
+            await self._send(client_write, _error(msg.id, to_jsonrpc_error(exc)))
+            return
+        await self._send(
+            client_write, SessionMessage(types.JSONRPCResponse(jsonrpc="2.0", id=msg.id, result=result))
+        )
 
     # ------------------------------------------------------------------ limits
     def _finish(self, request_id: Any) -> _InFlight | None:
@@ -278,7 +297,12 @@ class Relay:
             reason = type(exc).__name__
             log.warning(
                 "message blocked",
-                extra={"direction": direction.value, "method": method, "tool": tool, "reason": reason},
+                extra={
+                    "direction": direction.value,
+                    "method": self.session.safe_name(method),
+                    "tool": self.session.safe_name(tool),
+                    "reason": reason,
+                },
             )
             await anyio.to_thread.run_sync(
                 lambda: self.session.record_blocked(
@@ -286,6 +310,7 @@ class Relay:
                 )
             )
             return exc
+        self._follow_ups.extend(flow.follow_ups)
         if not flow.changed:
             return SessionMessage(msg)
         return SessionMessage(_with_payload(msg, flow.payload))

@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from pathlib import Path
 
 from proxy import metrics
@@ -48,6 +49,7 @@ class ProxySession:
         self._calls: list[audit.AuditEvent] = []
         self._calls_lock = threading.Lock()
         self._calls_flushed = time.monotonic()
+        self.offers_page_tool = False  # set once a budgeted result was stored for paging
         self._record_policy()
         for (entity, value), _token in vault.known_values().items():
             if policy.propagates(entity):
@@ -108,6 +110,12 @@ class ProxySession:
         metrics.DETOKENIZED.labels(self.backend).inc(len(tokens))
         return values
 
+    def store_result(self, text: str, ttl: timedelta, flow: Flow) -> str:
+        return self.vault.store_result(text, ttl, self.context(flow))
+
+    def load_result(self, result_id: str) -> str:
+        return self.vault.load_result(result_id)
+
     def safe_name(self, name: str | None) -> str | None:
         """A tool or method name as it may appear in audit rows and metric labels: the name comes from the
         model, so one that holds personal data is recorded as `(redacted)`."""
@@ -137,6 +145,7 @@ class ProxySession:
         with self._calls_lock:
             batch, self._calls = self._calls, []
             self._calls_flushed = time.monotonic()
+        self.offers_page_tool = False  # set once a budgeted result was stored for paging
         self._record_policy()
         if not batch:
             return

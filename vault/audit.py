@@ -160,6 +160,12 @@ class PolicyLoaded(AuditEvent):
     name = "policy-loaded"
 
 
+class ResultStored(AuditEvent):
+    """A result over its budget was kept for paging: `count` is its size in characters, `reason` its id."""
+
+    name = "result-stored"
+
+
 class CallCompleted(AuditEvent):
     """One per request the proxy answered (tools/call, resources/read, ...): outcome and `duration_ms`,
     the source of `veil audit stats` calls and latency."""
@@ -185,7 +191,7 @@ EVENT_TYPES: dict[str, type[AuditEvent]] = {
     for cls in (
         SessionOpened, SessionClosed, TokenCreated, TokenDetokenized, DetokenizeRefused, TokenRevoked,
         TokenExpired, SessionShredded, KeyRotated, MessageBlocked, PolicyLoaded, TokenizeSummary,
-        KeyVersionCreated, KeyRetired,
+        KeyVersionCreated, KeyRetired, ResultStored,
         CallCompleted, AuditPruned,
     )
 }  # fmt: skip

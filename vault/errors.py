@@ -88,3 +88,11 @@ class SessionGone(VaultError):
         super().__init__(f"session {session_id} cannot be used: {reason.value}")
         self.session_id = session_id
         self.reason = reason
+
+
+class ResultUnavailable(VaultError):
+    """A stored result (paging) that does not exist, has expired, or belongs to another session."""
+
+    def __init__(self, result_id: str) -> None:
+        super().__init__(f"stored result {result_id} is unknown, expired or not this session's")
+        self.result_id = result_id

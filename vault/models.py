@@ -129,6 +129,22 @@ class Token(Base):
     )
 
 
+class StoredResult(Base):
+    """A full (already tokenized) tool result kept for paging when only a budgeted part reached the model.
+
+    Encrypted under the session's data key, bound to its session and id; gone with a shred or its TTL."""
+
+    __tablename__ = "stored_results"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"))
+    ciphertext: Mapped[bytes]
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+    __table_args__ = (Index(None, "session_id"), Index(None, "expires_at"))
+
+
 # audit_events columns with a (column, seq) index: a filtered query newest first reads its index backwards
 # and stops at the page size.
 AUDIT_FILTER_COLUMNS = ("session_id", "token", "event", "tool", "backend", "entity_type", "outcome")

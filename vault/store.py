@@ -28,6 +28,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    insert,
     inspect,
     or_,
     select,
@@ -49,6 +50,7 @@ from vault.errors import (
     KeyBudgetExhausted,
     KeyVersionInUse,
     RefusalReason,
+    ResultUnavailable,
     SessionGone,
     SessionNotFound,
     TokenRefused,
@@ -56,7 +58,7 @@ from vault.errors import (
     WrongMasterKey,
 )
 from vault.keys import MasterKey
-from vault.models import KeyVersion, Session, Token
+from vault.models import KeyVersion, Session, StoredResult, Token
 from vault.tokens import ParsedToken, derive_token, parse_token
 
 # GCM with random 96-bit nonces is safe for 2^32 encryptions under one key; every key (each key version,
@@ -642,6 +644,7 @@ class Vault:
             if shredded is not None:
                 return 0
             destroyed = conn.execute(delete(Token).where(Token.session_id == sid)).rowcount
+            conn.execute(delete(StoredResult).where(StoredResult.session_id == sid))
             conn.execute(
                 update(Session)
                 .where(Session.id == sid)
@@ -1063,6 +1066,47 @@ class SessionVault:
             reason=reason.value,
             detail={"fingerprint": fingerprint},
         )
+
+    def store_result(self, text: str, ttl: timedelta, ctx: AuditContext) -> str:
+        """Keep a full tokenized result for paging; returns its id. Encrypted under the session's key and
+        bound to the session and the id, like a token's value."""
+        result_id = secrets.token_hex(16)
+        now = self._vault.clock.now()
+        with self._vault._tx() as conn:
+            self._check_usable(conn, now, 1)
+            conn.execute(
+                update(Session).where(Session.id == self.session_id).values(dek_uses=Session.dek_uses + 1)
+            )
+            conn.execute(
+                insert(StoredResult).values(
+                    id=result_id,
+                    session_id=self.session_id,
+                    ciphertext=encrypt_value(self._dek, self.session_id, "result:" + result_id, text),
+                    created_at=now,
+                    expires_at=now + ttl,
+                )
+            )
+            audit.append(
+                conn,
+                [audit.ResultStored.of(ctx, session_id=self.session_id, count=len(text), reason=result_id)],
+                self._vault.clock,
+            )
+        return result_id
+
+    def load_result(self, result_id: str) -> str:
+        """A stored result of this session; ResultUnavailable if unknown, expired, or not this session's."""
+        with self._vault._read() as conn:
+            row = conn.execute(
+                select(StoredResult.ciphertext, StoredResult.expires_at).where(
+                    StoredResult.id == result_id, StoredResult.session_id == self.session_id
+                )
+            ).first()
+        if row is None or row.expires_at <= self._vault.clock.now():
+            raise ResultUnavailable(result_id)
+        try:
+            return decrypt_value(self._dek, self.session_id, "result:" + result_id, row.ciphertext)
+        except DecryptError:
+            raise ResultUnavailable(result_id) from None
 
     def record(self, events: Sequence[AuditEvent]) -> None:
         """Append standalone audit events (message-blocked, policy-loaded, ...) in their own transaction."""

@@ -74,6 +74,20 @@ def upgrade() -> None:
     op.create_index("ix_tokens_entity_type", "tokens", ["entity_type"])
     op.create_index("ix_tokens_created_at", "tokens", ["created_at"])
     op.create_table(
+        "stored_results",
+        sa.Column("id", sa.String(32), nullable=False),
+        sa.Column("session_id", sa.String(32), nullable=False),
+        sa.Column("ciphertext", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", TS, nullable=False),
+        sa.Column("expires_at", TS, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["session_id"], ["sessions.id"], name="fk_stored_results_session_id_sessions"
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_stored_results"),
+    )
+    op.create_index("ix_stored_results_session_id", "stored_results", ["session_id"])
+    op.create_index("ix_stored_results_expires_at", "stored_results", ["expires_at"])
+    op.create_table(
         "audit_events",
         sa.Column(
             "seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=False, nullable=False
@@ -145,6 +159,9 @@ def downgrade() -> None:
         op.drop_index(f"ix_audit_events_{column}_seq", table_name="audit_events")
     op.drop_index("ix_audit_events_time", table_name="audit_events")
     op.drop_table("audit_events")
+    op.drop_index("ix_stored_results_expires_at", table_name="stored_results")
+    op.drop_index("ix_stored_results_session_id", table_name="stored_results")
+    op.drop_table("stored_results")
     for name in ("created_at", "entity_type", "session_id_entity_type", "token"):
         op.drop_index(f"ix_tokens_{name}", table_name="tokens")
     op.drop_table("tokens")

@@ -8,6 +8,7 @@ params/result/error. A stage that raises fails the message closed: the relay ans
 from __future__ import annotations
 
 from proxy.stages.base import Direction, Flow, Stage
+from proxy.stages.budget import Budget
 from proxy.stages.detokenize import Detokenize
 from proxy.stages.egress import Egress
 from proxy.stages.tokenize import Tokenize
@@ -16,7 +17,7 @@ from proxy.stages.tokenize import Tokenize
 def chains() -> dict[Direction, list[Stage]]:
     """The order lives here, and only here."""
     return {
-        Direction.TO_CLIENT: [Tokenize()],
+        Direction.TO_CLIENT: [Tokenize(), Budget()],
         Direction.TO_BACKEND: [Egress(), Detokenize()],
     }
 

@@ -80,6 +80,21 @@ def make_backend(received: list[dict[str, Any]]) -> MCPServer:
         received.append({"tool": "summarize", "reply": text})
         return text
 
+    @server.tool(structured_output=True)
+    def report(rows: int) -> dict[str, Any]:
+        """A Search-Console-shaped report: queries, some with a person's email, and metrics."""
+        out = []
+        for i in range(rows):
+            query = f"plumber near me {i % 50}" if i % 97 else f"contact {PERSON['email']}"
+            out.append(
+                {
+                    "keys": [query, f"https://www.acme-plumbing.example/p/{i % 20}"],
+                    "clicks": i % 7,
+                    "impressions": 10 + i % 13,
+                }
+            )
+        return {"rows": out, "responseAggregationType": "byPage"}
+
     @server.tool()
     def fetch_page(url: str) -> str:
         received.append({"tool": "fetch_page", "url": url})

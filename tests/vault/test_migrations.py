@@ -15,7 +15,7 @@ from vault.store import create_vault_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = {
-    "alembic_version", "key_versions", "sessions", "tokens",
+    "alembic_version", "key_versions", "sessions", "tokens", "stored_results",
     "audit_events", "audit_head", "audit_checkpoints",
     "audit_rollup",
 }  # fmt: skip

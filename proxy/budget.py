@@ -1,0 +1,130 @@
+"""Response budgets: how a result too large for a model's context becomes a page, a summary and a note.
+
+The model gets the first rows, a summary computed here over all of them (row count, totals and averages
+of numeric columns, top values of the others) and a note saying how to page; the full, already tokenized
+result stays in the vault (encrypted, with a TTL) and is paged through the `veil_result_page` tool or the
+`veil://results/{id}?page=k` resource, both answered by the proxy itself.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+PAGE_TOOL = "veil_result_page"
+RESULT_URI = "veil://results/"
+MAX_COLUMNS = 30
+TOP_VALUES = 5
+
+PAGE_TOOL_DEFINITION: dict[str, Any] = {
+    "name": PAGE_TOOL,
+    "title": "Page through a large result (mcp-veil)",
+    "description": (
+        "Returns one page of a tool result that was too large to show at once. Use the result_id from "
+        "the note that came with the truncated result; pages are numbered from 1."
+    ),
+    "inputSchema": {
+        "type": "object",
+        "properties": {"result_id": {"type": "string"}, "page": {"type": "integer", "minimum": 1}},
+        "required": ["result_id", "page"],
+    },
+}
+
+
+@dataclass
+class Target:
+    """The list a result's size comes from, and how to put a shorter one in its place."""
+
+    rows: list[Any]
+    holder: Any  # the dict holding the list, or None when the document itself is the list
+    key: str | None
+
+
+def find_rows(doc: Any) -> Target | None:
+    """The largest list at the top of a document or one level down (`{"rows": [...]}`,
+    `{"data": {"results": [...]}}`)."""
+    if isinstance(doc, list):
+        return Target(doc, None, None)
+    if not isinstance(doc, dict):
+        return None
+    best: Target | None = None
+    for key, value in doc.items():
+        candidates = [Target(value, doc, key)] if isinstance(value, list) else []
+        if isinstance(value, dict):
+            candidates += [Target(v, value, k) for k, v in value.items() if isinstance(v, list)]
+        for c in candidates:
+            if best is None or len(c.rows) > len(best.rows):
+                best = c
+    return best
+
+
+def first_rows(rows: list[Any], max_items: int, max_bytes: int) -> int:
+    """How many leading rows fit both limits (at least one)."""
+    n = min(len(rows), max_items)
+    while n > 1 and len(orjson.dumps(rows[:n])) > max_bytes:
+        n //= 2
+    return max(n, 1)
+
+
+def _flatten(row: Any, prefix: str = "", depth: int = 0) -> dict[str, Any]:
+    if isinstance(row, dict) and depth < 3:
+        out: dict[str, Any] = {}
+        for k, v in row.items():
+            out.update(_flatten(v, f"{prefix}{k}." if isinstance(v, dict) else f"{prefix}{k}", depth + 1))
+        return out
+    if isinstance(row, list) and depth < 3 and all(not isinstance(v, dict | list) for v in row):
+        return {f"{prefix}[{i}]": v for i, v in enumerate(row)}
+    return {prefix.rstrip(".") or "value": row}
+
+
+def summarize(rows: list[Any]) -> dict[str, Any]:
+    """Row count; per column, sum/mean/min/max of numbers or the most frequent values of the rest."""
+    numeric: dict[str, list[float]] = {}
+    other: dict[str, Counter[str]] = {}
+    for row in rows:
+        for col, value in _flatten(row).items():
+            if col not in numeric and col not in other and len(numeric) + len(other) >= MAX_COLUMNS:
+                continue
+            if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+                other.setdefault(col, Counter())[str(value)] += 1
+            elif isinstance(value, int | float):
+                numeric.setdefault(col, []).append(float(value))
+            else:
+                other.setdefault(col, Counter())[str(value)[:120]] += 1
+    columns: dict[str, Any] = {}
+    for col, values in numeric.items():
+        total = sum(values)
+        columns[col] = {
+            "sum": round(total, 6),
+            "mean": round(total / len(values), 6),
+            "min": min(values),
+            "max": max(values),
+        }
+    for col, counts in other.items():
+        if col in columns:
+            continue
+        columns[col] = {"distinct": len(counts), "top": [[v, n] for v, n in counts.most_common(TOP_VALUES)]}
+    return {"rows": len(rows), "columns": columns}
+
+
+def note(result_id: str, shown: int, total: int, page_size: int) -> str:
+    pages = -(-total // page_size)
+    return (
+        f"mcp-veil: showing {shown} of {total} rows (response budget). The summary covers all {total} rows. "
+        f'For more, call the tool `{PAGE_TOOL}` with result_id "{result_id}" and page 2..{pages} '
+        f"({page_size} rows a page), or read the resource {RESULT_URI}{result_id}?page=2."
+    )
+
+
+def page_of(stored: str, page: int, page_size: int) -> dict[str, Any]:
+    """One page of a stored result: {rows, page, pages, total}."""
+    doc = orjson.loads(stored)
+    rows = doc["rows"]
+    size = int(doc.get("page_size") or page_size)
+    pages = max(1, -(-len(rows) // size))
+    if page < 1 or page > pages:
+        raise ValueError(f"page {page} is out of range 1..{pages}")
+    return {"rows": rows[(page - 1) * size : page * size], "page": page, "pages": pages, "total": len(rows)}
