@@ -33,7 +33,9 @@ def _engine(policies: list[Path] | None = None) -> Any:
     from proxy.runner import Engine
 
     settings = Settings.resolve(policies=tuple(str(p) for p in policies or ()))
-    return Engine.load(settings)
+    engine = Engine.load(settings)
+    engine.policy.budget = None  # detection is measured on whole results, not on budgeted pages
+    return engine
 
 
 def _through(session: Any, result: dict[str, Any], tool: str) -> str:
@@ -45,7 +47,8 @@ def _through(session: Any, result: dict[str, Any], tool: str) -> str:
     return json.dumps(flow.payload, ensure_ascii=False)
 
 
-def structured(n: int) -> tuple[Counter[str], Counter[str], list[str], Any]:
+def structured(n: int, chunk: int = 50) -> tuple[Counter[str], Counter[str], list[str], Any]:
+    """The canary corpus, `chunk` responses per message (one walk and one vault transaction each)."""
     from tests.corpus import make_corpus
 
     engine = _engine()
@@ -53,13 +56,17 @@ def structured(n: int) -> tuple[Counter[str], Counter[str], list[str], Any]:
     total: Counter[str] = Counter()
     leaked: Counter[str] = Counter()
     outputs: list[str] = []
-    for case in make_corpus(n, seed=20261125):
-        out = _through(session, case.result, "crm_lookup")
-        outputs.append(out)
-        for value, kind in case.canaries.items():
-            total[kind] += 1
-            if value in out:
-                leaked[kind] += 1
+    corpus = make_corpus(n, seed=20261125)
+    for i in range(0, len(corpus), chunk):
+        cases = corpus[i : i + chunk]
+        out = json.loads(_through(session, {"cases": [c.result for c in cases]}, "crm_lookup"))["cases"]
+        for case, seen in zip(cases, out, strict=True):
+            text = json.dumps(seen, ensure_ascii=False)
+            outputs.append(text)
+            for value, kind in case.canaries.items():
+                total[kind] += 1
+                if value in text:
+                    leaked[kind] += 1
     return total, leaked, outputs, session
 
 

@@ -28,10 +28,27 @@ _STRUCTURED_TRIGGER = re.compile(
 # of them lower-case — labels such as campaign names ("Café – Berlin – Performance Max") are not prose, and
 # small NER models read their title-case words as names.
 _NAME_TRIGGER = re.compile(r"[A-ZÀ-Þ][a-zß-ÿ'’\-]+")
-_PROSE = re.compile(r"(?:^|\s)[a-zß-ÿ]{3,}(?:[\s,.;:!?]|$)")
+_PROSE = re.compile(r"(?<![A-Za-zÀ-ÿ])[a-zß-ÿ]{2,}(?![A-Za-zÀ-ÿ])")
 _CHUNK = 20_000
 _OVERLAP = 200
 CACHE_SIZE = 50_000  # analyzed strings remembered per process (a paging client sees the same queries again)
+# Invisible format characters (zero-width space/joiners, word joiner, BOM) read as word characters by the
+# recognizers' Unicode regexes, so one glued to a value hid it. For detection they are separators: each is
+# replaced by a space (one character for one, so span offsets still point into the original text).
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), " ")
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# Escape sequences left in text that is JSON (or a C string) inside a string the walker does not parse — an
+# object key, a double-escaped payload: `\\t4111…` glued a letter to the value. Blanked, length for length.
+_ESCAPE_RE = re.compile(r"\\+(?:[nrtbf\"/]|u[0-9A-Fa-f]{4})")
+
+
+def _probe(text: str) -> str:
+    """The text recognizers see: invisible characters and escape sequences read as spaces, offsets kept."""
+    if _INVISIBLE_RE.search(text):
+        text = text.translate(_INVISIBLE)
+    if "\\" in text:
+        text = _ESCAPE_RE.sub(lambda m: " " * len(m.group(0)), text)
+    return text
 
 
 class Detector:
@@ -60,8 +77,9 @@ class Detector:
         found: dict[str, list[Span]] = {}
         for text in texts:
             spans = known.find(text) if known is not None and len(known) else []
-            if self.needs_analysis(text):
-                spans.extend(self._analyze_cached(text))
+            probe = _probe(text)
+            if self.needs_analysis(probe):
+                spans.extend(self._analyze_cached(probe))
             if "%" in text:
                 spans.extend(self._percent_encoded(text))
             if spans:
