@@ -67,3 +67,23 @@ class CallLimiter:
                 self._in_flight.pop(tool, None)
             else:
                 self._in_flight[tool] = n - 1
+
+
+class RateGate:
+    """A token bucket for a stream of messages: `rate` a second on average, bursts of up to 5 s of it."""
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._rate = rate
+        self._capacity = rate * 5
+        self._tokens = self._capacity
+        self._clock = clock
+        self._stamp = clock()
+
+    def admit(self) -> bool:
+        now = self._clock()
+        self._tokens = min(self._capacity, self._tokens + (now - self._stamp) * self._rate)
+        self._stamp = now
+        if self._tokens < 1.0:
+            return False
+        self._tokens -= 1.0
+        return True

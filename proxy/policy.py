@@ -128,6 +128,7 @@ class LimitsSpec(_Strict):
     max_message_bytes: int | None = Field(None, gt=0)
     max_depth: int | None = Field(None, gt=1, le=10_000)
     call_timeout_seconds: float | None = Field(None, gt=0)
+    notifications_per_second: float | None = Field(None, gt=0)
 
 
 class PolicyFile(_Strict):
@@ -280,6 +281,7 @@ class Policy:
     egress_rules: list[EgressRule] = field(default_factory=list)
     sandbox: SandboxSpec = field(default_factory=SandboxSpec)
     call_timeout_seconds: float = 600.0
+    notifications_per_second: float = 200.0
     tool_specs: dict[str, ToolSpec] = field(default_factory=dict)
     budget: Budget | None = field(default_factory=lambda: Budget(100, 256 * 1024, timedelta(hours=1)))
 
@@ -445,6 +447,8 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
                 policy.max_depth = pf.limits.max_depth
             if pf.limits.call_timeout_seconds is not None:
                 policy.call_timeout_seconds = pf.limits.call_timeout_seconds
+            if pf.limits.notifications_per_second is not None:
+                policy.notifications_per_second = pf.limits.notifications_per_second
     _check_egress_conflicts(policy.egress_rules)
     policy.allow_list = frozenset(allow)
     policy.skip_keys = frozenset(skip)

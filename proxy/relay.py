@@ -27,7 +27,7 @@ from proxy.errors import (
     CallTimedOut,
     to_jsonrpc_error,
 )
-from proxy.limits import CallLimiter, CallRefused
+from proxy.limits import CallLimiter, CallRefused, RateGate
 from proxy.session import ProxySession
 from proxy.stages import Direction, Flow, Stage, chains
 
@@ -69,6 +69,8 @@ class Relay:
 
     def __post_init__(self) -> None:
         self._limiter = CallLimiter(self.session.policy)
+        self._flood = RateGate(self.session.policy.notifications_per_second)
+        self._flood_reported = 0.0
         self._follow_ups: list[str] = []  # notifications to send the client after the current message
         self._client_requests: dict[Any, _InFlight] = {}  # client → backend, awaiting the backend
         self._backend_requests: dict[Any, _InFlight] = {}  # backend → client, awaiting the client
@@ -172,6 +174,9 @@ class Relay:
                     continue
                 self._backend_requests[msg.id] = _InFlight(msg.method)
             elif isinstance(msg, types.JSONRPCNotification):
+                if not self._flood.admit():
+                    await self._flooded(msg.method)
+                    continue  # dropped before any scanning: a flood costs this session next to nothing
                 out = await self._transform(msg, Direction.TO_CLIENT, "notification", msg.method, None)
                 if isinstance(out, Exception):
                     continue
@@ -257,6 +262,21 @@ class Relay:
                 direction=Direction.TO_BACKEND.value, method=method, tool=tool, reason=type(exc).__name__
             )
         )
+
+    async def _flooded(self, method: str) -> None:
+        """Count a dropped notification; audit the flood at most once a second."""
+        self.stats.blocked += 1
+        now = time.monotonic()
+        if now - self._flood_reported >= 1.0:
+            self._flood_reported = now
+            log.warning(
+                "backend notification flood; dropping notifications", extra={"backend": self.session.backend}
+            )
+            await anyio.to_thread.run_sync(
+                lambda: self.session.record_blocked(
+                    direction=Direction.TO_CLIENT.value, method=method, tool=None, reason="NotificationFlood"
+                )
+            )
 
     async def _expire(self, client_write: Any, backend_write: Any) -> None:
         """Per-call timeouts: the client gets an error, the backend `notifications/cancelled`."""

@@ -96,6 +96,12 @@ def make_backend(received: list[dict[str, Any]]) -> MCPServer:
         return {"rows": out, "responseAggregationType": "byPage"}
 
     @server.tool()
+    async def flood(n: int, ctx: Context) -> str:
+        for i in range(n):
+            await ctx.report_progress(i, n, f"step {i}")
+        return "flooded"
+
+    @server.tool()
     def fetch_page(url: str) -> str:
         received.append({"tool": "fetch_page", "url": url})
         return "ok"

@@ -301,3 +301,22 @@ async def test_rate_and_concurrency_limits_refuse_calls_before_they_reach_the_ba
         assert len(errors) == 1 and "concurrency limit" in errors[0]
         await client.call_tool("slow", {"seconds": 0.01})  # the slot was given back
     assert [r["text"] for r in received if r.get("tool") == "echo"] == ["a", "b"]
+
+
+async def test_a_backend_flooding_notifications_is_rate_limited_and_the_flood_audited(proxied, engine):
+    from vault.audit import AuditQuery, query
+
+    engine.policy.notifications_per_second = 20.0  # bursts of 100
+    seen: list[str] = []
+
+    async def on_progress(progress, total, message):
+        seen.append(message)
+
+    async with proxied(make_backend([])) as (client, session):
+        result = await client.call_tool("flood", {"n": 2000}, progress_callback=on_progress)
+        assert text_of(result) == "flooded"  # the answer itself is never dropped
+    assert 100 <= len(seen) < 400
+    rows = list(
+        query(engine.vault.engine, AuditQuery(session_id=session.session_id, event="message-blocked"))
+    )
+    assert any(r["reason"] == "NotificationFlood" for r in rows)
