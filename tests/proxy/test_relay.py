@@ -315,7 +315,7 @@ async def test_a_backend_flooding_notifications_is_rate_limited_and_the_flood_au
     async with proxied(make_backend([])) as (client, session):
         result = await client.call_tool("flood", {"n": 2000}, progress_callback=on_progress)
         assert text_of(result) == "flooded"  # the answer itself is never dropped
-    assert 100 <= len(seen) < 400
+    assert 100 <= len(seen) < 1000  # a burst of 100, then 20 a second: most of the 2,000 dropped
     rows = list(
         query(engine.vault.engine, AuditQuery(session_id=session.session_id, event="message-blocked"))
     )
