@@ -33,58 +33,75 @@ def demo(home: str | None) -> None:
     console = Console()
     with tempfile.TemporaryDirectory(prefix="veil-demo-") as tmp:
         veil_home = Path(home) if home else Path(tmp) / "veil"
-        trace = Path(tmp) / "backend-trace.jsonl"
+        traces = {name: Path(tmp) / f"{name}.jsonl" for name in BACKENDS}
         try:
-            steps = anyio.run(_drive, veil_home, trace)
+            steps = anyio.run(_drive, veil_home, traces)
         except Exception as exc:
             raise click.ClickException(f"demo failed: {type(exc).__name__}: {exc}") from None
-        backend_log = [json.loads(line) for line in trace.read_text().splitlines() if line.strip()]
-    _render(console, steps, backend_log, veil_home)
+        logs = {
+            name: [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+            for name, path in traces.items()
+            if path.exists()
+        }
+    _render(console, steps, logs, veil_home)
 
 
-async def _drive(veil_home: Path, trace: Path) -> list[tuple[str, dict[str, Any], Any]]:
+# The reference backends, each built on the library real servers use, offline on recorded-shape fixtures.
+BACKENDS = {
+    "google-ads": "examples.google_ads_server",
+    "search-console": "examples.search_console_server",
+}
+Step = tuple[str, str, dict[str, Any], Any]  # backend, tool, arguments, what the model saw
+
+
+async def _drive(veil_home: Path, traces: dict[str, Path]) -> list[Step]:
     from mcp import Client, StdioServerParameters
 
-    # The example backend lives in the repository's examples/ (google-ads ships a top-level `examples`
-    # package too: the repository root goes first on the path).
-    env = {
-        **os.environ,
-        "VEIL_HOME": str(veil_home),
-        "VEIL_EXAMPLE_TRACE": str(trace),
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
-    }
-    env.pop("VEIL_VAULT_URL", None)
-    params = StdioServerParameters(
-        command=sys.executable,
-        args=["-m", "proxy", "run", "--", sys.executable, "-m", "examples.ads_console_server"],
-        env=env,
-        cwd=str(REPO_ROOT),
-    )
-    steps: list[tuple[str, dict[str, Any], Any]] = []
-    async with Client(params, mode="legacy") as client:
-
-        async def call(tool: str, args: dict[str, Any]) -> Any:
-            result = await client.call_tool(tool, args)
-            data = result.structured_content
-            if data is None:
-                text = "".join(getattr(c, "text", "") for c in result.content)
-                try:
-                    data = json.loads(text)
-                except ValueError:
-                    data = text
-            steps.append((tool, args, data))
-            return data
-
-        accounts = await call("list_accounts", {})
-        client_account = next(a for a in _rows(accounts) if not a.get("manager"))
-        customer_token = client_account["customerId"]
-        await call("list_campaigns", {"customer_id": customer_token})
-        sites = await call("list_sites", {})
-        site_token = _rows(sites)[0]["siteUrl"]
-        await call(
-            "search_analytics",
-            {"site_url": site_token, "start_date": "2026-10-01", "end_date": "2026-10-31", "row_limit": 5},
+    steps: list[Step] = []
+    for name, module in BACKENDS.items():
+        # The example backends live in the repository's examples/ (google-ads ships a top-level `examples`
+        # package too: the repository root goes first on the path). Offline: no credentials are read.
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("GOOGLE_")},
+            "VEIL_HOME": str(veil_home),
+            "VEIL_EXAMPLE_TRACE": str(traces[name]),
+            "VEIL_EXAMPLE_MODE": "offline",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+        }
+        env.pop("VEIL_VAULT_URL", None)
+        params = StdioServerParameters(
+            command=sys.executable,
+            args=["-m", "proxy", "run", "--", sys.executable, "-m", module],
+            env=env,
+            cwd=str(REPO_ROOT),
         )
+        async with Client(params, mode="legacy") as client:
+
+            async def call(tool: str, args: dict[str, Any], backend: str = name) -> Any:
+                result = await client.call_tool(tool, args)
+                data = result.structured_content
+                if data is None:
+                    text = "".join(getattr(c, "text", "") for c in result.content)
+                    try:
+                        data = json.loads(text)
+                    except ValueError:
+                        data = text
+                steps.append((backend, tool, args, data))
+                return data
+
+            if name == "google-ads":
+                accounts = await call("list_customer_clients", {})
+                client_account = next(
+                    r["customerClient"] for r in _rows(accounts) if not r["customerClient"].get("manager")
+                )
+                await call("list_campaigns", {"customer_id": client_account["id"]})
+            else:
+                sites = await call("list_sites", {})
+                site = _rows(sites)[0]["siteUrl"]
+                await call(
+                    "search_analytics_query",
+                    {"site_url": site, "start_date": "2026-10-01", "end_date": "2026-10-31", "row_limit": 5},
+                )
     return steps
 
 
@@ -114,22 +131,22 @@ def _highlight(value: Any) -> Text:
     return text
 
 
-def _render(
-    console: Console,
-    steps: list[tuple[str, dict[str, Any], Any]],
-    backend_log: list[dict[str, Any]],
-    home: Path,
-) -> None:
+def _render(console: Console, steps: list[Step], logs: dict[str, list[dict[str, Any]]], home: Path) -> None:
     console.print(
         Panel.fit(
-            "[bold]mcp-veil demo[/]: example Google Ads / Search Console backend behind [cyan]veil run[/]\n"
+            "[bold]mcp-veil demo[/]: the Google Ads and Search Console reference backends behind "
+            "[cyan]veil run[/]\n"
             f"vault: SQLite under {home}",
             border_style="cyan",
         )
     )
-    for i, (tool, args, seen) in enumerate(steps):
-        received = backend_log[i] if i < len(backend_log) else {}
-        table = Table(title=f"{i + 1}. {tool}", expand=True, show_lines=False)
+    seen_per_backend: dict[str, int] = {}
+    for i, (backend, tool, args, seen) in enumerate(steps):
+        n = seen_per_backend.get(backend, 0)
+        seen_per_backend[backend] = n + 1
+        log = logs.get(backend, [])
+        received = log[n] if n < len(log) else {}
+        table = Table(title=f"{i + 1}. {backend}: {tool}", expand=True, show_lines=False)
         table.add_column("model called with", ratio=1)
         table.add_column("backend received", ratio=1)
         table.add_row(_highlight(args), _highlight(received.get("arguments")))
@@ -141,5 +158,6 @@ def _render(
         console.print(table)
     console.print(
         "[green]Every identifier the model saw is a token; every call reached the backend with real "
-        "values.[/]  Inspect the vault: [cyan]veil tokens list[/] (with VEIL_HOME set as above)."
+        "values.[/]  Inspect the vault: [cyan]veil tokens list[/], [cyan]veil audit query[/] (with VEIL_HOME "
+        "set as above)."
     )
