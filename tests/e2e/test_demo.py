@@ -16,7 +16,12 @@ def test_the_demo_runs_on_the_embedded_defaults_and_shows_tokens(tmp_path):
     env["HOME"] = str(tmp_path)  # a fresh machine: no data dir, no key yet
     env["COLUMNS"] = "200"
     proc = subprocess.run(
-        [sys.executable, "-m", "proxy", "demo"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=240
+        [sys.executable, "-m", "proxy", "demo"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=240,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = proc.stdout
