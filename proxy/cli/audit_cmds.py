@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,38 +23,14 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from proxy.cli.common import cli_errors, vault_options
-from proxy.config import Settings, parse_duration
+from proxy.cli.common import TIME, TIME_HELP, cli_errors, vault_options
+from proxy.config import Settings
 from vault import audit
 from vault.clock import SYSTEM_CLOCK
 from vault.errors import DecryptError
 from vault.tokens import ENTITY_RE
 
 DEFAULT_LIMIT = 100
-TIME_HELP = "ISO 8601 time (2026-11-25, 2026-11-25T14:00Z) or an age (90m, 24h, 7d)"
-
-
-class TimeParam(click.ParamType):
-    """An absolute ISO 8601 time (UTC when no offset is given) or an age before now (`24h`, `7d`)."""
-
-    name = "TIME"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
-        if isinstance(value, datetime):
-            return value
-        text = str(value).strip()
-        try:
-            return SYSTEM_CLOCK.now() - parse_duration(text)
-        except ValueError:
-            pass
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            self.fail(f"invalid time {text!r}: use an {TIME_HELP}", param, ctx)
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-TIME = TimeParam()
 
 
 def _outcome_choice() -> click.Choice:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import click
 
+from proxy.config import parse_duration
 from proxy.errors import PolicyError
+from vault.clock import SYSTEM_CLOCK
 from vault.errors import MasterKeyError, VaultError, VaultUnavailable, WrongMasterKey
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,6 +43,32 @@ def policy_options(f: F) -> F:
         type=click.Path(dir_okay=False),
         help="Policy file (repeatable). Default: the shipped default policy and packs.",
     )(f)
+
+
+TIME_HELP = "ISO 8601 time (2026-11-25, 2026-11-25T14:00Z) or an age (90m, 24h, 7d)"
+
+
+class TimeParam(click.ParamType):
+    """An absolute ISO 8601 time (UTC when no offset is given) or an age before now (`24h`, `7d`)."""
+
+    name = "TIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            return SYSTEM_CLOCK.now() - parse_duration(text)
+        except ValueError:
+            pass
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(f"invalid time {text!r}: use an {TIME_HELP}", param, ctx)
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+TIME = TimeParam()
 
 
 @contextmanager

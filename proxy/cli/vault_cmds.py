@@ -11,41 +11,17 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import click
 
-from proxy.cli.common import cli_errors, vault_options
+from proxy.cli.common import TIME, TIME_HELP, cli_errors, vault_options
 from proxy.config import Settings, parse_duration
 from vault.clock import SYSTEM_CLOCK
 from vault.errors import KeyVersionInUse
 from vault.store import Vault
 
-TIME_HELP = "ISO 8601 time (2026-11-25, 2026-11-25T14:00Z) or an age (90m, 24h, 7d)"
-
-
-class _TimeParam(click.ParamType):
-    """An absolute ISO 8601 time (UTC when no offset is given) or an age before now (`24h`, `7d`)."""
-
-    name = "TIME"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
-        if isinstance(value, datetime):
-            return value
-        text = str(value).strip()
-        try:
-            return SYSTEM_CLOCK.now() - parse_duration(text)
-        except ValueError:
-            pass
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            self.fail(f"invalid time {text!r}: use an {TIME_HELP}", param, ctx)
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-TIME = _TimeParam()
 json_option = click.option("--json", "as_json", is_flag=True, help="JSON lines, one object per row.")
 
 
