@@ -34,12 +34,12 @@ conformance-deps: $(CONFORMANCE_STAMP)
 $(CONFORMANCE_STAMP):
 	@mkdir -p $(NODE_DIR)
 	cd $(NODE_DIR) && npm install --no-audit --no-fund node@22 @modelcontextprotocol/conformance \
-	  @modelcontextprotocol/server-everything
+	  @modelcontextprotocol/server-everything @modelcontextprotocol/inspector
 	@$(NODE22) --version | grep -q '^v22\.' || { echo "npm's node@22 did not provide a Node 22 binary" >&2; exit 1; }
 	@touch $@
 
-# The official conformance suite, direct vs through veil serve / veil run (also part of `make test` once
-# installed).
+# The official conformance suite, direct vs through veil serve / veil run, and the inspector's CLI as a
+# smoke test (also part of `make test` once installed).
 conformance: install conformance-deps
 	$(PY) -m pytest -q tests/conformance
 
@@ -65,3 +65,9 @@ eval: install
 
 clean:
 	rm -rf $(VENV) $(NODE_DIR) .pytest_cache .mypy_cache .ruff_cache
+
+# The adversarial suite at full size (tests/adversarial): 100,000 stream-fuzz examples, 10,000 canary
+# cases, the hostile model and every fault; prints a one-screen summary (minutes, not hours).
+.PHONY: soak
+soak: install
+	$(PY) -m benchmarks.soak

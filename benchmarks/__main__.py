@@ -17,7 +17,11 @@ def main() -> None:
         ("proxy: small call", proxy_bench.small_call(100 if quick else 300)),
         ("proxy: 25,000-row Search Console response", proxy_bench.large_response()),
     ]
-    for name, module in (("vault", "benchmarks.vault_bench"), ("audit", "benchmarks.audit_bench")):
+    for name, module in (
+        ("http", "benchmarks.http_bench"),
+        ("vault", "benchmarks.vault_bench"),
+        ("audit", "benchmarks.audit_bench"),
+    ):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError:

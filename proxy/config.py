@@ -66,4 +66,3 @@ class Settings:
 
 # Variables the proxy never hands to a backend it spawns.
 SECRET_ENV = ("VEIL_MASTER_KEY", "VEIL_MASTER_KEY_FILE", "VEIL_VAULT_URL")
-

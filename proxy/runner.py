@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import signal
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,10 +16,11 @@ import mcp_types as types
 
 from proxy.config import Settings
 from proxy.detect.detector import Detector
-from proxy.errors import BACKEND_UNAVAILABLE
+from proxy.errors import BACKEND_UNAVAILABLE, BackendUnavailable
 from proxy.policy import Policy, load_policy
-from proxy.relay import Relay, RelayStats, _error
+from proxy.relay import Relay, RelayStats, Streams, _error
 from proxy.session import ProxySession, os_actor
+from proxy.transports.http import HttpBackend, backend_http
 from proxy.transports.stdio import backend_process, client_front
 from vault import audit
 from vault.keys import load_master_key
@@ -75,14 +78,32 @@ def backend_label(command: Sequence[str]) -> str:
     return exe
 
 
-async def run_stdio(engine: Engine, command: Sequence[str]) -> int:
-    """Relay stdin/stdout to a backend subprocess. Returns the process exit code."""
-    session = engine.open_session(backend=backend_label(command))
+def backend_opener(
+    command: Sequence[str] = (), http: HttpBackend | None = None
+) -> tuple[str, AbstractAsyncContextManager[Streams]]:
+    """(label, connection) for a subprocess backend, or for an HTTP one with `http`."""
+    if http is not None:
+        return http.label, backend_http(http)
+    return backend_label(command), backend_process(command)
+
+
+async def run_stdio(engine: Engine, command: Sequence[str] = (), *, http: HttpBackend | None = None) -> int:
+    """Relay stdin/stdout to a backend subprocess (or, with `http`, an HTTP backend). Returns the process
+    exit code."""
+    label, opener = backend_opener(command, http)
+    session = engine.open_session(backend=label)
+    relay = Relay(session)
     try:
         async with client_front(engine.policy.max_message_bytes) as client:
             try:
-                async with backend_process(command) as backend:
-                    stats = await Relay(session).run(client, backend)
+                async with opener as backend, anyio.create_task_group() as tg:
+                    tg.start_soon(_stop_on_signal, tg.cancel_scope, relay.stats)
+                    await relay.run(client, backend)
+                    tg.cancel_scope.cancel()
+            except BackendUnavailable as exc:
+                log.error("backend unreachable", extra={"backend": label})
+                await _answer_without_backend(client, exc.message.removeprefix("mcp-veil: "))
+                return 69
             except OSError as exc:
                 log.error(
                     "backend could not be started", extra={"command": command[0], "error": exc.strerror}
@@ -93,10 +114,22 @@ async def run_stdio(engine: Engine, command: Sequence[str]) -> int:
                 return 127
     finally:
         await anyio.to_thread.run_sync(session.close)
-    return _exit_code(stats)
+    return _exit_code(relay.stats)
+
+
+async def _stop_on_signal(scope: anyio.CancelScope, stats: RelayStats) -> None:
+    """SIGTERM/SIGHUP/SIGINT end the relay; leaving the backend's context then stops the backend."""
+    with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGHUP, signal.SIGINT) as signals:
+        async for signum in signals:
+            log.warning("stopping on signal", extra={"signal": signal.Signals(signum).name})
+            stats.ended_by = f"signal:{signal.Signals(signum).name}"
+            scope.cancel()
+            return
 
 
 def _exit_code(stats: RelayStats) -> int:
+    if stats.ended_by.startswith("signal:"):
+        return 128 + int(getattr(signal, stats.ended_by.split(":", 1)[1]))
     if stats.backend_exited:
         log.warning("backend exited; closing the client connection")
         return 1

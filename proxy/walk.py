@@ -270,12 +270,20 @@ class ToClientWalker:
             if text in plan.keys:
                 renamed[text] = new
         if renamed:
-            for d in docs:
+            # Innermost first: structuredContent is also a subtree of the payload, and renaming it through
+            # the payload first would leave it looking unchanged (its text mirrors then kept the old keys).
+            for d in reversed(docs):
                 if _rename_keys(d.value, renamed, 0, self.max_depth):
                     d.dirty = changed = True
+
+        # A location recorded under a key that has just been renamed (a value under a key that is itself
+        # personal data) now sits under the new key: writing to the old one would put the old key back.
+        def at(container: Any, key: Any) -> Any:
+            return renamed.get(key, key) if renamed and type(container) is dict else key
+
         if plan.structured is not None and docs[plan.structured].dirty:
             for container, key, doc, text in plan.mirrors:
-                container[key] = _dump_like(text, docs[plan.structured].value)
+                container[at(container, key)] = _dump_like(text, docs[plan.structured].value)
                 docs[doc].dirty = True
         # Inner documents were discovered after their parents: re-serialize from the innermost out.
         for idx in range(len(docs) - 1, 0, -1):
@@ -283,7 +291,7 @@ class ToClientWalker:
             if d.dirty and d.text:
                 dumped = d.encode(d.value) if d.encode else _dump_like(d.text, d.value)
                 for container, key, parent in d.locations:
-                    container[key] = dumped
+                    container[at(container, key)] = dumped
                     docs[parent].dirty = True
         return changed
 

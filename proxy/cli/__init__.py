@@ -8,6 +8,7 @@ from proxy.cli.audit_cmds import audit_group
 from proxy.cli.demo import demo
 from proxy.cli.policy_cmds import policy
 from proxy.cli.run import db, run
+from proxy.cli.serve import serve
 from proxy.cli.vault_cmds import keys_group, sessions_group, tokens_group
 
 
@@ -18,6 +19,7 @@ def cli() -> None:
 
 
 cli.add_command(run)
+cli.add_command(serve)
 cli.add_command(demo)
 cli.add_command(policy)
 cli.add_command(db)

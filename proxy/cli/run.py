@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 
 import anyio
 import click
 
 from proxy import logs
 from proxy.cli.common import cli_errors, policy_options, session_options, vault_options
+from proxy.cli.serve import check_backend, http_backend, url_backend_options
 from proxy.config import Settings
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@url_backend_options
 @policy_options
 @vault_options
 @session_options
@@ -29,8 +32,11 @@ from proxy.config import Settings
     show_default=True,
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
 )
-@click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
+@click.argument("command", nargs=-1, type=click.UNPROCESSED)
 def run(
+    url: str | None,
+    transport: str,
+    headers: tuple[str, ...],
     policies: tuple[str, ...],
     vault: str | None,
     session: str | None,
@@ -39,28 +45,33 @@ def run(
     log_level: str,
     command: tuple[str, ...],
 ) -> None:
-    """Proxy an MCP server spawned as COMMAND over stdio.
+    """Proxy an MCP server spawned as COMMAND over stdio (or reached at --url over HTTP).
 
     \b
     In an MCP client config, put `veil run --` in front of the server's command:
         veil run -- npx -y @modelcontextprotocol/server-everything
+        veil run --url https://mcp.example/mcp --header 'Authorization: Bearer ${TOKEN}'
     """
     from proxy.runner import Engine, run_stdio
 
     logs.configure(log_level.upper())
+    check_backend(url, command)
     with cli_errors():
+        http = http_backend(url, transport, headers)
         settings = Settings.resolve(
             vault=vault, policies=policies, session=session, session_ttl=session_ttl, durability=durability
         )
         engine = Engine.load(settings)
     try:
-        code = anyio.run(run_stdio, engine, list(command))
+        code = anyio.run(partial(run_stdio, engine, list(command), http=http))
     except KeyboardInterrupt:
         code = 130
     finally:
         engine.vault.close()
     if code == 127:
         click.echo(f"veil: the backend command {command[0]!r} could not be started", err=True)
+    elif code == 69 and http is not None:
+        click.echo(f"veil: the backend at {http.label} is unreachable", err=True)
     sys.exit(code)
 
 

@@ -5,7 +5,10 @@ module keeps its own map of `Mcp-Session-Id` → one `StreamableHTTPServerTransp
 one backend connection, pumped by the relay. Session ids are 128-bit random hex. A session ends on the
 client's DELETE, after `idle_timeout` seconds with no request in flight, or when its backend goes away;
 its backend (a subprocess, an HTTP session) is closed with it. Requests without a session id must be an
-`initialize` (400 otherwise); an unknown or ended session id is 404, as the spec says.
+`initialize` (400 otherwise); an unknown or ended session id is 404, as the spec says. Each session keeps
+a bounded store of the events it sent, so a client that lost a stream resumes it with `Last-Event-ID`.
+Protocol 2026-07-28 requests (self-contained POSTs, no session id) are served by a lane per client
+credential: one vault session and backend connection, with proxy-unique request ids.
 
 Back. `backend_http(spec)` connects to a Streamable HTTP server (`streamable_http_client` with no cap on
 SSE event size: a 5 MB result passes) or a legacy SSE server. Its headers come from the operator's
@@ -51,7 +54,13 @@ from pydantic import ValidationError
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
-from proxy.errors import BACKEND_UNAVAILABLE, INVALID_REQUEST, PARSE_ERROR, BackendUnavailable
+from proxy.errors import (
+    BACKEND_UNAVAILABLE,
+    INVALID_REQUEST,
+    PARSE_ERROR,
+    BackendUnavailable,
+    to_jsonrpc_error,
+)
 from proxy.relay import Relay, Streams, _error
 from proxy.session import ProxySession
 
@@ -204,7 +213,6 @@ class _Session:
     sid: str
     transport: StreamableHTTPServerTransport
     scope: anyio.CancelScope = field(default_factory=anyio.CancelScope)
-    done: anyio.Event = field(default_factory=anyio.Event)
 
 
 class SessionEvents(EventStore):
@@ -430,7 +438,7 @@ class HttpSessions:
 
     async def _open(self, scope: Scope, receive: Receive, send: Send, *, actor: str) -> None:
         async with self._lock:
-            if len(self._sessions) >= self.max_sessions:
+            if len(self._sessions) + len(self._lanes) >= self.max_sessions:
                 session = None
             else:
                 sid = new_session_id()
@@ -509,11 +517,12 @@ class HttpSessions:
         try:
             with lane.scope:
                 task_status.started()
-                proxy_session = await self._open_session(actor)
                 async with anyio.create_task_group() as tg:
                     tg.start_soon(lane.dispatch)
                     try:
-                        await self._relay(proxy_session, lane.client_streams)
+                        proxy_session = await self._start(actor, lane.client_streams)
+                        if proxy_session is not None:
+                            await self._relay(proxy_session, lane.client_streams)
                     finally:
                         tg.cancel_scope.cancel()
         except Exception as exc:
@@ -536,8 +545,9 @@ class HttpSessions:
                     idle = session.transport.idle_scope
                     assert idle is not None
                     with idle:
-                        proxy_session = await self._open_session(actor)
-                        await self._relay(proxy_session, client)
+                        proxy_session = await self._start(actor, client)
+                        if proxy_session is not None:
+                            await self._relay(proxy_session, client)
                     if idle.cancelled_caught:
                         log.info("session idle; closed", extra={"idle_timeout": self.idle_timeout})
         except Exception as exc:
@@ -549,7 +559,17 @@ class HttpSessions:
                     await session.transport.terminate()
                 if proxy_session is not None:
                     await anyio.to_thread.run_sync(proxy_session.close)
-            session.done.set()
+
+    async def _start(self, actor: str, client: Streams) -> ProxySession | None:
+        """The session's vault session; if it cannot be opened (the vault is down, or locked), the client's
+        requests get the JSON-RPC error at once, and the session ends (fail closed, never a hang)."""
+        try:
+            return await self._open_session(actor)
+        except Exception as exc:
+            log.error("vault session could not be opened", extra={"error": type(exc).__name__})
+            error = to_jsonrpc_error(exc)
+            await answer_without_backend(client, error["message"], first_only=False, code=error["code"])
+            return None
 
     async def _relay(self, proxy_session: ProxySession, client: Streams) -> None:
         try:
@@ -568,7 +588,7 @@ class HttpSessions:
 
 
 async def answer_without_backend(
-    client: Streams, why: str, grace: float = 5.0, *, first_only: bool = True
+    client: Streams, why: str, grace: float = 5.0, *, first_only: bool = True, code: int = BACKEND_UNAVAILABLE
 ) -> None:
     """Give every request a JSON-RPC error instead of silence, for up to `grace` seconds, until the client
     closes its end or (with `first_only`) the first request was answered. An HTTP session keeps answering
@@ -578,7 +598,7 @@ async def answer_without_backend(
         async for item in read:
             msg = getattr(item, "message", None)
             if isinstance(msg, types.JSONRPCRequest):
-                await write.send(_error(msg.id, {"code": BACKEND_UNAVAILABLE, "message": why}))
+                await write.send(_error(msg.id, {"code": code, "message": why}))
                 if first_only:
                     break
 

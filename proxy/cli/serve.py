@@ -1,0 +1,173 @@
+"""`veil serve`: a Streamable HTTP front for many clients, and the backend options shared with `veil run`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import anyio
+import click
+
+from proxy import logs
+from proxy.cli.common import cli_errors, policy_options, vault_options
+from proxy.config import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def url_backend_options(f: F) -> F:
+    """`--url URL [--transport …] [--header 'Name: value' …]`: an HTTP backend instead of a COMMAND."""
+    f = click.option(
+        "--header",
+        "headers",
+        multiple=True,
+        metavar="'NAME: VALUE'",
+        help="Header sent to the HTTP backend (repeatable); ${VAR} is read from the environment, "
+        "so secrets stay out of the command line. Client headers are never forwarded.",
+    )(f)
+    f = click.option(
+        "--transport",
+        type=click.Choice(["auto", "streamable-http", "sse"]),
+        default="auto",
+        show_default=True,
+        help="Backend transport with --url; auto: legacy SSE when the path ends in /sse.",
+    )(f)
+    f = click.option("--url", metavar="URL", help="The MCP server is at this HTTP URL (no COMMAND).")(f)
+    return f
+
+
+def http_backend(url: str | None, transport: str, headers: tuple[str, ...]) -> Any:
+    """The `HttpBackend` for `--url`, or None. ValueError (a usage error) on a bad header."""
+    from proxy.transports.http import HttpBackend, guess_transport, parse_header
+
+    if url is None:
+        if headers:
+            raise ValueError("--header applies to an HTTP backend: give --url")
+        return None
+    if not url.startswith(("http://", "https://")):
+        raise ValueError("--url takes an http:// or https:// URL")
+    kind = guess_transport(url)
+    if transport != "auto":
+        kind = "sse" if transport == "sse" else "streamable-http"
+    return HttpBackend(url=url, transport=kind, headers=dict(parse_header(h) for h in headers))
+
+
+def check_backend(url: str | None, command: tuple[str, ...]) -> None:
+    if url and command:
+        raise click.UsageError("give either --url URL or -- COMMAND, not both")
+    if not url and not command:
+        raise click.UsageError("give the backend: --url URL or -- COMMAND [ARGS...]")
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.option("--listen", required=True, metavar="HOST:PORT", help="Where to listen, e.g. 127.0.0.1:8765.")
+@url_backend_options
+@policy_options
+@vault_options
+@click.option("--path", default="/mcp", show_default=True, help="The MCP endpoint's path.")
+@click.option(
+    "--auth-token-file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Clients must send 'Authorization: Bearer <the file's content>'.",
+)
+@click.option("--max-sessions", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--idle-timeout",
+    default="30m",
+    show_default=True,
+    metavar="AGE",
+    help="End a session (and stop its backend) after this long without a request, e.g. 90s, 30m.",
+)
+@click.option(
+    "--max-body",
+    type=click.IntRange(min=1024),
+    default=4 * 1024 * 1024,
+    show_default=True,
+    help="Largest request body in bytes (413 above).",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="HOST:PORT",
+    help="Another accepted Host header (repeatable); the listen address is always accepted.",
+)
+@click.option(
+    "--allowed-origin",
+    "allowed_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Another accepted Origin, e.g. https://app.example (repeatable).",
+)
+@click.option(
+    "--log-level",
+    default="INFO",
+    show_default=True,
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+)
+@click.argument("command", nargs=-1, type=click.UNPROCESSED)
+def serve(
+    listen: str,
+    url: str | None,
+    transport: str,
+    headers: tuple[str, ...],
+    policies: tuple[str, ...],
+    vault: str | None,
+    path: str,
+    auth_token_file: str | None,
+    max_sessions: int,
+    idle_timeout: str,
+    max_body: int,
+    allowed_hosts: tuple[str, ...],
+    allowed_origins: tuple[str, ...],
+    log_level: str,
+    command: tuple[str, ...],
+) -> None:
+    """Serve MCP over Streamable HTTP to many clients; each client session gets its own vault session
+    and its own backend connection.
+
+    \b
+        veil serve --listen 127.0.0.1:8765 -- npx -y @modelcontextprotocol/server-everything
+        veil serve --listen 127.0.0.1:8765 --url https://mcp.example/mcp --header 'X-Api-Key: ${KEY}'
+    """
+    from proxy.config import parse_duration
+    from proxy.runner import Engine
+    from proxy.server import FrontPolicy, bind, build_app, parse_listen, read_token_file, serve_forever
+
+    logs.configure(log_level.upper())
+    check_backend(url, command)
+    if not path.startswith("/"):
+        raise click.UsageError("--path must start with /")
+    with cli_errors():
+        host, port = parse_listen(listen)
+        http = http_backend(url, transport, headers)
+        idle = parse_duration(idle_timeout).total_seconds()
+        token = read_token_file(auth_token_file) if auth_token_file else None
+        settings = Settings.resolve(vault=vault, policies=policies)
+        engine = Engine.load(settings)
+    try:
+        sock = bind(host, port)
+    except OSError as exc:
+        engine.vault.close()
+        raise click.ClickException(f"cannot listen on {listen}: {exc.strerror}") from None
+    port = sock.getsockname()[1]
+    front = FrontPolicy.for_listen(
+        host,
+        port,
+        extra_hosts=allowed_hosts,
+        extra_origins=allowed_origins,
+        path=path,
+        max_body=max_body,
+        auth_token=token,
+    )
+    app = build_app(engine, front, command=command, http=http, max_sessions=max_sessions, idle_timeout=idle)
+    click.echo(f"veil: serving MCP on http://{listen.rsplit(':', 1)[0]}:{port}{path}", err=True)
+    code = 0
+    try:
+        anyio.run(serve_forever, app, [sock])
+    except KeyboardInterrupt:
+        code = 130
+    finally:
+        engine.vault.close()
+    sys.exit(code)
