@@ -19,6 +19,7 @@ from proxy.detect.detector import Detector
 from proxy.errors import BACKEND_UNAVAILABLE, BackendUnavailable
 from proxy.policy import Policy, load_policy
 from proxy.relay import Relay, RelayStats, Streams, _error
+from proxy.sandbox import SandboxSpec
 from proxy.session import ProxySession, os_actor
 from proxy.transports.http import HttpBackend, backend_http
 from proxy.transports.stdio import backend_process, client_front
@@ -79,18 +80,18 @@ def backend_label(command: Sequence[str]) -> str:
 
 
 def backend_opener(
-    command: Sequence[str] = (), http: HttpBackend | None = None
+    command: Sequence[str] = (), http: HttpBackend | None = None, sandbox: SandboxSpec | None = None
 ) -> tuple[str, AbstractAsyncContextManager[Streams]]:
-    """(label, connection) for a subprocess backend, or for an HTTP one with `http`."""
+    """(label, connection) for a subprocess backend (in the policy's sandbox), or an HTTP one with `http`."""
     if http is not None:
         return http.label, backend_http(http)
-    return backend_label(command), backend_process(command)
+    return backend_label(command), backend_process(command, sandbox)
 
 
 async def run_stdio(engine: Engine, command: Sequence[str] = (), *, http: HttpBackend | None = None) -> int:
     """Relay stdin/stdout to a backend subprocess (or, with `http`, an HTTP backend). Returns the process
     exit code."""
-    label, opener = backend_opener(command, http)
+    label, opener = backend_opener(command, http, engine.policy.sandbox)
     session = engine.open_session(backend=label)
     relay = Relay(session)
     try:

@@ -19,14 +19,18 @@ from dataclasses import dataclass, field
 import anyio
 import uvicorn
 from mcp.server.transport_security import RequestBodyLimitMiddleware
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from proxy import metrics
 from proxy.errors import INVALID_REQUEST
 from proxy.runner import Engine, backend_opener
 from proxy.session import ProxySession
 from proxy.transports.http import BackendOpener, HttpBackend, HttpSessions, json_error
 
 log = logging.getLogger(__name__)
+METRICS_PATH = "/metrics"
 
 DEFAULT_MAX_BODY = 4 * 1024 * 1024
 _CREDENTIAL_HEADERS = {b"authorization", b"cookie", b"proxy-authorization"}
@@ -78,7 +82,8 @@ class VeilApp:
             return
         if scope["type"] != "http":
             return
-        if scope["path"].rstrip("/") != self.policy.path.rstrip("/"):
+        metrics_path = scope["path"] == METRICS_PATH
+        if scope["path"].rstrip("/") != self.policy.path.rstrip("/") and not metrics_path:
             await json_error(404, INVALID_REQUEST, "Not Found")(scope, receive, send)
             return
         headers = {k.lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -98,6 +103,10 @@ class VeilApp:
             await json_error(
                 401, INVALID_REQUEST, "Unauthorized", headers={"WWW-Authenticate": 'Bearer realm="veil"'}
             )(scope, receive, send)
+            return
+        if metrics_path:  # behind the same Host, Origin and bearer checks as the MCP endpoint
+            body = generate_latest(metrics.REGISTRY)
+            await Response(body, media_type=CONTENT_TYPE_LATEST)(scope, receive, send)
             return
         scope = dict(scope)
         scope["headers"] = [(k, v) for k, v in scope["headers"] if k.lower() not in _CREDENTIAL_HEADERS]
@@ -217,7 +226,7 @@ def build_app(
 
     sessions = HttpSessions(
         open_session,
-        open_backend or (lambda: backend_opener(command, http)[1]),
+        open_backend or (lambda: backend_opener(command, http, engine.policy.sandbox)[1]),
         max_sessions=max_sessions,
         idle_timeout=idle_timeout,
     )

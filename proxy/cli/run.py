@@ -8,7 +8,7 @@ from functools import partial
 import anyio
 import click
 
-from proxy import logs
+from proxy import logs, metrics
 from proxy.cli.common import cli_errors, policy_options, session_options, vault_options
 from proxy.cli.serve import check_backend, http_backend, url_backend_options
 from proxy.config import Settings
@@ -32,6 +32,11 @@ from proxy.config import Settings
     show_default=True,
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
 )
+@click.option(
+    "--metrics-listen",
+    metavar="HOST:PORT",
+    help="Expose Prometheus metrics on http://HOST:PORT/metrics (keep it on loopback).",
+)
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
 def run(
     url: str | None,
@@ -43,6 +48,7 @@ def run(
     session_ttl: str | None,
     durability: str,
     log_level: str,
+    metrics_listen: str | None,
     command: tuple[str, ...],
 ) -> None:
     """Proxy an MCP server spawned as COMMAND over stdio (or reached at --url over HTTP).
@@ -62,6 +68,14 @@ def run(
             vault=vault, policies=policies, session=session, session_ttl=session_ttl, durability=durability
         )
         engine = Engine.load(settings)
+    if metrics_listen:
+        host, _, port = metrics_listen.rpartition(":")
+        if not host or not port.isdigit():
+            raise click.UsageError(f"--metrics-listen takes HOST:PORT, not {metrics_listen!r}")
+        try:
+            metrics.serve(host.strip("[]"), int(port))
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {metrics_listen}: {exc.strerror}") from None
     try:
         code = anyio.run(partial(run_stdio, engine, list(command), http=http))
     except KeyboardInterrupt:

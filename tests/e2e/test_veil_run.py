@@ -188,3 +188,54 @@ def test_a_wrong_master_key_refuses_to_start_names_the_source_and_touches_nothin
     assert proc.returncode != 0 and replies == []
     assert b"$VEIL_MASTER_KEY" in proc.stderr and b"does not open this vault" in proc.stderr
     assert db.read_bytes() == before
+
+
+async def test_metrics_are_exposed_on_the_metrics_listener_and_carry_no_values(env):
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with anyio.fail_after(60):
+        async with Client(veil(env, ECHO, "--metrics-listen", f"127.0.0.1:{port}"), mode="legacy") as client:
+            await client.call_tool("whoami", {})
+            await client.call_tool("echo", {"text": "hello"})
+            body = await anyio.to_thread.run_sync(
+                lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+            )
+    assert (
+        'veil_calls_total{backend="examples.echo_server",method="tools/call",outcome="ok",tool="echo"}'
+        in body
+    )
+    assert "veil_values_tokenized_total" in body and 'entity_type="EMAIL_ADDRESS"' in body
+    assert "@" not in body.replace("veil_", "")  # no email address anywhere in the exposition
+
+
+async def test_a_sandboxed_backend_over_its_memory_limit_is_stopped_and_reported(env, tmp_path):
+    policy = tmp_path / "sandbox.yaml"
+    policy.write_text("version: 1\nname: box\nsandbox:\n  limits:\n    address_space_mb: 400\n")
+    hog = [sys.executable, "-c", "x = bytearray(2 * 1024 ** 3)"]
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "proxy",
+            "run",
+            "--policy",
+            str(ROOT / "policies" / "default.yaml"),
+            "--policy",
+            str(policy),
+            "--",
+            *hog,
+        ],
+        input=INIT,
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    replies = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert proc.returncode != 0
+    assert replies and "error" in replies[0]
+    assert b"address space limited to 400 MiB" in proc.stderr

@@ -455,3 +455,19 @@ async def test_a_vault_that_cannot_open_a_session_answers_with_an_error_at_once(
                     await client.list_tools()
     assert refused.error.code == -32006 and "vault is unavailable" in refused.error.message
     assert modern.value.error.code == -32006
+
+
+async def test_metrics_are_served_behind_the_same_checks_and_carry_no_values(serve):
+    import httpx
+
+    with anyio.fail_after(LIMIT):
+        async with serve(make_backend([])) as served:
+            async with Client(served.url, mode="legacy") as client:
+                await client.call_tool("whoami", {})
+            base = served.url.rsplit("/", 1)[0]
+            async with httpx.AsyncClient() as http:
+                refused = await http.get(f"{base}/metrics", headers={"Host": "evil.example"})
+                ok = await http.get(f"{base}/metrics")
+    assert refused.status_code == 403
+    assert ok.status_code == 200 and "veil_values_tokenized_total" in ok.text
+    assert PERSON["email"] not in ok.text
