@@ -137,5 +137,9 @@ def large_response(rows: int = 25_000, naive_sample: int = 4_000) -> list[Row]:
         ("proxy ÷ floor, steady", steady_s / floor_s, "×"),
         (f"naive Presidio on every leaf (scaled from {naive_sample} leaves)", naive_s, "s"),
         ("naive ÷ proxy (steady)", naive_s / steady_s, "×"),
-        ("proxy with the default response budget (store all, send 100 rows + summary)", budget_s * 1000, "ms"),
+        (
+            "proxy with the default response budget (store all, send 100 rows + summary)",
+            budget_s * 1000,
+            "ms",
+        ),
     ]
