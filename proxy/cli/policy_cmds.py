@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from proxy.cli.common import cli_errors
@@ -14,7 +16,12 @@ def policy() -> None:
 
 @policy.command("check")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-def check(files: tuple[str, ...]) -> None:
+@click.option(
+    "--against",
+    metavar="COMMAND",
+    help="Also check the rules against this backend's tools (the command is started and its tools listed).",
+)
+def check(files: tuple[str, ...], against: str | None) -> None:
     """Validate FILES (default: the shipped policies): schema, rules, recognizer names, and the field paths
     of every tool rule with a `response` against that API's own schema (offline)."""
     from proxy.detect.presidio_engine import build_recognizers
@@ -42,3 +49,41 @@ def check(files: tuple[str, ...]) -> None:
         raise click.ClickException(
             f"{len(problems)} problem(s) with field paths against API response schemas"
         )
+    if against:
+        _check_against(policy, against)
+
+
+def _check_against(policy: Any, against: str) -> None:
+    import shlex
+
+    import anyio
+
+    from proxy.policy_backend import check_against, tools_from_listing
+    from proxy.runner import backend_label
+
+    command = shlex.split(against)
+    if not command:
+        raise click.UsageError("--against needs a command")
+
+    async def listing() -> Any:
+        from mcp import Client, StdioServerParameters
+
+        params = StdioServerParameters(command=command[0], args=command[1:])
+        with anyio.fail_after(60):
+            async with Client(params, mode="legacy") as client:
+                return await client.list_tools()
+
+    try:
+        tools = tools_from_listing(anyio.run(listing))
+    except Exception as exc:
+        raise click.ClickException(
+            f"could not list the tools of {command[0]!r}: {type(exc).__name__}"
+        ) from None
+    label = backend_label(command)
+    findings = check_against(policy, tools, label=label)
+    for finding in findings:
+        click.echo(str(finding), err=finding.level == "error")
+    errors = [f for f in findings if f.level == "error"]
+    click.echo(f"{len(tools)} tools of {label} checked: {len(errors)} problem(s)")
+    if errors:
+        raise click.ClickException(f"{len(errors)} rule(s) name tools or arguments {label} does not have")
