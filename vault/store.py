@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 import sqlite3
 import threading
@@ -75,6 +76,14 @@ _NAME_RACE_RETRIES = 3
 
 
 # --- engine ---------------------------------------------------------------------------------------------
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 def create_vault_engine(
@@ -236,6 +245,11 @@ class Vault:
         # An in-memory SQLite database is one shared connection: serialize transactions on it.
         memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
         self._serial: AbstractContextManager[Any] = threading.Lock() if memory else nullcontext()
+        # A SQLite file deleted or replaced under a running proxy: pooled connections would go on writing to
+        # the unlinked file and acknowledge mappings that vanish at exit. Each transaction checks the file is
+        # still the one opened (one stat call) and fails closed otherwise.
+        self._db_path = engine.url.database if engine.dialect.name == "sqlite" and not memory else None
+        self._db_identity = _file_identity(self._db_path) if self._db_path else None
 
     @classmethod
     def open(
@@ -281,11 +295,23 @@ class Vault:
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
         """A write transaction (BEGIN IMMEDIATE on SQLite); commits on exit."""
+        self._check_file()
         with self._serial, _unavailable(), self.engine.begin() as conn:
             yield conn
+            self._check_file()  # before the commit: a file removed meanwhile acknowledges nothing
+
+    def _check_file(self) -> None:
+        if self._db_path is None:
+            return
+        current = _file_identity(self._db_path)
+        if self._db_identity is None:  # not created yet when the engine was made: the first one seen counts
+            self._db_identity = current
+        elif current != self._db_identity:
+            raise VaultUnavailable("the vault database file was removed or replaced while in use")
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
+        self._check_file()
         with self._serial, _unavailable(), self.engine.connect() as conn:
             conn.execution_options(veil_begin="DEFERRED")
             yield conn
