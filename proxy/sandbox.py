@@ -10,14 +10,18 @@ group, so a stop or a crash takes the whole tree down.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import fnmatch
+import os
 import resource
 import signal
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+_PR_SET_PDEATHSIG = 1
 # What a limit kill looks like from outside.
 _LIMIT_SIGNALS = {signal.SIGXCPU: "cpu time", signal.SIGKILL: "a hard limit", signal.SIGSEGV: "memory"}
 
@@ -46,10 +50,12 @@ def backend_env(spec: SandboxSpec, environ: Mapping[str, str], secret: Sequence[
 
 
 def launcher_command(spec: SandboxSpec, command: Sequence[str]) -> list[str]:
-    """The command line that runs `command` under `spec`'s limits (the command itself without limits)."""
-    if not spec.has_limits:
-        return list(command)
-    args = [sys.executable, "-m", "proxy.sandbox"]
+    """The command line that runs `command` under this launcher: it dies with the proxy (a parent-death
+    signal, so even a `kill -9` of the proxy takes the backend down) and, with limits, under them.
+
+    Started by path with `-I -S`: the launcher needs only the standard library, and starts in milliseconds.
+    """
+    args = [sys.executable, "-I", "-S", str(Path(__file__).resolve())]
     if spec.address_space_mb is not None:
         args += ["--address-space-mb", str(spec.address_space_mb)]
     if spec.cpu_seconds is not None:
@@ -57,6 +63,19 @@ def launcher_command(spec: SandboxSpec, command: Sequence[str]) -> list[str]:
     if spec.open_files is not None:
         args += ["--open-files", str(spec.open_files)]
     return [*args, "--", *command]
+
+
+def die_with_parent() -> None:
+    """Linux: SIGKILL this process when its parent dies (kept across exec). A no-op elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent is already gone
+        os._exit(1)
 
 
 def _apply_limits(address_space_mb: int | None, cpu_seconds: int | None, open_files: int | None) -> None:
@@ -69,6 +88,11 @@ def _apply_limits(address_space_mb: int | None, cpu_seconds: int | None, open_fi
         resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
 
 
+def _preexec(limits: tuple[int | None, int | None, int | None]) -> None:
+    die_with_parent()
+    _apply_limits(*limits)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m proxy.sandbox")
     parser.add_argument("--address-space-mb", type=int)
@@ -79,7 +103,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("no backend command")
+    die_with_parent()
     limits = (args.address_space_mb, args.cpu_seconds, args.open_files)
+    if limits == (None, None, None):
+        try:
+            os.execvp(command[0], command)  # no limits: become the backend, keeping the death signal
+        except OSError as exc:
+            print(f"veil sandbox: cannot start the backend: {exc.strerror}", file=sys.stderr)
+            return 127
     # Forward a stop to the backend; the SDK also signals the whole group.
     child: subprocess.Popen[bytes] | None = None
 

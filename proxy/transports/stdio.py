@@ -140,7 +140,7 @@ async def backend_process(
     launcher that applies the resource limits."""
     spec = sandbox or SandboxSpec()
     argv = launcher_command(spec, command)
-    if spec.has_limits and shutil.which(command[0]) is None:
+    if shutil.which(command[0]) is None:
         raise FileNotFoundError(2, "No such file or directory", command[0])  # the launcher would hide it
     env = backend_env(spec, os.environ, SECRET_ENV)
     params = StdioServerParameters(command=argv[0], args=list(argv[1:]), env=env)

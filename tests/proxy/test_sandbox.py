@@ -29,17 +29,46 @@ def test_open_files_are_limited():
     assert proc.returncode != 0 and "Too many open files" in proc.stderr
 
 
-def test_without_limits_the_command_runs_as_it_is():
-    assert launcher_command(SandboxSpec(), ["node", "server.js"]) == ["node", "server.js"]
+def test_without_limits_the_launcher_becomes_the_backend():
+    proc = run_sandboxed(SandboxSpec(), "import os; print(os.getpid())")
+    assert proc.returncode == 0 and proc.stdout.strip().isdigit()
+    assert launcher_command(SandboxSpec(), ["node", "server.js"])[-3:] == ["--", "node", "server.js"]
+
+
+def test_a_backend_dies_with_its_proxy_even_on_kill_9(tmp_path):
+    import json
+    import os
+    import signal
+    import time
+
+    marker = tmp_path / "backend.pid"
+    backend_code = f"import os, time; open({str(marker)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+    argv = launcher_command(SandboxSpec(), [sys.executable, "-c", backend_code])
+    proxy_like = tmp_path / "parent.py"
+    proxy_like.write_text(f"import subprocess, time\nsubprocess.Popen({json.dumps(argv)})\ntime.sleep(60)\n")
+    parent = subprocess.Popen([sys.executable, str(proxy_like)])
+    deadline = time.monotonic() + 20
+    while not (marker.exists() and marker.read_text()):
+        assert time.monotonic() < deadline, "the backend did not start"
+        time.sleep(0.05)
+    backend = int(marker.read_text())
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(backend, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(backend, signal.SIGKILL)
+    raise AssertionError("the backend outlived its killed parent")
 
 
 def test_the_proxy_secrets_never_reach_a_backend_and_scrub_keeps_only_what_is_named():
     environ = {"PATH": "/bin", "VEIL_MASTER_KEY": "secret", "GOOGLE_ADS_TOKEN": "t", "AWS_SECRET": "x"}
     secret = ("VEIL_MASTER_KEY",)
-    assert backend_env(SandboxSpec(), environ, secret) == {
-        "PATH": "/bin",
-        "GOOGLE_ADS_TOKEN": "t",
-        "AWS_SECRET": "x",
-    }
+    kept = backend_env(SandboxSpec(), environ, secret)
+    assert kept == {"PATH": "/bin", "GOOGLE_ADS_TOKEN": "t", "AWS_SECRET": "x"}
     scrubbed = backend_env(SandboxSpec(env="scrub", env_allow=("PATH", "GOOGLE_*")), environ, secret)
     assert scrubbed == {"PATH": "/bin", "GOOGLE_ADS_TOKEN": "t"}
