@@ -122,6 +122,7 @@ class SandboxSpecFile(_Strict):
     env: Literal["inherit", "scrub"] | None = None
     env_allow: list[str] = Field(default_factory=list)
     limits: SandboxLimits | None = None
+    on_exit: Literal["end", "restart"] | None = None
 
 
 class LimitsSpec(_Strict):
@@ -433,6 +434,7 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
             policy.sandbox = replace(
                 policy.sandbox,
                 env=sb.env or policy.sandbox.env,
+                on_exit=sb.on_exit or policy.sandbox.on_exit,
                 env_allow=(*policy.sandbox.env_allow, *sb.env_allow),
                 address_space_mb=lim.address_space_mb
                 if lim and lim.address_space_mb

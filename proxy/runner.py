@@ -5,9 +5,10 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import shutil
 import signal
-from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from proxy.relay import Relay, RelayStats, Streams, _error
 from proxy.sandbox import SandboxSpec
 from proxy.session import ProxySession, os_actor
 from proxy.transports.http import HttpBackend, backend_http
+from proxy.transports.restarting import restarting_backend
 from proxy.transports.stdio import backend_process, client_front
 from vault import audit
 from vault.keys import load_master_key
@@ -85,7 +87,17 @@ def backend_opener(
     """(label, connection) for a subprocess backend (in the policy's sandbox), or an HTTP one with `http`."""
     if http is not None:
         return http.label, backend_http(http)
+    if sandbox is not None and sandbox.on_exit == "restart":
+        return backend_label(command), _restarting(command, sandbox)
     return backend_label(command), backend_process(command, sandbox)
+
+
+@asynccontextmanager
+async def _restarting(command: Sequence[str], sandbox: SandboxSpec) -> AsyncIterator[Streams]:
+    if shutil.which(command[0]) is None:  # fail at once, as without restarts
+        raise FileNotFoundError(2, "No such file or directory", command[0])
+    async with restarting_backend(lambda: backend_process(command, sandbox)) as streams:
+        yield streams
 
 
 async def run_stdio(engine: Engine, command: Sequence[str] = (), *, http: HttpBackend | None = None) -> int:

@@ -34,6 +34,7 @@ class SandboxSpec:
     cpu_seconds: int | None = None
     open_files: int | None = None
     extra_env: Mapping[str, str] = field(default_factory=dict)
+    on_exit: str = "end"  # end: the session ends with the backend; restart: started again on the next message
 
     @property
     def has_limits(self) -> bool:

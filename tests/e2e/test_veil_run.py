@@ -239,3 +239,30 @@ async def test_a_sandboxed_backend_over_its_memory_limit_is_stopped_and_reported
     assert proc.returncode != 0
     assert replies and "error" in replies[0]
     assert b"address space limited to 400 MiB" in proc.stderr
+
+
+HOSTILE = [sys.executable, "-m", "examples.hostile_backends"]
+
+
+async def test_a_crashed_backend_is_started_again_on_the_next_call_when_configured(env, tmp_path):
+    policy = tmp_path / "restart.yaml"
+    policy.write_text("version: 1\nname: restart\nsandbox:\n  on_exit: restart\n")
+    options = ("--policy", str(ROOT / "policies" / "default.yaml"), "--policy", str(policy))
+    with anyio.fail_after(90):
+        async with Client(veil(env, [*HOSTILE, "crash"], *options), mode="legacy") as client:
+            first = await client.call_tool("echo", {"text": "before"})
+            with pytest.raises(MCPError, match="backend exited"):
+                await client.call_tool("crash", {"text": "boom"})
+            after = await client.call_tool("echo", {"text": "after"})  # a new process, re-initialized
+            whoami = (await client.call_tool("whoami", {})).structured_content
+    assert text_of(first) == "before" and text_of(after) == "after"
+    assert whoami and all(TOKEN_RE.search(str(v)) or not isinstance(v, str) for v in whoami.values())
+
+
+async def test_by_default_the_session_ends_cleanly_with_its_backend(env):
+    with anyio.fail_after(60):
+        with pytest.raises(Exception):  # noqa: B017  the connection closes: nothing more to call
+            async with Client(veil(env, [*HOSTILE, "crash"]), mode="legacy") as client:
+                with pytest.raises(MCPError, match="backend exited"):
+                    await client.call_tool("crash", {"text": "boom"})
+                await client.call_tool("echo", {"text": "after"})
