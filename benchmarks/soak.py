@@ -7,7 +7,7 @@ next to one process for everything else (canary variants, hostile model, backend
 size (`VEIL_SOAK=1`). Every test tallies what it tried into a shared file (examples, canaries, attacks,
 faults) and what it found (leaks, losses) before asserting on it; the summary sums them. Exit status 0 only
 if every part passed (strict xfails are known proxy bugs, listed in tests/adversarial) and leaks and losses
-are both 0. Takes minutes (about 25 on a loaded 2-core machine), not hours.
+are both 0. Takes minutes, not hours (36 on a loaded 2-core machine, most of it the fuzzer).
 """
 
 from __future__ import annotations

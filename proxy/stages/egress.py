@@ -18,7 +18,17 @@ class Egress:
     name = "egress"
 
     def __call__(self, flow: Flow) -> None:
-        if flow.method != "tools/call" or flow.tool is None or not isinstance(flow.payload, dict):
+        if not isinstance(flow.payload, dict):
+            return
+        meta = flow.payload.get("_meta")
+        if meta is not None and find_token_strings(meta, flow.session.policy.max_depth):
+            # Protocol metadata (progress tokens, trace context) never needs a real value; a token there
+            # would reach the backend outside any argument the egress policy governs.
+            raise EgressDenied(
+                "mcp-veil refused this message: tokens are not resolved in _meta",
+                data={"argument": "_meta"},
+            )
+        if flow.method != "tools/call" or flow.tool is None:
             return
         arguments: Any = flow.payload.get("arguments")
         if not isinstance(arguments, dict):
