@@ -205,9 +205,7 @@ class Relay:
                 self._finish(msg.id)
                 if pending is not None:
                     seconds = time.monotonic() - pending.started
-                    await anyio.to_thread.run_sync(
-                        self.session.call_completed, pending.method, pending.tool, outcome, seconds
-                    )
+                    self.session.call_completed(pending.method, pending.tool, outcome, seconds)
 
     def _routed(self, out: SessionMessage, msg: types.JSONRPCMessage) -> SessionMessage:
         """Tag a backend request or notification with the client request it belongs to, so a front with
@@ -279,9 +277,12 @@ class Relay:
             )
 
     async def _expire(self, client_write: Any, backend_write: Any) -> None:
-        """Per-call timeouts: the client gets an error, the backend `notifications/cancelled`."""
+        """Housekeeping every 0.1 s: buffered audit rows are written; per-call timeouts give the client an
+        error and the backend `notifications/cancelled`."""
         while True:
             await anyio.sleep(0.1)
+            if self.session.calls_due():
+                await anyio.to_thread.run_sync(self.session.flush_calls)
             now = time.monotonic()
             for request_id, inflight in list(self._client_requests.items()):
                 if now < inflight.deadline:

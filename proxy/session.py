@@ -126,7 +126,8 @@ class ProxySession:
         return name
 
     def call_completed(self, method: str, tool: str | None, outcome: str, seconds: float) -> None:
-        """One answered request: a metric now, a `call-completed` audit row in the next batch."""
+        """One answered request: a metric now, a `call-completed` audit row in the next batch (written by the
+        relay's housekeeping loop, never on the path of an answer)."""
         ctx = self.context(direction="to-client", method=method, tool=tool)
         metrics.CALLS.labels(self.backend, ctx.method or "", ctx.tool or "", outcome).inc()
         metrics.CALL_SECONDS.labels(self.backend, ctx.method or "", ctx.tool or "").observe(seconds)
@@ -135,11 +136,13 @@ class ProxySession:
         )
         with self._calls_lock:
             self._calls.append(event)
-            due = (
+
+    def calls_due(self) -> bool:
+        """Whether buffered `call-completed` rows should be written now (the relay asks off the hot path)."""
+        with self._calls_lock:
+            return bool(self._calls) and (
                 len(self._calls) >= CALL_BATCH or time.monotonic() - self._calls_flushed > CALL_FLUSH_SECONDS
             )
-        if due:
-            self.flush_calls()
 
     def flush_calls(self) -> None:
         with self._calls_lock:
