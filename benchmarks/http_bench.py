@@ -26,6 +26,8 @@ from pathlib import Path
 
 import anyio
 
+from benchmarks.proxy_bench import _median_call_ms  # the same client loop, any transport
+
 ROOT = Path(__file__).resolve().parent.parent
 Row = tuple[str, float, str]
 
@@ -72,23 +74,6 @@ def _process(args: list[str], port: int, env: dict[str, str]) -> Iterator[None]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-
-
-def _median_call_ms(url: str, n: int) -> float:
-    from mcp import Client
-
-    async def go() -> float:
-        async with Client(url, mode="legacy") as client:
-            for _ in range(20):  # warm up
-                await client.call_tool("echo", {"text": "hello"})
-            times = []
-            for _ in range(n):
-                t = time.perf_counter()
-                await client.call_tool("echo", {"text": "hello"})
-                times.append(time.perf_counter() - t)
-        return statistics.median(times) * 1000
-
-    return anyio.run(go)
 
 
 def _front_only(n: int) -> tuple[float, float]:

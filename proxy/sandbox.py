@@ -110,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             os.execvp(command[0], command)  # no limits: become the backend, keeping the death signal
         except OSError as exc:
-            print(f"veil sandbox: cannot start the backend: {exc.strerror}", file=sys.stderr)
+            sys.stderr.write(f"veil sandbox: cannot start the backend: {exc.strerror}\n")
             return 127
     # Forward a stop to the backend; the SDK also signals the whole group.
     child: subprocess.Popen[bytes] | None = None
@@ -124,20 +124,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         child = subprocess.Popen(command, preexec_fn=lambda: _apply_limits(*limits))
     except OSError as exc:
-        print(f"veil sandbox: cannot start the backend: {exc.strerror}", file=sys.stderr)
+        sys.stderr.write(f"veil sandbox: cannot start the backend: {exc.strerror}\n")
         return 127
     code = child.wait()
     if code < 0:
         sig = signal.Signals(-code)
         what = _LIMIT_SIGNALS.get(sig)
         why = f" (its {what} limit)" if what and sig != signal.SIGKILL else ""
-        print(f"veil sandbox: backend killed by {sig.name}{why}", file=sys.stderr)
+        sys.stderr.write(f"veil sandbox: backend killed by {sig.name}{why}\n")
         return 128 - code
     if code != 0 and args.address_space_mb is not None:
-        print(
+        sys.stderr.write(
             f"veil sandbox: backend exited with status {code} (address space limited to "
-            f"{args.address_space_mb} MiB)",
-            file=sys.stderr,
+            f"{args.address_space_mb} MiB)\n"
         )
     return code
 
