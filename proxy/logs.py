@@ -10,17 +10,31 @@ import time
 _STANDARD = set(vars(logging.makeLogRecord({})))
 
 
+_OURS = ("proxy", "vault")
+
+
 class JsonFormatter(logging.Formatter):
+    """One JSON line per record, and never a traceback: an exception's text can quote a value.
+
+    Our own records carry fixed messages and value-free extras. Records of libraries (the MCP SDK, uvicorn,
+    Presidio) are reduced to their message template: their arguments and extras — a line a backend sent,
+    a request path, an exception — are dropped, because nobody here controls what they hold.
+    """
+
     def format(self, record: logging.LogRecord) -> str:
+        ours = record.name.split(".", 1)[0] in _OURS
         out = {
             "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + "Z",
             "level": record.levelname.lower(),
             "logger": record.name,
-            "event": record.getMessage(),
+            "event": record.getMessage() if ours else str(record.msg),
         }
-        for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_"):
-                out[key] = value
+        if not ours and record.exc_info and record.exc_info[0] is not None:
+            out["error"] = record.exc_info[0].__name__
+        if ours:
+            for key, value in vars(record).items():
+                if key not in _STANDARD and not key.startswith("_"):
+                    out[key] = value
         return json.dumps(out, default=str)
 
 
