@@ -26,7 +26,9 @@ class Flow:
     method: str | None  # the method, or for a response the method of the request it answers
     tool: str | None = None
     changed: bool = False  # set by a stage that altered the payload (in place or by replacing it)
-    follow_ups: list[str] = field(default_factory=list)  # notifications the proxy sends after this message
+    follow_ups: list[str] = field(default_factory=list)
+    # Toward the backend: every string holding something token-shaped, found once and shared by the stages.
+    token_strings: dict[str, list[str]] | None = None  # notifications the proxy sends after this message
     counts: dict[str, int] = field(default_factory=dict)  # entity type -> values replaced
 
 

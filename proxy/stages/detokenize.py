@@ -10,7 +10,9 @@ class Detokenize:
     name = "detokenize"
 
     def __call__(self, flow: Flow) -> None:
-        found = find_token_strings(flow.payload, flow.session.policy.max_depth)
+        found = flow.token_strings
+        if found is None:  # no earlier stage looked
+            found = find_token_strings(flow.payload, flow.session.policy.max_depth)
         if not found:
             return
         tokens = list(dict.fromkeys(t for hits in found.values() for t in hits))

@@ -20,6 +20,9 @@ class Egress:
     def __call__(self, flow: Flow) -> None:
         if not isinstance(flow.payload, dict):
             return
+        flow.token_strings = find_token_strings(flow.payload, flow.session.policy.max_depth)
+        if not flow.token_strings:
+            return  # the common case: one walk, shared with the detokenize stage
         meta = flow.payload.get("_meta")
         if meta is not None and find_token_strings(meta, flow.session.policy.max_depth):
             # Protocol metadata (progress tokens, trace context) never needs a real value; a token there
