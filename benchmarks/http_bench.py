@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from pathlib import Path
 
 import anyio
 
-from benchmarks.proxy_bench import _median_call_ms  # the same client loop, any transport
+from benchmarks.proxy_bench import _median_call_ms, median_call_ms  # one client loop, any transport
 
 ROOT = Path(__file__).resolve().parent.parent
 Row = tuple[str, float, str]
@@ -92,17 +91,7 @@ def _front_only(n: int) -> tuple[float, float]:
         return text
 
     async def timed(url: str) -> float:
-        from mcp import Client
-
-        async with Client(url, mode="legacy") as client:
-            for _ in range(20):
-                await client.call_tool("echo", {"text": "hello"})
-            times = []
-            for _ in range(n):
-                t = time.perf_counter()
-                await client.call_tool("echo", {"text": "hello"})
-                times.append(time.perf_counter() - t)
-        return statistics.median(times) * 1000
+        return await median_call_ms(url, n)
 
     async def go() -> tuple[float, float]:
         from proxy import logs

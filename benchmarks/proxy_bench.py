@@ -25,21 +25,23 @@ ROOT = Path(__file__).resolve().parent.parent
 Row = tuple[str, float, str]
 
 
-def _median_call_ms(params: Any, n: int) -> float:
+async def median_call_ms(target: Any, n: int) -> float:
+    """Median round trip of a small `echo` call in ms, after a warm-up; any target the SDK client takes."""
     from mcp import Client
 
-    async def go() -> float:
-        async with Client(params, mode="legacy") as client:
-            for _ in range(20):  # warm up
-                await client.call_tool("echo", {"text": "hello"})
-            times = []
-            for _ in range(n):
-                t = time.perf_counter()
-                await client.call_tool("echo", {"text": "hello"})
-                times.append(time.perf_counter() - t)
-        return statistics.median(times) * 1000
+    async with Client(target, mode="legacy") as client:
+        for _ in range(20):  # warm up
+            await client.call_tool("echo", {"text": "hello"})
+        times = []
+        for _ in range(n):
+            t = time.perf_counter()
+            await client.call_tool("echo", {"text": "hello"})
+            times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
 
-    return anyio.run(go)
+
+def _median_call_ms(target: Any, n: int) -> float:
+    return anyio.run(median_call_ms, target, n)
 
 
 def small_call(n: int = 300) -> list[Row]:
