@@ -1,4 +1,4 @@
-"""Backends in a box: resource limits, their own process group, a scrubbed environment if configured.
+"""Backends in a box: resource limits, their own process group, a scrubbed environment.
 
 `veil run` starts a stdio backend through this launcher (`python -m proxy.sandbox [limits] -- COMMAND`):
 it sets the limits with setrlimit, starts the backend in its place in the process tree (same stdin and
@@ -26,9 +26,21 @@ _PR_SET_PDEATHSIG = 1
 _LIMIT_SIGNALS = {signal.SIGXCPU: "cpu time", signal.SIGKILL: "a hard limit", signal.SIGSEGV: "memory"}
 
 
+# What every backend gets in `scrub` mode besides the policy's `env_allow`: what a process needs to find
+# programs, its home, the locale and the time zone, temporary files, TLS roots and the operator's outbound
+# proxy. Nothing here is an application credential; API keys and tokens must be named in the policy.
+BASE_ENV = (
+    "PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "LANG", "LANGUAGE", "LC_*", "TZ", "TMPDIR",
+    "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR",
+    "PYTHONPATH", "PYTHONIOENCODING", "VIRTUAL_ENV", "NODE_PATH",
+    "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE",
+    "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class SandboxSpec:
-    env: str = "inherit"  # inherit: everything but the proxy's own secrets; scrub: only env_allow
+    env: str = "scrub"  # scrub: BASE_ENV and env_allow only; inherit: everything but the proxy's secrets
     env_allow: tuple[str, ...] = ()
     address_space_mb: int | None = None
     cpu_seconds: int | None = None
@@ -42,10 +54,12 @@ class SandboxSpec:
 
 
 def backend_env(spec: SandboxSpec, environ: Mapping[str, str], secret: Sequence[str]) -> dict[str, str]:
-    """The environment a backend gets: never the proxy's secrets; with `scrub`, only what is allowed."""
+    """The environment a backend gets: never the proxy's secrets (even when allowed by name); with `scrub`,
+    the default, only BASE_ENV and the variables the policy names."""
     env = {k: v for k, v in environ.items() if k not in secret}
     if spec.env == "scrub":
-        env = {k: v for k, v in env.items() if any(fnmatch.fnmatchcase(k, p) for p in spec.env_allow)}
+        allowed = (*BASE_ENV, *spec.env_allow)
+        env = {k: v for k, v in env.items() if any(fnmatch.fnmatchcase(k, p) for p in allowed)}
     env.update(spec.extra_env)
     return env
 

@@ -521,14 +521,15 @@ PROXY_PROCESS_ENV = {"TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "HF_HUB_OFFLINE", "LC
 
 
 def normalize_get_env(direct: Any, proxied: Any) -> None:
-    """get-env prints the server's environment; behind the proxy it is the proxy's, minus the proxy's
-    secrets. Every variable the direct server has must come through with the same value, the master key
-    must not reach the backend, and the only extra variables are the ones the proxy process sets."""
+    """get-env prints the server's environment; behind the proxy it is the proxy's, scrubbed: the master
+    key never reaches the backend, every variable that does arrive has the direct value, the scrub drops
+    variables nobody allowed, and the only extra variables are the ones the proxy process sets."""
     d_env = json.loads(direct["content"][0]["text"])
     p_env = json.loads(proxied["content"][0]["text"])
     assert "VEIL_MASTER_KEY" not in p_env and "VEIL_MASTER_KEY_FILE" not in p_env
     assert set(p_env) - set(d_env) <= PROXY_PROCESS_ENV, set(p_env) - set(d_env)
-    assert {k: p_env.get(k) for k in d_env} == d_env
+    assert {k: d_env[k] for k in p_env if k in d_env} == {k: v for k, v in p_env.items() if k in d_env}
+    assert "PATH" in p_env and "VEIL_HOME" in d_env and "VEIL_HOME" not in p_env
     proxied["content"][0]["text"] = direct["content"][0]["text"]
 
 

@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+from proxy.policy import load_policy
 from proxy.sandbox import SandboxSpec, backend_env, launcher_command
 
 
@@ -65,10 +66,23 @@ def test_a_backend_dies_with_its_proxy_even_on_kill_9(tmp_path):
     raise AssertionError("the backend outlived its killed parent")
 
 
-def test_the_proxy_secrets_never_reach_a_backend_and_scrub_keeps_only_what_is_named():
-    environ = {"PATH": "/bin", "VEIL_MASTER_KEY": "secret", "GOOGLE_ADS_TOKEN": "t", "AWS_SECRET": "x"}
+def test_by_default_a_backend_gets_only_the_basics_and_the_variables_the_policy_names():
+    environ = {"PATH": "/bin", "LC_ALL": "C", "VEIL_MASTER_KEY": "s", "GOOGLE_ADS_TOKEN": "t", "AWS_KEY": "x"}
     secret = ("VEIL_MASTER_KEY",)
-    kept = backend_env(SandboxSpec(), environ, secret)
-    assert kept == {"PATH": "/bin", "GOOGLE_ADS_TOKEN": "t", "AWS_SECRET": "x"}
-    scrubbed = backend_env(SandboxSpec(env="scrub", env_allow=("PATH", "GOOGLE_*")), environ, secret)
-    assert scrubbed == {"PATH": "/bin", "GOOGLE_ADS_TOKEN": "t"}
+    assert backend_env(SandboxSpec(), environ, secret) == {"PATH": "/bin", "LC_ALL": "C"}
+    named = backend_env(SandboxSpec(env_allow=("GOOGLE_*",)), environ, secret)
+    assert named == {"PATH": "/bin", "LC_ALL": "C", "GOOGLE_ADS_TOKEN": "t"}
+
+
+def test_the_proxy_secrets_never_reach_a_backend_even_when_named_or_inherited():
+    environ = {"PATH": "/bin", "VEIL_MASTER_KEY": "secret", "GOOGLE_ADS_TOKEN": "t"}
+    secret = ("VEIL_MASTER_KEY",)
+    assert "VEIL_MASTER_KEY" not in backend_env(SandboxSpec(env_allow=("VEIL_*",)), environ, secret)
+    inherited = backend_env(SandboxSpec(env="inherit"), environ, secret)
+    assert inherited == {"PATH": "/bin", "GOOGLE_ADS_TOKEN": "t"}
+
+
+def test_the_shipped_policies_scrub_and_pass_each_pack_s_credentials_by_name():
+    sandbox = load_policy().sandbox
+    assert sandbox.env == "scrub"
+    assert {"VEIL_EXAMPLE_*", "GOOGLE_ADS_*", "GOOGLE_APPLICATION_CREDENTIALS"} <= set(sandbox.env_allow)
