@@ -213,6 +213,7 @@ class _Session:
     sid: str
     transport: StreamableHTTPServerTransport
     scope: anyio.CancelScope = field(default_factory=anyio.CancelScope)
+    in_flight: int = 0  # POSTs being answered: a draining server ends the session when this is 0
 
 
 class SessionEvents(EventStore):
@@ -316,6 +317,10 @@ class _ModernLane:
             if not self._waiting:
                 self.scope.deadline = anyio.current_time() + self.idle_timeout
 
+    @property
+    def idle(self) -> bool:
+        return not self._waiting
+
     def close(self) -> None:
         self.closed = True
         self._to_relay.close()
@@ -377,6 +382,7 @@ class HttpSessions:
         self._lanes: dict[str, _ModernLane] = {}
         self._lock = anyio.Lock()
         self._tg: TaskGroup | None = None
+        self.draining = False  # set (from a signal handler) when the server stops: see _drain
 
     @property
     def open_count(self) -> int:
@@ -386,14 +392,36 @@ class HttpSessions:
     async def running(self) -> AsyncIterator[HttpSessions]:
         async with anyio.create_task_group() as tg:
             self._tg = tg
+            tg.start_soon(self._drain)
             try:
                 yield self
             finally:
+                tg.cancel_scope.cancel()
                 for session in list(self._sessions.values()):
                     session.scope.cancel()
                 for lane in list(self._lanes.values()):
                     lane.scope.cancel()
                 self._tg = None
+
+    async def _drain(self, poll: float = 0.05) -> None:
+        """Once `draining` is set: end every session with no request in flight (its GET stream closes, so
+        the server's shutdown need not wait for it); the others end as their last answer is sent."""
+        while not self.draining:
+            await anyio.sleep(poll)
+        log.info("draining: no new sessions", extra={"open_sessions": self.open_count})
+        while True:
+            for session in list(self._sessions.values()):
+                if session.in_flight == 0:
+                    self._end(session)
+            for principal, lane in list(self._lanes.items()):
+                if lane.idle:
+                    lane.scope.cancel()
+                    self._lanes.pop(principal, None)
+            await anyio.sleep(poll)
+
+    def _end(self, session: _Session) -> None:
+        self._forget(session)
+        session.scope.cancel()  # _run_session then terminates the transport and closes the vault session
 
     # ---------------------------------------------------------------- requests
     async def handle(
@@ -412,8 +440,15 @@ class HttpSessions:
                     scope, receive, send
                 )
                 return
-            await session.transport.handle_request(scope, receive, send)
-            if session.transport.is_terminated:
+            posting = scope["method"] == "POST"
+            session.in_flight += posting
+            try:
+                await session.transport.handle_request(scope, receive, send)
+            finally:
+                session.in_flight -= posting
+            if self.draining and session.in_flight == 0:
+                self._end(session)
+            elif session.transport.is_terminated:
                 self._forget(session)
                 session.scope.cancel()
             return
@@ -437,6 +472,11 @@ class HttpSessions:
         await self._open(scope, receive, send, actor=actor)
 
     async def _open(self, scope: Scope, receive: Receive, send: Send, *, actor: str) -> None:
+        if self.draining:
+            await json_error(503, INVALID_REQUEST, "Service Unavailable: the server is shutting down")(
+                scope, receive, send
+            )
+            return
         async with self._lock:
             if len(self._sessions) + len(self._lanes) >= self.max_sessions:
                 session = None
@@ -489,7 +529,7 @@ class HttpSessions:
                 scope, receive, send
             )
             return
-        lane = await self._modern_lane(principal, actor)
+        lane = None if self.draining else await self._modern_lane(principal, actor)
         if lane is None:
             await json_error(503, INVALID_REQUEST, "Service Unavailable: too many open sessions")(
                 scope, receive, send
