@@ -405,9 +405,10 @@ class HttpSessions:
 
     async def _drain(self, poll: float = 0.05) -> None:
         """Once `draining` is set: end every session with no request in flight (its GET stream closes, so
-        the server's shutdown need not wait for it); the others end as their last answer is sent."""
+        the server's shutdown need not wait for it); the others end as their last answer is sent. The
+        flag is polled: a signal handler may set it, and it must not touch the event loop."""
         while not self.draining:
-            await anyio.sleep(poll)
+            await anyio.sleep(0.2)
         log.info("draining: no new sessions", extra={"open_sessions": self.open_count})
         while True:
             for session in list(self._sessions.values()):
@@ -420,8 +421,19 @@ class HttpSessions:
             await anyio.sleep(poll)
 
     def _end(self, session: _Session) -> None:
+        """End a session from outside its task: terminating the transport first lets its open GET stream
+        finish as a complete response; _run_session then closes the backend and the vault session."""
         self._forget(session)
-        session.scope.cancel()  # _run_session then terminates the transport and closes the vault session
+        if self._tg is None:
+            session.scope.cancel()
+            return
+
+        async def terminate() -> None:
+            with anyio.move_on_after(1):
+                await session.transport.terminate()
+            session.scope.cancel()
+
+        self._tg.start_soon(terminate)
 
     # ---------------------------------------------------------------- requests
     async def handle(
@@ -446,7 +458,7 @@ class HttpSessions:
                 await session.transport.handle_request(scope, receive, send)
             finally:
                 session.in_flight -= posting
-            if self.draining and session.in_flight == 0:
+            if self.draining and session.in_flight == 0 and self._sessions.get(sid) is session:
                 self._end(session)
             elif session.transport.is_terminated:
                 self._forget(session)
@@ -591,7 +603,10 @@ class HttpSessions:
                     if idle.cancelled_caught:
                         log.info("session idle; closed", extra={"idle_timeout": self.idle_timeout})
         except Exception as exc:
-            log.error("session failed", extra={"error": type(exc).__name__})
+            if session.transport.is_terminated and _only(exc, anyio.ClosedResourceError):
+                log.info("session terminated")  # DELETE or drain closed its streams under the relay
+            else:
+                log.error("session failed", extra={"error": type(exc).__name__})
         finally:
             self._forget(session)
             with anyio.CancelScope(shield=True):
@@ -641,6 +656,13 @@ async def answer_without_backend(
                 await write.send(_error(msg.id, {"code": code, "message": why}))
                 if first_only:
                     break
+
+
+def _only(exc: BaseException, kind: type[BaseException]) -> bool:
+    """True if `exc` is a `kind`, or a group holding nothing else."""
+    if isinstance(exc, BaseExceptionGroup):
+        return all(_only(e, kind) for e in exc.exceptions)
+    return isinstance(exc, kind)
 
 
 async def _buffer_body(receive: Receive) -> tuple[bytes, Receive]:
