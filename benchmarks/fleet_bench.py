@@ -13,6 +13,7 @@ so the CPU time it spends is attributable; CPU seconds per process group say whe
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import json
 import os
@@ -197,6 +198,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--instances", default="1,2,3")
     args = parser.parse_args(argv)
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+    # one master secret for the three fleets: they share the vault (another secret is refused)
+    os.environ["VEIL_MASTER_KEY"] = base64.b64encode(os.urandom(32)).decode()
     runs = [direct(args.clients, args.calls, args.seconds)]
     with private_postgres() as pg, tempfile.TemporaryDirectory(prefix="veil-fleet-bench-") as tmp:
         for n in (int(x) for x in args.instances.split(",")):

@@ -179,10 +179,12 @@ def fleet(vault_url: str, workdir: Path, instances: int = 3) -> Iterator[Fleet]:
     }
     env.pop("VEIL_MASTER_KEY_FILE", None)
     # Migrate once before the instances start (as a deploy step would: `veil db upgrade`).
-    subprocess.run(
-        [sys.executable, "-m", "proxy", "db", "upgrade", "--vault", vault_url], env=env, cwd=ROOT, check=True,
-        capture_output=True, timeout=120,
+    upgraded = subprocess.run(
+        [sys.executable, "-m", "proxy", "db", "upgrade", "--vault", vault_url], env=env, cwd=ROOT,
+        capture_output=True, text=True, timeout=120,
     )  # fmt: skip
+    if upgraded.returncode != 0:
+        raise RuntimeError(f"veil db upgrade failed: {upgraded.stderr[-2000:]}")
     lb_port = free_port()
     f = Fleet(f"http://127.0.0.1:{lb_port}/mcp", vault_url, token, env)
     try:

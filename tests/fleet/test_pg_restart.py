@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import anyio
+import httpx
 import pytest
 from mcp import Client, MCPError
 
@@ -34,6 +35,13 @@ async def outcome(client: Client, text: str) -> tuple[str, str]:
         return "error", exc.error.message
     body = "".join(getattr(c, "text", "") for c in result.content)
     return ("error" if result.is_error else "ok"), body
+
+
+async def readyz(base: str) -> tuple[int, dict[str, str]]:
+    await anyio.sleep(1.1)  # past the probe's cache
+    async with httpx.AsyncClient() as http:
+        r = await http.get(f"{base}/readyz", timeout=10)
+    return r.status_code, r.json()["checks"]
 
 
 def test_a_database_restart_fails_calls_clearly_then_the_same_session_works_and_nothing_acknowledged_is_lost(
@@ -73,9 +81,13 @@ def test_a_database_restart_fails_calls_clearly_then_the_same_session_works_and_
                     assert await call() == "ok"
                 await anyio.to_thread.run_sync(pg.stop)  # a crash: no shutdown checkpoint
                 down = [await call() for _ in range(3)]
+                ready_down = await readyz(f.instances[0].base)
                 await anyio.to_thread.run_sync(pg.start)
                 after = [await call() for _ in range(5)]
-                assert down == ["error"] * 3 and after == ["ok"] * 5
+                ready_up = await readyz(f.instances[0].base)
+                assert ready_down == (503, {"vault": "failed", "policies": "ok", "backend": "ok"})
+                assert ready_up == (200, {"vault": "ok", "policies": "ok", "backend": "ok"})
+                assert down == ["error"] * 3 and after == ["ok"] * 5, errors
                 # Every mapping the client was given before or after the outage still resolves.
                 for token in acked:
                     status, body = await outcome(client, f"back {token}")
@@ -87,9 +99,15 @@ def test_a_database_restart_fails_calls_clearly_then_the_same_session_works_and_
         anyio.run(run)
         assert time.monotonic() - started < 90
         verified = f.veil("audit", "verify", "--json")
+        completed = f.veil("audit", "query", "--event", "call-completed", "--limit", "0", "--json")
         listed = f.veil("tokens", "list", "--json")
 
     assert len(acked) == 10
+    # every tools/call answered, before, during and after the outage, has its call-completed row: the rows
+    # buffered while the database was down were written once it was back
+    calls = [r for r in map(json.loads, completed.stdout.splitlines()) if r["method"] == "tools/call"]
+    assert len(calls) == 5 + 3 + 5 + len(acked) + 1
+    assert sum(r["outcome"] != "ok" for r in calls) == 3
     assert all("vault" in e.lower() and "unavailable" in e.lower() for e in errors), errors
     assert all("@restart.example" not in e for e in errors)
     assert verified.returncode == 0 and json.loads(verified.stdout)["ok"] is True
