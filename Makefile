@@ -59,6 +59,11 @@ lint: install
 bench: install
 	$(PY) -m benchmarks
 
+# 1, 2 and 3 `veil serve` instances behind HAProxy on one (private) PostgreSQL, same bounded client load.
+.PHONY: bench-fleet
+bench-fleet: install
+	$(PY) -m benchmarks.fleet_bench
+
 # Leak rate, recall, over-redaction and round trip on a seeded 10,000-response corpus (minutes).
 eval: install
 	$(PY) -m benchmarks.eval

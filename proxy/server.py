@@ -5,16 +5,26 @@ the Origin header, when present, against the allowed origins (403: DNS-rebinding
 token when one is configured (401, compared in constant time), the body size limit (413). The client's
 credentials (Authorization, Cookie, Proxy-Authorization) are then removed from the request: nothing a
 client sends beyond JSON-RPC can reach a backend, whose own headers come from the operator's config.
+
+The probes `/healthz` and `/readyz` (GET) pass the Host and Origin checks like everything else (a
+rebinding page cannot read them either) but need no bearer token: a load balancer probes them without
+client credentials, and they answer only up/ready and check names. On SIGTERM the server drains: `/readyz`
+turns 503, new sessions get 503, sessions with no request in flight end at once, the others when their
+last request is answered; after `drain_timeout` seconds what is left is cancelled. Every ended session
+closes its backend and records `session-closed`.
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
+import math
+import signal
 import socket
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from types import FrameType
 
 import anyio
 import uvicorn
@@ -25,6 +35,7 @@ from starlette.types import Receive, Scope, Send
 
 from proxy import metrics
 from proxy.errors import INVALID_REQUEST
+from proxy.health import PROBE_PATHS, Readiness, command_check, http_check
 from proxy.runner import Engine, backend_opener
 from proxy.session import ProxySession
 from proxy.transports.http import BackendOpener, HttpBackend, HttpSessions, json_error
@@ -71,9 +82,12 @@ class FrontPolicy:
 class VeilApp:
     """The ASGI application: checks, then the session map."""
 
-    def __init__(self, sessions: HttpSessions, policy: FrontPolicy) -> None:
+    def __init__(
+        self, sessions: HttpSessions, policy: FrontPolicy, readiness: Readiness | None = None
+    ) -> None:
         self.sessions = sessions
         self.policy = policy
+        self.readiness = readiness or Readiness({})
         self._guarded = RequestBodyLimitMiddleware(self._mcp, policy.max_body)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -83,7 +97,8 @@ class VeilApp:
         if scope["type"] != "http":
             return
         metrics_path = scope["path"] == METRICS_PATH
-        if scope["path"].rstrip("/") != self.policy.path.rstrip("/") and not metrics_path:
+        probe = scope["path"] in PROBE_PATHS
+        if scope["path"].rstrip("/") != self.policy.path.rstrip("/") and not (metrics_path or probe):
             await json_error(404, INVALID_REQUEST, "Not Found")(scope, receive, send)
             return
         headers = {k.lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -95,6 +110,12 @@ class VeilApp:
         if origin is not None and origin not in self.policy.allowed_origins:
             log.warning("request refused: Origin not allowed")
             await json_error(403, INVALID_REQUEST, "Forbidden: Origin not allowed")(scope, receive, send)
+            return
+        if probe:  # no bearer token: load balancers probe without client credentials (module docstring)
+            if scope["method"] not in ("GET", "HEAD"):
+                await Response(status_code=405, headers={"Allow": "GET, HEAD"})(scope, receive, send)
+                return
+            await (await self.readiness.respond(scope["path"]))(scope, receive, send)
             return
         if self.policy.auth_token is not None and not _bearer_ok(
             headers.get(b"authorization"), self.policy.auth_token
@@ -118,6 +139,11 @@ class VeilApp:
         # 2026-07-28 requests carry no session id: they are scoped to the credential that was checked.
         principal = "bearer" if self.policy.auth_token is not None else "anonymous"
         await self.sessions.handle(scope, receive, send, actor=actor, principal=principal)
+
+    def begin_drain(self) -> None:
+        """Stop taking sessions (SIGTERM). Only sets flags: it may run inside a signal handler."""
+        self.readiness.draining = True
+        self.sessions.draining = True
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         message = await receive()
@@ -192,14 +218,39 @@ async def serving(app: VeilApp, sockets: Sequence[socket.socket]) -> AsyncIterat
             server.should_exit = True
 
 
-async def serve_forever(app: VeilApp, sockets: Sequence[socket.socket]) -> None:
-    """Until SIGINT/SIGTERM: uvicorn then stops accepting, ends the sessions and their backends."""
-    await uvicorn.Server(_config(app, graceful=5)).serve(list(sockets))
+DEFAULT_DRAIN_TIMEOUT = 10.0
 
 
-def _config(app: VeilApp, *, graceful: int) -> uvicorn.Config:
+async def serve_forever(
+    app: VeilApp, sockets: Sequence[socket.socket], *, drain_timeout: float = DEFAULT_DRAIN_TIMEOUT
+) -> None:
+    """Until SIGINT/SIGTERM: then drain (module docstring), end the sessions and their backends."""
+    await _DrainingServer(app, _config(app, graceful=drain_timeout)).serve(list(sockets))
+
+
+class _DrainingServer(uvicorn.Server):
+    """uvicorn, telling the app to drain as soon as a signal arrives (uvicorn itself stops accepting)."""
+
+    def __init__(self, app: VeilApp, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self._app = app
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self._app.begin_drain()
+        super().handle_exit(sig, frame)
+        # uvicorn would re-raise the signal after shutting down (the process then dies "by SIGTERM");
+        # a completed drain is a clean stop, so `veil serve` exits 0 (130 on a second Ctrl-C, as before).
+        if sig == signal.SIGTERM:
+            self._captured_signals.clear()
+
+
+def _config(app: VeilApp, *, graceful: float) -> uvicorn.Config:
     return uvicorn.Config(
-        app, lifespan="on", log_config=None, access_log=False, timeout_graceful_shutdown=graceful
+        app,
+        lifespan="on",
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=math.ceil(graceful),
     )
 
 
@@ -220,6 +271,9 @@ def build_app(
     """One vault session and one backend connection (a subprocess of `command`, or an HTTP session
     with `http`, or what `open_backend` opens) per client session."""
     label, _ = backend_opener(command, http)
+    checks = {"vault": engine.vault.ping, "policies": _policies_loaded(engine)}
+    if open_backend is None:
+        checks["backend"] = http_check(http.url) if http is not None else command_check(command)
 
     async def open_session(actor: str) -> ProxySession:
         return await anyio.to_thread.run_sync(lambda: engine.open_session(backend=label, actor=actor))
@@ -230,4 +284,12 @@ def build_app(
         max_sessions=max_sessions,
         idle_timeout=idle_timeout,
     )
-    return VeilApp(sessions, front)
+    return VeilApp(sessions, front, Readiness(checks))
+
+
+def _policies_loaded(engine: Engine) -> Callable[[], None]:
+    def check() -> None:
+        if not engine.policy.sources:
+            raise RuntimeError("no policy loaded")
+
+    return check

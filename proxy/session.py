@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 # `call-completed` audit rows are written in batches, off the path of the answer they record.
 CALL_BATCH = 32
 CALL_FLUSH_SECONDS = 1.0
+CALL_BUFFER_MAX = 10_000  # call-completed rows kept while the vault is unreachable; older ones dropped
 
 
 def os_actor() -> str:
@@ -145,18 +146,23 @@ class ProxySession:
             )
 
     def flush_calls(self) -> None:
+        """Write the buffered `call-completed` rows. If the vault is unreachable (a database restart) they
+        stay buffered for the next flush, up to CALL_BUFFER_MAX; the session goes on either way."""
         with self._calls_lock:
             batch, self._calls = self._calls, []
             self._calls_flushed = time.monotonic()
-        self.offers_page_tool = False  # set once a budgeted result was stored for paging
-        self._record_policy()
         if not batch:
             return
         try:
             self.vault.record(batch)
         except Exception as exc:
+            with self._calls_lock:
+                kept = (batch + self._calls)[-CALL_BUFFER_MAX:]
+                dropped = len(batch) + len(self._calls) - len(kept)
+                self._calls = kept
             log.error(
-                "could not audit completed calls", extra={"error": type(exc).__name__, "count": len(batch)}
+                "could not audit completed calls; kept for the next attempt",
+                extra={"error": type(exc).__name__, "count": len(batch), "dropped": dropped},
             )
 
     def close(self) -> None:

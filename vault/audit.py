@@ -232,13 +232,14 @@ def append(conn: Connection, events: Sequence[AuditEvent], clock: Clock) -> None
     """Append events inside the caller's transaction.
 
     The head row is locked (FOR UPDATE on PostgreSQL; on SQLite the vault begins every write with
-    BEGIN IMMEDIATE, which already serializes writers), so concurrent appends cannot fork the chain.
+    BEGIN IMMEDIATE, which already serializes writers), so concurrent appends, from any number of
+    processes, cannot fork the chain; a row's time is never before its predecessor's.
     """
     if not events:
         return
     head = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == HEAD_ROW_ID).with_for_update()
     seq, prev = conn.execute(head).one()
-    now = clock.now()
+    now = _not_before_head(conn, seq, clock.now())
     rows = []
     for event in events:
         seq += 1
@@ -249,6 +250,16 @@ def append(conn: Connection, events: Sequence[AuditEvent], clock: Clock) -> None
     _insert_rows(conn, rows, now)
     conn.execute(update(AuditHead).where(AuditHead.id == HEAD_ROW_ID).values(seq=seq, hash=prev))
     _roll_up(conn, rows, now)
+
+
+def _not_before_head(conn: Connection, seq: int, now: datetime) -> datetime:
+    """Chain time never goes backwards: several processes append to one chain, and one whose clock is
+    behind stamps its rows with the previous row's time instead (skew tolerated explicitly; the vault
+    already reads PostgreSQL's clock, so this only absorbs the residue of measuring it)."""
+    if not seq or conn.dialect.name != "postgresql":  # SQLite: processes on one host share its clock
+        return now
+    last = conn.execute(select(AuditRecord.time).where(AuditRecord.seq == seq)).scalar()
+    return last if last is not None and last > now else now
 
 
 _INSERT_COLUMNS = (*HASHED_FIELDS, "prev_hash", "hash")

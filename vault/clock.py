@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -29,3 +31,36 @@ class FrozenClock:
 
 
 SYSTEM_CLOCK: Clock = SystemClock()
+
+
+class DatabaseClock:
+    """The database server's clock, read without a round trip per call.
+
+    Several proxy processes on one PostgreSQL vault must agree on time: a token's expiry written by one
+    and checked by another, and the audit chain's timestamps. Each process measures the server's clock
+    against its own monotonic clock (`sync`, one `SELECT clock_timestamp()`), so a wrong or stepped wall
+    clock on a proxy host changes nothing; `due()` says when to measure again (monotonic drift is a few
+    ms per hour). The error is half the measuring round trip (sub-millisecond on a LAN).
+    """
+
+    def __init__(self, read_server_time: Callable[[], datetime], resync_seconds: float = 300.0) -> None:
+        self._read = read_server_time
+        self.resync_seconds = resync_seconds
+        self._base: datetime | None = None
+        self._mono = 0.0
+
+    def sync(self) -> None:
+        """Measure the server's clock now (raises what reading it raises; the old offset is kept)."""
+        before = time.monotonic()
+        server = self._read()
+        after = time.monotonic()
+        self._base = server.astimezone(UTC) - timedelta(seconds=(after - before) / 2)
+        self._mono = after
+
+    def due(self) -> bool:
+        return self._base is None or time.monotonic() - self._mono >= self.resync_seconds
+
+    def now(self) -> datetime:
+        if self._base is None:
+            return datetime.now(UTC)  # never measured (the server was down at start): the local clock
+        return self._base + timedelta(seconds=time.monotonic() - self._mono)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 import sqlite3
@@ -44,7 +45,7 @@ from sqlalchemy.pool import StaticPool
 
 from vault import audit, migrate
 from vault.audit import AuditContext, AuditEvent
-from vault.clock import SYSTEM_CLOCK, Clock
+from vault.clock import SYSTEM_CLOCK, Clock, DatabaseClock
 from vault.crypto import Keyring, decrypt_value, encrypt_value, new_dek, token_hmac_key
 from vault.errors import (
     DecryptError,
@@ -61,6 +62,8 @@ from vault.errors import (
 from vault.keys import MasterKey
 from vault.models import KeyVersion, Session, StoredResult, Token
 from vault.tokens import ParsedToken, derive_token, parse_token
+
+log = logging.getLogger(__name__)
 
 # GCM with random 96-bit nonces is safe for 2^32 encryptions under one key; every key (each key version,
 # each session's data key) is retired from encrypting long before that.
@@ -133,6 +136,13 @@ def create_vault_engine(
         conn.exec_driver_sql(f"BEGIN {'DEFERRED' if mode == 'DEFERRED' else 'IMMEDIATE'}")
 
     return engine
+
+
+def _server_time(engine: Engine) -> datetime:
+    """The database server's wall clock (PostgreSQL's clock_timestamp(): not frozen at transaction start)."""
+    with engine.connect() as conn:
+        value: datetime = conn.execute(select(func.clock_timestamp())).scalar_one()
+    return value
 
 
 @contextmanager
@@ -269,6 +279,8 @@ class Vault:
         data key encrypting values) before a new key is required; far below the 2^32 GCM nonce budget.
         """
         engine = create_vault_engine(url, durability=durability, busy_timeout_ms=busy_timeout_ms)
+        if clock is SYSTEM_CLOCK and engine.dialect.name == "postgresql":
+            clock = DatabaseClock(lambda: _server_time(engine))  # one clock for every process (see there)
         try:
             vault = cls(engine, Keyring(master.secret), clock, key_use_limit=key_use_limit)
         except BaseException:
@@ -276,6 +288,8 @@ class Vault:
             raise
         try:
             with _unavailable():
+                if isinstance(clock, DatabaseClock):
+                    clock.sync()
                 if inspect(engine).has_table(KeyVersion.__tablename__):
                     with vault._read() as conn:
                         vault._check_keys(conn, master.source)
@@ -296,6 +310,7 @@ class Vault:
     def _tx(self) -> Iterator[Connection]:
         """A write transaction (BEGIN IMMEDIATE on SQLite); commits on exit."""
         self._check_file()
+        self._resync_clock()
         with self._serial, _unavailable(), self.engine.begin() as conn:
             yield conn
             self._check_file()  # before the commit: a file removed meanwhile acknowledges nothing
@@ -308,6 +323,21 @@ class Vault:
             self._db_identity = current
         elif current != self._db_identity:
             raise VaultUnavailable("the vault database file was removed or replaced while in use")
+
+    def _resync_clock(self) -> None:
+        """Measure the database clock again when due: before a transaction takes its connection, so this
+        never waits for a second one. A failure keeps the last offset (the transaction will report it)."""
+        if isinstance(self.clock, DatabaseClock) and self.clock.due():
+            try:
+                self.clock.sync()
+            except (DBAPIError, PoolTimeout):
+                log.warning("could not read the database clock; keeping the last measurement")
+
+    def ping(self) -> None:
+        """One round trip to the database (readiness probes); VaultUnavailable if it fails."""
+        self._resync_clock()
+        with self._read() as conn:
+            conn.execute(select(1)).scalar_one()
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:

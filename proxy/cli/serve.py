@@ -80,6 +80,13 @@ def check_backend(url: str | None, command: tuple[str, ...]) -> None:
     help="End a session (and stop its backend) after this long without a request, e.g. 90s, 30m.",
 )
 @click.option(
+    "--drain-timeout",
+    default="10s",
+    show_default=True,
+    metavar="AGE",
+    help="On SIGTERM, how long in-flight calls may take to finish before their sessions are cancelled.",
+)
+@click.option(
     "--max-body",
     type=click.IntRange(min=1024),
     default=4 * 1024 * 1024,
@@ -118,6 +125,7 @@ def serve(
     auth_token_file: str | None,
     max_sessions: int,
     idle_timeout: str,
+    drain_timeout: str,
     max_body: int,
     allowed_hosts: tuple[str, ...],
     allowed_origins: tuple[str, ...],
@@ -143,6 +151,7 @@ def serve(
         host, port = parse_listen(listen)
         http = http_backend(url, transport, headers)
         idle = parse_duration(idle_timeout).total_seconds()
+        drain = parse_duration(drain_timeout).total_seconds()
         token = read_token_file(auth_token_file) if auth_token_file else None
         settings = Settings.resolve(vault=vault, policies=policies)
         engine = Engine.load(settings)
@@ -165,7 +174,7 @@ def serve(
     click.echo(f"veil: serving MCP on http://{listen.rsplit(':', 1)[0]}:{port}{path}", err=True)
     code = 0
     try:
-        anyio.run(serve_forever, app, [sock])
+        anyio.run(lambda: serve_forever(app, [sock], drain_timeout=drain))
     except KeyboardInterrupt:
         code = 130
     finally:

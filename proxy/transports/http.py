@@ -213,6 +213,7 @@ class _Session:
     sid: str
     transport: StreamableHTTPServerTransport
     scope: anyio.CancelScope = field(default_factory=anyio.CancelScope)
+    in_flight: int = 0  # POSTs being answered: a draining server ends the session when this is 0
 
 
 class SessionEvents(EventStore):
@@ -316,6 +317,10 @@ class _ModernLane:
             if not self._waiting:
                 self.scope.deadline = anyio.current_time() + self.idle_timeout
 
+    @property
+    def idle(self) -> bool:
+        return not self._waiting
+
     def close(self) -> None:
         self.closed = True
         self._to_relay.close()
@@ -377,6 +382,7 @@ class HttpSessions:
         self._lanes: dict[str, _ModernLane] = {}
         self._lock = anyio.Lock()
         self._tg: TaskGroup | None = None
+        self.draining = False  # set (from a signal handler) when the server stops: see _drain
 
     @property
     def open_count(self) -> int:
@@ -386,14 +392,48 @@ class HttpSessions:
     async def running(self) -> AsyncIterator[HttpSessions]:
         async with anyio.create_task_group() as tg:
             self._tg = tg
+            tg.start_soon(self._drain)
             try:
                 yield self
             finally:
+                tg.cancel_scope.cancel()
                 for session in list(self._sessions.values()):
                     session.scope.cancel()
                 for lane in list(self._lanes.values()):
                     lane.scope.cancel()
                 self._tg = None
+
+    async def _drain(self, poll: float = 0.05) -> None:
+        """Once `draining` is set: end every session with no request in flight (its GET stream closes, so
+        the server's shutdown need not wait for it); the others end as their last answer is sent. The
+        flag is polled: a signal handler may set it, and it must not touch the event loop."""
+        while not self.draining:
+            await anyio.sleep(0.2)
+        log.info("draining: no new sessions", extra={"open_sessions": self.open_count})
+        while True:
+            for session in list(self._sessions.values()):
+                if session.in_flight == 0:
+                    self._end(session)
+            for principal, lane in list(self._lanes.items()):
+                if lane.idle:
+                    lane.scope.cancel()
+                    self._lanes.pop(principal, None)
+            await anyio.sleep(poll)
+
+    def _end(self, session: _Session) -> None:
+        """End a session from outside its task: terminating the transport first lets its open GET stream
+        finish as a complete response; _run_session then closes the backend and the vault session."""
+        self._forget(session)
+        if self._tg is None:
+            session.scope.cancel()
+            return
+
+        async def terminate() -> None:
+            with anyio.move_on_after(1):
+                await session.transport.terminate()
+            session.scope.cancel()
+
+        self._tg.start_soon(terminate)
 
     # ---------------------------------------------------------------- requests
     async def handle(
@@ -412,8 +452,15 @@ class HttpSessions:
                     scope, receive, send
                 )
                 return
-            await session.transport.handle_request(scope, receive, send)
-            if session.transport.is_terminated:
+            posting = scope["method"] == "POST"
+            session.in_flight += posting
+            try:
+                await session.transport.handle_request(scope, receive, send)
+            finally:
+                session.in_flight -= posting
+            if self.draining and session.in_flight == 0 and self._sessions.get(sid) is session:
+                self._end(session)
+            elif session.transport.is_terminated:
                 self._forget(session)
                 session.scope.cancel()
             return
@@ -437,6 +484,11 @@ class HttpSessions:
         await self._open(scope, receive, send, actor=actor)
 
     async def _open(self, scope: Scope, receive: Receive, send: Send, *, actor: str) -> None:
+        if self.draining:
+            await json_error(503, INVALID_REQUEST, "Service Unavailable: the server is shutting down")(
+                scope, receive, send
+            )
+            return
         async with self._lock:
             if len(self._sessions) + len(self._lanes) >= self.max_sessions:
                 session = None
@@ -489,7 +541,7 @@ class HttpSessions:
                 scope, receive, send
             )
             return
-        lane = await self._modern_lane(principal, actor)
+        lane = None if self.draining else await self._modern_lane(principal, actor)
         if lane is None:
             await json_error(503, INVALID_REQUEST, "Service Unavailable: too many open sessions")(
                 scope, receive, send
@@ -551,7 +603,10 @@ class HttpSessions:
                     if idle.cancelled_caught:
                         log.info("session idle; closed", extra={"idle_timeout": self.idle_timeout})
         except Exception as exc:
-            log.error("session failed", extra={"error": type(exc).__name__})
+            if session.transport.is_terminated and _only(exc, anyio.ClosedResourceError):
+                log.info("session terminated")  # DELETE or drain closed its streams under the relay
+            else:
+                log.error("session failed", extra={"error": type(exc).__name__})
         finally:
             self._forget(session)
             with anyio.CancelScope(shield=True):
@@ -601,6 +656,13 @@ async def answer_without_backend(
                 await write.send(_error(msg.id, {"code": code, "message": why}))
                 if first_only:
                     break
+
+
+def _only(exc: BaseException, kind: type[BaseException]) -> bool:
+    """True if `exc` is a `kind`, or a group holding nothing else."""
+    if isinstance(exc, BaseExceptionGroup):
+        return all(_only(e, kind) for e in exc.exceptions)
+    return isinstance(exc, kind)
 
 
 async def _buffer_body(receive: Receive) -> tuple[bytes, Receive]:
