@@ -45,7 +45,14 @@ from sqlalchemy.pool import StaticPool
 from vault import audit, migrate
 from vault.audit import AuditContext, AuditEvent
 from vault.clock import SYSTEM_CLOCK, Clock
-from vault.crypto import Keyring, decrypt_value, encrypt_value, new_dek, token_hmac_key
+from vault.crypto import (
+    Keyring,
+    approval_hmac_key,
+    decrypt_value,
+    encrypt_value,
+    new_dek,
+    token_hmac_key,
+)
 from vault.errors import (
     DecryptError,
     KeyBudgetExhausted,
@@ -858,6 +865,14 @@ class SessionVault:
 
     def __repr__(self) -> str:
         return f"SessionVault(session_id={self.session_id!r}, name={self.name!r})"
+
+    def call_hash(self, canonical: bytes) -> str:
+        """HMAC-SHA256 of a call's canonical form under this session's approval key (see crypto)."""
+        return hmac.new(approval_hmac_key(self._dek), canonical, hashlib.sha256).hexdigest()
+
+    @property
+    def vault(self) -> Vault:
+        return self._vault
 
     def token_for(self, entity_type: str, value: str) -> str:
         """The token a value gets in this session. Pure and in memory."""
