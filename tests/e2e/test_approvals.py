@@ -102,7 +102,9 @@ async def test_an_accepted_approval_forwards_the_write_exactly_once_and_the_prom
     with anyio.fail_after(LIMIT):
         async with Client(make(), mode="legacy", elicitation_callback=human) as client:
             omar = await tokens_of_omar(client)
-            result = await client.call_tool("update_contact", {"contact_id": "c-1001", "email": omar["email"]})
+            result = await client.call_tool(
+                "update_contact", {"contact_id": "c-1001", "email": omar["email"]}
+            )
     assert TOKEN_RE.fullmatch(omar["email"])
     assert not result.is_error and result.content[0].text == "updated c-1001"
     assert written() == [{"tool": "update_contact", "contact_id": "c-1001", "email": OMAR["email"]}]
