@@ -113,6 +113,7 @@ class ApprovalGate:
         self.client_can_elicit = False  # the initialize request declared `capabilities.elicitation`
         self.client_name = "client"
         self.hints: dict[str, ToolHints] = {}
+        self.hints_listed = False  # a tools/list result of the backend has been seen (or fetched)
         self._issued: dict[str, _Issued] = {}
 
     # ------------------------------------------------------------------ what the relay tells us
@@ -128,6 +129,7 @@ class ApprovalGate:
     def learn_tools(self, result: Any) -> None:
         """Record each listed tool's declared hints (a tools/list result from the backend)."""
         tools = result.get("tools") if isinstance(result, dict) else None
+        self.hints_listed = self.hints_listed or isinstance(tools, list)
         for tool in tools if isinstance(tools, list) else []:
             if not isinstance(tool, dict) or not isinstance(tool.get("name"), str):
                 continue
@@ -138,6 +140,35 @@ class ApprovalGate:
             self.hints[tool["name"]] = ToolHints(
                 read_only=ro is True, destructive=de is True, declared=ro is not None or de is not None
             )
+
+    def needs_hints(self, params: dict[str, Any] | None) -> bool:
+        """Whether the decision for this call depends on hints the proxy has not seen yet (the client never
+        listed the tools): the gate then lists them itself before deciding (fail closed)."""
+        policy = self.session.policy
+        if self.hints_listed or not isinstance(params, dict) or not isinstance(params.get("name"), str):
+            return False
+        if policy.explicit_approval(params["name"]) is not None:
+            return False
+        return "required" in (policy.destructive_approval, policy.unannotated_write_approval)
+
+    async def fetch_hints(self, io: GateIO, meta: Any) -> None:
+        """List the backend's tools with a request of the proxy's own (pages followed, bounded)."""
+        cursor: Any = None
+        for _page in range(50):
+            params: dict[str, Any] = {} if cursor is None else {"cursor": cursor}
+            if isinstance(meta, dict):
+                params["_meta"] = meta
+            try:
+                result, error = await io.ask_backend("tools/list", params, DRY_RUN_SECONDS)
+            except TimeoutError:
+                break
+            if error is not None or not isinstance(result, dict):
+                break
+            self.learn_tools(result)
+            cursor = result.get("nextCursor")
+            if not cursor:
+                break
+        self.hints_listed = True  # not asked again; without hints, names decide
 
     def needs_gate(self, params: dict[str, Any] | None) -> ApprovalRule | None:
         """The rule for a tools/call about to be forwarded (params after detokenization), or None."""

@@ -30,6 +30,7 @@ from proxy.errors import (
     to_jsonrpc_error,
 )
 from proxy.limits import CallLimiter, CallRefused, RateGate
+from proxy.policy import ApprovalRule
 from proxy.session import ProxySession
 from proxy.stages import Direction, Flow, Stage, chains
 
@@ -258,7 +259,8 @@ class Relay:
         """The hook before a tools/call is forwarded: True if the approval gate took it over."""
         real = out.message.params if isinstance(out.message, types.JSONRPCRequest) else None
         rule = self.gate.needs_gate(real)
-        if rule is None or real is None or self._tg is None:
+        unknown = rule is None and self.gate.needs_hints(real)
+        if (rule is None and not unknown) or real is None or self._tg is None:
             return False
         scope = anyio.CancelScope()
         self._gated[msg.id] = scope
@@ -268,7 +270,7 @@ class Relay:
     async def _approve_then_forward(
         self,
         scope: anyio.CancelScope,
-        rule: Any,
+        rule: ApprovalRule | None,
         item: SessionMessage,
         msg: types.JSONRPCRequest,
         real: dict[str, Any],
@@ -276,6 +278,17 @@ class Relay:
         client_write, backend_write = self._client_write, self._backend_write
         with scope:
             try:
+                if rule is None:  # first learn what the backend declares about its tools
+                    await self.gate.fetch_hints(self, real.get("_meta"))
+                    rule = self.gate.needs_gate(real)
+                if rule is None:
+                    self._gated.pop(msg.id, None)
+                    if await self._register(item, msg, _tool_name(msg.method, real), client_write):
+                        self.stats.to_backend += 1
+                        await self._send(
+                            backend_write, SessionMessage(msg.model_copy(update={"params": real}))
+                        )
+                    return
                 call = self.gate.call_of(msg.id, msg.params or {}, real)
                 verdict = await self.gate.decide(rule, call, real, self)
             except Exception as exc:  # a vault or audit failure: the call does not happen

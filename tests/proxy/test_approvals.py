@@ -107,7 +107,12 @@ class Wire:
 
 @asynccontextmanager
 async def wired(
-    engine: Engine, server: MCPServer, *, elicitation: bool = True, handshake: bool = True
+    engine: Engine,
+    server: MCPServer,
+    *,
+    elicitation: bool = True,
+    handshake: bool = True,
+    list_tools: bool = True,
 ) -> AsyncIterator[Wire]:
     """A relay in front of `server`; with `handshake`, initialized (with or without the elicitation
     capability) and its tools listed; without, ready for 2026-07-28 self-contained requests."""
@@ -135,8 +140,9 @@ async def wired(
         )
         assert isinstance(await wire.next(), types.JSONRPCResponse)
         await wire.send(types.JSONRPCNotification(jsonrpc="2.0", method="notifications/initialized"))
-        await wire.request(1, "tools/list", {})  # the proxy learns the declared hints
-        assert isinstance(await wire.next(), types.JSONRPCResponse)
+        if list_tools:
+            await wire.request(1, "tools/list", {})  # the proxy learns the declared hints
+            assert isinstance(await wire.next(), types.JSONRPCResponse)
         yield wire
         tg.cancel_scope.cancel()
 
@@ -286,3 +292,16 @@ async def test_a_2026_client_that_declares_no_elicitation_is_refused(engine):
     assert isinstance(refused, types.JSONRPCError) and refused.error.code == APPROVAL_REFUSED
     assert "cannot show approval prompts" in refused.error.message
     assert received == []
+
+
+async def test_a_destructive_tool_is_gated_even_if_the_client_never_listed_the_tools(engine):
+    received: list[dict[str, Any]] = []
+    with anyio.fail_after(LIMIT):
+        async with wired(engine, crm(received), elicitation=False, list_tools=False) as wire:
+            await wire.request(2, "tools/call", {"name": "archive", "arguments": {"customer_id": "c-1"}})
+            refused = await wire.next()
+            await wire.request(3, "tools/call", {"name": "set_view", "arguments": {"name": "compact"}})
+            allowed = await wire.next()
+    assert isinstance(refused, types.JSONRPCError) and refused.error.code == APPROVAL_REFUSED
+    assert isinstance(allowed, types.JSONRPCResponse) and allowed.id == 3
+    assert received == [{"tool": "set_view", "name": "compact"}]
