@@ -115,6 +115,8 @@ class ApprovalGate:
         self.hints: dict[str, ToolHints] = {}
         self.hints_listed = False  # a tools/list result of the backend has been seen (or fetched)
         self._issued: dict[str, _Issued] = {}
+        # Calls waiting for an answer: request id -> (call, approval id, asked out of band).
+        self._waiting: dict[Any, tuple[Call, str, bool]] = {}
 
     # ------------------------------------------------------------------ what the relay tells us
     def learn_initialize(self, params: dict[str, Any] | None) -> None:
@@ -238,13 +240,29 @@ class ApprovalGate:
         approval_id = vault_approvals.new_id()
         params = await io.to_client(_elicit_params(text), "request", "elicitation/create", None)
         await self._record(audit.ApprovalRequested, call, approval_id, reason="elicitation")
+        self._waiting[call.request_id] = (call, approval_id, False)
         try:
             answer = await io.ask_client("elicitation/create", params, rule.timeout_seconds, call.request_id)
         except TimeoutError:
+            self._waiting.pop(call.request_id, None)
             await self._record(audit.ApprovalExpired, call, approval_id, outcome="refused")
             return Verdict(error=_refused(call.tool, f"nobody answered within {rule.timeout_seconds:g} s"))
+        self._waiting.pop(call.request_id, None)
         granted, reason = judge(answer)
         return await self._conclude(call, approval_id, granted, reason, _forwardable(real_params))
+
+    async def withdrawn(self, request_id: Any) -> None:
+        """The client cancelled a call while it waited for its approval: audited as denied (`withdrawn`);
+        an out-of-band approval can then no longer be given."""
+        waiting = self._waiting.pop(request_id, None)
+        if waiting is None:
+            return
+        call, approval_id, out_of_band = waiting
+        if out_of_band:
+            ctx, sv = self._context(call), self.session.vault
+            await anyio.to_thread.run_sync(lambda: vault_approvals.withdraw(sv, approval_id, ctx))
+        else:
+            await self._record(audit.ApprovalDenied, call, approval_id, reason="withdrawn", outcome="refused")
 
     async def _issue(self, rule: ApprovalRule, call: Call, text: str, io: GateIO) -> Verdict:
         """2026-07-28: answer with an input-required result; the retry is checked by `_redeem`."""
@@ -303,6 +321,16 @@ class ApprovalGate:
             "approval pending: run `veil approvals approve ID` or `veil approvals deny ID`",
             extra={"approval": approval_id, "tool": ctx.tool, "backend": self.session.backend},
         )
+        self._waiting[call.request_id] = (call, approval_id, True)
+        try:
+            return await self._poll(rule, call, approval_id, deadline, real_params)
+        finally:
+            self._waiting.pop(call.request_id, None)
+
+    async def _poll(
+        self, rule: ApprovalRule, call: Call, approval_id: str, deadline: Any, real_params: dict[str, Any]
+    ) -> Verdict:
+        ctx, sv = self._context(call), self.session.vault
         clock = sv.vault.clock
         while True:
             info = await anyio.to_thread.run_sync(vault_approvals.status, sv.vault, approval_id)

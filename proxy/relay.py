@@ -290,7 +290,12 @@ class Relay:
                         )
                     return
                 call = self.gate.call_of(msg.id, msg.params or {}, real)
-                verdict = await self.gate.decide(rule, call, real, self)
+                try:
+                    verdict = await self.gate.decide(rule, call, real, self)
+                except anyio.get_cancelled_exc_class():
+                    with anyio.CancelScope(shield=True):  # withdrawn by the client while waiting
+                        await self.gate.withdrawn(msg.id)
+                    raise
             except Exception as exc:  # a vault or audit failure: the call does not happen
                 self._gated.pop(msg.id, None)
                 await self._refuse(client_write, msg.id, exc, msg.method, _tool_name(msg.method, real))

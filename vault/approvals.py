@@ -136,19 +136,39 @@ def decide(vault: Vault, approval_id: str, *, grant: bool, approver: str) -> App
 
 def expire(sv: SessionVault, approval_id: str, ctx: AuditContext) -> bool:
     """Mark a still-pending approval expired and audit it; False if it was decided meanwhile."""
+    return _close(sv, approval_id, ctx, "expired", audit.ApprovalExpired(), None)
+
+
+def withdraw(sv: SessionVault, approval_id: str, ctx: AuditContext) -> bool:
+    """The client cancelled the waiting call: a still-pending approval is denied (it can no longer run)."""
+    return _close(sv, approval_id, ctx, "denied", audit.ApprovalDenied(), "withdrawn")
+
+
+def _close(
+    sv: SessionVault,
+    approval_id: str,
+    ctx: AuditContext,
+    new_status: str,
+    kind: audit.AuditEvent,
+    reason: str | None,
+) -> bool:
     vault = sv.vault
     with vault._tx() as conn:
         changed = conn.execute(
             update(PendingApproval)
             .where(PendingApproval.id == approval_id, PendingApproval.status == "pending")
-            .values(status="expired", decided_at=vault.clock.now())
+            .values(status=new_status, decided_at=vault.clock.now())
         ).rowcount
         if changed:
             call_hash = conn.execute(
                 select(PendingApproval.call_hash).where(PendingApproval.id == approval_id)
             ).scalar_one()
-            event = audit.ApprovalExpired.of(
-                ctx, session_id=sv.session_id, outcome="refused", detail=_detail(approval_id, call_hash)
+            event = type(kind).of(
+                ctx,
+                session_id=sv.session_id,
+                outcome="refused",
+                reason=reason,
+                detail=_detail(approval_id, call_hash),
             )
             audit.append(conn, [event], vault.clock)
     return bool(changed)

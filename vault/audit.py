@@ -202,7 +202,8 @@ class ApprovalGranted(AuditEvent):
 
 class ApprovalDenied(AuditEvent):
     """Refused: `reason` is `decline`, `cancel`, `mismatch` (an answer that does not fit the request, a
-    replay, altered arguments), `no-approver` (a client that cannot elicit) or `denied` (out of band)."""
+    replay, altered arguments), `no-approver` (a client that cannot elicit), `withdrawn` (the client cancelled
+    the waiting call) or `denied` (out of band)."""
 
     name = "approval-denied"
 

@@ -305,3 +305,32 @@ async def test_a_destructive_tool_is_gated_even_if_the_client_never_listed_the_t
     assert isinstance(refused, types.JSONRPCError) and refused.error.code == APPROVAL_REFUSED
     assert isinstance(allowed, types.JSONRPCResponse) and allowed.id == 3
     assert received == [{"tool": "set_view", "name": "compact"}]
+
+
+def approval_events(engine: Engine) -> list[tuple[str, str | None]]:
+    from vault import audit
+
+    q = audit.AuditQuery(events=tuple(n for n in audit.EVENT_TYPES if n.startswith("approval-")))
+    return [(r["event"], r["reason"]) for r in audit.query(engine.vault.engine, q)][::-1]
+
+
+async def test_a_call_the_client_withdraws_while_it_waits_is_audited_and_its_late_answer_runs_nothing(engine):
+    received: list[dict[str, Any]] = []
+    with anyio.fail_after(LIMIT):
+        async with wired(engine, crm(received)) as wire:
+            await wire.request(2, "tools/call", {"name": "archive", "arguments": {"customer_id": "c-1"}})
+            prompt = await wire.next()
+            cancel = {"requestId": 2, "reason": "user changed their mind"}
+            await wire.send(
+                types.JSONRPCNotification(jsonrpc="2.0", method="notifications/cancelled", params=cancel)
+            )
+            await anyio.sleep(0.3)
+            await wire.answer(prompt.id, {"action": "accept", "content": {"approve": True}})
+            await wire.request(3, "tools/call", {"name": "whoami", "arguments": {}})
+            after = await wire.next()
+    assert isinstance(after, types.JSONRPCResponse) and after.id == 3  # no answer for the withdrawn call
+    assert received == []
+    assert approval_events(engine) == [
+        ("approval-requested", "elicitation"),
+        ("approval-denied", "withdrawn"),
+    ]
