@@ -117,6 +117,7 @@ class ApprovalGate:
         self._issued: dict[str, _Issued] = {}
         # Calls waiting for an answer: request id -> (call, approval id, asked out of band).
         self._waiting: dict[Any, tuple[Call, str, bool]] = {}
+        self._rules: dict[str, ApprovalRule | None] = {}  # per tool; cleared when hints are learned
 
     # ------------------------------------------------------------------ what the relay tells us
     def learn_initialize(self, params: dict[str, Any] | None) -> None:
@@ -132,6 +133,7 @@ class ApprovalGate:
         """Record each listed tool's declared hints (a tools/list result from the backend)."""
         tools = result.get("tools") if isinstance(result, dict) else None
         self.hints_listed = self.hints_listed or isinstance(tools, list)
+        self._rules.clear()
         for tool in tools if isinstance(tools, list) else []:
             if not isinstance(tool, dict) or not isinstance(tool.get("name"), str):
                 continue
@@ -149,9 +151,9 @@ class ApprovalGate:
         policy = self.session.policy
         if self.hints_listed or not isinstance(params, dict) or not isinstance(params.get("name"), str):
             return False
-        if policy.explicit_approval(params["name"]) is not None:
+        if "required" not in (policy.destructive_approval, policy.unannotated_write_approval):
             return False
-        return "required" in (policy.destructive_approval, policy.unannotated_write_approval)
+        return policy.explicit_approval(params["name"]) is None
 
     async def fetch_hints(self, io: GateIO, meta: Any) -> None:
         """List the backend's tools with a request of the proxy's own (pages followed, bounded)."""
@@ -177,7 +179,12 @@ class ApprovalGate:
         if not isinstance(params, dict) or not isinstance(params.get("name"), str):
             return None
         tool = params["name"]
-        rule = self.session.policy.approval_for(tool, self.hints.get(tool))
+        if tool in self._rules:
+            rule = self._rules[tool]
+        else:
+            rule = self.session.policy.approval_for(tool, self.hints.get(tool))
+            if len(self._rules) < 4096:  # tool names come from the model: bounded
+                self._rules[tool] = rule
         state = params.get("requestState")
         if rule is None and isinstance(state, str) and state.startswith(STATE_PREFIX):
             rule = ApprovalRule(tool, self.session.policy.approval_timeout_seconds)  # a retry: verify it

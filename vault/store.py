@@ -859,6 +859,7 @@ class SessionVault:
         self._vault = vault
         self._dek = dek
         self._hmac_key = token_hmac_key(dek)
+        self._approval_key = approval_hmac_key(dek)
         self._lock = threading.Lock()
         self._stored: set[str] = set()  # tokens known to be committed: no round trip for them
         self._known: dict[tuple[str, str], str] = {}
@@ -868,7 +869,7 @@ class SessionVault:
 
     def call_hash(self, canonical: bytes) -> str:
         """HMAC-SHA256 of a call's canonical form under this session's approval key (see crypto)."""
-        return hmac.new(approval_hmac_key(self._dek), canonical, hashlib.sha256).hexdigest()
+        return hmac.new(self._approval_key, canonical, hashlib.sha256).hexdigest()
 
     @property
     def vault(self) -> Vault:
