@@ -234,3 +234,24 @@ async def test_an_out_of_band_approval_nobody_gives_expires_and_refuses(crm):
     assert [r["event"] for r in audit_rows(make.env)] == ["approval-requested", "approval-expired"]
     listed = veil_cli(make.env, "approvals", "list", "--all", "--json")
     assert [json.loads(line)["status"] for line in listed.stdout.splitlines()] == ["expired"]
+
+
+async def test_the_2026_era_through_veil_run_asks_with_an_input_required_result_and_runs_once(crm):
+    make, written = crm
+    human = Human(ACCEPT, types.ElicitResult(action="decline"))
+    with anyio.fail_after(LIMIT):
+        async with Client(make(), mode="2026-07-28", elicitation_callback=human) as client:
+            omar = await tokens_of_omar(client)
+            args = {"contact_id": "c-1001", "email": omar["email"]}
+            result = await client.call_tool("update_contact", args)
+            with pytest.raises(MCPError, match="declined") as err:
+                await client.call_tool("update_contact", args)
+            era = client.protocol_version
+    assert era == "2026-07-28" and result.content[0].text == "updated c-1001"
+    assert err.value.error.code == APPROVAL_REFUSED
+    assert written() == [{"tool": "update_contact", "contact_id": "c-1001", "email": OMAR["email"]}]
+    assert len(human.prompts) == 2 and OMAR["email"] not in human.prompts[0]
+    assert [r["reason"] for r in audit_rows(make.env) if r["event"] == "approval-requested"] == [
+        "input-required",
+        "input-required",
+    ]
