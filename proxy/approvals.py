@@ -153,7 +153,7 @@ class ApprovalGate:
             return False
         if "required" not in (policy.destructive_approval, policy.unannotated_write_approval):
             return False
-        return policy.explicit_approval(params["name"]) is None
+        return policy.explicit_approval(params["name"], self.session.backend) is None
 
     async def fetch_hints(self, io: GateIO, meta: Any) -> None:
         """List the backend's tools with a request of the proxy's own (pages followed, bounded)."""
@@ -182,7 +182,7 @@ class ApprovalGate:
         if tool in self._rules:
             rule = self._rules[tool]
         else:
-            rule = self.session.policy.approval_for(tool, self.hints.get(tool))
+            rule = self.session.policy.approval_for(tool, self.hints.get(tool), self.session.backend)
             if len(self._rules) < 4096:  # tool names come from the model: bounded
                 self._rules[tool] = rule
         state = params.get("requestState")

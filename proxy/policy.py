@@ -142,8 +142,18 @@ class SandboxSpecFile(_Strict):
     on_exit: Literal["end", "restart"] | None = None
 
 
+class ApprovalRuleSpec(_Strict):
+    """An approval rule for one backend's tools (globs on both): `tools.<glob>.approval` applies to every
+    backend, these to the matching ones only."""
+
+    tool: str
+    backend: str = "*"
+    approval: Literal["required", "never"]
+    dry_run: DryRunSpec | None = None
+
+
 class ApprovalsSpec(_Strict):
-    """Defaults of the approval gate; per-tool `approval` rules live under `tools`."""
+    """Defaults of the approval gate, and per-backend rules; per-tool rules also live under `tools`."""
 
     timeout_seconds: float | None = Field(None, gt=0, le=86_400)
     out_of_band: Literal["never", "auto", "always"] | None = None
@@ -154,6 +164,7 @@ class ApprovalsSpec(_Strict):
     unannotated_writes: Literal["required", "never"] | None = None
     """What a tool whose name looks like a write (create/update/delete/…), that declares neither hint and
     has no rule of its own, needs."""
+    rules: list[ApprovalRuleSpec] = Field(default_factory=list)
 
 
 class LimitsSpec(_Strict):
@@ -349,8 +360,25 @@ class Policy:
     out_of_band: str = "never"
     destructive_approval: str = "never"
     unannotated_write_approval: str = "never"
+    approval_rules: list[ApprovalRuleSpec] = field(default_factory=list)
 
-    def approval_for(self, tool: str, hints: ToolHints | None = None) -> ApprovalRule | None:
+    def _approval_rules(self, tool: str, backend: str) -> list[tuple[str, DryRunSpec | None]]:
+        """(approval, dry run) of every rule matching this tool on this backend, in file order."""
+        found = [
+            (spec.approval, spec.dry_run)
+            for pattern, spec in self.tool_specs.items()
+            if fnmatch.fnmatchcase(tool, pattern) and (spec.approval or spec.dry_run)
+        ]
+        found += [
+            (rule.approval, rule.dry_run)
+            for rule in self.approval_rules
+            if fnmatch.fnmatchcase(tool, rule.tool) and fnmatch.fnmatchcase(backend, rule.backend)
+        ]
+        return [(a or "", d) for a, d in found]
+
+    def approval_for(
+        self, tool: str, hints: ToolHints | None = None, backend: str = ""
+    ) -> ApprovalRule | None:
         """Whether a call of `tool` needs a human's approval (None: it does not), and its dry run.
 
         Explicit rules first: where several tool patterns match, any `required` wins over `never` (fail
@@ -359,12 +387,10 @@ class Policy:
         `approvals.unannotated_writes` default."""
         verdict: str | None = None
         dry_run: DryRunSpec | None = None
-        for pattern, spec in self.tool_specs.items():
-            if not fnmatch.fnmatchcase(tool, pattern):
-                continue
-            if spec.approval is not None and verdict != "required":
-                verdict = spec.approval
-            dry_run = dry_run or spec.dry_run
+        for approval, spec_dry_run in self._approval_rules(tool, backend):
+            if approval and verdict != "required":
+                verdict = approval
+            dry_run = dry_run or spec_dry_run
         if verdict is None and hints is not None:
             if hints.read_only:
                 verdict = "never"
@@ -376,13 +402,9 @@ class Policy:
             return None
         return ApprovalRule(tool, self.approval_timeout_seconds, dry_run)
 
-    def explicit_approval(self, tool: str) -> str | None:
-        """The `approval` the tool rules give this tool (`required` wins), None if no rule says."""
-        found = [
-            spec.approval
-            for pattern, spec in self.tool_specs.items()
-            if spec.approval and fnmatch.fnmatchcase(tool, pattern)
-        ]
+    def explicit_approval(self, tool: str, backend: str = "") -> str | None:
+        """The `approval` the rules give this tool on this backend (`required` wins), None if none says."""
+        found = [a for a, _ in self._approval_rules(tool, backend) if a]
         return "required" if "required" in found else (found[0] if found else None)
 
     def budget_for(self, tool: str | None) -> Budget | None:
@@ -556,6 +578,7 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
             policy.out_of_band = ap.out_of_band or policy.out_of_band
             policy.destructive_approval = ap.destructive or policy.destructive_approval
             policy.unannotated_write_approval = ap.unannotated_writes or policy.unannotated_write_approval
+            policy.approval_rules.extend(ap.rules)
     _check_egress_conflicts(policy.egress_rules)
     policy.allow_list = frozenset(allow)
     policy.skip_keys = frozenset(skip)

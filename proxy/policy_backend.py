@@ -62,11 +62,11 @@ def check_against(policy: Policy, tools: Sequence[BackendTool], *, label: str) -
     for tool in tools:
         if tool.read_only or not (tool.destructive or looks_like_write(tool.name)):
             continue
-        if policy.explicit_approval(tool.name) is not None:
+        if policy.explicit_approval(tool.name, label) is not None:
             continue  # the operator has decided
         why = "declares destructiveHint" if tool.destructive else "its name looks like a write"
         hints = ToolHints(read_only=False, destructive=tool.destructive, declared=tool.declared)
-        gated = policy.approval_for(tool.name, hints) is not None
+        gated = policy.approval_for(tool.name, hints, label) is not None
         then = "approval required by the approvals defaults" if gated else "runs without approval"
         findings.append(
             Finding(

@@ -273,6 +273,21 @@ def test_approval_rules_any_required_wins_and_hints_decide_only_without_a_rule(t
     assert policy.approval_for("delete_thing") is None  # unannotated writes: `never` unless configured
 
 
+def test_an_approval_rule_can_name_the_backend_it_applies_to(tmp_path: Path) -> None:
+    p = tmp_path / "p.yaml"
+    p.write_text(
+        "version: 1\nname: p\napprovals:\n  rules:\n"
+        "    - {backend: 'google-ads*', tool: 'mutate_*', approval: required,\n"
+        "       dry_run: {argument: validate_only}}\n"
+        "    - {tool: 'mutate_*', approval: never}\n"
+    )
+    policy = load_policy([p])
+    ads = policy.approval_for("mutate_campaigns", backend="google-ads-mcp")
+    assert ads is not None and ads.dry_run is not None and ads.dry_run.argument == "validate_only"
+    assert policy.approval_for("mutate_campaigns", backend="crm") is None
+    assert policy.explicit_approval("mutate_campaigns", "crm") == "never"
+
+
 def test_a_dry_run_must_name_exactly_one_of_tool_or_argument(tmp_path: Path) -> None:
     from proxy.errors import PolicyError
 
