@@ -30,7 +30,7 @@ from typing import Any, Protocol
 import anyio
 
 from proxy.errors import ApprovalRefused
-from proxy.policy import ApprovalRule, DryRunSpec, ToolHints
+from proxy.policy import ApprovalRule, DryRunSpec, ToolHints, looks_like_write
 from proxy.session import ProxySession
 from vault import approvals as vault_approvals
 from vault import audit
@@ -141,9 +141,30 @@ class ApprovalGate:
             if not isinstance(ann, dict):
                 ann = {}
             ro, de = ann.get("readOnlyHint"), ann.get("destructiveHint")
-            self.hints[tool["name"]] = ToolHints(
+            hints = ToolHints(
                 read_only=ro is True, destructive=de is True, declared=ro is not None or de is not None
             )
+            first = tool["name"] not in self.hints
+            self.hints[tool["name"]] = hints
+            if first:
+                self._review(tool["name"], hints)
+
+    def _review(self, tool: str, hints: ToolHints) -> None:
+        """A first-run nudge on stderr: a tool that may write and that no approval rule covers."""
+        policy = self.session.policy
+        if hints.read_only or not (hints.destructive or looks_like_write(tool)):
+            return
+        if policy.explicit_approval(tool, self.session.backend) is not None:
+            return
+        gated = policy.approval_for(tool, hints, self.session.backend) is not None
+        log.warning(
+            "tool may write and has no approval rule; review it (veil policy check --against)",
+            extra={
+                "tool": self.session.safe_name(tool),
+                "backend": self.session.backend,
+                "approval": "required by default" if gated else "not required",
+            },
+        )
 
     def needs_hints(self, params: dict[str, Any] | None) -> bool:
         """Whether the decision for this call depends on hints the proxy has not seen yet (the client never

@@ -349,3 +349,13 @@ async def test_a_call_the_client_withdraws_while_it_waits_is_audited_and_its_lat
         ("approval-requested", "elicitation"),
         ("approval-denied", "withdrawn"),
     ]
+
+
+async def test_listing_tools_points_out_writes_no_approval_rule_covers(engine, caplog):
+    caplog.set_level("WARNING", logger="proxy.approvals")
+    with anyio.fail_after(LIMIT):
+        async with wired(engine, crm([])):
+            pass
+    flagged = {(r.tool, r.approval) for r in caplog.records if r.getMessage().startswith("tool may write")}
+    # send_note has a rule, set_view declares read-only, whoami reads: only archive is pointed out.
+    assert flagged == {("archive", "required by default")}
