@@ -78,7 +78,8 @@ class Relay:
         self._client_requests: dict[Any, _InFlight] = {}  # client → backend, awaiting the backend
         self._backend_requests: dict[Any, _InFlight] = {}  # backend → client, awaiting the client
         self.gate = ApprovalGate(self.session)
-        self._gated: dict[Any, anyio.CancelScope] = {}  # client calls waiting for a human's approval
+        # Client calls waiting for a human's approval: their scope, and how a front ends an unanswered one.
+        self._gated: dict[Any, tuple[anyio.CancelScope, Callable[[], Awaitable[None]] | None]] = {}
         # The proxy's own requests (approval prompts, dry runs), by id: their answers are consumed here.
         self._own_to_client: dict[Any, Any] = {}
         self._own_to_backend: dict[Any, Any] = {}
@@ -150,7 +151,9 @@ class Relay:
                 if msg.method == "notifications/cancelled":
                     waiting = self._gated.pop(_cancelled_id(msg.params), None)
                     if waiting is not None:
-                        waiting.cancel()  # the call never reached the backend: nothing to tell it
+                        waiting[0].cancel()  # the call never reached the backend: nothing to tell it
+                        if waiting[1] is not None:
+                            await waiting[1]()
                         continue
                     cancelled = self._finish(_cancelled_id(msg.params))
                     if cancelled is not None and cancelled.on_unanswered is not None:
@@ -263,7 +266,7 @@ class Relay:
         if (rule is None and not unknown) or real is None or self._tg is None:
             return False
         scope = anyio.CancelScope()
-        self._gated[msg.id] = scope
+        self._gated[msg.id] = (scope, getattr(item.metadata, "on_request_unanswered", None))
         self._tg.start_soon(self._approve_then_forward, scope, rule, item, msg, real)
         return True
 
