@@ -21,6 +21,7 @@ MESSAGE_BLOCKED = -32005
 VAULT_UNAVAILABLE = -32006
 EGRESS_DENIED = -32007
 CALL_TIMEOUT = -32009
+APPROVAL_REFUSED = -32010
 
 
 class ProxyError(Exception):
@@ -64,6 +65,13 @@ class CallTimedOut(ProxyError):
     """The backend did not answer within the call's timeout; the call was cancelled at the backend."""
 
     code = CALL_TIMEOUT
+
+
+class ApprovalRefused(ProxyError):
+    """A call that needs a human's approval did not get it: declined, cancelled, timed out, answered with
+    something that does not match the request, or nobody could be asked. Never forwarded."""
+
+    code = APPROVAL_REFUSED
 
 
 class BackendUnavailable(ProxyError):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from proxy.config import parse_duration
 from proxy.errors import PolicyError
@@ -87,8 +87,25 @@ class BudgetSpec(_Strict):
         return ttl
 
 
+class DryRunSpec(_Strict):
+    """How to preview a write before it is approved: call another tool with the same arguments, or the same
+    tool with one boolean argument set (`validate_only`). Exactly one of the two."""
+
+    tool: str | None = None
+    argument: str | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> DryRunSpec:
+        if (self.tool is None) == (self.argument is None):
+            raise ValueError("give exactly one of 'tool' or 'argument'")
+        return self
+
+
 class ToolSpec(_Strict):
     fields: list[FieldRule] = Field(default_factory=list)
+    approval: Literal["required", "never"] | None = None
+    """`required`: a human approves each call before it reaches the backend (see docs/approvals.md)."""
+    dry_run: DryRunSpec | None = None
     response: str | None = None
     """The API response type these results have, e.g. `searchconsole:SitesListResponse` or
     `google-ads:SearchGoogleAdsResponse`: `veil policy check` validates the tool's paths against it."""
@@ -125,6 +142,31 @@ class SandboxSpecFile(_Strict):
     on_exit: Literal["end", "restart"] | None = None
 
 
+class ApprovalRuleSpec(_Strict):
+    """An approval rule for one backend's tools (globs on both): `tools.<glob>.approval` applies to every
+    backend, these to the matching ones only."""
+
+    tool: str
+    backend: str = "*"
+    approval: Literal["required", "never"]
+    dry_run: DryRunSpec | None = None
+
+
+class ApprovalsSpec(_Strict):
+    """Defaults of the approval gate, and per-backend rules; per-tool rules also live under `tools`."""
+
+    timeout_seconds: float | None = Field(None, gt=0, le=86_400)
+    out_of_band: Literal["never", "auto", "always"] | None = None
+    """`auto`: a client that cannot elicit waits for `veil approvals approve`; `always`: every approval
+    comes from there; `never` (default): such a client's call is refused."""
+    destructive: Literal["required", "never"] | None = None
+    """What a tool that declares `annotations.destructiveHint: true` (and no rule of its own) needs."""
+    unannotated_writes: Literal["required", "never"] | None = None
+    """What a tool whose name looks like a write (create/update/delete/…), that declares neither hint and
+    has no rule of its own, needs."""
+    rules: list[ApprovalRuleSpec] = Field(default_factory=list)
+
+
 class LimitsSpec(_Strict):
     max_message_bytes: int | None = Field(None, gt=0)
     max_depth: int | None = Field(None, gt=1, le=10_000)
@@ -146,6 +188,7 @@ class PolicyFile(_Strict):
     budget: BudgetSpec | Literal["off"] | None = None
     sandbox: SandboxSpecFile | None = None
     limits: LimitsSpec | None = None
+    approvals: ApprovalsSpec | None = None
 
 
 # --------------------------------------------------------------------------- paths
@@ -256,6 +299,34 @@ class Budget:
 
 
 @dataclass(frozen=True)
+class ToolHints:
+    """What a backend declared about a tool in its tools/list (`annotations`)."""
+
+    read_only: bool = False
+    destructive: bool = False
+    declared: bool = False  # either hint was given at all
+
+
+@dataclass(frozen=True)
+class ApprovalRule:
+    tool: str
+    timeout_seconds: float
+    dry_run: DryRunSpec | None = None
+
+
+_WRITE_WORDS = re.compile(
+    r"(^|[_\-.]|(?<=[a-z])(?=[A-Z]))(create|update|delete|add|remove|set|send|pause|enable|"
+    r"disable|write|insert|upload|post|patch|mutate)",
+    re.IGNORECASE,
+)
+
+
+def looks_like_write(tool: str) -> bool:
+    """A name with create/update/delete/add/remove/set/send/pause/enable/… as a word of it."""
+    return _WRITE_WORDS.search(tool) is not None
+
+
+@dataclass(frozen=True)
 class CallLimits:
     timeout_seconds: float
     rate_per_minute: int | None
@@ -285,6 +356,56 @@ class Policy:
     notifications_per_second: float = 200.0
     tool_specs: dict[str, ToolSpec] = field(default_factory=dict)
     budget: Budget | None = field(default_factory=lambda: Budget(100, 256 * 1024, timedelta(hours=1)))
+    approval_timeout_seconds: float = 120.0
+    out_of_band: str = "never"
+    destructive_approval: str = "never"
+    unannotated_write_approval: str = "never"
+    approval_rules: list[ApprovalRuleSpec] = field(default_factory=list)
+
+    def _approval_rules(self, tool: str, backend: str) -> list[tuple[str, DryRunSpec | None]]:
+        """(approval, dry run) of every rule matching this tool on this backend, in file order."""
+        found = [
+            (spec.approval, spec.dry_run)
+            for pattern, spec in self.tool_specs.items()
+            if fnmatch.fnmatchcase(tool, pattern) and (spec.approval or spec.dry_run)
+        ]
+        found += [
+            (rule.approval, rule.dry_run)
+            for rule in self.approval_rules
+            if fnmatch.fnmatchcase(tool, rule.tool) and fnmatch.fnmatchcase(backend, rule.backend)
+        ]
+        return [(a or "", d) for a, d in found]
+
+    def approval_for(
+        self, tool: str, hints: ToolHints | None = None, backend: str = ""
+    ) -> ApprovalRule | None:
+        """Whether a call of `tool` needs a human's approval (None: it does not), and its dry run.
+
+        Explicit rules first: where several tool patterns match, any `required` wins over `never` (fail
+        closed). Without a rule, the backend's declared hints decide: `readOnlyHint` → never,
+        `destructiveHint` → the `approvals.destructive` default; a write-looking name with no hints → the
+        `approvals.unannotated_writes` default."""
+        verdict: str | None = None
+        dry_run: DryRunSpec | None = None
+        for approval, spec_dry_run in self._approval_rules(tool, backend):
+            if approval and verdict != "required":
+                verdict = approval
+            dry_run = dry_run or spec_dry_run
+        if verdict is None and hints is not None:
+            if hints.read_only:
+                verdict = "never"
+            elif hints.destructive:
+                verdict = self.destructive_approval
+        if verdict is None and (hints is None or not hints.declared) and looks_like_write(tool):
+            verdict = self.unannotated_write_approval
+        if verdict != "required":
+            return None
+        return ApprovalRule(tool, self.approval_timeout_seconds, dry_run)
+
+    def explicit_approval(self, tool: str, backend: str = "") -> str | None:
+        """The `approval` the rules give this tool on this backend (`required` wins), None if none says."""
+        found = [a for a, _ in self._approval_rules(tool, backend) if a]
+        return "required" if "required" in found else (found[0] if found else None)
 
     def budget_for(self, tool: str | None) -> Budget | None:
         """The response budget for a tool (None: off). Tool patterns override the global budget; where
@@ -451,6 +572,13 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
                 policy.call_timeout_seconds = pf.limits.call_timeout_seconds
             if pf.limits.notifications_per_second is not None:
                 policy.notifications_per_second = pf.limits.notifications_per_second
+        if pf.approvals is not None:
+            ap = pf.approvals
+            policy.approval_timeout_seconds = ap.timeout_seconds or policy.approval_timeout_seconds
+            policy.out_of_band = ap.out_of_band or policy.out_of_band
+            policy.destructive_approval = ap.destructive or policy.destructive_approval
+            policy.unannotated_write_approval = ap.unannotated_writes or policy.unannotated_write_approval
+            policy.approval_rules.extend(ap.rules)
     _check_egress_conflicts(policy.egress_rules)
     policy.allow_list = frozenset(allow)
     policy.skip_keys = frozenset(skip)
@@ -462,12 +590,15 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
 def _merge_tool_limits(old: ToolSpec | None, new: ToolSpec) -> ToolSpec:
     if old is None:
         return new
-    return new.model_copy(
+    merged = new.model_copy(
         update={
             k: getattr(new, k) if getattr(new, k) is not None else getattr(old, k)
-            for k in ("timeout_seconds", "rate_per_minute", "max_concurrent", "budget")
+            for k in ("timeout_seconds", "rate_per_minute", "max_concurrent", "budget", "approval", "dry_run")
         }
     )
+    if "required" in (old.approval, new.approval):  # a later file cannot lift an approval (fail closed)
+        merged = merged.model_copy(update={"approval": "required"})
+    return merged
 
 
 def _check_egress_conflicts(rules: list[EgressRule]) -> None:

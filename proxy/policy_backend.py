@@ -1,5 +1,5 @@
 """A policy checked against a live backend's tool list: rules that name no tool or argument, and tools
-that look like writes.
+that look like writes but have no approval rule.
 
 `veil policy check --against "COMMAND ..."` starts the backend (directly, not through the proxy), lists
 its tools and reports what the policy says about tools and arguments this backend does not have — a typo
@@ -9,18 +9,11 @@ in a rule silently protects nothing — and which tools look like writes.
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from proxy.policy import Policy
-
-_WRITE_WORDS = re.compile(
-    r"(^|[_\-.]|(?<=[a-z])(?=[A-Z]))(create|update|delete|add|remove|set|send|pause|enable|"
-    r"disable|write|insert|upload|post|patch|mutate)",
-    re.IGNORECASE,
-)
+from proxy.policy import Policy, ToolHints, looks_like_write
 
 
 @dataclass(frozen=True)
@@ -29,6 +22,7 @@ class BackendTool:
     arguments: frozenset[str]
     destructive: bool
     read_only: bool
+    declared: bool = False  # the backend gave either hint
 
 
 @dataclass(frozen=True)
@@ -66,9 +60,21 @@ def check_against(policy: Policy, tools: Sequence[BackendTool], *, label: str) -
                     )
                 )
     for tool in tools:
-        if not tool.read_only and (tool.destructive or _WRITE_WORDS.search(tool.name)):
-            why = "declares destructiveHint" if tool.destructive else "its name looks like a write"
-            findings.append(Finding("note", f"tool {tool.name!r} may write ({why}): review it before use"))
+        if tool.read_only or not (tool.destructive or looks_like_write(tool.name)):
+            continue
+        if policy.explicit_approval(tool.name, label) is not None:
+            continue  # the operator has decided
+        why = "declares destructiveHint" if tool.destructive else "its name looks like a write"
+        hints = ToolHints(read_only=False, destructive=tool.destructive, declared=tool.declared)
+        gated = policy.approval_for(tool.name, hints, label) is not None
+        then = "approval required by the approvals defaults" if gated else "runs without approval"
+        findings.append(
+            Finding(
+                "note",
+                f"tool {tool.name!r} may write ({why}) and has no approval rule ({then}): "
+                "review it and set `approval: required` or `never` under tools",
+            )
+        )
     return findings
 
 
@@ -90,6 +96,7 @@ def tools_from_listing(listing: Any) -> list[BackendTool]:
                 arguments=frozenset(props),
                 destructive=bool(ann and ann.destructive_hint),
                 read_only=bool(ann and ann.read_only_hint),
+                declared=bool(ann and (ann.read_only_hint is not None or ann.destructive_hint is not None)),
             )
         )
     return out

@@ -9,6 +9,7 @@ keeps the ids of requests in flight in both directions so a response is scanned 
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from mcp.shared.message import ServerMessageMetadata, SessionMessage
 from pydantic import ValidationError
 
 from proxy import local
+from proxy.approvals import ID_PREFIX, ApprovalGate
 from proxy.errors import (
     BACKEND_UNAVAILABLE,
     INVALID_REQUEST,
@@ -28,6 +30,7 @@ from proxy.errors import (
     to_jsonrpc_error,
 )
 from proxy.limits import CallLimiter, CallRefused, RateGate
+from proxy.policy import ApprovalRule
 from proxy.session import ProxySession
 from proxy.stages import Direction, Flow, Stage, chains
 
@@ -74,12 +77,21 @@ class Relay:
         self._follow_ups: list[str] = []  # notifications to send the client after the current message
         self._client_requests: dict[Any, _InFlight] = {}  # client → backend, awaiting the backend
         self._backend_requests: dict[Any, _InFlight] = {}  # backend → client, awaiting the client
+        self.gate = ApprovalGate(self.session)
+        # Client calls waiting for a human's approval: their scope, and how a front ends an unanswered one.
+        self._gated: dict[Any, tuple[anyio.CancelScope, Callable[[], Awaitable[None]] | None]] = {}
+        # The proxy's own requests (approval prompts, dry runs), by id: their answers are consumed here.
+        self._own_to_client: dict[Any, Any] = {}
+        self._own_to_backend: dict[Any, Any] = {}
+        self._tg: anyio.abc.TaskGroup | None = None
 
     async def run(self, client: Streams, backend: Streams) -> RelayStats:
         client_read, client_write = client
         backend_read, backend_write = backend
         try:
             async with anyio.create_task_group() as tg:
+                self._tg = tg
+                self._client_write, self._backend_write = client_write, backend_write
 
                 async def from_client() -> None:
                     await self._pump_client(client_read, client_write, backend_write)
@@ -122,21 +134,12 @@ class Relay:
                 if isinstance(out, Exception):
                     await self._send(client_write, _error(msg.id, to_jsonrpc_error(out)))
                     continue
-                inflight = _InFlight(
-                    msg.method,
-                    tool,
-                    _progress_token(msg.params),
-                    getattr(item.metadata, "on_request_unanswered", None),
-                )
-                if tool is not None:
-                    try:
-                        self._limiter.acquire(tool)
-                    except CallRefused as exc:
-                        await self._refuse(client_write, msg.id, exc, msg.method, tool)
-                        continue
-                    inflight.limited = True
-                inflight.deadline = inflight.started + self.session.policy.call_limits(tool).timeout_seconds
-                self._client_requests[msg.id] = inflight
+                if msg.method == "initialize":
+                    self.gate.learn_initialize(msg.params)
+                if tool is not None and self._gate(item, msg, out):
+                    continue  # waits for a human in its own task; the pump goes on
+                if not await self._register(item, msg, tool, client_write):
+                    continue
             elif isinstance(msg, types.JSONRPCNotification):
                 if msg.method == OVERSIZE_METHOD:
                     err = {"code": INVALID_REQUEST, "message": "mcp-veil: message exceeds the size limit"}
@@ -146,10 +149,25 @@ class Relay:
                 if isinstance(out, Exception):
                     continue
                 if msg.method == "notifications/cancelled":
+                    waiting = self._gated.pop(_cancelled_id(msg.params), None)
+                    if waiting is not None:
+                        waiting[0].cancel()  # the call never reached the backend: nothing to tell it
+                        if waiting[1] is not None:
+                            await waiting[1]()
+                        continue
                     cancelled = self._finish(_cancelled_id(msg.params))
                     if cancelled is not None and cancelled.on_unanswered is not None:
                         await cancelled.on_unanswered()
             else:  # the client's answer to a backend request
+                if _is_own(msg.id):
+                    # An answer to the proxy's own prompt: consumed, never forwarded. One nobody waits for
+                    # (a replay, a late or invented answer) is dropped.
+                    waiter = self._own_to_client.pop(msg.id, None)
+                    if waiter is not None:
+                        waiter.send_nowait(msg)
+                    else:
+                        log.warning("an answer to no pending approval prompt; dropped")
+                    continue
                 pending = self._backend_requests.pop(msg.id, None)
                 method = pending.method if pending else None
                 kind = "error" if isinstance(msg, types.JSONRPCError) else "response"
@@ -183,7 +201,18 @@ class Relay:
                 if msg.method == "notifications/cancelled":
                     self._backend_requests.pop(_cancelled_id(msg.params), None)
             else:
+                if _is_own(msg.id):
+                    waiter = self._own_to_backend.pop(msg.id, None)
+                    if waiter is not None:
+                        waiter.send_nowait(msg)
+                    continue
                 pending = self._client_requests.get(msg.id)
+                if (
+                    pending is not None
+                    and pending.method == "tools/list"
+                    and isinstance(msg, types.JSONRPCResponse)
+                ):
+                    self.gate.learn_tools(msg.result)
                 if pending is None:
                     # Nobody is waiting: it timed out, was cancelled, or never was a request of the client.
                     log.info("backend answered a request that is not in flight; dropped")
@@ -206,6 +235,143 @@ class Relay:
                 if pending is not None:
                     seconds = time.monotonic() - pending.started
                     self.session.call_completed(pending.method, pending.tool, outcome, seconds)
+
+    # ------------------------------------------------------------------ approvals
+    async def _register(
+        self, item: SessionMessage, msg: types.JSONRPCRequest, tool: str | None, client_write: Any
+    ) -> bool:
+        """Put a client request in flight (limits, timeout); False if a limit refused it."""
+        inflight = _InFlight(
+            msg.method,
+            tool,
+            _progress_token(msg.params),
+            getattr(item.metadata, "on_request_unanswered", None),
+        )
+        if tool is not None:
+            try:
+                self._limiter.acquire(tool)
+            except CallRefused as exc:
+                await self._refuse(client_write, msg.id, exc, msg.method, tool)
+                return False
+            inflight.limited = True
+        inflight.deadline = inflight.started + self.session.policy.call_limits(tool).timeout_seconds
+        self._client_requests[msg.id] = inflight
+        return True
+
+    def _gate(self, item: SessionMessage, msg: types.JSONRPCRequest, out: SessionMessage) -> bool:
+        """The hook before a tools/call is forwarded: True if the approval gate took it over."""
+        real = out.message.params if isinstance(out.message, types.JSONRPCRequest) else None
+        rule = self.gate.needs_gate(real)
+        unknown = rule is None and self.gate.needs_hints(real)
+        if (rule is None and not unknown) or real is None or self._tg is None:
+            return False
+        scope = anyio.CancelScope()
+        self._gated[msg.id] = (scope, getattr(item.metadata, "on_request_unanswered", None))
+        self._tg.start_soon(self._approve_then_forward, scope, rule, item, msg, real)
+        return True
+
+    async def _approve_then_forward(
+        self,
+        scope: anyio.CancelScope,
+        rule: ApprovalRule | None,
+        item: SessionMessage,
+        msg: types.JSONRPCRequest,
+        real: dict[str, Any],
+    ) -> None:
+        client_write, backend_write = self._client_write, self._backend_write
+        with scope:
+            try:
+                if rule is None:  # first learn what the backend declares about its tools
+                    await self.gate.fetch_hints(self, real.get("_meta"))
+                    rule = self.gate.needs_gate(real)
+                if rule is None:
+                    self._gated.pop(msg.id, None)
+                    if await self._register(item, msg, _tool_name(msg.method, real), client_write):
+                        self.stats.to_backend += 1
+                        await self._send(
+                            backend_write, SessionMessage(msg.model_copy(update={"params": real}))
+                        )
+                    return
+                call = self.gate.call_of(msg.id, msg.params or {}, real)
+                try:
+                    verdict = await self.gate.decide(rule, call, real, self)
+                except anyio.get_cancelled_exc_class():
+                    with anyio.CancelScope(shield=True):  # withdrawn by the client while waiting
+                        await self.gate.withdrawn(msg.id)
+                    raise
+            except Exception as exc:  # a vault or audit failure: the call does not happen
+                self._gated.pop(msg.id, None)
+                await self._refuse(client_write, msg.id, exc, msg.method, _tool_name(msg.method, real))
+                return
+            self._gated.pop(msg.id, None)
+            tool = call.tool
+            if verdict.error is not None:
+                await self._refuse(client_write, msg.id, verdict.error, msg.method, tool)
+                return
+            if verdict.result is not None:
+                reply = types.JSONRPCResponse(jsonrpc="2.0", id=msg.id, result=verdict.result)
+                await self._send(client_write, SessionMessage(reply))
+                return
+            assert verdict.params is not None
+            if not await self._register(item, msg, tool, client_write):
+                return
+            forward = msg.model_copy(update={"params": verdict.params})
+            self.stats.to_backend += 1
+            await self._send(backend_write, SessionMessage(forward))
+
+    async def ask_client(self, method: str, params: dict[str, Any], timeout: float, related: Any) -> Any:
+        request_id = ID_PREFIX + secrets.token_hex(8)
+        msg = await self._ask(
+            self._client_write, self._own_to_client, request_id, method, params, timeout, related
+        )
+        if isinstance(msg, types.JSONRPCError):
+            return None  # the client could not show it: not an approval
+        return msg.result
+
+    async def ask_backend(self, method: str, params: dict[str, Any], timeout: float) -> Any:
+        request_id = ID_PREFIX + secrets.token_hex(8)
+        msg = await self._ask(
+            self._backend_write, self._own_to_backend, request_id, method, params, timeout, None
+        )
+        if isinstance(msg, types.JSONRPCError):
+            return None, msg.error
+        return msg.result, None
+
+    async def _ask(
+        self,
+        write: Any,
+        waiters: dict[Any, Any],
+        request_id: str,
+        method: str,
+        params: dict[str, Any],
+        timeout: float,
+        related: Any,
+    ) -> Any:
+        send, receive = anyio.create_memory_object_stream[Any](1)
+        waiters[request_id] = send
+        request = types.JSONRPCRequest(jsonrpc="2.0", id=request_id, method=method, params=params)
+        metadata = ServerMessageMetadata(related_request_id=related) if related is not None else None
+        try:
+            await self._send(write, SessionMessage(request, metadata=metadata))
+            with anyio.fail_after(timeout):
+                return await receive.receive()
+        except TimeoutError:
+            note = types.JSONRPCNotification(
+                jsonrpc="2.0",
+                method="notifications/cancelled",
+                params={"requestId": request_id, "reason": "mcp-veil: no answer in time"},
+            )
+            await self._send(write, SessionMessage(note, metadata=metadata))
+            raise
+        finally:
+            waiters.pop(request_id, None)
+            send.close()
+            receive.close()
+
+    async def to_client(self, payload: Any, kind: str, method: str, tool: str | None) -> Any:
+        flow = Flow(Direction.TO_CLIENT, self.session, payload, kind, method, tool)
+        await anyio.to_thread.run_sync(_run_chain, self.stage_chains[Direction.TO_CLIENT], flow)
+        return flow.payload
 
     def _routed(self, out: SessionMessage, msg: types.JSONRPCMessage) -> SessionMessage:
         """Tag a backend request or notification with the client request it belongs to, so a front with
@@ -400,6 +566,10 @@ def _cancelled_id(params: dict[str, Any] | None) -> Any:
 def _progress_token(params: dict[str, Any] | None) -> Any:
     meta = params.get("_meta") if params else None
     return meta.get("progressToken") if isinstance(meta, dict) else None
+
+
+def _is_own(request_id: Any) -> bool:
+    return isinstance(request_id, str) and request_id.startswith(ID_PREFIX)
 
 
 def _tool_name(method: str, params: dict[str, Any] | None) -> str | None:

@@ -186,6 +186,34 @@ class TokenizeSummary(AuditEvent):
     name = "tokenize-summary"
 
 
+class ApprovalRequested(AuditEvent):
+    """A call to an approval-required tool is waiting for a human: `reason` says how it is asked
+    (`elicitation`, `input-required`, `out-of-band`, `none`), `detail` holds `call_hash` (keyed with the
+    session's approval key: it confirms no guessed value) and the approval's `id`."""
+
+    name = "approval-requested"
+
+
+class ApprovalGranted(AuditEvent):
+    """A human accepted: `actor` is the approver (`elicitation:<client>` or the terminal user)."""
+
+    name = "approval-granted"
+
+
+class ApprovalDenied(AuditEvent):
+    """Refused: `reason` is `decline`, `cancel`, `mismatch` (an answer that does not fit the request, a
+    replay, altered arguments), `no-approver` (a client that cannot elicit), `withdrawn` (the client cancelled
+    the waiting call) or `denied` (out of band)."""
+
+    name = "approval-denied"
+
+
+class ApprovalExpired(AuditEvent):
+    """Nobody answered before the approval's deadline: the call was refused."""
+
+    name = "approval-expired"
+
+
 EVENT_TYPES: dict[str, type[AuditEvent]] = {
     cls.name: cls
     for cls in (
@@ -193,6 +221,7 @@ EVENT_TYPES: dict[str, type[AuditEvent]] = {
         TokenExpired, SessionShredded, KeyRotated, MessageBlocked, PolicyLoaded, TokenizeSummary,
         KeyVersionCreated, KeyRetired, ResultStored,
         CallCompleted, AuditPruned,
+        ApprovalRequested, ApprovalGranted, ApprovalDenied, ApprovalExpired,
     )
 }  # fmt: skip
 

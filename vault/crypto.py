@@ -40,6 +40,12 @@ def token_hmac_key(dek: bytes) -> bytes:
     return hkdf(dek, b"veil token hmac")
 
 
+def approval_hmac_key(dek: bytes) -> bytes:
+    """The session's key for approval call hashes: a bare hash of a call's arguments would let anyone
+    holding the audit log confirm a guessed value; this one needs the session's key, and dies with it."""
+    return hkdf(dek, b"veil approval hmac")
+
+
 class Keyring:
     """Versioned key-encryption keys derived from one master secret."""
 

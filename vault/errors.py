@@ -96,3 +96,12 @@ class ResultUnavailable(VaultError):
     def __init__(self, result_id: str) -> None:
         super().__init__(f"stored result {result_id} is unknown, expired or not this session's")
         self.result_id = result_id
+
+
+class ApprovalNotPending(VaultError):
+    """`veil approvals approve|deny` on an approval that is unknown, already decided or past its deadline."""
+
+    def __init__(self, approval_id: str, status: str) -> None:
+        super().__init__(f"approval {approval_id} is {status}, not pending")
+        self.approval_id = approval_id
+        self.status = status

@@ -145,6 +145,34 @@ class StoredResult(Base):
     __table_args__ = (Index(None, "session_id"), Index(None, "expires_at"))
 
 
+class PendingApproval(Base):
+    """A call waiting for a human's approval from `veil approvals approve|deny` (out of band).
+
+    `summary` is the prompt as the client would see it, after tokenization: tokens only, never a value.
+    `call_hash` is keyed with the session's approval key (see vault.crypto), so it confirms no guess.
+    """
+
+    __tablename__ = "approvals"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"))
+    backend: Mapped[str | None] = mapped_column(String(200))
+    tool: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    call_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    deadline: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'granted', 'denied', 'expired')", name="status"),
+        Index(None, "status", "deadline"),
+        Index(None, "session_id"),
+    )
+
+
 # audit_events columns with a (column, seq) index: a filtered query newest first reads its index backwards
 # and stops at the page size.
 AUDIT_FILTER_COLUMNS = ("session_id", "token", "event", "tool", "backend", "entity_type", "outcome")

@@ -46,7 +46,14 @@ from sqlalchemy.pool import StaticPool
 from vault import audit, migrate
 from vault.audit import AuditContext, AuditEvent
 from vault.clock import SYSTEM_CLOCK, Clock, DatabaseClock
-from vault.crypto import Keyring, decrypt_value, encrypt_value, new_dek, token_hmac_key
+from vault.crypto import (
+    Keyring,
+    approval_hmac_key,
+    decrypt_value,
+    encrypt_value,
+    new_dek,
+    token_hmac_key,
+)
 from vault.errors import (
     DecryptError,
     KeyBudgetExhausted,
@@ -882,12 +889,21 @@ class SessionVault:
         self._vault = vault
         self._dek = dek
         self._hmac_key = token_hmac_key(dek)
+        self._approval_key = approval_hmac_key(dek)
         self._lock = threading.Lock()
         self._stored: set[str] = set()  # tokens known to be committed: no round trip for them
         self._known: dict[tuple[str, str], str] = {}
 
     def __repr__(self) -> str:
         return f"SessionVault(session_id={self.session_id!r}, name={self.name!r})"
+
+    def call_hash(self, canonical: bytes) -> str:
+        """HMAC-SHA256 of a call's canonical form under this session's approval key (see crypto)."""
+        return hmac.new(self._approval_key, canonical, hashlib.sha256).hexdigest()
+
+    @property
+    def vault(self) -> Vault:
+        return self._vault
 
     def token_for(self, entity_type: str, value: str) -> str:
         """The token a value gets in this session. Pure and in memory."""

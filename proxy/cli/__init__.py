@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from proxy.cli.approvals_cmds import approvals_group
 from proxy.cli.audit_cmds import audit_group
 from proxy.cli.demo import demo
 from proxy.cli.policy_cmds import policy
@@ -24,6 +25,7 @@ cli.add_command(demo)
 cli.add_command(policy)
 cli.add_command(db)
 cli.add_command(audit_group)
+cli.add_command(approvals_group)
 cli.add_command(keys_group)
 cli.add_command(sessions_group)
 cli.add_command(tokens_group)

@@ -159,7 +159,7 @@ def test_value_stdin_needs_a_value_and_the_right_master_key(
     [
         (("--since", "last tuesday"), "invalid time 'last tuesday': use an ISO 8601 time"),
         (("--until", "2026-13-45"), "invalid time '2026-13-45'"),
-        (("--event", "approval-*"), "valid events: audit-pruned, call-completed, detokenize-refused"),
+        (("--event", "aproval-*"), "valid events: approval-denied, approval-expired, approval-granted"),
         (("--event", "token-creatd"), "unknown event 'token-creatd'"),
         (("--outcome", "maybe"), "'maybe' is not one of 'blocked', 'error', 'ok', 'refused'"),
         (("--entity-type", "email"), "upper-case letters"),

@@ -182,7 +182,7 @@ through large results.
     doc.run("audit", "query", "--limit", "3")
     doc.run("audit", "query", "--limit", "3", "--cursor", "23")
     doc.say("A malformed filter is a usage error that lists what is valid:")
-    doc.run("audit", "query", "--event", "approval-*", expect=2)
+    doc.run("audit", "query", "--event", "aproval-*", expect=2)
     doc.run("audit", "query", "--since", "last tuesday", expect=2)
 
     doc.say(

@@ -44,6 +44,17 @@ def test_tools_that_look_like_writes_are_pointed_out(tmp_path):
     assert not any("list_campaigns" in f for f in found)
 
 
+def test_only_writes_without_an_approval_rule_are_listed_and_the_defaults_are_named(tmp_path):
+    policy = policy_with(
+        tmp_path,
+        "tools:\n  send_email: {approval: never}\napprovals: {destructive: required}\n",
+    )
+    found = [str(f) for f in check_against(policy, TOOLS, label="ads")]
+    assert not any("send_email" in f for f in found)  # reviewed: the operator said never
+    (archive,) = [f for f in found if "'archive'" in f]
+    assert "has no approval rule (approval required by the approvals defaults)" in archive
+
+
 def test_veil_policy_check_against_a_real_backend_exits_non_zero_on_a_typo(tmp_path):
     p = tmp_path / "p.yaml"
     p.write_text("version: 1\nname: p\ntools:\n  ecco: {timeout_seconds: 5}\n")

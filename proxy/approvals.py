@@ -1,0 +1,546 @@
+"""The approval gate: a human approves each call of an approval-required tool before it reaches the backend.
+
+The relay hands over every `tools/call` it is about to forward (`needs_gate`); a gated call waits in its
+own task while other messages keep flowing. How the human is asked:
+
+- initialize-handshake era: the proxy itself sends `elicitation/create` to the client (if the client
+  declared the capability), with a request id of its own (`veil-approval-…`), and consumes the answer;
+- 2026-07-28 era: the proxy answers the call with an input-required result carrying its elicitation and an
+  opaque request state; the client's retry must carry that state and the answer, and the same call;
+- out of band (`approvals.out_of_band`): a row in the vault's `approvals` table, decided with
+  `veil approvals approve|deny` from a terminal, polled until its deadline.
+
+The prompt shows the tool, the backend, the arguments as the model sent them (tokens) and a dry-run preview,
+and passes through the tokenize direction like anything else bound for the client. An approval is bound to
+one call: an HMAC (under the session's approval key) of the tool and the canonical JSON of its detokenized
+arguments, used once. Only an explicit accept forwards; everything else is refused (`ApprovalRefused`) and
+audited.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Protocol
+
+import anyio
+
+from proxy.errors import ApprovalRefused
+from proxy.policy import ApprovalRule, DryRunSpec, ToolHints, looks_like_write
+from proxy.session import ProxySession
+from vault import approvals as vault_approvals
+from vault import audit
+
+log = logging.getLogger(__name__)
+
+ID_PREFIX = "veil-approval-"  # ids of the proxy's own requests: never a client's or a backend's
+STATE_PREFIX = "veil-approval."  # request states the proxy issues in the 2026-07-28 era
+INPUT_KEY = "veil-approval"  # the proxy's key in inputRequests / inputResponses
+ERA_2026 = "2026-07-28"
+META_VERSION = "io.modelcontextprotocol/protocolVersion"
+META_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities"
+PREVIEW_CHARS = 2000
+DRY_RUN_SECONDS = 30.0
+POLL_SECONDS = 0.25
+
+# The form the client shows: one required yes/no. An accept without it, or with `false`, is not an approval.
+REQUESTED_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "approve": {
+            "type": "boolean",
+            "title": "Run this call once, exactly as shown",
+            "description": "Tick to approve; decline or cancel to refuse.",
+        }
+    },
+    "required": ["approve"],
+}
+
+
+class GateIO(Protocol):
+    """What the gate needs from the relay."""
+
+    async def ask_client(self, method: str, params: dict[str, Any], timeout: float, related: Any) -> Any:
+        """Send a request of the proxy's own to the client; its result, or TimeoutError."""
+
+    async def ask_backend(self, method: str, params: dict[str, Any], timeout: float) -> Any:
+        """Send a request of the proxy's own to the backend; (result or None, error or None)."""
+
+    async def to_client(self, payload: Any, kind: str, method: str, tool: str | None) -> Any:
+        """Run a payload through the tokenize direction; raises if it is blocked."""
+
+
+@dataclass
+class Call:
+    """One gated tools/call: as the model sent it (tokens) and as the backend would get it (values)."""
+
+    request_id: Any
+    tool: str
+    shown_arguments: Any
+    real_arguments: Any
+    call_hash: str
+    era_2026: bool
+    can_elicit: bool
+
+
+@dataclass
+class _Issued:
+    """A 2026-era approval handed to the client, awaiting its retry."""
+
+    approval_id: str
+    call_hash: str
+    tool: str
+    deadline: float
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the gate decided: forward `params` (the call without the proxy's own input), or answer the
+    client with `result` (an input-required result), or refuse with `error`."""
+
+    params: dict[str, Any] | None = None
+    result: dict[str, Any] | None = None
+    error: ApprovalRefused | None = None
+
+
+class ApprovalGate:
+    def __init__(self, session: ProxySession) -> None:
+        self.session = session
+        self.client_can_elicit = False  # the initialize request declared `capabilities.elicitation`
+        self.client_name = "client"
+        self.hints: dict[str, ToolHints] = {}
+        self.hints_listed = False  # a tools/list result of the backend has been seen (or fetched)
+        self._issued: dict[str, _Issued] = {}
+        # Calls waiting for an answer: request id -> (call, approval id, asked out of band).
+        self._waiting: dict[Any, tuple[Call, str, bool]] = {}
+        self._rules: dict[str, ApprovalRule | None] = {}  # per tool; cleared when hints are learned
+
+    # ------------------------------------------------------------------ what the relay tells us
+    def learn_initialize(self, params: dict[str, Any] | None) -> None:
+        params = params or {}
+        caps = params.get("capabilities")
+        self.client_can_elicit = isinstance(caps, dict) and isinstance(caps.get("elicitation"), dict)
+        info = params.get("clientInfo")
+        name = info.get("name") if isinstance(info, dict) else None
+        if isinstance(name, str):
+            self.client_name = self.session.safe_name(name[:100]) or "client"
+
+    def learn_tools(self, result: Any) -> None:
+        """Record each listed tool's declared hints (a tools/list result from the backend)."""
+        tools = result.get("tools") if isinstance(result, dict) else None
+        self.hints_listed = self.hints_listed or isinstance(tools, list)
+        self._rules.clear()
+        for tool in tools if isinstance(tools, list) else []:
+            if not isinstance(tool, dict) or not isinstance(tool.get("name"), str):
+                continue
+            ann = tool.get("annotations")
+            if not isinstance(ann, dict):
+                ann = {}
+            ro, de = ann.get("readOnlyHint"), ann.get("destructiveHint")
+            hints = ToolHints(
+                read_only=ro is True, destructive=de is True, declared=ro is not None or de is not None
+            )
+            first = tool["name"] not in self.hints
+            self.hints[tool["name"]] = hints
+            if first:
+                self._review(tool["name"], hints)
+
+    def _review(self, tool: str, hints: ToolHints) -> None:
+        """A first-run nudge on stderr: a tool that may write and that no approval rule covers."""
+        policy = self.session.policy
+        if hints.read_only or not (hints.destructive or looks_like_write(tool)):
+            return
+        if policy.explicit_approval(tool, self.session.backend) is not None:
+            return
+        gated = policy.approval_for(tool, hints, self.session.backend) is not None
+        log.warning(
+            "tool may write and has no approval rule; review it (veil policy check --against)",
+            extra={
+                "tool": self.session.safe_name(tool),
+                "backend": self.session.backend,
+                "approval": "required by default" if gated else "not required",
+            },
+        )
+
+    def needs_hints(self, params: dict[str, Any] | None) -> bool:
+        """Whether the decision for this call depends on hints the proxy has not seen yet (the client never
+        listed the tools): the gate then lists them itself before deciding (fail closed)."""
+        policy = self.session.policy
+        if self.hints_listed or not isinstance(params, dict) or not isinstance(params.get("name"), str):
+            return False
+        if "required" not in (policy.destructive_approval, policy.unannotated_write_approval):
+            return False
+        return policy.explicit_approval(params["name"], self.session.backend) is None
+
+    async def fetch_hints(self, io: GateIO, meta: Any) -> None:
+        """List the backend's tools with a request of the proxy's own (pages followed, bounded)."""
+        cursor: Any = None
+        for _page in range(50):
+            params: dict[str, Any] = {} if cursor is None else {"cursor": cursor}
+            if isinstance(meta, dict):
+                params["_meta"] = meta
+            try:
+                result, error = await io.ask_backend("tools/list", params, DRY_RUN_SECONDS)
+            except TimeoutError:
+                break
+            if error is not None or not isinstance(result, dict):
+                break
+            self.learn_tools(result)
+            cursor = result.get("nextCursor")
+            if not cursor:
+                break
+        self.hints_listed = True  # not asked again; without hints, names decide
+
+    def needs_gate(self, params: dict[str, Any] | None) -> ApprovalRule | None:
+        """The rule for a tools/call about to be forwarded (params after detokenization), or None."""
+        if not isinstance(params, dict) or not isinstance(params.get("name"), str):
+            return None
+        tool = params["name"]
+        if tool in self._rules:
+            rule = self._rules[tool]
+        else:
+            rule = self.session.policy.approval_for(tool, self.hints.get(tool), self.session.backend)
+            if len(self._rules) < 4096:  # tool names come from the model: bounded
+                self._rules[tool] = rule
+        state = params.get("requestState")
+        if rule is None and isinstance(state, str) and state.startswith(STATE_PREFIX):
+            rule = ApprovalRule(tool, self.session.policy.approval_timeout_seconds)  # a retry: verify it
+        return rule
+
+    # ------------------------------------------------------------------ binding
+    def call_hash(self, tool: str, arguments: Any) -> str:
+        canonical = json.dumps(
+            {"tool": tool, "arguments": arguments}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        return self.session.vault.call_hash(canonical.encode("utf-8", "surrogatepass"))
+
+    def call_of(self, request_id: Any, shown: dict[str, Any], real: dict[str, Any]) -> Call:
+        tool = str(real["name"])
+        meta = shown.get("_meta") if isinstance(shown.get("_meta"), dict) else {}
+        era_2026 = meta.get(META_VERSION) == ERA_2026 if meta else False
+        caps = meta.get(META_CAPABILITIES) if meta else None
+        can_elicit = (
+            isinstance(caps, dict) and isinstance(caps.get("elicitation"), dict)
+            if era_2026
+            else self.client_can_elicit
+        )
+        args = real.get("arguments") or {}
+        return Call(
+            request_id,
+            tool,
+            shown.get("arguments") or {},
+            args,
+            self.call_hash(tool, args),
+            era_2026,
+            can_elicit,
+        )
+
+    # ------------------------------------------------------------------ the decision
+    async def decide(
+        self, rule: ApprovalRule, call: Call, real_params: dict[str, Any], io: GateIO
+    ) -> Verdict:
+        state = real_params.get("requestState")
+        if isinstance(state, str) and state.startswith(STATE_PREFIX):
+            return await self._redeem(call, state, real_params)
+        out_of_band = self.session.policy.out_of_band
+        use_terminal = out_of_band == "always" or (out_of_band == "auto" and not call.can_elicit)
+        if not use_terminal and not call.can_elicit:
+            approval_id = vault_approvals.new_id()
+            await self._record(audit.ApprovalRequested, call, approval_id, reason="none")
+            await self._record(
+                audit.ApprovalDenied, call, approval_id, reason="no-approver", outcome="refused"
+            )
+            return Verdict(error=_refused(call.tool, "the client cannot show approval prompts (elicitation)"))
+        text = await self._prompt(rule, call, io)
+        if use_terminal:
+            return await self._out_of_band(rule, call, text, real_params)
+        if call.era_2026:
+            return await self._issue(rule, call, text, io)
+        return await self._elicit(rule, call, text, real_params, io)
+
+    async def _elicit(
+        self, rule: ApprovalRule, call: Call, text: str, real_params: dict[str, Any], io: GateIO
+    ) -> Verdict:
+        approval_id = vault_approvals.new_id()
+        params = await io.to_client(_elicit_params(text), "request", "elicitation/create", None)
+        await self._record(audit.ApprovalRequested, call, approval_id, reason="elicitation")
+        self._waiting[call.request_id] = (call, approval_id, False)
+        try:
+            answer = await io.ask_client("elicitation/create", params, rule.timeout_seconds, call.request_id)
+        except TimeoutError:
+            self._waiting.pop(call.request_id, None)
+            await self._record(audit.ApprovalExpired, call, approval_id, outcome="refused")
+            return Verdict(error=_refused(call.tool, f"nobody answered within {rule.timeout_seconds:g} s"))
+        self._waiting.pop(call.request_id, None)
+        granted, reason = judge(answer)
+        return await self._conclude(call, approval_id, granted, reason, _forwardable(real_params))
+
+    async def withdrawn(self, request_id: Any) -> None:
+        """The client cancelled a call while it waited for its approval: audited as denied (`withdrawn`);
+        an out-of-band approval can then no longer be given."""
+        waiting = self._waiting.pop(request_id, None)
+        if waiting is None:
+            return
+        call, approval_id, out_of_band = waiting
+        if out_of_band:
+            ctx, sv = self._context(call), self.session.vault
+            await anyio.to_thread.run_sync(lambda: vault_approvals.withdraw(sv, approval_id, ctx))
+        else:
+            await self._record(audit.ApprovalDenied, call, approval_id, reason="withdrawn", outcome="refused")
+
+    async def _issue(self, rule: ApprovalRule, call: Call, text: str, io: GateIO) -> Verdict:
+        """2026-07-28: answer with an input-required result; the retry is checked by `_redeem`."""
+        approval_id = vault_approvals.new_id()
+        state = STATE_PREFIX + secrets.token_urlsafe(24)
+        self._sweep()
+        self._issued[state] = _Issued(
+            approval_id, call.call_hash, call.tool, time.monotonic() + rule.timeout_seconds
+        )
+        result = {
+            "resultType": "input_required",
+            "inputRequests": {INPUT_KEY: {"method": "elicitation/create", "params": _elicit_params(text)}},
+            "requestState": state,
+        }
+        result = await io.to_client(result, "response", "tools/call", call.tool)
+        await self._record(audit.ApprovalRequested, call, approval_id, reason="input-required")
+        return Verdict(result=result)
+
+    async def _redeem(self, call: Call, state: str, real_params: dict[str, Any]) -> Verdict:
+        issued = self._issued.pop(state, None)  # single use: a replayed state finds nothing
+        if issued is None:
+            await self._record(
+                audit.ApprovalDenied, call, vault_approvals.new_id(), reason="mismatch", outcome="refused"
+            )
+            return Verdict(error=_refused(call.tool, "the approval is unknown or was already used"))
+        if time.monotonic() > issued.deadline:
+            await self._record(audit.ApprovalExpired, call, issued.approval_id, outcome="refused")
+            return Verdict(error=_refused(call.tool, "the approval expired before the call was retried"))
+        if issued.tool != call.tool or issued.call_hash != call.call_hash:
+            await self._record(
+                audit.ApprovalDenied, call, issued.approval_id, reason="mismatch", outcome="refused"
+            )
+            return Verdict(error=_refused(call.tool, "the call differs from the one that was shown"))
+        responses = real_params.get("inputResponses")
+        answer = responses.get(INPUT_KEY) if isinstance(responses, dict) else None
+        granted, reason = judge(answer)
+        return await self._conclude(call, issued.approval_id, granted, reason, _forwardable(real_params))
+
+    async def _out_of_band(
+        self, rule: ApprovalRule, call: Call, text: str, real_params: dict[str, Any]
+    ) -> Verdict:
+        approval_id = vault_approvals.new_id()
+        ctx = self._context(call)
+        sv = self.session.vault
+        deadline = await anyio.to_thread.run_sync(
+            lambda: vault_approvals.request(
+                sv,
+                approval_id=approval_id,
+                summary=text,
+                call_hash=call.call_hash,
+                timeout=timedelta(seconds=rule.timeout_seconds),
+                ctx=ctx,
+            )
+        )
+        log.warning(
+            "approval pending: run `veil approvals approve ID` or `veil approvals deny ID`",
+            extra={"approval": approval_id, "tool": ctx.tool, "backend": self.session.backend},
+        )
+        self._waiting[call.request_id] = (call, approval_id, True)
+        try:
+            return await self._poll(rule, call, approval_id, deadline, real_params)
+        finally:
+            self._waiting.pop(call.request_id, None)
+
+    async def _poll(
+        self, rule: ApprovalRule, call: Call, approval_id: str, deadline: Any, real_params: dict[str, Any]
+    ) -> Verdict:
+        ctx, sv = self._context(call), self.session.vault
+        clock = sv.vault.clock
+        while True:
+            info = await anyio.to_thread.run_sync(vault_approvals.status, sv.vault, approval_id)
+            if info is not None and info.status == "granted":  # audited by the terminal's transaction
+                return Verdict(params=_forwardable(real_params))
+            if info is None or info.status == "denied":
+                return Verdict(error=_refused(call.tool, "the approver denied it"))
+            if info.status == "expired" or clock.now() >= deadline:
+                await anyio.to_thread.run_sync(lambda: vault_approvals.expire(sv, approval_id, ctx))
+                # Decided in the last instant? The row says which.
+                last = await anyio.to_thread.run_sync(vault_approvals.status, sv.vault, approval_id)
+                if last is not None and last.status == "granted":
+                    return Verdict(params=_forwardable(real_params))
+                return Verdict(
+                    error=_refused(call.tool, f"nobody approved it within {rule.timeout_seconds:g} s")
+                )
+            await anyio.sleep(POLL_SECONDS)
+
+    async def _conclude(
+        self, call: Call, approval_id: str, granted: bool, reason: str, params: dict[str, Any]
+    ) -> Verdict:
+        if not granted:
+            await self._record(audit.ApprovalDenied, call, approval_id, reason=reason, outcome="refused")
+            return Verdict(error=_refused(call.tool, _REASON_TEXT[reason]))
+        # The forwarded call must be the one approved: same tool, same detokenized arguments.
+        if self.call_hash(str(params.get("name")), params.get("arguments") or {}) != call.call_hash:
+            await self._record(audit.ApprovalDenied, call, approval_id, reason="mismatch", outcome="refused")
+            return Verdict(error=_refused(call.tool, "the call differs from the one that was shown"))
+        await self._record(
+            audit.ApprovalGranted,
+            call,
+            approval_id,
+            reason="elicitation",
+            actor=f"elicitation:{self.client_name}",
+        )
+        return Verdict(params=params)
+
+    # ------------------------------------------------------------------ the prompt
+    async def _prompt(self, rule: ApprovalRule, call: Call, io: GateIO) -> str:
+        preview = await self._dry_run(rule.dry_run, call, io) if rule.dry_run is not None else None
+        return prompt_text(call.tool, self.session.backend, call.shown_arguments, call.call_hash, preview)
+
+    async def _dry_run(self, spec: DryRunSpec, call: Call, io: GateIO) -> str:
+        """The backend's preview of the call (tokenized), or a line saying why there is none."""
+        if spec.tool is not None:
+            name, arguments, label = spec.tool, call.real_arguments, f"{spec.tool} with the same arguments"
+        else:
+            assert spec.argument is not None
+            name = call.tool
+            arguments = {**call.real_arguments, spec.argument: True}
+            label = f"{spec.argument}=true"
+        try:
+            result, error = await io.ask_backend(
+                "tools/call", {"name": name, "arguments": arguments}, DRY_RUN_SECONDS
+            )
+        except TimeoutError:
+            return f"({label}) no preview: the backend did not answer within {DRY_RUN_SECONDS:g} s"
+        if error is not None or not isinstance(result, dict):
+            return f"({label}) no preview: the backend answered with an error"
+        try:
+            shown = await io.to_client(result, "response", "tools/call", name)
+        except Exception:
+            return f"({label}) no preview: it could not be scanned"
+        body = _result_text(shown)
+        if len(body) > PREVIEW_CHARS:
+            body = body[:PREVIEW_CHARS] + " …(cut)"
+        flag = " — the backend reported an error" if shown.get("isError") is True else ""
+        return f"({label}){flag}\n{body}"
+
+    # ------------------------------------------------------------------ audit
+    def _context(self, call: Call) -> audit.AuditContext:
+        return self.session.context(direction="to-backend", method="tools/call", tool=call.tool)
+
+    async def _record(
+        self,
+        cls: type[audit.AuditEvent],
+        call: Call,
+        approval_id: str,
+        *,
+        reason: str | None = None,
+        outcome: str = "ok",
+        actor: str | None = None,
+    ) -> None:
+        """Append one approval event. If it cannot be written the call does not happen (the relay refuses
+        it: the exception surfaces as a vault error)."""
+        ctx = self._context(call)
+        values: dict[str, Any] = {
+            "session_id": self.session.session_id,
+            "reason": reason,
+            "outcome": outcome,
+            "detail": {"approval": approval_id, "call_hash": call.call_hash},
+        }
+        if actor is not None:
+            values["actor"] = actor
+        event = cls.of(ctx, **values)
+        await anyio.to_thread.run_sync(self.session.vault.record, [event])
+
+    def _sweep(self) -> None:
+        now = time.monotonic()
+        for state in [s for s, i in self._issued.items() if i.deadline < now]:
+            del self._issued[state]
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+def prompt_text(tool: str, backend: str, arguments: Any, call_hash: str, preview: str | None) -> str:
+    """The message a user sees (before the tokenize direction runs over it)."""
+    args = json.dumps(arguments, indent=2, sort_keys=True, ensure_ascii=False)
+    lines = [
+        "mcp-veil: approve this call?",
+        "",
+        f"Tool:      {tool}",
+        f"Backend:   {backend}",
+        "Arguments:",
+        *("  " + line for line in args.splitlines()),
+    ]
+    if preview is not None:
+        lines += ["Dry run:", *("  " + line for line in preview.splitlines())]
+    lines += [
+        f"Call:      {call_hash[:16]}",
+        "",
+        "Approve to run it once, exactly as shown. Decline or cancel to refuse it.",
+    ]
+    return "\n".join(lines)
+
+
+def judge(answer: Any) -> tuple[bool, str]:
+    """(granted, reason) for an elicitation answer: only `accept` with `approve: true` grants."""
+    if not isinstance(answer, dict):
+        return False, "mismatch"
+    action = answer.get("action")
+    if action in ("decline", "cancel"):
+        return False, str(action)
+    content = answer.get("content")
+    if action != "accept" or not isinstance(content, dict):
+        return False, "mismatch"
+    if content.get("approve") is True:
+        return True, "accept"
+    if content.get("approve") is False:
+        return False, "decline"
+    return False, "mismatch"
+
+
+_REASON_TEXT = {
+    "decline": "the user declined it",
+    "cancel": "the user cancelled the prompt",
+    "mismatch": "the answer does not match the approval request",
+}
+
+
+def _refused(tool: str, why: str) -> ApprovalRefused:
+    return ApprovalRefused(
+        f"mcp-veil refused this call: it needs approval and {why}; nothing was sent to the backend",
+        data={"reason": "approval-refused"},
+    )
+
+
+def _elicit_params(text: str) -> dict[str, Any]:
+    return {"mode": "form", "message": text, "requestedSchema": REQUESTED_SCHEMA}
+
+
+def _forwardable(params: dict[str, Any]) -> dict[str, Any]:
+    """The call as the backend gets it: without the proxy's request state and its own input response."""
+    out = {k: v for k, v in params.items() if k != "requestState" or not _ours(v)}
+    responses = out.get("inputResponses")
+    if isinstance(responses, dict) and INPUT_KEY in responses:
+        rest = {k: v for k, v in responses.items() if k != INPUT_KEY}
+        if rest:
+            out["inputResponses"] = rest
+        else:
+            del out["inputResponses"]
+    return out
+
+
+def _ours(state: Any) -> bool:
+    return isinstance(state, str) and state.startswith(STATE_PREFIX)
+
+
+def _result_text(result: dict[str, Any]) -> str:
+    parts = [c.get("text", "") for c in result.get("content") or [] if isinstance(c, dict)]
+    text = "\n".join(p for p in parts if isinstance(p, str))
+    if not text and result.get("structuredContent") is not None:
+        text = json.dumps(result["structuredContent"], sort_keys=True, ensure_ascii=False)
+    return text
