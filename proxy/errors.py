@@ -101,6 +101,7 @@ _REFUSAL_TEXT = {
     "malformed": "it is not a well-formed mcp-veil token",
     "unknown": "no such token in this session",
     "foreign-session": "it belongs to another session",
+    "other-backend": "it stands for another backend's data, which this backend may not receive",
     "revoked": "it has been revoked",
     "expired": "it has expired",
     "session-expired": "its session has expired",

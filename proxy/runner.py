@@ -9,20 +9,23 @@ import shutil
 import signal
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from typing import Any
 
 import anyio
 import mcp_types as types
 
+from proxy.backend_config import BackendsConfig, header_values
 from proxy.config import Settings
 from proxy.detect.detector import Detector
 from proxy.errors import BACKEND_UNAVAILABLE, BackendUnavailable
+from proxy.mux import Mux, multiplexed
 from proxy.policy import Policy, load_policy
 from proxy.relay import Relay, RelayStats, Streams, _error
 from proxy.sandbox import SandboxSpec
 from proxy.session import ProxySession, os_actor
-from proxy.transports.http import HttpBackend, backend_http
+from proxy.transports.http import HttpBackend, backend_http, guess_transport
 from proxy.transports.restarting import restarting_backend
 from proxy.transports.stdio import backend_process, client_front
 from vault import audit
@@ -100,11 +103,66 @@ async def _restarting(command: Sequence[str], sandbox: SandboxSpec) -> AsyncIter
         yield streams
 
 
-async def run_stdio(engine: Engine, command: Sequence[str] = (), *, http: HttpBackend | None = None) -> int:
-    """Relay stdin/stdout to a backend subprocess (or, with `http`, an HTTP backend). Returns the process
-    exit code."""
-    label, opener = backend_opener(command, http, engine.policy.sandbox)
-    session = engine.open_session(backend=label)
+# The session whose backends are being opened (set by the HTTP front's session opener, read by the
+# multiplexing backend opener in the same task): the multiplexer binds the session's tokens to backends.
+OPENING: ContextVar[ProxySession | None] = ContextVar("veil_opening_session", default=None)
+
+
+def mux_label(config: BackendsConfig) -> str:
+    """The session's backend label in multiplexed mode; each message's own backend is in its audit row."""
+    return ("mux:" + ",".join(config.names()))[:200]
+
+
+def mux_openers(
+    config: BackendsConfig, sandbox: SandboxSpec
+) -> dict[str, AbstractAsyncContextManager[Streams]]:
+    """One connection per configured backend: a subprocess (the policy's sandbox, plus its `env`) or HTTP.
+    ValueError names a header whose environment variable is missing."""
+    openers: dict[str, AbstractAsyncContextManager[Streams]] = {}
+    for spec in config.backends:
+        if spec.url is not None:
+            kind = guess_transport(spec.url) if spec.transport == "auto" else spec.transport
+            http = HttpBackend(url=spec.url, transport=kind, headers=header_values(spec))  # type: ignore[arg-type]
+            openers[spec.name] = backend_http(http)
+        else:
+            sb = replace(sandbox, extra_env={**sandbox.extra_env, **spec.env})
+            openers[spec.name] = backend_opener(spec.command, None, sb)[1]
+    return openers
+
+
+@asynccontextmanager
+async def multiplexed_backends(
+    config: BackendsConfig, sandbox: SandboxSpec, session: ProxySession | None = None
+) -> AsyncIterator[Streams]:
+    """The configured backends as one, with the session's tokens bound to their backends."""
+    session = session or OPENING.get()
+    if session is None:
+        raise RuntimeError("multiplexed backends need the session they serve")
+    mux = Mux(config.names())
+    session.bind_backends(mux, config)
+    async with multiplexed(mux, mux_openers(config, sandbox)) as streams:
+        yield streams
+
+
+async def run_stdio(
+    engine: Engine,
+    command: Sequence[str] = (),
+    *,
+    http: HttpBackend | None = None,
+    backends: BackendsConfig | None = None,
+) -> int:
+    """Relay stdin/stdout to a backend subprocess (or, with `http`, an HTTP backend; with `backends`,
+    the backends of a `veil.toml` as one). Returns the process exit code."""
+    if backends is not None:
+        label = mux_label(backends)
+        session = engine.open_session(backend=label)
+        opener: AbstractAsyncContextManager[Streams] = multiplexed_backends(
+            backends, engine.policy.sandbox, session
+        )
+        command = command or [backends.names()[0]]  # named in the error if no backend starts
+    else:
+        label, opener = backend_opener(command, http, engine.policy.sandbox)
+        session = engine.open_session(backend=label)
     relay = Relay(session)
     try:
         async with client_front(engine.policy.max_message_bytes) as client:

@@ -24,8 +24,9 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from proxy import metrics
+from proxy.backend_config import BackendsConfig
 from proxy.errors import INVALID_REQUEST
-from proxy.runner import Engine, backend_opener
+from proxy.runner import OPENING, Engine, backend_opener, multiplexed_backends, mux_label
 from proxy.session import ProxySession
 from proxy.transports.http import BackendOpener, HttpBackend, HttpSessions, json_error
 
@@ -216,13 +217,22 @@ def build_app(
     max_sessions: int = 100,
     idle_timeout: float = 30 * 60,
     open_backend: BackendOpener | None = None,
+    backends: BackendsConfig | None = None,
 ) -> VeilApp:
     """One vault session and one backend connection (a subprocess of `command`, or an HTTP session
-    with `http`, or what `open_backend` opens) per client session."""
-    label, _ = backend_opener(command, http)
+    with `http`, or the backends of a `veil.toml` as one, or what `open_backend` opens) per client
+    session."""
+    if backends is not None:
+        label = mux_label(backends)
+        config = backends
+        open_backend = open_backend or (lambda: multiplexed_backends(config, engine.policy.sandbox))
+    else:
+        label, _ = backend_opener(command, http)
 
     async def open_session(actor: str) -> ProxySession:
-        return await anyio.to_thread.run_sync(lambda: engine.open_session(backend=label, actor=actor))
+        session = await anyio.to_thread.run_sync(lambda: engine.open_session(backend=label, actor=actor))
+        OPENING.set(session)  # read by the multiplexing opener, later in this same task
+        return session
 
     sessions = HttpSessions(
         open_session,

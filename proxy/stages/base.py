@@ -25,6 +25,9 @@ class Flow:
     kind: str  # "request" | "notification" | "response" | "error"
     method: str | None  # the method, or for a response the method of the request it answers
     tool: str | None = None
+    # Behind a multiplexer: the backend the message comes from (to the client) or goes to (to a backend);
+    # None when it is fanned out to all. Without one, the session's single backend.
+    backend: str | None = None
     changed: bool = False  # set by a stage that altered the payload (in place or by replacing it)
     follow_ups: list[str] = field(default_factory=list)
     # Toward the backend: every string holding something token-shaped, found once and shared by the stages.

@@ -40,7 +40,7 @@ class Egress:
         depth = policy.max_depth
         for name, value in arguments.items():
             if find_token_strings(value, depth) and not policy.egress_allows(
-                flow.session.backend, flow.tool, str(name)
+                flow.backend or flow.session.backend, flow.tool, str(name)
             ):
                 raise EgressDenied(
                     f"mcp-veil refused this call: tool {flow.tool!r} may not receive real values "
