@@ -55,7 +55,7 @@ def http_backend(url: str | None, transport: str, headers: tuple[str, ...]) -> A
 
 def check_backend(url: str | None, command: tuple[str, ...], config: str | None = None) -> None:
     if sum(map(bool, (url, command, config))) > 1:
-        raise click.UsageError("give one of --url URL, --config FILE or -- COMMAND")
+        raise click.UsageError("give one of --url URL, --config FILE or -- COMMAND, not both")
     if not url and not command and not config:
         raise click.UsageError("give the backend: --url URL, --config FILE or -- COMMAND [ARGS...]")
 
