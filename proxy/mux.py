@@ -101,6 +101,7 @@ class Mux:
         self._progress: dict[int, Any] = {}  # proxy token -> the client's progress token
         self._asked: dict[int, tuple[str, Any]] = {}  # client-facing id of a backend request -> (backend, id)
         self._their_progress: dict[int, tuple[str, Any]] = {}  # proxy token -> (backend, its token)
+        self._asked_progress: dict[int, list[int]] = {}  # client-facing id -> the proxy tokens it carries
         self._uris: dict[str, str] = {}  # resource URI -> backend
         self._templates: list[tuple[re.Pattern[str], str]] = []
         self._to_relay: Any = None
@@ -253,12 +254,14 @@ class Mux:
 
     async def _answer(self, msg: types.JSONRPCResponse | types.JSONRPCError) -> None:
         """The client's answer to a backend's request goes back to that backend, under its own id."""
-        asked = self._asked.pop(msg.id, None) if isinstance(msg.id, int) else None
+        mine = msg.id if isinstance(msg.id, int) else -1
+        asked = self._asked.pop(mine, None)
         if asked is None:
             log.info("client answered a request no backend made; dropped")
             return
         backend, their_id = asked
-        self._their_progress = {k: v for k, v in self._their_progress.items() if v[0] != backend}
+        for token in self._asked_progress.pop(mine, ()):
+            self._their_progress.pop(token, None)
         await self._write(backend, msg.model_copy(update={"id": their_id}))
 
     async def _write(self, backend: str, msg: types.JSONRPCMessage) -> None:
@@ -290,6 +293,7 @@ class Mux:
         if isinstance(meta, dict) and meta.get("progressToken") is not None:
             token = next(self._ids)
             self._their_progress[token] = (backend, meta["progressToken"])
+            self._asked_progress.setdefault(client_id, []).append(token)
             params = {**(params or {}), "_meta": {**meta, "progressToken": token}}
         await self._emit(msg.model_copy(update={"id": client_id, "params": params}), backend)
 
@@ -410,6 +414,7 @@ class Mux:
             else:
                 await self._error(sent.client_id, BACKEND_UNAVAILABLE, why, backend)
         self._asked = {k: v for k, v in self._asked.items() if v[0] != backend}
+        self._their_progress = {k: v for k, v in self._their_progress.items() if v[0] != backend}
         if not self.live and self._to_relay is not None:
             await self._to_relay.aclose()  # the relay sees its backend end
 

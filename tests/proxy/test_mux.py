@@ -25,6 +25,7 @@ from proxy.runner import Engine, mux_label
 from proxy.session import ProxySession
 from tests.proxy.conftest import PERSON, make_backend
 from vault import audit
+from vault.errors import TokenRefused
 from vault.tokens import TOKEN_RE
 
 pytestmark = pytest.mark.anyio
@@ -451,3 +452,28 @@ def test_template_uris_match_their_own_pattern_only():
     assert _template_pattern("crm://contacts/{id}").fullmatch("crm://contacts/7")
     assert not _template_pattern("crm://contacts/{id}").fullmatch("crm://contacts/7/x")
     assert _template_pattern("file:///{+path}").fullmatch("file:///a/b.txt")
+
+
+def test_backend_bound_tokens_survive_a_resumed_session_and_are_revoked_by_value(engine):
+    from vault.audit import AuditContext
+
+    def ctx(backend: str) -> AuditContext:
+        return AuditContext(actor="t", backend=backend, direction=None, method=None, tool=None)
+
+    email = PERSON["email"]
+    first = engine.vault.open_session(name="bound", ctx=ctx("mux"))
+    ads = first.tokenize([("EMAIL_ADDRESS", email)], ctx("ads"), scope="ads")[0]
+    crm = first.tokenize([("EMAIL_ADDRESS", email)], ctx("crm"), scope="crm")[0]
+    plain = first.token_for("EMAIL_ADDRESS", email)
+    assert len({ads, crm, plain}) == 3
+    resumed = engine.vault.open_session(name="bound", ctx=ctx("mux"))
+    assert resumed.tokenize([("EMAIL_ADDRESS", email)], ctx("ads"), scope="ads") == [ads]
+    assert resumed.known_values() == {("EMAIL_ADDRESS", email): ads} or resumed.known_values() == {
+        ("EMAIL_ADDRESS", email): crm
+    }
+    only_own = resumed.detokenize([ads], ctx("ads"), may_receive=lambda entity, producer: producer == "ads")
+    assert only_own == {ads: email}
+    assert engine.vault.revoke_tokens(actor="admin", values=[email]) == 2
+    with pytest.raises(TokenRefused) as caught:
+        resumed.detokenize([crm], ctx("crm"))
+    assert caught.value.reason.value == "revoked"
