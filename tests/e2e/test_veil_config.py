@@ -192,3 +192,47 @@ def test_a_config_naming_a_missing_header_variable_is_refused_at_start(veil_home
     assert result.exit_code == 1 and f"{bad}: backends.Bad" in result.stderr
     both = CliRunner().invoke(cli, ["run", "--config", str(bad), "--", "echo"])
     assert both.exit_code == 2 and "not both" in both.stderr
+
+
+HOSTILE = [sys.executable, "-m", "examples.hostile_backends", "crash"]
+ECHO = [sys.executable, "-m", "examples.echo_server"]
+
+
+@pytest.mark.parametrize("restart", [False, True])
+async def test_a_crashed_backend_fails_only_its_own_calls_or_is_restarted_when_configured(
+    veil_env, tmp_path, restart
+):
+    policies = [str(ROOT / "policies" / "default.yaml")]
+    if restart:
+        (tmp_path / "restart.yaml").write_text("version: 1\nname: restart\nsandbox:\n  on_exit: restart\n")
+        policies.append(str(tmp_path / "restart.yaml"))
+    config = tmp_path / "veil.toml"
+    config.write_text(
+        f"policy = {toml_list(policies)}\n"
+        f"[backends.flaky]\ncommand = {toml_list(HOSTILE)}\n"
+        f"[backends.echo]\ncommand = {toml_list(ECHO)}\n"
+    )
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "proxy", "run", "--config", str(config)],
+        env=dict(veil_env),
+        cwd=str(ROOT),
+    )
+    with anyio.fail_after(90):
+        async with Client(params, mode="legacy") as client:
+            with pytest.raises(MCPError) as crashed:
+                await client.call_tool("flaky__crash", {"text": "boom"})
+            other = await client.call_tool("echo__echo", {"text": "still here"})
+            if restart:
+                again = await client.call_tool("flaky__echo", {"text": "back"})
+            else:
+                with pytest.raises(MCPError) as gone:
+                    await client.call_tool("flaky__echo", {"text": "back"})
+                tools = {t.name for t in (await client.list_tools()).tools}
+    assert crashed.value.error.code == -32003
+    assert text_of(other) == "still here"
+    if restart:
+        assert text_of(again) == "back"
+    else:
+        assert gone.value.error.code == -32003 and "'flaky' has exited" in gone.value.error.message
+        assert "echo__echo" in tools and not any(t.startswith("flaky__") for t in tools)

@@ -477,3 +477,34 @@ def test_backend_bound_tokens_survive_a_resumed_session_and_are_revoked_by_value
     with pytest.raises(TokenRefused) as caught:
         resumed.detokenize([crm], ctx("crm"))
     assert caught.value.reason.value == "revoked"
+
+
+async def test_logging_and_progress_of_a_backend_reach_the_client_tokenized_as_that_backends_values(
+    muxed, engine
+):
+    logs: list[Any] = []
+    progress: list[str | None] = []
+
+    async def on_log(params: Any) -> None:
+        logs.append(params)
+
+    async def on_progress(p: float, total: float | None, message: str | None) -> None:
+        progress.append(message)
+
+    with anyio.fail_after(LIMIT):
+        async with muxed({"ads": make_backend([]), "crm": make_crm([])}, logging_callback=on_log) as (
+            client,
+            session,
+        ):
+            await client.call_tool("ads__noisy", {"text": "x"}, progress_callback=on_progress)
+            await client.call_tool("crm__work", {}, progress_callback=on_progress)
+    assert logs and all(PERSON["email"] not in str(entry.data) for entry in logs)
+    assert progress[0] is not None and "[[EMAIL_ADDRESS:" in progress[0] and progress[-1] == "crm working"
+    token = TOKEN_RE.search(progress[0])
+    assert token is not None
+    created = {
+        r["token"]: r["backend"]
+        for r in audit_rows(engine, "token-created")
+        if r["session_id"] == session.session_id
+    }
+    assert created[token.group(0)] == "ads"
