@@ -236,3 +236,40 @@ async def test_a_crashed_backend_fails_only_its_own_calls_or_is_restarted_when_c
     else:
         assert gone.value.error.code == -32003 and "'flaky' has exited" in gone.value.error.message
         assert "echo__echo" in tools and not any(t.startswith("flaky__") for t in tools)
+
+
+async def test_two_copies_of_one_server_keep_their_colliding_ids_and_progress_tokens_apart(
+    veil_env, tmp_path
+):
+    """Both backends number their answers and progress the same way; each call still gets its own."""
+    config = tmp_path / "veil.toml"
+    config.write_text(
+        f"[backends.left]\ncommand = {toml_list(ECHO)}\n[backends.right]\ncommand = {toml_list(ECHO)}\n"
+    )
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "proxy", "run", "--config", str(config)],
+        env=dict(veil_env),
+        cwd=str(ROOT),
+    )
+    progress: dict[str, list[str | None]] = {"left": [], "right": []}
+    results: dict[str, str] = {}
+    with anyio.fail_after(90):
+        async with Client(params, mode="legacy") as client, anyio.create_task_group() as tg:
+            for side in ("left", "right"):
+
+                async def call(side: str = side) -> None:
+                    async def on_progress(p: float, total: float | None, message: str | None) -> None:
+                        progress[side].append(message)
+
+                    result = await client.call_tool(
+                        f"{side}__slow_echo",
+                        {"text": f"from {side}", "steps": 5},
+                        progress_callback=on_progress,
+                    )
+                    results[side] = text_of(result)
+
+                tg.start_soon(call)
+    assert results == {"left": "from left", "right": "from right"}
+    assert progress["left"] == ["echoing from left"] * 5
+    assert progress["right"] == ["echoing from right"] * 5
