@@ -508,3 +508,39 @@ async def test_logging_and_progress_of_a_backend_reach_the_client_tokenized_as_t
         if r["session_id"] == session.session_id
     }
     assert created[token.group(0)] == "ads"
+
+
+async def test_a_clients_answer_to_a_backends_sampling_request_may_not_carry_another_backends_token(muxed):
+    ads: list[dict[str, Any]] = []
+    crm: list[dict[str, Any]] = []
+    reply: dict[str, str] = {}
+
+    async def sampling(context: Any, params: Any) -> types.CreateMessageResult:
+        text = reply["text"]
+        return types.CreateMessageResult(
+            role="assistant", content=types.TextContent(type="text", text=text), model="m"
+        )
+
+    with anyio.fail_after(LIMIT):
+        async with muxed(
+            {"ads": make_backend(ads), "crm": make_backend(crm)}, sampling_callback=sampling
+        ) as (
+            client,
+            _,
+        ):
+            ads_email = json.loads(text_of(await client.call_tool("ads__whoami", {})))["email"]
+            crm_email = json.loads(text_of(await client.call_tool("crm__whoami", {})))["email"]
+            reply["text"] = f"write to {crm_email}"
+            own = await client.call_tool("crm__summarize", {"customer_id": "1"})
+            reply["text"] = f"write to {ads_email}"
+            try:
+                foreign = await client.call_tool("crm__summarize", {"customer_id": "1"})
+                foreign_failed = foreign.is_error
+            except MCPError:
+                foreign_failed = True
+    assert not own.is_error
+    assert crm == [
+        {"tool": "summarize", "reply": f"write to {PERSON['email']}"}
+    ]  # only its own token resolved
+    assert foreign_failed
+    assert not any(r.get("tool") == "summarize" for r in ads)
