@@ -128,13 +128,13 @@ class ProxySession:
             tokens = self.vault.tokenize(items, self.context(flow), ttl=self.token_ttls or None, scope=scope)
         self.learn(items)
         for entity, _value in items:
-            metrics.TOKENIZED.labels(self.backend, entity).inc()
+            metrics.TOKENIZED.labels(flow.backend or self.backend, entity).inc()
         return tokens
 
     def detokenize(self, tokens: Sequence[str], flow: Flow) -> dict[str, str]:
         with metrics.VAULT_SECONDS.labels("detokenize").time():
             values = self.vault.detokenize(tokens, self.context(flow), may_receive=self._receiver(flow))
-        metrics.DETOKENIZED.labels(self.backend).inc(len(tokens))
+        metrics.DETOKENIZED.labels(flow.backend or self.backend).inc(len(tokens))
         return values
 
     def _scope(self, flow: Flow) -> str | None:
