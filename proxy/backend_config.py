@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from proxy.errors import PolicyError
+from proxy.errors import ConfigError
 
 NAME_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?")
 SEPARATOR = "__"  # namespaced names: `ads__list_campaigns`
@@ -84,23 +84,23 @@ class BackendsConfig:
 
 
 def load_backends(path: str | Path) -> BackendsConfig:
-    """Parse and validate a `veil.toml`; PolicyError names the file and the option."""
+    """Parse and validate a `veil.toml`; ConfigError names the file and the option."""
     src = str(path)
     try:
         with open(path, "rb") as fh:
             doc = tomllib.load(fh)
     except OSError as exc:
-        raise PolicyError(f"{src}: cannot read the file ({exc.strerror})") from None
+        raise ConfigError(f"{src}: cannot read the file ({exc.strerror})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"{src}: not valid TOML: {exc}") from None
+        raise ConfigError(f"{src}: not valid TOML: {exc}") from None
     unknown = set(doc) - {"backends", "policy", "share"}
     if unknown:
-        raise PolicyError(f"{src}: unknown option {sorted(unknown)[0]!r} (expected backends, policy, share)")
+        raise ConfigError(f"{src}: unknown option {sorted(unknown)[0]!r} (expected backends, policy, share)")
     base = Path(src).parent
     policies = tuple(base / p for p in _strings(doc.get("policy", []), src, "policy"))
     raw = doc.get("backends")
     if not isinstance(raw, dict) or not raw:
-        raise PolicyError(f"{src}: backends: give at least one [backends.NAME] table")
+        raise ConfigError(f"{src}: backends: give at least one [backends.NAME] table")
     backends = tuple(_backend(name, spec, src) for name, spec in raw.items())
     shares = tuple(_share(i, r, src, {b.name for b in backends}) for i, r in enumerate(_list(doc, src)))
     return BackendsConfig(src, backends, policies, shares)
@@ -121,75 +121,75 @@ def header_values(spec: BackendSpec, environ: Mapping[str, str] | None = None) -
 def _backend(name: Any, spec: Any, src: str) -> BackendSpec:
     where = f"{src}: backends.{name}"
     if not isinstance(name, str) or not NAME_RE.fullmatch(name) or SEPARATOR in name:
-        raise PolicyError(
+        raise ConfigError(
             f"{where}: invalid backend name (lowercase letters, digits and single hyphens, "
             f"at most 32 characters, no {SEPARATOR!r})"
         )
     if not isinstance(spec, dict):
-        raise PolicyError(f"{where}: must be a table")
+        raise ConfigError(f"{where}: must be a table")
     unknown = set(spec) - _BACKEND_KEYS
     if unknown:
-        raise PolicyError(f"{where}.{sorted(unknown)[0]}: unknown option")
+        raise ConfigError(f"{where}.{sorted(unknown)[0]}: unknown option")
     command = tuple(_strings(spec.get("command", []), src, f"backends.{name}.command"))
     url = spec.get("url")
     if (not command) == (url is None):
-        raise PolicyError(f"{where}: give exactly one of command (a list) or url")
+        raise ConfigError(f"{where}: give exactly one of command (a list) or url")
     if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
-        raise PolicyError(f"{where}.url: must be an http:// or https:// URL")
+        raise ConfigError(f"{where}.url: must be an http:// or https:// URL")
     transport = spec.get("transport", "auto")
     if transport not in ("auto", "streamable-http", "sse"):
-        raise PolicyError(f"{where}.transport: must be auto, streamable-http or sse")
+        raise ConfigError(f"{where}.transport: must be auto, streamable-http or sse")
     headers_env = _table(spec.get("headers_env", {}), f"{where}.headers_env")
     if headers_env and url is None:
-        raise PolicyError(f"{where}.headers_env: applies to a url backend only")
+        raise ConfigError(f"{where}.headers_env: applies to a url backend only")
     for var in headers_env.values():
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", var):
-            raise PolicyError(f"{where}.headers_env: {var!r} is not an environment variable name")
+            raise ConfigError(f"{where}.headers_env: {var!r} is not an environment variable name")
     env = _table(spec.get("env", {}), f"{where}.env")
     if env and url is not None:
-        raise PolicyError(f"{where}.env: applies to a command backend only")
+        raise ConfigError(f"{where}.env: applies to a command backend only")
     return BackendSpec(name, command, url, transport, headers_env, env)
 
 
 def _share(i: int, rule: Any, src: str, names: set[str]) -> ShareRule:
     where = f"{src}: share[{i}]"
     if not isinstance(rule, dict):
-        raise PolicyError(f"{where}: must be a table")
+        raise ConfigError(f"{where}: must be a table")
     unknown = set(rule) - _SHARE_KEYS
     if unknown:
-        raise PolicyError(f"{where}.{sorted(unknown)[0]}: unknown option")
+        raise ConfigError(f"{where}.{sorted(unknown)[0]}: unknown option")
     source = rule.get("from")
     if source not in names:
-        raise PolicyError(f"{where}.from: {source!r} is not a configured backend")
+        raise ConfigError(f"{where}.from: {source!r} is not a configured backend")
     targets = tuple(_strings(rule.get("to", []), src, f"share[{i}].to"))
     if not targets:
-        raise PolicyError(f'{where}.to: name at least one backend, or "*"')
+        raise ConfigError(f'{where}.to: name at least one backend, or "*"')
     for t in targets:
         if t != "*" and t not in names:
-            raise PolicyError(f"{where}.to: {t!r} is not a configured backend")
+            raise ConfigError(f"{where}.to: {t!r} is not a configured backend")
     entities = rule.get("entities")
     if entities is not None:
         entities = tuple(_strings(entities, src, f"share[{i}].entities"))
         for e in entities:
             if not re.fullmatch(r"[A-Z][A-Z0-9_]{0,47}", e):
-                raise PolicyError(f"{where}.entities: {e!r} is not an entity type (e.g. EMAIL_ADDRESS)")
+                raise ConfigError(f"{where}.entities: {e!r} is not an entity type (e.g. EMAIL_ADDRESS)")
     return ShareRule(source, targets, entities)
 
 
 def _list(doc: dict[str, Any], src: str) -> list[Any]:
     shares = doc.get("share", [])
     if not isinstance(shares, list):
-        raise PolicyError(f"{src}: share: use [[share]] tables")
+        raise ConfigError(f"{src}: share: use [[share]] tables")
     return shares
 
 
 def _strings(value: Any, src: str, option: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise PolicyError(f"{src}: {option}: must be a list of non-empty strings")
+        raise ConfigError(f"{src}: {option}: must be a list of non-empty strings")
     return list(value)
 
 
 def _table(value: Any, where: str) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        raise PolicyError(f"{where}: must be a table of strings")
+        raise ConfigError(f"{where}: must be a table of strings")
     return dict(value)

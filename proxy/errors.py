@@ -74,6 +74,10 @@ class PolicyError(Exception):
     """A policy file is invalid; names the file, the line and the option."""
 
 
+class ConfigError(PolicyError):
+    """A `veil.toml` is invalid; names the file and the option."""
+
+
 def to_jsonrpc_error(exc: BaseException) -> dict[str, Any]:
     """The `error` member for any exception: a fixed, value-free message per type."""
     if isinstance(exc, TokenRefused):

@@ -189,7 +189,7 @@ def test_a_config_naming_a_missing_header_variable_is_refused_at_start(veil_home
     bad = tmp_path / "bad.toml"
     bad.write_text('[backends.Bad]\ncommand = ["x"]\n')
     result = CliRunner().invoke(cli, ["serve", "--listen", "127.0.0.1:0", "--config", str(bad)])
-    assert result.exit_code == 1 and f"{bad}: backends.Bad" in result.stderr
+    assert result.exit_code == 1 and f"invalid config: {bad}: backends.Bad" in result.stderr
     both = CliRunner().invoke(cli, ["run", "--config", str(bad), "--", "echo"])
     assert both.exit_code == 2 and "not both" in both.stderr
 
