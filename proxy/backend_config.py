@@ -6,6 +6,7 @@ policy = ["policies/default.yaml"]          # optional: policy files for every b
 [backends.ads]                              # the name: lowercase letters, digits, hyphens; no "__"
 command = ["python", "-m", "examples.google_ads_server"]
 env = { ADS_REGION = "eu" }                 # optional: extra environment for this subprocess
+policy = ["policies/google-ads.yaml"]       # optional: this backend's own policy files
 
 [backends.console]
 url = "https://mcp.example/mcp"             # an HTTP backend instead of a command
@@ -36,7 +37,7 @@ from proxy.errors import ConfigError
 
 NAME_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?")
 SEPARATOR = "__"  # namespaced names: `ads__list_campaigns`
-_BACKEND_KEYS = {"command", "url", "transport", "headers_env", "env"}
+_BACKEND_KEYS = {"command", "url", "transport", "headers_env", "env", "policy"}
 _SHARE_KEYS = {"from", "to", "entities"}
 
 
@@ -48,6 +49,7 @@ class BackendSpec:
     transport: str = "auto"
     headers_env: Mapping[str, str] = field(default_factory=dict)  # header name -> environment variable
     env: Mapping[str, str] = field(default_factory=dict)
+    policy: tuple[Path, ...] = ()  # this backend's own policy files (instead of the config's `policy`)
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def load_backends(path: str | Path) -> BackendsConfig:
     raw = doc.get("backends")
     if not isinstance(raw, dict) or not raw:
         raise ConfigError(f"{src}: backends: give at least one [backends.NAME] table")
-    backends = tuple(_backend(name, spec, src) for name, spec in raw.items())
+    backends = tuple(_backend(name, spec, src, base) for name, spec in raw.items())
     shares = tuple(_share(i, r, src, {b.name for b in backends}) for i, r in enumerate(_list(doc, src)))
     return BackendsConfig(src, backends, policies, shares)
 
@@ -118,7 +120,7 @@ def header_values(spec: BackendSpec, environ: Mapping[str, str] | None = None) -
     return out
 
 
-def _backend(name: Any, spec: Any, src: str) -> BackendSpec:
+def _backend(name: Any, spec: Any, src: str, base: Path) -> BackendSpec:
     where = f"{src}: backends.{name}"
     if not isinstance(name, str) or not NAME_RE.fullmatch(name) or SEPARATOR in name:
         raise ConfigError(
@@ -148,7 +150,8 @@ def _backend(name: Any, spec: Any, src: str) -> BackendSpec:
     env = _table(spec.get("env", {}), f"{where}.env")
     if env and url is not None:
         raise ConfigError(f"{where}.env: applies to a command backend only")
-    return BackendSpec(name, command, url, transport, headers_env, env)
+    policy = tuple(base / p for p in _strings(spec.get("policy", []), src, f"backends.{name}.policy"))
+    return BackendSpec(name, command, url, transport, headers_env, env, policy)
 
 
 def _share(i: int, rule: Any, src: str, names: set[str]) -> ShareRule:

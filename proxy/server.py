@@ -225,7 +225,8 @@ def build_app(
     if backends is not None:
         label = mux_label(backends)
         config = backends
-        open_backend = open_backend or (lambda: multiplexed_backends(config, engine.policy.sandbox))
+        engine.backend_policies(config)  # a bad policy file fails at start, not per session
+        open_backend = open_backend or (lambda: multiplexed_backends(engine, config))
     else:
         label, _ = backend_opener(command, http)
 

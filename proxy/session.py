@@ -7,7 +7,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,6 +58,7 @@ class ProxySession:
         # Several backends behind one front (`veil.toml`): each value's token is bound to its backend.
         self.mux: Mux | None = None
         self.backends: BackendsConfig | None = None
+        self._own: Mapping[str, tuple[Policy, Detector]] = {}  # backend -> its own policy and detector
         self._record_policy()
         for (entity, value), _token in vault.known_values().items():
             if policy.propagates(entity):
@@ -77,11 +78,22 @@ class ProxySession:
         }
         self.vault.record([audit.PolicyLoaded.of(self.context(), session_id=self.session_id, detail=detail)])
 
-    def bind_backends(self, mux: Mux, config: BackendsConfig) -> None:
+    def bind_backends(
+        self, mux: Mux, config: BackendsConfig, own: Mapping[str, tuple[Policy, Detector]] | None = None
+    ) -> None:
         """Multiplexed mode: tokens are minted per backend and detokenized only toward their own backend
-        (or where `[[share]]` allows)."""
+        (or where `[[share]]` allows); `own`: the backends with a policy of their own."""
         self.mux = mux
         self.backends = config
+        self._own = own or {}
+
+    def policy_for(self, backend: str | None) -> Policy:
+        own = self._own.get(backend) if backend is not None else None
+        return own[0] if own is not None else self.policy
+
+    def detector_for(self, backend: str | None) -> Detector:
+        own = self._own.get(backend) if backend is not None else None
+        return own[1] if own is not None else self.detector
 
     def backend_of(self, msg: Any, direction: str, origin: Any = None) -> str | None:
         """The backend a message comes from (to the client) or goes to (to a backend)."""

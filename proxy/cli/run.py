@@ -72,6 +72,8 @@ def run(
             vault=vault, policies=policies, session=session, session_ttl=session_ttl, durability=durability
         )
         engine = Engine.load(settings)
+        if backends is not None:
+            engine.backend_policies(backends)  # PolicyError names the backend's policy file
     if metrics_listen:
         host, _, port = metrics_listen.rpartition(":")
         if not host or not port.isdigit():

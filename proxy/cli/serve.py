@@ -172,6 +172,8 @@ def serve(
         token = read_token_file(auth_token_file) if auth_token_file else None
         settings = Settings.resolve(vault=vault, policies=policies)
         engine = Engine.load(settings)
+        if backends is not None:
+            engine.backend_policies(backends)  # PolicyError names the backend's policy file
     try:
         sock = bind(host, port)
     except OSError as exc:

@@ -190,6 +190,10 @@ def test_a_config_naming_a_missing_header_variable_is_refused_at_start(veil_home
     bad.write_text('[backends.Bad]\ncommand = ["x"]\n')
     result = CliRunner().invoke(cli, ["serve", "--listen", "127.0.0.1:0", "--config", str(bad)])
     assert result.exit_code == 1 and f"invalid config: {bad}: backends.Bad" in result.stderr
+    nopolicy = tmp_path / "nopolicy.toml"
+    nopolicy.write_text('[backends.ads]\ncommand = ["x"]\npolicy = ["missing.yaml"]\n')
+    result = CliRunner().invoke(cli, ["run", "--config", str(nopolicy)])
+    assert result.exit_code == 1 and "invalid policy" in result.stderr and "missing.yaml" in result.stderr
     both = CliRunner().invoke(cli, ["run", "--config", str(bad), "--", "echo"])
     assert both.exit_code == 2 and "not both" in both.stderr
 

@@ -15,6 +15,7 @@ policy = ["policies/default.yaml"]
 [backends.ads]
 command = ["python", "-m", "examples.google_ads_server"]
 env = { ADS_REGION = "eu" }
+policy = ["policies/google-ads.yaml"]
 
 [backends.search-console]
 url = "https://mcp.example/mcp"
@@ -42,6 +43,7 @@ def test_a_config_lists_its_backends_share_rules_and_policy_files_relative_to_it
         "Authorization": "CONSOLE_TOKEN"
     }
     assert config.policies == (tmp_path / "policies/default.yaml",)
+    assert ads.policy == (tmp_path / "policies/google-ads.yaml",) and console.policy == ()
     assert config.shares_token("EMAIL_ADDRESS", "ads", "search-console")
     assert not config.shares_token("PHONE_NUMBER", "ads", "search-console")
     assert not config.shares_token("EMAIL_ADDRESS", "search-console", "ads")
@@ -78,6 +80,7 @@ def test_a_share_rule_to_every_backend_covers_fanned_out_messages_too(tmp_path):
             "share[0].entities",
         ),
         ("[backends.ads\n", "not valid TOML"),
+        ('[backends.ads]\ncommand = ["x"]\npolicy = "p.yaml"\n', "backends.ads.policy: must be a list"),
     ],
 )
 def test_every_mistake_is_an_error_naming_the_file_and_the_option(tmp_path, text, expected):

@@ -71,13 +71,16 @@ def muxed(engine: Engine) -> Callable[..., AbstractAsyncContextManager[tuple[Cli
 
     @asynccontextmanager
     async def connect(
-        backends: dict[str, MCPServer | Opener], shares: tuple[ShareRule, ...] = (), **client_kw: Any
+        backends: dict[str, MCPServer | Opener],
+        shares: tuple[ShareRule, ...] = (),
+        own: dict[str, Any] | None = None,
+        **client_kw: Any,
     ) -> AsyncIterator[tuple[Client, ProxySession]]:
         specs = tuple(BackendSpec(name, command=("unused",)) for name in backends)
         config = BackendsConfig("veil.toml", specs, shares=shares)
         session = engine.open_session(backend=mux_label(config), actor="test")
         mux = Mux(config.names())
-        session.bind_backends(mux, config)
+        session.bind_backends(mux, config, own)
         openers = {
             name: InMemoryTransport(b) if isinstance(b, MCPServer) else b for name, b in backends.items()
         }
@@ -544,3 +547,28 @@ async def test_a_clients_answer_to_a_backends_sampling_request_may_not_carry_ano
     ]  # only its own token resolved
     assert foreign_failed
     assert not any(r.get("tool") == "summarize" for r in ads)
+
+
+async def test_a_backend_with_its_own_policy_has_its_messages_scanned_under_it_and_the_others_not(
+    muxed, tmp_path
+):
+    from proxy.detect.detector import Detector
+    from proxy.policy import load_policy
+    from tests.conftest import ROOT
+
+    extra = tmp_path / "crm.yaml"
+    extra.write_text("version: 1\nname: crm\nfields:\n  - entity: PERSON\n    keys: [owner]\n")
+    policy = load_policy([ROOT / "policies" / "default.yaml", extra])
+    crm: list[dict[str, Any]] = []
+    doc = json.dumps({"owner": "Rosalind Vega"})
+    with anyio.fail_after(LIMIT):
+        async with muxed(
+            {"ads": make_backend([]), "crm": make_crm(crm)}, own={"crm": (policy, Detector(policy))}
+        ) as (client, _):
+            plain = json.loads(text_of(await client.call_tool("ads__echo", {"text": doc})))
+            ruled = json.loads(text_of(await client.call_tool("crm__echo", {"text": doc})))
+            back = await client.call_tool("crm__echo", {"text": ruled["owner"]})
+    assert plain == {"owner": "Rosalind Vega"}
+    assert TOKEN_RE.fullmatch(ruled["owner"]) and ruled["owner"].startswith("[[PERSON:")
+    assert crm[-1] == {"tool": "echo", "text": "Rosalind Vega"}
+    assert text_of(back) == ruled["owner"]  # a known value now: the same crm token
