@@ -82,6 +82,10 @@ class PolicyError(Exception):
     """A policy file is invalid; names the file, the line and the option."""
 
 
+class ConfigError(PolicyError):
+    """A `veil.toml` is invalid; names the file and the option."""
+
+
 def to_jsonrpc_error(exc: BaseException) -> dict[str, Any]:
     """The `error` member for any exception: a fixed, value-free message per type."""
     if isinstance(exc, TokenRefused):
@@ -109,6 +113,7 @@ _REFUSAL_TEXT = {
     "malformed": "it is not a well-formed mcp-veil token",
     "unknown": "no such token in this session",
     "foreign-session": "it belongs to another session",
+    "other-backend": "it stands for another backend's data, which this backend may not receive",
     "revoked": "it has been revoked",
     "expired": "it has expired",
     "session-expired": "its session has expired",

@@ -129,7 +129,7 @@ class Relay:
                 if local.handles(msg):
                     await self._answer_locally(client_write, msg)
                     continue
-                tool = _tool_name(msg.method, msg.params)
+                tool = self.session.local_tool(_tool_name(msg.method, msg.params))
                 out = await self._transform(msg, Direction.TO_BACKEND, "request", msg.method, tool)
                 if isinstance(out, Exception):
                     await self._send(client_write, _error(msg.id, to_jsonrpc_error(out)))
@@ -186,7 +186,9 @@ class Relay:
                 continue
             msg = item.message
             if isinstance(msg, types.JSONRPCRequest):
-                out = await self._transform(msg, Direction.TO_CLIENT, "request", msg.method, None)
+                out = await self._transform(
+                    msg, Direction.TO_CLIENT, "request", msg.method, None, item.metadata
+                )
                 if isinstance(out, Exception):
                     await self._send(backend_write, _error(msg.id, to_jsonrpc_error(out)))
                     continue
@@ -195,7 +197,9 @@ class Relay:
                 if not self._flood.admit():
                     await self._flooded(msg.method)
                     continue  # dropped before any scanning: a flood costs this session next to nothing
-                out = await self._transform(msg, Direction.TO_CLIENT, "notification", msg.method, None)
+                out = await self._transform(
+                    msg, Direction.TO_CLIENT, "notification", msg.method, None, item.metadata
+                )
                 if isinstance(out, Exception):
                     continue
                 if msg.method == "notifications/cancelled":
@@ -220,7 +224,7 @@ class Relay:
                 method = pending.method if pending else None
                 tool = pending.tool if pending else None
                 kind = "error" if isinstance(msg, types.JSONRPCError) else "response"
-                out = await self._transform(msg, Direction.TO_CLIENT, kind, method, tool)
+                out = await self._transform(msg, Direction.TO_CLIENT, kind, method, tool, item.metadata)
                 outcome = _outcome(msg, out)
                 if isinstance(out, Exception):
                     out = _error(msg.id, to_jsonrpc_error(out))
@@ -471,12 +475,19 @@ class Relay:
 
     # ------------------------------------------------------------------ the chain
     async def _transform(
-        self, msg: types.JSONRPCMessage, direction: Direction, kind: str, method: str | None, tool: str | None
+        self,
+        msg: types.JSONRPCMessage,
+        direction: Direction,
+        kind: str,
+        method: str | None,
+        tool: str | None,
+        origin: Any = None,
     ) -> SessionMessage | Exception:
         payload = _payload(msg)
         if payload is None:
             return SessionMessage(msg)
         flow = Flow(direction, self.session, payload, kind, method, tool)
+        flow.backend = self.session.backend_of(msg, direction.value, origin)
         try:
             await anyio.to_thread.run_sync(_run_chain, self.stage_chains[direction], flow)
         except Exception as exc:

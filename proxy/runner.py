@@ -7,22 +7,25 @@ import logging
 import os
 import shutil
 import signal
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import anyio
 import mcp_types as types
 
+from proxy.backend_config import BackendsConfig, header_values
 from proxy.config import Settings
 from proxy.detect.detector import Detector
 from proxy.errors import BACKEND_UNAVAILABLE, BackendUnavailable
+from proxy.mux import Mux, multiplexed
 from proxy.policy import Policy, load_policy
 from proxy.relay import Relay, RelayStats, Streams, _error
 from proxy.sandbox import SandboxSpec
 from proxy.session import ProxySession, os_actor
-from proxy.transports.http import HttpBackend, backend_http
+from proxy.transports.http import HttpBackend, backend_http, guess_transport
 from proxy.transports.restarting import restarting_backend
 from proxy.transports.stdio import backend_process, client_front
 from vault import audit
@@ -43,6 +46,7 @@ class Engine:
     policy: Policy
     detector: Detector
     vault: Vault
+    own: dict[str, tuple[Policy, Detector]] = field(default_factory=dict)  # per-backend policies, loaded
 
     @classmethod
     def load(cls, settings: Settings) -> Engine:
@@ -53,6 +57,14 @@ class Engine:
         vault = Vault.open(settings.vault_url, master, durability=settings.durability)
         _tune_gc()
         return cls(settings, policy, detector, vault)
+
+    def backend_policies(self, config: BackendsConfig) -> dict[str, tuple[Policy, Detector]]:
+        """The policy and detector of each backend that names its own policy files (loaded once)."""
+        for spec in config.backends:
+            if spec.policy and spec.name not in self.own:
+                policy = load_policy(list(spec.policy))  # PolicyError names file, line and option
+                self.own[spec.name] = (policy, Detector(policy))
+        return {s.name: self.own[s.name] for s in config.backends if s.policy}
 
     def open_session(self, *, backend: str, actor: str | None = None) -> ProxySession:
         actor = actor or os_actor()
@@ -100,11 +112,68 @@ async def _restarting(command: Sequence[str], sandbox: SandboxSpec) -> AsyncIter
         yield streams
 
 
-async def run_stdio(engine: Engine, command: Sequence[str] = (), *, http: HttpBackend | None = None) -> int:
-    """Relay stdin/stdout to a backend subprocess (or, with `http`, an HTTP backend). Returns the process
-    exit code."""
-    label, opener = backend_opener(command, http, engine.policy.sandbox)
-    session = engine.open_session(backend=label)
+# The session whose backends are being opened (set by the HTTP front's session opener, read by the
+# multiplexing backend opener in the same task): the multiplexer binds the session's tokens to backends.
+OPENING: ContextVar[ProxySession | None] = ContextVar("veil_opening_session", default=None)
+
+
+def mux_label(config: BackendsConfig) -> str:
+    """The session's backend label in multiplexed mode; each message's own backend is in its audit row."""
+    return ("mux:" + ",".join(config.names()))[:200]
+
+
+def mux_openers(
+    config: BackendsConfig, sandbox: SandboxSpec, own: Mapping[str, tuple[Policy, Detector]] | None = None
+) -> dict[str, AbstractAsyncContextManager[Streams]]:
+    """One connection per configured backend: a subprocess (the policy's sandbox — its own policy's, if
+    it has one — plus its `env`) or HTTP. ValueError names a header whose environment variable is missing."""
+    openers: dict[str, AbstractAsyncContextManager[Streams]] = {}
+    own = own or {}
+    for spec in config.backends:
+        if spec.url is not None:
+            kind = guess_transport(spec.url) if spec.transport == "auto" else spec.transport
+            http = HttpBackend(url=spec.url, transport=kind, headers=header_values(spec))  # type: ignore[arg-type]
+            openers[spec.name] = backend_http(http)
+        else:
+            base = own[spec.name][0].sandbox if spec.name in own else sandbox
+            sb = replace(base, extra_env={**base.extra_env, **spec.env})
+            openers[spec.name] = backend_opener(spec.command, None, sb)[1]
+    return openers
+
+
+@asynccontextmanager
+async def multiplexed_backends(
+    engine: Engine, config: BackendsConfig, session: ProxySession | None = None
+) -> AsyncIterator[Streams]:
+    """The configured backends as one, with the session's tokens bound to their backends and each
+    backend's messages under its own policy, if it has one."""
+    session = session or OPENING.get()
+    if session is None:
+        raise RuntimeError("multiplexed backends need the session they serve")
+    mux = Mux(config.names())
+    own = engine.backend_policies(config)
+    session.bind_backends(mux, config, own)
+    async with multiplexed(mux, mux_openers(config, engine.policy.sandbox, own)) as streams:
+        yield streams
+
+
+async def run_stdio(
+    engine: Engine,
+    command: Sequence[str] = (),
+    *,
+    http: HttpBackend | None = None,
+    backends: BackendsConfig | None = None,
+) -> int:
+    """Relay stdin/stdout to a backend subprocess (or, with `http`, an HTTP backend; with `backends`,
+    the backends of a `veil.toml` as one). Returns the process exit code."""
+    if backends is not None:
+        label = mux_label(backends)
+        session = engine.open_session(backend=label)
+        opener: AbstractAsyncContextManager[Streams] = multiplexed_backends(engine, backends, session)
+        command = command or [backends.names()[0]]  # named in the error if no backend starts
+    else:
+        label, opener = backend_opener(command, http, engine.policy.sandbox)
+        session = engine.open_session(backend=label)
     relay = Relay(session)
     try:
         async with client_front(engine.policy.max_message_bytes) as client:

@@ -34,9 +34,10 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from proxy import metrics
+from proxy.backend_config import BackendsConfig
 from proxy.errors import INVALID_REQUEST
-from proxy.health import PROBE_PATHS, Readiness, command_check, http_check
-from proxy.runner import Engine, backend_opener
+from proxy.health import PROBE_PATHS, Check, Readiness, command_check, http_check
+from proxy.runner import OPENING, Engine, backend_opener, multiplexed_backends, mux_label
 from proxy.session import ProxySession
 from proxy.transports.http import BackendOpener, HttpBackend, HttpSessions, json_error
 
@@ -267,16 +268,28 @@ def build_app(
     max_sessions: int = 100,
     idle_timeout: float = 30 * 60,
     open_backend: BackendOpener | None = None,
+    backends: BackendsConfig | None = None,
 ) -> VeilApp:
     """One vault session and one backend connection (a subprocess of `command`, or an HTTP session
-    with `http`, or what `open_backend` opens) per client session."""
-    label, _ = backend_opener(command, http)
+    with `http`, or the backends of a `veil.toml` as one, or what `open_backend` opens) per client
+    session."""
     checks = {"vault": engine.vault.ping, "policies": _policies_loaded(engine)}
-    if open_backend is None:
-        checks["backend"] = http_check(http.url) if http is not None else command_check(command)
+    if backends is not None:
+        label = mux_label(backends)
+        config = backends
+        engine.backend_policies(config)  # a bad policy file fails at start, not per session
+        if open_backend is None:
+            checks.update(_backend_checks(config))
+        open_backend = open_backend or (lambda: multiplexed_backends(engine, config))
+    else:
+        label, _ = backend_opener(command, http)
+        if open_backend is None:
+            checks["backend"] = http_check(http.url) if http is not None else command_check(command)
 
     async def open_session(actor: str) -> ProxySession:
-        return await anyio.to_thread.run_sync(lambda: engine.open_session(backend=label, actor=actor))
+        session = await anyio.to_thread.run_sync(lambda: engine.open_session(backend=label, actor=actor))
+        OPENING.set(session)  # read by the multiplexing opener, later in this same task
+        return session
 
     sessions = HttpSessions(
         open_session,
@@ -285,6 +298,14 @@ def build_app(
         idle_timeout=idle_timeout,
     )
     return VeilApp(sessions, front, Readiness(checks))
+
+
+def _backend_checks(config: BackendsConfig) -> dict[str, Check]:
+    """One readiness check per backend of a `veil.toml`, named `backend:NAME`."""
+    return {
+        f"backend:{b.name}": http_check(b.url) if b.url is not None else command_check(b.command)
+        for b in config.backends
+    }
 
 
 def _policies_loaded(engine: Engine) -> Callable[[], None]:

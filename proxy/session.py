@@ -7,9 +7,10 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from proxy import metrics
 from proxy.config import parse_duration
@@ -19,6 +20,10 @@ from proxy.policy import Policy
 from proxy.stages.base import Flow
 from vault import audit
 from vault.store import SessionVault
+
+if TYPE_CHECKING:
+    from proxy.backend_config import BackendsConfig
+    from proxy.mux import Mux
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +56,10 @@ class ProxySession:
         self._calls_lock = threading.Lock()
         self._calls_flushed = time.monotonic()
         self.offers_page_tool = False  # set once a budgeted result was stored for paging
+        # Several backends behind one front (`veil.toml`): each value's token is bound to its backend.
+        self.mux: Mux | None = None
+        self.backends: BackendsConfig | None = None
+        self._own: Mapping[str, tuple[Policy, Detector]] = {}  # backend -> its own policy and detector
         self._record_policy()
         for (entity, value), _token in vault.known_values().items():
             if policy.propagates(entity):
@@ -70,6 +79,35 @@ class ProxySession:
         }
         self.vault.record([audit.PolicyLoaded.of(self.context(), session_id=self.session_id, detail=detail)])
 
+    def bind_backends(
+        self, mux: Mux, config: BackendsConfig, own: Mapping[str, tuple[Policy, Detector]] | None = None
+    ) -> None:
+        """Multiplexed mode: tokens are minted per backend and detokenized only toward their own backend
+        (or where `[[share]]` allows); `own`: the backends with a policy of their own."""
+        self.mux = mux
+        self.backends = config
+        self._own = own or {}
+
+    def policy_for(self, backend: str | None) -> Policy:
+        own = self._own.get(backend) if backend is not None else None
+        return own[0] if own is not None else self.policy
+
+    def detector_for(self, backend: str | None) -> Detector:
+        own = self._own.get(backend) if backend is not None else None
+        return own[1] if own is not None else self.detector
+
+    def backend_of(self, msg: Any, direction: str, origin: Any = None) -> str | None:
+        """The backend a message comes from (to the client) or goes to (to a backend)."""
+        if self.mux is None:
+            return self.backend
+        if direction == "to-client":
+            return getattr(origin, "backend", None)
+        return self.mux.target(msg)
+
+    def local_tool(self, name: str | None) -> str | None:
+        """The backend's own name of a tool (policies name those), without the multiplexer's namespace."""
+        return self.mux.local_tool(name) if self.mux is not None else name
+
     @property
     def session_id(self) -> str:
         return self.vault.session_id
@@ -85,7 +123,7 @@ class ProxySession:
         """Who and where, for audit rows: method and tool names are screened like any model input."""
         return audit.AuditContext(
             actor=self.actor,
-            backend=self.backend,
+            backend=(flow.backend or "(all)") if flow is not None and self.mux is not None else self.backend,
             direction=flow.direction.value if flow else direction,
             method=self.safe_name(flow.method if flow else method),
             tool=self.safe_name(flow.tool if flow else tool),
@@ -99,17 +137,33 @@ class ProxySession:
 
     def tokenize(self, items: Sequence[tuple[str, str]], flow: Flow) -> list[str]:
         with metrics.VAULT_SECONDS.labels("tokenize").time():
-            tokens = self.vault.tokenize(items, self.context(flow), ttl=self.token_ttls or None)
+            scope = self._scope(flow)
+            tokens = self.vault.tokenize(items, self.context(flow), ttl=self.token_ttls or None, scope=scope)
         self.learn(items)
         for entity, _value in items:
-            metrics.TOKENIZED.labels(self.backend, entity).inc()
+            metrics.TOKENIZED.labels(flow.backend or self.backend, entity).inc()
         return tokens
 
     def detokenize(self, tokens: Sequence[str], flow: Flow) -> dict[str, str]:
         with metrics.VAULT_SECONDS.labels("detokenize").time():
-            values = self.vault.detokenize(tokens, self.context(flow))
-        metrics.DETOKENIZED.labels(self.backend).inc(len(tokens))
+            values = self.vault.detokenize(tokens, self.context(flow), may_receive=self._receiver(flow))
+        metrics.DETOKENIZED.labels(flow.backend or self.backend).inc(len(tokens))
         return values
+
+    def _scope(self, flow: Flow) -> str | None:
+        """Multiplexed: the producing backend, which the token is derived from and bound to. A message
+        with no single origin (the proxy's own merged answers) is scoped to no backend and so detokenizes
+        toward none, unless shared with every backend."""
+        if self.mux is None:
+            return None
+        return flow.backend or "(all)"
+
+    def _receiver(self, flow: Flow) -> Any:
+        """Multiplexed: may a token of this entity type, produced by that backend, go to this message's?"""
+        if self.mux is None or self.backends is None:
+            return None
+        config, consumer = self.backends, flow.backend
+        return lambda entity, producer: config.shares_token(entity, producer, consumer)
 
     def store_result(self, text: str, ttl: timedelta, flow: Flow) -> str:
         return self.vault.store_result(text, ttl, self.context(flow))

@@ -40,6 +40,7 @@ class RefusalReason(StrEnum):
     MALFORMED = "malformed"
     UNKNOWN = "unknown"
     FOREIGN_SESSION = "foreign-session"
+    OTHER_BACKEND = "other-backend"
     REVOKED = "revoked"
     EXPIRED = "expired"
     SESSION_EXPIRED = "session-expired"

@@ -78,6 +78,8 @@ KEY_USE_LIMIT = 2**30
 ROTATE_BATCH = 500
 
 TTL = timedelta | Mapping[str, timedelta | None] | None
+# (entity type, producing backend) -> may the receiving backend get the value?
+Receiver = Callable[[str, str | None], bool]
 """A token lifetime: one for every entity type, or per entity type (types not in the map never expire)."""
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -811,12 +813,13 @@ class Vault:
         self, conn: Connection, values: Sequence[str], entity_type: str | None
     ) -> list[tuple[str, str]]:
         """(session id, token) each value would have in each live session, for the types it holds."""
-        types_stmt = select(Token.session_id, Token.entity_type).distinct()
+        types_stmt = select(Token.session_id, Token.entity_type, Token.backend).distinct()
         if entity_type is not None:
             types_stmt = types_stmt.where(Token.entity_type == entity_type)
-        types: dict[str, list[str]] = {}
-        for sid, et in conn.execute(types_stmt):
-            types.setdefault(sid, []).append(et)
+        types: dict[str, set[tuple[str, str | None]]] = {}
+        for sid, et, backend in conn.execute(types_stmt):
+            # The single-backend token, and the one bound to the backend if several shared the session.
+            types.setdefault(sid, set()).update({(et, None), (et, backend)})
         live = conn.execute(
             select(Session.id, Session.kek_version, Session.wrapped_dek).where(
                 Session.wrapped_dek.is_not(None), Session.id.in_(list(types))
@@ -828,7 +831,11 @@ class Vault:
                 key = token_hmac_key(self.keyring.unwrap_dek(wrapped or b"", sid, version))
             except DecryptError:
                 continue  # an unreadable data key: its tokens cannot be matched (nor detokenized)
-            pairs.extend((sid, derive_token(key, et, v)) for et in types[sid] for v in values)
+            pairs.extend(
+                (sid, derive_token(key, et, v, scope))
+                for et, scope in sorted(types[sid], key=str)
+                for v in values
+            )
         return pairs
 
     def purge_expired(self, *, actor: str) -> int:
@@ -892,7 +899,7 @@ class SessionVault:
         self._approval_key = approval_hmac_key(dek)
         self._lock = threading.Lock()
         self._stored: set[str] = set()  # tokens known to be committed: no round trip for them
-        self._known: dict[tuple[str, str], str] = {}
+        self._known: dict[tuple[str, str, str | None], str] = {}  # (entity, value, scope) -> token
 
     def __repr__(self) -> str:
         return f"SessionVault(session_id={self.session_id!r}, name={self.name!r})"
@@ -905,43 +912,56 @@ class SessionVault:
     def vault(self) -> Vault:
         return self._vault
 
-    def token_for(self, entity_type: str, value: str) -> str:
-        """The token a value gets in this session. Pure and in memory."""
-        return derive_token(self._hmac_key, entity_type, value)
+    def token_for(self, entity_type: str, value: str, scope: str | None = None) -> str:
+        """The token a value gets in this session (from backend `scope`, if several). Pure and in memory."""
+        return derive_token(self._hmac_key, entity_type, value, scope)
 
     def known_values(self) -> dict[tuple[str, str], str]:
-        """(entity type, value) -> token for every value this session holds (a copy)."""
+        """(entity type, value) -> a token for every value this session holds (a copy)."""
         with self._lock:
-            return dict(self._known)
+            return {(entity, value): token for (entity, value, _scope), token in self._known.items()}
 
     def _load_known(self) -> None:
         """On resume: decrypt the session's values so the detector can find them again in text."""
-        stmt = select(Token.token, Token.entity_type, Token.ciphertext).where(
+        stmt = select(Token.token, Token.entity_type, Token.ciphertext, Token.backend).where(
             Token.session_id == self.session_id
         )
         with self._vault._read() as conn:
             rows = conn.execute(stmt).all()
-        known: dict[tuple[str, str], str] = {}
-        for token, entity_type, ciphertext in rows:
+        known: dict[tuple[str, str, str | None], str] = {}
+        for token, entity_type, ciphertext, backend in rows:
             try:
-                known[(entity_type, decrypt_value(self._dek, self.session_id, token, ciphertext))] = token
+                value = decrypt_value(self._dek, self.session_id, token, ciphertext)
             except DecryptError:
                 continue  # a tampered row cannot be known; detokenizing it is refused and audited
+            scope = None if self.token_for(entity_type, value) == token else backend
+            known[(entity_type, value, scope)] = token
         with self._lock:
             self._known.update(known)
             self._stored.update(known.values())
 
-    def tokenize(self, items: Sequence[tuple[str, str]], ctx: AuditContext, *, ttl: TTL = None) -> list[str]:
+    def tokenize(
+        self,
+        items: Sequence[tuple[str, str]],
+        ctx: AuditContext,
+        *,
+        ttl: TTL = None,
+        scope: str | None = None,
+    ) -> list[str]:
         """Tokens for (entity type, value) pairs, in order. New values are encrypted and stored, with
         their audit rows, in one transaction; values already stored cost no round trip. A revoked token
         stays revoked: re-tokenizing its value returns the same token.
 
         `ttl`: how long a new token stays usable — one timedelta for all, or a map entity type -> timedelta
         (the policy's per-entity `ttl`; types absent or None never expire). A token's expiry is fixed when
-        it is first stored."""
+        it is first stored.
+
+        `scope`: the backend the values came from when several share the session; the tokens are
+        derived from it and record it (`Token.backend`), so detokenizing can be bound to it."""
+        keys = [(entity, value, scope) for entity, value in items]
         with self._lock:  # values seen before in this process: no HMAC, no round trip
-            tokens: list[str | None] = [self._known.get(item) for item in items]
-        derived = {i: self.token_for(*items[i]) for i, token in enumerate(tokens) if token is None}
+            tokens: list[str | None] = [self._known.get(key) for key in keys]
+        derived = {i: self.token_for(*items[i], scope) for i, token in enumerate(tokens) if token is None}
         new: dict[str, tuple[str, str]] = {}
         with self._lock:
             for i, token in derived.items():
@@ -953,7 +973,7 @@ class SessionVault:
         done = [t for t in tokens if t is not None]
         with self._lock:  # only after commit: the caches hold committed tokens only
             self._stored.update(new)
-            self._known.update(zip(items, done, strict=True))
+            self._known.update(zip(keys, done, strict=True))
         return done
 
     def _store(
@@ -1017,8 +1037,13 @@ class SessionVault:
         if row.dek_uses + encryptions > self._vault.key_use_limit:
             raise KeyBudgetExhausted(self.session_id)
 
-    def detokenize(self, tokens: Sequence[str], ctx: AuditContext) -> dict[str, str]:
+    def detokenize(
+        self, tokens: Sequence[str], ctx: AuditContext, *, may_receive: Receiver | None = None
+    ) -> dict[str, str]:
         """token -> value for every token, or TokenRefused for the first that cannot be honoured.
+
+        `may_receive(entity type, producing backend)`: when given (several backends), a token whose
+        producer the receiving backend may not get a value of is refused (`other-backend`).
 
         One query for all tokens, read fresh every call (revocation, expiry and shredding by any process
         are honoured). Audit rows are committed before anything is returned or raised.
@@ -1030,7 +1055,7 @@ class SessionVault:
         now = self._vault.clock.now()
         with self._vault._tx() as conn:
             rows = conn.execute(self._lookup([t for t, p in parsed.items() if p])).all()
-            values, refused = self._resolve(counts, parsed, rows, now)
+            values, refused = self._resolve(counts, parsed, rows, now, may_receive)
             if refused:
                 events = [
                     self._refusal_event(ctx, t, parsed[t] is not None, counts[t], r) for t, r in refused
@@ -1060,6 +1085,7 @@ class SessionVault:
                 t.c.ciphertext,
                 t.c.revoked_at,
                 t.c.expires_at,
+                t.c.backend,
             )
             .select_from(s.outerjoin(t, t.c.token.in_(valid)))
             .where(s.c.id == self.session_id)
@@ -1072,6 +1098,7 @@ class SessionVault:
         parsed: dict[str, ParsedToken | None],
         rows: Sequence[Row[Any]],
         now: datetime,
+        may_receive: Receiver | None = None,
     ) -> tuple[dict[str, str], list[tuple[str, RefusalReason]]]:
         own = {r.token: r for r in rows if r.session_id == self.session_id}
         elsewhere = {r.token for r in rows if r.session_id is not None and r.session_id != self.session_id}
@@ -1080,6 +1107,12 @@ class SessionVault:
         refused: list[tuple[str, RefusalReason]] = []
         for token in counts:
             reason = self._reason(token, parsed[token], session, own.get(token), token in elsewhere, now)
+            if (
+                reason is None
+                and may_receive is not None
+                and not may_receive(_entity_type(token), own[token].backend)
+            ):
+                reason = RefusalReason.OTHER_BACKEND
             if reason is None:
                 row = own[token]
                 try:

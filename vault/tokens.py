@@ -51,11 +51,16 @@ def normalize(entity_type: str, value: str) -> str:
     return v
 
 
-def derive_token(hmac_key: bytes, entity_type: str, value: str) -> str:
-    """The token for a value in the session whose HMAC key is given. Pure: no database needed."""
+def derive_token(hmac_key: bytes, entity_type: str, value: str, scope: str | None = None) -> str:
+    """The token for a value in the session whose HMAC key is given. Pure: no database needed.
+
+    `scope`: the backend the value came from, when several share one session (`veil.toml`): the same
+    value then has one token per backend, each bound to its own. None: the single-backend token."""
     if not _ENTITY_FULL.fullmatch(entity_type):
         raise ValueError("entity type must be upper-case letters, digits and underscores")
     msg = entity_type.encode() + b"\x1f" + normalize(entity_type, value).encode("utf-8", "surrogatepass")
+    if scope is not None:
+        msg = b"backend\x1e" + scope.encode("utf-8", "surrogatepass") + b"\x1e" + msg
     digest = hmac.digest(hmac_key, msg, "sha256")[:_ID_BYTES]
     token_id = base64.b32encode(digest).decode("ascii").lower()
     return format_token(entity_type, token_id)

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from proxy.config import parse_duration
-from proxy.errors import PolicyError
+from proxy.errors import ConfigError, PolicyError
 from vault.clock import SYSTEM_CLOCK
 from vault.errors import MasterKeyError, VaultError, VaultUnavailable, WrongMasterKey
 
@@ -76,6 +76,8 @@ def cli_errors() -> Iterator[None]:
     """Library errors become one clear line on stderr and a non-zero exit."""
     try:
         yield
+    except ConfigError as exc:
+        raise click.ClickException(f"invalid config: {exc}") from None
     except PolicyError as exc:
         raise click.ClickException(f"invalid policy: {exc}") from None
     except WrongMasterKey as exc:

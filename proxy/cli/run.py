@@ -10,12 +10,13 @@ import click
 
 from proxy import logs, metrics
 from proxy.cli.common import cli_errors, policy_options, session_options, vault_options
-from proxy.cli.serve import check_backend, http_backend, url_backend_options
+from proxy.cli.serve import check_backend, config_option, http_backend, load_config, url_backend_options
 from proxy.config import Settings
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
 @url_backend_options
+@config_option
 @policy_options
 @vault_options
 @session_options
@@ -42,6 +43,7 @@ def run(
     url: str | None,
     transport: str,
     headers: tuple[str, ...],
+    config: str | None,
     policies: tuple[str, ...],
     vault: str | None,
     session: str | None,
@@ -57,17 +59,21 @@ def run(
     In an MCP client config, put `veil run --` in front of the server's command:
         veil run -- npx -y @modelcontextprotocol/server-everything
         veil run --url https://mcp.example/mcp --header 'Authorization: Bearer ${TOKEN}'
+        veil run --config veil.toml     # several backends as one (docs/backends.md)
     """
     from proxy.runner import Engine, run_stdio
 
     logs.configure(log_level.upper())
-    check_backend(url, command)
+    check_backend(url, command, config)
     with cli_errors():
         http = http_backend(url, transport, headers)
+        backends, policies = load_config(config, policies)
         settings = Settings.resolve(
             vault=vault, policies=policies, session=session, session_ttl=session_ttl, durability=durability
         )
         engine = Engine.load(settings)
+        if backends is not None:
+            engine.backend_policies(backends)  # PolicyError names the backend's policy file
     if metrics_listen:
         host, _, port = metrics_listen.rpartition(":")
         if not host or not port.isdigit():
@@ -77,12 +83,14 @@ def run(
         except OSError as exc:
             raise click.ClickException(f"cannot listen on {metrics_listen}: {exc.strerror}") from None
     try:
-        code = anyio.run(partial(run_stdio, engine, list(command), http=http))
+        code = anyio.run(partial(run_stdio, engine, list(command), http=http, backends=backends))
     except KeyboardInterrupt:
         code = 130
     finally:
         engine.vault.close()
-    if code == 127:
+    if code == 127 and backends is not None:
+        click.echo("veil: no backend of the config could be started", err=True)
+    elif code == 127:
         click.echo(f"veil: the backend command {command[0]!r} could not be started", err=True)
     elif code == 69 and http is not None:
         click.echo(f"veil: the backend at {http.label} is unreachable", err=True)

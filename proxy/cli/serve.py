@@ -53,16 +53,40 @@ def http_backend(url: str | None, transport: str, headers: tuple[str, ...]) -> A
     return HttpBackend(url=url, transport=kind, headers=dict(parse_header(h) for h in headers))
 
 
-def check_backend(url: str | None, command: tuple[str, ...]) -> None:
-    if url and command:
-        raise click.UsageError("give either --url URL or -- COMMAND, not both")
-    if not url and not command:
-        raise click.UsageError("give the backend: --url URL or -- COMMAND [ARGS...]")
+def check_backend(url: str | None, command: tuple[str, ...], config: str | None = None) -> None:
+    if sum(map(bool, (url, command, config))) > 1:
+        raise click.UsageError("give one of --url URL, --config FILE or -- COMMAND, not both")
+    if not url and not command and not config:
+        raise click.UsageError("give the backend: --url URL, --config FILE or -- COMMAND [ARGS...]")
+
+
+def config_option(f: F) -> F:
+    """`--config veil.toml`: several named backends behind one front (docs/backends.md)."""
+    return click.option(
+        "--config",
+        "config",
+        type=click.Path(dir_okay=False),
+        help="A veil.toml listing several backends, served as one (tools named BACKEND__TOOL).",
+    )(f)
+
+
+def load_config(config: str | None, policies: tuple[str, ...]) -> tuple[Any, tuple[str, ...]]:
+    """(BackendsConfig or None, the policy files: --policy, else the config's `policy`). Checks that every
+    header's environment variable is set, so a missing secret fails at start, not on the first call."""
+    if config is None:
+        return None, policies
+    from proxy.backend_config import header_values, load_backends
+
+    backends = load_backends(config)
+    for spec in backends.backends:
+        header_values(spec)
+    return backends, policies or tuple(str(p) for p in backends.policies)
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
 @click.option("--listen", required=True, metavar="HOST:PORT", help="Where to listen, e.g. 127.0.0.1:8765.")
 @url_backend_options
+@config_option
 @policy_options
 @vault_options
 @click.option("--path", default="/mcp", show_default=True, help="The MCP endpoint's path.")
@@ -119,6 +143,7 @@ def serve(
     url: str | None,
     transport: str,
     headers: tuple[str, ...],
+    config: str | None,
     policies: tuple[str, ...],
     vault: str | None,
     path: str,
@@ -144,17 +169,20 @@ def serve(
     from proxy.server import FrontPolicy, bind, build_app, parse_listen, read_token_file, serve_forever
 
     logs.configure(log_level.upper())
-    check_backend(url, command)
+    check_backend(url, command, config)
     if not path.startswith("/"):
         raise click.UsageError("--path must start with /")
     with cli_errors():
         host, port = parse_listen(listen)
         http = http_backend(url, transport, headers)
+        backends, policies = load_config(config, policies)
         idle = parse_duration(idle_timeout).total_seconds()
         drain = parse_duration(drain_timeout).total_seconds()
         token = read_token_file(auth_token_file) if auth_token_file else None
         settings = Settings.resolve(vault=vault, policies=policies)
         engine = Engine.load(settings)
+        if backends is not None:
+            engine.backend_policies(backends)  # PolicyError names the backend's policy file
     try:
         sock = bind(host, port)
     except OSError as exc:
@@ -170,7 +198,15 @@ def serve(
         max_body=max_body,
         auth_token=token,
     )
-    app = build_app(engine, front, command=command, http=http, max_sessions=max_sessions, idle_timeout=idle)
+    app = build_app(
+        engine,
+        front,
+        command=command,
+        http=http,
+        backends=backends,
+        max_sessions=max_sessions,
+        idle_timeout=idle,
+    )
     click.echo(f"veil: serving MCP on http://{listen.rsplit(':', 1)[0]}:{port}{path}", err=True)
     code = 0
     try:

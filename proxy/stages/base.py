@@ -7,6 +7,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from proxy.detect.detector import Detector
+    from proxy.policy import Policy
     from proxy.session import ProxySession
 
 
@@ -25,11 +27,23 @@ class Flow:
     kind: str  # "request" | "notification" | "response" | "error"
     method: str | None  # the method, or for a response the method of the request it answers
     tool: str | None = None
+    # Behind a multiplexer: the backend the message comes from (to the client) or goes to (to a backend);
+    # None when it is fanned out to all. Without one, the session's single backend.
+    backend: str | None = None
     changed: bool = False  # set by a stage that altered the payload (in place or by replacing it)
     follow_ups: list[str] = field(default_factory=list)
     # Toward the backend: every string holding something token-shaped, found once and shared by the stages.
     token_strings: dict[str, list[str]] | None = None  # notifications the proxy sends after this message
     counts: dict[str, int] = field(default_factory=dict)  # entity type -> values replaced
+
+    @property
+    def policy(self) -> Policy:
+        """The policy governing this message: its backend's own (`veil.toml`), else the session's."""
+        return self.session.policy_for(self.backend)
+
+    @property
+    def detector(self) -> Detector:
+        return self.session.detector_for(self.backend)
 
 
 class Stage(Protocol):

@@ -19,7 +19,7 @@ class Budget:
             return
         if flow.method != "tools/call" or flow.kind != "response" or not isinstance(flow.payload, dict):
             return
-        limits = flow.session.policy.budget_for(flow.tool)
+        limits = flow.policy.budget_for(flow.tool)
         if limits is None:
             return
         payload = flow.payload

@@ -12,7 +12,7 @@ class Detokenize:
     def __call__(self, flow: Flow) -> None:
         found = flow.token_strings
         if found is None:  # no earlier stage looked
-            found = find_token_strings(flow.payload, flow.session.policy.max_depth)
+            found = find_token_strings(flow.payload, flow.policy.max_depth)
         if not found:
             return
         tokens = list(dict.fromkeys(t for hits in found.values() for t in hits))

@@ -20,11 +20,11 @@ class Egress:
     def __call__(self, flow: Flow) -> None:
         if not isinstance(flow.payload, dict):
             return
-        flow.token_strings = find_token_strings(flow.payload, flow.session.policy.max_depth)
+        flow.token_strings = find_token_strings(flow.payload, flow.policy.max_depth)
         if not flow.token_strings:
             return  # the common case: one walk, shared with the detokenize stage
         meta = flow.payload.get("_meta")
-        if meta is not None and find_token_strings(meta, flow.session.policy.max_depth):
+        if meta is not None and find_token_strings(meta, flow.policy.max_depth):
             # Protocol metadata (progress tokens, trace context) never needs a real value; a token there
             # would reach the backend outside any argument the egress policy governs.
             raise EgressDenied(
@@ -36,11 +36,11 @@ class Egress:
         arguments: Any = flow.payload.get("arguments")
         if not isinstance(arguments, dict):
             return
-        policy = flow.session.policy
+        policy = flow.policy
         depth = policy.max_depth
         for name, value in arguments.items():
             if find_token_strings(value, depth) and not policy.egress_allows(
-                flow.session.backend, flow.tool, str(name)
+                flow.backend or flow.session.backend, flow.tool, str(name)
             ):
                 raise EgressDenied(
                     f"mcp-veil refused this call: tool {flow.tool!r} may not receive real values "

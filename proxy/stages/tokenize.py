@@ -12,14 +12,14 @@ class Tokenize:
 
     def __call__(self, flow: Flow) -> None:
         session = flow.session
-        policy = session.policy
+        policy = flow.policy
         rules = policy.rules_for_tool(flow.tool) if key_rules_apply(flow.method) else None
         walker = ToClientWalker(policy, rules)
         plan = walker.collect(flow.payload)
         # A value a field rule names is known from now on, in this very message too (an account name in a
         # campaign name next to the account's own record).
         session.learn(plan.field_values)
-        spans = session.detector.detect([*plan.texts, *plan.keys], session.known)
+        spans = flow.detector.detect([*plan.texts, *plan.keys], session.known)
         if not plan.field_values and not spans:
             return
 
