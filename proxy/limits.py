@@ -31,15 +31,17 @@ class CallLimiter:
     def __init__(self, policy: Policy, clock: Callable[[], float] = time.monotonic) -> None:
         self._policy = policy
         self._clock = clock
-        self._buckets: dict[str, _Bucket] = {}
-        self._in_flight: dict[str, int] = {}
+        # Keyed by (backend, tool): behind a multiplexer, two backends' `search` are two budgets.
+        self._buckets: dict[tuple[str | None, str], _Bucket] = {}
+        self._in_flight: dict[tuple[str | None, str], int] = {}
         self._lock = threading.Lock()
 
-    def acquire(self, tool: str) -> None:
-        """Take a slot for a call of `tool`, or raise CallRefused."""
+    def acquire(self, tool: str, backend: str | None = None) -> None:
+        """Take a slot for a call of `tool` (on `backend`), or raise CallRefused."""
         limits = self._policy.call_limits(tool)
+        key = (backend, tool)
         with self._lock:
-            if limits.max_concurrent is not None and self._in_flight.get(tool, 0) >= limits.max_concurrent:
+            if limits.max_concurrent is not None and self._in_flight.get(key, 0) >= limits.max_concurrent:
                 raise CallRefused(
                     f"mcp-veil refused this call: {limits.max_concurrent} call(s) of {tool!r} already in "
                     "flight (concurrency limit)",
@@ -48,7 +50,7 @@ class CallLimiter:
             if limits.rate_per_minute is not None:
                 now = self._clock()
                 capacity = float(limits.rate_per_minute)
-                bucket = self._buckets.setdefault(tool, _Bucket(capacity, now))
+                bucket = self._buckets.setdefault(key, _Bucket(capacity, now))
                 bucket.tokens = min(capacity, bucket.tokens + (now - bucket.stamp) * capacity / 60.0)
                 bucket.stamp = now
                 if bucket.tokens < 1.0:
@@ -58,15 +60,16 @@ class CallLimiter:
                         data={"tool": tool, "limit": "rate"},
                     )
                 bucket.tokens -= 1.0
-            self._in_flight[tool] = self._in_flight.get(tool, 0) + 1
+            self._in_flight[key] = self._in_flight.get(key, 0) + 1
 
-    def release(self, tool: str) -> None:
+    def release(self, tool: str, backend: str | None = None) -> None:
+        key = (backend, tool)
         with self._lock:
-            n = self._in_flight.get(tool, 0)
+            n = self._in_flight.get(key, 0)
             if n <= 1:
-                self._in_flight.pop(tool, None)
+                self._in_flight.pop(key, None)
             else:
-                self._in_flight[tool] = n - 1
+                self._in_flight[key] = n - 1
 
 
 class RateGate:

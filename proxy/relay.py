@@ -52,6 +52,7 @@ class _InFlight:
     started: float = field(default_factory=time.monotonic)
     deadline: float = float("inf")
     limited: bool = False  # holds a slot of the call limiter
+    backend: str | None = None  # the backend the request went to (behind a multiplexer: one of several)
 
 
 @dataclass
@@ -238,7 +239,9 @@ class Relay:
                 self._finish(msg.id)
                 if pending is not None:
                     seconds = time.monotonic() - pending.started
-                    self.session.call_completed(pending.method, pending.tool, outcome, seconds)
+                    self.session.call_completed(
+                        pending.method, pending.tool, outcome, seconds, backend=pending.backend
+                    )
 
     # ------------------------------------------------------------------ approvals
     async def _register(
@@ -251,9 +254,10 @@ class Relay:
             _progress_token(msg.params),
             getattr(item.metadata, "on_request_unanswered", None),
         )
+        inflight.backend = self.session.backend_of(msg, "to-backend")
         if tool is not None:
             try:
-                self._limiter.acquire(tool)
+                self._limiter.acquire(tool, inflight.backend)
             except CallRefused as exc:
                 await self._refuse(client_write, msg.id, exc, msg.method, tool)
                 return False
@@ -417,7 +421,7 @@ class Relay:
         """A client request leaves the in-flight map (answered, cancelled, timed out): free its slot."""
         inflight = self._client_requests.pop(request_id, None)
         if inflight is not None and inflight.limited and inflight.tool is not None:
-            self._limiter.release(inflight.tool)
+            self._limiter.release(inflight.tool, inflight.backend)
         return inflight
 
     async def _refuse(

@@ -119,11 +119,14 @@ class ProxySession:
         direction: str | None = None,
         method: str | None = None,
         tool: str | None = None,
+        backend: str | None = None,
     ) -> audit.AuditContext:
         """Who and where, for audit rows: method and tool names are screened like any model input."""
+        if flow is not None and self.mux is not None:
+            backend = flow.backend or "(all)"
         return audit.AuditContext(
             actor=self.actor,
-            backend=(flow.backend or "(all)") if flow is not None and self.mux is not None else self.backend,
+            backend=backend or self.backend,
             direction=flow.direction.value if flow else direction,
             method=self.safe_name(flow.method if flow else method),
             tool=self.safe_name(flow.tool if flow else tool),
@@ -180,12 +183,15 @@ class ProxySession:
             return "(redacted)"
         return name
 
-    def call_completed(self, method: str, tool: str | None, outcome: str, seconds: float) -> None:
+    def call_completed(
+        self, method: str, tool: str | None, outcome: str, seconds: float, *, backend: str | None = None
+    ) -> None:
         """One answered request: a metric now, a `call-completed` audit row in the next batch (written by the
-        relay's housekeeping loop, never on the path of an answer)."""
-        ctx = self.context(direction="to-client", method=method, tool=tool)
-        metrics.CALLS.labels(self.backend, ctx.method or "", ctx.tool or "", outcome).inc()
-        metrics.CALL_SECONDS.labels(self.backend, ctx.method or "", ctx.tool or "").observe(seconds)
+        relay's housekeeping loop, never on the path of an answer). `backend`: the one that answered, behind
+        a multiplexer."""
+        ctx = self.context(direction="to-client", method=method, tool=tool, backend=backend)
+        metrics.CALLS.labels(ctx.backend, ctx.method or "", ctx.tool or "", outcome).inc()
+        metrics.CALL_SECONDS.labels(ctx.backend, ctx.method or "", ctx.tool or "").observe(seconds)
         event = audit.CallCompleted.of(
             ctx, session_id=self.session_id, outcome=outcome, duration_ms=seconds * 1000
         )

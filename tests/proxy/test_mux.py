@@ -572,3 +572,26 @@ async def test_a_backend_with_its_own_policy_has_its_messages_scanned_under_it_a
     assert TOKEN_RE.fullmatch(ruled["owner"]) and ruled["owner"].startswith("[[PERSON:")
     assert crm[-1] == {"tool": "echo", "text": "Rosalind Vega"}
     assert text_of(back) == ruled["owner"]  # a known value now: the same crm token
+
+
+# --------------------------------------------------------------------------- limits and audit per backend
+
+
+async def test_two_backends_tools_of_one_name_have_their_own_rate_limit_and_audit_rows(muxed, engine):
+    from proxy.policy import ToolSpec
+
+    engine.policy.tool_specs["echo"] = ToolSpec(rate_per_minute=1)
+    ads_got: list[dict[str, Any]] = []
+    crm_got: list[dict[str, Any]] = []
+    with anyio.fail_after(LIMIT):
+        async with muxed({"ads": make_backend(ads_got), "crm": make_crm(crm_got)}) as (client, session):
+            await client.call_tool("ads__echo", {"text": "a"})
+            await client.call_tool("crm__echo", {"text": "b"})  # another backend's echo: its own budget
+            with pytest.raises(MCPError, match="per minute"):
+                await client.call_tool("ads__echo", {"text": "c"})
+            session.flush_calls()
+    assert [r["text"] for r in ads_got if r.get("tool") == "echo"] == ["a"]
+    assert [r["text"] for r in crm_got] == ["b"]
+    rows = audit_rows(engine, "call-completed")
+    completed = {(r["backend"], r["tool"]) for r in rows if r["tool"] == "echo"}
+    assert completed == {("ads", "echo"), ("crm", "echo")}
