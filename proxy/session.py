@@ -148,8 +148,6 @@ class ProxySession:
         with self._calls_lock:
             batch, self._calls = self._calls, []
             self._calls_flushed = time.monotonic()
-        self.offers_page_tool = False  # set once a budgeted result was stored for paging
-        self._record_policy()
         if not batch:
             return
         try:
