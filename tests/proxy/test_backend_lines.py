@@ -1,11 +1,12 @@
-"""Backend stdout lines are parsed by orjson with pydantic checking only the envelope: the result must be
-the message the SDK's own parser builds, and what orjson refuses is still decided by the SDK's parser."""
+"""Backend stdout lines are parsed to Python objects with pydantic checking only the envelope: the result
+must be the message the SDK's own parser builds, and what the fast path refuses is decided by the SDK's."""
 
 from __future__ import annotations
 
 import inspect
 
 import mcp.client.stdio as sdk_stdio
+import orjson
 import pytest
 from mcp.shared.message import SessionMessage
 
@@ -21,9 +22,10 @@ LINES = [
     '{"jsonrpc":"2.0","id":4.5,"method":"ping"}',
     '{"jsonrpc":"2.0","id":true,"method":"ping"}',
     '{"jsonrpc":"2.0","id":1,"result":{"n":NaN}}',  # orjson refuses, the SDK accepts
-    '{"jsonrpc":"2.0","id":1,"result":{"n":123456789012345678901234567890}}',  # orjson would round it
+    '{"jsonrpc":"2.0","id":1,"result":{"n":123456789012345678901234567890}}',
     '{"jsonrpc":"2.0","id":1,"result":{"n":-9223372036854775809,"m":18446744073709551615}}',
     '{"jsonrpc":"2.0","id":1,"result":{"f":[1e400,-0.0,1.0,1E2,5e-324,0.30000000000000004]}}',
+    '{"jsonrpc":"2.0","id":1,"result":{"ctr":0.0069605568445475635,"n":1234567890123456789.5}}',
     '{"jsonrpc":"2.0","id":1,"result":{"t":"\\ud800 lone"}}',
     '{"jsonrpc":"2.0","id":1,"result":{"t":"caf\\u00e9 \\ud83d\\ude00"}}',
     '{"jsonrpc":"1.0","id":1,"result":{}}',
@@ -48,6 +50,20 @@ def test_a_backend_line_becomes_the_message_the_sdk_parser_builds(line):
     if not isinstance(ours, Exception):
         dump = {"by_alias": True, "exclude_unset": True}
         assert ours.message.model_dump_json(**dump) == theirs.message.model_dump_json(**dump)
+
+
+def test_a_report_takes_the_fast_path(monkeypatch):
+    """A Search-Console-shaped result (long fractions, floats, strings) never needs the SDK's parser."""
+    import proxy.transports.stdio as ours
+
+    def refuse(line: str) -> Exception:
+        raise AssertionError("took the SDK's parser")
+
+    monkeypatch.setattr(ours, "_sdk_parse_line", refuse)
+    rows = [{"ctr": 0.0069605568445475635, "position": 3.9411764705882355}] * 3
+    line = orjson.dumps({"jsonrpc": "2.0", "id": 1, "result": {"structuredContent": {"rows": rows}}}).decode()
+    item = parse_line(line)
+    assert not isinstance(item, Exception) and item.message.result["structuredContent"]["rows"] == rows
 
 
 def test_the_sdk_reader_parses_through_our_function():
