@@ -130,6 +130,13 @@ def build_server(mode: str) -> MCPServer:
                     '{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info",'
                     '"data":"\\ud800 ' + PERSON["email"] + '"}}\n'
                 )
+            if text == "bytes":  # a valid notification whose bytes are not UTF-8 around personal data
+                os.write(
+                    _WIRE,
+                    b'{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"\xff\xfe'
+                    + PERSON["email"].encode()
+                    + b'\xc3"}}\n',
+                )
             return f"garbage done for {text}"
 
     if mode == "flood":

@@ -55,6 +55,18 @@ class DetectionFailed(ProxyError):
     code = MESSAGE_BLOCKED
 
 
+class DetectionBudgetExceeded(DetectionFailed):
+    """Detection ran past the message's budget (`limits.detection_seconds`): blocked, never forwarded
+    unscanned."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            "mcp-veil blocked this message: scanning it took longer than the detection budget of "
+            f"{seconds:g} s (limits.detection_seconds)",
+            data={"limit": "detection_seconds", "seconds": seconds},
+        )
+
+
 class EgressDenied(ProxyError):
     """A token was passed to an argument the egress policy keeps real values out of."""
 

@@ -24,6 +24,9 @@ from proxy.sandbox import SandboxSpec
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "policies"
 ENTITY_PATTERN = r"^[A-Z][A-Z0-9_]{0,47}$"
+# Per-message detection budget (`limits.detection_seconds`): a 25,000-row response takes well under a second;
+# what is still being scanned after this long is pathological input, and is blocked rather than waited for.
+DETECTION_SECONDS = 30.0
 
 
 class _Strict(BaseModel):
@@ -172,6 +175,7 @@ class LimitsSpec(_Strict):
     max_depth: int | None = Field(None, gt=1, le=10_000)
     call_timeout_seconds: float | None = Field(None, gt=0)
     notifications_per_second: float | None = Field(None, gt=0)
+    detection_seconds: float | None = Field(None, gt=0, le=3600)
 
 
 class PolicyFile(_Strict):
@@ -354,6 +358,7 @@ class Policy:
     sandbox: SandboxSpec = field(default_factory=SandboxSpec)
     call_timeout_seconds: float = 600.0
     notifications_per_second: float = 200.0
+    detection_seconds: float = DETECTION_SECONDS
     tool_specs: dict[str, ToolSpec] = field(default_factory=dict)
     budget: Budget | None = field(default_factory=lambda: Budget(100, 256 * 1024, timedelta(hours=1)))
     approval_timeout_seconds: float = 120.0
@@ -572,6 +577,8 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
                 policy.call_timeout_seconds = pf.limits.call_timeout_seconds
             if pf.limits.notifications_per_second is not None:
                 policy.notifications_per_second = pf.limits.notifications_per_second
+            if pf.limits.detection_seconds is not None:
+                policy.detection_seconds = pf.limits.detection_seconds
         if pf.approvals is not None:
             ap = pf.approvals
             policy.approval_timeout_seconds = ap.timeout_seconds or policy.approval_timeout_seconds

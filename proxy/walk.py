@@ -41,6 +41,7 @@ def key_rules_apply(method: str | None) -> bool:
 
 
 _JSON_STARTS = frozenset("{[ \t\r\n")
+_PLAIN_SCALARS = frozenset({int, float, bool, type(None)})
 
 
 def _looks_like_json(text: str) -> bool:
@@ -94,6 +95,7 @@ class ToClientWalker:
         self._key_memo: dict[str, tuple[str | None, bool]] = {}
         self._keys = keys
         self._skip = skip
+        self._structured_json: bytes | None = None
 
     def _key_info(self, key: str) -> tuple[str | None, bool]:
         """(entity of a key rule, whether the key's values are skipped), memoized per key name."""
@@ -118,6 +120,7 @@ class ToClientWalker:
             plan.docs.append(_Doc("", structured, [(payload, "structuredContent", 0)]))
             self._walk(structured, plan.structured, self.root_trie, 1, None, False)
         self._walk(payload, 0, None, 0, None, False)
+        self._structured_json = None
         plan.size = self._size
         return plan
 
@@ -163,6 +166,8 @@ class ToClientWalker:
                             locs.append((node, k, doc))
                 elif top and k == "structuredContent":
                     continue  # walked as its own document
+                elif entity is None and type(v) in _PLAIN_SCALARS:
+                    continue  # a number, boolean or null no rule names: nothing to scan (most of a report)
                 else:
                     size += self._other(node, k, v, doc, sub, depth, entity, skip)
         elif type(node) is list:
@@ -177,6 +182,8 @@ class ToClientWalker:
                             texts[v] = [(node, i, doc)]
                         else:
                             locs.append((node, i, doc))
+                elif entity is None and type(v) in _PLAIN_SCALARS:
+                    continue
                 else:
                     size += self._other(node, i, v, doc, sub, depth, entity, list_skip)
         self._size += size
@@ -239,6 +246,9 @@ class ToClientWalker:
         plan = self._plan
         idx = plan.embedded.get(text)
         if idx is None:
+            if plan.structured is not None and self._is_structured_text(text):
+                plan.mirrors.append((container, key, doc, text))
+                return True
             parsed = _parse_json(text)
             if parsed is None:
                 return False
@@ -251,6 +261,22 @@ class ToClientWalker:
             self._walk(parsed, idx, self.root_trie, depth + 1, None, False)
         plan.docs[idx].locations.append((container, key, doc))
         return True
+
+    def _is_structured_text(self, text: str) -> bool:
+        """Whether `text` is exactly the compact orjson form of structuredContent (the usual text block of a
+        structured result): then it is a mirror, known without parsing it (half the floor on 5 MB). ASCII
+        text is compared a megabyte at a time, so no second full-size copy is held."""
+        if self._structured_json is None:
+            self._structured_json = orjson.dumps(self._plan.docs[self._plan.structured or 0].value)
+        dumped = self._structured_json
+        if len(text) > len(dumped):
+            return False
+        if not text.isascii():
+            return text.encode() == dumped
+        if len(text) != len(dumped):
+            return False
+        step = 1 << 20
+        return all(text[i : i + step].encode() == dumped[i : i + step] for i in range(0, len(text), step))
 
     # ------------------------------------------------------------------ pass 2: patch in place
     def apply(self, plan: ScanPlan, field_tokens: dict[tuple[str, str], str], texts: dict[str, str]) -> bool:

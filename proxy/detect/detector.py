@@ -13,10 +13,11 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from urllib.parse import quote, quote_plus, unquote_plus
 
+from proxy.detect.deadline import NO_DEADLINE, Deadline
 from proxy.detect.known import KnownValues
 from proxy.detect.presidio_engine import build_analyzer
 from proxy.detect.spans import Span, merge_spans
-from proxy.errors import DetectionFailed
+from proxy.errors import DetectionBudgetExceeded, DetectionFailed
 from proxy.policy import Policy
 
 # Anything a structured recognizer could match has an @, a run of 7+ digits with single separators,
@@ -29,7 +30,9 @@ _STRUCTURED_TRIGGER = re.compile(
 # small NER models read their title-case words as names.
 _NAME_TRIGGER = re.compile(r"[A-ZÀ-Þ][a-zß-ÿ'’\-]+")
 _PROSE = re.compile(r"(?<![A-Za-zÀ-ÿ])[a-zß-ÿ]{2,}(?![A-Za-zÀ-ÿ])")
-_CHUNK = 20_000
+# Long strings go to Presidio in chunks: the detection budget is checked between them, so a chunk is the
+# longest Presidio ever runs unchecked (libphonenumber on digit soup: ~0.5 s per 8,000 chars).
+_CHUNK = 8_000
 _OVERLAP = 200
 CACHE_SIZE = 50_000  # analyzed strings remembered per process (a paging client sees the same queries again)
 # Invisible format characters (zero-width space/joiners, word joiner, BOM) read as word characters by the
@@ -39,7 +42,9 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), " ")
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 # Escape sequences left in text that is JSON (or a C string) inside a string the walker does not parse — an
 # object key, a double-escaped payload: `\\t4111…` glued a letter to the value. Blanked, length for length.
-_ESCAPE_RE = re.compile(r"\\+(?:[nrtbf\"/]|u[0-9A-Fa-f]{4})")
+# The lookbehind starts a match only at the first backslash of a run: without it a long run of backslashes
+# was retried from every position (quadratic: 20,000 of them took 3 s).
+_ESCAPE_RE = re.compile(r"(?<!\\)\\+(?:[nrtbf\"/]|u[0-9A-Fa-f]{4})")
 
 
 def _probe(text: str) -> str:
@@ -72,16 +77,22 @@ class Detector:
             and _PROSE.search(text) is not None
         )
 
-    def detect(self, texts: Iterable[str], known: KnownValues | None = None) -> dict[str, list[Span]]:
-        """Spans for each text that has any; texts without detections are absent from the result."""
+    def detect(
+        self, texts: Iterable[str], known: KnownValues | None = None, deadline: Deadline = NO_DEADLINE
+    ) -> dict[str, list[Span]]:
+        """Spans for each text that has any; texts without detections are absent from the result.
+
+        Raises DetectionBudgetExceeded once `deadline` has passed: checked before each string, between
+        the chunks of a long one and after each Presidio call, so no string is ever left unscanned."""
         found: dict[str, list[Span]] = {}
         for text in texts:
+            deadline.check()
             spans = known.find(text) if known is not None and len(known) else []
             probe = _probe(text)
             if self.needs_analysis(probe):
-                spans.extend(self._analyze_cached(probe))
+                spans.extend(self._analyze_cached(probe, deadline))
             if "%" in text:
-                spans.extend(self._percent_encoded(text))
+                spans.extend(self._percent_encoded(text, deadline))
             if spans:
                 spans = [s for s in spans if text[s.start : s.end] not in self._allow]
                 merged = merge_spans(spans)
@@ -89,14 +100,14 @@ class Detector:
                     found[text] = merged
         return found
 
-    def _percent_encoded(self, text: str) -> list[Span]:
+    def _percent_encoded(self, text: str, deadline: Deadline) -> list[Span]:
         """Values hidden by URL encoding (`jane%40acme.example`): detect on the decoded text, then find each
         value's encoded forms in the original."""
         decoded = unquote_plus(text)
         if decoded == text or not self.needs_analysis(decoded):
             return []
         spans = []
-        for s in self._analyze_cached(decoded):
+        for s in self._analyze_cached(decoded, deadline):
             value = decoded[s.start : s.end]
             for form in {
                 quote(value, safe=""),
@@ -112,28 +123,31 @@ class Detector:
                     start = text.find(form, start + 1)
         return spans
 
-    def _analyze_cached(self, text: str) -> list[Span]:
+    def _analyze_cached(self, text: str, deadline: Deadline) -> list[Span]:
         with self._cache_lock:
             hit = self._cache.get(text)
             if hit is not None:
                 self._cache.move_to_end(text)
                 return list(hit)
-        spans = self._analyze(text)
+        spans = self._analyze(text, deadline)
         with self._cache_lock:
             self._cache[text] = spans
             if len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return list(spans)
 
-    def _analyze(self, text: str) -> list[Span]:
+    def _analyze(self, text: str, deadline: Deadline) -> list[Span]:
         try:
-            if len(text) <= _CHUNK:
-                return self._analyze_chunk(text, 0)
             spans: list[Span] = []
             step = _CHUNK - _OVERLAP
-            for offset in range(0, len(text), step):
+            for offset in range(0, max(len(text) - _OVERLAP, 1), step):
                 spans.extend(self._analyze_chunk(text[offset : offset + _CHUNK], offset))
+                # After the call too: Presidio skips a pattern whose regex timed out (it logs and goes on);
+                # its timeout is the budget, so a skipped pattern always shows up here as a spent budget.
+                deadline.check()
             return spans
+        except DetectionBudgetExceeded:
+            raise
         except Exception as exc:  # a detector failure blocks the message, it never passes it through
             raise DetectionFailed(
                 f"mcp-veil blocked this message: detector error ({type(exc).__name__})"

@@ -12,6 +12,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import presidio_analyzer.analyzer_engine as _presidio_analyzer_engine
+import presidio_analyzer.pattern_recognizer as _presidio_pattern_recognizer
+import presidio_analyzer.predefined_recognizers.generic.iban_recognizer as _presidio_iban
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
@@ -110,8 +113,27 @@ def load_spacy(model: str | None) -> Any:
         ) from None
 
 
+# Presidio gives each regex search a timeout (`REGEX_TIMEOUT_SECONDS`, 60 s by default) and, when it fires,
+# logs a warning and skips the pattern: the text passes that pattern unscanned. Set to the detection budget,
+# a timeout can only fire once the budget is spent, and the detector's budget check after the call then
+# blocks the message. Module-wide, so with several policies in one process the largest budget holds (a
+# smaller timeout could skip a pattern inside a larger budget).
+_REGEX_TIMEOUT_MODULES = (_presidio_pattern_recognizer, _presidio_analyzer_engine, _presidio_iban)
+_regex_timeout: float | None = None
+
+
+def bound_regex_timeouts(seconds: float) -> None:
+    global _regex_timeout
+    _regex_timeout = seconds if _regex_timeout is None else max(_regex_timeout, seconds)
+    for module in _REGEX_TIMEOUT_MODULES:
+        if not hasattr(module, "REGEX_TIMEOUT_SECONDS"):
+            raise RuntimeError("presidio_analyzer no longer has REGEX_TIMEOUT_SECONDS: review the budget")
+        module.REGEX_TIMEOUT_SECONDS = _regex_timeout  # type: ignore[attr-defined]
+
+
 def build_analyzer(policy: Policy) -> tuple[AnalyzerEngine, list[str]]:
     """An AnalyzerEngine and the entity types it can report."""
+    bound_regex_timeouts(policy.detection_seconds)
     nlp = load_spacy(policy.ner.model)
     engine = SpacyNlpEngine(
         models=[{"lang_code": "en", "model_name": policy.ner.model or "blank"}],

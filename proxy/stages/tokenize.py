@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from proxy.detect.deadline import Deadline
 from proxy.detect.spans import replace_spans
 from proxy.stages.base import Flow
 from proxy.walk import ToClientWalker, key_rules_apply
@@ -13,13 +14,14 @@ class Tokenize:
     def __call__(self, flow: Flow) -> None:
         session = flow.session
         policy = flow.policy
+        deadline = Deadline(policy.detection_seconds)  # the message's detection budget starts now
         rules = policy.rules_for_tool(flow.tool) if key_rules_apply(flow.method) else None
         walker = ToClientWalker(policy, rules)
         plan = walker.collect(flow.payload)
         # A value a field rule names is known from now on, in this very message too (an account name in a
         # campaign name next to the account's own record).
         session.learn(plan.field_values)
-        spans = flow.detector.detect([*plan.texts, *plan.keys], session.known)
+        spans = flow.detector.detect([*plan.texts, *plan.keys], session.known, deadline)
         if not plan.field_values and not spans:
             return
 

@@ -221,6 +221,24 @@ async def test_a_lone_surrogate_from_the_backend_neither_kills_the_proxy_nor_lea
     assert after.content[0].text == "still here"
 
 
+async def test_bytes_that_are_not_utf8_from_the_backend_neither_kill_the_proxy_nor_leak(run):
+    """Invalid UTF-8 around an email in a valid notification: decoded with U+FFFD in their place, scanned,
+    the email tokenized; the session goes on."""
+    r = run("garbage")
+    logs: list[Any] = []
+
+    async def on_log(params: Any) -> None:
+        logs.append(params)
+
+    with anyio.fail_after(BOUND):
+        async with r.client(logging_callback=on_log) as client:
+            await client.call_tool("garbage", {"text": "bytes"})
+            after = await client.call_tool("echo", {"text": "still here"})
+    assert after.content[0].text == "still here"
+    assert [c for entry in logs for c in leaks_in(str(entry), SECRETS)] == []
+    assert any("\ufffd\ufffd[[EMAIL_ADDRESS:" in str(entry.data) for entry in logs)
+
+
 async def test_a_notification_flood_is_scanned_or_dropped_audited_and_the_call_still_answers(run, veil_home):
     """Notifications over the policy's rate are dropped before scanning (by design) and audited as a
     flood; whatever is delivered is tokenized; the call still answers and the proxy stays up."""
