@@ -57,12 +57,15 @@ def _decide(approval_id: str, vault: str | None, grant: bool, approver: str | No
     )
 
 
+_approver_option = click.option(
+    "--as", "approver", metavar="NAME", help="Approver identity for the audit log (default: os user)."
+)
+
+
 @approvals_group.command("approve")
 @click.argument("approval_id")
 @vault_options
-@click.option(
-    "--as", "approver", metavar="NAME", help="Approver identity for the audit log (default: os user)."
-)
+@_approver_option
 def approve_cmd(approval_id: str, vault: str | None, approver: str | None) -> None:
     """Let the waiting call APPROVAL_ID run, once."""
     _decide(approval_id, vault, True, approver)
@@ -71,9 +74,7 @@ def approve_cmd(approval_id: str, vault: str | None, approver: str | None) -> No
 @approvals_group.command("deny")
 @click.argument("approval_id")
 @vault_options
-@click.option(
-    "--as", "approver", metavar="NAME", help="Approver identity for the audit log (default: os user)."
-)
+@_approver_option
 def deny_cmd(approval_id: str, vault: str | None, approver: str | None) -> None:
     """Refuse the waiting call APPROVAL_ID."""
     _decide(approval_id, vault, False, approver)

@@ -62,6 +62,16 @@ command = {toml_list([TIME_SERVER, "--local-timezone", "UTC"])}
     return path
 
 
+def veil_run_config(config: Path, env: dict[str, str]) -> StdioServerParameters:
+    """`veil run --config CONFIG` as a real subprocess."""
+    return StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "proxy", "run", "--config", str(config)],
+        env=dict(env),
+        cwd=str(ROOT),
+    )
+
+
 def ads_trace(tmp_path: Path) -> list[dict[str, Any]]:
     path = tmp_path / "ads-trace.jsonl"
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
@@ -71,12 +81,7 @@ async def test_veil_run_config_serves_three_real_backends_as_one_with_tokens_bou
     veil_env, tmp_path
 ):
     config = write_config(tmp_path)
-    params = StdioServerParameters(
-        command=sys.executable,
-        args=["-m", "proxy", "run", "--config", str(config)],
-        env=dict(veil_env),
-        cwd=str(ROOT),
-    )
+    params = veil_run_config(config, veil_env)
     with anyio.fail_after(90):
         async with Client(params, mode="legacy") as client:
             names = {t.name for t in (await client.list_tools()).tools}
@@ -105,12 +110,7 @@ async def test_veil_run_config_serves_three_real_backends_as_one_with_tokens_bou
 async def test_veil_run_config_with_a_share_rule_lets_the_named_entity_cross(veil_env, tmp_path):
     share = '[[share]]\nfrom = "echo"\nto = ["ads"]\nentities = ["EMAIL_ADDRESS"]\n'
     config = write_config(tmp_path, share)
-    params = StdioServerParameters(
-        command=sys.executable,
-        args=["-m", "proxy", "run", "--config", str(config)],
-        env=dict(veil_env),
-        cwd=str(ROOT),
-    )
+    params = veil_run_config(config, veil_env)
     with anyio.fail_after(90):
         async with Client(params, mode="legacy") as client:
             whoami = json.loads(text_of(await client.call_tool("echo__whoami", {})))
@@ -216,12 +216,7 @@ async def test_a_crashed_backend_fails_only_its_own_calls_or_is_restarted_when_c
         f"[backends.flaky]\ncommand = {toml_list(HOSTILE)}\n"
         f"[backends.echo]\ncommand = {toml_list(ECHO)}\n"
     )
-    params = StdioServerParameters(
-        command=sys.executable,
-        args=["-m", "proxy", "run", "--config", str(config)],
-        env=dict(veil_env),
-        cwd=str(ROOT),
-    )
+    params = veil_run_config(config, veil_env)
     with anyio.fail_after(90):
         async with Client(params, mode="legacy") as client:
             with pytest.raises(MCPError) as crashed:
@@ -250,12 +245,7 @@ async def test_two_copies_of_one_server_keep_their_colliding_ids_and_progress_to
     config.write_text(
         f"[backends.left]\ncommand = {toml_list(ECHO)}\n[backends.right]\ncommand = {toml_list(ECHO)}\n"
     )
-    params = StdioServerParameters(
-        command=sys.executable,
-        args=["-m", "proxy", "run", "--config", str(config)],
-        env=dict(veil_env),
-        cwd=str(ROOT),
-    )
+    params = veil_run_config(config, veil_env)
     progress: dict[str, list[str | None]] = {"left": [], "right": []}
     results: dict[str, str] = {}
     with anyio.fail_after(90):
