@@ -5,7 +5,7 @@
 Tools: `get_contact` (read-only: a contact with a name and an email), `update_contact` (declares
 `destructiveHint`, takes `validate_only` for a dry run), `delete_contact` (no hints: only its name says it
 writes). Every write that really happens is appended, as one JSON line, to the file named by
-$CRM_WRITES_FILE (if set), so a test can count what reached the backend.
+$VEIL_EXAMPLE_CRM_WRITES (if set), so a test can count what reached the backend.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 
-WRITES_ENV = "CRM_WRITES_FILE"
+WRITES_ENV = "VEIL_EXAMPLE_CRM_WRITES"
 
 CONTACTS = {
     "c-1001": {

@@ -50,11 +50,18 @@ def processes_with_env(name: str, value: str) -> list[int]:
     return found
 
 
+def started_processes(veil_home: Path) -> list[int]:
+    """Pids of the processes this test started with its own data dir: proxies carry VEIL_HOME; backends,
+    whose environment the proxy scrubs, keep TMPDIR (one of the basics every backend gets)."""
+    by_home = processes_with_env("VEIL_HOME", str(veil_home))
+    return sorted({*by_home, *processes_with_env("TMPDIR", str(veil_home / "tmp"))})
+
+
 def reap(veil_home: Path, grace: float = 3.0) -> list[int]:
     """Wait up to `grace` seconds for every process started with this data dir to end; kill the rest.
     Returns the pids that had to be killed."""
     deadline = time.monotonic() + grace
-    while (left := processes_with_env("VEIL_HOME", str(veil_home))) and time.monotonic() < deadline:
+    while (left := started_processes(veil_home)) and time.monotonic() < deadline:
         time.sleep(0.1)
     for pid in left:
         with contextlib.suppress(OSError):
@@ -68,11 +75,13 @@ def veil_env(veil_home: Path) -> Iterator[dict[str, str]]:
 
     PYTHONPATH points at the repository: google-ads ships a top-level `examples` package that would
     otherwise shadow ours. Every process started with this environment (proxies, their backends, direct
-    servers) carries this test's own VEIL_HOME: whatever still runs after the test is killed and reported
-    as a warning, so no test leaves servers behind.
+    servers) carries this test's own VEIL_HOME or TMPDIR (started_processes): whatever still runs after the
+    test is killed and reported as a warning, so no test leaves servers behind.
     """
+    (veil_home / "tmp").mkdir(parents=True, exist_ok=True)
     env = {
         "VEIL_HOME": str(veil_home),
+        "TMPDIR": str(veil_home / "tmp"),
         "VEIL_MASTER_KEY": os.environ["VEIL_MASTER_KEY"],
         "PYTHONPATH": str(ROOT),
     }

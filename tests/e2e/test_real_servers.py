@@ -656,10 +656,10 @@ async def test_everything_echo_tokenizes_an_email_and_round_trips_the_token(
 async def test_a_terminated_proxy_takes_its_backend_down(veil_stdio, veil_home, node_package_cmd):
     """Desktop clients stop their servers with SIGTERM (the SDK's stdio client does too, 2 s after closing
     stdin). The proxy must not leave the real server running behind it, even one busy with a request."""
-    from tests.e2e.conftest import processes_with_env
+    from tests.e2e.conftest import started_processes
 
     def alive() -> set[int]:
-        return set(processes_with_env("VEIL_HOME", str(veil_home)))
+        return set(started_processes(veil_home))
 
     cmd = node_package_cmd(EVERYTHING, "stdio")
     with anyio.fail_after(SESSION_LIMIT):
