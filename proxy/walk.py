@@ -163,12 +163,21 @@ class ToClientWalker:
                 if trie is None and info[2]:
                     if t is str:
                         size += len(v)
-                        if v[:1] not in _JSON_STARTS or not self._embedded(node, k, v, doc, depth):
+                        # A string seen before is a text again (whether a string is JSON never varies).
+                        if (
+                            v in texts
+                            or v[:1] not in _JSON_STARTS
+                            or not self._embedded(node, k, v, doc, depth)
+                        ):
                             texts[v] = None
                             plain = True
                         continue
-                    if t is dict or t is list:
+                    if t is list:
                         if not (top and k == "structuredContent"):  # walked as its own document
+                            self._plain_list(v, doc, depth + 1)
+                        continue
+                    if t is dict:
+                        if not (top and k == "structuredContent"):
                             walk(v, doc, None, depth + 1, None, False)
                         continue
                     if t in _PLAIN_SCALARS:
@@ -194,17 +203,8 @@ class ToClientWalker:
                     size += self._other(node, k, v, doc, sub, depth, entity, skip)
         elif type(node) is list:
             if trie is None and list_entity is None and not list_skip:
-                for i, v in enumerate(node):
-                    t = type(v)
-                    if t is str:
-                        size += len(v)
-                        if v[:1] not in _JSON_STARTS or not self._embedded(node, i, v, doc, depth):
-                            texts[v] = None
-                            plain = True
-                    elif t is dict or t is list:
-                        walk(v, doc, None, depth + 1, None, False)
-                    elif t not in _PLAIN_SCALARS:
-                        size += self._other(node, i, v, doc, None, depth, None, False)
+                self._plain_list(node, doc, depth)
+                return
             else:
                 for i, v in enumerate(node):
                     sub = trie.child(i) if trie is not None else None
@@ -219,6 +219,36 @@ class ToClientWalker:
                         size += self._other(node, i, v, doc, sub, depth, entity, list_skip)
         if plain:
             plan.plain.append((node, doc))
+        self._size += size
+        if self._size > self.max_bytes:
+            raise LimitExceeded(
+                f"mcp-veil blocked this message: larger than the limit of {self.max_bytes} bytes"
+            )
+
+    def _plain_list(self, node: list[Any], doc: int, depth: int) -> None:
+        """`_walk` of a list no rule applies to (the usual case, kept short: it runs once per row)."""
+        if depth > self.max_depth:
+            raise LimitExceeded(
+                f"mcp-veil blocked this message: nesting deeper than the limit of {self.max_depth}"
+            )
+        texts = self._plan.texts
+        size = 0
+        plain = False
+        for i, v in enumerate(node):
+            t = type(v)
+            if t is str:
+                size += len(v)
+                if v in texts or v[:1] not in _JSON_STARTS or not self._embedded(node, i, v, doc, depth):
+                    texts[v] = None
+                    plain = True
+            elif t is dict:
+                self._walk(v, doc, None, depth + 1, None, False)
+            elif t is list:
+                self._plain_list(v, doc, depth + 1)
+            elif t not in _PLAIN_SCALARS:
+                size += self._other(node, i, v, doc, None, depth, None, False)
+        if plain:
+            self._plan.plain.append((node, doc))
         self._size += size
         if self._size > self.max_bytes:
             raise LimitExceeded(
