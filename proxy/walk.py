@@ -406,8 +406,14 @@ class ToClientWalker:
         as text: a field-rule value, a skipped key, a blob)."""
         docs = plan.docs
         memo = self._key_memo
+        none_patched = patched.keys().isdisjoint
         changed = False
         for container, doc in plan.plain:
+            try:  # most containers hold none of them: one C-level test (TypeError: a nested container)
+                if none_patched(container.values() if type(container) is dict else container):
+                    continue
+            except TypeError:
+                pass
             hit = False
             if type(container) is dict:
                 for k, v in container.items():

@@ -187,3 +187,13 @@ def test_strings_under_a_path_rule_are_located_one_by_one_and_patched(policy):
     sc = payload["structuredContent"]
     assert sc["siteEntry"][0]["note"] == new and sc["other"] == [new]
     assert sc["siteEntry"][0]["siteUrl"].startswith("[[SITE_URL:")
+
+
+def test_a_list_mixing_strings_and_containers_is_patched_in_both(policy):
+    email = "jane@acme.example"
+    token = "[[EMAIL_ADDRESS:aaaaaaaaaaaaaaaa]]"
+    payload = {"items": [email, {"note": email}, [email, 3], 4.5, None], "other": ["x", "y"]}
+    w = ToClientWalker(policy, None)
+    plan = w.collect(payload)
+    assert w.apply(plan, {}, {email: token})
+    assert payload == {"items": [token, {"note": token}, [token, 3], 4.5, None], "other": ["x", "y"]}
