@@ -140,19 +140,18 @@ class ToClientWalker:
         """Walk a container. `trie` is the path-rule node here (None: no path rule below); a list carries
         the key rule of the key it sits under (`emails: [...]`).
 
-        Most of a large payload is plain: no path rule below, a key no rule names, a string, number or
-        container. That case is decided by the value's type alone, recursing directly; everything else
-        (rules, skipped keys, blobs, other types) takes the general branch, `_other`."""
+        Most of a large payload is plain, no path rule below: such containers go to `_plain_dict` and
+        `_plain_list`, which decide most values by type alone; here is the path-rule case."""
         if depth > self.max_depth:
             raise LimitExceeded(
                 f"mcp-veil blocked this message: nesting deeper than the limit of {self.max_depth}"
             )
         plan = self._plan
-        texts = plan.texts
-        walk = self._walk
         size = 0
-        plain = False  # whether this container holds a leaf recorded with the container (see ScanPlan)
         if type(node) is dict:
+            if trie is None:
+                self._plain_dict(node, doc, depth)
+                return
             memo = self._key_memo
             top = doc == 0 and depth == 0 and plan.structured is not None
             for k, v in node.items():
@@ -160,28 +159,6 @@ class ToClientWalker:
                 if info is None:
                     info = self._key_info(k)
                 t = type(v)
-                if trie is None and info[2]:
-                    if t is str:
-                        size += len(v)
-                        # A string seen before is a text again (whether a string is JSON never varies).
-                        if (
-                            v in texts
-                            or v[:1] not in _JSON_STARTS
-                            or not self._embedded(node, k, v, doc, depth)
-                        ):
-                            texts[v] = None
-                            plain = True
-                        continue
-                    if t is list:
-                        if not (top and k == "structuredContent"):  # walked as its own document
-                            self._plain_list(v, doc, depth + 1)
-                        continue
-                    if t is dict:
-                        if not (top and k == "structuredContent"):
-                            walk(v, doc, None, depth + 1, None, False)
-                        continue
-                    if t in _PLAIN_SCALARS:
-                        continue  # a number, boolean or null no rule names: nothing to scan
                 entity, skip, _ = info
                 sub = None
                 if trie is not None:
@@ -205,18 +182,71 @@ class ToClientWalker:
             if trie is None and list_entity is None and not list_skip:
                 self._plain_list(node, doc, depth)
                 return
+            for i, v in enumerate(node):
+                sub = trie.child(i) if trie is not None else None
+                entity = sub.entity if sub is not None and sub.entity is not None else list_entity
+                if type(v) is str and entity is None and not list_skip and sub is None:
+                    size += len(v)
+                    if v[:1] not in _JSON_STARTS or not self._embedded(node, i, v, doc, depth):
+                        self._locate(v, (node, i, doc))
+                elif entity is None and type(v) in _PLAIN_SCALARS:
+                    continue
+                else:
+                    size += self._other(node, i, v, doc, sub, depth, entity, list_skip)
+        self._size += size
+        if self._size > self.max_bytes:
+            raise LimitExceeded(
+                f"mcp-veil blocked this message: larger than the limit of {self.max_bytes} bytes"
+            )
+
+    def _plain_dict(self, node: dict[str, Any], doc: int, depth: int) -> None:
+        """`_walk` of an object with no path rule below (the usual case): a key no rule names has its value
+        decided by type alone; a key rule, a skipped key or a blob takes the general branch."""
+        if depth > self.max_depth:
+            raise LimitExceeded(
+                f"mcp-veil blocked this message: nesting deeper than the limit of {self.max_depth}"
+            )
+        plan = self._plan
+        texts = plan.texts
+        memo = self._key_memo
+        size = 0
+        plain = False
+        top = doc == 0 and depth == 0 and plan.structured is not None
+        for k, v in node.items():
+            info = memo.get(k)
+            if info is None:
+                info = self._key_info(k)
+            t = type(v)
+            if info[2]:
+                if t is str:
+                    size += len(v)
+                    # A string seen before is a text again (whether a string is JSON never varies).
+                    if (
+                        v in texts
+                        or v[:1] not in _JSON_STARTS
+                        or not self._embedded(node, k, v, doc, depth)
+                    ):
+                        texts[v] = None
+                        plain = True
+                elif t is list:
+                    if not (top and k == "structuredContent"):  # walked as its own document
+                        self._plain_list(v, doc, depth + 1)
+                elif t is dict:
+                    if not (top and k == "structuredContent"):
+                        self._plain_dict(v, doc, depth + 1)
+                elif t not in _PLAIN_SCALARS:  # a number, boolean or null no rule names: nothing to scan
+                    size += self._other(node, k, v, doc, None, depth, None, False)
+                continue
+            entity, skip, _ = info
+            if k == "blob" and t is str:
+                size += len(v)
+                self._blob(node, v, doc, depth)
+            elif top and k == "structuredContent":
+                continue  # walked as its own document
+            elif entity is None and t in _PLAIN_SCALARS:
+                continue
             else:
-                for i, v in enumerate(node):
-                    sub = trie.child(i) if trie is not None else None
-                    entity = sub.entity if sub is not None and sub.entity is not None else list_entity
-                    if type(v) is str and entity is None and not list_skip and sub is None:
-                        size += len(v)
-                        if v[:1] not in _JSON_STARTS or not self._embedded(node, i, v, doc, depth):
-                            self._locate(v, (node, i, doc))
-                    elif entity is None and type(v) in _PLAIN_SCALARS:
-                        continue
-                    else:
-                        size += self._other(node, i, v, doc, sub, depth, entity, list_skip)
+                size += self._other(node, k, v, doc, None, depth, entity, skip)
         if plain:
             plan.plain.append((node, doc))
         self._size += size
@@ -242,7 +272,7 @@ class ToClientWalker:
                     texts[v] = None
                     plain = True
             elif t is dict:
-                self._walk(v, doc, None, depth + 1, None, False)
+                self._plain_dict(v, doc, depth + 1)
             elif t is list:
                 self._plain_list(v, doc, depth + 1)
             elif t not in _PLAIN_SCALARS:
