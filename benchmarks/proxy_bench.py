@@ -101,6 +101,7 @@ def large_response(rows: int = 25_000, naive_sample: int = 4_000) -> list[Row]:
 
     os.environ.setdefault("VEIL_HOME", tempfile.mkdtemp(prefix="veil-bench-"))
     os.environ.setdefault("VEIL_MASTER_KEY", base64.b64encode(os.urandom(32)).decode())
+    from proxy.transports.client_writer import dump_message
     from proxy.transports.stdio import parse_line
 
     line = _payload(rows)
@@ -122,8 +123,8 @@ def large_response(rows: int = 25_000, naive_sample: int = 4_000) -> list[Row]:
         flow = Flow(Direction.TO_CLIENT, session, msg.result, "response", "tools/call", "search_analytics")
         for stage in chain:
             stage(flow)
-        # As the client-side writer serializes it.
-        msg.model_copy(update={"result": flow.payload}).model_dump_json(by_alias=True, exclude_unset=True)
+        # As the stdio front's writer serializes it toward the client.
+        dump_message(msg.model_copy(update={"result": flow.payload}))
 
     floor_s = _best_of(floor, 7)
     fresh = engine.open_session(backend="bench", actor="bench")

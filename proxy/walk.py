@@ -69,7 +69,12 @@ class ScanPlan:
 
     field_values: dict[tuple[str, str], None] = field(default_factory=dict)  # (entity, value), ordered set
     field_locations: list[tuple[Location, tuple[str, str]]] = field(default_factory=list)
-    texts: dict[str, list[Location]] = field(default_factory=dict)  # unique string -> where it sits
+    texts: dict[str, None] = field(default_factory=dict)  # unique strings to scan, in order of appearance
+    # Where they sit. Most leaves are in plain containers (no rule applies to any string in them): those are
+    # recorded once per container and searched again only if something is patched, which spares a
+    # location per leaf (a third of the walk on a large report). Other leaves are recorded one by one.
+    plain: list[tuple[Any, int]] = field(default_factory=list)  # (container, document)
+    locations: dict[str, list[Location]] = field(default_factory=dict)
     keys: dict[str, None] = field(default_factory=dict)  # unique object keys (renamed by a rare second walk)
     docs: list[_Doc] = field(default_factory=list)
     embedded: dict[str, int] = field(default_factory=dict)  # JSON text -> index in docs
@@ -92,18 +97,22 @@ class ToClientWalker:
         self.root_trie = rules.root if rules is not None else None
         keys = rules.keys if rules is not None else {}
         skip = policy.skip_keys
-        self._key_memo: dict[str, tuple[str | None, bool]] = {}
+        self._key_memo: dict[str, tuple[str | None, bool, bool]] = {}
         self._keys = keys
         self._skip = skip
         self._structured_json: bytes | None = None
 
-    def _key_info(self, key: str) -> tuple[str | None, bool]:
-        """(entity of a key rule, whether the key's values are skipped), memoized per key name."""
+    def _key_info(self, key: str) -> tuple[str | None, bool, bool]:
+        """(entity of a key rule, whether the key's values are skipped, whether neither applies so its
+        values are plain), memoized per key name; a key seen for the first time is also recorded as a
+        string to scan."""
         info = self._key_memo.get(key)
         if info is None:
             nk = normalize_key(key)
-            info = (self._keys.get(nk), nk in self._skip)
+            entity, skip = self._keys.get(nk), nk in self._skip
+            info = (entity, skip, entity is None and not skip and key != "blob")
             self._key_memo[key] = info
+            self._plan.keys[key] = None
         return info
 
     # ------------------------------------------------------------------ pass 1
@@ -111,6 +120,7 @@ class ToClientWalker:
         plan = ScanPlan()
         plan.docs.append(_Doc("", payload))
         self._plan = plan
+        self._key_memo = {}
         self._size = 0
         structured = payload.get("structuredContent") if isinstance(payload, dict) else None
         if isinstance(structured, dict | list):
@@ -128,60 +138,57 @@ class ToClientWalker:
         self, node: Any, doc: int, trie: Any, depth: int, list_entity: str | None, list_skip: bool
     ) -> None:
         """Walk a container. `trie` is the path-rule node here (None: no path rule below); a list carries
-        the key rule of the key it sits under (`emails: [...]`)."""
+        the key rule of the key it sits under (`emails: [...]`).
+
+        Most of a large payload is plain, no path rule below: such containers go to `_plain_dict` and
+        `_plain_list`, which decide most values by type alone; here is the path-rule case."""
         if depth > self.max_depth:
             raise LimitExceeded(
                 f"mcp-veil blocked this message: nesting deeper than the limit of {self.max_depth}"
             )
         plan = self._plan
-        texts = plan.texts
         size = 0
         if type(node) is dict:
-            keys = plan.keys
+            if trie is None:
+                self._plain_dict(node, doc, depth)
+                return
             memo = self._key_memo
             top = doc == 0 and depth == 0 and plan.structured is not None
             for k, v in node.items():
-                if k not in keys:
-                    keys[k] = None
                 info = memo.get(k)
                 if info is None:
                     info = self._key_info(k)
-                entity, skip = info
+                t = type(v)
+                entity, skip, _ = info
                 sub = None
                 if trie is not None:
                     sub = trie.names.get(k)
                     if sub is not None and sub.entity is not None:
                         entity = sub.entity
-                if k == "blob" and type(v) is str:
+                if k == "blob" and t is str:
                     size += len(v)
                     self._blob(node, v, doc, depth)
-                elif type(v) is str and entity is None and not skip and sub is None:
+                elif t is str and entity is None and not skip and sub is None:
                     size += len(v)
-                    c = v[:1]
-                    if c not in _JSON_STARTS or not self._embedded(node, k, v, doc, depth):
-                        locs = texts.get(v)
-                        if locs is None:
-                            texts[v] = [(node, k, doc)]
-                        else:
-                            locs.append((node, k, doc))
+                    if v[:1] not in _JSON_STARTS or not self._embedded(node, k, v, doc, depth):
+                        self._locate(v, (node, k, doc))
                 elif top and k == "structuredContent":
                     continue  # walked as its own document
-                elif entity is None and type(v) in _PLAIN_SCALARS:
-                    continue  # a number, boolean or null no rule names: nothing to scan (most of a report)
+                elif entity is None and t in _PLAIN_SCALARS:
+                    continue
                 else:
                     size += self._other(node, k, v, doc, sub, depth, entity, skip)
         elif type(node) is list:
+            if trie is None and list_entity is None and not list_skip:
+                self._plain_list(node, doc, depth)
+                return
             for i, v in enumerate(node):
                 sub = trie.child(i) if trie is not None else None
                 entity = sub.entity if sub is not None and sub.entity is not None else list_entity
                 if type(v) is str and entity is None and not list_skip and sub is None:
                     size += len(v)
                     if v[:1] not in _JSON_STARTS or not self._embedded(node, i, v, doc, depth):
-                        locs = texts.get(v)
-                        if locs is None:
-                            texts[v] = [(node, i, doc)]
-                        else:
-                            locs.append((node, i, doc))
+                        self._locate(v, (node, i, doc))
                 elif entity is None and type(v) in _PLAIN_SCALARS:
                     continue
                 else:
@@ -191,6 +198,102 @@ class ToClientWalker:
             raise LimitExceeded(
                 f"mcp-veil blocked this message: larger than the limit of {self.max_bytes} bytes"
             )
+
+    def _plain_dict(self, node: dict[str, Any], doc: int, depth: int) -> None:
+        """`_walk` of an object with no path rule below (the usual case): a key no rule names has its value
+        decided by type alone; a key rule, a skipped key or a blob takes the general branch."""
+        if depth > self.max_depth:
+            raise LimitExceeded(
+                f"mcp-veil blocked this message: nesting deeper than the limit of {self.max_depth}"
+            )
+        plan = self._plan
+        texts = plan.texts
+        memo = self._key_memo
+        size = 0
+        plain = False
+        top = doc == 0 and depth == 0 and plan.structured is not None
+        for k, v in node.items():
+            info = memo.get(k)
+            if info is None:
+                info = self._key_info(k)
+            t = type(v)
+            if info[2]:
+                if t is str:
+                    size += len(v)
+                    # A string seen before is a text again (whether a string is JSON never varies).
+                    if (
+                        v in texts
+                        or v[:1] not in _JSON_STARTS
+                        or not self._embedded(node, k, v, doc, depth)
+                    ):
+                        texts[v] = None
+                        plain = True
+                elif t is list:
+                    if not (top and k == "structuredContent"):  # walked as its own document
+                        self._plain_list(v, doc, depth + 1)
+                elif t is dict:
+                    if not (top and k == "structuredContent"):
+                        self._plain_dict(v, doc, depth + 1)
+                elif t not in _PLAIN_SCALARS:  # a number, boolean or null no rule names: nothing to scan
+                    size += self._other(node, k, v, doc, None, depth, None, False)
+                continue
+            entity, skip, _ = info
+            if k == "blob" and t is str:
+                size += len(v)
+                self._blob(node, v, doc, depth)
+            elif top and k == "structuredContent":
+                continue  # walked as its own document
+            elif entity is None and t in _PLAIN_SCALARS:
+                continue
+            else:
+                size += self._other(node, k, v, doc, None, depth, entity, skip)
+        if plain:
+            plan.plain.append((node, doc))
+        self._size += size
+        if self._size > self.max_bytes:
+            raise LimitExceeded(
+                f"mcp-veil blocked this message: larger than the limit of {self.max_bytes} bytes"
+            )
+
+    def _plain_list(self, node: list[Any], doc: int, depth: int) -> None:
+        """`_walk` of a list no rule applies to (the usual case, kept short: it runs once per row)."""
+        if depth > self.max_depth:
+            raise LimitExceeded(
+                f"mcp-veil blocked this message: nesting deeper than the limit of {self.max_depth}"
+            )
+        texts = self._plan.texts
+        size = 0
+        plain = False
+        for i, v in enumerate(node):
+            t = type(v)
+            if t is str:
+                size += len(v)
+                if v in texts or v[:1] not in _JSON_STARTS or not self._embedded(node, i, v, doc, depth):
+                    texts[v] = None
+                    plain = True
+            elif t is dict:
+                self._plain_dict(v, doc, depth + 1)
+            elif t is list:
+                self._plain_list(v, doc, depth + 1)
+            elif t not in _PLAIN_SCALARS:
+                size += self._other(node, i, v, doc, None, depth, None, False)
+        if plain:
+            self._plan.plain.append((node, doc))
+        self._size += size
+        if self._size > self.max_bytes:
+            raise LimitExceeded(
+                f"mcp-veil blocked this message: larger than the limit of {self.max_bytes} bytes"
+            )
+
+    def _locate(self, text: str, location: Location) -> None:
+        """A string to scan outside a plain container, and where it sits."""
+        plan = self._plan
+        plan.texts[text] = None
+        locs = plan.locations.get(text)
+        if locs is None:
+            plan.locations[text] = [location]
+        else:
+            locs.append(location)
 
     def _other(
         self,
@@ -212,7 +315,7 @@ class ToClientWalker:
                     plan.field_values[fv] = None
                     plan.field_locations.append(((container, key, doc), fv))
             elif not skip and not self._embedded(container, key, v, doc, depth):
-                plan.texts.setdefault(v, []).append((container, key, doc))
+                self._locate(v, (container, key, doc))
             return len(v)
         if isinstance(v, dict):
             self._walk(v, doc, trie, depth + 1, None, False)
@@ -287,14 +390,19 @@ class ToClientWalker:
             container[key] = field_tokens[fv]
             docs[doc].dirty = changed = True
         renamed: dict[str, str] = {}
+        patched: dict[str, str] = {}
         for text, new in texts.items():
             if new == text:
                 continue
-            for container, key, doc in plan.texts.get(text, ()):
+            if text in plan.texts:
+                patched[text] = new
+            for container, key, doc in plan.locations.get(text, ()):
                 container[key] = new
                 docs[doc].dirty = changed = True
             if text in plan.keys:
                 renamed[text] = new
+        if patched and self._patch_plain(plan, patched):
+            changed = True
         if renamed:
             # Innermost first: structuredContent is also a subtree of the payload, and renaming it through
             # the payload first would leave it looking unchanged (its text mirrors then kept the old keys).
@@ -319,6 +427,36 @@ class ToClientWalker:
                 for container, key, parent in d.locations:
                     container[at(container, key)] = dumped
                     docs[parent].dirty = True
+        return changed
+
+
+    def _patch_plain(self, plan: ScanPlan, patched: dict[str, str]) -> bool:
+        """Replace the patched strings found in plain containers: in a list every string is a scanned
+        leaf; in an object, the string under a key no rule names (the values of other keys were not scanned
+        as text: a field-rule value, a skipped key, a blob)."""
+        docs = plan.docs
+        memo = self._key_memo
+        none_patched = patched.keys().isdisjoint
+        changed = False
+        for container, doc in plan.plain:
+            try:  # most containers hold none of them: one C-level test (TypeError: a nested container)
+                if none_patched(container.values() if type(container) is dict else container):
+                    continue
+            except TypeError:
+                pass
+            hit = False
+            if type(container) is dict:
+                for k, v in container.items():
+                    if type(v) is str and v in patched and memo[k][2]:
+                        container[k] = patched[v]
+                        hit = True
+            else:
+                for i, v in enumerate(container):
+                    if type(v) is str and v in patched:
+                        container[i] = patched[v]
+                        hit = True
+            if hit:
+                docs[doc].dirty = changed = True
         return changed
 
 

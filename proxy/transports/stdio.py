@@ -20,6 +20,7 @@ from typing import Any
 
 import anyio
 import mcp.client.stdio as sdk_stdio
+import mcp.server.stdio as sdk_server_stdio
 import mcp_types as types
 import orjson
 import pydantic_core
@@ -30,6 +31,7 @@ from mcp.shared.message import SessionMessage
 from proxy.config import SECRET_ENV
 from proxy.relay import OVERSIZE_METHOD, Streams
 from proxy.sandbox import SandboxSpec, backend_env, launcher_command
+from proxy.transports.client_writer import write_messages
 
 # The SDK gives a backend 2 s to exit on EOF before terminating its process tree. A client that is leaving
 # (or a supervisor sending SIGTERM) gives the proxy about that long in all, so a backend that ignores EOF
@@ -141,19 +143,37 @@ async def _stdin_reader(limit: int) -> StdinLines | None:
 @asynccontextmanager
 async def client_front(max_line_bytes: int) -> AsyncIterator[Streams]:
     """The client's side: stdin/stdout. On exit, stops reading so the process can end with the client's
-    end still open (the client then sees EOF when the process exits)."""
+    end still open (the client then sees EOF when the process exits).
+
+    Messages toward the client are written by our own writer (serialized once with orjson, see
+    `client_writer`), not by the SDK's. fd 1 is claimed the SDK's way: the wire moves to a private
+    descriptor and fd 1 points at stderr, so stray output from libraries cannot corrupt the wire."""
     lines = await _stdin_reader(max_line_bytes)
     stdin: Any = lines if lines is not None else None
-    async with stdio_server(stdin=stdin) as streams:
-        try:
-            yield streams
-        finally:
-            if lines is not None:
-                lines.stop()
-            # Let the reader finish its pending hand-over, then see the stop and end.
-            with anyio.move_on_after(5):
-                async for _ in streams[0]:
-                    pass
+    out, release = sdk_server_stdio._claim_fd(
+        1, sys.stdout, "wb", sdk_server_stdio._open_stdout_diversion
+    )
+    try:
+        # The SDK's writer is handed the same wire but is never sent anything; its stream is closed below.
+        sdk_stdout = anyio.wrap_file(sdk_server_stdio._UnownedTextWrapper(out, encoding="utf-8"))
+        async with stdio_server(stdin=stdin, stdout=sdk_stdout) as (read, sdk_write):
+            send, receive = anyio.create_memory_object_stream[SessionMessage](0)
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(write_messages, receive, out)
+                try:
+                    yield read, send
+                finally:
+                    await send.aclose()
+                    await sdk_write.aclose()
+                    if lines is not None:
+                        lines.stop()
+                    # Let the reader finish its pending hand-over, then see the stop and end.
+                    with anyio.move_on_after(5):
+                        async for _ in read:
+                            pass
+    finally:
+        if release is not None:
+            release()
 
 
 @asynccontextmanager

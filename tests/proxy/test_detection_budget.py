@@ -17,7 +17,15 @@ from mcp import MCPError
 from mcp.server.mcpserver import MCPServer
 
 from proxy.detect.deadline import Deadline
-from proxy.detect.detector import _ESCAPE_RE, _NAME_TRIGGER, _PROSE, _STRUCTURED_TRIGGER, Detector
+from proxy.detect.detector import (
+    _DIGIT_TRIGGER,
+    _ESCAPE_RE,
+    _IPV6_TRIGGER,
+    _NAME_TRIGGER,
+    _PROSE,
+    _STRUCTURED_TRIGGER,
+    Detector,
+)
 from proxy.detect.recognizers import OUR_RECOGNIZERS
 from proxy.errors import MESSAGE_BLOCKED, DetectionBudgetExceeded, PolicyError, to_jsonrpc_error
 from proxy.policy import DETECTION_SECONDS, load_policy
@@ -59,6 +67,8 @@ def _our_patterns() -> list[tuple[str, regex.Pattern[str] | re.Pattern[str]]]:
     for name, rx in {
         "escape": _ESCAPE_RE,
         "structured trigger": _STRUCTURED_TRIGGER,
+        "digit trigger": _DIGIT_TRIGGER,
+        "ipv6 trigger": _IPV6_TRIGGER,
         "name trigger": _NAME_TRIGGER,
         "prose": _PROSE,
         "token-like": TOKEN_LIKE_RE,

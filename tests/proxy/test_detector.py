@@ -83,3 +83,32 @@ def test_url_encoded_values_are_found_in_their_encoded_form(detector):
     values = {v for v, _ in found(detector, text)}
     assert "jane.miller%40acme.example" in values
     assert "%2B1%20415%20555%200134" in values
+
+
+def test_the_cheap_trigger_decides_exactly_as_the_structured_trigger_regex():
+    """`_triggered` splits the trigger regex for speed; it must send exactly the same strings to Presidio:
+    random strings over the characters the pattern cares about, Unicode digits, and realistic values."""
+    import random
+
+    from proxy.detect.detector import _STRUCTURED_TRIGGER, _triggered
+
+    rng = random.Random(6)
+    alphabet = "aF0917:.@ -()/+\n\t٣x:"
+    cases = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16))) for _ in range(100_000)]
+    cases += [
+        "fe80::1:",
+        "dead:beef:",
+        "2001:db8::ff00:42:8329",
+        "https://www.example.com:8443/a",
+        "10.0.0.1",
+        "٣٣٣٣٣٣٣",
+        "+1 (555) 123-4567",
+        "jane@acme.example",
+        "acme plumbing phone number",
+        "customers/1234567890",
+        ":abc:",
+        "g:ab:",
+    ]
+    mismatches = [c for c in cases if _triggered(c) != (_STRUCTURED_TRIGGER.search(c) is not None)]
+    assert mismatches == []
+    assert sum(_triggered(c) for c in cases) > 1000  # both outcomes are well represented

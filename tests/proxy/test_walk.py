@@ -1,3 +1,4 @@
+import base64
 import json
 
 import pytest
@@ -140,3 +141,59 @@ def test_percent_encoded_tokens_in_urls_are_found_and_replaced_encoded():
     assert found == {url: [t]}
     out = replace_tokens({"uri": url}, {t: "jane+x@acme.example"})
     assert out["uri"] == "https://crm.example/find?q=jane%2Bx%40acme.example&x=1"
+
+
+def test_a_patched_string_is_replaced_wherever_it_was_scanned_and_nowhere_else(policy):
+    """Strings in plain containers are located again at patch time: every scanned occurrence changes (in
+    lists, nested objects, blobs), while the same string under a skipped key, a field rule or an object key
+    that is not renamed stays as it came."""
+    email = "jane@acme.example"
+    token = "[[EMAIL_ADDRESS:aaaaaaaaaaaaaaaa]]"
+    blob = base64.b64encode(f"note {email}".encode()).decode()
+    payload = {
+        "rows": [
+            {"keys": [email, "other", email], "note": email, "status": email, "n": 1},
+            {"keys": [email], "nested": {"deep": [[email]]}, "type": email},
+        ],
+        "email": "bob@acme.example",  # a key rule: the field token, not the text patch
+        "contents": [{"mimeType": "text/plain", "blob": blob}],
+        "by": {"unrelated": email},
+    }
+    w = ToClientWalker(policy, policy.rules_for_tool("x"))
+    plan = w.collect(payload)
+    assert email in plan.texts and "other" in plan.texts
+    changed = w.apply(plan, fake_tokens(plan), {email: token, f"note {email}": f"note {token}"})
+    assert changed
+    first, second = payload["rows"]
+    assert first == {"keys": [token, "other", token], "note": token, "status": email, "n": 1}
+    assert second == {"keys": [token], "nested": {"deep": [[token]]}, "type": email}
+    assert payload["email"].startswith("[[EMAIL_ADDRESS:") and payload["email"] != token
+    assert base64.b64decode(payload["contents"][0]["blob"]).decode() == f"note {token}"
+    assert payload["by"] == {"unrelated": token}
+
+
+def test_strings_under_a_path_rule_are_located_one_by_one_and_patched(policy):
+    payload = {
+        "structuredContent": {
+            "siteEntry": [{"siteUrl": "https://a.example/", "note": "call jane@acme.example"}],
+            "other": ["call jane@acme.example"],
+        }
+    }
+    w = ToClientWalker(policy, policy.rules_for_tool("list_sites"))
+    plan = w.collect(payload)
+    assert "call jane@acme.example" in plan.texts
+    new = "call [[EMAIL_ADDRESS:aaaaaaaaaaaaaaaa]]"
+    assert w.apply(plan, fake_tokens(plan), {"call jane@acme.example": new})
+    sc = payload["structuredContent"]
+    assert sc["siteEntry"][0]["note"] == new and sc["other"] == [new]
+    assert sc["siteEntry"][0]["siteUrl"].startswith("[[SITE_URL:")
+
+
+def test_a_list_mixing_strings_and_containers_is_patched_in_both(policy):
+    email = "jane@acme.example"
+    token = "[[EMAIL_ADDRESS:aaaaaaaaaaaaaaaa]]"
+    payload = {"items": [email, {"note": email}, [email, 3], 4.5, None], "other": ["x", "y"]}
+    w = ToClientWalker(policy, None)
+    plan = w.collect(payload)
+    assert w.apply(plan, {}, {email: token})
+    assert payload == {"items": [token, {"note": token}, [token, 3], 4.5, None], "other": ["x", "y"]}
