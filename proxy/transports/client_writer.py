@@ -15,6 +15,7 @@ pydantic-core (the SDK's encoder, exact-size output) and embedded as an `orjson.
 
 from __future__ import annotations
 
+import select
 from typing import Any
 
 import anyio
@@ -66,10 +67,26 @@ def _write_line(out: Any, data: bytes) -> None:
     out.flush()
 
 
+def _fits_now(out: Any, size: int) -> bool:
+    """Whether a write of `size` bytes to `out` cannot block: a line of at most PIPE_BUF bytes into a pipe
+    that has room (select), as every small answer is. Anything else goes through a worker thread."""
+    if size > select.PIPE_BUF:
+        return False
+    try:
+        return bool(select.select([], [out.fileno()], [], 0)[1])
+    except (OSError, ValueError):
+        return False
+
+
 async def write_messages(receive: Any, out: Any) -> None:
     """Write each SessionMessage from `receive` as one line to the binary file `out`, until the stream
-    closes. The write runs in a worker thread: a client that stops reading must not stall the event loop."""
+    closes. A write that could block runs in a worker thread: a client that stops reading must not stall
+    the event loop; a small line into a pipe with room is written at once (a thread hop costs ~0.1 ms)."""
     async with receive:
         async for item in receive:
             message = item.message if isinstance(item, SessionMessage) else item
-            await anyio.to_thread.run_sync(_write_line, out, dump_message(message) + b"\n")
+            data = dump_message(message) + b"\n"
+            if _fits_now(out, len(data)):
+                _write_line(out, data)
+            else:
+                await anyio.to_thread.run_sync(_write_line, out, data)

@@ -73,30 +73,26 @@ class StdinLines:
     def __init__(self, reader: asyncio.StreamReader, limit: int) -> None:
         self._reader = reader
         self._limit = limit
-        self._stop = anyio.Event()
+        self._stopped = False
+        self._reading: anyio.CancelScope | None = None
 
     def stop(self) -> None:
-        self._stop.set()
+        """End the iteration, also while a read is waiting (the read is cancelled; unread data stays)."""
+        self._stopped = True
+        if self._reading is not None:
+            self._reading.cancel()
 
     def __aiter__(self) -> StdinLines:
         return self
 
     async def __anext__(self) -> str:
+        # A cancel scope per line, not a task group: this is on the path of every request.
         line: bytes | None = None
-        async with anyio.create_task_group() as tg:
-
-            async def read() -> None:
-                nonlocal line
+        if not self._stopped:
+            with anyio.CancelScope() as self._reading:
                 line = await self._readline()
-                tg.cancel_scope.cancel()
-
-            async def stop() -> None:
-                await self._stop.wait()
-                tg.cancel_scope.cancel()
-
-            tg.start_soon(read)
-            tg.start_soon(stop)
-        if line is None:
+            self._reading = None
+        if line is None or self._stopped:
             raise StopAsyncIteration
         if _NON_JSON_NUMBERS.search(line):
             try:
