@@ -31,9 +31,9 @@ class Flow:
     # None when it is fanned out to all. Without one, the session's single backend.
     backend: str | None = None
     changed: bool = False  # set by a stage that altered the payload (in place or by replacing it)
-    follow_ups: list[str] = field(default_factory=list)
+    follow_ups: list[str] = field(default_factory=list)  # notifications the proxy sends after this message
     # Toward the backend: every string holding something token-shaped, found once and shared by the stages.
-    token_strings: dict[str, list[str]] | None = None  # notifications the proxy sends after this message
+    token_strings: dict[str, list[str]] | None = None
     counts: dict[str, int] = field(default_factory=dict)  # entity type -> values replaced
 
     @property
