@@ -45,6 +45,17 @@ def policy_options(f: F) -> F:
     )(f)
 
 
+def log_level_option(default: str) -> Callable[[F], F]:
+    """`--log-level`: `veil run` is quiet by default (its stderr shows in the client's log), `veil serve`
+    is a service."""
+    return click.option(
+        "--log-level",
+        default=default,
+        show_default=True,
+        type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+    )
+
+
 TIME_HELP = "ISO 8601 time (2026-11-25, 2026-11-25T14:00Z) or an age (90m, 24h, 7d)"
 
 

@@ -9,7 +9,7 @@ import anyio
 import click
 
 from proxy import logs, metrics
-from proxy.cli.common import cli_errors, policy_options, session_options, vault_options
+from proxy.cli.common import cli_errors, log_level_option, policy_options, session_options, vault_options
 from proxy.cli.serve import check_backend, config_option, http_backend, load_config, url_backend_options
 from proxy.config import Settings
 
@@ -27,12 +27,7 @@ from proxy.config import Settings
     show_default=True,
     help="SQLite synchronous mode: full survives power loss at some cost.",
 )
-@click.option(
-    "--log-level",
-    default="WARNING",
-    show_default=True,
-    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
-)
+@log_level_option("WARNING")
 @click.option(
     "--metrics-listen",
     metavar="HOST:PORT",

@@ -10,7 +10,7 @@ import anyio
 import click
 
 from proxy import logs
-from proxy.cli.common import cli_errors, policy_options, vault_options
+from proxy.cli.common import cli_errors, log_level_option, policy_options, vault_options
 from proxy.config import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -131,12 +131,7 @@ def load_config(config: str | None, policies: tuple[str, ...]) -> tuple[Any, tup
     metavar="ORIGIN",
     help="Another accepted Origin, e.g. https://app.example (repeatable).",
 )
-@click.option(
-    "--log-level",
-    default="INFO",
-    show_default=True,
-    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
-)
+@log_level_option("INFO")
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
 def serve(
     listen: str,
