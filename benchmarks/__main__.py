@@ -14,7 +14,7 @@ def main() -> None:
     from benchmarks import proxy_bench
 
     sections: list[tuple[str, list[tuple[str, float, str]]]] = [
-        ("proxy: small call", proxy_bench.small_call(100 if quick else 300)),
+        ("proxy: small call", proxy_bench.small_call(200 if quick else 1000)),
         ("proxy: 25,000-row Search Console response", proxy_bench.large_response()),
     ]
     for name, module in (

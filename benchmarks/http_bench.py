@@ -25,7 +25,7 @@ from pathlib import Path
 
 import anyio
 
-from benchmarks.proxy_bench import _median_call_ms, median_call_ms  # one client loop, any transport
+from benchmarks.proxy_bench import paired_call_ms, paired_medians_ms  # one client loop, any transport
 
 ROOT = Path(__file__).resolve().parent.parent
 Row = tuple[str, float, str]
@@ -90,9 +90,6 @@ def _front_only(n: int) -> tuple[float, float]:
     def echo(text: str) -> str:
         return text
 
-    async def timed(url: str) -> float:
-        return await median_call_ms(url, n)
-
     async def go() -> tuple[float, float]:
         from proxy import logs
 
@@ -109,8 +106,9 @@ def _front_only(n: int) -> tuple[float, float]:
                 tg.start_soon(direct_server._serve, [direct_sock])
                 while not direct_server.started:
                     await anyio.sleep(0.01)
-                direct = await timed(f"http://127.0.0.1:{direct_port}/mcp")
-                proxied = await timed(f"http://127.0.0.1:{veil_port}/mcp")
+                direct, proxied = await paired_call_ms(
+                    f"http://127.0.0.1:{direct_port}/mcp", f"http://127.0.0.1:{veil_port}/mcp", n
+                )
                 direct_server.should_exit = True
         finally:
             engine.vault.close()
@@ -129,8 +127,7 @@ def run(n: int = 200) -> list[Row]:
         _process([sys.executable, "-c", _BACKEND, str(backend_port)], backend_port, env),
         _process([*veil, "--log-level", "ERROR", "--url", backend_url], veil_port, env),
     ):
-        direct = _median_call_ms(backend_url, n)
-        proxied = _median_call_ms(f"http://127.0.0.1:{veil_port}/mcp", n)
+        direct, proxied = paired_medians_ms(backend_url, f"http://127.0.0.1:{veil_port}/mcp", n)
     os.environ.setdefault("VEIL_HOME", env["VEIL_HOME"])
     os.environ.setdefault("VEIL_MASTER_KEY", env["VEIL_MASTER_KEY"])
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
