@@ -33,6 +33,7 @@ from proxy.limits import CallLimiter, CallRefused, RateGate
 from proxy.policy import ApprovalRule
 from proxy.session import ProxySession
 from proxy.stages import Direction, Flow, Stage, chains
+from proxy.stages.base import NeedsWorker
 
 log = logging.getLogger(__name__)
 
@@ -492,8 +493,12 @@ class Relay:
             return SessionMessage(msg)
         flow = Flow(direction, self.session, payload, kind, method, tool)
         flow.backend = self.session.backend_of(msg, direction.value, origin)
+        stages = self.stage_chains[direction]
         try:
-            await anyio.to_thread.run_sync(_run_chain, self.stage_chains[direction], flow)
+            rest = _run_on_loop(stages, flow) if _small(payload) else 0
+            if rest is not None:
+                flow.on_loop = False
+                await anyio.to_thread.run_sync(_run_chain, stages[rest:], flow)
         except Exception as exc:
             self.stats.blocked += 1
             reason = type(exc).__name__
@@ -538,6 +543,48 @@ class Relay:
 def _run_chain(stages: list[Stage], flow: Flow) -> None:
     for stage in stages:
         stage(flow)
+
+
+def _run_on_loop(stages: list[Stage], flow: Flow) -> int | None:
+    """Run the chain on the event loop until a stage would wait on the vault: the index of that stage (the
+    rest runs in a worker thread), or None when the chain is done. A thread hop costs ~0.1-0.2 ms, most of
+    what a small call would otherwise add."""
+    flow.on_loop = True
+    for index, stage in enumerate(stages):
+        try:
+            stage(flow)
+        except NeedsWorker:
+            return index
+    return None
+
+
+# A payload within these bounds is scanned on the event loop (its chain takes microseconds); a larger
+# one in a worker thread, so other messages (and, behind `veil serve`, other sessions) keep moving.
+_LOOP_NODES = 256
+_LOOP_CHARS = 8192
+
+
+def _small(payload: Any) -> bool:
+    """Whether a payload is within the on-loop bounds; stops counting as soon as it is not."""
+    nodes, chars = _LOOP_NODES, _LOOP_CHARS
+    stack = [payload]
+    while stack:
+        item = stack.pop()
+        nodes -= 1
+        if nodes < 0:
+            return False
+        kind = type(item)
+        if kind is str:
+            chars -= len(item)
+            if chars < 0:
+                return False
+        elif kind is dict:
+            for key, value in item.items():
+                chars -= len(key) if type(key) is str else 0
+                stack.append(value)
+        elif kind is list:
+            stack.extend(item)
+    return chars >= 0
 
 
 # --------------------------------------------------------------------------- message helpers

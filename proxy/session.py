@@ -17,7 +17,7 @@ from proxy.config import parse_duration
 from proxy.detect.detector import Detector
 from proxy.detect.known import KnownValues
 from proxy.policy import Policy
-from proxy.stages.base import Flow
+from proxy.stages.base import Flow, NeedsWorker
 from vault import audit
 from vault.store import SessionVault
 
@@ -139,15 +139,27 @@ class ProxySession:
                 self.known.add(value, entity)
 
     def tokenize(self, items: Sequence[tuple[str, str]], flow: Flow) -> list[str]:
+        """Tokens for (entity, value) pairs. On the event loop, only values this process has stored before
+        (no I/O); anything new raises NeedsWorker and is tokenized from a worker thread."""
         with metrics.VAULT_SECONDS.labels("tokenize").time():
             scope = self._scope(flow)
-            tokens = self.vault.tokenize(items, self.context(flow), ttl=self.token_ttls or None, scope=scope)
+            if flow.on_loop:
+                stored = self.vault.stored_tokens(items, scope)
+                if stored is None:
+                    raise NeedsWorker("tokenize")
+                tokens = stored
+            else:
+                tokens = self.vault.tokenize(
+                    items, self.context(flow), ttl=self.token_ttls or None, scope=scope
+                )
         self.learn(items)
         for entity, _value in items:
             metrics.TOKENIZED.labels(flow.backend or self.backend, entity).inc()
         return tokens
 
     def detokenize(self, tokens: Sequence[str], flow: Flow) -> dict[str, str]:
+        if flow.on_loop:  # every detokenization reads the vault (revocations take effect at once)
+            raise NeedsWorker("detokenize")
         with metrics.VAULT_SECONDS.labels("detokenize").time():
             values = self.vault.detokenize(tokens, self.context(flow), may_receive=self._receiver(flow))
         metrics.DETOKENIZED.labels(flow.backend or self.backend).inc(len(tokens))
@@ -169,6 +181,8 @@ class ProxySession:
         return lambda entity, producer: config.shares_token(entity, producer, consumer)
 
     def store_result(self, text: str, ttl: timedelta, flow: Flow) -> str:
+        if flow.on_loop:
+            raise NeedsWorker("store_result")
         return self.vault.store_result(text, ttl, self.context(flow))
 
     def load_result(self, result_id: str) -> str:

@@ -940,6 +940,13 @@ class SessionVault:
             self._known.update(known)
             self._stored.update(known.values())
 
+    def stored_tokens(self, items: Sequence[tuple[str, str]], scope: str | None = None) -> list[str] | None:
+        """Tokens for pairs this process has already committed or looked up, in order, with no round trip
+        and no audit row (as `tokenize` gives them); None if any pair still needs the database."""
+        with self._lock:
+            tokens = [self._known.get((entity, value, scope)) for entity, value in items]
+        return None if None in tokens else tokens  # type: ignore[return-value]
+
     def tokenize(
         self,
         items: Sequence[tuple[str, str]],

@@ -12,6 +12,12 @@ if TYPE_CHECKING:
     from proxy.session import ProxySession
 
 
+class NeedsWorker(Exception):
+    """Raised by a stage running on the event loop (`Flow.on_loop`) when it would wait on the vault. It is
+    raised before the stage changed the payload, so the relay goes on from that very stage in a worker
+    thread: a small message that needs no I/O never pays for the thread hop, and no I/O blocks the loop."""
+
+
 class Direction(StrEnum):
     TO_CLIENT = "to-client"
     TO_BACKEND = "to-backend"
@@ -35,6 +41,7 @@ class Flow:
     # Toward the backend: every string holding something token-shaped, found once and shared by the stages.
     token_strings: dict[str, list[str]] | None = None
     counts: dict[str, int] = field(default_factory=dict)  # entity type -> values replaced
+    on_loop: bool = False  # run on the event loop: vault I/O raises NeedsWorker instead of blocking it
 
     @property
     def policy(self) -> Policy:

@@ -1,0 +1,152 @@
+"""Small messages are scanned on the event loop; vault I/O and large payloads go to a worker thread.
+
+The stage chain is the same either way: a stage that would wait on the vault raises NeedsWorker before it
+changes anything, and the chain goes on from that stage in a worker thread."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+import pytest
+from mcp import Client
+from mcp.client._memory import InMemoryTransport
+from mcp.shared.memory import create_client_server_memory_streams
+
+from proxy.relay import Relay
+from proxy.runner import Engine
+from proxy.session import ProxySession
+from proxy.stages import Direction, Flow, chains
+from proxy.stages.base import NeedsWorker
+from tests.proxy.conftest import PERSON, make_backend
+from vault.tokens import TOKEN_RE
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+class Probe:
+    """A stage that records, per message, the thread it ran on and whether it was on the loop."""
+
+    name = "probe"
+
+    def __init__(self, needs_worker: bool = False) -> None:
+        self.needs_worker = needs_worker
+        self.runs: list[tuple[str | None, bool, bool]] = []  # (tool, on the loop thread, flow.on_loop)
+
+    def __call__(self, flow: Flow) -> None:
+        on_loop_thread = threading.get_ident() == LOOP_THREAD[0]
+        self.runs.append((flow.tool, on_loop_thread, flow.on_loop))
+        if self.needs_worker and flow.on_loop and flow.tool is not None:
+            raise NeedsWorker("probe")
+
+
+LOOP_THREAD = [0]
+
+
+@asynccontextmanager
+async def relayed(engine: Engine, stage_chains: Any) -> AsyncIterator[tuple[Client, ProxySession]]:
+    LOOP_THREAD[0] = threading.get_ident()
+    session = engine.open_session(backend="test-backend", actor="test")
+    async with (
+        InMemoryTransport(make_backend([])) as backend,
+        create_client_server_memory_streams() as (client_end, front_end),
+    ):
+
+        @asynccontextmanager
+        async def transport() -> AsyncIterator[Any]:
+            yield client_end
+
+        relay = Relay(session, stage_chains=stage_chains)
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(relay.run, front_end, backend)
+            async with Client(transport(), mode="legacy") as client:
+                yield client, session
+            tg.cancel_scope.cancel()
+
+
+def text_of(result: Any) -> str:
+    return "".join(getattr(c, "text", "") for c in result.content)
+
+
+async def test_a_small_call_is_scanned_on_the_event_loop_both_ways(engine):
+    before, after = Probe(), Probe()
+    stage_chains = chains()
+    stage_chains[Direction.TO_BACKEND].insert(0, before)
+    stage_chains[Direction.TO_CLIENT].append(after)
+    async with relayed(engine, stage_chains) as (client, _):
+        assert text_of(await client.call_tool("echo", {"text": "hello"})) == "hello"
+    assert ("echo", True, True) in before.runs
+    assert ("echo", True, True) in after.runs
+
+
+async def test_a_large_payload_is_scanned_in_a_worker_thread(engine):
+    probe = Probe()
+    stage_chains = chains()
+    stage_chains[Direction.TO_CLIENT].append(probe)
+    async with relayed(engine, stage_chains) as (client, _):
+        await client.call_tool("report", {"rows": 400})
+    assert ("report", False, False) in probe.runs
+    assert ("report", True, True) not in probe.runs
+
+
+async def test_a_stage_that_needs_the_vault_resumes_in_a_worker_thread_from_that_stage(engine):
+    first, blocking, last = Probe(), Probe(needs_worker=True), Probe()
+    stage_chains = {Direction.TO_CLIENT: [first, blocking, last], Direction.TO_BACKEND: []}
+    async with relayed(engine, stage_chains) as (client, _):
+        assert text_of(await client.call_tool("echo", {"text": "hello"})) == "hello"
+    assert [r for r in first.runs if r[0] == "echo"] == [("echo", True, True)]
+    assert [r for r in blocking.runs if r[0] == "echo"] == [("echo", True, True), ("echo", False, False)]
+    assert [r for r in last.runs if r[0] == "echo"] == [("echo", False, False)]
+
+
+async def test_new_values_are_stored_from_a_worker_and_known_ones_tokenized_on_the_loop(engine):
+    probe = Probe()
+    stage_chains = chains()
+    stage_chains[Direction.TO_CLIENT].insert(1, probe)  # right after tokenization
+    async with relayed(engine, stage_chains) as (client, session):
+        first = json.loads(text_of(await client.call_tool("whoami", {})))
+        again = json.loads(text_of(await client.call_tool("whoami", {})))
+        echoed = text_of(await client.call_tool("echo", {"text": first["email"]}))
+    assert TOKEN_RE.fullmatch(first["email"]) and first == again
+    assert echoed == first["email"]  # detokenized from a worker, tokenized again on the loop
+    whoami = [r for r in probe.runs if r[0] == "whoami"]
+    assert whoami == [("whoami", False, False), ("whoami", True, True)]
+    assert ("echo", True, True) in probe.runs
+    assert PERSON["email"] not in json.dumps([first, again, echoed])
+
+
+def _flow(session: ProxySession, on_loop: bool) -> Flow:
+    flow = Flow(Direction.TO_CLIENT, session, {}, "response", "tools/call", "whoami")
+    flow.on_loop = on_loop
+    return flow
+
+
+def test_on_the_loop_a_new_value_needs_a_worker_and_writes_nothing(engine):
+    session = engine.open_session(backend="test-backend", actor="test")
+    items = [("EMAIL_ADDRESS", PERSON["email"])]
+    with pytest.raises(NeedsWorker):
+        session.tokenize(items, _flow(session, on_loop=True))
+    assert session.vault.stored_tokens(items) is None
+    [token] = session.tokenize(items, _flow(session, on_loop=False))
+    assert session.tokenize(items, _flow(session, on_loop=True)) == [token]
+
+
+def test_on_the_loop_detokenizing_and_storing_a_result_always_need_a_worker(engine):
+    session = engine.open_session(backend="test-backend", actor="test")
+    [token] = session.tokenize([("EMAIL_ADDRESS", PERSON["email"])], _flow(session, on_loop=False))
+    with pytest.raises(NeedsWorker):
+        session.detokenize([token], _flow(session, on_loop=True))
+    assert session.detokenize([token], _flow(session, on_loop=False)) == {token: PERSON["email"]}
+    from datetime import timedelta
+
+    with pytest.raises(NeedsWorker):
+        session.store_result("{}", timedelta(minutes=5), _flow(session, on_loop=True))
