@@ -1,10 +1,16 @@
-"""Stdio on both sides: the SDK's stdio server toward the client, a subprocess backend.
+"""Stdio on both sides: the client on our stdin/stdout, the backend as a subprocess.
 
-The SDK's `stdio_server` reads stdin through a worker thread that cannot be interrupted, so a proxy whose
-backend has exited could not end while the client keeps its end open. We hand it our own line source: a
-cancellable asyncio pipe reader that can be told to stop, that caps a line at the message size limit, and
-that turns an oversized line into one marker message the relay answers with an error (the line itself is
-discarded, never parsed or forwarded).
+Both sides are (read, write) pairs the relay drives from its own tasks: a read end is an async iterator
+that reads and parses the next line when asked, a write end serializes and writes in the sender's task.
+The SDK's stdio transports put a reader task, a writer task and a zero-buffer memory stream on each side;
+on a small call those four hand-offs per direction were a third of the latency the proxy added.
+
+The SDK's stdin reader runs in a worker thread that cannot be interrupted, so a proxy whose backend has
+exited could not end while the client keeps its end open. Our line source is a cancellable asyncio pipe
+reader that can be told to stop, that caps a line at the message size limit, and that turns an oversized
+line into one marker message the relay answers with an error (the line itself is discarded, never parsed
+or forwarded). The backend is spawned and stopped by the SDK's own process helpers (its kill scope, the
+close-stdin / wait / kill-the-tree sequence).
 """
 
 from __future__ import annotations
@@ -14,8 +20,8 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 import anyio
@@ -24,14 +30,13 @@ import mcp.server.stdio as sdk_server_stdio
 import mcp_types as types
 import orjson
 import pydantic_core
-from mcp.client.stdio import StdioServerParameters, stdio_client
-from mcp.server.stdio import stdio_server
+from anyio.abc import ByteReceiveStream, ByteSendStream
 from mcp.shared.message import SessionMessage
 
 from proxy.config import SECRET_ENV
 from proxy.relay import OVERSIZE_METHOD, Streams
 from proxy.sandbox import SandboxSpec, backend_env, launcher_command
-from proxy.transports.client_writer import write_messages
+from proxy.transports.client_writer import LineWriter, dump_message
 
 # The SDK gives a backend 2 s to exit on EOF before terminating its process tree. A client that is leaving
 # (or a supervisor sending SIGTERM) gives the proxy about that long in all, so a backend that ignores EOF
@@ -41,25 +46,24 @@ sdk_stdio.PROCESS_TERMINATION_TIMEOUT = 0.5
 _sdk_parse_line = sdk_stdio._parse_line
 
 
-def parse_line(line: str) -> SessionMessage | Exception:
+def parse_line(line: bytes | str) -> SessionMessage | Exception:
     """A backend's stdout line, parsed to Python objects first; pydantic then checks only the envelope.
 
     The SDK's own parser (pydantic validating from JSON) cost about 2.5x a plain orjson parse+serialize on
     a 5 MB result, most of the proxy's time on a large response. Here the line is read by pydantic-core's
     JSON parser (the one `validate_json` uses, as fast as orjson with its string cache, and exact where
     orjson is not: integers past 64 bits, NaN) and the payload (`params`/`result`, typed `dict[str, Any]`)
-    is handed over as built. What it refuses (a lone surrogate escape, bad JSON) and what is not a valid
-    envelope goes to the SDK's parser, so those lines are accepted or refused exactly as before.
+    is handed over as built. What it refuses (a lone surrogate escape, bad JSON, bytes that are not UTF-8)
+    and what is not a valid envelope goes to the SDK's parser, with bytes that are not UTF-8 read as U+FFFD
+    (then scanned like any text), so those lines are accepted or refused exactly as the SDK would.
     """
     try:
         doc = pydantic_core.from_json(line)
         return SessionMessage(types.jsonrpc_message_adapter.validate_python(doc, by_name=False))
     except ValueError:
-        return _sdk_parse_line(line)
+        text = line if isinstance(line, str) else line.decode("utf-8", errors="replace")
+        return _sdk_parse_line(text)
 
-
-# The SDK's stdout reader looks `_parse_line` up in its module on every line (checked by a test).
-sdk_stdio._parse_line = parse_line
 
 OVERSIZE_LINE = '{"jsonrpc":"2.0","method":"' + OVERSIZE_METHOD + '"}\n'
 # The SDK's parser accepts NaN and ±Infinity, which JSON does not: such a line is answered as a parse error.
@@ -123,6 +127,24 @@ class StdinLines:
                 consumed = exc.consumed
 
 
+class ClientMessages:
+    """The read end of the stdio front: the client's next line, parsed (as the SDK's stdio server parses
+    it: what it refuses arrives as the Exception, for the relay to answer) in the reader's own task."""
+
+    def __init__(self, lines: AsyncIterable[str]) -> None:
+        self._lines = aiter(lines)
+
+    def __aiter__(self) -> ClientMessages:
+        return self
+
+    async def __anext__(self) -> SessionMessage | Exception:
+        line = await self._lines.__anext__()
+        try:
+            return SessionMessage(types.jsonrpc_message_adapter.validate_json(line, by_name=False))
+        except Exception as exc:
+            return exc
+
+
 async def _stdin_reader(limit: int) -> StdinLines | None:
     """A pipe reader on a duplicate of fd 0, or None where stdin is not a pipe (a regular file)."""
     loop = asyncio.get_running_loop()
@@ -136,6 +158,12 @@ async def _stdin_reader(limit: int) -> StdinLines | None:
     return StdinLines(reader, limit)
 
 
+def _file_lines() -> Any:
+    """Where stdin is a regular file: its lines, read in worker threads (a file never waits)."""
+    text = open(os.dup(0), encoding="utf-8", errors="replace", closefd=True)  # noqa: SIM115 - closed below
+    return anyio.wrap_file(text)
+
+
 @asynccontextmanager
 async def client_front(max_line_bytes: int) -> AsyncIterator[Streams]:
     """The client's side: stdin/stdout. On exit, stops reading so the process can end with the client's
@@ -145,31 +173,83 @@ async def client_front(max_line_bytes: int) -> AsyncIterator[Streams]:
     `client_writer`), not by the SDK's. fd 1 is claimed the SDK's way: the wire moves to a private
     descriptor and fd 1 points at stderr, so stray output from libraries cannot corrupt the wire."""
     lines = await _stdin_reader(max_line_bytes)
-    stdin: Any = lines if lines is not None else None
+    source: Any = lines if lines is not None else _file_lines()
     out, release = sdk_server_stdio._claim_fd(
         1, sys.stdout, "wb", sdk_server_stdio._open_stdout_diversion
     )
+    write = LineWriter(out)
     try:
-        # The SDK's writer is handed the same wire but is never sent anything; its stream is closed below.
-        sdk_stdout = anyio.wrap_file(sdk_server_stdio._UnownedTextWrapper(out, encoding="utf-8"))
-        async with stdio_server(stdin=stdin, stdout=sdk_stdout) as (read, sdk_write):
-            send, receive = anyio.create_memory_object_stream[SessionMessage](0)
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(write_messages, receive, out)
-                try:
-                    yield read, send
-                finally:
-                    await send.aclose()
-                    await sdk_write.aclose()
-                    if lines is not None:
-                        lines.stop()
-                    # Let the reader finish its pending hand-over, then see the stop and end.
-                    with anyio.move_on_after(5):
-                        async for _ in read:
-                            pass
+        yield ClientMessages(source), write
     finally:
+        await write.aclose()
+        if lines is not None:
+            lines.stop()
+        else:
+            with anyio.CancelScope(shield=True):
+                await source.aclose()
         if release is not None:
             release()
+
+
+class BackendMessages:
+    """The read end of a backend process: its next stdout line, parsed (`parse_line`) in the reader's own
+    task. A line is split on bytes and parsed as bytes: a large result is never copied into a str first.
+    A last line without a newline is dropped at EOF, as the SDK's reader drops it."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, stdout: ByteReceiveStream) -> None:
+        self._stdout = stdout
+        self._buffer = bytearray()
+        self._scanned = 0  # no newline before this offset of the buffer
+        self._eof = False
+
+    def __aiter__(self) -> BackendMessages:
+        return self
+
+    async def __anext__(self) -> SessionMessage | Exception:
+        buffer = self._buffer
+        while True:
+            end = buffer.find(b"\n", self._scanned)
+            if end >= 0:
+                with memoryview(buffer) as view:
+                    line = bytes(view[:end])
+                del buffer[: end + 1]
+                self._scanned = 0
+                return parse_line(line)
+            if self._eof:
+                raise StopAsyncIteration
+            self._scanned = len(buffer)
+            try:
+                buffer += await self._stdout.receive(self.CHUNK)
+            except (anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError, OSError):
+                self._eof = True
+
+
+class BackendWriter:
+    """The write end of a backend process: each message one line on its stdin, written in the sender's
+    task (one `write` per line: lines from several senders never interleave). A backend that is gone ends
+    as `anyio.BrokenResourceError`, a send after `aclose` as `anyio.ClosedResourceError`."""
+
+    def __init__(self, stdin: ByteSendStream) -> None:
+        self._stdin = stdin
+        self._closed = False
+
+    async def send(self, item: SessionMessage) -> None:
+        if self._closed:
+            raise anyio.ClosedResourceError
+        data = dump_message(item.message) + b"\n"
+        try:
+            await self._stdin.send(data)
+        except (anyio.ClosedResourceError, anyio.BrokenResourceError, OSError) as exc:
+            self._closed = True
+            raise anyio.BrokenResourceError from exc
+
+    async def aclose(self) -> None:
+        self._closed = True
+
+    def close(self) -> None:
+        self._closed = True
 
 
 @asynccontextmanager
@@ -179,16 +259,32 @@ async def backend_process(
     """Spawn the backend: its stderr goes to ours, its stdout is the wire. OSError if it cannot start.
 
     With a sandbox spec, the environment is scrubbed as configured and the command runs under the
-    launcher that applies the resource limits."""
+    launcher that applies the resource limits. On exit the SDK's shutdown sequence runs (close its stdin,
+    wait briefly, then end its process group), shielded and bounded, while its stdout is drained so a
+    backend flushing output can exit."""
     spec = sandbox or SandboxSpec()
     argv = launcher_command(spec, command)
     if shutil.which(command[0]) is None:
         raise FileNotFoundError(2, "No such file or directory", command[0])  # the launcher would hide it
     env = backend_env(spec, os.environ, SECRET_ENV)
-    # Bytes that are not UTF-8 become U+FFFD (then scanned like any text): with the SDK's default, strict
-    # decoding, one such byte ended the reader and with it the session.
-    params = StdioServerParameters(
-        command=argv[0], args=list(argv[1:]), env=env, encoding_error_handler="replace"
+    process = await sdk_stdio._create_platform_compatible_process(
+        command=argv[0], args=list(argv[1:]), env=sdk_stdio.get_default_environment() | env, errlog=sys.stderr
     )
-    async with stdio_client(params, errlog=sys.stderr) as streams:
-        yield streams
+    assert process.stdin is not None and process.stdout is not None  # spawned with pipes
+    write = BackendWriter(process.stdin)
+    try:
+        yield BackendMessages(process.stdout), write
+    finally:
+        await write.aclose()
+        with anyio.CancelScope(shield=True):
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(_drain, process.stdout)
+                await sdk_stdio._stop_server_process(process)
+                tg.cancel_scope.cancel()
+
+
+async def _drain(stdout: ByteReceiveStream) -> None:
+    """Read and discard what a stopping backend still writes (a full pipe would keep it from exiting)."""
+    with suppress(anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError, OSError):
+        while True:
+            await stdout.receive()

@@ -1,16 +1,15 @@
 """Backend stdout lines are parsed to Python objects with pydantic checking only the envelope: the result
-must be the message the SDK's own parser builds, and what the fast path refuses is decided by the SDK's."""
+must be the message the SDK's own parser builds, and what the fast path refuses is decided by the SDK's.
+The reader splits the backend's stdout into lines as the SDK's reader does."""
 
 from __future__ import annotations
 
-import inspect
-
-import mcp.client.stdio as sdk_stdio
+import anyio
 import orjson
 import pytest
 from mcp.shared.message import SessionMessage
 
-from proxy.transports.stdio import _sdk_parse_line, parse_line
+from proxy.transports.stdio import BackendMessages, _sdk_parse_line, parse_line
 
 LINES = [
     '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":{"a":[1,2.5,null]}}}',
@@ -66,8 +65,63 @@ def test_a_report_takes_the_fast_path(monkeypatch):
     assert not isinstance(item, Exception) and item.message.result["structuredContent"]["rows"] == rows
 
 
-def test_the_sdk_reader_parses_through_our_function():
-    """The hook is a module attribute the SDK's stdout reader looks up per line: an SDK upgrade that
-    renames or inlines it must fail here, not silently fall back to the slow parser."""
-    assert sdk_stdio._parse_line is parse_line
-    assert "_parse_line(line)" in inspect.getsource(sdk_stdio.stdio_client)
+@pytest.mark.parametrize("line", LINES)
+def test_a_line_handed_over_as_bytes_is_parsed_as_the_same_text(line):
+    ours, theirs = parse_line(line.encode("utf-8", "surrogatepass")), _sdk_parse_line(line)
+    assert repr(_shape(ours)) == repr(_shape(theirs))
+
+
+class Chunks:
+    """A backend's stdout, as the pipe hands it over: these chunks, then end of stream."""
+
+    def __init__(self, *chunks: bytes) -> None:
+        self.chunks = list(chunks)
+
+    async def receive(self, max_bytes: int = 65536) -> bytes:
+        if not self.chunks:
+            raise anyio.EndOfStream
+        return self.chunks.pop(0)
+
+
+def _read_all(*chunks: bytes) -> list[SessionMessage | Exception]:
+    async def main() -> list[SessionMessage | Exception]:
+        return [item async for item in BackendMessages(Chunks(*chunks))]  # type: ignore[arg-type]
+
+    return anyio.run(main)
+
+
+def _ids(items: list[SessionMessage | Exception]) -> list[object]:
+    return [type(i).__name__ if isinstance(i, Exception) else i.message.id for i in items]
+
+
+def _response(i: int, text: str = "ok") -> bytes:
+    return orjson.dumps({"jsonrpc": "2.0", "id": i, "result": {"t": text}}) + b"\n"
+
+
+def test_lines_split_across_chunks_and_packed_into_one_are_read_one_message_each():
+    wire = b"".join(_response(i) for i in range(1, 6))
+    assert _ids(_read_all(wire)) == [1, 2, 3, 4, 5]
+    assert _ids(_read_all(*(wire[i : i + 7] for i in range(0, len(wire), 7)))) == [1, 2, 3, 4, 5]
+
+
+def test_a_line_larger_than_a_chunk_is_read_whole():
+    text = "x" * (3 * BackendMessages.CHUNK)
+    wire = _response(1, text) + _response(2)
+    chunks = [wire[i : i + 65536] for i in range(0, len(wire), 65536)]
+    items = _read_all(*chunks)
+    assert _ids(items) == [1, 2]
+    assert items[0].message.result["t"] == text  # type: ignore[union-attr]
+
+
+def test_bytes_that_are_not_utf8_arrive_as_replacement_characters():
+    [item] = _read_all(b'{"jsonrpc":"2.0","id":1,"result":{"t":"caf\xe9 \xff"}}\n')
+    assert not isinstance(item, Exception)
+    assert item.message.result == {"t": "caf\ufffd \ufffd"}  # type: ignore[union-attr]
+
+
+def test_a_line_that_is_not_json_rpc_is_an_exception_and_the_next_line_still_arrives():
+    assert _ids(_read_all(b"DEBUG: starting\n", _response(1))) == ["ValidationError", 1]
+
+
+def test_a_last_line_without_a_newline_is_dropped_at_the_end_of_the_stream():
+    assert _ids(_read_all(_response(1), _response(2)[:-1])) == [1]

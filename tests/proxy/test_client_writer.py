@@ -15,7 +15,7 @@ import pydantic_core
 import pytest
 from mcp.shared.message import SessionMessage
 
-from proxy.transports.client_writer import dump_message, write_messages
+from proxy.transports.client_writer import LineWriter, dump_message
 from proxy.transports.stdio import parse_line
 from tests.proxy.test_backend_lines import LINES
 
@@ -113,12 +113,9 @@ def test_the_writer_puts_one_line_per_message_on_the_wire_in_order():
     out = io.BytesIO()
 
     async def main() -> None:
-        send, receive = anyio.create_memory_object_stream[SessionMessage](0)
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(write_messages, receive, out)
-            async with send:
-                for message in messages:
-                    await send.send(SessionMessage(message))
+        async with LineWriter(out) as write:
+            for message in messages:
+                await write.send(SessionMessage(message))
 
     anyio.run(main)
     lines = out.getvalue().split(b"\n")
@@ -126,6 +123,72 @@ def test_the_writer_puts_one_line_per_message_on_the_wire_in_order():
     assert lines[:-1] == [_sdk(m) for m in messages]
     for line in lines[:-1]:
         assert orjson.loads(line)["jsonrpc"] == "2.0"
+
+
+def _note(i: int, size: int = 0) -> SessionMessage:
+    params = {"i": i, "pad": "x" * size}
+    return SessionMessage(types.JSONRPCNotification(jsonrpc="2.0", method="n", params=params))
+
+
+def test_concurrent_sends_reach_the_wire_in_the_order_they_were_made_while_a_large_one_waits():
+    """A line too large to write at once goes through a worker thread; the small sends made after it must
+    wait their turn instead of overtaking it."""
+    import os
+
+    read_fd, write_fd = os.pipe()
+    out = os.fdopen(write_fd, "wb", buffering=0)
+    received = bytearray()
+
+    def drain() -> None:
+        while chunk := os.read(read_fd, 1 << 16):
+            received.extend(chunk)
+
+    async def main() -> None:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(anyio.to_thread.run_sync, drain)
+            write = LineWriter(out)
+            async with anyio.create_task_group() as senders:
+                senders.start_soon(write.send, _note(0, size=1 << 20))  # larger than the pipe: a thread
+                await anyio.sleep(0)
+                for i in range(1, 20):
+                    senders.start_soon(write.send, _note(i))
+                    await anyio.sleep(0)
+            await write.aclose()
+            out.close()
+
+    anyio.run(main)
+    order = [orjson.loads(line)["params"]["i"] for line in bytes(received).split(b"\n")[:-1]]
+    assert order == list(range(20))
+
+
+def test_a_wire_the_client_closed_ends_sends_with_a_broken_stream_error():
+    import os
+
+    read_fd, write_fd = os.pipe()
+    os.close(read_fd)
+    out = os.fdopen(write_fd, "wb", buffering=0)
+
+    async def main() -> None:
+        write = LineWriter(out)
+        with pytest.raises(anyio.BrokenResourceError):
+            await write.send(_note(1))
+        with pytest.raises(anyio.ClosedResourceError):
+            await write.send(_note(2))
+
+    try:
+        anyio.run(main)
+    finally:
+        out.close()
+
+
+def test_a_send_after_close_is_refused():
+    async def main() -> None:
+        write = LineWriter(io.BytesIO())
+        await write.aclose()
+        with pytest.raises(anyio.ClosedResourceError):
+            await write.send(_note(1))
+
+    anyio.run(main)
 
 
 FRONT = """
