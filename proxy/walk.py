@@ -19,6 +19,7 @@ import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from typing import Any
 from urllib.parse import quote
 
@@ -42,6 +43,8 @@ def key_rules_apply(method: str | None) -> bool:
 
 _JSON_STARTS = frozenset("{[ \t\r\n")
 _PLAIN_SCALARS = frozenset({int, float, bool, type(None)})
+_DICT, _LIST, _STR = frozenset({dict}), frozenset({list}), frozenset({str})
+_ROWS = 32  # a list of at least this many objects is tried column by column (`_plain_rows`)
 
 
 def _looks_like_json(text: str) -> bool:
@@ -261,6 +264,8 @@ class ToClientWalker:
             raise LimitExceeded(
                 f"mcp-veil blocked this message: nesting deeper than the limit of {self.max_depth}"
             )
+        if len(node) >= _ROWS and type(node[0]) is dict and self._plain_rows(node, doc, depth):
+            return
         texts = self._plan.texts
         size = 0
         plain = False
@@ -284,6 +289,66 @@ class ToClientWalker:
             raise LimitExceeded(
                 f"mcp-veil blocked this message: larger than the limit of {self.max_bytes} bytes"
             )
+
+    def _plain_rows(self, rows: list[Any], doc: int, depth: int) -> bool:
+        """A list of records (a report's rows) walked column by column at C speed: a column of numbers is
+        passed by one type test, a column of strings, or of lists of strings (`keys: [query, page]`), adds
+        its distinct values to the texts. Each row, and each list in a row, is then a plain container, as
+        the row-by-row walk records it. Anything else (a key a rule names or skips, a nested object, a
+        string that may hold JSON, nesting near the limit) returns False with nothing recorded: the list
+        takes the row-by-row walk."""
+        if depth + 2 > self.max_depth or set(map(type, rows)) != _DICT:
+            return False
+        memo = self._key_memo
+        names = set().union(*rows)
+        for name in names:
+            info = memo.get(name)
+            if info is None:
+                info = self._key_info(name)
+            if not info[2]:
+                return False
+        texts = self._plan.texts
+        new: list[str] = []
+        holders: list[list[Any]] = []  # lists of strings inside the rows
+        strings: list[Any]
+        rows_hold_strings = False
+        size = 0
+        for name in names:
+            column: list[Any] = list(map(dict.get, rows, repeat(name)))  # missing reads as null
+            kinds = set(map(type, column))
+            if kinds <= _PLAIN_SCALARS:
+                continue
+            if kinds - _PLAIN_SCALARS == _STR:
+                rows_hold_strings = True
+                strings = column if kinds == _STR else [v for v in column if type(v) is str]
+            elif kinds - _PLAIN_SCALARS == _LIST:
+                lists = column if kinds == _LIST else [v for v in column if type(v) is list]
+                flat = list(chain.from_iterable(lists))
+                inner = set(map(type, flat))
+                if not inner - _PLAIN_SCALARS <= _STR:
+                    return False
+                holders.append(lists)
+                strings = flat if inner == _STR else [v for v in flat if type(v) is str]
+            else:
+                return False
+            size += sum(map(len, strings))
+            for v in dict.fromkeys(strings):
+                if v not in texts:
+                    if v[:1] in _JSON_STARTS:  # may be a JSON document: the row-by-row walk decides
+                        return False
+                    new.append(v)
+        texts.update(dict.fromkeys(new))
+        plain = self._plan.plain
+        if rows_hold_strings:
+            plain.extend(zip(rows, repeat(doc)))
+        for lists in holders:
+            plain.extend(zip(lists, repeat(doc)))
+        self._size += size
+        if self._size > self.max_bytes:
+            raise LimitExceeded(
+                f"mcp-veil blocked this message: larger than the limit of {self.max_bytes} bytes"
+            )
+        return True
 
     def _locate(self, text: str, location: Location) -> None:
         """A string to scan outside a plain container, and where it sits."""

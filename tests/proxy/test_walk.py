@@ -197,3 +197,94 @@ def test_a_list_mixing_strings_and_containers_is_patched_in_both(policy):
     plan = w.collect(payload)
     assert w.apply(plan, {}, {email: token})
     assert payload == {"items": [token, {"note": token}, [token, 3], 4.5, None], "other": ["x", "y"]}
+
+
+def _report(rows: int, email: str) -> dict:
+    return {
+        "structuredContent": {
+            "rows": [
+                {
+                    "keys": [f"plumber {i % 7}" if i % 5 else f"mail {email}", f"https://a.example/{i % 3}"],
+                    "clicks": i,
+                    "ctr": i / 7,
+                    "label": None if i % 4 else "top",
+                }
+                for i in range(rows)
+            ]
+        }
+    }
+
+
+def test_a_long_list_of_records_is_walked_column_by_column_and_patched_like_any_list(policy, monkeypatch):
+    import proxy.walk as walk
+
+    email, token = "jane@acme.example", "[[EMAIL_ADDRESS:aaaaaaaaaaaaaaaa]]"
+    calls = []
+    original = ToClientWalker._plain_rows
+    monkeypatch.setattr(
+        ToClientWalker, "_plain_rows", lambda self, *a: calls.append(original(self, *a)) or calls[-1]
+    )
+    payload = _report(100, email)
+    w = ToClientWalker(policy, None)
+    plan = w.collect(payload)
+    assert calls == [True]
+    assert {f"mail {email}", "plumber 1", "https://a.example/2", "top"} <= set(plan.texts)
+    assert {"keys", "clicks", "ctr", "label"} <= set(plan.keys)
+    assert w.apply(plan, {}, {f"mail {email}": f"mail {token}"})
+    rows = payload["structuredContent"]["rows"]
+    assert [r["keys"][0] for r in rows if "mail" in r["keys"][0]] == [f"mail {token}"] * 20
+    assert rows[1] == {"keys": ["plumber 1", "https://a.example/1"], "clicks": 1, "ctr": 1 / 7, "label": None}
+    monkeypatch.setattr(walk, "_ROWS", 10**9)
+    assert ToClientWalker(policy, None).collect(_report(100, email)).size == plan.size
+
+
+def _rows_strategy():
+    """Lists of 30-40 records: mostly report-shaped (strings, lists of strings, numbers, nulls, keys
+    missing from some rows), some with what the column walk leaves to the row walk (a nested object, a
+    string that may be JSON, a key a rule names or skips, a blob)."""
+    from hypothesis import strategies as st
+
+    text = st.sampled_from(["plumber", "jane@acme.example", "x", "", "café 😀"])
+    awkward_text = st.sampled_from(['{"email": "bob@b.example"}', " lead", "[1]"])
+    scalar = st.one_of(st.none(), st.integers(-5, 5), st.floats(allow_nan=False), st.booleans())
+    leaf = st.one_of(text, scalar)
+    value = st.one_of(leaf, st.lists(leaf, max_size=3))
+    awkward = st.one_of(awkward_text, st.dictionaries(st.sampled_from(["a", "b"]), leaf), st.lists(value))
+    plain_keys = st.sampled_from(["query", "keys", "clicks", "note", "tags"])
+    row = st.dictionaries(plain_keys, value, max_size=4)
+    odd_row = st.dictionaries(st.sampled_from(["query", "email", "blob", "tags"]), st.one_of(value, awkward))
+    rows = st.lists(row, min_size=30, max_size=40)
+    uniform = st.builds(lambda r, n: [dict(r) for _ in range(n)], row, st.integers(30, 40))
+    spoiled = st.builds(lambda r, odd, i: r[:i] + [odd] + r[i:], rows, odd_row, st.integers(0, 30))
+    return st.one_of(rows, uniform, spoiled)
+
+
+def test_the_column_walk_scans_and_patches_exactly_as_the_row_walk(policy):
+    """Whatever the rows hold, walking them column by column (or falling back to the row walk) gives the
+    same strings to scan, keys, field values and size, and the same patched payload."""
+    import copy
+
+    from hypothesis import given, settings
+
+    import proxy.walk as walk
+
+    @settings(max_examples=300, deadline=None)
+    @given(_rows_strategy())
+    def check(rows):
+        results = []
+        for threshold in (walk._ROWS, 10**9):
+            walk_rows, walk._ROWS = walk._ROWS, threshold
+            try:
+                payload = {"structuredContent": {"rows": copy.deepcopy(rows)}}
+                w = ToClientWalker(policy, None)
+                plan = w.collect(payload)
+                patched = {t: f"<{t}>" for t in plan.texts}
+                w.apply(plan, fake_tokens(plan), patched)
+            finally:
+                walk._ROWS = walk_rows
+            results.append(
+                (set(plan.texts), set(plan.keys), dict(plan.field_values), plan.size, json.dumps(payload))
+            )
+        assert results[0] == results[1]
+
+    check()
