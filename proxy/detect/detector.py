@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
+from itertools import accumulate
 from urllib.parse import quote, quote_plus, unquote_plus
 
 from proxy.detect.deadline import NO_DEADLINE, Deadline
@@ -33,10 +36,26 @@ _DIGIT_TRIGGER = re.compile(r"\d(?:[\s().\-/+]{0,2}\d){6}|\d{1,3}\.\d{1,3}\.\d{1
 _IPV6_TRIGGER = re.compile(r":(?<=[0-9A-Fa-f]:):?[0-9A-Fa-f]{1,4}:")
 
 
+# Where a digit trigger can be: a run of 7+ characters of its classes that starts with a digit. Python's
+# regex engine finds such runs about four times faster than it tries the trigger at every digit, and only
+# the runs are then tried.
+_DIGIT_RUN = re.compile(r"\d[\d\s().\-/+]{6,}")
+
+
+def _digit_trigger_at(text: str, pos: int = 0) -> int:
+    """Where the first digit run holding a `_DIGIT_TRIGGER` match starts, at or after `pos`; -1 if none.
+    A match lies inside one run (every character of it is of the run's classes), so trying the runs finds
+    exactly the texts the trigger finds."""
+    for run in _DIGIT_RUN.finditer(text, pos):
+        if _DIGIT_TRIGGER.search(run.group()) is not None:
+            return run.start()
+    return -1
+
+
 def _triggered(text: str) -> bool:
     return (
         "@" in text
-        or _DIGIT_TRIGGER.search(text) is not None
+        or _digit_trigger_at(text) >= 0
         or (":" in text and _IPV6_TRIGGER.search(text) is not None)
     )
 # With an NER pipeline, prose with a capitalised word also goes to Presidio. Prose: three or more words, one
@@ -59,6 +78,19 @@ _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 # The lookbehind starts a match only at the first backslash of a run: without it a long run of backslashes
 # was retried from every position (quadratic: 20,000 of them took 3 s).
 _ESCAPE_RE = re.compile(r"(?<!\\)\\+(?:[nrtbf\"/]|u[0-9A-Fa-f]{4})")
+
+
+# A message with at least this many unique strings is pre-scanned in one piece (`Detector._candidates`).
+_BATCH = 64
+_SEP = "\x00"
+
+
+def _regex_finder(pattern: re.Pattern[str], text: str) -> Callable[[int], int]:
+    def find(pos: int) -> int:
+        match = pattern.search(text, pos)
+        return match.start() if match is not None else -1
+
+    return find
 
 
 def _probe(text: str) -> str:
@@ -98,8 +130,13 @@ class Detector:
 
         Raises DetectionBudgetExceeded once `deadline` has passed: checked before each string, between
         the chunks of a long one and after each Presidio call, so no string is ever left unscanned."""
+        texts = texts if isinstance(texts, list) else list(texts)
+        deadline.check()
+        hits = self._candidates(texts, known) if len(texts) >= _BATCH else None
         found: dict[str, list[Span]] = {}
-        for text in texts:
+        for index, text in enumerate(texts):
+            if hits is not None and index not in hits:
+                continue  # nothing any step below could find (the batch scan is exact)
             deadline.check()
             spans = known.find(text) if known is not None and len(known) else []
             probe = _probe(text)
@@ -113,6 +150,42 @@ class Detector:
                 if merged:
                     found[text] = merged
         return found
+
+    def _candidates(self, texts: list[str], known: KnownValues | None) -> set[int] | None:
+        """The indices of the texts in which any step of `detect` could find something, from one scan of
+        all of them joined by NUL (C speed, where a loop over thousands of strings costs microseconds
+        each): a known value, what `_triggered` looks for, a `%`, or what `_probe` would rewrite (an escape,
+        an invisible character). No pattern or trigger can match across a NUL, so a text holds a hit of the
+        joined scan exactly when it holds one of its own. None where that cannot be assured (a text or a
+        known value holding NUL) or where every text must be looked at (prose for the NER pipeline)."""
+        if self._ner:
+            return None
+        joined = _SEP.join(texts)
+        if joined.count(_SEP) != len(texts) - 1:
+            return None
+        if known is not None and known.holds_nul:
+            return None
+        starts = [0, *accumulate(len(t) + 1 for t in texts)]  # text i is joined[starts[i]:starts[i+1]-1]
+        hits: set[int] = set()
+
+        def scan(find: Callable[[int], int]) -> None:
+            pos = 0
+            while (at := find(pos)) >= 0:
+                index = bisect_right(starts, at) - 1
+                hits.add(index)
+                pos = starts[index + 1]  # one hit is enough: on to the next text
+
+        for needle in ("@", "%", "\\"):
+            if needle in joined:
+                scan(partial(joined.find, needle))
+        scan(lambda pos: _digit_trigger_at(joined, pos))
+        if ":" in joined:
+            scan(_regex_finder(_IPV6_TRIGGER, joined))
+        if not joined.isascii():
+            scan(_regex_finder(_INVISIBLE_RE, joined))
+        if known is not None and len(known):
+            hits.update(bisect_right(starts, at) - 1 for at in known.starts(joined))
+        return hits
 
     def _percent_encoded(self, text: str, deadline: Deadline) -> list[Span]:
         """Values hidden by URL encoding (`jane%40acme.example`): detect on the decoded text, then find each

@@ -32,6 +32,7 @@ class KnownValues:
         self._main = _Tier([])
         self._recent = _Tier([])
         self._pending: list[str] = []  # added since the recent tier was built
+        self.holds_nul = False  # a value contains NUL (the detector's batch scan joins texts with it)
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -42,8 +43,18 @@ class KnownValues:
             return
         with self._lock:
             if value not in self._entities:
+                self.holds_nul = self.holds_nul or "\x00" in value
                 self._entities[value] = entity
                 self._pending.append(value)
+
+    def starts(self, text: str) -> list[int]:
+        """Where known values start in `text` (leftmost-longest, as `find` matches them)."""
+        return [
+            start
+            for tier in self._tiers()
+            if tier.automaton is not None
+            for _idx, start, _end in tier.automaton.find_matches_as_indexes(text)
+        ]
 
     def find(self, text: str) -> list[Span]:
         tiers = self._tiers()

@@ -112,3 +112,50 @@ def test_the_cheap_trigger_decides_exactly_as_the_structured_trigger_regex():
     mismatches = [c for c in cases if _triggered(c) != (_STRUCTURED_TRIGGER.search(c) is not None)]
     assert mismatches == []
     assert sum(_triggered(c) for c in cases) > 1000  # both outcomes are well represented
+
+
+def test_many_strings_scanned_in_one_piece_get_exactly_the_spans_each_gets_alone(detector):
+    """A message's unique strings are pre-scanned joined by NUL to find the few worth a closer look; what
+    comes out must equal scanning every string on its own: known values, every trigger, escapes, invisible
+    and percent-encoded characters, non-ASCII text, and strings or known values holding NUL."""
+    import random
+
+    from proxy.detect.detector import _BATCH
+
+    rng = random.Random(11)
+    parts = [
+        "plumber near me", "jane@acme.example", "+1 415 555 0134", "2025 94118", "10.1.2.3", "fe80::1:",
+        "https://a.example:8443/p/1", "jane%40acme.example", "\\tjane@acme.example", "ja\u200bne@acme.example",
+        "café ٣٣٣٣٣٣٣", "4111 1111 1111 1111", "Acme Plumbing LLC", "a\x00b", "", " ", "1234567", ":",
+        "customers/1234567890", "x" * 50,
+    ]
+    for round_ in range(30):
+        known = KnownValues()
+        for value in rng.sample(["Acme Plumbing LLC", "plumber near", "nul\x00value", "9411"], k=2):
+            known.add(value, "ACCOUNT_NAME")
+        texts = list(
+            dict.fromkeys(
+                " ".join(rng.choice(parts) for _ in range(rng.randint(1, 3))) + f" {i % 7}"
+                for i in range(_BATCH + rng.randint(0, 100))
+            )
+        )
+        if round_ % 3 == 0:  # no NUL anywhere: the one-piece scan is taken
+            texts = [t.replace("\x00", "") for t in texts]
+            known = KnownValues()
+            known.add("Acme Plumbing LLC", "ACCOUNT_NAME")
+        together = detector.detect(texts, known)
+        alone = {t: s for t in texts for t, s in detector.detect([t], known).items()}
+        assert together == alone
+        assert together  # something was found: the comparison is not between two empty results
+
+
+def test_the_one_piece_scan_picks_the_strings_each_step_would_look_at(detector):
+    from proxy.detect.detector import _BATCH
+
+    known = KnownValues()
+    known.add("Acme Plumbing LLC", "ACCOUNT_NAME")
+    plain = [f"plumber near me {i}" for i in range(_BATCH)]
+    texts = [*plain, "a jane@acme.example", "ring 2025 94118", "visit Acme Plumbing LLC", "q=jane%40x", "a\\tb"]
+    hits = detector._candidates(texts, known)
+    assert hits == set(range(len(plain), len(texts)))
+    assert detector._candidates([*plain, "a\x00b"], known) is None  # NUL in a text: no one-piece scan
