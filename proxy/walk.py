@@ -78,6 +78,9 @@ class ScanPlan:
     # location per leaf (a third of the walk on a large report). Other leaves are recorded one by one.
     plain: list[tuple[Any, int]] = field(default_factory=list)  # (container, document)
     locations: dict[str, list[Location]] = field(default_factory=dict)
+    # Columns of a list of records walked column by column: (rows, key, whether its values are lists of
+    # strings rather than strings, document). Patched column by column, like the plain containers.
+    columns: list[tuple[list[Any], str, bool, int]] = field(default_factory=list)
     keys: dict[str, None] = field(default_factory=dict)  # unique object keys (renamed by a rare second walk)
     docs: list[_Doc] = field(default_factory=list)
     embedded: dict[str, int] = field(default_factory=dict)  # JSON text -> index in docs
@@ -293,10 +296,9 @@ class ToClientWalker:
     def _plain_rows(self, rows: list[Any], doc: int, depth: int) -> bool:
         """A list of records (a report's rows) walked column by column at C speed: a column of numbers is
         passed by one type test, a column of strings, or of lists of strings (`keys: [query, page]`), adds
-        its distinct values to the texts. Each row, and each list in a row, is then a plain container, as
-        the row-by-row walk records it. Anything else (a key a rule names or skips, a nested object, a
-        string that may hold JSON, nesting near the limit) returns False with nothing recorded: the list
-        takes the row-by-row walk."""
+        its distinct values to the texts and is recorded as one column to patch. Anything else (a key a
+        rule names or skips, a nested object, a string that may hold JSON, nesting near the limit) returns
+        False with nothing recorded: the list takes the row-by-row walk."""
         if depth + 2 > self.max_depth or set(map(type, rows)) != _DICT:
             return False
         memo = self._key_memo
@@ -309,9 +311,8 @@ class ToClientWalker:
                 return False
         texts = self._plan.texts
         new: list[str] = []
-        holders: list[list[Any]] = []  # lists of strings inside the rows
+        columns: list[tuple[list[Any], str, bool, int]] = []
         strings: list[Any]
-        rows_hold_strings = False
         size = 0
         for name in names:
             column: list[Any] = list(map(dict.get, rows, repeat(name)))  # missing reads as null
@@ -319,7 +320,7 @@ class ToClientWalker:
             if kinds <= _PLAIN_SCALARS:
                 continue
             if kinds - _PLAIN_SCALARS == _STR:
-                rows_hold_strings = True
+                columns.append((rows, name, False, doc))
                 strings = column if kinds == _STR else [v for v in column if type(v) is str]
             elif kinds - _PLAIN_SCALARS == _LIST:
                 lists = column if kinds == _LIST else [v for v in column if type(v) is list]
@@ -327,7 +328,7 @@ class ToClientWalker:
                 inner = set(map(type, flat))
                 if not inner - _PLAIN_SCALARS <= _STR:
                     return False
-                holders.append(lists)
+                columns.append((rows, name, True, doc))
                 strings = flat if inner == _STR else [v for v in flat if type(v) is str]
             else:
                 return False
@@ -338,11 +339,7 @@ class ToClientWalker:
                         return False
                     new.append(v)
         texts.update(dict.fromkeys(new))
-        plain = self._plan.plain
-        if rows_hold_strings:
-            plain.extend(zip(rows, repeat(doc)))
-        for lists in holders:
-            plain.extend(zip(lists, repeat(doc)))
+        self._plan.columns.extend(columns)
         self._size += size
         if self._size > self.max_bytes:
             raise LimitExceeded(
@@ -519,6 +516,30 @@ class ToClientWalker:
                 for i, v in enumerate(container):
                     if type(v) is str and v in patched:
                         container[i] = patched[v]
+                        hit = True
+            if hit:
+                docs[doc].dirty = changed = True
+        for rows, key, lists, doc in plan.columns:
+            column = list(map(dict.get, rows, repeat(key)))
+            if lists:
+                holders = [v for v in column if type(v) is list]
+                if none_patched(chain.from_iterable(holders)):
+                    continue
+                hit = False
+                for holder in holders:
+                    if none_patched(holder):
+                        continue
+                    for i, v in enumerate(holder):
+                        if type(v) is str and v in patched:
+                            holder[i] = patched[v]
+                            hit = True
+            elif none_patched(column):
+                continue
+            else:
+                hit = False
+                for row, v in zip(rows, column, strict=True):
+                    if type(v) is str and v in patched:
+                        row[key] = patched[v]
                         hit = True
             if hit:
                 docs[doc].dirty = changed = True
