@@ -137,6 +137,29 @@ def test_non_json_lines_and_batches_get_json_rpc_errors_and_the_proxy_stays_up(e
     assert all(set(r) <= {"jsonrpc", "id", "result", "error"} for r in replies)  # only JSON-RPC on stdout
 
 
+def test_requests_read_from_a_regular_file_are_answered_as_from_a_pipe(env, tmp_path):
+    """A file is not a pipe: the stdio front reads it another way (worker-thread reads), same answers."""
+    call = (
+        b'{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}}\n'
+    )
+    requests = tmp_path / "requests.jsonl"
+    requests.write_bytes(INIT + b"not json\n" + call)
+    with requests.open("rb") as stdin:
+        proc = subprocess.run(
+            [sys.executable, "-m", "proxy", "run", "--", *ECHO],
+            stdin=stdin,
+            capture_output=True,
+            env=env,
+            cwd=ROOT,
+            timeout=60,
+        )
+    replies = {r.get("id"): r for r in map(json.loads, proc.stdout.splitlines())}
+    assert set(replies) == {1, None, 2}, proc.stderr.decode()[-3000:]
+    assert replies[None]["error"]["code"] == -32700
+    assert replies[2]["result"]["content"][0]["text"] == "hi"
+    assert proc.returncode == 0
+
+
 def test_a_backend_that_cannot_start_gets_the_client_an_error_and_a_non_zero_exit(env):
     proc, replies = _run_lines(env, [INIT], backend=["/nonexistent/mcp-server"], timeout=30)
     assert proc.returncode != 0
