@@ -22,6 +22,7 @@ from proxy.detect.presidio_engine import build_analyzer
 from proxy.detect.spans import Span, merge_spans
 from proxy.errors import DetectionBudgetExceeded, DetectionFailed
 from proxy.policy import Policy
+from proxy.stages.base import NeedsWorker
 
 # Anything a structured recognizer could match has an @, a run of 7+ digits with single separators,
 # a dotted quad, an IPv6 group or a customers/ resource name. Strings without one skip Presidio.
@@ -124,12 +125,19 @@ class Detector:
         )
 
     def detect(
-        self, texts: Iterable[str], known: KnownValues | None = None, deadline: Deadline = NO_DEADLINE
+        self,
+        texts: Iterable[str],
+        known: KnownValues | None = None,
+        deadline: Deadline = NO_DEADLINE,
+        *,
+        on_loop: bool = False,
     ) -> dict[str, list[Span]]:
         """Spans for each text that has any; texts without detections are absent from the result.
 
         Raises DetectionBudgetExceeded once `deadline` has passed: checked before each string, between
-        the chunks of a long one and after each Presidio call, so no string is ever left unscanned."""
+        the chunks of a long one and after each Presidio call, so no string is ever left unscanned.
+        `on_loop`: called on the event loop, where only Presidio's cached verdicts are used; a text it has
+        not analyzed yet raises NeedsWorker (the caller goes on in a worker thread)."""
         texts = texts if isinstance(texts, list) else list(texts)
         deadline.check()
         hits = self._candidates(texts, known) if len(texts) >= _BATCH else None
@@ -141,9 +149,9 @@ class Detector:
             spans = known.find(text) if known is not None and len(known) else []
             probe = _probe(text)
             if self.needs_analysis(probe):
-                spans.extend(self._analyze_cached(probe, deadline))
+                spans.extend(self._analyze_cached(probe, deadline, on_loop))
             if "%" in text:
-                spans.extend(self._percent_encoded(text, deadline))
+                spans.extend(self._percent_encoded(text, deadline, on_loop))
             if spans:
                 spans = [s for s in spans if text[s.start : s.end] not in self._allow]
                 merged = merge_spans(spans)
@@ -187,14 +195,14 @@ class Detector:
             hits.update(bisect_right(starts, at) - 1 for at in known.starts(joined))
         return hits
 
-    def _percent_encoded(self, text: str, deadline: Deadline) -> list[Span]:
+    def _percent_encoded(self, text: str, deadline: Deadline, on_loop: bool) -> list[Span]:
         """Values hidden by URL encoding (`jane%40acme.example`): detect on the decoded text, then find each
         value's encoded forms in the original."""
         decoded = unquote_plus(text)
         if decoded == text or not self.needs_analysis(decoded):
             return []
         spans = []
-        for s in self._analyze_cached(decoded, deadline):
+        for s in self._analyze_cached(decoded, deadline, on_loop):
             value = decoded[s.start : s.end]
             for form in {
                 quote(value, safe=""),
@@ -210,12 +218,14 @@ class Detector:
                     start = text.find(form, start + 1)
         return spans
 
-    def _analyze_cached(self, text: str, deadline: Deadline) -> list[Span]:
+    def _analyze_cached(self, text: str, deadline: Deadline, on_loop: bool = False) -> list[Span]:
         with self._cache_lock:
             hit = self._cache.get(text)
             if hit is not None:
                 self._cache.move_to_end(text)
                 return list(hit)
+        if on_loop:  # Presidio takes milliseconds (NER: tens of them): never on the event loop
+            raise NeedsWorker("presidio")
         spans = self._analyze(text, deadline)
         with self._cache_lock:
             self._cache[text] = spans

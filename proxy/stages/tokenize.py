@@ -21,7 +21,7 @@ class Tokenize:
         # A value a field rule names is known from now on, in this very message too (an account name in a
         # campaign name next to the account's own record).
         session.learn(plan.field_values)
-        spans = flow.detector.detect([*plan.texts, *plan.keys], session.known, deadline)
+        spans = flow.detector.detect([*plan.texts, *plan.keys], session.known, deadline, on_loop=flow.on_loop)
         if not plan.field_values and not spans:
             return
 

@@ -115,12 +115,13 @@ async def test_new_values_are_stored_from_a_worker_and_known_ones_tokenized_on_t
     async with relayed(engine, stage_chains) as (client, session):
         first = json.loads(text_of(await client.call_tool("whoami", {})))
         again = json.loads(text_of(await client.call_tool("whoami", {})))
-        echoed = text_of(await client.call_tool("echo", {"text": first["email"]}))
+        echoed = [text_of(await client.call_tool("echo", {"text": first["email"]})) for _ in range(2)]
     assert TOKEN_RE.fullmatch(first["email"]) and first == again
-    assert echoed == first["email"]  # detokenized from a worker, tokenized again on the loop
+    assert echoed == [first["email"]] * 2  # detokenized from a worker, tokenized again
     whoami = [r for r in probe.runs if r[0] == "whoami"]
     assert whoami == [("whoami", False, False), ("whoami", True, True)]
-    assert ("echo", True, True) in probe.runs
+    # The bare email is new to Presidio the first time (a worker), a cached verdict the second (the loop).
+    assert [r for r in probe.runs if r[0] == "echo"] == [("echo", False, False), ("echo", True, True)]
     assert PERSON["email"] not in json.dumps([first, again, echoed])
 
 
@@ -150,3 +151,14 @@ def test_on_the_loop_detokenizing_and_storing_a_result_always_need_a_worker(engi
 
     with pytest.raises(NeedsWorker):
         session.store_result("{}", timedelta(minutes=5), _flow(session, on_loop=True))
+
+
+def test_on_the_loop_presidio_never_runs_only_its_cached_verdicts_are_used(engine):
+    detector = engine.detector
+    text = f"write to {PERSON['email']} or call {PERSON['phone']} (on-loop test {id(detector)})"
+    with pytest.raises(NeedsWorker):
+        detector.detect([text], on_loop=True)
+    in_worker = detector.detect([text])
+    assert detector.detect([text], on_loop=True) == in_worker
+    assert {text[s.start : s.end] for s in in_worker[text]} >= {PERSON["email"], PERSON["phone"]}
+    assert detector.detect(["nothing to see here"], on_loop=True) == {}  # no trigger: Presidio not needed
