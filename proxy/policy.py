@@ -587,6 +587,7 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
             policy.unannotated_write_approval = ap.unannotated_writes or policy.unannotated_write_approval
             policy.approval_rules.extend(ap.rules)
     _check_egress_conflicts(policy.egress_rules)
+    policy.sandbox = replace(policy.sandbox, max_line_bytes=policy.max_message_bytes)
     policy.allow_list = frozenset(allow)
     policy.skip_keys = frozenset(skip)
     policy.global_rules = _merge(global_rules)

@@ -184,7 +184,10 @@ class Relay:
         async for item in backend_read:
             if isinstance(item, Exception):
                 # Never echo the line: it may carry personal data.
-                log.warning("backend sent a line that is not JSON-RPC; dropped")
+                log.warning(
+                    "backend sent a line that is not JSON-RPC or is over the size limit; dropped",
+                    extra={"error": type(item).__name__},
+                )
                 continue
             msg = item.message
             if isinstance(msg, types.JSONRPCRequest):

@@ -47,6 +47,7 @@ class SandboxSpec:
     open_files: int | None = None
     extra_env: Mapping[str, str] = field(default_factory=dict)
     on_exit: str = "end"  # end: the session ends with the backend; restart: started again on the next message
+    max_line_bytes: int | None = None  # the longest stdout line read from it (the policy's max_message_bytes)
 
     @property
     def has_limits(self) -> bool:

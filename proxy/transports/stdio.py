@@ -34,6 +34,7 @@ from anyio.abc import ByteReceiveStream, ByteSendStream
 from mcp.shared.message import SessionMessage
 
 from proxy.config import SECRET_ENV
+from proxy.errors import LimitExceeded
 from proxy.relay import OVERSIZE_METHOD, Streams
 from proxy.sandbox import SandboxSpec, backend_env, launcher_command
 from proxy.transports.client_writer import LineWriter, dump_message
@@ -194,14 +195,17 @@ async def client_front(max_line_bytes: int) -> AsyncIterator[Streams]:
 class BackendMessages:
     """The read end of a backend process: its next stdout line, parsed (`parse_line`) in the reader's own
     task. A line is split on bytes and parsed as bytes: a large result is never copied into a str first.
-    A last line without a newline is dropped at EOF, as the SDK's reader drops it."""
+    A line longer than `max_line_bytes` is discarded as it arrives (memory stays bounded) and reported as
+    one LimitExceeded item; a last line without a newline is dropped at EOF, as the SDK's reader drops it."""
 
     CHUNK = 1 << 20
 
-    def __init__(self, stdout: ByteReceiveStream) -> None:
+    def __init__(self, stdout: ByteReceiveStream, max_line_bytes: int | None = None) -> None:
         self._stdout = stdout
+        self._limit = max_line_bytes
         self._buffer = bytearray()
         self._scanned = 0  # no newline before this offset of the buffer
+        self._skipping = False  # the rest of a line over the limit is being discarded
         self._eof = False
 
     def __aiter__(self) -> BackendMessages:
@@ -212,13 +216,22 @@ class BackendMessages:
         while True:
             end = buffer.find(b"\n", self._scanned)
             if end >= 0:
-                with memoryview(buffer) as view:
-                    line = bytes(view[:end])
+                too_long = self._skipping or (self._limit is not None and end > self._limit)
+                line = b""
+                if not too_long:
+                    with memoryview(buffer) as view:
+                        line = bytes(view[:end])
                 del buffer[: end + 1]
                 self._scanned = 0
+                self._skipping = False
+                if too_long:
+                    return LimitExceeded("mcp-veil dropped a backend line over the message size limit")
                 return parse_line(line)
             if self._eof:
                 raise StopAsyncIteration
+            if self._limit is not None and len(buffer) > self._limit:
+                buffer.clear()
+                self._skipping = True
             self._scanned = len(buffer)
             try:
                 buffer += await self._stdout.receive(self.CHUNK)
@@ -273,7 +286,7 @@ async def backend_process(
     assert process.stdin is not None and process.stdout is not None  # spawned with pipes
     write = BackendWriter(process.stdin)
     try:
-        yield BackendMessages(process.stdout), write
+        yield BackendMessages(process.stdout, spec.max_line_bytes), write
     finally:
         await write.aclose()
         with anyio.CancelScope(shield=True):

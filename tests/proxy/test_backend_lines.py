@@ -83,9 +83,9 @@ class Chunks:
         return self.chunks.pop(0)
 
 
-def _read_all(*chunks: bytes) -> list[SessionMessage | Exception]:
+def _read_all(*chunks: bytes, limit: int | None = None) -> list[SessionMessage | Exception]:
     async def main() -> list[SessionMessage | Exception]:
-        return [item async for item in BackendMessages(Chunks(*chunks))]  # type: ignore[arg-type]
+        return [item async for item in BackendMessages(Chunks(*chunks), limit)]  # type: ignore[arg-type]
 
     return anyio.run(main)
 
@@ -125,3 +125,14 @@ def test_a_line_that_is_not_json_rpc_is_an_exception_and_the_next_line_still_arr
 
 def test_a_last_line_without_a_newline_is_dropped_at_the_end_of_the_stream():
     assert _ids(_read_all(_response(1), _response(2)[:-1])) == [1]
+
+
+def test_a_line_over_the_size_limit_is_dropped_as_it_arrives_and_the_next_line_still_arrives():
+    at_limit = _response(1, "x" * 100)
+    limit = len(at_limit) - 1  # the line without its newline
+    long = _response(2, "y" * 5000)
+    chunks = [at_limit, *(long[i : i + 300] for i in range(0, len(long), 300)), _response(3)]
+    items = _read_all(*chunks, limit=limit)
+    assert _ids(items) == [1, "LimitExceeded", 3]
+    assert "size limit" in str(items[1])
+    assert _ids(_read_all(long + _response(3), limit=limit)) == ["LimitExceeded", 3]  # one chunk, too
