@@ -42,7 +42,7 @@ class Flow:
     # Toward the backend: every string holding something token-shaped, found once and shared by the stages.
     token_strings: dict[str, list[str]] | None = None
     counts: dict[str, int] = field(default_factory=dict)  # entity type -> values replaced
-    on_loop: bool = False  # run on the event loop: vault I/O raises NeedsWorker instead of blocking it
+    on_loop: bool = False  # on the event loop: the vault and Presidio raise NeedsWorker instead of running
 
     @property
     def policy(self) -> Policy:
