@@ -227,11 +227,7 @@ class ToClientWalker:
                 if t is str:
                     size += len(v)
                     # A string seen before is a text again (whether a string is JSON never varies).
-                    if (
-                        v in texts
-                        or v[:1] not in _JSON_STARTS
-                        or not self._embedded(node, k, v, doc, depth)
-                    ):
+                    if v in texts or v[:1] not in _JSON_STARTS or not self._embedded(node, k, v, doc, depth):
                         texts[v] = None
                         plain = True
                 elif t is list:
@@ -490,7 +486,6 @@ class ToClientWalker:
                     container[at(container, key)] = dumped
                     docs[parent].dirty = True
         return changed
-
 
     def _patch_plain(self, plan: ScanPlan, patched: dict[str, str]) -> bool:
         """Replace the patched strings found in plain containers: in a list every string is a scanned

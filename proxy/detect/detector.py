@@ -59,6 +59,8 @@ def _triggered(text: str) -> bool:
         or _digit_trigger_at(text) >= 0
         or (":" in text and _IPV6_TRIGGER.search(text) is not None)
     )
+
+
 # With an NER pipeline, prose with a capitalised word also goes to Presidio. Prose: three or more words, one
 # of them lower-case — labels such as campaign names ("Café – Berlin – Performance Max") are not prose, and
 # small NER models read their title-case words as names.

@@ -79,36 +79,27 @@ def _fits_now(out: Any, size: int) -> bool:
         return False
 
 
-class LineWriter:
-    """The write end of a stdio front: `send` puts each SessionMessage on the wire as one line, in the
-    order the sends were made, from the sender's own task (no writer task, no stream hand-off).
+class LineSender:
+    """The write end of a stdio wire: `send` serializes a SessionMessage (`dump_message`) and puts it on the
+    wire as one line from the sender's own task (no writer task, no stream hand-off). A wire that is gone
+    ends as `anyio.BrokenResourceError`, a send after `aclose` as `anyio.ClosedResourceError`: what a
+    memory stream's sender would get. Subclasses say how a line is written."""
 
-    A small line into a pipe with room is written at once; a write that could block runs in a worker
-    thread, so a client that stops reading never stalls the event loop (later sends wait their turn). A
-    wire the client closed ends as `anyio.BrokenResourceError`, a send after `aclose` as
-    `anyio.ClosedResourceError`: what a memory stream's sender would get."""
-
-    def __init__(self, out: Any) -> None:
-        self._out = out
-        self._turn = anyio.Lock(fast_acquire=True)
+    def __init__(self) -> None:
         self._closed = False
+
+    async def _write(self, data: bytes) -> None:
+        raise NotImplementedError
 
     async def send(self, item: SessionMessage | Any) -> None:
         if self._closed:
             raise anyio.ClosedResourceError
         message = item.message if isinstance(item, SessionMessage) else item
-        data = dump_message(message) + b"\n"
-        async with self._turn:
-            if self._closed:
-                raise anyio.ClosedResourceError
-            try:
-                if _fits_now(self._out, len(data)):
-                    _write_line(self._out, data)
-                else:
-                    await anyio.to_thread.run_sync(_write_line, self._out, data)
-            except OSError as exc:  # the client closed its end (EPIPE), or the wire is gone
-                self._closed = True
-                raise anyio.BrokenResourceError from exc
+        try:
+            await self._write(dump_message(message) + b"\n")
+        except (anyio.ClosedResourceError, anyio.BrokenResourceError, OSError) as exc:
+            self._closed = True  # the peer closed its end (EPIPE), or the wire is gone
+            raise anyio.BrokenResourceError from exc
 
     async def aclose(self) -> None:
         self._closed = True
@@ -116,8 +107,28 @@ class LineWriter:
     def close(self) -> None:
         self._closed = True
 
-    async def __aenter__(self) -> LineWriter:
+    async def __aenter__(self) -> LineSender:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+class LineWriter(LineSender):
+    """Toward the client, into a binary file: a small line into a pipe with room is written at once; a
+    write that could block runs in a worker thread, so a client that stops reading never stalls the event
+    loop (later sends wait their turn, in the order they were made)."""
+
+    def __init__(self, out: Any) -> None:
+        super().__init__()
+        self._out = out
+        self._turn = anyio.Lock(fast_acquire=True)
+
+    async def _write(self, data: bytes) -> None:
+        async with self._turn:
+            if self._closed:
+                raise anyio.ClosedResourceError
+            if _fits_now(self._out, len(data)):
+                _write_line(self._out, data)
+            else:
+                await anyio.to_thread.run_sync(_write_line, self._out, data)

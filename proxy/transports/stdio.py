@@ -37,7 +37,7 @@ from proxy.config import SECRET_ENV
 from proxy.errors import LimitExceeded
 from proxy.relay import OVERSIZE_METHOD, Streams
 from proxy.sandbox import SandboxSpec, backend_env, launcher_command
-from proxy.transports.client_writer import LineWriter, dump_message
+from proxy.transports.client_writer import LineSender, LineWriter
 
 # The SDK gives a backend 2 s to exit on EOF before terminating its process tree. A client that is leaving
 # (or a supervisor sending SIGTERM) gives the proxy about that long in all, so a backend that ignores EOF
@@ -175,9 +175,7 @@ async def client_front(max_line_bytes: int) -> AsyncIterator[Streams]:
     descriptor and fd 1 points at stderr, so stray output from libraries cannot corrupt the wire."""
     lines = await _stdin_reader(max_line_bytes)
     source: Any = lines if lines is not None else _file_lines()
-    out, release = sdk_server_stdio._claim_fd(
-        1, sys.stdout, "wb", sdk_server_stdio._open_stdout_diversion
-    )
+    out, release = sdk_server_stdio._claim_fd(1, sys.stdout, "wb", sdk_server_stdio._open_stdout_diversion)
     write = LineWriter(out)
     try:
         yield ClientMessages(source), write
@@ -239,30 +237,16 @@ class BackendMessages:
                 self._eof = True
 
 
-class BackendWriter:
-    """The write end of a backend process: each message one line on its stdin, written in the sender's
-    task (one `write` per line: lines from several senders never interleave). A backend that is gone ends
-    as `anyio.BrokenResourceError`, a send after `aclose` as `anyio.ClosedResourceError`."""
+class BackendWriter(LineSender):
+    """Toward a backend process, into its stdin stream: one `write` per line, so lines from several
+    senders never interleave."""
 
     def __init__(self, stdin: ByteSendStream) -> None:
+        super().__init__()
         self._stdin = stdin
-        self._closed = False
 
-    async def send(self, item: SessionMessage) -> None:
-        if self._closed:
-            raise anyio.ClosedResourceError
-        data = dump_message(item.message) + b"\n"
-        try:
-            await self._stdin.send(data)
-        except (anyio.ClosedResourceError, anyio.BrokenResourceError, OSError) as exc:
-            self._closed = True
-            raise anyio.BrokenResourceError from exc
-
-    async def aclose(self) -> None:
-        self._closed = True
-
-    def close(self) -> None:
-        self._closed = True
+    async def _write(self, data: bytes) -> None:
+        await self._stdin.send(data)
 
 
 @asynccontextmanager

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
@@ -100,10 +101,14 @@ async def test_the_modern_protocol_era_works_through_the_process(env):
 # ---------------------------------------------------------------------------- the wire itself
 
 
-def _run_lines(env: dict[str, str], lines: list[bytes], backend: list[str] = ECHO, timeout: float = 60):
+def _run_lines(
+    env: dict[str, str], lines: list[bytes], backend: list[str] = ECHO, timeout: float = 60, stdin: Any = None
+):
+    """`veil run` given these lines on stdin (a pipe; or the open file `stdin`, lines unused)."""
     proc = subprocess.run(
         [sys.executable, "-m", "proxy", "run", "--", *backend],
-        input=b"".join(lines),
+        input=None if stdin is not None else b"".join(lines),
+        stdin=stdin,
         capture_output=True,
         env=env,
         cwd=ROOT,
@@ -145,15 +150,8 @@ def test_requests_read_from_a_regular_file_are_answered_as_from_a_pipe(env, tmp_
     requests = tmp_path / "requests.jsonl"
     requests.write_bytes(INIT + b"not json\n" + call)
     with requests.open("rb") as stdin:
-        proc = subprocess.run(
-            [sys.executable, "-m", "proxy", "run", "--", *ECHO],
-            stdin=stdin,
-            capture_output=True,
-            env=env,
-            cwd=ROOT,
-            timeout=60,
-        )
-    replies = {r.get("id"): r for r in map(json.loads, proc.stdout.splitlines())}
+        proc, lines = _run_lines(env, [], stdin=stdin)
+    replies = {r.get("id"): r for r in lines}
     assert set(replies) == {1, None, 2}, proc.stderr.decode()[-3000:]
     assert replies[None]["error"]["code"] == -32700
     assert replies[2]["result"]["content"][0]["text"] == "hi"

@@ -124,10 +124,10 @@ def test_many_strings_scanned_in_one_piece_get_exactly_the_spans_each_gets_alone
 
     rng = random.Random(11)
     parts = [
-        "plumber near me", "jane@acme.example", "+1 415 555 0134", "2025 94118", "10.1.2.3", "fe80::1:",
-        "https://a.example:8443/p/1", "jane%40acme.example", "\\tjane@acme.example", "ja\u200bne@acme.example",
-        "café ٣٣٣٣٣٣٣", "4111 1111 1111 1111", "Acme Plumbing LLC", "a\x00b", "", " ", "1234567", ":",
-        "customers/1234567890", "x" * 50,
+        *("plumber near me", "jane@acme.example", "+1 415 555 0134", "2025 94118", "10.1.2.3", "fe80::1:"),
+        *("https://a.example:8443/p/1", "jane%40acme.example", "\\tjane@acme.example"),
+        *("ja\u200bne@acme.example", "café ٣٣٣٣٣٣٣", "4111 1111 1111 1111", "Acme Plumbing LLC", "a\x00b"),
+        *("", " ", "1234567", ":", "customers/1234567890", "x" * 50),
     ]
     for round_ in range(30):
         known = KnownValues()
@@ -155,7 +155,8 @@ def test_the_one_piece_scan_picks_the_strings_each_step_would_look_at(detector):
     known = KnownValues()
     known.add("Acme Plumbing LLC", "ACCOUNT_NAME")
     plain = [f"plumber near me {i}" for i in range(_BATCH)]
-    texts = [*plain, "a jane@acme.example", "ring 2025 94118", "visit Acme Plumbing LLC", "q=jane%40x", "a\\tb"]
+    odd = ["a jane@acme.example", "ring 2025 94118", "visit Acme Plumbing LLC", "q=jane%40x", "a\\tb"]
+    texts = [*plain, *odd]
     hits = detector._candidates(texts, known)
     assert hits == set(range(len(plain), len(texts)))
     assert detector._candidates([*plain, "a\x00b"], known) is None  # NUL in a text: no one-piece scan

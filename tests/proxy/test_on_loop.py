@@ -112,7 +112,7 @@ async def test_new_values_are_stored_from_a_worker_and_known_ones_tokenized_on_t
     probe = Probe()
     stage_chains = chains()
     stage_chains[Direction.TO_CLIENT].insert(1, probe)  # right after tokenization
-    async with relayed(engine, stage_chains) as (client, session):
+    async with relayed(engine, stage_chains) as (client, _):
         first = json.loads(text_of(await client.call_tool("whoami", {})))
         again = json.loads(text_of(await client.call_tool("whoami", {})))
         echoed = [text_of(await client.call_tool("echo", {"text": first["email"]})) for _ in range(2)]

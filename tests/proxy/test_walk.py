@@ -255,7 +255,7 @@ def _rows_strategy():
     odd_row = st.dictionaries(st.sampled_from(["query", "email", "blob", "tags"]), st.one_of(value, awkward))
     rows = st.lists(row, min_size=30, max_size=40)
     uniform = st.builds(lambda r, n: [dict(r) for _ in range(n)], row, st.integers(30, 40))
-    spoiled = st.builds(lambda r, odd, i: r[:i] + [odd] + r[i:], rows, odd_row, st.integers(0, 30))
+    spoiled = st.builds(lambda r, odd, i: [*r[:i], odd, *r[i:]], rows, odd_row, st.integers(0, 30))
     return st.one_of(rows, uniform, spoiled)
 
 
