@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 CALL_BATCH = 32
 CALL_FLUSH_SECONDS = 1.0
 CALL_BUFFER_MAX = 10_000  # call-completed rows kept while the vault is unreachable; older ones dropped
+_NAMES_MEMO_MAX = 1024  # screened tool/method names remembered per session (names come from the model)
 
 
 def os_actor() -> str:
@@ -55,6 +56,9 @@ class ProxySession:
         self._calls: list[audit.AuditEvent] = []
         self._calls_lock = threading.Lock()
         self._calls_flushed = time.monotonic()
+        # Screened names and per-call metric children, worked out once per name (every answer needs them).
+        self._safe_names: dict[str, tuple[int, str]] = {}  # name -> (known values then, screened name)
+        self._call_metrics: dict[tuple[str | None, str, str, str], tuple[Any, Any]] = {}
         self.offers_page_tool = False  # set once a budgeted result was stored for paging
         # Several backends behind one front (`veil.toml`): each value's token is bound to its backend.
         self.mux: Mux | None = None
@@ -192,9 +196,14 @@ class ProxySession:
         model, so one that holds personal data is recorded as `(redacted)`."""
         if name is None:
             return None
-        if len(name) > 128 or self.detector.detect([name], self.known):
-            return "(redacted)"
-        return name
+        known = len(self.known)  # values are only ever added: a verdict holds while the count stands
+        hit = self._safe_names.get(name)
+        if hit is not None and hit[0] == known:
+            return hit[1]
+        safe = "(redacted)" if len(name) > 128 or self.detector.detect([name], self.known) else name
+        if len(self._safe_names) < _NAMES_MEMO_MAX:
+            self._safe_names[name] = (known, safe)
+        return safe
 
     def call_completed(
         self, method: str, tool: str | None, outcome: str, seconds: float, *, backend: str | None = None
@@ -203,8 +212,14 @@ class ProxySession:
         relay's housekeeping loop, never on the path of an answer). `backend`: the one that answered, behind
         a multiplexer."""
         ctx = self.context(direction="to-client", method=method, tool=tool, backend=backend)
-        metrics.CALLS.labels(ctx.backend, ctx.method or "", ctx.tool or "", outcome).inc()
-        metrics.CALL_SECONDS.labels(ctx.backend, ctx.method or "", ctx.tool or "").observe(seconds)
+        labels = (ctx.backend, ctx.method or "", ctx.tool or "", outcome)
+        children = self._call_metrics.get(labels)
+        if children is None:
+            children = (metrics.CALLS.labels(*labels), metrics.CALL_SECONDS.labels(*labels[:3]))
+            if len(self._call_metrics) < _NAMES_MEMO_MAX:
+                self._call_metrics[labels] = children
+        children[0].inc()
+        children[1].observe(seconds)
         event = audit.CallCompleted.of(
             ctx, session_id=self.session_id, outcome=outcome, duration_ms=seconds * 1000
         )
