@@ -83,6 +83,8 @@ _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _ESCAPE_RE = re.compile(r"(?<!\\)\\+(?:[nrtbf\"/]|u[0-9A-Fa-f]{4})")
 
 
+_QUIET_CHARS = 256
+_QUIET_MAX = 50_000
 # A message with at least this many unique strings is pre-scanned in one piece (`Detector._candidates`).
 _BATCH = 64
 _SEP = "\x00"
@@ -115,6 +117,9 @@ class Detector:
         # where the values already are; never on disk). Known values are matched per session, uncached.
         self._cache: OrderedDict[str, list[Span]] = OrderedDict()
         self._cache_lock = threading.Lock()
+        # Short texts in which the text-only steps find nothing (no trigger, no `%`): the keys and labels
+        # every message repeats skip them. Known values are still matched per session.
+        self._quiet: dict[str, None] = {}
 
     def needs_analysis(self, text: str) -> bool:
         if _triggered(text):
@@ -149,11 +154,15 @@ class Detector:
                 continue  # nothing any step below could find (the batch scan is exact)
             deadline.check()
             spans = known.find(text) if known is not None and len(known) else []
-            probe = _probe(text)
-            if self.needs_analysis(probe):
-                spans.extend(self._analyze_cached(probe, deadline, on_loop))
-            if "%" in text:
-                spans.extend(self._percent_encoded(text, deadline, on_loop))
+            if text not in self._quiet:
+                probe = _probe(text)
+                analyze = self.needs_analysis(probe)
+                if analyze:
+                    spans.extend(self._analyze_cached(probe, deadline, on_loop))
+                if "%" in text:
+                    spans.extend(self._percent_encoded(text, deadline, on_loop))
+                elif not analyze and len(text) <= _QUIET_CHARS and len(self._quiet) < _QUIET_MAX:
+                    self._quiet[text] = None
             if spans:
                 spans = [s for s in spans if text[s.start : s.end] not in self._allow]
                 merged = merge_spans(spans)

@@ -160,3 +160,16 @@ def test_the_one_piece_scan_picks_the_strings_each_step_would_look_at(detector):
     hits = detector._candidates(texts, known)
     assert hits == set(range(len(plain), len(texts)))
     assert detector._candidates([*plain, "a\x00b"], known) is None  # NUL in a text: no one-piece scan
+
+
+def test_a_text_remembered_as_quiet_still_shows_the_known_values_of_any_session(detector):
+    text = "ask the plumber near the station"
+    assert detector.detect([text]) == {}
+    assert text in detector._quiet  # the text-only steps are skipped from now on
+    known = KnownValues()
+    known.add("plumber near", "ACCOUNT_NAME")
+    [span] = detector.detect([text], known)[text]
+    assert (text[span.start : span.end], span.entity) == ("plumber near", "ACCOUNT_NAME")
+    assert "mail jane@acme.example" not in detector._quiet
+    detector.detect(["mail jane@acme.example"])
+    assert "mail jane@acme.example" not in detector._quiet  # a trigger: never remembered as quiet
