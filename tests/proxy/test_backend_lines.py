@@ -136,3 +136,22 @@ def test_a_line_over_the_size_limit_is_dropped_as_it_arrives_and_the_next_line_s
     assert _ids(items) == [1, "LimitExceeded", 3]
     assert "size limit" in str(items[1])
     assert _ids(_read_all(long + _response(3), limit=limit)) == ["LimitExceeded", 3]  # one chunk, too
+
+
+def test_a_line_over_the_size_limit_never_holds_more_than_the_limit_and_a_chunk_in_memory():
+    limit, chunk = 1000, 300
+    long = _response(1, "y" * 20_000) + _response(2)
+    seen: list[int] = []
+
+    class Watched(Chunks):
+        async def receive(self, max_bytes: int = 65536) -> bytes:
+            seen.append(len(reader._buffer))
+            return await super().receive(max_bytes)
+
+    reader = BackendMessages(Watched(*(long[i : i + chunk] for i in range(0, len(long), chunk))), limit)  # type: ignore[arg-type]
+
+    async def main() -> list[SessionMessage | Exception]:
+        return [item async for item in reader]
+
+    assert _ids(anyio.run(main)) == ["LimitExceeded", 2]
+    assert max(seen) <= limit + chunk
