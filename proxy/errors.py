@@ -49,6 +49,18 @@ class LimitExceeded(ProxyError):
     code = MESSAGE_BLOCKED
 
 
+class LineTooLong(LimitExceeded):
+    """A backend line over the message size limit, discarded unread. `request_id`: the id its envelope
+    names, where one could be read off its first or last bytes, so that request is answered at once."""
+
+    def __init__(self, request_id: Any = None) -> None:
+        super().__init__(
+            "mcp-veil blocked this message: the backend's line is larger than the message size limit",
+            data={"limit": "max_message_bytes"},
+        )
+        self.request_id = request_id
+
+
 class DetectionFailed(ProxyError):
     """A detector raised or ran out of its budget; the message is blocked (fail closed)."""
 

@@ -27,6 +27,7 @@ from proxy.errors import (
     INVALID_REQUEST,
     PARSE_ERROR,
     CallTimedOut,
+    LineTooLong,
     to_jsonrpc_error,
 )
 from proxy.limits import CallLimiter, CallRefused, RateGate
@@ -188,6 +189,8 @@ class Relay:
                     "backend sent a line that is not JSON-RPC or is over the size limit; dropped",
                     extra={"error": type(item).__name__},
                 )
+                if isinstance(item, LineTooLong) and item.request_id in self._client_requests:
+                    await self._answer_too_long(client_write, item)
                 continue
             msg = item.message
             if isinstance(msg, types.JSONRPCRequest):
@@ -246,6 +249,30 @@ class Relay:
                     self.session.call_completed(
                         pending.method, pending.tool, outcome, seconds, backend=pending.backend
                     )
+
+    async def _answer_too_long(self, client_write: Any, exc: LineTooLong) -> None:
+        """The backend's answer to a request in flight was too large to read: the request gets the error
+        now, instead of waiting for its call timeout; the message is audited as blocked."""
+        inflight = self._finish(exc.request_id)
+        if inflight is None:
+            return
+        self.stats.blocked += 1
+        await self._send(client_write, _error(exc.request_id, to_jsonrpc_error(exc)))
+        self.session.call_completed(
+            inflight.method,
+            inflight.tool,
+            "blocked",
+            time.monotonic() - inflight.started,
+            backend=inflight.backend,
+        )
+        await anyio.to_thread.run_sync(
+            lambda: self.session.record_blocked(
+                direction=Direction.TO_CLIENT.value,
+                method=inflight.method,
+                tool=inflight.tool,
+                reason=type(exc).__name__,
+            )
+        )
 
     # ------------------------------------------------------------------ approvals
     async def _register(

@@ -34,7 +34,7 @@ from anyio.abc import ByteReceiveStream, ByteSendStream
 from mcp.shared.message import SessionMessage
 
 from proxy.config import SECRET_ENV
-from proxy.errors import LimitExceeded
+from proxy.errors import LineTooLong
 from proxy.relay import OVERSIZE_METHOD, Streams
 from proxy.sandbox import SandboxSpec, backend_env, launcher_command
 from proxy.transports.client_writer import LineSender, LineWriter
@@ -194,7 +194,8 @@ class BackendMessages:
     """The read end of a backend process: its next stdout line, parsed (`parse_line`) in the reader's own
     task. A line is split on bytes and parsed as bytes: a large result is never copied into a str first.
     A line longer than `max_line_bytes` is discarded as it arrives (memory stays bounded) and reported as
-    one LimitExceeded item; a last line without a newline is dropped at EOF, as the SDK's reader drops it."""
+    one LineTooLong item, naming the request it answers where its ends say; a last line without a newline
+    is dropped at EOF, as the SDK's reader drops it."""
 
     CHUNK = 1 << 20
 
@@ -204,6 +205,7 @@ class BackendMessages:
         self._buffer = bytearray()
         self._scanned = 0  # no newline before this offset of the buffer
         self._skipping = False  # the rest of a line over the limit is being discarded
+        self._head = self._tail = b""  # the first and last bytes of a discarded line, for its id
         self._eof = False
 
     def __aiter__(self) -> BackendMessages:
@@ -215,19 +217,24 @@ class BackendMessages:
             end = buffer.find(b"\n", self._scanned)
             if end >= 0:
                 too_long = self._skipping or (self._limit is not None and end > self._limit)
-                line = b""
-                if not too_long:
-                    with memoryview(buffer) as view:
+                with memoryview(buffer) as view:
+                    if too_long:
+                        head = self._head if self._skipping else bytes(view[:_ENDS])
+                        tail = (self._tail + bytes(view[max(0, end - _ENDS) : end]))[-_ENDS:]
+                    else:
                         line = bytes(view[:end])
                 del buffer[: end + 1]
                 self._scanned = 0
                 self._skipping = False
                 if too_long:
-                    return LimitExceeded("mcp-veil dropped a backend line over the message size limit")
+                    return LineTooLong(_envelope_id(head, tail))
                 return parse_line(line)
             if self._eof:
                 raise StopAsyncIteration
             if self._limit is not None and len(buffer) > self._limit:
+                if not self._skipping:
+                    self._head = bytes(buffer[:_ENDS])
+                self._tail = bytes(buffer[-_ENDS:])
                 buffer.clear()
                 self._skipping = True
             self._scanned = len(buffer)
@@ -235,6 +242,25 @@ class BackendMessages:
                 buffer += await self._stdout.receive(self.CHUNK)
             except (anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError, OSError):
                 self._eof = True
+
+
+# The id of a line too long to parse, read off its ends: `{"jsonrpc":"2.0","id":…` first (the Python SDK's
+# order) or `…,"id":…}` last (the TypeScript SDK's). A quote inside a JSON string is escaped, so `"id"`
+# here is a key; anchored at the line's very start or end, it is the envelope's own.
+_ENDS = 256
+_ID_VALUE = rb'(-?\d{1,19}|"(?:[^"\\]|\\.){0,128}")'
+_HEAD_ID = re.compile(rb'^\s*\{\s*"jsonrpc"\s*:\s*"2\.0"\s*,\s*"id"\s*:\s*' + _ID_VALUE)
+_TAIL_ID = re.compile(rb'"id"\s*:\s*' + _ID_VALUE + rb"\s*\}\s*$")
+
+
+def _envelope_id(head: bytes, tail: bytes) -> Any:
+    match = _HEAD_ID.match(head) or _TAIL_ID.search(tail)
+    if match is None:
+        return None
+    try:
+        return orjson.loads(match.group(1))
+    except orjson.JSONDecodeError:
+        return None
 
 
 class BackendWriter(LineSender):

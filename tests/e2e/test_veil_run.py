@@ -233,6 +233,44 @@ async def test_metrics_are_exposed_on_the_metrics_listener_and_carry_no_values(e
     assert "@" not in body.replace("veil_", "")  # no email address anywhere in the exposition
 
 
+_HUGE_ANSWER = """
+import json, sys
+for line in sys.stdin:
+    msg = json.loads(line)
+    if msg.get("method") == "initialize":
+        result = {"protocolVersion": "2025-06-18", "capabilities": {"tools": {}},
+                  "serverInfo": {"name": "huge", "version": "1"}}
+    elif msg.get("method") == "tools/call":
+        result = {"content": [{"type": "text", "text": "x" * 300000}]}
+    else:
+        continue
+    print(json.dumps({"jsonrpc": "2.0", "id": msg["id"], "result": result}), flush=True)
+"""
+
+
+def test_a_backend_answer_over_the_size_limit_is_refused_at_once_and_the_proxy_stays_up(env, tmp_path):
+    limits = tmp_path / "limits.yaml"
+    limits.write_text("version: 1\nname: small\nlimits:\n  max_message_bytes: 100000\n")
+    call = b'{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"big","arguments":{}}}\n'
+    ping = b'{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"big","arguments":{}}}\n'
+    options = ["--policy", str(ROOT / "policies" / "default.yaml"), "--policy", str(limits)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "proxy", "run", *options, "--", sys.executable, "-c", _HUGE_ANSWER],
+        input=INIT + call + ping,
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    replies = {r.get("id"): r for r in map(json.loads, proc.stdout.splitlines())}
+    assert set(replies) == {1, 2, 3}, proc.stderr.decode()[-3000:]  # both calls answered, not timed out
+    for request_id in (2, 3):
+        error = replies[request_id]["error"]
+        assert "size limit" in error["message"] and error["data"] == {"limit": "max_message_bytes"}
+    assert b"x" * 100 not in proc.stdout and b"x" * 100 not in proc.stderr
+    assert proc.returncode == 0
+
+
 async def test_a_sandboxed_backend_over_its_memory_limit_is_stopped_and_reported(env, tmp_path):
     policy = tmp_path / "sandbox.yaml"
     policy.write_text("version: 1\nname: box\nsandbox:\n  limits:\n    address_space_mb: 400\n")

@@ -9,6 +9,7 @@ import orjson
 import pytest
 from mcp.shared.message import SessionMessage
 
+from proxy.errors import LimitExceeded
 from proxy.transports.stdio import BackendMessages, _sdk_parse_line, parse_line
 
 LINES = [
@@ -133,9 +134,9 @@ def test_a_line_over_the_size_limit_is_dropped_as_it_arrives_and_the_next_line_s
     long = _response(2, "y" * 5000)
     chunks = [at_limit, *(long[i : i + 300] for i in range(0, len(long), 300)), _response(3)]
     items = _read_all(*chunks, limit=limit)
-    assert _ids(items) == [1, "LimitExceeded", 3]
+    assert _ids(items) == [1, "LineTooLong", 3]
     assert "size limit" in str(items[1])
-    assert _ids(_read_all(long + _response(3), limit=limit)) == ["LimitExceeded", 3]  # one chunk, too
+    assert _ids(_read_all(long + _response(3), limit=limit)) == ["LineTooLong", 3]  # one chunk, too
 
 
 def test_a_line_over_the_size_limit_never_holds_more_than_the_limit_and_a_chunk_in_memory():
@@ -153,5 +154,21 @@ def test_a_line_over_the_size_limit_never_holds_more_than_the_limit_and_a_chunk_
     async def main() -> list[SessionMessage | Exception]:
         return [item async for item in reader]
 
-    assert _ids(anyio.run(main)) == ["LimitExceeded", 2]
+    assert _ids(anyio.run(main)) == ["LineTooLong", 2]
     assert max(seen) <= limit + chunk
+
+
+@pytest.mark.parametrize(
+    ("envelope", "expected"),
+    [
+        (b'{"jsonrpc":"2.0","id":7,"result":{"rows":[%s]}}', 7),  # the Python SDK's key order
+        (b'{"result":{"rows":[%s],"last":{"id":5}},"jsonrpc":"2.0","id":"req-\\"9"}', 'req-"9'),  # TypeScript
+        (b'{"result":{"rows":[%s],"last":{"id":5}}}', None),  # no envelope id at either end
+        (b'{"jsonrpc":"2.0","method":"notifications/message","params":{"data":[%s],"id":3}}', None),
+    ],
+)
+def test_a_line_over_the_limit_names_the_request_its_envelope_answers(envelope, expected):
+    line = envelope % b",".join([b'{"id":1,"q":"plumber near me"}'] * 500) + b"\n"
+    chunks = [line[i : i + 1000] for i in range(0, len(line), 1000)]
+    [item] = _read_all(*chunks, limit=2000)
+    assert isinstance(item, LimitExceeded) and item.request_id == expected  # type: ignore[attr-defined]
