@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 class NeedsWorker(Exception):
     """Raised by a stage running on the event loop (`Flow.on_loop`) when it would wait on the vault or run
     Presidio. It is raised before the stage changed the payload, so the relay goes on from that very stage
-    in a worker thread: a small message that needs neither never pays for the thread hop, and the loop only
-    ever does microseconds of work per string (regexes, automata, cache look-ups)."""
+    in a worker thread: a small message that needs neither never pays for the thread hop, and a stage on the
+    loop only ever does microseconds of work per string (regexes, automata, cache look-ups)."""
 
 
 class Direction(StrEnum):
