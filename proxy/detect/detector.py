@@ -1,8 +1,12 @@
 """The detector: which spans of which strings are personal data.
 
-Per unique string: known values of the session (exact matches anywhere) → a cheap trigger regex that
-decides whether Presidio needs to look at all → Presidio's AnalyzerEngine (our recognizers and its own,
-checksums included; spaCy NER for names when a pipeline is configured) → allow-list → overlap merge.
+Per unique string, the way a WAF matches: decode, normalize, then match. The string's views
+(`proxy.detect.views`: NFKC, invisible characters removed, digits ASCII, confusables folded, separators
+unified; then local encodings decoded, `proxy.detect.decoders`) are each matched against the session's known
+values and, when a cheap trigger says so, Presidio (our recognizers and its own, checksums included; spaCy
+NER for names when a pipeline is configured). Base64 runs are decoded and scanned the same way, up to
+`MAX_DEPTH` layers deep; a hit inside one replaces the whole run. Every span maps back to the original
+characters → allow-list → overlap merge.
 """
 
 from __future__ import annotations
@@ -14,20 +18,35 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import partial
 from itertools import accumulate
-from urllib.parse import quote, quote_plus, unquote_plus
 
+from proxy.detect import decoders, views
 from proxy.detect.deadline import NO_DEADLINE, Deadline
-from proxy.detect.known import KnownValues
+from proxy.detect.glued import GLUED_ENTITIES, GLUED_MIN_SCORE, glued_view
+from proxy.detect.iban_trigger import IBAN_TRIGGER, IBAN_TRIGGER_RE
+from proxy.detect.known import KNOWN_SCORE, KnownValues
+from proxy.detect.name_case_view import LOWER_CASE_TEXT, case_view, lower_case_name_starts
+from proxy.detect.name_layers import (
+    chunked_base64_name,
+    plus_as_space,
+    reads_as_words,
+    short_base64_names,
+)
+from proxy.detect.name_prefilter import NAME_PREFILTER, might_hold_name
 from proxy.detect.presidio_engine import build_analyzer
+from proxy.detect.recognizers import guard
 from proxy.detect.spans import Span, merge_spans
 from proxy.errors import DetectionBudgetExceeded, DetectionFailed
 from proxy.policy import Policy
 from proxy.stages.base import NeedsWorker
 
 # Anything a structured recognizer could match has an @, a run of 7+ digits with single separators,
-# a dotted quad, an IPv6 group or a customers/ resource name. Strings without one skip Presidio.
+# a dotted quad, an IPv6 group, a customers/ resource name or the start of an IBAN (two letters, two
+# digits, eleven letters or digits more: `lu88 0000 a000 000a 0000` has no run of seven digits). Strings
+# without one skip Presidio.
+_IBAN_TRIGGER_RE = IBAN_TRIGGER_RE
 _STRUCTURED_TRIGGER = re.compile(
-    r"@|\d(?:[\s().\-/+]{0,2}\d){6}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]{1,4}::?[0-9A-Fa-f]{1,4}:"
+    r"@|\d(?:[\s().\-/+]{0,2}\d){6}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]{1,4}::?[0-9A-Fa-f]{1,4}:|"
+    + _IBAN_TRIGGER_RE
 )
 # The same test, cheaper per string (it runs on every unique string of a message): `@` by substring search;
 # the digit runs alone, so the scan stops only at digits; the IPv6 group anchored on its colon (a hex digit
@@ -35,6 +54,9 @@ _STRUCTURED_TRIGGER = re.compile(
 # being found (checked by a test).
 _DIGIT_TRIGGER = re.compile(r"\d(?:[\s().\-/+]{0,2}\d){6}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
 _IPV6_TRIGGER = re.compile(r":(?<=[0-9A-Fa-f]:):?[0-9A-Fa-f]{1,4}:")
+# Digits first: the engine's fast scan for the first character skips to each digit pair (~16 µs per KB of
+# prose; letters first took twice that).
+_IBAN_TRIGGER = IBAN_TRIGGER
 
 
 # Where a digit trigger can be: a run of 7+ characters of its classes that starts with a digit. Python's
@@ -58,6 +80,7 @@ def _triggered(text: str) -> bool:
         "@" in text
         or _digit_trigger_at(text) >= 0
         or (":" in text and _IPV6_TRIGGER.search(text) is not None)
+        or _IBAN_TRIGGER.search(text) is not None
     )
 
 
@@ -71,18 +94,23 @@ _PROSE = re.compile(r"(?<![A-Za-zÀ-ÿ])[a-zß-ÿ]{2,}(?![A-Za-zÀ-ÿ])")
 _CHUNK = 8_000
 _OVERLAP = 200
 CACHE_SIZE = 50_000  # analyzed strings remembered per process (a paging client sees the same queries again)
-# Invisible format characters (zero-width space/joiners, word joiner, BOM) read as word characters by the
-# recognizers' Unicode regexes, so one glued to a value hid it. For detection they are separators: each is
-# replaced by a space (one character for one, so span offsets still point into the original text).
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), " ")
-_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
-# Escape sequences left in text that is JSON (or a C string) inside a string the walker does not parse — an
-# object key, a double-escaped payload: `\\t4111…` glued a letter to the value. Blanked, length for length.
-# The lookbehind starts a match only at the first backslash of a run: without it a long run of backslashes
-# was retried from every position (quadratic: 20,000 of them took 3 s).
-_ESCAPE_RE = re.compile(r"(?<!\\)\\+(?:[nrtbf\"/]|u[0-9A-Fa-f]{4})")
+MAX_DEPTH = 3  # base64 layers opened inside one another
+# What makes a text's views differ from it, for the batch pre-scan: a local encoding's first character or an
+# ASCII control (NUL left out: the batch scan joins texts with it, and a text holding one is never
+# batch-scanned), a form body's `+` between digits, digit groups the view rewrites (dotted, or a separator
+# run), a spelled-out email address, a base64, hex or chunked base64 run. Each pattern scanned on its own:
+# an alternation of them is slower than the scans together (it loses the engine's fast first-character
+# search). Non-ASCII texts also get the view's own non-ASCII tests (`_candidates`).
+_VIEW_TRIGGERS = (
+    re.compile(r"[%&\\=\x01-\x08\x0e-\x1f\x7f]"),
+    views.DIGIT_GROUPS_TRIGGER,
+    *views.SPELLED_EMAIL_BATCH_TRIGGERS,
+    decoders.LONG_TRIGGER,
+    *decoders.CHUNK_TRIGGERS,
+)
 
 
+_CAPITAL = re.compile(r"[A-Z]")
 _QUIET_CHARS = 256
 _QUIET_MAX = 50_000
 # A message with at least this many unique strings is pre-scanned in one piece (`Detector._candidates`).
@@ -98,13 +126,7 @@ def _regex_finder(pattern: re.Pattern[str], text: str) -> Callable[[int], int]:
     return find
 
 
-def _probe(text: str) -> str:
-    """The text recognizers see: invisible characters and escape sequences read as spaces, offsets kept."""
-    if not text.isascii() and _INVISIBLE_RE.search(text):
-        text = text.translate(_INVISIBLE)
-    if "\\" in text:
-        text = _ESCAPE_RE.sub(lambda m: " " * len(m.group(0)), text)
-    return text
+SHORT_BASE64_NAME_SCORE = 0.9
 
 
 class Detector:
@@ -124,12 +146,7 @@ class Detector:
     def needs_analysis(self, text: str) -> bool:
         if _triggered(text):
             return True
-        return (
-            self._ner
-            and text.count(" ") >= 2
-            and _NAME_TRIGGER.search(text) is not None
-            and _PROSE.search(text) is not None
-        )
+        return self._ner and might_hold_name(text)
 
     def detect(
         self,
@@ -153,16 +170,7 @@ class Detector:
             if hits is not None and index not in hits:
                 continue  # nothing any step below could find (the batch scan is exact)
             deadline.check()
-            spans = known.find(text) if known is not None and len(known) else []
-            if text not in self._quiet:
-                probe = _probe(text)
-                analyze = self.needs_analysis(probe)
-                if analyze:
-                    spans.extend(self._analyze_cached(probe, deadline, on_loop))
-                if "%" in text:
-                    spans.extend(self._percent_encoded(text, deadline, on_loop))
-                elif not analyze and len(text) <= _QUIET_CHARS and len(self._quiet) < _QUIET_MAX:
-                    self._quiet[text] = None
+            spans = self._scan(text, known, deadline, on_loop, 0)
             if spans:
                 spans = [s for s in spans if text[s.start : s.end] not in self._allow]
                 merged = merge_spans(spans)
@@ -170,15 +178,163 @@ class Detector:
                     found[text] = merged
         return found
 
+    def _scan(
+        self, text: str, known: KnownValues | None, deadline: Deadline, on_loop: bool, depth: int
+    ) -> list[Span]:
+        """Spans in `text` (original coordinates, overlapping) from every view of it, decoded layers
+        included. `depth`: how many base64 layers `text` was found under."""
+        has_known = known is not None and len(known) > 0
+        if depth == 0 and text in self._quiet:
+            return known.find(text) if known is not None and has_known else []
+        view = views.view_of(text)
+        all_views = [view, *decoders.decoded_views(view)]
+        # With NER, names in a form body (`+` for a space) are read in a view with spaces (`name_layers`).
+        spaced = [plus_as_space(v) for v in all_views] if self._ner else []
+        for extra in (
+            decoders.escapes_as_spaces(view),
+            views.letter_view(text),
+            self._case_view(view),
+            *spaced,
+        ):
+            if extra is not None:
+                all_views.append(extra)
+        spans: list[Span] = []
+        analyzed = False
+        runs: dict[tuple[int, int], list[str]] = {}  # original range → the run as it is, as views read it
+        if not view.identity and depth < MAX_DEPTH and decoders.has_base64_run(text):
+            # As written too: the view joins digit groups across a line break (`…4\r\n5…`), which would
+            # cut a MIME-wrapped run the view no longer holds whole.
+            for a, b in decoders.base64_runs(text):
+                runs.setdefault((a, b), [text[a:b]])
+        for v in all_views:
+            deadline.check()  # between views too: building them is linear, but a megabyte takes a second
+            if known is not None and has_known:
+                spans.extend(known.find(v))
+            if self.needs_analysis(v.text):
+                analyzed = True
+                for s in self._analyze_cached(v.text, deadline, on_loop):
+                    a, b = v.span(s.start, s.end)
+                    spans.append(Span(a, b, s.entity, s.score))
+            if depth < MAX_DEPTH and decoders.has_base64_run(v.text):
+                for start, end in decoders.base64_runs(v.text):
+                    a, b = v.span(start, end)
+                    # The original characters first: a normalized view unifies separators (`5/7` → `5-7`),
+                    # which turns a long base64 run into two alphabets at once, no base64 at all.
+                    readings = runs.setdefault((a, b), [text[a:b]])
+                    if v.text[start:end] not in readings:
+                        readings.append(v.text[start:end])
+            if self._ner:  # a name is shorter than the general base64 scan's minimum (`name_layers`)
+                for start, end in short_base64_names(v.text):
+                    analyzed = True
+                    spans.append(Span(*v.span(start, end), "PERSON", SHORT_BASE64_NAME_SCORE))
+        if _digit_trigger_at(view.text) >= 0 and (glued := glued_view(view)) is not None:
+            analyzed = True  # a value glued to letters (`abc378-56-3784xyz`): only what is certain
+            for s in self._analyze_cached(glued.text, deadline, on_loop):
+                if s.entity in GLUED_ENTITIES and s.score >= GLUED_MIN_SCORE:
+                    a, b = glued.span(s.start, s.end)
+                    spans.append(Span(a, b, s.entity, s.score))
+        decoded: list[tuple[int, int]] = []  # the runs whose decoding holds something: one span each
+        for (start, end), readings in runs.items():
+            deadline.check()
+            for run in readings:
+                found = self._base64_run(run, start, end, known, deadline, on_loop, depth)
+                if not found and self._ner and chunked_base64_name(run):
+                    found = [Span(start, end, "PERSON", SHORT_BASE64_NAME_SCORE)]
+                if found:
+                    spans.extend(found)
+                    decoded.append((start, end))
+                    break
+        if runs and spans:
+            spans = _outside_long_runs(text, _outside_decoded_runs(spans, decoded))
+        if (
+            depth == 0
+            and not analyzed
+            and not runs
+            and len(all_views) == 1
+            and view.identity
+            and len(text) <= _QUIET_CHARS
+            and len(self._quiet) < _QUIET_MAX
+        ):
+            self._quiet[text] = None
+        return spans
+
+    def _case_view(self, view: views.View) -> views.View | None:
+        """A text written in one case, re-cased for the name recognizers (`name_case_view`): with NER."""
+        return case_view(view) if self._ner else None
+
+    def detect_known(
+        self, texts: list[str], known: KnownValues, deadline: Deadline = NO_DEADLINE
+    ) -> dict[str, list[Span]]:
+        """Spans of `known`'s values alone (no Presidio, no base64 layers) in each text, through the same
+        views as `detect`: the second pass that carries a value found in one leaf of a message to every
+        other leaf of it (`{"id": "4155550123", "note": "call 4155550123"}`, whichever comes first), where
+        the recognizers' guard does not rule it out (a version, a decimal, a date).
+        Texts are pre-selected in one C-speed scan: a word of a known value, or a view that differs."""
+        if not len(known) or not texts:
+            return {}
+        found: dict[str, list[Span]] = {}
+        for index in self._known_candidates(texts, known):
+            deadline.check()
+            text = texts[index]
+            view = views.view_of(text)
+            spans: list[Span] = []
+            for v in (view, *decoders.decoded_views(view), decoders.escapes_as_spaces(view)):
+                if v is not None:
+                    spans.extend(known.find(v))
+            # The value's context here still counts against it: the guard that keeps `version 11.3.7.2`
+            # from reading as an IP address keeps an IP address found elsewhere from landing on it.
+            spans = [s for s in _guarded(text, spans) if text[s.start : s.end] not in self._allow]
+            if spans:
+                found[text] = merge_spans(spans)
+        return found
+
+    def _known_candidates(self, texts: list[str], known: KnownValues) -> Iterable[int]:
+        joined = _SEP.join(texts)
+        if known.holds_nul or joined.count(_SEP) != len(texts) - 1:
+            return range(len(texts))
+        starts_known = known.starts(joined)
+        if starts_known is None:
+            return range(len(texts))
+        starts = [0, *accumulate(len(t) + 1 for t in texts)]
+        hits = {bisect_right(starts, at) - 1 for at in starts_known}
+        triggers = [*_VIEW_TRIGGERS, *([] if joined.isascii() else [views.fold_pattern()])]
+        for trigger in triggers:
+            pos = 0
+            while (m := trigger.search(joined, pos)) is not None:
+                index = bisect_right(starts, m.start()) - 1
+                hits.add(index)
+                pos = starts[index + 1]
+        return sorted(hits)
+
+    def _base64_run(
+        self,
+        run: str,
+        start: int,
+        end: int,
+        known: KnownValues | None,
+        deadline: Deadline,
+        on_loop: bool,
+        depth: int,
+    ) -> list[Span]:
+        """One span over a base64 run ([start, end) of the original) if the text it encodes holds anything."""
+        inner = decoders.decode_base64(run)
+        if inner is None:
+            return []
+        found = self._scan(inner, known, deadline, on_loop, depth + 1)
+        if not found:
+            return []
+        best = max(found, key=lambda s: s.score)
+        return [Span(start, end, best.entity, best.score)]
+
     def _candidates(self, texts: list[str], known: KnownValues | None) -> set[int] | None:
         """The indices of the texts in which any step of `detect` could find something, from one scan of
         all of them joined by NUL (C speed, where a loop over thousands of strings costs microseconds
-        each): a known value, what `_triggered` looks for, a `%`, or what `_probe` would rewrite (an escape,
-        an invisible character). No pattern or trigger can match across a NUL, so a text holds a hit of the
+        each): a known value (a superset: its longest word, lower-cased), what `_triggered` looks for,
+        or anything that makes a text's views differ from it (`_VIEW_TRIGGERS`, the view's non-ASCII
+        class). No pattern or trigger can match across a NUL, so a text holds a hit of the
         joined scan exactly when it holds one of its own. None where that cannot be assured (a text or a
-        known value holding NUL) or where every text must be looked at (prose for the NER pipeline)."""
-        if self._ner:
-            return None
+        known value holding NUL). With the NER pipeline, a text with a capital is a candidate too (what
+        `might_hold_name` needs first)."""
         joined = _SEP.join(texts)
         if joined.count(_SEP) != len(texts) - 1:
             return None
@@ -194,40 +350,60 @@ class Detector:
                 hits.add(index)
                 pos = starts[index + 1]  # one hit is enough: on to the next text
 
-        for needle in ("@", "%", "\\"):
-            if needle in joined:
-                scan(partial(joined.find, needle))
+        if "@" in joined:
+            scan(partial(joined.find, "@"))
         scan(lambda pos: _digit_trigger_at(joined, pos))
         if ":" in joined:
             scan(_regex_finder(_IPV6_TRIGGER, joined))
+        scan(_regex_finder(_IBAN_TRIGGER, joined))
+        # Texts whose views differ from them (an encoding, a control, a digit separator, a base64 run,
+        # a non-ASCII character the view rewrites): every step runs on those.
+        for trigger in _VIEW_TRIGGERS:
+            scan(_regex_finder(trigger, joined))
+        # A short base64 run counts only with a capital: the texts with one are tried alone.
+        pos = 0
+        while (capital := _CAPITAL.search(joined, pos)) is not None:
+            index = bisect_right(starts, capital.start()) - 1
+            if index not in hits and decoders.has_short_run(texts[index]):
+                hits.add(index)
+            pos = starts[index + 1]
         if not joined.isascii():
-            scan(_regex_finder(_INVISIBLE_RE, joined))
+            scan(_regex_finder(views.fold_pattern(), joined))
+            scan(_regex_finder(views.SYMBOL_AFTER_DIGIT_TRIGGER, joined))
+        if self._ner:
+            scan(_regex_finder(NAME_PREFILTER, joined))
+            hits.update(self._lower_case_named(texts, joined, starts))
+        if self._quiet:
+            # A text the detector already found quiet (nothing but known values can be in it, see `_scan`)
+            # needs only the known-value check below.
+            quiet = self._quiet
+            hits = {i for i in hits if texts[i] not in quiet}
         if known is not None and len(known):
-            hits.update(bisect_right(starts, at) - 1 for at in known.starts(joined))
+            starts_known = known.starts(joined)
+            if starts_known is None:
+                return None
+            hits.update(bisect_right(starts, at) - 1 for at in starts_known)
         return hits
 
-    def _percent_encoded(self, text: str, deadline: Deadline, on_loop: bool) -> list[Span]:
-        """Values hidden by URL encoding (`jane%40acme.example`): detect on the decoded text, then find each
-        value's encoded forms in the original."""
-        decoded = unquote_plus(text)
-        if decoded == text or not self.needs_analysis(decoded):
-            return []
-        spans = []
-        for s in self._analyze_cached(decoded, deadline, on_loop):
-            value = decoded[s.start : s.end]
-            for form in {
-                quote(value, safe=""),
-                quote(value, safe="@"),
-                quote_plus(value),
-                quote_plus(value, safe="@"),
-            }:
-                if form == value:
-                    continue
-                start = text.find(form)
-                while start != -1:
-                    spans.append(Span(start, start + len(form), s.entity, s.score))
-                    start = text.find(form, start + 1)
-        return spans
+    def _lower_case_named(self, texts: list[str], joined: str, starts: list[int]) -> set[int]:
+        """The lower-case texts (five words, no capital) that hold a given name which could lead a name run:
+        the ones the case view may re-case. Texts already found quiet are left out first, so a response seen
+        before costs one regex pass."""
+        lower: list[int] = []
+        pos = 0
+        while (m := LOWER_CASE_TEXT.search(joined, pos)) is not None:
+            index = bisect_right(starts, m.start()) - 1
+            if texts[index] not in self._quiet:
+                lower.append(index)
+            pos = m.end() + 1
+        if not lower:
+            return set()
+        few = _SEP.join(texts[i] for i in lower)
+        named = lower_case_name_starts(few)
+        if named is None:
+            return set(lower)
+        bounds = [0, *accumulate(len(texts[i]) + 1 for i in lower)]
+        return {lower[bisect_right(bounds, at) - 1] for at in named}
 
     def _analyze_cached(self, text: str, deadline: Deadline, on_loop: bool = False) -> list[Span]:
         with self._cache_lock:
@@ -253,7 +429,7 @@ class Detector:
                 # After the call too: Presidio skips a pattern whose regex timed out (it logs and goes on);
                 # its timeout is the budget, so a skipped pattern always shows up here as a spent budget.
                 deadline.check()
-            return spans
+            return _guarded(text, spans)
         except DetectionBudgetExceeded:
             raise
         except Exception as exc:  # a detector failure blocks the message, it never passes it through
@@ -266,3 +442,51 @@ class Detector:
             text=text, language="en", entities=self.entities, score_threshold=self.policy.score_threshold
         )
         return [Span(r.start + offset, r.end + offset, r.entity_type, r.score) for r in results]
+
+
+# A base64 run this long is read by decoding it; its letters as written are noise to the name recognizers
+# (`…PBzBtvSUQ9oN2ih…` holds CamelCase humps and capitalised words by chance).
+_OPAQUE_RUN = 32
+_WORD_ENTITIES = frozenset({"PERSON", "ACCOUNT_NAME"})
+
+
+def _outside_decoded_runs(spans: list[Span], decoded: list[tuple[int, int]]) -> list[Span]:
+    """`spans` without those strictly inside a run whose decoding found something: the run's own span
+    covers them, and its verdict names what it holds (hex of a name is no card for the digits it shows)."""
+    if not decoded:
+        return spans
+    return [
+        s
+        for s in spans
+        if not any(a <= s.start and s.end <= b and (s.start, s.end) != (a, b) for a, b in decoded)
+    ]
+
+
+def _outside_long_runs(text: str, spans: list[Span]) -> list[Span]:
+    """`spans` without the names found inside a long base64 run written out in `text` (what its decoding
+    finds covers the whole run, and stays). Words glued by `+` are a form value, not such a run; a known value
+    stays wherever it stands: it is certain, and a path or slug (`/accounts/Korbinian_Esposito/report`) is a
+    base64-alphabet run too."""
+    long_runs = [
+        (a, b)
+        for a, b in decoders.base64_runs(text)
+        if b - a >= _OPAQUE_RUN and not any(c.isspace() for c in text[a:b]) and not reads_as_words(text[a:b])
+    ]
+    if not long_runs:
+        return spans
+    return [
+        s
+        for s in spans
+        if s.entity not in _WORD_ENTITIES
+        or s.score >= KNOWN_SCORE
+        or not any(a <= s.start and s.end <= b and (s.start, s.end) != (a, b) for a, b in long_runs)
+    ]
+
+
+def _guarded(text: str, spans: list[Span]) -> list[Span]:
+    out = []
+    for s in spans:
+        kept = guard(text, s.start, s.end, s.entity)
+        if kept is not None:
+            out.append(Span(kept[0], kept[1], s.entity, s.score))
+    return out

@@ -10,39 +10,30 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern, PatternRecognizer
 
-_CONTEXT_WINDOW = 40
+from proxy.detect.account_label_recognizer import VeilAccountLabelRecognizer
+from proxy.detect.card_grouped import GroupedCardRecognizer, is_card
+from proxy.detect.context_window import WindowContextRecognizer as _WindowContextRecognizer
+from proxy.detect.iban_loose import LooseIbanRecognizer
+from proxy.detect.labeled_value_recognizer import VeilLabeledValueRecognizer
+from proxy.detect.name_recognizers import NAME_RECOGNIZERS
+from proxy.detect.person_recognizer import VeilPersonRecognizer
+from proxy.detect.phone_national import NationalPhoneRecognizer, is_amount
+from proxy.detect.ssn_context import ContextSsnRecognizer
 
-
-class _WindowContextRecognizer(PatternRecognizer):
-    """Boosts a weak pattern match when a context word appears shortly before it.
-
-    Presidio's own context enhancer needs lemmas from a trained pipeline; a blank spaCy pipeline has none,
-    so the window is read from the raw text instead.
-    """
-
-    context_boost = 0.45
-    CONTEXT_AFTER: ClassVar[list[str]] = []
-
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        if not self.context:
-            return results
-        lowered = text.casefold()
-        for r in results:
-            before = lowered[max(0, r.start - _CONTEXT_WINDOW) : r.start]
-            after = lowered[r.end : r.end + _CONTEXT_WINDOW]
-            if any(word in before for word in self.context) or any(w in after for w in self.CONTEXT_AFTER):
-                r.score = min(1.0, r.score + self.context_boost)
-        return results
+__all__ = [
+    "OUR_RECOGNIZERS",
+    "ContextSsnRecognizer",
+    "GoogleAdsCustomerIdRecognizer",
+    "GroupedCardRecognizer",
+    "LooseIbanRecognizer",
+    "NationalPhoneRecognizer",
+    "VeilAccountLabelRecognizer",
+    "VeilEmailRecognizer",
+    "VeilPersonRecognizer",  # moved to proxy.detect.person_recognizer; re-exported for old imports
+    "VeilPhoneRecognizer",
+]
 
 
 class GoogleAdsCustomerIdRecognizer(_WindowContextRecognizer):
@@ -52,7 +43,9 @@ class GoogleAdsCustomerIdRecognizer(_WindowContextRecognizer):
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("resource name", r"(?<=customers/)\d{10}(?!\d)", 0.95),
         Pattern("dashed", r"(?<![\d-])\d{3}-\d{3}-\d{4}(?![\d-])", 0.5),
-        Pattern("bare", r"(?<![\d.,])(?<!\d[.,])\d{10}(?!\d|[.,]\d)", 0.1),
+        # Ten digits standing alone are the shape of a customer ID: tokenized without context (a bare run
+        # after an order or invoice label, or a metric label, is kept by `guard`).
+        Pattern("bare", r"(?<![\w.,])(?<!\d[.,])\d{10}(?![\w]|[.,]\d)", 0.45),
     ]
     CONTEXT: ClassVar[list[str]] = ["customer", "cid", "account", "client", "acct", "mcc", "advertiser"]
 
@@ -66,7 +59,8 @@ class GoogleAdsCustomerIdRecognizer(_WindowContextRecognizer):
 
 
 class VeilEmailRecognizer(PatternRecognizer):
-    """Email addresses by syntax alone (no TLD validation, no network).
+    """Email addresses by syntax alone (no TLD validation, no network), a quoted local part included
+    (`"jane doe"@acme.com`, RFC 5321).
 
     At most 16 domain labels: with an unbounded label repeat, the `regex` engine Presidio compiles with
     backtracked quadratically through a long `a.a.a.…` chain (100,000 chars took 4 s)."""
@@ -77,7 +71,13 @@ class VeilEmailRecognizer(PatternRecognizer):
             r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,16}"
             r"[A-Za-z]{2,24}(?![\w-])",
             0.9,
-        )
+        ),
+        Pattern(
+            "quoted local part",
+            r'(?<![\w"])"[^"\\\r\n@]{1,62}"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,16}'
+            r"[A-Za-z]{2,24}(?![\w-])",
+            0.9,
+        ),
     ]
 
     def __init__(self) -> None:
@@ -125,86 +125,99 @@ class VeilPhoneRecognizer(_WindowContextRecognizer):
         return 8 <= n <= 15
 
 
-class VeilPersonRecognizer(_WindowContextRecognizer):
-    """Two or three capitalised words next to a person context (`spoke to …`, `… asked`).
+# Over-redaction guards, applied to every recognizer's results (Presidio's own included).
+# A dotted run of numbers in a version context (`version 1.2.3.4`, `v1.2.3.4`, `build 10.0.19045.1`) is a
+# version, not an IP address, phone number or ID.
+_VERSION_CONTEXT = re.compile(r"(?:\b(?:version|ver|release|build|firmware|v)[\s:=#]*|\bv)$", re.IGNORECASE)
+_VERSION_WINDOW = 24
+_NUMBER_ENTITIES = frozenset(
+    {"IP_ADDRESS", "PHONE_NUMBER", "GOOGLE_ADS_CUSTOMER_ID", "US_SSN", "CREDIT_CARD"}
+)
+# A decimal (`0.1234567890`, `-12.5000001`): one dot between digit runs, nothing else. libphonenumber
+# reads one as a national number.
+_DECIMAL = re.compile(r"[+-]?\d*\.\d+")
+# A calendar date (`02-01-1990`, `1990/01/02`, `02 01 1990`) is not a phone number or an ID.
+_DATE = re.compile(
+    r"(?:0?[1-9]|[12]\d|3[01])([-/. ])(?:0?[1-9]|[12]\d|3[01])\1(?:19|20)\d\d"
+    r"|(?:19|20)\d\d([-/. ])(?:0?[1-9]|1[0-2])\2(?:0?[1-9]|[12]\d|3[01])"
+)
+# Where a form body or query string puts its fields: the email's local part starts after the last of them.
+_FIELD_BREAK = re.compile(r"[&=?;]")
+# A label that says a card number follows (`Card Number:`, `cc#`): there the number is one whatever its range.
+_CARD_LABEL = re.compile(r"(?<![A-Za-z])(?i:card|cc|pan)(?![a-z])[^\n\d]{0,24}$")
+# A label that says a phone number follows (`tel 02 21 2000`): there a date-shaped number is the phone.
+_PHONE_LABEL = re.compile(
+    r"(?<![A-Za-z])(?i:tel|phone|mobile|cell|fax|call|whatsapp|handy)(?![a-z])[^\n\d]{0,16}$"
+)
+# A label that says a quantity follows (`costMicros 348701932440278`, `spend (micros): …`, `impressions=…`):
+# a bare digit run right after it is a metric, not an identifier. The label starts a word or a camel-case
+# part (`costMicros`, `ad_clicks`), never inside one: `account` holds `count`, `discount` too.
+_METRIC_LABEL = re.compile(
+    r"(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))"
+    r"(?i:micros|cost|spend|amount|budget|impressions?|clicks?|revenue|price|total|bytes|size|count"
+    r"|conversions?|views?)[A-Za-z_\-]{0,12}[\s:=()\"'\[\]]{1,6}$"
+)
+_LABEL_WINDOW = 40
+# A label that says a reference number of a document follows (`order #1234567890`, `ORD-2024-…`, `invoice`).
+_REFERENCE_LABEL = re.compile(
+    r"(?<![A-Za-z])(?i:order|ord|invoice|inv|ticket|tkt|ref|sku|po|tracking|receipt|case)(?![a-z])"
+    r"[\s:#=\-_]{0,4}(?:\d{2,4}[-_])?$|#$"
+)
 
-    Small NER pipelines label many unfamiliar names as organisations or miss them; in CRM notes the words
-    around a name say more than the name does. Added automatically when an NER pipeline is configured
-    (recall-first), never alone: on its own it would guess at every capitalised pair.
-    """
 
-    _WORD = r"[A-ZÀ-Þ][a-zß-ÿ'’]+(?:-[A-ZÀ-Þ][a-zß-ÿ'’]+)?"
-    PATTERNS: ClassVar[list[Pattern]] = [
-        # Presidio matches case-insensitively by default; capitalisation is the whole point here.
-        Pattern("capitalised name", rf"(?-i:(?<![\w-]){_WORD}(?: {_WORD}){{1,2}}(?![\w-]))", 0.1),
-    ]
-    CONTEXT: ClassVar[list[str]] = [
-        "spoke to",
-        "speak to",
-        "talked to",
-        "ask ",
-        "asked ",
-        "by ",
-        "contact",
-        "call ",
-        "called ",
-        "email ",
-        "met ",
-        "meeting with",
-        "with ",
-        "from ",
-        "cc ",
-        "dear ",
-        "hi ",
-        "hello ",
-        "thanks ",
-        "mr ",
-        "mrs ",
-        "ms ",
-        "dr ",
-        "notes:",
-        "owner:",
-        "manager:",
-        "rep:",
-        "to ",
-        "loop in",
-        "sign-off",
-        "sign off",
-        "signed off",
-        "contact is",
-        "voicemail for",
-        "for ",
-    ]
-    CONTEXT_AFTER: ClassVar[list[str]] = [
-        " asked",
-        " called",
-        " said",
-        " wants",
-        " wrote",
-        " replied",
-        " mentioned",
-        " approved",
-        " requested",
-        " emailed",
-        " will ",
-        " is ",
-        " has ",
-        " needs",
-        " prefers",
-        " confirmed",
-    ]
-    context_boost = 0.45
-
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="PERSON",
-            name="VeilPersonRecognizer",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-        )
+def guard(text: str, start: int, end: int, entity: str) -> tuple[int, int] | None:
+    """A detection as it should stand: None when it is a version, a decimal or a date rather than a number
+    that identifies anyone, a phone number glued to a word (`ORD-2012-100000`: libphonenumber finds numbers
+    inside identifiers), a phone or IP address that is an amount (`7 852 000 000,00 €`, `€ 3.168.105.224,47`),
+    a card number no issuer gives out (`costMicros 5508446135581`: Luhn-valid, but a Mastercard has 16
+    digits); an email trimmed to start after a query string's last field break
+    (`status=ok&count=5&email=jane@acme.com` → `jane@acme.com`)."""
+    value = text[start:end]
+    if entity in _NUMBER_ENTITIES:
+        if _DECIMAL.fullmatch(value) or (start > 1 and text[start - 1] == "." and text[start - 2].isdigit()):
+            return None
+        before = text[max(0, start - _LABEL_WINDOW) : start]
+        if _DATE.fullmatch(value) and not (entity == "PHONE_NUMBER" and _PHONE_LABEL.search(before)):
+            return None
+        if "." in value and _VERSION_CONTEXT.search(text[max(0, start - _VERSION_WINDOW) : start]):
+            return None
+        if value.isdigit() and _METRIC_LABEL.search(before):
+            return None
+        if entity == "GOOGLE_ADS_CUSTOMER_ID" and value.isdigit() and _REFERENCE_LABEL.search(before):
+            return None  # the shape alone: an order label says otherwise (checked kinds stay)
+        if entity == "CREDIT_CARD" and not is_card(value) and not _CARD_LABEL.search(before):
+            return None
+        if entity == "IP_ADDRESS" and is_amount(text, start, end, decimal_part=False):
+            return None
+        if entity == "PHONE_NUMBER" and (
+            (start > 1 and text[start - 1] in "-_" and text[start - 2].isalpha())
+            or is_amount(text, start, end)
+        ):
+            return None
+    elif entity == "EMAIL_ADDRESS":
+        at = value.find("@")
+        breaks = [m.end() for m in _FIELD_BREAK.finditer(value, 0, max(at, 0))]
+        if breaks:
+            start += breaks[-1]
+            if start >= end or text[start] == "@":
+                return None
+    return start, end
 
 
 OUR_RECOGNIZERS = {
     cls.__name__: cls
-    for cls in (GoogleAdsCustomerIdRecognizer, VeilEmailRecognizer, VeilPhoneRecognizer, VeilPersonRecognizer)
+    for cls in (
+        GoogleAdsCustomerIdRecognizer,
+        VeilEmailRecognizer,
+        VeilPhoneRecognizer,
+        VeilLabeledValueRecognizer,
+        VeilAccountLabelRecognizer,
+        # Values in the formats people write them (national phones, any card grouping, loose IBANs, SSNs
+        # without dashes), one recognizer per class of format:
+        NationalPhoneRecognizer,
+        GroupedCardRecognizer,
+        LooseIbanRecognizer,
+        ContextSsnRecognizer,
+        *NAME_RECOGNIZERS,
+    )
 }

@@ -13,20 +13,36 @@ class Span(NamedTuple):
 
 
 def merge_spans(spans: list[Span]) -> list[Span]:
-    """Resolve overlaps: the higher score wins, then the longer span, then the earlier one.
-
-    Greedy over spans sorted by preference; a span is kept only if it overlaps nothing kept so far. The
-    result is sorted by start offset, ready for left-to-right replacement.
+    """Resolve overlaps by union: spans that overlap (share at least one character) become one span
+    covering all of them, with the entity and score of the best of them (higher score, then longer, then
+    earlier). No character any detector found is ever left bare: dropping the lower-scored of two
+    overlapping spans (`AcmeCorp` known, glued to `jane@x.com`; a phone overlapping a customer ID) would
+    leave the part of it outside the kept one readable. Spans that merely touch stay apart. The result
+    is sorted by start offset, non-overlapping, ready for left-to-right replacement.
     """
     if len(spans) <= 1:
         return spans
-    ordered = sorted(spans, key=lambda s: (-s.score, -(s.end - s.start), s.start))
-    kept: list[Span] = []
-    for s in ordered:
-        if all(s.end <= k.start or s.start >= k.end for k in kept):
-            kept.append(s)
-    kept.sort(key=lambda s: s.start)
-    return kept
+    ordered = sorted(spans, key=lambda s: (s.start, s.end))
+    out: list[Span] = []
+    group = [ordered[0]]
+    end = ordered[0].end
+    for s in ordered[1:]:
+        if s.start < end:
+            group.append(s)
+            end = max(end, s.end)
+            continue
+        out.append(_union(group, end))
+        group = [s]
+        end = s.end
+    out.append(_union(group, end))
+    return out
+
+
+def _union(group: list[Span], end: int) -> Span:
+    if len(group) == 1:
+        return group[0]
+    best = min(group, key=lambda s: (-s.score, -(s.end - s.start), s.start))
+    return Span(group[0].start, end, best.entity, best.score)
 
 
 def replace_spans(text: str, spans: list[Span], tokens: list[str]) -> str:

@@ -1,0 +1,94 @@
+"""IBANs however they are written: any case, bare or grouped by spaces or dashes
+(`gb82 west 1234 5698 7654 32`, `DE89-3704-0044-0532-0130-00`, `fr7630006000011234567890189`).
+
+Presidio's IBAN recognizer reads upper case with spaces only. Here a candidate is two letters and two check
+digits, then letters and digits with at most one space or dash between any two; it is an IBAN when, read
+upper case without its separators, it has the country's length (the ISO 13616 registry's) and passes the
+mod-97 check (one random string in 97 does). The candidate ends where a group ends, so the words after an
+IBAN (`… 32 for refunds`) are never taken into it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+# IBAN length per country (ISO 13616 registry). Presidio's per-country patterns are not used: some have the
+# wrong length (Portugal's reads 21 characters; a Portuguese IBAN has 25).
+IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29,
+    "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20, "EG": 29,
+    "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28,
+    "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20,
+    "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19,
+    "MR": 27, "MT": 31, "MU": 30, "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29,
+    "RO": 24, "RS": 22, "SA": 24, "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28,
+    "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+}  # fmt: skip
+_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})[ \-]?\d{2}(?=[ \-]?[A-Za-z0-9])")
+_ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_SEPARATORS = frozenset(" -")
+MIN_LENGTH, MAX_LENGTH = 15, 34
+SCORE = 1.0  # checksum and structure validated, as Presidio scores its own (a tie goes to the longer span)
+
+
+def mod97_ok(iban: str) -> bool:
+    """The ISO 13616 check: the country and check digits moved to the end, letters as 10–35, mod 97 is 1."""
+    rearranged = iban[4:] + iban[:4]
+    return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
+
+
+def is_iban(compact: str) -> bool:
+    """`compact`: upper case, no separators."""
+    return IBAN_LENGTHS.get(compact[:2]) == len(compact) and compact[2:4].isdigit() and mod97_ok(compact)
+
+
+def iban_end(text: str, start: int) -> int | None:
+    """Where the IBAN starting at `start` ends (exclusive), or None: the characters are walked one group at a
+    time and each group end is tried as the IBAN's end."""
+    compact: list[str] = []
+    pos, n = start, len(text)
+    while pos < n and len(compact) <= MAX_LENGTH:
+        ch = text[pos]
+        if ch in _ALNUM:
+            compact.append(ch.upper())
+            pos += 1
+            at_group_end = pos == n or text[pos] not in _ALNUM
+            if at_group_end and len(compact) >= MIN_LENGTH and is_iban("".join(compact)):
+                return pos
+        elif ch in _SEPARATORS and pos + 1 < n and text[pos + 1] in _ALNUM:
+            pos += 1
+        else:
+            break
+    return None
+
+
+class LooseIbanRecognizer(PatternRecognizer):
+    """IBANs in any case and grouping, by country length and mod-97 (module doc). `PATTERNS` is where a
+    candidate starts; its end is found by walking its groups (`iban_end`)."""
+
+    PATTERNS: ClassVar[list[Pattern]] = [Pattern("iban start", _START.pattern, SCORE)]
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity="IBAN_CODE", name="LooseIbanRecognizer", patterns=self.PATTERNS)
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        out: list[RecognizerResult] = []
+        taken = 0
+        for m in _START.finditer(text):
+            if m.start() < taken or m.group(1).upper() not in IBAN_LENGTHS:
+                continue
+            end = iban_end(text, m.start())
+            if end is not None:
+                out.append(RecognizerResult("IBAN_CODE", m.start(), end, SCORE))
+                taken = end
+        return out

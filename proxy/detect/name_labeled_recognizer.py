@@ -1,0 +1,49 @@
+"""`Owner: Maria Gonzalez`, `Account manager - GONZALEZ, MARIA`: a person's name after a label that names a
+role. The label decides (the same rule as for keys: `is_name_key`), the value only has to be shaped like a
+name (`name_shaped`: no company or place form), so unfamiliar and short names pass here."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import regex
+from presidio_analyzer import Pattern
+
+from proxy.detect.name_keys import is_name_label
+from proxy.detect.name_patterns import (
+    AFTER,
+    BEFORE,
+    CONFIDENT,
+    INVERTED,
+    PARTICLE_LED,
+    RUN,
+    NameRunRecognizer,
+)
+from proxy.detect.name_text import name_shaped, single_word_name
+
+# One to three words; a hyphenated one is one word (`Approved-By`, `Sales-Rep`).
+LABEL = r"(?P<label>(?:\p{L}{1,20}(?:-\p{L}{1,20})?[ \u00a0]){0,2}\p{L}{1,20}(?:-\p{L}{1,20})?)"
+_SEGMENT = regex.compile(r" [-–—|] ")
+SEPARATOR = r"[ \t]{0,3}(?::|[ \t][-–—][ \t]|\t)[ \t]{0,3}"
+
+
+class VeilLabeledNameRecognizer(NameRunRecognizer):
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern("label: Last, First", rf"{BEFORE}{LABEL}{SEPARATOR}(?P<name>{INVERTED}){AFTER}", CONFIDENT),
+        Pattern(
+            "label: name", rf"{BEFORE}{LABEL}{SEPARATOR}(?P<name>{RUN}|{PARTICLE_LED}){AFTER}", CONFIDENT
+        ),
+    ]
+
+    def hit(self, match: regex.Match[str], text: str) -> tuple[int, int, float] | None:
+        if not is_name_label(match.group("label")):
+            return None
+        name = match.group("name")
+        if not name_shaped(name) or (" " not in name and not single_word_name(name)):
+            return None
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        if ":" not in match.group() and len(_SEGMENT.findall(line)) > 1:
+            return None  # `Letting Agent – Reading – Performance Max`: a campaign name's segments, no label
+        return match.start("name"), match.end("name"), CONFIDENT

@@ -1,0 +1,74 @@
+"""Names the first-name lexicon vouches for, wherever they stand: `MARIA GONZALEZ`, `Seán O’Brien`,
+`Maria van der Berg`, `GONZALEZ, MARIA` — the forms a small NER pipeline misses or cuts short.
+
+Each capitalised run is searched for its most name-like stretch (`Please call Maria Gonzalez today` →
+`Maria Gonzalez`). A clear name (a known given name with a surname, particles, the comma order) is taken
+alone; a weaker one (an unfamiliar given name, a lone `O'Brien`) only beside person context words."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import regex
+from presidio_analyzer import Pattern
+
+from proxy.detect.name_patterns import (
+    AFTER,
+    BEFORE,
+    CONFIDENT,
+    INVERTED,
+    LONG_RUN,
+    PARTICLE_LED,
+    PLAUSIBLE,
+    NameRunRecognizer,
+)
+from proxy.detect.name_text import best_name_stretch, given_name_after_comma
+from proxy.detect.names import person_name_likelihood
+from proxy.detect.person_recognizer import has_person_context
+
+CLEAR = 0.85
+WITH_CONTEXT = 0.4
+
+
+class VeilLexiconNameRecognizer(NameRunRecognizer):
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern("Last, First", rf"{BEFORE}(?P<name>{INVERTED}){AFTER}", CONFIDENT),
+        Pattern("capitalised run", rf"{BEFORE}(?P<name>{LONG_RUN}|{PARTICLE_LED}){AFTER}", PLAUSIBLE),
+    ]
+
+    def hit(self, match: regex.Match[str], text: str) -> tuple[int, int, float] | None:
+        start = match.start("name")
+        name = match.group("name")
+        if "," in name:
+            return _comma_name(text, start, name)
+        stretch = best_name_stretch(name)
+        if stretch is None:
+            return None
+        s, e, likelihood = stretch
+        s, e = start + s, start + e
+        if likelihood >= CLEAR:
+            return s, e, CONFIDENT
+        if likelihood >= WITH_CONTEXT and has_person_context(text, s, e):
+            return s, e, PLAUSIBLE
+        return None
+
+
+def _comma_name(text: str, start: int, name: str) -> tuple[int, int, float] | None:
+    """`GONZALEZ, MARIA`. Commas also separate lists and places (`Smith, Jones and Brown`, `Paris,
+    France`): a known given name after the comma and capitals or person context are needed, or, for an
+    unfamiliar given name, both. The run may have taken a word before the surname (`Per OLAUSSON, JULIA`):
+    then the pair without it is tried."""
+    candidates = [(0, name)]
+    first_space = name.find(" ")
+    if 0 < first_space < name.find(","):
+        candidates.append((first_space + 1, name[first_space + 1 :]))
+    for offset, candidate in candidates:
+        s, e = start + offset, start + len(name)
+        likelihood = person_name_likelihood(candidate)
+        context = has_person_context(text, s, e)
+        known = given_name_after_comma(candidate)
+        if known and likelihood >= CLEAR and (candidate.isupper() or context):
+            return s, e, CONFIDENT
+        if context and candidate.isupper() and likelihood >= WITH_CONTEXT:
+            return s, e, PLAUSIBLE
+    return None

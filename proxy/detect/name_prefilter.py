@@ -1,0 +1,52 @@
+"""Could this text hold a person's name? The cheap test that decides whether the name recognizers and NER
+look at a text at all.
+
+Kept apart from the recognizers (which import Presidio) so the proxy can apply it before the detectors have
+loaded (`proxy/background_detector.py`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from proxy.detect.account_keys import is_org_label
+from proxy.detect.name_csv import name_header
+from proxy.detect.name_glued import might_be_glued_name
+from proxy.detect.name_honorifics import TITLED_NAME
+from proxy.detect.name_keys import is_name_label
+from proxy.detect.name_standalone import might_stand_alone
+
+__all__ = ["NAME_PREFILTER", "might_hold_name"]
+
+# The detector's cheap prefilter (standard `re`, C speed): could this text hold a name any name recognizer or
+# NER would find? Prose (three or more words, one of them lower-case) with a capitalised or all-caps word, or
+# a capitalised word after a label separator or a greeting (`Owner: Maria Gonzalez`, `Hi Maria`, and the org
+# labels of `account_label_recognizer`: `Account: Brightwater Plumbing`), a line that is a name alone, a
+# delimited header with a person column. Campaign
+# names and queries mostly fail it (no capital, or no prose); those that pass are cleared by the recognizers.
+_CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ][A-Za-zß-öø-ÿ'’\-]")
+_LOWER_WORD = re.compile(r"(?<![A-Za-zÀ-ÿ])[a-zß-ÿ]{2,}(?![A-Za-zÀ-ÿ])")
+# A label before a separator and a capital: `Owner: M`, `Account manager - M`, `Cc:\tM`. The label is
+# checked with the key rule (`is_name_label`), so campaign names (`Café – Berlin – Performance Max`) and
+# other dash-separated labels do not send the string to NER.
+_LABELLED = re.compile(
+    r"((?:[A-Za-zÀ-ÿ]{1,20} ){0,2}[A-Za-zÀ-ÿ]{1,20})[ \t]{0,3}(?::|\t| [-–—])[ \t]{0,3}[A-ZÀ-ÖØ-Þ\d]"
+)
+_GREETED = re.compile(r"^\s*(?i:hi|hello|hey|dear)\s+[A-ZÀ-ÖØ-Þ]")
+
+# Exposed for the detector's one-piece scan of many strings: no text without a match can hold a name.
+NAME_PREFILTER = _CAPITAL
+
+
+def might_hold_name(text: str) -> bool:
+    if _CAPITAL.search(text) is None:
+        return False
+    if text.count(" ") >= 2 and _LOWER_WORD.search(text) is not None:
+        return True
+    if _GREETED.search(text) is not None or TITLED_NAME.search(text) is not None:
+        return True
+    # An org label (`Account: Brightwater Plumbing LLC`) sends the text too: `VeilAccountLabelRecognizer`.
+    if any(is_name_label(m.group(1)) or is_org_label(m.group(1)) for m in _LABELLED.finditer(text)):
+        return True
+    # A name standing alone (a whole text or line: `Maria Gonzalez`), or a table with a person column.
+    return might_stand_alone(text) or name_header(text) or might_be_glued_name(text)

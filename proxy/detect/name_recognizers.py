@@ -1,0 +1,25 @@
+"""The person-name recognizers, by name, for `detection.recognizers` (each in its own module)."""
+
+from __future__ import annotations
+
+from proxy.detect.name_csv_recognizer import VeilCsvNameColumnRecognizer
+from proxy.detect.name_glued_recognizer import VeilGluedNameRecognizer
+from proxy.detect.name_greeting_recognizer import VeilGreetingNameRecognizer
+from proxy.detect.name_labeled_recognizer import VeilLabeledNameRecognizer
+from proxy.detect.name_lexicon_recognizer import VeilLexiconNameRecognizer
+from proxy.detect.name_mention_recognizer import VeilMentionNameRecognizer
+from proxy.detect.name_standalone_recognizer import VeilStandaloneNameRecognizer
+from proxy.detect.name_title_recognizer import VeilTitledNameRecognizer
+from proxy.detect.person_recognizer import VeilPersonRecognizer
+
+NAME_RECOGNIZERS = (
+    VeilPersonRecognizer,
+    VeilLabeledNameRecognizer,
+    VeilGreetingNameRecognizer,
+    VeilLexiconNameRecognizer,
+    VeilStandaloneNameRecognizer,
+    VeilMentionNameRecognizer,
+    VeilCsvNameColumnRecognizer,
+    VeilTitledNameRecognizer,
+    VeilGluedNameRecognizer,
+)

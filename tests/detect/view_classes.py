@@ -1,0 +1,153 @@
+"""Classes of disguise for the normalized view, each drawn from the Unicode property that defines it (not
+from a list of the characters someone thought of): what a hostile backend can put inside or between the
+characters of a value so that a pattern no longer matches while a reader (or a model) still reads it.
+
+- invisible: default-ignorable code points, format characters (Cf), combining marks (Mn/Me), controls
+  (Cc) other than whitespace, join-causing characters (the tatweel), and characters named a FILLER, a
+  BLANK or a REPLACEMENT CHARACTER;
+- compatibility forms: every character whose NFKC form is one ASCII letter or digit (fullwidth,
+  mathematical, enclosed, superscript and subscript forms) and every decimal digit (Nd) of every script;
+- separators: whitespace of every kind (Zs, Zl, Zp, tab, CR, LF), ASCII strokes, non-ASCII punctuation
+  and symbols, in runs of one to three, between the digit groups of a number;
+- spelled-out email addresses: `[at]`, `(at)`, ` AT `, ` @ `, `[dot]`, ` . `, ` dot `.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from functools import cache
+from importlib import resources
+
+import regex
+from hypothesis import strategies as st
+
+from tests.detect.strategies import SEPARATED, emails
+
+_INVISIBLE_PROPERTY = regex.compile(
+    r"[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Mn}\p{Me}\p{Joining_Type=Join_Causing}]"
+)
+
+
+@cache
+def invisible_pool() -> list[str]:
+    """Every assigned character of the invisible class (see the module docstring)."""
+    out = []
+    for cp in range(0x80, sys.maxunicode + 1):
+        c = chr(cp)
+        cat = unicodedata.category(c)
+        if cat in ("Cs", "Co", "Cn"):
+            continue
+        name = unicodedata.name(c, "")
+        if (
+            (cat == "Cc" and not c.isspace())
+            or _INVISIBLE_PROPERTY.match(c)
+            or name.endswith(("FILLER", " BLANK", "REPLACEMENT CHARACTER"))
+        ):
+            out.append(c)
+    return out + [c for c in map(chr, range(0x20)) if not c.isspace()]
+
+
+@cache
+def compatibility_forms() -> dict[str, list[str]]:
+    """ASCII letter or digit → the non-ASCII characters NFKC turns into exactly it, plus, for a digit,
+    every script's decimal digit of that value."""
+    out: dict[str, list[str]] = {}
+    for cp in range(0x80, 0x20000):
+        c = chr(cp)
+        if unicodedata.category(c) == "Nd":
+            out.setdefault(str(unicodedata.decimal(c)), []).append(c)
+            continue
+        folded = unicodedata.normalize("NFKC", c)
+        if len(folded) == 1 and folded.isascii() and folded.isalnum():
+            out.setdefault(folded, []).append(c)
+    return out
+
+
+# ASCII that separates digit groups and means nothing between them (not `.`, `,`, `:`, `'`, `+`, `=`, ...).
+ASCII_SEPARATORS = " \t\r\n|\\/_~*!?^-"
+
+
+@cache
+def _lookalikes() -> frozenset[str]:
+    """Characters UTS #39 lists as looking like a letter, a digit or one of `.,:@+`."""
+    data = json.loads(
+        resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
+    )
+    protos = [p for p in data if len(p) == 1 and (p.isalnum() or p in ".,:@+")]
+    return frozenset(e["c"] for p in protos for e in data[p] if len(e["c"]) == 1)
+
+
+@cache
+def separator_pool() -> list[str]:
+    """One separator character: whitespace of every kind, ASCII strokes, non-ASCII punctuation/symbols
+    that read as none of a letter, a digit, `.`, `,`, `:` or `@` (a symbol that looks like `x` between digits
+    reads as an `x`), and that NFKC keeps one character (`⨌` is four integral signs: a run of its own)."""
+    lookalike = _lookalikes()
+    ascii_ = list(ASCII_SEPARATORS)
+    other = [
+        c
+        for c in map(chr, range(0xA0, 0x30000))
+        if unicodedata.category(c) in ("Zs", "Zl", "Zp", "Po", "Pd", "So", "Sm")
+        and c not in lookalike
+        and len(unicodedata.normalize("NFKC", c)) == 1
+        and all(
+            not ch.isalnum() and (ch in ASCII_SEPARATORS or not ch.isascii())
+            for ch in unicodedata.normalize("NFKC", c)
+        )
+    ]
+    return ascii_ + other
+
+
+@st.composite
+def with_invisibles(draw: st.DrawFn, value: str) -> str:
+    chars = list(value)
+    for _ in range(draw(st.integers(1, 5))):
+        at = draw(st.integers(1, len(chars) - 1))
+        chars.insert(at, draw(st.sampled_from(invisible_pool())))
+    return "".join(chars)
+
+
+@st.composite
+def with_compatibility_forms(draw: st.DrawFn, value: str) -> str:
+    forms = compatibility_forms()
+    return "".join(
+        draw(st.sampled_from(forms[c])) if c in forms and draw(st.booleans()) else c for c in value
+    )
+
+
+@st.composite
+def separator_runs(draw: st.DrawFn) -> st.SearchStrategy[str]:
+    """A run of one to three separator characters that is not what the recognizers already take."""
+    run = "".join(draw(st.lists(st.sampled_from(separator_pool()), min_size=1, max_size=3)))
+    return run if run not in (" ", "-") else run + "|"
+
+
+@st.composite
+def separated_by_run(draw: st.DrawFn) -> tuple[str, str]:
+    """(class, value): a phone, card or SSN whose groups are joined by one separator run."""
+    kind = draw(st.sampled_from(sorted(SEPARATED)))
+    groups = draw(SEPARATED[kind])
+    run = draw(separator_runs())
+    value = run.join(groups)
+    return kind, ("+1" + run + value) if kind == "phone" else value
+
+
+AT_FORMS = [" @ ", "@ ", " @", "[at]", "(at)", "{at}", "<at>", " [at] ", " (AT) ", " AT ", " at "]
+DOT_FORMS = [" . ", "[dot]", "(dot)", "{dot}", " [dot] ", " (DOT) ", " DOT ", " dot "]
+
+
+@st.composite
+def spelled_emails(draw: st.DrawFn) -> str:
+    """An email address with its `@` and some or all of its dots spelled out or spaced."""
+    address = draw(emails())
+    local, domain = address.split("@")
+    at = draw(st.sampled_from(AT_FORMS))
+    dot = draw(st.sampled_from(DOT_FORMS))
+    labels = domain.split(".")
+    spelled_domain = labels[0] + "".join(
+        (dot if draw(st.booleans()) or i == len(labels) - 2 else ".") + lab
+        for i, lab in enumerate(labels[1:])
+    )
+    return local.replace(".", dot if draw(st.booleans()) else ".") + at + spelled_domain
