@@ -43,6 +43,7 @@ class Flow:
     token_strings: dict[str, list[str]] | None = None
     counts: dict[str, int] = field(default_factory=dict)  # entity type -> values replaced
     on_loop: bool = False  # on the event loop: the vault and Presidio raise NeedsWorker instead of running
+    request_id: Any = None  # a request's own id (a backend's request: scanned like its method name)
 
     @property
     def policy(self) -> Policy:

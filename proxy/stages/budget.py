@@ -7,7 +7,9 @@ from typing import Any
 import orjson
 
 from proxy import budget
+from proxy.scan.shapes import number_text
 from proxy.stages.base import Flow
+from proxy.stages.tokenize import Tokenize
 
 
 class Budget:
@@ -34,13 +36,13 @@ class Budget:
             return
         rows = target.rows
         shown = budget.first_rows(rows, limits.max_items, limits.max_bytes)
+        summary = _scanned(flow, budget.summarize(rows))  # first: it may need a worker (NeedsWorker)
         stored = orjson.dumps({"rows": rows, "page_size": shown}).decode()
         result_id = flow.session.store_result(stored, limits.ttl, flow)
         if not flow.session.offers_page_tool:
             # From now on the tool list carries the paging tool; tell the client to list again.
             flow.session.offers_page_tool = True
             flow.follow_ups.append("notifications/tools/list_changed")
-        summary = budget.summarize(rows)
         page = rows[:shown]
         if target.holder is None:
             doc = page
@@ -59,6 +61,42 @@ class Budget:
         if isinstance(meta, dict):
             meta["io.mcp-veil/budget"] = {"resultId": result_id, "shown": shown, "total": len(rows)}
         flow.changed = True
+
+
+def _scanned(flow: Flow, summary: dict[str, Any]) -> dict[str, Any]:
+    """The summary as the to-client scan leaves it: it holds text and numbers no detector judged yet (sums,
+    extremes, values cut short), so it goes through the same stage as the result did. Its statistics sit
+    under metric words (`sum`, `max`), which the walker exempts: each one whose digits hold something (a
+    sum that happens to be a card number, a known value) is dropped instead (it is no identifier). A
+    statistic is read as its integral digits and as all its digits (a mean of 5100000000000000.8 shows a
+    card's sixteen digits across its point)."""
+    stats = [
+        (col, name, texts)
+        for col, entry in summary.get("columns", {}).items()
+        for name, value in entry.items()
+        if (texts := _stat_texts(value))
+    ]
+    if stats:
+        unique = list(dict.fromkeys(t for *_, texts in stats for t in texts))
+        found = flow.detector.detect(unique, flow.session.known, on_loop=flow.on_loop)
+        for col, name, texts in stats:
+            if any(t in found for t in texts):
+                summary["columns"][col][name] = None
+    sub = Flow(flow.direction, flow.session, {"summary": summary}, flow.kind, flow.method, flow.tool)
+    sub.backend = flow.backend
+    sub.on_loop = flow.on_loop
+    Tokenize()(sub)
+    for entity, n in sub.counts.items():
+        flow.counts[entity] = flow.counts.get(entity, 0) + n
+    scanned: dict[str, Any] = sub.payload["summary"]
+    return scanned
+
+
+def _stat_texts(value: Any) -> list[str]:
+    if type(value) is not float and type(value) is not int:
+        return []
+    texts = [t for t in (number_text(value), repr(value).partition("e")[0].replace(".", "")) if t]
+    return [t for t in dict.fromkeys(texts) if len(t.lstrip("-")) >= 7]
 
 
 def _document(payload: dict[str, Any]) -> tuple[Any, Any]:

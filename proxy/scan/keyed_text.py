@@ -1,0 +1,100 @@
+"""Key rules for `"key": "value"` pairs written inside any text, wherever it sits.
+
+The walker applies key rules to the documents it parses (a result, JSON carried in a string). A pair can
+also sit in a string that is no JSON document: after a prefix (`rt://c/{"account_name": …}`, a schema's
+`^{"accountName": …}$`, `result: {"clientName": …}`), in JSON the parser rejects, in an object key, or in
+the method name of a backend's request. Every such pair whose key a rule names (a field rule, digit
+context, a person-name key, an org key: `ToClientWalker.pair_entity`) makes its value a field value of the
+message. Field values are learnt before detection (`proxy.stages.tokenize`), so the session's known-value
+matching then finds the value in the text and tokenizes it where it stands (or refuses an envelope string
+holding it). Cheap: a text without `":` is not searched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import orjson
+
+from proxy.policy import normalize_key
+from proxy.scan import accounts, names
+from proxy.scan.shapes import context_entity, key_context
+from vault.tokens import TOKEN_RE
+
+_TRIGGER = '":'
+# A quoted key, a colon, then a quoted string (JSON escapes allowed) or a bare number.
+_PAIR = re.compile(r'"([^"\\\n]{1,64})"\s*:\s*(?:"((?:[^"\\\n]|\\.){1,256})"|(-?\d[\d.eE+]{0,40}))')
+
+
+def _unescape(raw: str) -> str:
+    if "\\" not in raw:
+        return raw
+    try:
+        value = orjson.loads(f'"{raw}"')
+    except orjson.JSONDecodeError:
+        return raw
+    return value if type(value) is str else raw
+
+
+def keyed_values(
+    texts: Iterable[str], entity_of: Callable[[str, str], str | None], matters: Callable[[str], bool]
+) -> list[tuple[str, str]]:
+    """(entity, value) of every pair in `texts` whose key names the value's entity (`matters`: whether
+    any rule can, judged once per key name: most keys of a long text are metrics and plain names)."""
+    out: list[tuple[str, str]] = []
+    seen: dict[str, bool] = {}
+    for text in texts:
+        if _TRIGGER not in text:
+            continue
+        for m in _PAIR.finditer(text):
+            key = m[1]
+            ok = seen.get(key)
+            if ok is None:
+                ok = seen[key] = matters(key)
+            if not ok:
+                continue
+            value = _unescape(m[2]) if m[2] is not None else m[3]
+            if not value.strip() or TOKEN_RE.fullmatch(value):
+                continue  # a token is no value: the text already holds it as the client may read it
+            entity = entity_of(key, value)
+            if entity is not None:
+                out.append((entity, value))
+    return out
+
+
+class KeyedText:
+    """Mixed into `ToClientWalker`: the key rules it holds, applied to pairs written in text."""
+
+    _keys: dict[str, str]
+    allow: Any
+
+    def keyed(self, texts: list[str]) -> list[tuple[str, str]]:
+        """The field values of the `"key": "value"` pairs written inside these texts (`keyed_text`)."""
+        found = keyed_values(texts, self.pair_entity, self.pair_key_matters)
+        return [fv for fv in found if fv[1] not in self.allow]
+
+    def pair_key_matters(self, key: str) -> bool:
+        """Whether any key rule can name a value under this key (the cheap half of `pair_entity`)."""
+        return (
+            normalize_key(key) in self._keys
+            or key_context(key) is not None
+            or names.is_name_key(key)
+            or accounts.is_org_key(key)
+        )
+
+    def pair_entity(self, key: str, value: str) -> str | None:
+        """The entity a key names a string value as, by every key rule of a result, whatever method
+        carries it (a pair in a text is a value, never a schema's parameter name)."""
+        entity = self._keys.get(normalize_key(key))
+        if entity is not None:
+            return entity
+        found = context_entity(key, value)
+        if found is not None:
+            return found
+        if names.is_name_key(key) and names.is_person_value(value):
+            return "PERSON"
+        if accounts.is_org_key(key) and accounts.is_org_name(value):
+            return accounts.ENTITY
+        return None

@@ -1,0 +1,515 @@
+"""Which parts of a to-client payload are scanned: every string the client can read.
+
+Every string leaf and object key of a message's payload (the params of a request or notification, the
+result of a response, the message and data of an error), `_meta` included, is scanned; so is a number of
+seven integral digits or more, as the digits a client reads in it (`shapes.number_text`: integers, floats,
+exponents; a tokenized number becomes a token string, except where the protocol types a number:
+`proxy.scan.protocol`). JSON carried
+inside a string is parsed (orjson: what it rejects — NaN, comments, a BOM, trailing bytes — is scanned as
+plain text) and forwarded as the document that was scanned, re-serialized whenever that differs from its
+text (duplicate keys, escapes, big numbers): the client never receives bytes a parser could read another way
+than the detectors did. A text block is a mirror of structuredContent only when byte-identical to our
+serialization of it; one that merely parses equal is rewritten to that serialization.
+
+What decides a value whatever it looks like: policy field rules (a key anywhere, a path inside a tool's
+structured result), a key's context for a bare digit run (`proxy.scan.shapes`), person-name decisions
+per column of a list of records or per record (`proxy.detect.names`), and org keys for account names
+(`proxy.scan.accounts`). In descriptive results
+(`tools/list`, `initialize`, …) key rules apply only to schema value positions (`default`, `const`,
+`enum`, `examples` of a property), where they name values, not parameter names, and to the JSON documents
+carried in their strings (a description, a name, a cursor holding `{"clientName": …}` is a value). A
+`"key": "value"` pair inside any other text, object key or envelope string is judged by the same rules
+(`proxy.scan.keyed_text`).
+
+Rebuilding is in `proxy.scan.plan`; blobs are sniffed in `proxy.scan.blobs`.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import chain, repeat
+from typing import Any, Final
+
+from proxy.errors import LimitExceeded
+from proxy.policy import Policy, ToolRules, normalize_key
+from proxy.policy_keys import key_rule_entity
+from proxy.scan import accounts, names
+from proxy.scan.documents import Documents, mark_schemas
+from proxy.scan.keyed_text import KeyedText
+from proxy.scan.plan import Doc, Location, Patcher, ScanPlan
+from proxy.scan.protocol import protocol_numbers
+from proxy.scan.shapes import (
+    BIG_INT,
+    INT64,
+    context_entity,
+    decimal_text,
+    is_enum_shaped,
+    is_metric_key,
+    key_context,
+    number_text,
+    refuse_beyond_64_bits,
+)
+from vault.tokens import TOKEN_RE
+
+# Methods whose results describe the server (tool schemas, prompt and template lists): key rules name
+# values only in schema value positions there (`email` is a parameter name in a schema, not a value).
+_DESCRIPTIVE_METHODS = frozenset(
+    {"initialize", "server/discover", "tools/list", "prompts/list", "resources/templates/list"}
+)
+_SCHEMA_VALUES = frozenset({"default", "const", "enum", "examples"})
+_SCHEMA_TYPES = frozenset({"string", "object", "integer", "number", "boolean", "array", "null"})
+
+
+# A number written as a string (`"1994969632"`, `"0.9193"`, `"11.12.14.13"`): under a metric key
+# (`costMicros`, `appVersion`) it is the metric, as a JSON number there is.
+_METRIC_TEXT = re.compile(r"[+-]?\d[\d.,_]{0,40}")
+
+
+def _carried(entity: str | None, node: Any) -> str | None:
+    """The key rule a container under a matched key takes along: none into a JSON Schema node (`"email":
+    {"type": "string", "format": "email", "description": …}` in an elicitation's requested schema
+    describes a value, it holds none)."""
+    if entity is not None and type(node) is dict and str(node.get("type")) in _SCHEMA_TYPES:
+        return None
+    return entity
+
+
+def key_rules_apply(method: str | None) -> bool:
+    return method not in _DESCRIPTIVE_METHODS
+
+
+_JSON_STARTS = frozenset("{[ \t\r\n")
+_PLAIN_SCALARS = frozenset({int, float, bool, type(None)})
+_DICT, _LIST, _STR = frozenset({dict}), frozenset({list}), frozenset({str})
+_NUMBERS = frozenset({int, float})
+_ROWS = 32  # a list of at least this many objects is tried column by column (`_plain_rows`)
+_SHORT = 64  # a string longer than this is no bare name
+
+# The key memo's fields: (entity of a key rule, skipped key, plain, context, name key, numbers are
+# candidates, may be walked as a column, the rule's key only qualified: `emails`, `primary_email`; org key:
+# `proxy.scan.accounts`).
+ENTITY: Final = 0
+SKIP: Final = 1
+PLAIN: Final = 2
+CTX: Final = 3
+NAME: Final = 4
+NUM: Final = 5
+COLUMN: Final = 6
+QUALIFIED: Final = 7
+ORG: Final = 8
+KeyInfo = tuple[str | None, bool, bool, bool, bool, bool, bool, bool, bool]
+
+
+def _big(v: int | float) -> bool:
+    return v >= BIG_INT or v <= -BIG_INT
+
+
+class ToClientWalker(Documents, KeyedText, Patcher):
+    """One walk collects every scannable string and where it sits; `apply` then patches in place."""
+
+    def __init__(self, policy: Policy, rules: ToolRules | None, *, descriptive: bool = False) -> None:
+        self.max_depth = policy.max_depth
+        self.max_bytes = policy.max_message_bytes
+        self.allow = policy.allow_list
+        self.opaque_blobs = getattr(policy, "opaque_blobs", "pass")
+        self.root_trie = rules.root if rules is not None and not descriptive else None
+        self._keys = rules.keys if rules is not None else {}
+        self._skip = policy.skip_keys
+        self._descriptive = descriptive
+        self._key_memo: dict[str, KeyInfo] = {}
+        self._value_memo: dict[str, KeyInfo] = {}  # a descriptive result's JSON texts: keys as in values
+        self._schemas: dict[int, str] = {}  # id of a property's schema -> the property's name
+        self._structured_json: bytes | None = None
+        self._structured_indent = False
+
+    def _key_info(self, key: str) -> KeyInfo:
+        """What a key says about its values, memoized per key name; a key seen for the first time is also
+        recorded as a string to scan."""
+        info = self._key_memo.get(key)
+        if info is None:
+            nk = normalize_key(key)
+            descriptive = self._descriptive
+            entity = None if descriptive else key_rule_entity(key, self._keys)
+            skip = nk in self._skip
+            ctx = not descriptive and key_context(key) is not None
+            name = not descriptive and names.is_name_key(key)
+            # An org key (whatever rule names its strings: `customerName` is PERSON), or a field rule naming
+            # account names (`descriptiveName`): its objects' and lists' names too.
+            org = not descriptive and (entity == accounts.ENTITY or accounts.is_org_key(key))
+            schema = key in _SCHEMA_VALUES and bool(self._schemas)
+            column = entity is None and key != "blob" and not ctx and not schema
+            plain = column and not skip and not name and not org
+            qualified = entity is not None and nk not in self._keys
+            info = (entity, skip, plain, ctx, name, not is_metric_key(key), column, qualified, org)
+            self._key_memo[key] = info
+            self._plan.keys[key] = None
+        return info
+
+    # ------------------------------------------------------------------ pass 1
+    def collect(self, payload: Any) -> ScanPlan:
+        plan = ScanPlan()
+        plan.docs.append(Doc("", payload))
+        self._plan = plan
+        self._key_memo = {}
+        self._value_memo = {}
+        self._size = 0
+        self._schemas = {}
+        if self._descriptive:
+            mark_schemas(payload, self._schemas, 0, self.max_depth)
+        elif isinstance(payload, dict) and type(payload.get("requestedSchema")) is dict:
+            # An elicitation's form (`elicitation/create`): the same declaration a tool's inputSchema is.
+            mark_schemas(payload["requestedSchema"], self._schemas, 1, self.max_depth)
+        structured = payload.get("structuredContent") if isinstance(payload, dict) else None
+        if isinstance(structured, dict | list):
+            # Its own document, so a text block that merely repeats it (the usual MCP pattern) is
+            # recognised and re-serialized from it instead of being scanned twice.
+            plan.structured = len(plan.docs)
+            plan.docs.append(Doc("", structured, [(payload, "structuredContent", 0)]))
+            self._walk(structured, plan.structured, self.root_trie, 1, None, False)
+        self._walk(payload, 0, None, 0, None, False)
+        plan.protocol = protocol_numbers(payload)
+        for _, _, text in plan.protocol:  # scanned whatever their key (`total` is a metric word elsewhere)
+            plan.texts[text] = None
+        plan.field_values.update(dict.fromkeys(self.keyed([*plan.texts, *plan.keys])))
+        self._structured_json = None
+        plan.size = self._size
+        return plan
+
+    def _grow(self, size: int) -> None:
+        self._size += size
+        if self._size > self.max_bytes:
+            raise LimitExceeded(
+                f"mcp-veil blocked this message: larger than the limit of {self.max_bytes} bytes"
+            )
+
+    def _deep(self, depth: int) -> None:
+        if depth > self.max_depth:
+            raise LimitExceeded(
+                f"mcp-veil blocked this message: nesting deeper than the limit of {self.max_depth}"
+            )
+
+    def _walk(
+        self, node: Any, doc: int, trie: Any, depth: int, list_entity: str | None, list_skip: bool
+    ) -> None:
+        """Walk a container. `trie` is the path-rule node here (None: no path rule below); `list_entity`
+        is the key rule of the key the container sits under (`emails: [...]`, `email: {...}`, at any
+        depth below it: every string and number there is that entity's value, an enum under a skipped key
+        such as `type` aside) and `list_skip` whether that key is skipped.
+
+        Most of a large payload is plain, no path rule below: such containers go to `_plain_dict` and
+        `_plain_list`, which decide most values by type alone; here is the path-rule case."""
+        self._deep(depth)
+        size = 0
+        if type(node) is dict:
+            if trie is None and list_entity is None:
+                self._plain_dict(node, doc, depth)
+                return
+            top = doc == 0 and depth == 0 and self._plan.structured is not None
+            for k, v in node.items():
+                info = self._key_memo.get(k) or self._key_info(k)
+                sub = trie.names.get(k) if trie is not None else None
+                entity = sub.entity if sub is not None and sub.entity is not None else info[ENTITY]
+                enum = info[SKIP] and type(v) is str and is_enum_shaped(v)
+                if entity is None and list_entity is not None and not enum:
+                    entity = list_entity
+                if top and k == "structuredContent":
+                    continue  # walked as its own document
+                if sub is None and entity is None and info[PLAIN]:
+                    size += self._plain_value(node, k, v, doc, depth, info)
+                else:
+                    size += self._other(node, k, v, doc, sub, depth, entity, info)
+        elif type(node) is list:
+            if trie is None and list_entity is None and not list_skip:
+                self._plain_list(node, doc, depth)
+                return
+            for i, v in enumerate(node):
+                sub = trie.child(i) if trie is not None else None
+                entity = sub.entity if sub is not None and sub.entity is not None else list_entity
+                enum = list_skip and type(v) is str and is_enum_shaped(v)
+                if type(v) is str and entity is None and sub is None and not enum:
+                    size += len(v)
+                    if v[:1] not in _JSON_STARTS or not self._embedded(node, i, v, doc, depth):
+                        self._locate(v, (node, i, doc))
+                elif type(v) is str and entity is None and sub is None:
+                    size += len(v)  # an enum under a skipped key
+                elif entity is not None and type(v) in (str, int, float):
+                    size += self._field(node, i, v, doc, entity)
+                elif type(v) in _NUMBERS and _big(v):
+                    self._number(v, (node, i, doc))
+                elif type(v) is dict or type(v) is list:
+                    self._walk(v, doc, sub, depth + 1, _carried(entity, v), list_skip)
+        self._grow(size)
+
+    def _plain_value(self, node: Any, k: Any, v: Any, doc: int, depth: int, info: KeyInfo) -> int:
+        """A value under a plain key outside plain containers (below a path rule)."""
+        t = type(v)
+        if t is str:
+            if not info[NUM] and _METRIC_TEXT.fullmatch(v):
+                return len(v)  # a metric written as a string
+            if v[:1] not in _JSON_STARTS or not self._embedded(node, k, v, doc, depth):
+                self._locate(v, (node, k, doc))
+            return len(v)
+        if t is dict or t is list:
+            self._walk(v, doc, None, depth + 1, None, False)
+        elif (t is int or t is float) and _big(v):
+            if info[NUM]:
+                self._number(v, (node, k, doc))
+            elif t is int:  # under a metric key
+                refuse_beyond_64_bits(v)
+        return 0
+
+    def _plain_dict(self, node: dict[str, Any], doc: int, depth: int) -> None:
+        """`_walk` of an object with no path rule below (the usual case): a plain key has its value
+        decided by type alone; any other key takes `_other`."""
+        self._deep(depth)
+        plan = self._plan
+        texts = plan.texts
+        memo = self._key_memo
+        size = 0
+        plain = False
+        top = doc == 0 and depth == 0 and plan.structured is not None
+        for k, v in node.items():
+            info = memo.get(k)
+            if info is None:
+                info = self._key_info(k)
+            t = type(v)
+            if info[2]:
+                if t is str:
+                    size += len(v)
+                    if not info[NUM] and _METRIC_TEXT.fullmatch(v):
+                        continue  # a metric written as a string (`"costMicros": "1994969632"`)
+                    # A string seen before is a text again (whether a string is JSON never varies).
+                    if v in texts or v[:1] not in _JSON_STARTS or not self._embedded(node, k, v, doc, depth):
+                        texts[v] = None
+                        plain = True
+                elif t is list:
+                    if not (top and k == "structuredContent"):  # walked as its own document
+                        self._plain_list(v, doc, depth + 1)
+                elif t is dict:
+                    if not (top and k == "structuredContent"):
+                        self._plain_dict(v, doc, depth + 1)
+                elif t is int or t is float:
+                    if v >= BIG_INT or v <= -BIG_INT:
+                        if info[NUM]:
+                            self._number(v, (node, k, doc))
+                        elif t is int and (v >= INT64 or v < -INT64):  # under a metric key
+                            refuse_beyond_64_bits(v)
+                elif t not in _PLAIN_SCALARS:  # not JSON: scanned as what it prints as
+                    size += self._other(node, k, v, doc, None, depth, None, info)
+                continue
+            if top and k == "structuredContent":
+                continue
+            size += self._other(node, k, v, doc, None, depth, info[ENTITY], info)
+        if plain:
+            plan.plain.append((node, doc))
+        self._grow(size)
+
+    def _plain_list(self, node: list[Any], doc: int, depth: int) -> None:
+        """`_walk` of a list no rule applies to (the usual case, kept short: it runs once per row)."""
+        self._deep(depth)
+        if len(node) >= 2 and type(node[0]) is dict:
+            if len(node) >= _ROWS and self._plain_rows(node, doc, depth):
+                return
+            names.record_columns(self, node, doc)
+        texts = self._plan.texts
+        size = 0
+        plain = False
+        for i, v in enumerate(node):
+            t = type(v)
+            if t is str:
+                size += len(v)
+                if v in texts or v[:1] not in _JSON_STARTS or not self._embedded(node, i, v, doc, depth):
+                    texts[v] = None
+                    plain = True
+            elif t is dict:
+                self._plain_dict(v, doc, depth + 1)
+            elif t is list:
+                self._plain_list(v, doc, depth + 1)
+            elif (t is int or t is float) and (v >= BIG_INT or v <= -BIG_INT):
+                self._number(v, (node, i, doc))
+        if plain:
+            self._plan.plain.append((node, doc))
+        self._grow(size)
+
+    def _plain_rows(self, rows: list[Any], doc: int, depth: int) -> bool:
+        """A list of records (a report's rows) walked column by column at C speed: a column of numbers is
+        passed by one type test (or one max/min for integers that may be candidates), a column of
+        strings, or of lists of strings (`keys: [query, page]`), adds its distinct values to the texts and
+        is recorded as one column to patch; a column of names is decided once (`names`). Anything else (a
+        key a rule names, a nested object, a string that may hold JSON, nesting near the limit) returns
+        False with nothing recorded: the list takes the row-by-row walk."""
+        if depth + 2 > self.max_depth or set(map(type, rows)) != _DICT:
+            return False
+        memo = self._key_memo
+        keys = set().union(*rows)
+        for name in keys:
+            info = memo.get(name) or self._key_info(name)
+            if not info[COLUMN]:
+                return False
+        texts = self._plan.texts
+        new: list[str] = []
+        columns: list[tuple[list[Any], str, bool, int]] = []
+        people: list[str] = []
+        orgs: list[tuple[str, set[str]]] = []
+        numbers: list[str] = []
+        strings: list[Any]
+        size = 0
+        for name in keys:
+            info = memo[name]
+            column: list[Any] = list(map(dict.get, rows, repeat(name)))  # missing reads as null
+            kinds = set(map(type, column))
+            if kinds <= _PLAIN_SCALARS:
+                if not kinds.isdisjoint(_NUMBERS):
+                    nums = column if kinds <= _NUMBERS else [v for v in column if type(v) in _NUMBERS]
+                    top, bottom = max(nums), min(nums)
+                    if info[NUM] and (top >= BIG_INT or bottom <= -BIG_INT):
+                        numbers.append(name)
+                    elif int in kinds:  # a metric column: only an integer beyond 64 bits matters
+                        ints = nums if float not in kinds else [v for v in nums if type(v) is int]
+                        refuse_beyond_64_bits(max(ints))
+                        refuse_beyond_64_bits(min(ints))
+                continue
+            if kinds - _PLAIN_SCALARS == _STR:
+                strings = column if kinds == _STR else [v for v in column if type(v) is str]
+                if not kinds.isdisjoint(_NUMBERS):
+                    return False  # strings and numbers mixed: the row walk decides each
+                distinct = list(dict.fromkeys(strings))
+                if not info[NUM] and all(_METRIC_TEXT.fullmatch(v) for v in distinct):
+                    continue  # a metric column written as strings
+                if not self._descriptive and names.is_name_column_of(name, info[NAME], distinct):
+                    people.append(name)
+                    size += sum(map(len, strings))
+                    continue
+                if info[NAME]:
+                    return False  # not a name column: the row walk judges each value under the name key
+                if info[ORG]:  # `company`, `brand`: each distinct value judged once, named ones are fields
+                    orgs.append((name, set(filter(accounts.is_org_name, distinct))))
+                columns.append((rows, name, False, doc))
+                if info[SKIP]:
+                    distinct = [v for v in distinct if not is_enum_shaped(v)]
+            elif kinds - _PLAIN_SCALARS == _LIST:
+                if info[ORG]:
+                    return False  # lists of account names: the row walk judges them (`accounts.record_items`)
+                lists = column if kinds == _LIST else [v for v in column if type(v) is list]
+                flat = list(chain.from_iterable(lists))
+                inner = set(map(type, flat))
+                if not inner - _PLAIN_SCALARS <= _STR or not inner.isdisjoint(_NUMBERS):
+                    return False
+                columns.append((rows, name, True, doc))
+                strings = flat if inner == _STR else [v for v in flat if type(v) is str]
+                distinct = list(dict.fromkeys(strings))
+                if info[SKIP]:
+                    distinct = [v for v in distinct if not is_enum_shaped(v)]
+            else:
+                return False
+            size += sum(map(len, strings))
+            for v in distinct:
+                if v not in texts:
+                    if v[:1] in _JSON_STARTS:  # may be a JSON document: the row-by-row walk decides
+                        return False
+                    new.append(v)
+        texts.update(dict.fromkeys(new))
+        self._plan.columns.extend(columns)
+        for name in people:
+            names.record_people(self, rows, name, doc)
+        for name, named in orgs:
+            for row in rows:
+                v = row.get(name)
+                if type(v) is str and v in named:
+                    self._field(row, name, v, doc, accounts.ENTITY)
+        for name in numbers:
+            for row in rows:
+                v = row.get(name)
+                if type(v) in _NUMBERS and _big(v):
+                    self._number(v, (row, name, doc))
+        self._grow(size)
+        return True
+
+    def _locate(self, text: str, location: Location) -> None:
+        """A string to scan outside a plain container, and where it sits."""
+        plan = self._plan
+        plan.texts[text] = None
+        locs = plan.locations.get(text)
+        if locs is None:
+            plan.locations[text] = [location]
+        else:
+            locs.append(location)
+
+    def _number(self, v: int | float, location: Location) -> None:
+        """A number that may be an identifier: scanned as the digits a client reads in it. (Under a metric
+        key a number is not scanned; an integer beyond 64 bits is refused under any key.)"""
+        text = number_text(v)
+        if text is not None:
+            self._locate(text, location)
+
+    def _field(self, container: Any, key: Any, v: Any, doc: int, entity: str) -> int:
+        """A value a rule names: tokenized whole, whatever it holds (a number as its decimal text)."""
+        text = v if type(v) is str else decimal_text(v)
+        if text and text not in self.allow and not (text[:2] == "[[" and TOKEN_RE.fullmatch(text)):
+            fv = (entity, text)
+            self._plan.field_values[fv] = None
+            self._plan.field_locations.append(((container, key, doc), fv))
+        return len(text) if type(v) is str else 0
+
+    def _other(
+        self,
+        container: Any,
+        key: Any,
+        v: Any,
+        doc: int,
+        trie: Any,
+        depth: int,
+        entity: str | None,
+        info: KeyInfo,
+    ) -> int:
+        """Everything but a value under a plain key: rule values, skipped keys, context keys, name keys,
+        blobs, schema value positions, containers below a path rule."""
+        t = type(v)
+        if key == "blob" and t is str and type(container) is dict and entity is None:
+            self._blob(container, v, doc, depth)
+            return len(v)
+        if entity is not None and t in (str, int, float) and t is not bool:
+            if t is not str and info[QUALIFIED] and entity == info[ENTITY] and abs(v) < BIG_INT:
+                return 0  # `"emails": 42`, `"phoneNumbers": 2`: a plural key's small number is a count
+            return self._field(container, key, v, doc, entity)
+        if key in _SCHEMA_VALUES and id(container) in self._schemas:
+            self._schema_value(container, key, v, doc, depth, self._schemas[id(container)])
+            return 0
+        if t is str or (t in _NUMBERS and _big(v)):
+            text = v if t is str else number_text(v)
+            if text is None:  # a non-finite float
+                return 0
+            if info[CTX]:
+                found = context_entity(key, text)
+                if found is not None:
+                    return self._field(container, key, v, doc, found)
+            if t is str and info[NAME] and names.is_person_value(v):
+                return self._field(container, key, v, doc, "PERSON")
+            if t is str and info[ORG] and accounts.is_org_name(v):
+                return self._field(container, key, v, doc, accounts.ENTITY)
+            if t is str and info[SKIP] and is_enum_shaped(v):
+                return len(v)
+            if t is not str:
+                if info[NUM] or info[CTX]:
+                    self._locate(text, (container, key, doc))
+                return 0
+            if v[:1] not in _JSON_STARTS or not self._embedded(container, key, v, doc, depth):
+                self._locate(v, (container, key, doc))
+            return len(v)
+        if t is dict:
+            if info[CTX]:
+                self._context_children(v, key, doc)
+            if info[NAME] and v.get("type") not in _SCHEMA_TYPES:  # a property's schema is no record
+                names.record_children(self, v, doc)
+            if info[ORG]:
+                accounts.record_children(self, v, doc)
+            self._walk(v, doc, trie, depth + 1, _carried(entity, v), False)
+        elif t is list:
+            if info[CTX]:
+                self._context_items(v, key, doc)
+            if info[ORG]:
+                accounts.record_items(self, v, doc)
+            self._walk(v, doc, trie, depth + 1, entity, info[SKIP])
+        elif t not in _PLAIN_SCALARS:
+            self._locate(str(v), (container, key, doc))
+        return 0

@@ -1,0 +1,33 @@
+"""Every class of input, by name: a case builder `f(random.Random) -> Case` each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from random import Random
+
+from tests.classes.case import Case
+from tests.classes.layers import blobs, differentials, encoded, normalized
+from tests.classes.people import known_values, names_in_fields, names_in_free_text
+from tests.classes.scope import control, formats, numbers, placement
+from tests.classes.survivors import over_redaction
+
+CLASSES: dict[str, Callable[[Random], Case]] = {
+    "control": control,
+    "formats": formats,
+    "placement": placement,
+    "numbers": numbers,
+    "normalized": normalized,
+    "encoded": encoded,
+    "blobs": blobs,
+    "differentials": differentials,
+    "known-values": known_values,
+    "names-text": names_in_free_text,
+    "names-fields": names_in_fields,
+    "over-redaction": over_redaction,
+}
+
+
+def seeded(cls: str, n: int, seed: int = 20261204) -> list[Case]:
+    """`n` cases of a class, the same on every run."""
+    rng = Random(f"{cls}:{seed}")
+    return [CLASSES[cls](rng) for _ in range(n)]

@@ -1,0 +1,40 @@
+"""How a value is written: detection on a normalized view, through encoded layers, blobs and parsers."""
+
+from __future__ import annotations
+
+from hypothesis import given
+
+from tests.classes.case import Case
+from tests.classes.checks import assert_no_leak, class_settings
+from tests.classes.harness import ChainHarness
+from tests.classes.strategies import cases
+
+
+@class_settings(80)
+@given(case=cases("normalized"))
+def test_invisible_characters_confusables_other_digits_and_separators_hide_nothing(
+    chain: ChainHarness, case: Case
+) -> None:
+    assert_no_leak(chain, case)
+
+
+@class_settings(80)
+@given(case=cases("encoded"))
+def test_a_value_inside_one_or_two_encoded_layers_is_tokenized(chain: ChainHarness, case: Case) -> None:
+    """base64(url), MIME base64, percent, form bodies, HTML entities, `\\u` escapes, quoted-printable."""
+    assert_no_leak(chain, case)
+
+
+@class_settings(60)
+@given(case=cases("blobs"))
+def test_a_text_blob_is_scanned_whatever_its_label_charset_or_compression(
+    chain: ChainHarness, case: Case
+) -> None:
+    assert_no_leak(chain, case)
+
+
+@class_settings(60)
+@given(case=cases("differentials"))
+def test_json_that_parses_one_way_and_reads_another_hides_nothing(chain: ChainHarness, case: Case) -> None:
+    """Duplicate keys (the hidden one first) in JSON text, error data, blobs and structuredContent mirrors."""
+    assert_no_leak(chain, case)
