@@ -28,6 +28,7 @@ from proxy.errors import (
     PARSE_ERROR,
     CallTimedOut,
     LineTooLong,
+    LineUnparsable,
     to_jsonrpc_error,
 )
 from proxy.limits import CallLimiter, CallRefused, RateGate
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 Streams = tuple[Any, Any]  # (read stream of SessionMessage | Exception, write stream of SessionMessage)
 # A front transport reports a line over the size limit (discarded unread) as this notification.
 OVERSIZE_METHOD = "$/veil/oversize"
+# A backend printing garbage is logged at most once per this many seconds, with a count.
+GARBAGE_LOG_SECONDS = 10.0
 
 
 @dataclass
@@ -77,6 +80,9 @@ class Relay:
         self._limiter = CallLimiter(self.session.policy)
         self._flood = RateGate(self.session.policy.notifications_per_second)
         self._flood_reported = 0.0
+        self._garbage_reported = -GARBAGE_LOG_SECONDS  # the first garbage line is reported at once
+        self._garbage_lines = 0
+        self._garbage_kind = ""
         self._follow_ups: list[str] = []  # notifications to send the client after the current message
         self._client_requests: dict[Any, _InFlight] = {}  # client → backend, awaiting the backend
         self._backend_requests: dict[Any, _InFlight] = {}  # backend → client, awaiting the client
@@ -116,6 +122,7 @@ class Relay:
                 tg.start_soon(from_backend)
                 tg.start_soon(self._expire, client_write, backend_write)
         finally:
+            self._report_garbage()  # the lines dropped since the last report
             # The front transport ends when its write side closes: the client then sees a clean EOF.
             with anyio.CancelScope(shield=True):
                 await client_write.aclose()
@@ -184,13 +191,13 @@ class Relay:
     async def _pump_backend(self, backend_read: Any, backend_write: Any, client_write: Any) -> None:
         async for item in backend_read:
             if isinstance(item, Exception):
-                # Never echo the line: it may carry personal data.
-                log.warning(
-                    "backend sent a line that is not JSON-RPC or is over the size limit; dropped",
-                    extra={"error": type(item).__name__},
-                )
-                if isinstance(item, LineTooLong) and item.request_id in self._client_requests:
+                if (
+                    isinstance(item, LineTooLong | LineUnparsable)
+                    and item.request_id in self._client_requests
+                ):
                     await self._answer_too_long(client_write, item)
+                else:
+                    self._garbage(item)
                 continue
             msg = item.message
             if isinstance(msg, types.JSONRPCRequest):
@@ -225,6 +232,8 @@ class Relay:
                     and isinstance(msg, types.JSONRPCResponse)
                 ):
                     self.gate.learn_tools(msg.result)
+                if pending is not None and pending.method in ("tools/list", "tools/call"):
+                    _activate_packs(self.session, pending, msg)  # before this very answer is scanned
                 if pending is None:
                     # Nobody is waiting: it timed out, was cancelled, or never was a request of the client.
                     log.info("backend answered a request that is not in flight; dropped")
@@ -250,9 +259,29 @@ class Relay:
                         pending.method, pending.tool, outcome, seconds, backend=pending.backend
                     )
 
-    async def _answer_too_long(self, client_write: Any, exc: LineTooLong) -> None:
-        """The backend's answer to a request in flight was too large to read: the request gets the error
-        now, instead of waiting for its call timeout; the message is audited as blocked."""
+    def _garbage(self, item: Exception) -> None:
+        """A backend line that is not JSON-RPC and answers no request in flight: logged at most once per
+        `GARBAGE_LOG_SECONDS`, with the count since the last report (a backend printing garbage on every
+        line would flood the log); what is left is reported when the relay ends. Never the line itself: it
+        may carry personal data."""
+        self._garbage_lines += 1
+        self._garbage_kind = type(item).__name__
+        if time.monotonic() - self._garbage_reported >= GARBAGE_LOG_SECONDS:
+            self._report_garbage()
+
+    def _report_garbage(self) -> None:
+        if not self._garbage_lines:
+            return
+        log.warning(
+            "backend sent lines that are not JSON-RPC or are over the size limit; dropped",
+            extra={"error": self._garbage_kind, "lines": self._garbage_lines},
+        )
+        self._garbage_reported = time.monotonic()
+        self._garbage_lines = 0
+
+    async def _answer_too_long(self, client_write: Any, exc: LineTooLong | LineUnparsable) -> None:
+        """The backend's answer to a request in flight was too large to read, or unparsable: the request
+        gets the error now, instead of waiting for its call timeout; the message is audited as blocked."""
         inflight = self._finish(exc.request_id)
         if inflight is None:
             return
@@ -519,9 +548,12 @@ class Relay:
         origin: Any = None,
     ) -> SessionMessage | Exception:
         payload = _payload(msg)
-        if payload is None:
+        # A backend's request or notification is screened even without params: its method name and id.
+        screened = direction is Direction.TO_CLIENT and kind in ("request", "notification")
+        if payload is None and not screened:
             return SessionMessage(msg)
         flow = Flow(direction, self.session, payload, kind, method, tool)
+        flow.request_id = getattr(msg, "id", None)
         flow.backend = self.session.backend_of(msg, direction.value, origin)
         stages = self.stage_chains[direction]
         try:
@@ -529,6 +561,9 @@ class Relay:
             if rest is not None:
                 flow.on_loop = False
                 await anyio.to_thread.run_sync(_run_chain, stages[rest:], flow)
+            # Re-typed here, inside the guard: a payload a stage left ill-typed (an error whose `code` is no
+            # longer a number) blocks its message like any stage failure, never crashes the relay.
+            out = SessionMessage(_with_payload(msg, flow.payload)) if flow.changed else SessionMessage(msg)
         except Exception as exc:
             self.stats.blocked += 1
             reason = type(exc).__name__
@@ -548,9 +583,7 @@ class Relay:
             )
             return exc
         self._follow_ups.extend(flow.follow_ups)
-        if not flow.changed:
-            return SessionMessage(msg)
-        return SessionMessage(_with_payload(msg, flow.payload))
+        return out
 
     async def _fail_pending(self, client_write: Any, why: str) -> None:
         pending = list(self._client_requests)
@@ -568,6 +601,23 @@ class Relay:
             await stream.send(message)
         except (anyio.ClosedResourceError, anyio.BrokenResourceError):
             log.info("peer closed; message not delivered")
+
+
+def _activate_packs(session: ProxySession, pending: Any, msg: Any) -> None:
+    """A backend shows which tools it has in its tools/list result and in the calls it answers: the
+    policy packs meant for those tools apply from this answer on (`Policy.activate_packs`)."""
+    policy = session.policy_for(pending.backend)
+    if not policy.packs:
+        return
+    names = [pending.tool] if pending.tool else []
+    result = getattr(msg, "result", None)
+    if pending.method == "tools/list" and isinstance(result, dict) and isinstance(result.get("tools"), list):
+        names += [
+            t["name"] for t in result["tools"] if isinstance(t, dict) and isinstance(t.get("name"), str)
+        ]
+    local = [n for n in map(session.local_tool, names) if n]
+    for name in policy.activate_packs(local):
+        log.info("policy pack applies to this backend", extra={"pack": name})
 
 
 def _run_chain(stages: list[Stage], flow: Flow) -> None:

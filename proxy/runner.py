@@ -7,24 +7,25 @@ import logging
 import os
 import shutil
 import signal
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import anyio
 import mcp_types as types
 
 from proxy.backend_config import BackendsConfig, header_values
+from proxy.background_detector import BackgroundDetector, check_ner_installed
 from proxy.config import Settings
-from proxy.detect.detector import Detector
 from proxy.errors import BACKEND_UNAVAILABLE, BackendUnavailable
 from proxy.mux import Mux, multiplexed
 from proxy.policy import Policy, load_policy
+from proxy.policy_sources import policy_files
 from proxy.relay import Relay, RelayStats, Streams, _error
 from proxy.sandbox import SandboxSpec
 from proxy.session import ProxySession, os_actor
+from proxy.transports.backend_stderr import OPENING
 from proxy.transports.http import HttpBackend, backend_http, guess_transport
 from proxy.transports.restarting import restarting_backend
 from proxy.transports.stdio import backend_process, client_front
@@ -32,10 +33,15 @@ from vault import audit
 from vault.keys import load_master_key
 from vault.store import Vault
 
+if TYPE_CHECKING:
+    from proxy.detect.detector import Detector
+
 log = logging.getLogger(__name__)
 
 # How long a proxy whose backend could not start keeps answering the client before it exits.
 DEAD_BACKEND_GRACE = 5.0
+# How long the handshake has the process to itself before the detectors start loading anyway.
+HANDSHAKE_HEAD_START = 2.0
 
 
 @dataclass
@@ -47,30 +53,60 @@ class Engine:
     detector: Detector
     vault: Vault
     own: dict[str, tuple[Policy, Detector]] = field(default_factory=dict)  # per-backend policies, loaded
+    background: bool = False  # detectors load in a thread (see BackgroundDetector)
 
     @classmethod
-    def load(cls, settings: Settings) -> Engine:
+    def load(cls, settings: Settings, *, background: bool = False) -> Engine:
+        """Policy, detector and vault. `background`: the detector loads in a thread once `start_loading`
+        is called (the CLI: the handshake is answered meanwhile); else it is loaded here."""
         policy = load_policy(settings.policies)  # PolicyError names file, line and option
-        detector = Detector(policy)
+        if background:
+            check_ner_installed(policy)  # refused at start, not on the first message
+            detector = background_detector(policy, on_ready=_tune_gc)
+        else:
+            from proxy.detect.detector import Detector
+
+            detector = Detector(policy)
+            _tune_gc()
         os.makedirs(settings.home, mode=0o700, exist_ok=True)
         master = load_master_key(settings.home)
         vault = Vault.open(settings.vault_url, master, durability=settings.durability)
-        _tune_gc()
-        return cls(settings, policy, detector, vault)
+        return cls(settings, policy, detector, vault, background=background)
+
+    def start_loading(self) -> None:
+        """Start building the detectors in the background (the relay answers inert messages meanwhile)."""
+        for detector in (self.detector, *(d for _, d in self.own.values())):
+            if isinstance(detector, BackgroundDetector):
+                detector.start()
 
     def backend_policies(self, config: BackendsConfig) -> dict[str, tuple[Policy, Detector]]:
         """The policy and detector of each backend that names its own policy files (loaded once)."""
         for spec in config.backends:
             if spec.policy and spec.name not in self.own:
-                policy = load_policy(list(spec.policy))  # PolicyError names file, line and option
-                self.own[spec.name] = (policy, Detector(policy))
+                files = policy_files(spec.policy, self.settings.home, defaults=self.settings.default_policies)
+                policy = load_policy(files)  # PolicyError names file, line and option
+                self.own[spec.name] = (policy, self._detector(policy))
         return {s.name: self.own[s.name] for s in config.backends if s.policy}
+
+    def _detector(self, policy: Policy) -> Detector:
+        if self.background:
+            check_ner_installed(policy)
+            return background_detector(policy)
+        from proxy.detect.detector import Detector
+
+        return Detector(policy)
 
     def open_session(self, *, backend: str, actor: str | None = None) -> ProxySession:
         actor = actor or os_actor()
         ctx = audit.AuditContext(actor=actor, backend=backend, direction=None, method=None, tool=None)
         sv = self.vault.open_session(name=self.settings.session_name, ttl=self.settings.session_ttl, ctx=ctx)
         return ProxySession(self.policy, self.detector, sv, backend=backend, actor=actor)
+
+
+def background_detector(policy: Policy, on_ready: Callable[[], None] | None = None) -> Detector:
+    """A detector that loads in the background once started (`Engine.start_loading`): it has
+    `Detector.detect`'s behaviour, answering at once only what it provably answers alike before loading."""
+    return cast("Detector", BackgroundDetector(policy, start=False, on_ready=on_ready))
 
 
 def _tune_gc() -> None:
@@ -110,11 +146,6 @@ async def _restarting(command: Sequence[str], sandbox: SandboxSpec) -> AsyncIter
         raise FileNotFoundError(2, "No such file or directory", command[0])
     async with restarting_backend(lambda: backend_process(command, sandbox)) as streams:
         yield streams
-
-
-# The session whose backends are being opened (set by the HTTP front's session opener, read by the
-# multiplexing backend opener in the same task): the multiplexer binds the session's tokens to backends.
-OPENING: ContextVar[ProxySession | None] = ContextVar("veil_opening_session", default=None)
 
 
 def mux_label(config: BackendsConfig) -> str:
@@ -174,12 +205,14 @@ async def run_stdio(
     else:
         label, opener = backend_opener(command, http, engine.policy.sandbox)
         session = engine.open_session(backend=label)
+    OPENING.set(session)
     relay = Relay(session)
     try:
         async with client_front(engine.policy.max_message_bytes) as client:
             try:
                 async with opener as backend, anyio.create_task_group() as tg:
                     tg.start_soon(_stop_on_signal, tg.cancel_scope, relay.stats)
+                    tg.start_soon(_load_after_handshake, engine, relay.stats)
                     await relay.run(client, backend)
                     tg.cancel_scope.cancel()
             except BackendUnavailable as exc:
@@ -197,6 +230,16 @@ async def run_stdio(
     finally:
         await anyio.to_thread.run_sync(session.close)
     return _exit_code(relay.stats)
+
+
+async def _load_after_handshake(engine: Engine, stats: RelayStats) -> None:
+    """Start loading the detectors once the first answer is on its way to the client (or after
+    HANDSHAKE_HEAD_START seconds): the loader is CPU-bound Python and would share the GIL — and on a busy
+    machine the CPU — with the handshake. A message that needs the detectors sooner starts them itself."""
+    with anyio.move_on_after(HANDSHAKE_HEAD_START):
+        while stats.to_client == 0:
+            await anyio.sleep(0.005)
+    engine.start_loading()
 
 
 async def _stop_on_signal(scope: anyio.CancelScope, stats: RelayStats) -> None:

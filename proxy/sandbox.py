@@ -54,15 +54,60 @@ class SandboxSpec:
         return any(v is not None for v in (self.address_space_mb, self.cpu_seconds, self.open_files))
 
 
+# Names that look like an application credential: the scrub drops them unless allowed, and a user whose
+# backend then fails to authenticate needs to know which were dropped (names only, never values).
+# (A pattern, compiled on first use: the launcher, `python -I -S sandbox.py`, never needs `re`.)
+CREDENTIAL_NAMES = (
+    r"(?i)(KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|CREDENTIALS?|AUTH\w*|APIKEY|PAT|DSN|CONNECTION_STRING)$"
+    r"|^(GOOGLE|AWS|AZURE|GCP|GCLOUD|GITHUB|GITLAB|OPENAI|ANTHROPIC|SLACK|STRIPE|NOTION"
+    r"|ATLASSIAN|JIRA|HUBSPOT|SALESFORCE|SHOPIFY|TWILIO|SENDGRID|DATABASE|MONGO|REDIS)_"
+)
+_passed: tuple[str, ...] = ()  # `--pass-env NAME`, for this process's backends
+_reported: set[frozenset[str]] = set()
+
+
+def pass_env(names: Sequence[str]) -> None:
+    """Let these variables (exact names, no globs) through the scrub for every backend of this process."""
+    global _passed
+    _passed = tuple(names)
+
+
 def backend_env(spec: SandboxSpec, environ: Mapping[str, str], secret: Sequence[str]) -> dict[str, str]:
     """The environment a backend gets: never the proxy's secrets (even when allowed by name); with `scrub`,
-    the default, only BASE_ENV and the variables the policy names."""
+    the default, only BASE_ENV, the variables the policy names and those passed with `--pass-env`.
+
+    The first time a set of credential-looking names is dropped, a warning names them (never their values)
+    and says how to pass them."""
     env = {k: v for k, v in environ.items() if k not in secret}
     if spec.env == "scrub":
         allowed = (*BASE_ENV, *spec.env_allow)
-        env = {k: v for k, v in env.items() if any(fnmatch.fnmatchcase(k, p) for p in allowed)}
+        kept = {
+            k: v for k, v in env.items() if k in _passed or any(fnmatch.fnmatchcase(k, p) for p in allowed)
+        }
+        _report_dropped(sorted(k for k in env if k not in kept and _looks_like_a_credential(k)))
+        env = kept
     env.update(spec.extra_env)
     return env
+
+
+def _looks_like_a_credential(name: str) -> bool:
+    import re  # cached by `re` itself after the first call
+
+    return re.search(CREDENTIAL_NAMES, name) is not None
+
+
+def _report_dropped(names: list[str]) -> None:
+    if not names or frozenset(names) in _reported:
+        return
+    _reported.add(frozenset(names))
+    import logging  # here: the launcher (`python -I -S sandbox.py`) starts without it
+
+    logging.getLogger(__name__).warning(
+        "the backend's environment is scrubbed: credential-looking variables were not passed: %s. To pass "
+        "one: `veil run --pass-env NAME ...`, or name it in a policy's `sandbox: {env_allow: [NAME]}`",
+        ", ".join(names),
+        extra={"dropped_env": names},
+    )
 
 
 def launcher_command(spec: SandboxSpec, command: Sequence[str]) -> list[str]:

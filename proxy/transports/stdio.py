@@ -16,10 +16,13 @@ close-stdin / wait / kill-the-tree sequence).
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 import shutil
+import subprocess
 import sys
+from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
 from typing import Any
@@ -29,7 +32,6 @@ import mcp.client.stdio as sdk_stdio
 import mcp.server.stdio as sdk_server_stdio
 import mcp_types as types
 import orjson
-import pydantic_core
 from anyio.abc import ByteReceiveStream, ByteSendStream
 from mcp.shared.message import SessionMessage
 
@@ -37,6 +39,10 @@ from proxy.config import SECRET_ENV
 from proxy.errors import LineTooLong
 from proxy.relay import OVERSIZE_METHOD, Streams
 from proxy.sandbox import SandboxSpec, backend_env, launcher_command
+from proxy.transports.backend_lines import ENDS, envelope_id, messages_of_line, parse_line
+
+__all__ = ["BackendMessages", "backend_process", "client_front", "parse_line"]
+from proxy.transports.backend_stderr import OPENING, StderrFilter, redactor
 from proxy.transports.client_writer import LineSender, LineWriter
 
 # The SDK gives a backend 2 s to exit on EOF before terminating its process tree. A client that is leaving
@@ -44,26 +50,17 @@ from proxy.transports.client_writer import LineSender, LineWriter
 # would outlive us; keep the wait short.
 sdk_stdio.PROCESS_TERMINATION_TIMEOUT = 0.5
 
-_sdk_parse_line = sdk_stdio._parse_line
 
 
-def parse_line(line: bytes | str) -> SessionMessage | Exception:
-    """A backend's stdout line, parsed to Python objects first; pydantic then checks only the envelope.
+class _OncePerInterval(logging.Filter):
+    """The SDK's parser logs every line it refuses; the relay reports those lines itself, at most once per
+    interval with a count (a backend printing garbage would flood the log otherwise)."""
 
-    The SDK's own parser (pydantic validating from JSON) cost about 2.5x a plain orjson parse+serialize on
-    a 5 MB result, most of the proxy's time on a large response. Here the line is read by pydantic-core's
-    JSON parser (the one `validate_json` uses, as fast as orjson with its string cache, and exact where
-    orjson is not: integers past 64 bits, NaN) and the payload (`params`/`result`, typed `dict[str, Any]`)
-    is handed over as built. What it refuses (a lone surrogate escape, bad JSON, bytes that are not UTF-8)
-    and what is not a valid envelope goes to the SDK's parser, with bytes that are not UTF-8 read as U+FFFD
-    (then scanned like any text), so those lines are accepted or refused exactly as the SDK would.
-    """
-    try:
-        doc = pydantic_core.from_json(line)
-        return SessionMessage(types.jsonrpc_message_adapter.validate_python(doc, by_name=False))
-    except ValueError:
-        text = line if isinstance(line, str) else line.decode("utf-8", errors="replace")
-        return _sdk_parse_line(text)
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != "Failed to parse JSONRPC message from server"
+
+
+logging.getLogger(sdk_stdio.__name__).addFilter(_OncePerInterval())
 
 
 OVERSIZE_LINE = '{"jsonrpc":"2.0","method":"' + OVERSIZE_METHOD + '"}\n'
@@ -207,11 +204,14 @@ class BackendMessages:
         self._skipping = False  # the rest of a line over the limit is being discarded
         self._head = self._tail = b""  # the first and last bytes of a discarded line, for its id
         self._eof = False
+        self._batch: deque[SessionMessage | Exception] = deque()  # the rest of a batch line's messages
 
     def __aiter__(self) -> BackendMessages:
         return self
 
     async def __anext__(self) -> SessionMessage | Exception:
+        if self._batch:
+            return self._batch.popleft()
         buffer = self._buffer
         while True:
             end = buffer.find(b"\n", self._scanned)
@@ -219,22 +219,25 @@ class BackendMessages:
                 too_long = self._skipping or (self._limit is not None and end > self._limit)
                 with memoryview(buffer) as view:
                     if too_long:
-                        head = self._head if self._skipping else bytes(view[:_ENDS])
-                        tail = (self._tail + bytes(view[max(0, end - _ENDS) : end]))[-_ENDS:]
+                        head = self._head if self._skipping else bytes(view[:ENDS])
+                        tail = (self._tail + bytes(view[max(0, end - ENDS) : end]))[-ENDS:]
                     else:
                         line = bytes(view[:end])
                 del buffer[: end + 1]
                 self._scanned = 0
                 self._skipping = False
                 if too_long:
-                    return LineTooLong(_envelope_id(head, tail))
-                return parse_line(line)
+                    return LineTooLong(envelope_id(head, tail))
+                items = messages_of_line(line)
+                if len(items) > 1:
+                    self._batch.extend(items[1:])
+                return items[0]
             if self._eof:
                 raise StopAsyncIteration
             if self._limit is not None and len(buffer) > self._limit:
                 if not self._skipping:
-                    self._head = bytes(buffer[:_ENDS])
-                self._tail = bytes(buffer[-_ENDS:])
+                    self._head = bytes(buffer[:ENDS])
+                self._tail = bytes(buffer[-ENDS:])
                 buffer.clear()
                 self._skipping = True
             self._scanned = len(buffer)
@@ -242,25 +245,6 @@ class BackendMessages:
                 buffer += await self._stdout.receive(self.CHUNK)
             except (anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError, OSError):
                 self._eof = True
-
-
-# The id of a line too long to parse, read off its ends: `{"jsonrpc":"2.0","id":…` first (the Python SDK's
-# order) or `…,"id":…}` last (the TypeScript SDK's). A quote inside a JSON string is escaped, so `"id"`
-# here is a key; anchored at the line's very start or end, it is the envelope's own.
-_ENDS = 256
-_ID_VALUE = rb'(-?\d{1,19}|"(?:[^"\\]|\\.){0,128}")'
-_HEAD_ID = re.compile(rb'^\s*\{\s*"jsonrpc"\s*:\s*"2\.0"\s*,\s*"id"\s*:\s*' + _ID_VALUE)
-_TAIL_ID = re.compile(rb'"id"\s*:\s*' + _ID_VALUE + rb"\s*\}\s*$")
-
-
-def _envelope_id(head: bytes, tail: bytes) -> Any:
-    match = _HEAD_ID.match(head) or _TAIL_ID.search(tail)
-    if match is None:
-        return None
-    try:
-        return orjson.loads(match.group(1))
-    except orjson.JSONDecodeError:
-        return None
 
 
 class BackendWriter(LineSender):
@@ -279,7 +263,8 @@ class BackendWriter(LineSender):
 async def backend_process(
     command: Sequence[str], sandbox: SandboxSpec | None = None
 ) -> AsyncIterator[Streams]:
-    """Spawn the backend: its stderr goes to ours, its stdout is the wire. OSError if it cannot start.
+    """Spawn the backend: its stdout is the wire; its stderr goes to ours through the detectors of the
+    session being opened (`backend_stderr`). OSError if it cannot start.
 
     With a sandbox spec, the environment is scrubbed as configured and the command runs under the
     launcher that applies the resource limits. On exit the SDK's shutdown sequence runs (close its stdin,
@@ -291,19 +276,31 @@ async def backend_process(
         raise FileNotFoundError(2, "No such file or directory", command[0])  # the launcher would hide it
     env = backend_env(spec, os.environ, SECRET_ENV)
     process = await sdk_stdio._create_platform_compatible_process(
-        command=argv[0], args=list(argv[1:]), env=sdk_stdio.get_default_environment() | env, errlog=sys.stderr
+        command=argv[0],
+        args=list(argv[1:]),
+        env=sdk_stdio.get_default_environment() | env,
+        errlog=subprocess.PIPE,  # type: ignore[arg-type]  # anyio.open_process takes it
     )
     assert process.stdin is not None and process.stdout is not None  # spawned with pipes
     write = BackendWriter(process.stdin)
-    try:
-        yield BackendMessages(process.stdout, spec.max_line_bytes), write
-    finally:
-        await write.aclose()
-        with anyio.CancelScope(shield=True):
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(_drain, process.stdout)
-                await sdk_stdio._stop_server_process(process)
-                tg.cancel_scope.cancel()
+    stderr = StderrFilter(redactor(OPENING.get()), sys.stderr)
+    errput = getattr(process, "stderr", None)
+    async with anyio.create_task_group() as errors:
+        if errput is not None:
+            errors.start_soon(stderr.run, errput)
+        else:
+            stderr.finished.set()
+        try:
+            yield BackendMessages(process.stdout, spec.max_line_bytes), write
+        finally:
+            await write.aclose()
+            with anyio.CancelScope(shield=True):
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(_drain, process.stdout)
+                    await sdk_stdio._stop_server_process(process)
+                    tg.cancel_scope.cancel()
+                await stderr.close()  # its last lines, scanned
+            errors.cancel_scope.cancel()
 
 
 async def _drain(stdout: ByteReceiveStream) -> None:

@@ -10,7 +10,8 @@ import pytest
 from mcp.shared.message import SessionMessage
 
 from proxy.errors import LimitExceeded
-from proxy.transports.stdio import BackendMessages, _sdk_parse_line, parse_line
+from proxy.transports.backend_lines import _sdk_parse_line, parse_line
+from proxy.transports.stdio import BackendMessages
 
 LINES = [
     '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":{"a":[1,2.5,null]}}}',
@@ -54,7 +55,7 @@ def test_a_backend_line_becomes_the_message_the_sdk_parser_builds(line):
 
 def test_a_report_takes_the_fast_path(monkeypatch):
     """A Search-Console-shaped result (long fractions, floats, strings) never needs the SDK's parser."""
-    import proxy.transports.stdio as ours
+    import proxy.transports.backend_lines as ours
 
     def refuse(line: str) -> Exception:
         raise AssertionError("took the SDK's parser")

@@ -65,13 +65,15 @@ def test_known_values_are_found_inside_longer_text(detector):
     assert detector.detect([text], known)[text] == [Span(0, 17, "ACCOUNT_NAME", 2.0)]
 
 
-def test_overlapping_spans_keep_the_stronger_one():
+def test_overlapping_spans_become_one_with_the_stronger_entity():
+    """The weaker span's characters outside the stronger one are never left bare (see
+    tests/detect/test_span_merge.py for the property)."""
     spans = [
         Span(0, 12, "PHONE_NUMBER", 0.5),
         Span(4, 12, "GOOGLE_ADS_CUSTOMER_ID", 0.9),
         Span(20, 25, "X", 0.1),
     ]
-    assert merge_spans(spans) == [Span(4, 12, "GOOGLE_ADS_CUSTOMER_ID", 0.9), Span(20, 25, "X", 0.1)]
+    assert merge_spans(spans) == [Span(0, 12, "GOOGLE_ADS_CUSTOMER_ID", 0.9), Span(20, 25, "X", 0.1)]
 
 
 def test_spans_are_replaced_left_to_right():

@@ -560,7 +560,8 @@ async def test_a_backend_with_its_own_policy_has_its_messages_scanned_under_it_a
     extra.write_text("version: 1\nname: crm\nfields:\n  - entity: PERSON\n    keys: [owner]\n")
     policy = load_policy([ROOT / "policies" / "default.yaml", extra])
     crm: list[dict[str, Any]] = []
-    doc = json.dumps({"owner": "Rosalind Vega"})
+    # A value no default detector or name decision takes (a bare person name under `owner` now is one).
+    doc = json.dumps({"owner": "team blue"})
     with anyio.fail_after(LIMIT):
         async with muxed(
             {"ads": make_backend([]), "crm": make_crm(crm)}, own={"crm": (policy, Detector(policy))}
@@ -568,9 +569,9 @@ async def test_a_backend_with_its_own_policy_has_its_messages_scanned_under_it_a
             plain = json.loads(text_of(await client.call_tool("ads__echo", {"text": doc})))
             ruled = json.loads(text_of(await client.call_tool("crm__echo", {"text": doc})))
             back = await client.call_tool("crm__echo", {"text": ruled["owner"]})
-    assert plain == {"owner": "Rosalind Vega"}
+    assert plain == {"owner": "team blue"}
     assert TOKEN_RE.fullmatch(ruled["owner"]) and ruled["owner"].startswith("[[PERSON:")
-    assert crm[-1] == {"tool": "echo", "text": "Rosalind Vega"}
+    assert crm[-1] == {"tool": "echo", "text": "team blue"}
     assert text_of(back) == ruled["owner"]  # a known value now: the same crm token
 
 

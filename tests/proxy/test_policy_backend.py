@@ -37,6 +37,25 @@ def test_an_egress_rule_naming_an_argument_no_tool_has_is_an_error(tmp_path):
     assert "error  egress rule for 'send_email' names argument 'bdy', which no such tool has" in found
 
 
+def test_an_egress_argument_in_another_spelling_or_nested_in_the_schema_is_not_reported(tmp_path):
+    from proxy.policy_backend import tools_from_listing
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "Callback_URL": {"type": "string"},
+            "request": {"type": "object", "properties": {"url": {"type": "string"}}},
+        },
+    }
+    tool = type("T", (), {"name": "send_hook", "input_schema": schema, "annotations": None})()
+    tools = tools_from_listing(type("L", (), {"tools": [tool]})())
+    policy = policy_with(
+        tmp_path, "egress:\n  rules:\n    - {tool: send_hook, deny: [callbackUrl, request.url, url, bdy]}\n"
+    )
+    errors = [str(f) for f in check_against(policy, tools, label="hooks") if f.level == "error"]
+    assert errors == ["error  egress rule for 'send_hook' names argument 'bdy', which no such tool has"]
+
+
 def test_tools_that_look_like_writes_are_pointed_out(tmp_path):
     found = [str(f) for f in check_against(policy_with(tmp_path, ""), TOOLS, label="ads")]
     assert any("'send_email' may write (its name looks like a write)" in f for f in found)

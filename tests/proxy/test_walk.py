@@ -3,14 +3,16 @@ import json
 
 import pytest
 
-from proxy.errors import LimitExceeded
+from proxy.errors import DetectionFailed, LimitExceeded
 from proxy.policy import load_policy
 from proxy.walk import ToClientWalker, find_token_strings, replace_tokens
 
 
 @pytest.fixture(scope="module")
 def policy():
-    return load_policy()
+    policy = load_policy()
+    policy.activate_packs(["list_sites", "search"])  # the packs apply to backends with their tools
+    return policy
 
 
 def fake_tokens(plan):
@@ -44,7 +46,7 @@ def test_json_inside_text_is_scanned_per_leaf_and_keeps_its_layout(policy):
 
 
 def test_an_unchanged_message_is_left_exactly_as_it_came(policy):
-    payload = {"content": [{"type": "text", "text": '{"clicks": 3}'}], "isError": False}
+    payload = {"content": [{"type": "text", "text": '{"clicks":3}'}], "isError": False}
     w = ToClientWalker(policy, policy.rules_for_tool("x"))
     plan = w.collect(payload)
     before = json.dumps(payload)
@@ -145,8 +147,8 @@ def test_percent_encoded_tokens_in_urls_are_found_and_replaced_encoded():
 
 def test_a_patched_string_is_replaced_wherever_it_was_scanned_and_nowhere_else(policy):
     """Strings in plain containers are located again at patch time: every scanned occurrence changes (in
-    lists, nested objects, blobs), while the same string under a skipped key, a field rule or an object key
-    that is not renamed stays as it came."""
+    lists, nested objects, blobs, under a skipped key when the value is not enum-shaped), while the same
+    string under a field rule or an object key that is not renamed stays as it came."""
     email = "jane@acme.example"
     token = "[[EMAIL_ADDRESS:aaaaaaaaaaaaaaaa]]"
     blob = base64.b64encode(f"note {email}".encode()).decode()
@@ -165,8 +167,9 @@ def test_a_patched_string_is_replaced_wherever_it_was_scanned_and_nowhere_else(p
     changed = w.apply(plan, fake_tokens(plan), {email: token, f"note {email}": f"note {token}"})
     assert changed
     first, second = payload["rows"]
-    assert first == {"keys": [token, "other", token], "note": token, "status": email, "n": 1}
-    assert second == {"keys": [token], "nested": {"deep": [[token]]}, "type": email}
+    # Under `status`/`type` (skip keys) an email is no enum: scanned (it used to pass, a leak).
+    assert first == {"keys": [token, "other", token], "note": token, "status": token, "n": 1}
+    assert second == {"keys": [token], "nested": {"deep": [[token]]}, "type": token}
     assert payload["email"].startswith("[[EMAIL_ADDRESS:") and payload["email"] != token
     assert base64.b64decode(payload["contents"][0]["blob"]).decode() == f"note {token}"
     assert payload["by"] == {"unrelated": token}
@@ -216,7 +219,7 @@ def _report(rows: int, email: str) -> dict:
 
 
 def test_a_long_list_of_records_is_walked_column_by_column_and_patched_like_any_list(policy, monkeypatch):
-    import proxy.walk as walk
+    import proxy.scan.to_client as walk
 
     email, token = "jane@acme.example", "[[EMAIL_ADDRESS:aaaaaaaaaaaaaaaa]]"
     calls = []
@@ -266,7 +269,7 @@ def test_the_column_walk_scans_and_patches_exactly_as_the_row_walk(policy):
 
     from hypothesis import given, settings
 
-    import proxy.walk as walk
+    import proxy.scan.to_client as walk
 
     @settings(max_examples=300, deadline=None)
     @given(_rows_strategy())
@@ -279,12 +282,14 @@ def test_the_column_walk_scans_and_patches_exactly_as_the_row_walk(policy):
                 w = ToClientWalker(policy, None)
                 plan = w.collect(payload)
                 patched = {t: f"<{t}>" for t in plan.texts}
-                w.apply(plan, fake_tokens(plan), patched)
+                try:
+                    w.apply(plan, fake_tokens(plan), patched)
+                    outcome = json.dumps(payload)
+                except DetectionFailed:  # a blob read two ways, patched in both (every text is patched here)
+                    outcome = "refused"
             finally:
                 walk._ROWS = walk_rows
-            results.append(
-                (set(plan.texts), set(plan.keys), dict(plan.field_values), plan.size, json.dumps(payload))
-            )
+            results.append((set(plan.texts), set(plan.keys), dict(plan.field_values), plan.size, outcome))
         assert results[0] == results[1]
 
     check()
