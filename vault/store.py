@@ -16,7 +16,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -118,6 +118,8 @@ def create_vault_engine(
     if u.get_backend_name() != "sqlite":
         raise ValueError("the vault runs on SQLite or PostgreSQL")
     memory = u.database in (None, "", ":memory:")
+    if not memory:
+        _private_file(u.database)
     engine = (
         create_engine(u, poolclass=StaticPool, connect_args={"check_same_thread": False})
         if memory
@@ -138,6 +140,8 @@ def create_vault_engine(
         ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
+        if not memory:
+            _private_siblings(u.database)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -145,6 +149,37 @@ def create_vault_engine(
         conn.exec_driver_sql(f"BEGIN {'DEFERRED' if mode == 'DEFERRED' else 'IMMEDIATE'}")
 
     return engine
+
+
+def _private_file(path: str | None) -> None:
+    """The SQLite file created 0600 before SQLite opens it: the vault holds only ciphertext, but
+    fingerprints, tokens and the audit trail are nobody else's business. SQLite gives its -wal and -shm
+    files the database file's mode. A file an older version left readable to others is narrowed (when it
+    is ours). The data directory is created 0700 by whoever makes it (`veil run`); a missing directory is
+    left for SQLite to refuse, as before."""
+    if not path or path.startswith("file:"):
+        return
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError:
+        return  # SQLite's own open fails the same way, as VaultUnavailable
+    try:
+        info = os.fstat(fd)
+        if info.st_mode & 0o077 and info.st_uid == os.getuid():
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def _private_siblings(path: str | None) -> None:
+    """The -wal and -shm files 0600 as well, whatever created them (another tool, an older version)."""
+    if not path or path.startswith("file:"):
+        return
+    for suffix in ("-wal", "-shm"):
+        with suppress(OSError):  # absent (not yet created, or checkpointed away) or not ours
+            info = os.stat(path + suffix)
+            if info.st_mode & 0o077 and info.st_uid == os.getuid():
+                os.chmod(path + suffix, 0o600)
 
 
 def _server_time(engine: Engine) -> datetime:
@@ -304,7 +339,7 @@ class Vault:
                         vault._check_keys(conn, master.source)
                 if upgrade:
                     migrate.upgrade(engine)
-                elif migrate.current_revision(engine) != migrate.head_revision():
+                elif not migrate.is_current(engine):
                     raise VaultUnavailable("the vault schema is not up to date: run `veil db upgrade`")
                 vault._ensure_key_version(master.source)
         except BaseException:
