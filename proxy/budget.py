@@ -1,7 +1,11 @@
 """Response budgets: how a result too large for a model's context becomes a page, a summary and a note.
 
 The model gets the first rows, a summary computed here over all of them (row count, totals and averages
-of numeric columns, top values of the others) and a note saying how to page; the full, already tokenized
+of numeric columns, top values of the others) and a note saying how to page. A summary is new text the
+detectors have not judged: sums and extremes are numbers no row held, top values are cut to a length. So a
+numeric column of identifier-sized numbers under a key that names no quantity (`ref`, `id`, `account`) gets
+only its count of distinct values, and the stage (`proxy.stages.budget`) sends the whole summary through
+the to-client scan before it reaches the model; the full, already tokenized
 result stays in the vault (encrypted, with a TTL) and is paged through the `veil_result_page` tool or the
 `veil://results/{id}?page=k` resource, both answered by the proxy itself.
 """
@@ -13,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+
+from proxy.scan.shapes import BIG_INT, is_metric_key
 
 PAGE_TOOL = "veil_result_page"
 RESULT_URI = "veil://results/"
@@ -96,6 +102,9 @@ def summarize(rows: list[Any]) -> dict[str, Any]:
                 other.setdefault(col, Counter())[str(value)[:120]] += 1
     columns: dict[str, Any] = {}
     for col, values in numeric.items():
+        if not is_metric_key(col) and (max(values) >= BIG_INT or min(values) <= -BIG_INT):
+            columns[col] = {"distinct": len(set(values))}  # identifiers: no sum, no extreme carries one
+            continue
         total = sum(values)
         columns[col] = {
             "sum": round(total, 6),

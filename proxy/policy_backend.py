@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from proxy import egress_rules
 from proxy.policy import Policy, ToolHints, looks_like_write
 
 
@@ -37,11 +38,20 @@ class Finding:
 def check_against(policy: Policy, tools: Sequence[BackendTool], *, label: str) -> list[Finding]:
     names = [t.name for t in tools]
     findings: list[Finding] = []
-    for pattern in sorted({*policy.tool_specs, *policy.tool_rules}):
+    # A pack names the tools of the backends it is for: on another backend it does not apply, and its
+    # rules are not typos there.
+    asleep = [p for p in policy.packs if not p.is_for(names)]
+    pack_only = {pattern for p in asleep for pattern in p.patterns} - policy.unscoped_patterns
+    pack_only -= {pattern for p in policy.packs if p not in asleep for pattern in p.patterns}
+    for pack in asleep:
+        findings.append(
+            Finding("note", f"pack {pack.name!r} does not apply to {label}: it has none of its tools")
+        )
+    for pattern in sorted({*policy.tool_specs, *policy.tool_rules} - pack_only):
         if not fnmatch.filter(names, pattern):
             findings.append(Finding(_level(pattern), f"tool rule {pattern!r} matches no tool of {label}"))
     for rule in policy.egress_rules:
-        if not fnmatch.fnmatchcase(label, rule.backend):
+        if not fnmatch.fnmatchcase(label, rule.backend) or rule.tool in pack_only:
             continue
         matching = [t for t in tools if fnmatch.fnmatchcase(t.name, rule.tool)]
         if not matching and rule.tool != "*":
@@ -52,7 +62,7 @@ def check_against(policy: Policy, tools: Sequence[BackendTool], *, label: str) -
         if rule.tool == "*":
             continue  # a catch-all rule names arguments any future tool may have
         for arg in [*rule.allow, *rule.deny]:
-            if not any(fnmatch.filter(t.arguments, arg) for t in matching):
+            if not any(_names_argument(arg, t.arguments) for t in matching):
                 findings.append(
                     Finding(
                         "error",
@@ -78,6 +88,32 @@ def check_against(policy: Policy, tools: Sequence[BackendTool], *, label: str) -
     return findings
 
 
+def _names_argument(pattern: str, arguments: frozenset[str]) -> bool:
+    """Whether every key of an egress argument pattern (normalized, see `proxy.egress_rules`) is a property
+    name somewhere in the tool's input schema: rules hold at any depth, so nested names count."""
+    return all(
+        any(fnmatch.fnmatchcase(view, glob) for name in arguments for view in egress_rules.key_views(name))
+        for glob in egress_rules.compile_pattern(pattern)
+    )
+
+
+def _property_names(schema: Any, depth: int = 0) -> set[str]:
+    """Every property name of a JSON schema, nested objects and array items included (bounded)."""
+    names: set[str] = set()
+    if depth > 32:
+        return names
+    if isinstance(schema, dict):
+        props = schema.get("properties")
+        if isinstance(props, dict):
+            names.update(k for k in props if isinstance(k, str))
+        for value in schema.values():
+            names |= _property_names(value, depth + 1)
+    elif isinstance(schema, list):
+        for value in schema:
+            names |= _property_names(value, depth + 1)
+    return names
+
+
 def _level(pattern: str) -> str:
     """An exact tool name that matches nothing is a typo (error); a glob may be a safety net for tools this
     backend does not have (note)."""
@@ -93,7 +129,7 @@ def tools_from_listing(listing: Any) -> list[BackendTool]:
         out.append(
             BackendTool(
                 name=tool.name,
-                arguments=frozenset(props),
+                arguments=frozenset(props) | frozenset(_property_names(schema)),
                 destructive=bool(ann and ann.destructive_hint),
                 read_only=bool(ann and ann.read_only_hint),
                 declared=bool(ann and (ann.read_only_hint is not None or ann.destructive_hint is not None)),

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from proxy import metrics
 from proxy.config import parse_duration
-from proxy.detect.detector import Detector
 from proxy.detect.known import KnownValues
 from proxy.policy import Policy
 from proxy.stages.base import Flow, NeedsWorker
@@ -23,6 +22,7 @@ from vault.store import SessionVault
 
 if TYPE_CHECKING:
     from proxy.backend_config import BackendsConfig
+    from proxy.detect.detector import Detector
     from proxy.mux import Mux
 
 log = logging.getLogger(__name__)
