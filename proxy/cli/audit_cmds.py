@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import click
@@ -23,7 +22,9 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from proxy.cli.audit_table import print_table
 from proxy.cli.common import TIME, TIME_HELP, cli_errors, vault_options
+from proxy.cli.existing_vault import require_master_key, require_vault
 from proxy.config import Settings
 from vault import audit
 from vault.clock import SYSTEM_CLOCK
@@ -212,7 +213,7 @@ def query_cmd(
     elif as_csv:
         _print_csv(rows)
     else:
-        _print_table(rows)
+        print_table(rows, _console())
     for row in rows:
         if "malformed" in row:
             click.echo(
@@ -241,6 +242,7 @@ def _value_tokens(
 
     with cli_errors():
         settings = Settings.resolve(vault=vault)
+        require_master_key(settings)
         keyring = Keyring(load_master_key(settings.home).secret)
         try:
             return audit.value_tokens(engine, keyring, value, [entity_type] if entity_type else None)
@@ -270,43 +272,6 @@ def _print_csv(rows: list[dict[str, Any]]) -> None:
         if out["detail"] is not None and not isinstance(out["detail"], str):
             out["detail"] = json.dumps(out["detail"], sort_keys=True, separators=(",", ":"))
         writer.writerow(["" if out[k] is None else out[k] for k in CSV_FIELDS])
-
-
-def _short_time(value: Any) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, datetime) else str(value)
-
-
-def _detail_text(detail: Any) -> str:
-    if isinstance(detail, dict):
-        return " ".join(f"{k}={v}" for k, v in sorted(detail.items()))
-    return "" if detail is None else str(detail)
-
-
-def _print_table(rows: list[dict[str, Any]]) -> None:
-    from rich.table import Table
-
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for name in ("seq", "time (UTC)", "event", "actor", "session", "backend", "tool", "token / type"):
-        table.add_column(name, no_wrap=name != "token / type")
-    for name in ("n", "outcome", "reason", "detail"):
-        table.add_column(name)
-    for r in rows:
-        table.add_row(
-            str(r["seq"]),
-            _short_time(r["time"]),
-            r["event"],
-            r["actor"] or "",
-            r["session_name"] or (r["session_id"] or "")[:8],
-            r["backend"] or "",
-            r["tool"] or "",
-            r["token"] or r["entity_type"] or "",
-            "" if r["count"] is None else str(r["count"]),
-            r["outcome"] or "",
-            r["reason"] or "",
-            _detail_text(r["detail"]),
-        )
-    _console().print(table)
-    click.echo(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", err=True)
 
 
 # --- stats ----------------------------------------------------------------------------------------------
@@ -404,14 +369,8 @@ def _engine(vault: str | None) -> Iterator[Engine]:
 
     with cli_errors():
         settings = Settings.resolve(vault=vault)
-        url = make_url(settings.vault_url)
-        database = url.database or ""
-        if (
-            url.get_backend_name() == "sqlite"
-            and database not in ("", ":memory:")
-            and not Path(database).exists()
-        ):
-            raise click.ClickException(f"no vault at {database}")
+        if make_url(settings.vault_url).get_backend_name() == "sqlite":
+            require_vault(settings, vault)  # elsewhere the table check below says it, naming the fix
         engine = create_vault_engine(settings.vault_url)
     try:
         try:

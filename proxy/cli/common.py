@@ -36,12 +36,20 @@ def session_options(f: F) -> F:
 
 
 def policy_options(f: F) -> F:
+    """`--policy FILE` (adds to the shipped policies and $VEIL_HOME/policies/) and `--no-default-policies`."""
+    f = click.option(
+        "--no-default-policies",
+        "no_default_policies",
+        is_flag=True,
+        help="Leave out the shipped default policy and packs (--policy files then replace them).",
+    )(f)
     return click.option(
         "--policy",
         "policies",
         multiple=True,
         type=click.Path(dir_okay=False),
-        help="Policy file (repeatable). Default: the shipped default policy and packs.",
+        help="Policy file (repeatable), added on top of the shipped default policy and packs (each pack "
+        "applies to the backends it is for) and of every policy in $VEIL_HOME/policies/.",
     )(f)
 
 

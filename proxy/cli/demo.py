@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 import tempfile
 from pathlib import Path
@@ -21,18 +22,24 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from proxy.shipped import EXAMPLES_ROOT
 from vault.tokens import TOKEN_RE
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @click.command()
-@click.option("--home", type=click.Path(file_okay=False), help="Data dir to use (default: a temporary one).")
-def demo(home: str | None) -> None:
+@click.option(
+    "--keep",
+    "--home",
+    "keep",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Keep the demo's vault in DIR (its VEIL_HOME) to inspect it afterwards; default: a temporary one.",
+)
+def demo(keep: str | None) -> None:
     """Show what the model sees through mcp-veil, on fake agency data."""
     console = Console()
     with tempfile.TemporaryDirectory(prefix="veil-demo-") as tmp:
-        veil_home = Path(home) if home else Path(tmp) / "veil"
+        veil_home = Path(keep).resolve() if keep else Path(tmp) / "veil"
         traces = {name: Path(tmp) / f"{name}.jsonl" for name in BACKENDS}
         try:
             steps = anyio.run(_drive, veil_home, traces)
@@ -43,7 +50,7 @@ def demo(home: str | None) -> None:
             for name, path in traces.items()
             if path.exists()
         }
-    _render(console, steps, logs, veil_home)
+    _render(console, steps, logs, veil_home if keep else None)
 
 
 # The reference backends, each built on the library real servers use, offline on recorded-shape fixtures.
@@ -59,21 +66,22 @@ async def _drive(veil_home: Path, traces: dict[str, Path]) -> list[Step]:
 
     steps: list[Step] = []
     for name, module in BACKENDS.items():
-        # The example backends live in the repository's examples/ (google-ads ships a top-level `examples`
-        # package too: the repository root goes first on the path). Offline: no credentials are read.
+        # The example backends ship with the proxy (proxy/shipped.py finds them, installed or in a
+        # checkout); google-ads installs a top-level `examples` package too, so ours goes first on the
+        # path. Offline: no credentials are read. The cwd is a temporary directory: nothing depends on it.
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("GOOGLE_")},
             "VEIL_HOME": str(veil_home),
             "VEIL_EXAMPLE_TRACE": str(traces[name]),
             "VEIL_EXAMPLE_MODE": "offline",
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(EXAMPLES_ROOT), os.environ.get("PYTHONPATH")])),
         }
         env.pop("VEIL_VAULT_URL", None)
         params = StdioServerParameters(
             command=sys.executable,
             args=["-m", "proxy", "run", "--", sys.executable, "-m", module],
             env=env,
-            cwd=str(REPO_ROOT),
+            cwd=str(traces[name].parent),
         )
         async with Client(params, mode="legacy") as client:
 
@@ -131,12 +139,15 @@ def _highlight(value: Any) -> Text:
     return text
 
 
-def _render(console: Console, steps: list[Step], logs: dict[str, list[dict[str, Any]]], home: Path) -> None:
+def _render(
+    console: Console, steps: list[Step], logs: dict[str, list[dict[str, Any]]], kept: Path | None
+) -> None:
+    where = f"SQLite under {kept} (kept)" if kept else "SQLite in a temporary directory, removed at the end"
     console.print(
         Panel.fit(
             "[bold]mcp-veil demo[/]: the Google Ads and Search Console reference backends behind "
             "[cyan]veil run[/]\n"
-            f"vault: SQLite under {home}",
+            f"vault: {where}",
             border_style="cyan",
         )
     )
@@ -156,8 +167,21 @@ def _render(console: Console, steps: list[Step], logs: dict[str, list[dict[str, 
         table.add_column("model saw", ratio=1)
         table.add_row(_highlight(received.get("result")), _highlight(seen))
         console.print(table)
-    console.print(
-        "[green]Every identifier the model saw is a token; every call reached the backend with real "
-        "values.[/]  Inspect the vault: [cyan]veil tokens list[/], [cyan]veil audit query[/] (with VEIL_HOME "
-        "set as above)."
+    console.print(_closing(steps, kept))
+
+
+def _closing(steps: list[Step], kept: Path | None) -> str:
+    """The summary, computed from what was shown: which kinds of value the model saw as tokens, and what
+    stayed readable on purpose."""
+    seen = json.dumps([s[3] for s in steps], ensure_ascii=False)
+    kinds = sorted({m.group(1) for m in TOKEN_RE.finditer(seen)})
+    summary = (
+        f"[green]The model saw tokens ({', '.join(kinds) or 'none'}) where the backends sent those values, "
+        "and every call reached the backend with the real values.[/] The sites' own page URLs and the "
+        "search queries stayed readable by design: they are the public pages the model is asked about, "
+        "not personal data (policies/search-console.yaml says why)."
     )
+    if kept is None:
+        return summary + "\nThe vault was temporary: [cyan]veil demo --keep DIR[/] keeps it for inspection."
+    env = f"VEIL_HOME={shlex.quote(str(kept))}"
+    return summary + f"\nInspect the vault: [cyan]{env} veil tokens list[/], [cyan]{env} veil audit query[/]"

@@ -17,19 +17,28 @@ def policy() -> None:
 @policy.command("check")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option(
+    "--no-default-policies",
+    "no_default_policies",
+    is_flag=True,
+    help="Check FILES alone, without the shipped policies they would add to.",
+)
+@click.option(
     "--against",
     metavar="COMMAND",
     help="Also check the rules against this backend's tools (the command is started and its tools listed).",
 )
-def check(files: tuple[str, ...], against: str | None) -> None:
-    """Validate FILES (default: the shipped policies): schema, rules, recognizer names, and the field paths
-    of every tool rule with a `response` against that API's own schema (offline)."""
+def check(files: tuple[str, ...], against: str | None, no_default_policies: bool) -> None:
+    """Validate FILES with the policies they add to (the shipped ones and $VEIL_HOME/policies/): schema,
+    rules, recognizer names, and the field paths of every tool rule with a `response` against that API's
+    own schema (offline)."""
+    from proxy.config import data_dir
     from proxy.detect.presidio_engine import build_recognizers
     from proxy.policy import load_policy
     from proxy.policy_schema import checked_path_count, validate_paths
+    from proxy.policy_sources import policy_files
 
     with cli_errors():
-        policy = load_policy(list(files))
+        policy = load_policy(policy_files(files, data_dir(), defaults=not no_default_policies))
         build_recognizers(policy)
     problems = [p for source in policy.sources for p in validate_paths(source)]
     for problem in problems:

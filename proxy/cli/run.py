@@ -12,6 +12,7 @@ from proxy import logs, metrics
 from proxy.cli.common import cli_errors, log_level_option, policy_options, session_options, vault_options
 from proxy.cli.serve import check_backend, config_option, http_backend, load_config, url_backend_options
 from proxy.config import Settings
+from proxy.refusal import exit_code, explain, refuse_stdio
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
@@ -40,6 +41,7 @@ def run(
     headers: tuple[str, ...],
     config: str | None,
     policies: tuple[str, ...],
+    no_default_policies: bool,
     vault: str | None,
     session: str | None,
     session_ttl: str | None,
@@ -60,15 +62,26 @@ def run(
 
     logs.configure(log_level.upper())
     check_backend(url, command, config)
-    with cli_errors():
+    try:
         http = http_backend(url, transport, headers)
         backends, policies = load_config(config, policies)
         settings = Settings.resolve(
-            vault=vault, policies=policies, session=session, session_ttl=session_ttl, durability=durability
+            vault=vault,
+            policies=policies,
+            session=session,
+            session_ttl=session_ttl,
+            durability=durability,
+            default_policies=not no_default_policies,
         )
-        engine = Engine.load(settings)
+        engine = Engine.load(settings, background=True)
         if backends is not None:
             engine.backend_policies(backends)  # PolicyError names the backend's policy file
+    except Exception as exc:
+        why = explain(exc)
+        if why is None:
+            raise
+        refuse_stdio(why)  # the client's initialize gets the cause and the fix, not "Connection closed"
+        sys.exit(exit_code(exc))
     if metrics_listen:
         host, _, port = metrics_listen.rpartition(":")
         if not host or not port.isdigit():

@@ -12,6 +12,7 @@ import click
 from proxy import logs
 from proxy.cli.common import cli_errors, log_level_option, policy_options, vault_options
 from proxy.config import Settings
+from proxy.refusal import exit_code, explain, refuse_http
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -140,6 +141,7 @@ def serve(
     headers: tuple[str, ...],
     config: str | None,
     policies: tuple[str, ...],
+    no_default_policies: bool,
     vault: str | None,
     path: str,
     auth_token_file: str | None,
@@ -169,15 +171,23 @@ def serve(
         raise click.UsageError("--path must start with /")
     with cli_errors():
         host, port = parse_listen(listen)
+    try:
         http = http_backend(url, transport, headers)
         backends, policies = load_config(config, policies)
         idle = parse_duration(idle_timeout).total_seconds()
         drain = parse_duration(drain_timeout).total_seconds()
         token = read_token_file(auth_token_file) if auth_token_file else None
-        settings = Settings.resolve(vault=vault, policies=policies)
-        engine = Engine.load(settings)
+        settings = Settings.resolve(vault=vault, policies=policies, default_policies=not no_default_policies)
+        engine = Engine.load(settings, background=True)
         if backends is not None:
             engine.backend_policies(backends)  # PolicyError names the backend's policy file
+        engine.start_loading()
+    except Exception as exc:
+        why = explain(exc)
+        if why is None:
+            raise
+        refuse_http(why, host, port)  # the client's requests get the cause and the fix
+        sys.exit(exit_code(exc))
     try:
         sock = bind(host, port)
     except OSError as exc:
