@@ -533,7 +533,31 @@ def normalize_get_env(direct: Any, proxied: Any) -> None:
     proxied["content"][0]["text"] = direct["content"][0]["text"]
 
 
+# The person names this script itself sends (PROMPT_ARGS, FORM_ANSWER) and the server echoes back: the
+# proxy rightly tokenizes them. Nothing else may become a PERSON token (`Max fetch size …` in the server's
+# instructions, `JSON`, code identifiers in its docs are no names).
+ECHOED_NAMES = ("Bob", "Rachel")
+PERSON_TOKEN = re.compile(r"\[\[PERSON:[a-z0-9]+\]\]")
+
+
+def normalize_echoed_names(direct: dict[str, Any], proxied: dict[str, Any]) -> None:
+    """Where the proxied result differs from the direct one only by PERSON tokens standing exactly where
+    the direct one has one of `ECHOED_NAMES`, take the direct result; any other difference stays."""
+    names = "|".join(map(re.escape, ECHOED_NAMES))
+    for key, value in proxied.items():
+        got, want = json.dumps(value), json.dumps(direct.get(key))
+        if got == want or not PERSON_TOKEN.search(got):
+            continue
+        pattern = "".join(
+            f"(?:{names})" if PERSON_TOKEN.fullmatch(part) else re.escape(part)
+            for part in re.split(f"({PERSON_TOKEN.pattern})", got)
+        )
+        if re.fullmatch(pattern, want):
+            proxied[key] = direct[key]
+
+
 def normalize_everything(direct: dict[str, Any], proxied: dict[str, Any]) -> None:
+    normalize_echoed_names(direct, proxied)
     for run in (direct, proxied):
         for key, value in run.items():
             if key.startswith(("resources/read demo://resource/dynamic/", "prompts/get resource-prompt")) or (
@@ -551,6 +575,24 @@ def normalize_everything(direct: dict[str, Any], proxied: dict[str, Any]) -> Non
     env_keys = [k for k in direct if k.startswith("tools/call get-env")]
     for key in env_keys:
         normalize_get_env(direct[key], proxied[key])
+    accept_its_people(direct, proxied)
+
+
+# The people server-everything's demos name (`Please promote Bob …`, an elicitation answer `Rachel`): a
+# privacy proxy tokenizes them. Only these, whole words, and only where that is the whole difference — any
+# other PERSON token (a false positive such as `Max fetch size`) still fails the comparison.
+ITS_PEOPLE = re.compile(r"\b(?:Bob|Rachel)\b")
+PERSON_TOKEN = re.compile(r"\[\[PERSON:[a-z0-9]{16}\]\]")
+
+
+def accept_its_people(direct: dict[str, Any], proxied: dict[str, Any]) -> None:
+    for key in direct:
+        if key not in proxied or direct[key] == proxied[key]:
+            continue
+        theirs = ITS_PEOPLE.sub("<person>", json.dumps(direct[key]))
+        ours = PERSON_TOKEN.sub("<person>", json.dumps(proxied[key]))
+        if theirs == ours:
+            proxied[key] = direct[key]
 
 
 @pytest.mark.filterwarnings("ignore::mcp.shared.exceptions.MCPDeprecationWarning")
@@ -626,7 +668,12 @@ async def test_everything_echo_tokenizes_an_email_and_round_trips_the_token(
             )
             link = made.content[0]
             assert isinstance(link, types.ResourceLink), made
-            assert link.uri == f"demo://resource/session/{token}.gz" and link.name == f"{token}.gz"
+            # `….com.gz` also reads as an email at the domain `com.gz`: overlapping detections become one
+            # token (no detected character is left bare), so the link may name the file as one token.
+            assert EMAIL not in link.model_dump_json()
+            assert link.uri.startswith("demo://resource/session/[[EMAIL_ADDRESS:")
+            assert link.uri.endswith(("]]", "]].gz")) and link.name == link.uri.rsplit("/", 1)[1]
+            link_token = TOKEN_RE.search(link.uri).group(0)  # type: ignore[union-attr]
             read = await client.read_resource(link.uri)
             assert [c.uri for c in read.contents] == [link.uri]
             assert EMAIL not in read.model_dump_json()
@@ -642,7 +689,11 @@ async def test_everything_echo_tokenizes_an_email_and_round_trips_the_token(
 
     engine = create_vault_engine(default_vault_url(veil_home))
     try:
-        events = [r["event"] for r in audit.query(engine, audit.AuditQuery(token=token))]
+        events = [
+            r["event"]
+            for t in dict.fromkeys([token, link_token])
+            for r in audit.query(engine, audit.AuditQuery(token=t))
+        ]
     finally:
         engine.dispose()
     assert "token-created" in events
