@@ -17,6 +17,11 @@ def main() -> None:
         ("proxy: small call", proxy_bench.small_call(200 if quick else 1000)),
         ("proxy: 25,000-row Search Console response", proxy_bench.large_response()),
     ]
+    from benchmarks import startup_bench
+
+    sections.append(
+        ("start to initialize result (veil run vs the bare backend)", startup_bench.run(3 if quick else 7))
+    )
     for name, module in (
         ("http", "benchmarks.http_bench"),
         ("vault", "benchmarks.vault_bench"),

@@ -7,6 +7,10 @@ Three corpora, all seeded:
 - over-redaction: Search Console and Google Ads results whose numbers, dates, currency and time-zone
   codes, enums and the site's own page URLs must come through unchanged.
 Round trip: every token the client saw is detokenized and compared with the value it replaced.
+
+Then, by class of input (benchmarks/eval_classes.py, generators in tests/classes): leaks per class with the
+default install (no extra policy) through the to-client chain and through a real `veil run` subprocess,
+fail-closed answers, name recall and over-redaction. `VEIL_EVAL_CLASSES=0` skips that part.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ def _engine(policies: list[Path] | None = None) -> Any:
 def _through(session: Any, result: dict[str, Any], tool: str) -> str:
     from proxy.stages import Direction, Flow, chains
 
+    session.policy.activate_packs([tool])  # as the relay does on a backend's answer
     flow = Flow(Direction.TO_CLIENT, session, result, "response", "tools/call", tool)
     for stage in chains()[Direction.TO_CLIENT]:
         stage(flow)
@@ -207,7 +212,7 @@ def main() -> None:
 
     n = int(os.environ.get("VEIL_EVAL_N", "10000"))
     n_names = int(os.environ.get("VEIL_EVAL_NAMES", "2000"))
-    console = Console()
+    console = Console(width=max(Console().width, 120))
     t0 = time.perf_counter()
     total, leaked, outputs, session = structured(n)
     t1 = time.perf_counter()
@@ -234,6 +239,10 @@ def main() -> None:
     console.print(f"round trip: {ok:,} of {tokens:,} tokens detokenize to the value they replaced")
     bars = sum(leaked.values()) == 0 and found / named >= 0.95 and changed == 0 and ok == tokens
     bars = bars and ner_changed == 0
+    if os.environ.get("VEIL_EVAL_CLASSES", "1") != "0":
+        from benchmarks.eval_classes import report
+
+        bars = report(console) and bars
     console.print("[green]all bars met[/]" if bars else "[red]a bar was missed[/]")
     sys.exit(0 if bars else 1)
 

@@ -121,6 +121,7 @@ def large_response(rows: int = 25_000, naive_sample: int = 4_000) -> list[Row]:
         item = parse_line(data)
         assert not isinstance(item, Exception)
         msg = item.message
+        session.policy.activate_packs(["search_analytics"])  # as the relay does on a backend's answer
         flow = Flow(Direction.TO_CLIENT, session, msg.result, "response", "tools/call", "search_analytics")
         for stage in chain:
             stage(flow)
