@@ -22,7 +22,6 @@ import re
 from functools import lru_cache
 
 from ahocorasick_rs import AhoCorasick, MatchKind
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from proxy.detect.name_lexicon import (
     common_surnames,
@@ -31,6 +30,7 @@ from proxy.detect.name_lexicon import (
     is_vocabulary_word,
     lexicon_form,
     name_frequencies,
+    stop_words,
 )
 from proxy.detect.name_words import (
     COMMON_NAME,
@@ -176,7 +176,7 @@ def _among_function_words(words: list[re.Match[str]], kinds: list[str], i: int, 
     return not any(
         0 <= j < len(words)
         and _adjacent(words, max(i, j), line)
-        and words[j].group().casefold() not in STOP_WORDS
+        and words[j].group().casefold() not in stop_words()
         for j in (i - 1, i + 1)
     )
 
@@ -198,9 +198,9 @@ def _kind(word: str) -> str:
     folded = lexicon_form(word)
     if folded in TITLES:
         return "title"
-    if folded in COMPANY_WORDS and folded not in STOP_WORDS:
+    if folded in COMPANY_WORDS and folded not in stop_words():
         return "title"  # `GMBH`, `LTD`: a firm's name stays one, for the company-name check
-    if folded in STOP_WORDS or folded in PARTICLES:
+    if folded in stop_words() or folded in PARTICLES:
         return "word"
     given = given_evidence(word)
     surname = folded in common_surnames() or looks_like_surname(_capitalised(word))
@@ -216,7 +216,7 @@ def _kind(word: str) -> str:
 def _is_prose(line: str) -> bool:
     """A lower-case line of prose (five or more words, two function words), not a query or a label."""
     words = line.split()
-    return len(words) >= _MIN_LOWER_WORDS and sum(w.strip(".,;:!?") in STOP_WORDS for w in words) >= 2
+    return len(words) >= _MIN_LOWER_WORDS and sum(w.strip(".,;:!?") in stop_words() for w in words) >= 2
 
 
 @lru_cache(maxsize=1)

@@ -14,10 +14,12 @@ with the generator's own lists would measure nothing.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import unicodedata
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 
 @lru_cache(maxsize=1)
@@ -44,12 +46,10 @@ def first_names() -> frozenset[str]:
     """Given names that count as evidence: any name at least occasionally given, or a rare one that is
     not also in the dictionary (`Brand`, `Free`, `Magenta` appear once in the name list; `Maria` is
     common); never a function word."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
     words = dictionary_words()
     # Function words that are also given somewhere (`The`, `An`, `My`, `In`) start sentences, not names;
     # `May` and `Will` are common enough as names to stay.
-    stop = STOP_WORDS - {"may", "will"}
+    stop = stop_words() - {"may", "will"}
     return frozenset(
         n for n, level in name_frequencies().items() if (level >= 2 or n not in words) and n not in stop
     )
@@ -67,6 +67,23 @@ def english_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """spaCy's English stop words, read from its `lang/en/stop_words.py` by location: importing
+    `spacy.lang.en` imports all of spaCy, which the background loader may be importing on another thread
+    (see `_pipeline_vocabulary`)."""
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("spaCy is not installed")
+    path = Path(next(iter(spec.submodule_search_locations)), "lang", "en", "stop_words.py")
+    module_spec = importlib.util.spec_from_file_location("_veil_spacy_en_stop_words", path)
+    if module_spec is None or module_spec.loader is None:
+        raise ModuleNotFoundError(f"spaCy's English stop words are not at {path}")
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
+
+
+@lru_cache(maxsize=1)
 def dictionary_words() -> frozenset[str]:
     """Every lowercase GCIDE headword, obscure senses included (`magenta`, `senna`)."""
     from english_words import get_english_words_set
@@ -76,11 +93,15 @@ def dictionary_words() -> frozenset[str]:
 
 def _pipeline_vocabulary() -> frozenset[str]:
     """Lower-case alphabetic strings of the default NER package's vocabulary (read as a file, without
-    loading the pipeline); empty if the package is missing."""
-    try:
-        root = resources.files(_PIPELINE_PACKAGE)
-    except ModuleNotFoundError:
+    loading the pipeline); empty if the package is missing.
+
+    The package is located, never imported: its `__init__` imports spaCy, which the background loader may
+    be importing on another thread at that moment, and two threads importing one package tree can leave it
+    half-initialized for one of them (the loader then fails, and every message is refused)."""
+    spec = importlib.util.find_spec(_PIPELINE_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
         return frozenset()
+    root = Path(next(iter(spec.submodule_search_locations)))
     for sub in root.iterdir():
         strings = sub.joinpath("vocab", "strings.json")
         if strings.is_file():
