@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
 
@@ -49,16 +49,20 @@ def rewrite(view: View, pattern: re.Pattern[str] | regex.Pattern[str], repl: Cal
 
     A replacement as long as its match maps character for character; any other maps every character it
     produced to the whole match (a decoded `%40` is the three characters it came from)."""
+    return replace_ranges(view, ((*m.span(), repl(m.group())) for m in pattern.finditer(view.text)))
+
+
+def replace_ranges(view: View, replacements: Iterable[tuple[int, int, str]]) -> View:
+    """`view` with each range [s, e) replaced by its new text (ranges in order, not overlapping), mapped
+    back as `rewrite` maps a match."""
     text = view.text
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     pos = 0
     changed = False
-    for m in pattern.finditer(text):
-        s, e = m.span()
-        new = repl(m.group())
-        if new == m.group():
+    for s, e, new in replacements:
+        if new == text[s:e]:
             continue
         changed = True
         pieces.append(text[pos:s])
@@ -265,6 +269,36 @@ def _spelled_email(group: str) -> str:
     return f"{local}@{domain}"
 
 
+# Text spaced out one character at a time (`j a n e @ a c m e . c o m`, `4-1-1-1-1-1-1-1`, `J_O_H_N`):
+# four or more single characters (seven joined by dots), each apart from the next by the same one
+# separator, standing apart from the words around it. The view drops the separators, so the run reads as
+# the value it spells; a span found there maps back over the separators inside it. One alternative per
+# separator, so a character of the run is never the separator itself.
+_SPACED_SEPARATORS = " \t_|/*~.-\u00b7\u2022"
+
+
+def _spaced_run(x: str) -> str:
+    sep = re.escape(x)
+    apart = r"[^\W_]" if x.isspace() else rf"[^\W_]|{sep}"  # what may not touch the run at either end
+    # Dots join single digits in IPv4 addresses (`1.1.1.1`) and versions: a dotted run needs seven.
+    least = 6 if x == "." else 3
+    return rf"(?<!{apart})(?:[^\s{sep}]{sep}){{{least},}}[^\s{sep}](?!{apart})"
+
+
+_SPACED_OUT = re.compile("|".join(_spaced_run(x) for x in _SPACED_SEPARATORS))
+SPACED_OUT_TRIGGER = re.compile(r"\S([ \t_|/*~.\-\u00b7\u2022])\S\1\S\1\S")
+
+
+def _collapse_spaced(view: View) -> View:
+    """Every spaced-out run (`_SPACED_OUT`) without its separators (each dropped on its own, so the
+    characters kept map one to one)."""
+    text = view.text
+    drops: list[tuple[int, int, str]] = []
+    for m in _SPACED_OUT.finditer(text):
+        drops.extend((i, i + 1, "") for i in range(m.start() + 1, m.end(), 2))
+    return replace_ranges(view, drops)
+
+
 # The cheap tests, each a single scan the engine runs fast (an alternation of them loses its fast
 # first-character search): a control other than whitespace; digit groups (one `\d` first: dotted groups, a
 # form body's `+` between digits, a separator run); a spelled-out address (bracketed `at`/`dot`, a word
@@ -282,6 +316,10 @@ _SPACED_AT = re.compile(r"[ \t]@|@[ \t]")
 
 def _ascii_changes(text: str) -> bool:
     return _CONTROL.search(text) is not None or DIGIT_GROUPS_TRIGGER.search(text) is not None
+
+
+def _spaced_out(text: str) -> bool:
+    return SPACED_OUT_TRIGGER.search(text) is not None
 
 
 def _may_spell_email(text: str) -> bool:
@@ -331,22 +369,26 @@ def changes(text: str) -> bool:
         fold_pattern().search(text) is not None or _SYMBOL_AFTER_DIGIT.search(text) is not None
     ):
         return True
-    return _ascii_changes(text) or _may_spell_email(text)
+    return _ascii_changes(text) or _may_spell_email(text) or _spaced_out(text)
 
 
 def normalize(view: View) -> View:
     """NFKC; invisible and format characters, combining marks and controls removed (not turned into spaces:
     `ja\u200bne` reads `jane`); digits of every script to ASCII; confusables folded to their ASCII
-    prototype; dash and space variants unified; separator runs between digits unified to `-`; spelled-out
-    email addresses read as addresses."""
-    if not view.text.isascii():
+    prototype; dash and space variants unified; text spaced out one character at a time read without its
+    separators; separator runs between digits unified to `-`; spelled-out email addresses read as
+    addresses."""
+    folded = not view.text.isascii()
+    if folded:
         view = rewrite(view, fold_pattern(), _fold_char)
-        if _SYMBOL_AFTER_DIGIT.search(view.text) is not None:
-            view = rewrite(view, _DIGIT_CHAIN, _unify_chain)
+    if _spaced_out(view.text):  # before digit groups: `+\t1\t4\t1\t5` is one run, its `+` included
+        view = _collapse_spaced(view)
+    if folded and _SYMBOL_AFTER_DIGIT.search(view.text) is not None:
+        view = rewrite(view, _DIGIT_CHAIN, _unify_chain)
     if _ascii_changes(view.text):
         view = rewrite(view, _ASCII_CONTROLS, lambda _m: "")
+        view = rewrite(view, _DOTTED_DIGITS, _unify_dots)  # first: `+1_201.200.0000` is then one chain
         view = rewrite(view, _DIGIT_CHAIN, _unify_chain)
-        view = rewrite(view, _DOTTED_DIGITS, _unify_dots)
     if _may_spell_email(view.text):
         view = rewrite(view, _SPELLED_EMAIL, _spelled_email)
     return view

@@ -1,0 +1,77 @@
+"""A value spaced out one character at a time (`j a n e @ a c m e . c o m`, `4-1-1-1-…`, `5_5_5_0_1_2_3`),
+with any one separator a reader skips (whitespace, an ASCII stroke, a dot, a bullet), is still the value;
+and spacing that spells nothing leaves the text readable."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from proxy.detect.known import KnownValues
+from tests.detect.helpers import survives, tokenized
+from tests.detect.strategies import embed, planted
+
+FAST = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+# One separator repeated between every two characters: what a model reads past.
+SEPARATORS = [" ", "\t", "_", "|", "/", "*", "~", ".", "-", "\u00b7", "\u2022"]
+
+
+def compact(kind: str, value: str) -> str:
+    """The value as one run of characters: digits alone for numbers (`+1 415 555 0123` → `+14155550123`)."""
+    value = value.replace(" ", "")
+    return value if kind in ("email", "iban", "customer") else value.replace("-", "")
+
+
+@st.composite
+def spaced_out(draw: st.DrawFn) -> tuple[str, str, str]:
+    kind, context, value = draw(planted())
+    value = compact(kind, value)
+    sep = draw(st.sampled_from([s for s in SEPARATORS if s not in value]))
+    return kind, context, sep.join(value)
+
+
+@FAST
+@given(st.data())
+def test_a_value_spaced_out_one_character_at_a_time_is_one_value(detector, data):
+    _kind, context, value = data.draw(spaced_out())
+    text, start, end = embed(data.draw, context, value)
+    assert survives(detector, text, start, end) == ""
+
+
+@FAST
+@given(st.data())
+def test_a_name_the_session_knows_spaced_out_is_found(detector, data):
+    name = data.draw(st.sampled_from(["Maria Gonzalez", "Korbinian Esposito", "Aiyana Whitfield"]))
+    sep = data.draw(st.sampled_from([" ", "_", "-", "·"]))
+    known = KnownValues()
+    known.add(name, "PERSON")
+    spaced = "   ".join(sep.join(part) for part in name.split())
+    text, start, end = embed(data.draw, "", spaced)
+    assert survives(detector, text, start, end, known) == ""
+
+
+# Lower-case letters with no vowel spell no word and no name (a capital-led run is name-shaped, spaced
+# out or not); digits up to six are no identifier.
+_NO_VOWEL = list("bcdfghjkmnpqrstvwxz")
+
+
+@FAST
+@given(
+    case=st.one_of(
+        st.tuples(st.lists(st.sampled_from(_NO_VOWEL), min_size=4, max_size=12), st.sampled_from(SEPARATORS)),
+        # four digits joined by dots are an IPv4 address, tokenized as one
+        st.tuples(
+            st.lists(st.sampled_from("0123456789"), min_size=4, max_size=6),
+            st.sampled_from([s for s in SEPARATORS if s != "."]),
+        ),
+    )
+)
+def test_characters_spaced_out_that_spell_no_value_stay_readable(detector, case):
+    chars, sep = case
+    text = f"the options are {sep.join(chars)} today"
+    assert tokenized(detector, text)[0] == text
