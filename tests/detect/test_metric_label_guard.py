@@ -20,7 +20,10 @@ DIGITS = st.text("0123456789", min_size=8, max_size=15).filter(lambda d: d[0] !=
     label=st.sampled_from(LABELS),
     sep=st.sampled_from(SEPARATORS),
     digits=DIGITS,
-    head=st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=6),
+    # a head that is itself a label (`pricemicros`, `viewmicros`) starts the word with one: that one counts
+    head=st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=6).filter(
+        lambda h: not any(h.startswith(label.rstrip("s")) for label in LABELS)
+    ),
     camel=st.booleans(),
 )
 def test_a_metric_label_starts_a_word_or_a_camel_part(
