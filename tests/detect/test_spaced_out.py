@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from proxy.detect.known import KnownValues
 from tests.detect.helpers import survives, tokenized
-from tests.detect.strategies import embed, planted
+from tests.detect.strategies import embed
+from tests.detect.view_classes import SPACING_SEPARATORS as SEPARATORS
+from tests.detect.view_classes import spaced_out
 
 FAST = settings(
     max_examples=150,
@@ -17,24 +19,6 @@ FAST = settings(
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-# One separator repeated between every two characters: what a model reads past.
-SEPARATORS = [" ", "\t", "_", "|", "/", "*", "~", ".", "-", "\u00b7", "\u2022"]
-
-
-def compact(kind: str, value: str) -> str:
-    """The value as one run of characters: digits alone for numbers (`+1 415 555 0123` → `+14155550123`)."""
-    value = value.replace(" ", "")
-    return value if kind in ("email", "iban", "customer") else value.replace("-", "")
-
-
-@st.composite
-def spaced_out(draw: st.DrawFn) -> tuple[str, str, str]:
-    kind, context, value = draw(planted())
-    value = compact(kind, value)
-    sep = draw(st.sampled_from([s for s in SEPARATORS if s not in value]))
-    return kind, context, sep.join(value)
-
-
 @FAST
 @given(st.data())
 def test_a_value_spaced_out_one_character_at_a_time_is_one_value(detector, data):

@@ -13,6 +13,7 @@ from tests.detect import decoder_classes as dc
 from tests.detect.strategies import WORDS, planted
 from tests.detect.view_classes import (
     separated_by_run,
+    spaced_out,
     spelled_emails,
     with_compatibility_forms,
     with_invisibles,
@@ -25,13 +26,15 @@ def message_texts(draw: st.DrawFn) -> list[str]:
     for i in range(_BATCH + draw(st.integers(0, 20))):
         if draw(st.integers(0, 3)) == 0:
             _kind, context, value = draw(planted())
-            how = draw(st.sampled_from(["invisible", "compat", "separators", "spelled", "encoded"]))
+            how = draw(st.sampled_from(["invisible", "compat", "separators", "spelled", "spaced", "encoded"]))
             if how == "invisible":
                 value = draw(with_invisibles(value))
             elif how == "compat":
                 value = draw(with_compatibility_forms(value))
             elif how == "separators":
                 context, value = "", draw(separated_by_run())[1]
+            elif how == "spaced":
+                _kind, context, value = draw(spaced_out())
             elif how == "spelled":
                 context, value = "", draw(spelled_emails())
             else:

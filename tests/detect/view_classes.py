@@ -23,7 +23,7 @@ from importlib import resources
 import regex
 from hypothesis import strategies as st
 
-from tests.detect.strategies import SEPARATED, emails
+from tests.detect.strategies import SEPARATED, emails, planted
 
 _INVISIBLE_PROPERTY = regex.compile(
     r"[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Mn}\p{Me}\p{Joining_Type=Join_Causing}]"
@@ -151,3 +151,21 @@ def spelled_emails(draw: st.DrawFn) -> str:
         for i, lab in enumerate(labels[1:])
     )
     return local.replace(".", dot if draw(st.booleans()) else ".") + at + spelled_domain
+
+
+# One separator repeated between every two characters: what a model reads past.
+SPACING_SEPARATORS = [" ", "\t", "_", "|", "/", "*", "~", ".", "-", "\u00b7", "\u2022"]
+
+
+def compact(kind: str, value: str) -> str:
+    """The value as one run of characters: digits alone for numbers (`+1 415 555 0123` → `+14155550123`)."""
+    value = value.replace(" ", "")
+    return value if kind in ("email", "iban", "customer") else value.replace("-", "")
+
+
+@st.composite
+def spaced_out(draw: st.DrawFn) -> tuple[str, str, str]:
+    kind, context, value = draw(planted())
+    value = compact(kind, value)
+    sep = draw(st.sampled_from([s for s in SPACING_SEPARATORS if s not in value]))
+    return kind, context, sep.join(value)
