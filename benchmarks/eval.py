@@ -43,7 +43,7 @@ def _engine(policies: list[Path] | None = None) -> Any:
 
 
 def _through(session: Any, result: dict[str, Any], tool: str) -> str:
-    from proxy.stages import Direction, Flow, chains
+    from proxy.filters import Direction, Flow, chains
 
     session.policy.activate_packs([tool])  # as the relay does on a backend's answer
     flow = Flow(Direction.TO_CLIENT, session, result, "response", "tools/call", tool)

@@ -99,8 +99,8 @@ def _best_of(fn: Any, n: int) -> float:
 def large_response(rows: int = 25_000, naive_sample: int = 4_000) -> list[Row]:
 
     from proxy.config import Settings
+    from proxy.filters import Direction, Flow, chains
     from proxy.runner import Engine
-    from proxy.stages import Direction, Flow, chains
 
     os.environ.setdefault("VEIL_HOME", tempfile.mkdtemp(prefix="veil-bench-"))
     os.environ.setdefault("VEIL_MASTER_KEY", base64.b64encode(os.urandom(32)).decode())

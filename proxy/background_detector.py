@@ -30,7 +30,7 @@ from proxy.detect.name_prefilter import might_hold_name
 from proxy.detect.spans import Span, merge_spans
 from proxy.errors import DetectionFailed, PolicyError
 from proxy.policy import Policy
-from proxy.stages.base import NeedsWorker
+from proxy.worker import NeedsWorker
 
 if TYPE_CHECKING:
     from proxy.detect.detector import Detector

@@ -12,6 +12,7 @@ from vault.errors import TokenRefused, VaultError, VaultUnavailable, WrongMaster
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
+METHOD_NOT_FOUND = -32601
 INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
 # Implementation-defined band -32000..-32019.
@@ -20,8 +21,10 @@ TOKEN_REFUSED = -32004
 MESSAGE_BLOCKED = -32005
 VAULT_UNAVAILABLE = -32006
 EGRESS_DENIED = -32007
+RATE_LIMITED = -32008
 CALL_TIMEOUT = -32009
 APPROVAL_REFUSED = -32010
+STARTUP_REFUSED = -32015
 
 
 class ProxyError(Exception):
@@ -33,10 +36,6 @@ class ProxyError(Exception):
         super().__init__(message)
         self.message = message
         self.data = data
-
-
-class MalformedMessage(ProxyError):
-    code = PARSE_ERROR
 
 
 class InvalidMessage(ProxyError):

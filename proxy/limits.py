@@ -11,10 +11,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from proxy.errors import ProxyError
+from proxy.errors import RATE_LIMITED, ProxyError
 from proxy.policy import Policy
-
-RATE_LIMITED = -32008
 
 
 class CallRefused(ProxyError):

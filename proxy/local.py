@@ -14,11 +14,10 @@ import mcp_types as types
 import orjson
 
 from proxy import budget
-from proxy.errors import ProxyError
+from proxy.errors import INVALID_PARAMS, ProxyError
 from proxy.session import ProxySession
 from vault.errors import ResultUnavailable
 
-INVALID_PARAMS = -32602
 DEFAULT_PAGE_SIZE = 100  # for a stored result that does not say its page size
 
 

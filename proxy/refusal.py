@@ -18,10 +18,9 @@ import sys
 import time
 from typing import Any, BinaryIO
 
-from proxy.errors import ConfigError, PolicyError
+from proxy.errors import STARTUP_REFUSED, ConfigError, PolicyError
 from vault.errors import MasterKeyError, VaultError, VaultUnavailable, WrongMasterKey
 
-STARTUP_REFUSED = -32015
 # How long a refusing proxy waits for the client's first request before it exits anyway.
 STDIO_GRACE_SECONDS = 10.0
 HTTP_GRACE_SECONDS = 60.0

@@ -13,20 +13,19 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, cast
 
 import anyio
-import mcp_types as types
 
 from proxy.backend_config import BackendsConfig, header_values
 from proxy.background_detector import BackgroundDetector, check_ner_installed
 from proxy.config import Settings
-from proxy.errors import BACKEND_UNAVAILABLE, BackendUnavailable
+from proxy.errors import BackendUnavailable
 from proxy.mux import Mux, multiplexed
 from proxy.policy import Policy, load_policy
 from proxy.policy_sources import policy_files
-from proxy.relay import Relay, RelayStats, Streams, _error
+from proxy.relay import Relay, RelayStats, Streams
 from proxy.sandbox import SandboxSpec
 from proxy.session import ProxySession, os_actor
 from proxy.transports.backend_stderr import OPENING
-from proxy.transports.http import HttpBackend, backend_http, guess_transport
+from proxy.transports.http import HttpBackend, answer_without_backend, backend_http, guess_transport
 from proxy.transports.restarting import restarting_backend
 from proxy.transports.stdio import backend_process, client_front
 from vault import audit
@@ -217,14 +216,14 @@ async def run_stdio(
                     tg.cancel_scope.cancel()
             except BackendUnavailable as exc:
                 log.error("backend unreachable", extra={"backend": label})
-                await _answer_without_backend(client, exc.message.removeprefix("mcp-veil: "))
+                await _answer_then_close(client, "mcp-veil: " + exc.message.removeprefix("mcp-veil: "))
                 return 69
             except OSError as exc:
                 log.error(
                     "backend could not be started", extra={"command": command[0], "error": exc.strerror}
                 )
-                await _answer_without_backend(
-                    client, f"the backend command {command[0]!r} could not be started"
+                await _answer_then_close(
+                    client, f"mcp-veil: the backend command {command[0]!r} could not be started"
                 )
                 return 127
     finally:
@@ -261,13 +260,7 @@ def _exit_code(stats: RelayStats) -> int:
     return 0
 
 
-async def _answer_without_backend(client: Any, why: str) -> None:
-    """Give every request a JSON-RPC error instead of silence, then let the process exit."""
-    read, write = client
-    with anyio.move_on_after(DEAD_BACKEND_GRACE):
-        async for item in read:
-            msg = getattr(item, "message", None)
-            if isinstance(msg, types.JSONRPCRequest):
-                await write.send(_error(msg.id, {"code": BACKEND_UNAVAILABLE, "message": f"mcp-veil: {why}"}))
-                break
-    await write.aclose()
+async def _answer_then_close(client: Any, why: str) -> None:
+    """Give the client's first request a JSON-RPC error instead of silence, then let the process exit."""
+    await answer_without_backend(client, why, DEAD_BACKEND_GRACE)
+    await client[1].aclose()

@@ -9,14 +9,15 @@ import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from proxy import metrics
 from proxy.config import parse_duration
 from proxy.detect.known import KnownValues
 from proxy.policy import Policy
-from proxy.stages.base import Flow, NeedsWorker
+from proxy.worker import NeedsWorker
 from vault import audit
 from vault.store import SessionVault
 
@@ -32,6 +33,26 @@ CALL_BATCH = 32
 CALL_FLUSH_SECONDS = 1.0
 CALL_BUFFER_MAX = 10_000  # call-completed rows kept while the vault is unreachable; older ones dropped
 _NAMES_MEMO_MAX = 1024  # screened tool/method names remembered per session (names come from the model)
+
+
+class Flow(Protocol):
+    """What the session needs to know of the message it works for (a `proxy.filters.flow.Flow` is one).
+    Named here so the session does not import the filters that use it."""
+
+    @property
+    def direction(self) -> StrEnum: ...
+
+    @property
+    def backend(self) -> str | None: ...
+
+    @property
+    def method(self) -> str | None: ...
+
+    @property
+    def tool(self) -> str | None: ...
+
+    @property
+    def on_loop(self) -> bool: ...
 
 
 def os_actor() -> str:

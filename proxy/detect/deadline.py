@@ -20,9 +20,6 @@ class Deadline:
         self._clock = clock
         self._end = clock() + seconds
 
-    def expired(self) -> bool:
-        return self._clock() >= self._end
-
     def check(self) -> None:
         """Raise DetectionBudgetExceeded once the budget is spent."""
         if self._clock() >= self._end:

@@ -37,7 +37,7 @@ from proxy.detect.recognizers import guard
 from proxy.detect.spans import Span, merge_spans
 from proxy.errors import DetectionBudgetExceeded, DetectionFailed
 from proxy.policy import Policy
-from proxy.stages.base import NeedsWorker
+from proxy.worker import NeedsWorker
 
 # Anything a structured recognizer could match has an @, a run of 7+ digits with single separators,
 # a dotted quad, an IPv6 group, a customers/ resource name or the start of an IBAN (two letters, two

@@ -5,7 +5,7 @@ also sit in a string that is no JSON document: after a prefix (`rt://c/{"account
 `^{"accountName": …}$`, `result: {"clientName": …}`), in JSON the parser rejects, in an object key, or in
 the method name of a backend's request. Every such pair whose key a rule names (a field rule, digit
 context, a person-name key, an org key: `ToClientWalker.pair_entity`) makes its value a field value of the
-message. Field values are learnt before detection (`proxy.stages.tokenize`), so the session's known-value
+message. Field values are learnt before detection (`proxy.filters.tokenize`), so the session's known-value
 matching then finds the value in the text and tokenizes it where it stands (or refuses an envelope string
 holding it). Cheap: a text without `":` is not searched.
 """

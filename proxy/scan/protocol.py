@@ -11,7 +11,7 @@ The positions: an object key in `PROTOCOL_NUMBER_KEYS` (every field of the MCP s
 whose type admits a number, `tests/scan/test_protocol_numbers.py` checks the list against the SDK's models)
 anywhere in the message's own structure, that is outside the subtrees that carry data (`DATA_KEYS`). Inside
 `_meta` only its own top-level protocol keys count (`progressToken`). A JSON-RPC request id that is a
-number is screened with the method name (`proxy.stages.tokenize`); `id` is no key here, as a record's `id`
+number is screened with the method name (`proxy.filters.tokenize`); `id` is no key here, as a record's `id`
 in data sitting at a result's top level is data.
 """
 

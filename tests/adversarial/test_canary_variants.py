@@ -13,7 +13,7 @@ import pytest
 from adv_harness import CANARIES, leaks_in, size, tally
 from canary_variants import cases, client_view
 
-from proxy.stages import Direction, Flow, chains
+from proxy.filters import Direction, Flow, chains
 
 N = size(200, 10_000, "VEIL_CANARY_CASES")
 

@@ -79,7 +79,7 @@ class ChainHarness:
     (a later message sees what the session learnt from an earlier one)."""
 
     def __init__(self, engine: Any, backend: str = "classes") -> None:
-        from proxy.stages import Direction, chains
+        from proxy.filters import Direction, chains
 
         self.engine = engine
         self.session = engine.open_session(backend=backend, actor="classes")
@@ -87,7 +87,7 @@ class ChainHarness:
         self._direction = Direction.TO_CLIENT
 
     def deliver(self, case: Case) -> list[Any]:
-        from proxy.stages import Flow
+        from proxy.filters import Flow
 
         received: list[Any] = []
         for msg in case.messages:

@@ -6,7 +6,7 @@
   number, composed) over a value of any shape (scalar, list, list of objects, nested) — `proxy.policy_keys`
   and the walker carrying a rule into containers;
 - a value detected in one leaf placed bare in another leaf of the same message (either order, as another
-  value, in a list, as an object key) — `proxy.stages.tokenize._spread_new_values`.
+  value, in a list, as an object key) — `proxy.filters.tokenize._spread_new_values`.
 """
 
 from __future__ import annotations

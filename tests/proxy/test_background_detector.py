@@ -17,7 +17,7 @@ from proxy.detect.detector import Detector
 from proxy.detect.known import KnownValues
 from proxy.errors import DetectionFailed
 from proxy.policy import NerSpec, load_policy
-from proxy.stages.base import NeedsWorker
+from proxy.worker import NeedsWorker
 
 
 @pytest.fixture(scope="module")

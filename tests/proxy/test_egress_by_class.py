@@ -21,11 +21,11 @@ from mcp.shared.message import SessionMessage
 
 from proxy.config import Settings
 from proxy.errors import EGRESS_DENIED
+from proxy.filters import Direction, Flow
 from proxy.policy import load_policy, shipped_policy_files
 from proxy.relay import Relay
 from proxy.runner import Engine
 from proxy.session import ProxySession
-from proxy.stages import Direction, Flow
 
 REAL = "jane.roe@leak-canary.example"
 LEAKS = (REAL, quote(REAL, safe=""))  # as written, or percent-encoded where the token was

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from proxy.stages import Direction, Flow, chains
+from proxy.filters import Direction, Flow, chains
 from tests.corpus import make_corpus
 
 N = int(os.environ.get("VEIL_CORPUS_SIZE", "400"))

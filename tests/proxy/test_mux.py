@@ -253,7 +253,7 @@ async def test_a_value_one_backend_revealed_is_still_hidden_in_anothers_output_a
 async def test_single_backend_tokens_are_unchanged_by_the_binding(engine):
     """Without a multiplexer, tokens derive as before (no scope): resumed sessions keep working."""
     session = engine.open_session(backend="plain", actor="test")
-    from proxy.stages.base import Direction, Flow
+    from proxy.filters.flow import Direction, Flow
 
     flow = Flow(Direction.TO_CLIENT, session, {}, "response", "tools/call", "t", backend="plain")
     token = session.tokenize([("EMAIL_ADDRESS", PERSON["email"])], flow)[0]

@@ -17,11 +17,11 @@ from mcp import Client
 from mcp.client._memory import InMemoryTransport
 from mcp.shared.memory import create_client_server_memory_streams
 
+from proxy.filters import Direction, Flow, chains
 from proxy.relay import Relay
 from proxy.runner import Engine
 from proxy.session import ProxySession
-from proxy.stages import Direction, Flow, chains
-from proxy.stages.base import NeedsWorker
+from proxy.worker import NeedsWorker
 from tests.proxy.conftest import PERSON, make_backend
 from vault.tokens import TOKEN_RE
 

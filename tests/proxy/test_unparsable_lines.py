@@ -151,7 +151,7 @@ def _relay_run(session: Any, backend_items: list[Any], in_flight: list[Any]) -> 
                 req = types.JSONRPCRequest(jsonrpc="2.0", id=rid, method="resources/list", params={})
                 await c_in.send(SessionMessage(req))
             with anyio.fail_after(5):
-                while len(relay._client_requests) < len(in_flight):
+                while len(relay.calls) < len(in_flight):
                     await anyio.sleep(0.005)
             for item in backend_items:
                 await b_in.send(item)

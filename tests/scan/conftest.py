@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from proxy.stages import Direction, Flow, chains
+from proxy.filters import Direction, Flow, chains
 
 Through = Callable[..., str]
 

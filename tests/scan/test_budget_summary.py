@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from proxy.budget import summarize
+from proxy.filters import Direction, Flow, chains
 from proxy.policy import Budget
-from proxy.stages import Direction, Flow, chains
 from tests.classes.judge import leaked
 from tests.classes.planting import Planted, digits_needle, luhn_complete
 

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from proxy.errors import InvalidMessage, LimitExceeded
-from proxy.stages import Direction, Flow, chains
+from proxy.filters import Direction, Flow, chains
 from tests.classes.judge import leaked
 from tests.classes.planting import Planted, digits_needle, luhn_complete
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from proxy.scan.protocol import DATA_KEYS, PROTOCOL_NUMBER_KEYS
 
-# Envelope fields, screened with the method name (`proxy.stages.tokenize`), not inside the payload.
+# Envelope fields, screened with the method name (`proxy.filters.tokenize`), not inside the payload.
 _ENVELOPE = {"id"}
 
 

@@ -7,14 +7,12 @@ from typing import Any
 import orjson
 
 from proxy import budget
+from proxy.filters.flow import Flow
+from proxy.filters.tokenize import Tokenize
 from proxy.scan.shapes import number_text
-from proxy.stages.base import Flow
-from proxy.stages.tokenize import Tokenize
 
 
 class Budget:
-    name = "budget"
-
     def __call__(self, flow: Flow) -> None:
         if flow.method == "tools/list" and flow.kind == "response":
             _offer_page_tool(flow)  # only once this session has a stored result: otherwise transparent

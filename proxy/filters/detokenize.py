@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from proxy.stages.base import Flow
+from proxy.filters.flow import Flow
 from proxy.walk import find_token_strings, replace_tokens
 
 
 class Detokenize:
-    name = "detokenize"
-
     def __call__(self, flow: Flow) -> None:
         found = flow.token_strings
         if found is None:  # no earlier stage looked

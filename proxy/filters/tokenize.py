@@ -6,16 +6,14 @@ from proxy.detect.deadline import Deadline
 from proxy.detect.known import KNOWN_SCORE, KnownValues
 from proxy.detect.spans import Span, merge_spans, replace_spans
 from proxy.errors import InvalidMessage
+from proxy.filters.flow import Flow
 from proxy.scan.plan import ScanPlan
 from proxy.scan.protocol import refuse_retyped
 from proxy.scan.shapes import number_text
-from proxy.stages.base import Flow
 from proxy.walk import ToClientWalker, key_rules_apply
 
 
 class Tokenize:
-    name = "tokenize"
-
     def __call__(self, flow: Flow) -> None:
         session = flow.session
         policy = flow.policy

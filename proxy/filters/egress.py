@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from proxy import egress_rules
 from proxy.errors import EgressDenied
-from proxy.stages.base import Flow
+from proxy.filters.flow import Flow
 from proxy.walk import find_token_strings
 
 
 class Egress:
-    name = "egress"
-
     def __call__(self, flow: Flow) -> None:
         payload = flow.payload
         if not isinstance(payload, dict | list):

@@ -12,13 +12,6 @@ if TYPE_CHECKING:
     from proxy.session import ProxySession
 
 
-class NeedsWorker(Exception):
-    """Raised by a stage running on the event loop (`Flow.on_loop`) when it would wait on the vault or run
-    Presidio. It is raised before the stage changed the payload, so the relay goes on from that very stage
-    in a worker thread: a small message that needs neither never pays for the thread hop, and a stage on the
-    loop only ever does microseconds of work per string (regexes, automata, cache look-ups)."""
-
-
 class Direction(StrEnum):
     TO_CLIENT = "to-client"
     TO_BACKEND = "to-backend"
@@ -56,6 +49,4 @@ class Flow:
 
 
 class Stage(Protocol):
-    name: str
-
     def __call__(self, flow: Flow) -> None: ...

@@ -1,0 +1,64 @@
+"""The limits filter: per-tool concurrency and rate limits, and every call's timeout.
+
+The last filter before a request is forwarded: a slot of the call limiter (`proxy.limits`) is taken here and
+freed when the call leaves the call table, whatever ended it. The deadline starts here too, after any
+approval wait: the timeout measures the backend. `watch` is the housekeeping loop that answers an overdue
+call with an error and tells the backend `notifications/cancelled`.
+"""
+
+from __future__ import annotations
+
+import time
+
+import anyio
+import mcp_types as types
+from mcp.shared.message import SessionMessage
+
+from proxy.call import Call, CallTable
+from proxy.chain import CONTINUE, Pump, Verdict
+from proxy.errors import CallTimedOut
+from proxy.limits import CallLimiter, CallRefused
+from proxy.session import ProxySession
+
+HOUSEKEEPING_SECONDS = 0.1
+
+
+class Limits:
+    def __init__(self, session: ProxySession) -> None:
+        self.session = session
+        self.limiter = CallLimiter(session.policy)
+
+    async def on_request(self, call: Call) -> Verdict:
+        call.started = time.monotonic()
+        tool, backend = call.tool, call.backend
+        if tool is not None:
+            try:
+                self.limiter.acquire(tool, backend)
+            except CallRefused as exc:
+                return Verdict(refuse=exc)
+            call.release = lambda: self.limiter.release(tool, backend)
+        call.deadline = call.started + self.session.policy.call_limits(tool).timeout_seconds
+        return CONTINUE
+
+    async def watch(self, calls: CallTable, pump: Pump) -> None:
+        """Every 0.1 s: buffered audit rows are written; an overdue call gets its error, the backend a
+        `notifications/cancelled`, and a front that ends unanswered requests itself is told."""
+        while True:
+            await anyio.sleep(HOUSEKEEPING_SECONDS)
+            if self.session.calls_due():
+                await anyio.to_thread.run_sync(self.session.flush_calls)
+            for call in calls.overdue(time.monotonic()):
+                seconds = call.deadline - call.started
+                exc = CallTimedOut(
+                    f"mcp-veil: the backend did not answer within {seconds:g} s; the call was cancelled",
+                    data={"timeout_seconds": seconds},
+                )
+                await pump.refuse(call, exc)
+                cancel = types.JSONRPCNotification(
+                    jsonrpc="2.0",
+                    method="notifications/cancelled",
+                    params={"requestId": call.id, "reason": "mcp-veil: call timeout"},
+                )
+                await pump.to_backend(SessionMessage(cancel))
+                if call.on_unanswered is not None:
+                    await call.on_unanswered()
