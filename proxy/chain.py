@@ -25,6 +25,8 @@ import anyio
 import mcp_types as types
 from mcp.shared.message import SessionMessage
 
+from proxy.envelope import activate_packs, outcome
+from proxy.errors import to_jsonrpc_error
 from proxy.filters import Direction, Flow, Stage, chains
 from proxy.worker import NeedsWorker
 
@@ -131,6 +133,18 @@ class Chain:
         self.follow_ups.extend(flow.follow_ups)
         return out
 
+    async def answer(
+        self, msg: types.JSONRPCMessage, direction: Direction, call: Call | None, origin: Any = None
+    ) -> tuple[SessionMessage, str]:
+        """An answer to a request in flight (`call`: None if none is known), as it may be forwarded — its
+        error if it was blocked — and what the asker got: ok, error or blocked."""
+        kind = "error" if isinstance(msg, types.JSONRPCError) else "response"
+        method, tool = (call.method, call.tool) if call is not None else (None, None)
+        out = await self.scan(msg, direction, kind, method, tool, origin)
+        if isinstance(out, Exception):
+            return error_reply(getattr(msg, "id", None), to_jsonrpc_error(out)), "blocked"
+        return out, outcome(msg, out)
+
     async def to_client(self, payload: Any, kind: str, method: str, tool: str | None) -> Any:
         """A payload of the proxy's own (an approval prompt) through the to-client filters; raises if
         blocked."""
@@ -151,21 +165,37 @@ class Chain:
     ) -> None:
         """A message that will not be forwarded: counted, logged without values, audited."""
         self._on_blocked()
-        reason = type(exc).__name__
         log.warning(
             "message blocked",
             extra={
                 "direction": direction.value,
                 "method": self.session.safe_name(method),
                 "tool": self.session.safe_name(tool),
-                "reason": reason,
+                "reason": type(exc).__name__,
             },
         )
+        await self.audit_blocked(direction, method, tool, exc)
+
+    async def audit_blocked(
+        self, direction: Direction, method: str | None, tool: str | None, exc: Exception
+    ) -> None:
+        """The `message-blocked` audit row (written from a worker: the vault blocks)."""
+        reason = type(exc).__name__
         await anyio.to_thread.run_sync(
             lambda: self.session.record_blocked(
                 direction=direction.value, method=method, tool=tool, reason=reason
             )
         )
+
+    def on_response(self, call: Call, msg: Any) -> None:
+        """An answer to a client's call, before it is scanned: what it shows about the backend's tools (their
+        declared hints, the policy packs meant for them) applies from this very answer on."""
+        for f in self.call_filters:
+            hook = getattr(f, "on_response", None)
+            if hook is not None:
+                hook(call, msg)
+        if call.method in ("tools/list", "tools/call"):
+            activate_packs(self.session, call, msg)
 
 
 def _run_all(filters: list[Stage], flow: Flow) -> None:

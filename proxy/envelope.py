@@ -11,6 +11,7 @@ import mcp_types as types
 from mcp.shared.message import ServerMessageMetadata, SessionMessage
 from pydantic import ValidationError
 
+from proxy.approvals import ID_PREFIX
 from proxy.call import Call, CallTable
 from proxy.errors import INVALID_REQUEST, PARSE_ERROR
 from proxy.session import ProxySession
@@ -110,3 +111,32 @@ def _is_batch(exc: ValidationError) -> bool:
         return any(e.get("type") == "model_type" and isinstance(e.get("input"), list) for e in exc.errors())
     except Exception:
         return False
+
+
+def tool_of(session: ProxySession, msg: types.JSONRPCRequest) -> str | None:
+    """The backend's own name of the tool a tools/call names (policies name those)."""
+    name = (msg.params or {}).get("name") if msg.method == "tools/call" else None
+    return session.local_tool(name) if isinstance(name, str) else None
+
+
+def cancelled_id(params: dict[str, Any] | None) -> Any:
+    return params.get("requestId") if params else None
+
+
+def progress_token(params: dict[str, Any] | None) -> Any:
+    meta = params.get("_meta") if params else None
+    return meta.get("progressToken") if isinstance(meta, dict) else None
+
+
+def is_own(request_id: Any) -> bool:
+    return isinstance(request_id, str) and request_id.startswith(ID_PREFIX)
+
+
+def call_of(session: ProxySession, msg: types.JSONRPCRequest, metadata: Any) -> Call:
+    """A client request as a call: its tool, the backend it goes to, its progress token, and how a front
+    that must end an unanswered request's stream itself is told."""
+    call = Call(msg.id, msg.method, tool_of(session, msg), message=msg)
+    call.backend = session.backend_of(msg, "to-backend")
+    call.progress_token = progress_token(msg.params)
+    call.on_unanswered = getattr(metadata, "on_request_unanswered", None)
+    return call

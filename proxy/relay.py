@@ -18,10 +18,16 @@ import anyio
 import mcp_types as types
 from mcp.shared.message import SessionMessage
 
-from proxy.approvals import ID_PREFIX
 from proxy.call import Call, CallTable
 from proxy.chain import Chain, Verdict, error_reply
-from proxy.envelope import GarbageLines, activate_packs, exception_error, outcome, routed
+from proxy.envelope import (
+    GarbageLines,
+    call_of,
+    cancelled_id,
+    exception_error,
+    is_own,
+    routed,
+)
 from proxy.errors import BACKEND_UNAVAILABLE, INVALID_REQUEST, LineTooLong, LineUnparsable, to_jsonrpc_error
 from proxy.filters import Direction, Stage
 from proxy.filters.approvals import Approvals
@@ -47,6 +53,9 @@ class RelayStats:
     ended_by: str = ""
     backend_exited: bool = False  # the backend closed its end on its own
 
+    def count_blocked(self) -> None:
+        self.blocked += 1
+
 
 @dataclass
 class Relay:
@@ -58,10 +67,10 @@ class Relay:
     def __post_init__(self) -> None:
         self.calls = CallTable()  # client → backend, awaiting the backend
         self._backend_calls = CallTable()  # backend → client, awaiting the client
-        self.chain = Chain(self.session, self.stage_chains, on_blocked=self._count_blocked)
+        self.chain = Chain(self.session, self.stage_chains, on_blocked=self.stats.count_blocked)
         self.approvals = Approvals(self.chain, self)
         self.limits = Limits(self.session)
-        self.flood = Flood(self.session, self._count_blocked)
+        self.flood = Flood(self.session, self.stats.count_blocked)
         # REQUEST_ORDER: the call filters a client request passes before it is forwarded.
         self.chain.call_filters = [
             LocalPages(self.session),
@@ -113,10 +122,7 @@ class Relay:
                 continue
             msg = item.message
             if isinstance(msg, types.JSONRPCRequest):
-                call = Call(msg.id, msg.method, _tool(self.session, msg), message=msg)
-                call.backend = self.session.backend_of(msg, "to-backend")
-                call.progress_token = _progress_token(msg.params)
-                call.on_unanswered = getattr(item.metadata, "on_request_unanswered", None)
+                call = call_of(self.session, msg, item.metadata)
                 await self._proceed(call, await self.chain.request(call))
                 continue
             if isinstance(msg, types.JSONRPCNotification):
@@ -128,23 +134,18 @@ class Relay:
                 if isinstance(out, Exception):
                     continue
                 if msg.method == "notifications/cancelled":
-                    request_id = _cancelled_id(msg.params)
+                    request_id = cancelled_id(msg.params)
                     if await self.approvals.withdraw(request_id):
                         continue
                     cancelled = self.calls.close(request_id)
                     if cancelled is not None and cancelled.on_unanswered is not None:
                         await cancelled.on_unanswered()
-            elif _is_own(msg.id):
+            elif is_own(msg.id):
                 self.approvals.answered(msg, by_client=True)  # consumed, never forwarded
                 continue
             else:  # the client's answer to a backend request
                 pending = self._backend_calls.close(msg.id)
-                kind = "error" if isinstance(msg, types.JSONRPCError) else "response"
-                out = await self.chain.scan(
-                    msg, Direction.TO_BACKEND, kind, pending.method if pending else None, None
-                )
-                if isinstance(out, Exception):
-                    out = error_reply(msg.id, to_jsonrpc_error(out))
+                out, _ = await self.chain.answer(msg, Direction.TO_BACKEND, pending)
             await self.to_backend(out, count=True)
 
     async def _proceed(self, call: Call, verdict: Verdict) -> None:
@@ -184,8 +185,8 @@ class Relay:
                 if isinstance(msg, types.JSONRPCRequest):
                     self._backend_calls.open(Call(msg.id, msg.method))
                 elif msg.method == "notifications/cancelled":
-                    self._backend_calls.close(_cancelled_id(msg.params))
-            elif _is_own(msg.id):
+                    self._backend_calls.close(cancelled_id(msg.params))
+            elif is_own(msg.id):
                 self.approvals.answered(msg, by_client=False)
                 continue
             else:
@@ -194,17 +195,8 @@ class Relay:
                     # Nobody is waiting: it timed out, was cancelled, or never was a request of the client.
                     log.info("backend answered a request that is not in flight; dropped")
                     continue
-                if call.method == "tools/list" and isinstance(msg, types.JSONRPCResponse):
-                    self.approvals.gate.learn_tools(msg.result)
-                if call.method in ("tools/list", "tools/call"):
-                    activate_packs(self.session, call, msg)  # before this very answer is scanned
-                kind = "error" if isinstance(msg, types.JSONRPCError) else "response"
-                out = await self.chain.scan(
-                    msg, Direction.TO_CLIENT, kind, call.method, call.tool, item.metadata
-                )
-                result = outcome(msg, out)
-                if isinstance(out, Exception):
-                    out = error_reply(msg.id, to_jsonrpc_error(out))
+                self.chain.on_response(call, msg)  # before this very answer is scanned
+                out, result = await self.chain.answer(msg, Direction.TO_CLIENT, call, item.metadata)
             self.stats.to_client += 1
             await self.to_client(routed(out, msg, self.calls))
             while self.chain.follow_ups:
@@ -221,39 +213,21 @@ class Relay:
         """The backend's answer to a request in flight was too large to read, or unparsable: the request
         gets the error now, instead of waiting for its call timeout; the message is audited as blocked."""
         call = self.calls.close(exc.request_id)
-        if call is None:
-            return
-        self._count_blocked()
-        await self.to_client(error_reply(exc.request_id, to_jsonrpc_error(exc)))
-        self.session.call_completed(call.method, call.tool, "blocked", call.seconds, backend=call.backend)
-        await anyio.to_thread.run_sync(
-            lambda: self.session.record_blocked(
-                direction=Direction.TO_CLIENT.value,
-                method=call.method,
-                tool=call.tool,
-                reason=type(exc).__name__,
-            )
-        )
+        if call is not None:
+            self.session.call_completed(call.method, call.tool, "blocked", call.seconds, backend=call.backend)
+            await self.refuse(call, exc, Direction.TO_CLIENT)
 
     async def _fail_pending(self, why: str) -> None:
+        err = {"code": BACKEND_UNAVAILABLE, "message": f"mcp-veil: {why}"}
         for request_id in self.calls:
             self.calls.close(request_id)
-            await self.to_client(
-                error_reply(request_id, {"code": BACKEND_UNAVAILABLE, "message": f"mcp-veil: {why}"})
-            )
+            await self.to_client(error_reply(request_id, err))
 
     # ------------------------------------------------------------------ Pump (for the filters)
-    async def refuse(self, call: Call, exc: Exception) -> None:
-        self._count_blocked()
+    async def refuse(self, call: Call, exc: Exception, direction: Direction = Direction.TO_BACKEND) -> None:
+        self.stats.count_blocked()
         await self.to_client(error_reply(call.id, to_jsonrpc_error(exc)))
-        await anyio.to_thread.run_sync(
-            lambda: self.session.record_blocked(
-                direction=Direction.TO_BACKEND.value,
-                method=call.method,
-                tool=call.tool,
-                reason=type(exc).__name__,
-            )
-        )
+        await self.chain.audit_blocked(direction, call.method, call.tool, exc)
 
     async def to_client(self, message: SessionMessage) -> None:
         await _send(self._client_write, message)
@@ -267,34 +241,9 @@ class Relay:
         assert self._tg is not None, "the relay is not running"
         self._tg.start_soon(func, *args)
 
-    def _count_blocked(self) -> None:
-        self.stats.blocked += 1
-
 
 async def _send(stream: Any, message: SessionMessage) -> None:
     try:
         await stream.send(message)
     except (anyio.ClosedResourceError, anyio.BrokenResourceError):
         log.info("peer closed; message not delivered")
-
-
-def _tool(session: ProxySession, msg: types.JSONRPCRequest) -> str | None:
-    """The backend's own name of the tool a tools/call names (policies name those)."""
-    name = (msg.params or {}).get("name") if msg.method == "tools/call" else None
-    return session.local_tool(name) if isinstance(name, str) else None
-
-
-def _cancelled_id(params: dict[str, Any] | None) -> Any:
-    return params.get("requestId") if params else None
-
-
-def _progress_token(params: dict[str, Any] | None) -> Any:
-    meta = params.get("_meta") if params else None
-    return meta.get("progressToken") if isinstance(meta, dict) else None
-
-
-def _is_own(request_id: Any) -> bool:
-    return isinstance(request_id, str) and request_id.startswith(ID_PREFIX)
-
-
-__all__ = ["OVERSIZE_METHOD", "Relay", "RelayStats", "Streams"]

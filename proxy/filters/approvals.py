@@ -52,6 +52,11 @@ class Approvals:
         self.pump.start_soon(self._wait, scope, rule, call, real)
         return Verdict(pause=True)
 
+    def on_response(self, call: Call, msg: Any) -> None:
+        """A tools/list result declares the backend's tool hints (read-only, destructive)."""
+        if call.method == "tools/list" and isinstance(msg, types.JSONRPCResponse):
+            self.gate.learn_tools(msg.result)
+
     async def _wait(self, scope: anyio.CancelScope, rule: ApprovalRule | None, call: Call, real: Any) -> None:
         with scope:
             try:
