@@ -34,10 +34,10 @@ def _engine(policies: list[Path] | None = None) -> Any:
     os.environ.setdefault("VEIL_HOME", tempfile.mkdtemp(prefix="veil-eval-"))
     os.environ.setdefault("VEIL_MASTER_KEY", base64.b64encode(os.urandom(32)).decode())
     from proxy.config import Settings
-    from proxy.runner import Engine
+    from proxy.wiring import Assembly
 
     settings = Settings.resolve(policies=tuple(str(p) for p in policies or ()))
-    engine = Engine.load(settings)
+    engine = Assembly.load(settings)
     engine.policy.budget = None  # detection is measured on whole results, not on budgeted pages
     return engine
 

@@ -81,8 +81,8 @@ def _front_only(n: int) -> tuple[float, float]:
     from mcp.server.mcpserver import MCPServer
 
     from proxy.config import Settings
-    from proxy.runner import Engine
     from proxy.server import FrontPolicy, bind, build_app, serving
+    from proxy.wiring import Assembly
 
     server = MCPServer("echo")
 
@@ -94,7 +94,7 @@ def _front_only(n: int) -> tuple[float, float]:
         from proxy import logs
 
         logs.configure("ERROR")  # no per-request log lines from the SDK's HTTP client in this process
-        engine = Engine.load(Settings.resolve())
+        engine = Assembly.load(Settings.resolve())
         direct_sock, veil_sock = bind("127.0.0.1", 0), bind("127.0.0.1", 0)
         direct_port, veil_port = direct_sock.getsockname()[1], veil_sock.getsockname()[1]
         front = FrontPolicy.for_listen("127.0.0.1", veil_port)

@@ -100,7 +100,7 @@ def large_response(rows: int = 25_000, naive_sample: int = 4_000) -> list[Row]:
 
     from proxy.config import Settings
     from proxy.filters import Direction, Flow, chains
-    from proxy.runner import Engine
+    from proxy.wiring import Assembly
 
     os.environ.setdefault("VEIL_HOME", tempfile.mkdtemp(prefix="veil-bench-"))
     os.environ.setdefault("VEIL_MASTER_KEY", base64.b64encode(os.urandom(32)).decode())
@@ -109,7 +109,7 @@ def large_response(rows: int = 25_000, naive_sample: int = 4_000) -> list[Row]:
 
     line = _payload(rows)
     small = _small_payload()
-    engine = Engine.load(Settings.resolve())
+    engine = Assembly.load(Settings.resolve())
     default_budget = engine.policy.budget
     engine.policy.budget = None  # the detection pipeline alone first; the budgeted path is measured below
     chain = chains()[Direction.TO_CLIENT]

@@ -37,9 +37,9 @@ from proxy import metrics
 from proxy.backend_config import BackendsConfig
 from proxy.errors import INVALID_REQUEST
 from proxy.health import PROBE_PATHS, Check, Readiness, command_check, http_check
-from proxy.runner import OPENING, Engine, backend_opener, multiplexed_backends, mux_label
 from proxy.session import ProxySession
 from proxy.transports.http import BackendOpener, HttpBackend, HttpSessions, json_error
+from proxy.wiring import OPENING, Assembly, backend_opener, multiplexed_backends, mux_label
 
 log = logging.getLogger(__name__)
 METRICS_PATH = "/metrics"
@@ -260,7 +260,7 @@ class _EmbeddedServer(uvicorn.Server):
 
 
 def build_app(
-    engine: Engine,
+    engine: Assembly,
     front: FrontPolicy,
     *,
     command: Sequence[str] = (),
@@ -308,7 +308,7 @@ def _backend_checks(config: BackendsConfig) -> dict[str, Check]:
     }
 
 
-def _policies_loaded(engine: Engine) -> Callable[[], None]:
+def _policies_loaded(engine: Assembly) -> Callable[[], None]:
     def check() -> None:
         if not engine.policy.sources:
             raise RuntimeError("no policy loaded")

@@ -68,7 +68,7 @@ def _check_against(policy: Any, against: str) -> None:
     import anyio
 
     from proxy.policy_backend import check_against, tools_from_listing
-    from proxy.runner import backend_label
+    from proxy.wiring import backend_label
 
     command = shlex.split(against)
     if not command:

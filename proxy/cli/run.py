@@ -58,7 +58,7 @@ def run(
         veil run --url https://mcp.example/mcp --header 'Authorization: Bearer ${TOKEN}'
         veil run --config veil.toml     # several backends as one (docs/backends.md)
     """
-    from proxy.runner import Engine, run_stdio
+    from proxy.wiring import Assembly, run_stdio
 
     logs.configure(log_level.upper())
     check_backend(url, command, config)
@@ -73,7 +73,7 @@ def run(
             durability=durability,
             default_policies=not no_default_policies,
         )
-        engine = Engine.load(settings, background=True)
+        engine = Assembly.load(settings, background=True)
         if backends is not None:
             engine.backend_policies(backends)  # PolicyError names the backend's policy file
     except Exception as exc:

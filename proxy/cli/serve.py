@@ -162,8 +162,8 @@ def serve(
         veil serve --listen 127.0.0.1:8765 --url https://mcp.example/mcp --header 'X-Api-Key: ${KEY}'
     """
     from proxy.config import parse_duration
-    from proxy.runner import Engine
     from proxy.server import FrontPolicy, bind, build_app, parse_listen, read_token_file, serve_forever
+    from proxy.wiring import Assembly
 
     logs.configure(log_level.upper())
     check_backend(url, command, config)
@@ -178,7 +178,7 @@ def serve(
         drain = parse_duration(drain_timeout).total_seconds()
         token = read_token_file(auth_token_file) if auth_token_file else None
         settings = Settings.resolve(vault=vault, policies=policies, default_policies=not no_default_policies)
-        engine = Engine.load(settings, background=True)
+        engine = Assembly.load(settings, background=True)
         if backends is not None:
             engine.backend_policies(backends)  # PolicyError names the backend's policy file
         engine.start_loading()

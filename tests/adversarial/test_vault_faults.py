@@ -39,7 +39,7 @@ from examples.hostile_backends import build_server
 from proxy.config import Settings
 from proxy.detect.detector import Detector
 from proxy.policy import load_policy
-from proxy.runner import Engine
+from proxy.wiring import Assembly
 from vault.audit import AuditContext
 from vault.keys import MasterKey, load_master_key
 from vault.store import TokenFilter, Vault
@@ -51,12 +51,12 @@ DOMAIN = "fault-canary.example"
 BOUND = 30
 
 
-def make_engine(home: Path, db_dir: Path, *, busy_ms: int = 200) -> Engine:
+def make_engine(home: Path, db_dir: Path, *, busy_ms: int = 200) -> Assembly:
     home.mkdir(parents=True, exist_ok=True)
     settings = Settings.resolve(vault=f"sqlite:///{db_dir / 'vault.db'}")
     policy = load_policy(settings.policies)
     vault = Vault.open(settings.vault_url, load_master_key(settings.home), busy_timeout_ms=busy_ms)
-    return Engine(settings, policy, Detector(policy), vault)
+    return Assembly(settings, policy, Detector(policy), vault)
 
 
 @contextlib.contextmanager
@@ -82,7 +82,7 @@ def remount(path: Path, mode: str) -> None:
 class Scenario:
     """Before / under / after a fault, through a real relay and SDK client."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Assembly) -> None:
         self.engine = engine
         self.session = engine.open_session(backend="hostile-echo", actor="test")
 

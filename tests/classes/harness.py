@@ -68,10 +68,10 @@ def default_engine(home: Path | None = None) -> Any:
     from the environment if set, else a key file created there, as on first use)."""
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
     from proxy.config import Settings, default_vault_url
-    from proxy.runner import Engine
+    from proxy.wiring import Assembly
 
     home = home or Path(tempfile.mkdtemp(prefix="veil-classes-"))
-    return Engine.load(Settings(home=home, vault_url=default_vault_url(home)))
+    return Assembly.load(Settings(home=home, vault_url=default_vault_url(home)))
 
 
 class ChainHarness:

@@ -16,9 +16,9 @@ from mcp.client._memory import InMemoryTransport
 from mcp.server.mcpserver import MCPServer
 
 from proxy.config import Settings
-from proxy.runner import Engine
 from proxy.server import FrontPolicy, VeilApp, bind, build_app, serving
 from proxy.transports.http import HttpBackend, HttpSessions
+from proxy.wiring import Assembly
 
 
 @pytest.fixture
@@ -27,8 +27,8 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def engine(veil_home: Path) -> Iterator[Engine]:
-    eng = Engine.load(Settings.resolve())
+def engine(veil_home: Path) -> Iterator[Assembly]:
+    eng = Assembly.load(Settings.resolve())
     yield eng
     eng.vault.close()
 
@@ -48,7 +48,7 @@ Serve = Callable[..., AbstractAsyncContextManager[Served]]
 
 
 @pytest.fixture
-def serve(engine: Engine) -> Serve:
+def serve(engine: Assembly) -> Serve:
     """`async with serve(backend=..., **front) as served`: `veil serve` on an ephemeral loopback port.
 
     `backend` is an in-process MCPServer (one in-memory connection per client session), a command list

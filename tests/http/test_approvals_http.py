@@ -16,7 +16,7 @@ from mcp import Client, MCPError
 
 from proxy.config import Settings
 from proxy.errors import APPROVAL_REFUSED
-from proxy.runner import Engine
+from proxy.wiring import Assembly
 from tests.proxy.conftest import PERSON
 from tests.proxy.test_approvals import POLICY, crm
 
@@ -26,10 +26,10 @@ LIMIT = 30.0
 
 
 @pytest.fixture
-def engine(veil_home: Path, tmp_path: Path) -> Iterator[Engine]:
+def engine(veil_home: Path, tmp_path: Path) -> Iterator[Assembly]:
     policy = tmp_path / "approvals.yaml"
     policy.write_text(POLICY)
-    eng = Engine.load(Settings.resolve(policies=(str(ROOT / "policies" / "default.yaml"), str(policy))))
+    eng = Assembly.load(Settings.resolve(policies=(str(ROOT / "policies" / "default.yaml"), str(policy))))
     yield eng
     eng.vault.close()
 

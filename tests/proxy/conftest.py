@@ -17,8 +17,8 @@ from pydantic import BaseModel
 
 from proxy.config import Settings
 from proxy.relay import Relay
-from proxy.runner import Engine
 from proxy.session import ProxySession
+from proxy.wiring import Assembly
 
 PERSON = {
     "fullName": "Jane Miller",
@@ -127,8 +127,8 @@ def make_backend(received: list[dict[str, Any]]) -> MCPServer:
 
 
 @pytest.fixture
-def engine(veil_home: Path) -> Engine:
-    eng = Engine.load(Settings.resolve())
+def engine(veil_home: Path) -> Assembly:
+    eng = Assembly.load(Settings.resolve())
     yield eng
     eng.vault.close()
 
@@ -137,7 +137,7 @@ Proxied = Callable[..., AbstractAsyncContextManager[tuple[Client, ProxySession]]
 
 
 @pytest.fixture
-def proxied(engine: Engine) -> Proxied:
+def proxied(engine: Assembly) -> Proxied:
     """`async with proxied(server) as (client, session)`: a Client talking to `server` through the relay."""
 
     @asynccontextmanager

@@ -23,7 +23,7 @@ from proxy.config import Settings
 from proxy.errors import APPROVAL_REFUSED
 from proxy.policy import ToolHints, load_policy
 from proxy.relay import Relay
-from proxy.runner import Engine
+from proxy.wiring import Assembly
 from tests.proxy.conftest import PERSON
 from vault.tokens import TOKEN_RE
 
@@ -53,7 +53,7 @@ def anyio_backend() -> str:
 def engine(veil_home: Path, tmp_path: Path) -> Any:
     policy = tmp_path / "approvals.yaml"
     policy.write_text(POLICY)
-    eng = Engine.load(Settings.resolve(policies=(str(ROOT / "policies" / "default.yaml"), str(policy))))
+    eng = Assembly.load(Settings.resolve(policies=(str(ROOT / "policies" / "default.yaml"), str(policy))))
     yield eng
     eng.vault.close()
 
@@ -107,7 +107,7 @@ class Wire:
 
 @asynccontextmanager
 async def wired(
-    engine: Engine,
+    engine: Assembly,
     server: MCPServer,
     *,
     elicitation: bool = True,
@@ -322,7 +322,7 @@ async def test_a_destructive_tool_is_gated_even_if_the_client_never_listed_the_t
     assert received == [{"tool": "set_view", "name": "compact"}]
 
 
-def approval_events(engine: Engine) -> list[tuple[str, str | None]]:
+def approval_events(engine: Assembly) -> list[tuple[str, str | None]]:
     from vault import audit
 
     q = audit.AuditQuery(events=tuple(n for n in audit.EVENT_TYPES if n.startswith("approval-")))

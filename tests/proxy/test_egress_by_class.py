@@ -24,8 +24,8 @@ from proxy.errors import EGRESS_DENIED
 from proxy.filters import Direction, Flow
 from proxy.policy import load_policy, shipped_policy_files
 from proxy.relay import Relay
-from proxy.runner import Engine
 from proxy.session import ProxySession
+from proxy.wiring import Assembly
 
 REAL = "jane.roe@leak-canary.example"
 LEAKS = (REAL, quote(REAL, safe=""))  # as written, or percent-encoded where the token was
@@ -122,7 +122,7 @@ def placed(name: str, value: str, args: dict[str, Any]) -> st.SearchStrategy[tup
 def session(veil_home: Path, tmp_path: Path) -> ProxySession:
     extra = tmp_path / "extra.yaml"
     extra.write_text("version: 1\nname: extra\n" + EXTRA)
-    engine = Engine.load(Settings.resolve())
+    engine = Assembly.load(Settings.resolve())
     engine.policy = load_policy([*shipped_policy_files(), extra])
     return engine.open_session(backend="test-backend", actor="test")
 

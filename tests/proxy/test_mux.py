@@ -21,8 +21,8 @@ from mcp.shared.message import SessionMessage
 from proxy.backend_config import BackendsConfig, BackendSpec, ShareRule
 from proxy.mux import Mux, multiplexed
 from proxy.relay import Relay
-from proxy.runner import Engine, mux_label
 from proxy.session import ProxySession
+from proxy.wiring import Assembly, mux_label
 from tests.proxy.conftest import PERSON, make_backend
 from vault import audit
 from vault.errors import TokenRefused
@@ -66,7 +66,7 @@ Opener = AbstractAsyncContextManager[Any]
 
 
 @pytest.fixture
-def muxed(engine: Engine) -> Callable[..., AbstractAsyncContextManager[tuple[Client, ProxySession]]]:
+def muxed(engine: Assembly) -> Callable[..., AbstractAsyncContextManager[tuple[Client, ProxySession]]]:
     """`async with muxed({"ads": server_or_opener, ...}, shares=[...]) as (client, session)`."""
 
     @asynccontextmanager
@@ -104,7 +104,7 @@ def muxed(engine: Engine) -> Callable[..., AbstractAsyncContextManager[tuple[Cli
     return connect
 
 
-def audit_rows(engine: Engine, event: str) -> list[Any]:
+def audit_rows(engine: Assembly, event: str) -> list[Any]:
     return list(audit.query(engine.vault.engine, audit.AuditQuery(event=event)))
 
 

@@ -19,8 +19,8 @@ from mcp.shared.memory import create_client_server_memory_streams
 
 from proxy.filters import Direction, Flow, chains
 from proxy.relay import Relay
-from proxy.runner import Engine
 from proxy.session import ProxySession
+from proxy.wiring import Assembly
 from proxy.worker import NeedsWorker
 from tests.proxy.conftest import PERSON, make_backend
 from vault.tokens import TOKEN_RE
@@ -53,7 +53,7 @@ LOOP_THREAD = [0]
 
 
 @asynccontextmanager
-async def relayed(engine: Engine, stage_chains: Any) -> AsyncIterator[tuple[Client, ProxySession]]:
+async def relayed(engine: Assembly, stage_chains: Any) -> AsyncIterator[tuple[Client, ProxySession]]:
     LOOP_THREAD[0] = threading.get_ident()
     session = engine.open_session(backend="test-backend", actor="test")
     async with (

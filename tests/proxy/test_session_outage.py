@@ -8,14 +8,14 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from proxy.config import Settings
-from proxy.runner import Engine
+from proxy.wiring import Assembly
 from vault.models import AuditRecord
 
 
 def test_call_rows_buffered_while_the_vault_is_unreachable_are_kept_and_written_once_it_is_back(
     veil_home: Path,
 ) -> None:
-    engine = Engine.load(Settings.resolve())
+    engine = Assembly.load(Settings.resolve())
     try:
         session = engine.open_session(backend="echo")
         path = engine.vault._db_path

@@ -169,9 +169,9 @@ def _relay_run(session: Any, backend_items: list[Any], in_flight: list[Any]) -> 
 @pytest.fixture
 def engine(veil_home: Any) -> Any:
     from proxy.config import Settings
-    from proxy.runner import Engine
+    from proxy.wiring import Assembly
 
-    return Engine.load(Settings.resolve())
+    return Assembly.load(Settings.resolve())
 
 
 @pytest.fixture

@@ -21,9 +21,9 @@ def engine() -> Any:
     os.environ["VEIL_HOME"] = home
     os.environ["VEIL_MASTER_KEY"] = base64.b64encode(os.urandom(32)).decode()
     from proxy.config import Settings
-    from proxy.runner import Engine
+    from proxy.wiring import Assembly
 
-    eng = Engine.load(Settings.resolve())
+    eng = Assembly.load(Settings.resolve())
     eng.policy.budget = None
     yield eng
     eng.vault.close()

@@ -44,8 +44,9 @@ HANDSHAKE_HEAD_START = 2.0
 
 
 @dataclass
-class Engine:
-    """What is loaded once per process and shared by its sessions."""
+class Assembly:
+    """What is loaded once per process and shared by its sessions: policy, detectors, vault. (Not called
+    `Engine`: the vault's SQLAlchemy engine is one, and the two were easy to mix up in code and in talk.)"""
 
     settings: Settings
     policy: Policy
@@ -55,7 +56,7 @@ class Engine:
     background: bool = False  # detectors load in a thread (see BackgroundDetector)
 
     @classmethod
-    def load(cls, settings: Settings, *, background: bool = False) -> Engine:
+    def load(cls, settings: Settings, *, background: bool = False) -> Assembly:
         """Policy, detector and vault. `background`: the detector loads in a thread once `start_loading`
         is called (the CLI: the handshake is answered meanwhile); else it is loaded here."""
         policy = load_policy(settings.policies)  # PolicyError names file, line and option
@@ -103,7 +104,7 @@ class Engine:
 
 
 def background_detector(policy: Policy, on_ready: Callable[[], None] | None = None) -> Detector:
-    """A detector that loads in the background once started (`Engine.start_loading`): it has
+    """A detector that loads in the background once started (`Assembly.start_loading`): it has
     `Detector.detect`'s behaviour, answering at once only what it provably answers alike before loading."""
     return cast("Detector", BackgroundDetector(policy, start=False, on_ready=on_ready))
 
@@ -173,7 +174,7 @@ def mux_openers(
 
 @asynccontextmanager
 async def multiplexed_backends(
-    engine: Engine, config: BackendsConfig, session: ProxySession | None = None
+    engine: Assembly, config: BackendsConfig, session: ProxySession | None = None
 ) -> AsyncIterator[Streams]:
     """The configured backends as one, with the session's tokens bound to their backends and each
     backend's messages under its own policy, if it has one."""
@@ -188,7 +189,7 @@ async def multiplexed_backends(
 
 
 async def run_stdio(
-    engine: Engine,
+    engine: Assembly,
     command: Sequence[str] = (),
     *,
     http: HttpBackend | None = None,
@@ -231,7 +232,7 @@ async def run_stdio(
     return _exit_code(relay.stats)
 
 
-async def _load_after_handshake(engine: Engine, stats: RelayStats) -> None:
+async def _load_after_handshake(engine: Assembly, stats: RelayStats) -> None:
     """Start loading the detectors once the first answer is on its way to the client (or after
     HANDSHAKE_HEAD_START seconds): the loader is CPU-bound Python and would share the GIL — and on a busy
     machine the CPU — with the handshake. A message that needs the detectors sooner starts them itself."""
