@@ -4,7 +4,7 @@ The model gets the first rows, a summary computed here over all of them (row cou
 of numeric columns, top values of the others) and a note saying how to page. A summary is new text the
 detectors have not judged: sums and extremes are numbers no row held, top values are cut to a length. So a
 numeric column of identifier-sized numbers under a key that names no quantity (`ref`, `id`, `account`) gets
-only its count of distinct values, and the stage (`proxy.filters.budget`) sends the whole summary through
+only its count of distinct values, and the filter (`proxy.filters.budget`) sends the whole summary through
 the to-client scan before it reaches the model; the full, already tokenized
 result stays in the vault (encrypted, with a TTL) and is paged through the `veil_result_page` tool or the
 `veil://results/{id}?page=k` resource, both answered by the proxy itself.

@@ -9,7 +9,7 @@ lists the call filters in `REQUEST_ORDER`.
 
 from __future__ import annotations
 
-from proxy.filters.budget import Budget
+from proxy.filters.budget import ResponseBudget
 from proxy.filters.detokenize import Detokenize
 from proxy.filters.egress import Egress
 from proxy.filters.flow import Direction, Flow, Stage
@@ -20,7 +20,7 @@ def chains() -> dict[Direction, list[Stage]]:
     """The scan filters' order: to the backend egress before detokenize (a refused message never resolves
     a token), to the client tokenize before budget (a stored page holds tokens only)."""
     return {
-        Direction.TO_CLIENT: [Tokenize(), Budget()],
+        Direction.TO_CLIENT: [Tokenize(), ResponseBudget()],
         Direction.TO_BACKEND: [Egress(), Detokenize()],
     }
 

@@ -12,7 +12,9 @@ from proxy.filters.tokenize import Tokenize
 from proxy.scan.shapes import number_text
 
 
-class Budget:
+class ResponseBudget:
+    """Named apart from `policy.Budget`, the limits it applies."""
+
     def __call__(self, flow: Flow) -> None:
         if flow.method == "tools/list" and flow.kind == "response":
             _offer_page_tool(flow)  # only once this session has a stored result: otherwise transparent

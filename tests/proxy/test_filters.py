@@ -16,7 +16,7 @@ from proxy.budget import PAGE_TOOL
 from proxy.call import Call, CallTable
 from proxy.chain import CONTINUE, Chain, Verdict
 from proxy.errors import EgressDenied, ProxyError
-from proxy.filters import Budget, Detokenize, Direction, Egress, Flow, Tokenize
+from proxy.filters import Detokenize, Direction, Egress, Flow, ResponseBudget, Tokenize
 from proxy.filters.approvals import Approvals
 from proxy.filters.flood import Flood
 from proxy.filters.limits import Limits
@@ -168,13 +168,13 @@ def rows_result(n: int) -> dict[str, Any]:
 
 def test_budget_lets_a_result_within_its_budget_continue(session):
     flow = to_client(session, rows_result(3), tool="report")
-    Budget()(flow)
+    ResponseBudget()(flow)
     assert not flow.changed and len(flow.payload["structuredContent"]["rows"]) == 3
 
 
 def test_budget_cuts_a_result_over_its_budget_to_a_page_a_summary_and_a_note(session):
     flow = to_client(session, rows_result(400), tool="report")
-    Budget()(flow)
+    ResponseBudget()(flow)
     meta = flow.payload["_meta"]["io.mcp-veil/budget"]
     assert flow.changed and meta["total"] == 400 and meta["shown"] < 400
     assert len(flow.payload["structuredContent"]["rows"]) == meta["shown"]
@@ -243,7 +243,7 @@ async def test_local_pages_answer_a_page_request_themselves_with_an_error_for_ba
 
 async def test_local_pages_answer_a_stored_page_with_its_rows(session):
     flow = to_client(session, rows_result(400), tool="report")
-    Budget()(flow)
+    ResponseBudget()(flow)
     result_id = flow.payload["_meta"]["io.mcp-veil/budget"]["resultId"]
     verdict = await LocalPages(session).on_request(
         request("tools/call", {"name": PAGE_TOOL, "arguments": {"result_id": result_id, "page": 2}})
