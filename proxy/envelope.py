@@ -11,7 +11,7 @@ import mcp_types as types
 from mcp.shared.message import ServerMessageMetadata, SessionMessage
 from pydantic import ValidationError
 
-from proxy.approvals import ID_PREFIX
+from proxy.approval_prompts import ID_PREFIX
 from proxy.call import Call, CallTable
 from proxy.errors import INVALID_REQUEST, PARSE_ERROR
 from proxy.session import ProxySession

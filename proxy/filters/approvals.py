@@ -19,7 +19,8 @@ import anyio
 import mcp_types as types
 from mcp.shared.message import ServerMessageMetadata, SessionMessage
 
-from proxy.approvals import ID_PREFIX, ApprovalGate
+from proxy.approval_prompts import ID_PREFIX
+from proxy.approvals import ApprovalGate
 from proxy.call import Call
 from proxy.chain import CONTINUE, Chain, Pump, Verdict
 from proxy.policy import ApprovalRule
