@@ -21,9 +21,11 @@ from itertools import accumulate
 
 from proxy.detect import decoders, views
 from proxy.detect.deadline import NO_DEADLINE, Deadline
+from proxy.detect.defanged import DEFANGED_TRIGGER
 from proxy.detect.glued import GLUED_ENTITIES, GLUED_MIN_SCORE, glued_view
 from proxy.detect.iban_trigger import IBAN_TRIGGER, IBAN_TRIGGER_RE
 from proxy.detect.known import KNOWN_SCORE, KnownValues
+from proxy.detect.markup_view import MARKUP_INSIDE_WORD, markup_view
 from proxy.detect.name_case_view import LOWER_CASE_TEXT, case_view, lower_case_name_starts
 from proxy.detect.name_layers import (
     chunked_base64_name,
@@ -34,6 +36,7 @@ from proxy.detect.name_layers import (
 from proxy.detect.name_prefilter import NAME_PREFILTER, might_hold_name
 from proxy.detect.presidio_engine import build_analyzer
 from proxy.detect.recognizers import guard
+from proxy.detect.spaced import CHUNKED_TRIGGER, SPACED_OUT_TRIGGER, chunked_view
 from proxy.detect.spans import Span, merge_spans
 from proxy.errors import DetectionBudgetExceeded, DetectionFailed
 from proxy.policy import Policy
@@ -105,6 +108,10 @@ _VIEW_TRIGGERS = (
     re.compile(r"[%&\\=\x01-\x08\x0e-\x1f\x7f]"),
     views.DIGIT_GROUPS_TRIGGER,
     *views.SPELLED_EMAIL_BATCH_TRIGGERS,
+    SPACED_OUT_TRIGGER,
+    CHUNKED_TRIGGER,
+    DEFANGED_TRIGGER,
+    MARKUP_INSIDE_WORD,
     decoders.LONG_TRIGGER,
     *decoders.CHUNK_TRIGGERS,
 )
@@ -227,11 +234,22 @@ class Detector:
                 for start, end in short_base64_names(v.text):
                     analyzed = True
                     spans.append(Span(*v.span(start, end), "PERSON", SHORT_BASE64_NAME_SCORE))
-        if _digit_trigger_at(view.text) >= 0 and (glued := glued_view(view)) is not None:
-            analyzed = True  # a value glued to letters (`abc378-56-3784xyz`): only what is certain
-            for s in self._analyze_cached(glued.text, deadline, on_loop):
+        # Views read without a word boundary (a value glued to letters, `abc378-56-3784xyz`; markup inside
+        # a word, `jane@**acme**.com`) or regrouped (`14/052/321/34`): only what is certain without one.
+        certain_only = [
+            glued_view(view) if _digit_trigger_at(view.text) >= 0 else None,
+            markup_view(text),
+            chunked_view(view),
+        ]
+        for extra_view in certain_only:
+            if extra_view is None:
+                continue
+            analyzed = True
+            if known is not None and has_known:
+                spans.extend(known.find(extra_view))
+            for s in self._analyze_cached(extra_view.text, deadline, on_loop):
                 if s.entity in GLUED_ENTITIES and s.score >= GLUED_MIN_SCORE:
-                    a, b = glued.span(s.start, s.end)
+                    a, b = extra_view.span(s.start, s.end)
                     spans.append(Span(a, b, s.entity, s.score))
         decoded: list[tuple[int, int]] = []  # the runs whose decoding holds something: one span each
         for (start, end), readings in runs.items():
