@@ -27,7 +27,7 @@ import zlib
 from collections.abc import Callable
 
 from proxy.errors import LimitExceeded
-from proxy.scan.blobs import is_media, open_layer
+from proxy.scan.blobs import is_media, is_raw_deflate, open_layer
 
 MIN_RUN = 6  # characters in a printable run, as `strings -n 6`
 MAX_TEXT = 1 << 20  # characters of carried text scanned at most; beyond, the message is blocked
@@ -46,7 +46,7 @@ _NOT_A = re.compile(rb"[^A]")
 _STREAM = re.compile(rb"\x78[\x01\x5e\x9c\xda]|\x1f\x8b\x08")
 _PIXELS = b"IDAT"
 
-# First bytes of gzip, zlib, bz2 (`B`), xz, lzma and zip (`P`): `open_layer` opens nothing else.
+# First bytes of gzip, zlib, bz2 (`B`), xz, lzma and zip (`P`); raw deflate has none (`is_raw_deflate`).
 _COMPRESSED_FIRST = frozenset(b"\x1f\x78B\xfd\x5dP")
 
 AsText = Callable[[bytes], "str | None"]
@@ -60,8 +60,8 @@ def _too_much(what: str) -> LimitExceeded:
 
 def opened_text(raw: bytes, as_text: AsText, depth: int = 0) -> str | None:
     """The text inside compressed bytes (every zip member's, joined), or None if `raw` is not compressed."""
-    if not raw or raw[0] not in _COMPRESSED_FIRST:  # most base64 runs: one set lookup
-        return None
+    if not raw or (raw[0] not in _COMPRESSED_FIRST and not is_raw_deflate(raw)):
+        return None  # most base64 runs: one set lookup, or a deflate stream's first bytes that fail
     if depth > _MAX_LAYERS:
         raise LimitExceeded("mcp-veil blocked this message: a payload nests compressions too deep")
     inner = open_layer(raw, INFLATE_LIMIT)

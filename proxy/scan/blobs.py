@@ -1,17 +1,17 @@
 """A resource's `blob`, sniffed whatever its label says.
 
 The `mimeType` is the backend's claim, so it decides nothing but a charset hint. The blob's base64 (standard
-or base64url, padded or not, MIME line-wrapped) is decoded; known compressions (gzip, zlib, bz2, xz/lzma,
-zip) are opened within the message size limit, layer by layer; what is inside is then either *media*,
+or base64url, padded or not, MIME line-wrapped) is decoded; known compressions (gzip, zlib, raw deflate, bz2,
+xz/lzma, zip) are opened within the message size limit, layer by layer; what is inside is then either *media*,
 verified by its magic bytes (PNG, JPEG, GIF, WebP, TIFF, ICO, WAV, AVI, MP3, MP4/MOV/HEIC/AVIF, OGG, FLAC,
 WebM/MKV), which passes as opaque (or is blocked: `limits.opaque_blobs: block`) once the text it carries
 (`proxy.detect.carried_text`: printable runs, UTF-16 runs, inflated zlib streams) is found clean — a value in
-it blocks the message; a binary PDF is read the same way (not opaque); or it is read as text:
-by its BOM, the declared charset, UTF-8, UTF-16 by shape, charset-normalizer's guess, and at last Latin-1,
-which reads any byte string one character per byte — so an unknown binary is scanned too, and a patch
-(tokens are ASCII) re-encodes to the same bytes around it (a guessed charset in which ASCII is not ASCII
-also has the bytes' printable runs read). A patched blob is written back the way it came: same charset
-and BOM, same compressions, same base64 alphabet, padding and line width.
+it blocks the message; a binary PDF is read the same way (not opaque); or it is read as text: by its BOM, the
+declared charset, UTF-8, UTF-16 by shape, charset-normalizer's guess, and at last Latin-1, which reads any
+byte string one character per byte — so an unknown binary is scanned too, and a patch (tokens are ASCII)
+re-encodes to the same bytes around it (a guessed charset in which ASCII is not ASCII also has the bytes'
+printable runs read). A patched blob is written back the way it came: same charset and BOM, same compressions,
+same base64 alphabet, padding and line width.
 
 Magic bytes come from a small table, not a library: only what the table names can pass unscanned, so it is
 kept short and auditable; a library that recognises hundreds of formats would only widen what passes.
@@ -176,6 +176,23 @@ def _xz(raw: bytes, limit: int) -> bytes:
     return _bounded(data, limit)
 
 
+def is_raw_deflate(raw: bytes) -> bool:
+    """Whether `raw` starts as a deflate stream does (`_inflate` then checks it to its end, within the
+    limit): reserved block types and bad codes fail within the first bytes."""
+    if len(raw) < 2 or (raw[0] >> 1) & 3 == 3:
+        return False
+    try:
+        zlib.decompressobj(-zlib.MAX_WBITS).decompress(raw[:1024], 4096)
+    except zlib.error:
+        return False
+    return True
+
+
+def _deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
 def _is_zlib(raw: bytes) -> bool:
     return len(raw) > 2 and raw[0] == 0x78 and (raw[0] << 8 | raw[1]) % 31 == 0
 
@@ -193,6 +210,9 @@ _COMPRESSIONS: tuple[
     ("bz2", lambda r: r[:3] == b"BZh", _bz2, bz2.compress),
     ("xz", lambda r: r[:6] == b"\xfd7zXZ\x00", _xz, lambda d: lzma.compress(d, format=lzma.FORMAT_XZ)),
     ("lzma", lambda r: r[:3] == b"\x5d\x00\x00", _xz, lambda d: lzma.compress(d, format=lzma.FORMAT_ALONE)),
+    # Last: raw deflate (what zlib wraps, as a ZIP member or `Content-Encoding: deflate` sometimes sends it)
+    # has no magic bytes; a byte string is one only if it inflates to its very end (`_inflate`).
+    ("deflate", is_raw_deflate, lambda r, n: _inflate(r, -zlib.MAX_WBITS, n), _deflate),
 )
 
 

@@ -71,15 +71,19 @@ def test_names_in_notes_are_found_whatever_case_the_note_is_written_in(detector,
 STANDALONE = ["{n}", "- {n}", "* {n}", "1. {n}", '"{n}"', "Open items:\n- Renewal\n- {n}\n- Budget"]
 
 
-@pytest.mark.parametrize("upper", [False, True])
-def test_a_name_standing_alone_as_a_text_or_a_line_is_found(detector, upper):
-    rng = random.Random(f"alone:{upper}")
+# A lower-case name alone is re-cased only when every word of it is a name word of the lexicon (a query such
+# as `jordan shoes` or `david garcia plumber` is not a name alone): about half are found.
+ALONE_BARS = {"title": 0.85, "upper": 0.85, "lower": 0.4}
+
+
+@pytest.mark.parametrize("casing", sorted(CASINGS))
+def test_a_name_standing_alone_as_a_text_or_a_line_is_found(detector, casing):
+    rng = random.Random(f"alone:{casing == 'upper'}")
     planted = []
     for first, last in _people(22):
-        name = f"{first} {last}"
-        planted.append(_in_frame(rng.choice(STANDALONE), name.upper() if upper else name))
+        planted.append(_in_frame(rng.choice(STANDALONE), CASINGS[casing](f"{first} {last}")))
     recall, missed = _recall(detector, planted)
-    assert recall >= 0.85, (recall, missed[:15])
+    assert recall >= ALONE_BARS[casing], (recall, missed[:15])
 
 
 HEADERS = ["name", "contact", "Account Owner", "assignee", "salesRep", "Full Name", "created_by", "reviewer"]

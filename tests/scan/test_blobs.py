@@ -28,6 +28,7 @@ COMPRESSIONS = {
     "zlib": zlib.compress,
     "bz2": bz2.compress,
     "xz": lambda b: lzma.compress(b, format=lzma.FORMAT_XZ),
+    "deflate": lambda b: (lambda p: p.compress(b) + p.flush())(zlib.compressobj(wbits=-zlib.MAX_WBITS)),
 }
 MIMES = [
     None,
