@@ -17,11 +17,10 @@ from sqlalchemy import insert, select, update
 
 from vault import audit
 from vault.audit import AuditContext
+from vault.engine import VaultBase
 from vault.errors import ApprovalNotPending
 from vault.models import PendingApproval
-from vault.store import SessionVault, Vault
-
-STATUSES = ("pending", "granted", "denied", "expired")
+from vault.session_vault import SessionVault
 
 
 @dataclass(frozen=True)
@@ -83,13 +82,13 @@ def request(
     return deadline
 
 
-def status(vault: Vault, approval_id: str) -> ApprovalInfo | None:
+def status(vault: VaultBase, approval_id: str) -> ApprovalInfo | None:
     with vault._read() as conn:
         row = conn.execute(select(PendingApproval).where(PendingApproval.id == approval_id)).first()
     return None if row is None else _info(row)
 
 
-def list_approvals(vault: Vault, *, everything: bool = False) -> list[ApprovalInfo]:
+def list_approvals(vault: VaultBase, *, everything: bool = False) -> list[ApprovalInfo]:
     """Pending approvals still within their deadline (all of them, newest first, with `everything`)."""
     stmt = select(PendingApproval).order_by(PendingApproval.created_at.desc())
     if not everything:
@@ -98,7 +97,7 @@ def list_approvals(vault: Vault, *, everything: bool = False) -> list[ApprovalIn
         return [_info(r) for r in conn.execute(stmt).all()]
 
 
-def decide(vault: Vault, approval_id: str, *, grant: bool, approver: str) -> ApprovalInfo:
+def decide(vault: VaultBase, approval_id: str, *, grant: bool, approver: str) -> ApprovalInfo:
     """Grant or deny a pending approval (the terminal's verb). Only a pending approval within its deadline
     can be decided, once; anything else raises ApprovalNotPending and changes nothing."""
     now = vault.clock.now()
