@@ -153,7 +153,7 @@ class Admin(VaultBase):
                 .where(Session.id == sid)
                 .values(wrapped_dek=None, shredded_at=self.clock.now())
             )
-            event = audit.SessionShredded(actor=actor, session_id=sid, count=destroyed, reason=reason)
+            event = audit.SessionShredded(actor=actor, session_id=sid, tokens=destroyed, reason=reason)
             audit.append(conn, [event], self.clock)
         if checkpoint:
             self._checkpoint()
@@ -237,10 +237,10 @@ class Admin(VaultBase):
                     return 0
                 stmt = stmt.where(tuple_(Token.session_id, Token.token).in_(pairs))
             revoked = conn.execute(stmt.returning(Token.token, Token.session_id, Token.entity_type)).all()
-            detail = {"matched_by": "value"} if values is not None else None
+            matched_by = "value" if values is not None else None
             events = [
                 audit.TokenRevoked(
-                    actor=actor, session_id=sid, entity_type=et, token=tok, count=1, detail=detail
+                    actor=actor, session_id=sid, entity_type=et, token=tok, matched_by=matched_by
                 )
                 for tok, sid, et in sorted(revoked)
             ]
@@ -289,7 +289,7 @@ class Admin(VaultBase):
                 .returning(Token.token, Token.session_id, Token.entity_type)
             ).all()
             events: list[AuditEvent] = [
-                audit.TokenExpired(actor=actor, session_id=sid, entity_type=et, token=tok, count=1)
+                audit.TokenExpired(actor=actor, session_id=sid, entity_type=et, token=tok)
                 for tok, sid, et in sorted(expired)
             ]
             sessions = conn.execute(
@@ -301,11 +301,11 @@ class Admin(VaultBase):
             for sid in sorted(sessions):
                 destroyed = conn.execute(delete(Token).where(Token.session_id == sid)).rowcount
                 events.append(
-                    audit.SessionShredded(actor=actor, session_id=sid, count=destroyed, reason="expired")
+                    audit.SessionShredded(actor=actor, session_id=sid, tokens=destroyed, reason="expired")
                 )
             audit.append(conn, events, self.clock)
         self._checkpoint()
-        return len(expired) + sum(e.count or 0 for e in events if isinstance(e, audit.SessionShredded))
+        return len(expired) + sum(e.tokens for e in events if isinstance(e, audit.SessionShredded))
 
     def verify_audit(self) -> audit.VerifyResult:
         with self._serial, unavailable():

@@ -8,7 +8,6 @@ prompt, the keyed call hash and who decided: never an argument's value.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -76,7 +75,7 @@ def request(
             )
         )
         event = audit.ApprovalRequested.of(
-            ctx, session_id=sv.session_id, reason="out-of-band", detail=_detail(approval_id, call_hash)
+            ctx, session_id=sv.session_id, reason="out-of-band", approval=approval_id, call_hash=call_hash
         )
         audit.append(conn, [event], vault.clock)
     return deadline
@@ -125,7 +124,8 @@ def decide(vault: VaultBase, approval_id: str, *, grant: bool, approver: str) ->
             session_id=current.session_id,
             outcome="ok" if grant else "refused",
             reason="out-of-band" if grant else "denied",
-            detail=_detail(approval_id, current.call_hash),
+            approval=approval_id,
+            call_hash=current.call_hash,
         )
         audit.append(conn, [event], vault.clock)
     info = status(vault, approval_id)
@@ -135,12 +135,12 @@ def decide(vault: VaultBase, approval_id: str, *, grant: bool, approver: str) ->
 
 def expire(sv: SessionVault, approval_id: str, ctx: AuditContext) -> bool:
     """Mark a still-pending approval expired and audit it; False if it was decided meanwhile."""
-    return _close(sv, approval_id, ctx, "expired", audit.ApprovalExpired(), None)
+    return _close(sv, approval_id, ctx, "expired", audit.ApprovalExpired, None)
 
 
 def withdraw(sv: SessionVault, approval_id: str, ctx: AuditContext) -> bool:
     """The client cancelled the waiting call: a still-pending approval is denied (it can no longer run)."""
-    return _close(sv, approval_id, ctx, "denied", audit.ApprovalDenied(), "withdrawn")
+    return _close(sv, approval_id, ctx, "denied", audit.ApprovalDenied, "withdrawn")
 
 
 def _close(
@@ -148,7 +148,7 @@ def _close(
     approval_id: str,
     ctx: AuditContext,
     new_status: str,
-    kind: audit.AuditEvent,
+    kind: type[audit.AuditEvent],
     reason: str | None,
 ) -> bool:
     vault = sv.vault
@@ -162,19 +162,16 @@ def _close(
             call_hash = conn.execute(
                 select(PendingApproval.call_hash).where(PendingApproval.id == approval_id)
             ).scalar_one()
-            event = type(kind).of(
+            event = kind.of(
                 ctx,
                 session_id=sv.session_id,
                 outcome="refused",
                 reason=reason,
-                detail=_detail(approval_id, call_hash),
+                approval=approval_id,
+                call_hash=call_hash,
             )
             audit.append(conn, [event], vault.clock)
     return bool(changed)
-
-
-def _detail(approval_id: str, call_hash: str) -> Mapping[str, str]:
-    return {"approval": approval_id, "call_hash": call_hash}
 
 
 def _info(row: Any) -> ApprovalInfo:

@@ -115,7 +115,7 @@ class KeyVersions(VaultBase):
         ).first()
         if inserted is None:  # another process made it first (PostgreSQL): theirs is as good
             return version
-        event = audit.KeyVersionCreated(actor=actor, reason=reason, detail={"version": version})
+        event = audit.KeyVersionCreated(actor=actor, reason=reason, version=version)
         audit.append(conn, [event], self.clock)
         return version
 
@@ -193,10 +193,13 @@ class KeyVersions(VaultBase):
                 .returning(KeyVersion.version)
             ).first()
             if finished is not None:
-                detail = {"to_version": target, "resumed": int(resumed)}
-                if unreadable:
-                    detail["unreadable"] = len(unreadable)
-                event = audit.KeyRotated(actor=actor, count=done - len(unreadable), detail=detail)
+                event = audit.KeyRotated(
+                    actor=actor,
+                    rewrapped=done - len(unreadable),
+                    to_version=target,
+                    resumed=resumed,
+                    unreadable=len(unreadable) or None,
+                )
                 audit.append(conn, [event], self.clock)
         return RotationResult(target, done - len(unreadable), resumed, unreadable)
 
@@ -225,7 +228,7 @@ class KeyVersions(VaultBase):
             conn.execute(
                 update(KeyVersion).where(KeyVersion.version == version).values(retired_at=self.clock.now())
             )
-            audit.append(conn, [audit.KeyRetired(actor=actor, detail={"version": version})], self.clock)
+            audit.append(conn, [audit.KeyRetired(actor=actor, version=version)], self.clock)
 
     def key_status(self) -> list[KeyInfo]:
         live = (

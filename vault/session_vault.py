@@ -175,11 +175,12 @@ class SessionVault:
                     update(Session).where(Session.id == sid).values(dek_uses=Session.dek_uses + len(created))
                 )
             events: list[AuditEvent] = [
-                audit.TokenCreated.of(ctx, session_id=sid, entity_type=new[t][0], token=t, count=1)
-                for t in created
+                audit.TokenCreated.of(ctx, session_id=sid, entity_type=new[t][0], token=t) for t in created
             ]
             per_type = Counter(entity_type for entity_type, _ in items)
-            events.append(audit.TokenizeSummary.of(ctx, session_id=sid, count=len(items), detail=per_type))
+            events.append(
+                audit.TokenizeSummary.of(ctx, session_id=sid, replaced=len(items), by_type=dict(per_type))
+            )
             audit.append(conn, events, vault.clock)
 
     def _check_usable(self, conn: Connection, now: datetime, encryptions: int) -> None:
@@ -327,7 +328,7 @@ class SessionVault:
             count=count,
             outcome="refused",
             reason=reason.value,
-            detail={"fingerprint": fingerprint},
+            fingerprint=fingerprint,
         )
 
     def store_result(self, text: str, ttl: timedelta, ctx: AuditContext) -> str:
@@ -351,7 +352,7 @@ class SessionVault:
             )
             audit.append(
                 conn,
-                [audit.ResultStored.of(ctx, session_id=self.session_id, count=len(text), reason=result_id)],
+                [audit.ResultStored.of(ctx, session_id=self.session_id, size=len(text), result_id=result_id)],
                 self._vault.clock,
             )
         return result_id

@@ -92,8 +92,8 @@ class Vault(Admin, KeyVersions):
             try:
                 with self._tx() as conn:
                     session, resumed = self._resume_or_create(conn, name, ttl)
-                    reason = "resumed" if resumed else "created"
-                    event = audit.SessionOpened.of(ctx, session_id=session.session_id, reason=reason)
+                    how = "resumed" if resumed else "created"
+                    event = audit.SessionOpened.of(ctx, session_id=session.session_id, how=how)
                     audit.append(conn, [event], self.clock)
                 break
             except _NameTaken:
