@@ -88,15 +88,14 @@ class AuditEvent:
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
         """The fields this event declares beyond the envelope."""
-        return tuple(f.name for f in fields(cls) if f.name not in _ENVELOPE)
+        return _declared(cls)[0]
 
     def payload(self) -> dict[str, Any]:
         """The declared fields stored in the row's payload (not those with columns of their own)."""
         out: dict[str, Any] = {}
-        for k in self.field_names():
-            if k not in COLUMN_FIELDS:
-                v = getattr(self, k)
-                out[k] = dict(v) if isinstance(v, Mapping) else v
+        for k in _declared(type(self))[1]:
+            v = getattr(self, k)
+            out[k] = dict(v) if isinstance(v, Mapping) else v
         return out
 
     @classmethod
@@ -139,7 +138,9 @@ class AuditEvent:
 
     def total(self) -> int:
         """What `veil audit stats` adds up for this event (its legacy count)."""
-        count = self.to_legacy({k: getattr(self, k) for k in self.field_names()})["count"]
+        count = self.legacy.count
+        if isinstance(count, str):
+            count = getattr(self, count)
         return int(count or 0)
 
 
@@ -150,6 +151,19 @@ def _plain(value: Any) -> Any:
 
 _CONTEXT_FIELDS = tuple(f.name for f in fields(AuditContext))
 _ENVELOPE = frozenset(f.name for f in fields(AuditEvent))
+
+
+_DECLARED: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _declared(cls: type[AuditEvent]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """An event class's own fields, and those of them kept in the payload (computed once per class:
+    every appended row asks)."""
+    found = _DECLARED.get(cls)
+    if found is None:
+        own = tuple(f.name for f in fields(cls) if f.name not in _ENVELOPE)
+        found = _DECLARED[cls] = (own, tuple(k for k in own if k not in COLUMN_FIELDS))
+    return found
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -32,7 +32,8 @@ def _row(event: AuditEvent, seq: int, time: datetime) -> dict[str, Any]:
     for k in COLUMN_FIELDS:
         row[k] = getattr(event, k, None)
     row.update(seq=seq, time=time, event=event.name, count=None, reason=None, detail=None)
-    row["payload"] = canonical_json(event.payload())
+    payload = event.payload()
+    row["payload"] = canonical_json(payload) if payload else "{}"
     return row
 
 
@@ -81,7 +82,7 @@ _SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
 def _insert_rows(conn: Connection, rows: list[dict[str, Any]], now: datetime) -> None:
     """One executemany. On SQLite straight to the driver: a message creating thousands of tokens writes
-    thousands of rows, and SQLAlchemy's per-row parameter processing was a third of their cost."""
+    thousands of rows, and SQLAlchemy's per-row parameter processing would be a large share of that."""
     if conn.dialect.name != "sqlite":
         conn.execute(insert(AuditRecord), rows)
         return
