@@ -34,13 +34,13 @@ from vault.audit.events import (
     TokenExpired,
     TokenizeSummary,
     TokenRevoked,
-    match_events,
 )
 from vault.audit.log import PruneResult, append, prune
 from vault.audit.query import (
     OUTPUT_FIELDS,
     AuditQuery,
     ValueSearch,
+    match_events,
     query,
     resolve_session,
     session_names,

@@ -14,8 +14,7 @@ rows as typed fields and to keep `veil audit query`'s count/reason/detail column
 
 from __future__ import annotations
 
-import fnmatch
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Self
 
@@ -397,14 +396,3 @@ EVENT_TYPES: dict[str, type[AuditEvent]] = {
         ApprovalRequested, ApprovalGranted, ApprovalDenied, ApprovalExpired,
     )
 }  # fmt: skip
-
-
-def match_events(patterns: Iterable[str]) -> tuple[str, ...]:
-    """Event names matching any of the globs (`approval-*`); an unknown name is a ValueError listing all."""
-    names: set[str] = set()
-    for pattern in patterns:
-        hits = fnmatch.filter(EVENT_TYPES, pattern)
-        if not hits:
-            raise ValueError(f"unknown event {pattern!r}; valid events: {', '.join(sorted(EVENT_TYPES))}")
-        names.update(hits)
-    return tuple(sorted(names))

@@ -7,6 +7,7 @@ it was written in.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -205,3 +206,14 @@ def value_tokens(
         key = token_hmac_key(keyring.unwrap_dek(wrapped, sid, version))
         tokens.extend(derive_token(key, et, value) for et in entity_types)
     return ValueSearch(tuple(tokens), len(live), len(rows) - len(live))
+
+
+def match_events(patterns: Iterable[str]) -> tuple[str, ...]:
+    """Event names matching any of the globs (`approval-*`); an unknown name is a ValueError listing all."""
+    names: set[str] = set()
+    for pattern in patterns:
+        hits = fnmatch.filter(EVENT_TYPES, pattern)
+        if not hits:
+            raise ValueError(f"unknown event {pattern!r}; valid events: {', '.join(sorted(EVENT_TYPES))}")
+        names.update(hits)
+    return tuple(sorted(names))
