@@ -41,12 +41,12 @@ BARE_LENGTHS = frozenset({16, 19})  # and American Express's 15 (`34…`, `37…
 SCORE = 1.0  # checksum and structure validated, as Presidio scores its own (a tie goes to the longer span)
 
 # Bare, or a first group of 2–18 digits and groups of 1–17 after it (`6222 021234567890123`,
-# `451-913-056-159-277-6`) with a space, dot or dash between every two, mixed or not (`4781-2713 9822.3515`:
-# Luhn and the issuer's range decide). Not inside a word, a decimal or a longer chain; the lookahead
-# refuses a chain cut short, so one digit run is one candidate.
+# `451-913-056-159-277-6`) with a space, dot, dash, apostrophe or comma between every two, mixed or not
+# (`4781-2713 9822.3515`, `4963'3500'1067'7512`: Luhn and the issuer's range decide). Not inside a word,
+# a decimal or a longer chain; the lookahead refuses a chain cut short, so one digit run is one candidate.
 _CANDIDATE = (
     r"(?<![\w+.,:/\-])(?<!\d[ .\-])"
-    r"(?:\d{13,19}+|\d{2,18}+[ .\-]\d{1,17}+(?:[ .\-]\d{1,13}+){0,7})"
+    r"(?:\d{13,19}+|\d{2,18}+(?:[ .\-']|, )\d{1,17}+(?:(?:[ .\-']|, )\d{1,13}+){0,7})"
     r"(?![\w%]|[ .,:/\-]\d)"
 )
 

@@ -22,13 +22,16 @@ _DEFANGED = re.compile(
     r"|(?<=[^\W_])\\([.@:])(?=[^\W_])"  # escaped: `145\.246\.127\.253`
     r"|(?<=\d) {1,2}(?:dot|DOT|Dot) {1,2}(?=\d)"  # spelled between digits: `208 dot 125`
 )
-DEFANGED_TRIGGER = re.compile(
-    r"[\[({<] {0,2}(?:[.@:]|[dD][oO][tT]) {0,2}[\])}>]|\\[.@:]|\d {1,2}[dD][oO][tT] "
+# Two scans, each led by a character the engine's fast scan can skip to (a bracket or a backslash; the
+# space before a spelled `dot`): one alternation of both is several times slower on digit-heavy text.
+DEFANGED_TRIGGERS = (
+    re.compile(r"[\[({<](?= {0,2}(?:[.@:]|[dD][oO][tT]) {0,2}[\])}>])|\\[.@:]"),
+    re.compile(r" [dD][oO][tT] {1,2}\d"),
 )
 
 
 def defanged(text: str) -> bool:
-    return DEFANGED_TRIGGER.search(text) is not None
+    return any(t.search(text) is not None for t in DEFANGED_TRIGGERS)
 
 
 def _punctuation(wrapped: str) -> str:

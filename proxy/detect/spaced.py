@@ -3,19 +3,23 @@
 A model reads `j a n e @ a c m e . c o m`, `|4|1|1|1|…|`, `4--1--1--1…`, `F.e.r.n.a.n.d.a. .H.e.r.…` or
 `id4-1-1-1…` as the value it spells; a pattern anchored on the value's own characters does not. The class:
 four or more single characters (*units*: a letter, a digit, `@` or `+`), each apart from the next by a *gap*
-of one to five characters a reader skips (whitespace, punctuation, symbols), standing apart from the words
-around it — or glued to a word of the other kind (`id4-1-1…`, `…-1-1x`), since a digit after a letter still
-starts a number. Separators at its edges (`_j_a_n_e_`) are no part of it.
+of one to five characters a reader skips on one line (whitespace, punctuation, symbols), standing apart from
+the words around it — or glued to a word of the other kind (`id4-1-1…`, `…-1-1x`), since a digit after a
+letter still starts a number. Separators at its edges (`_j_a_n_e_`) are no part of it. A column of single
+digits (one per line) is a column, not a value.
 
 The run is read as its units: the gap used most often is the spacing (at least half the gaps, twice or more)
-and goes; any other gap is a boundary the writer meant — with the spacing taken out of it, what is left reads
-as itself (`-.-` → `.`), or as one space if nothing but blanks is left (`. .` → a space between two names). A
-run of digits alone has no words: every gap goes (seven digits or more may mix their gaps), and its digits
-read in their usual grouping (`canonical_digits`), as a number written out is read, never as a bare run (a
-bare run is an identifier's digits, `views`' rule).
+and goes; any other gap is a boundary the writer meant — the spacing at its two ends taken off, what is left
+reads as itself (`...` → `.`, `.-.` → `-`), or as one space if nothing but blanks is left (`. .` → a space
+between two names). A run of digits alone has no words: every gap goes (seven digits or more may mix their
+gaps), and its digits read in their usual grouping (`canonical_digits`), as a number written out is read,
+never as a bare run (a bare run is an identifier's digits, `views`' rule). Small numbers in a row are spaced
+out by nature (scores, a keypad, a matrix): a number shorter than a card's is read only after a `+` or a word
+that says what it is (`tel`, `SSN`, `account`, …).
 
-A dotted run needs seven units: dots join single digits in IPv4 addresses and versions. A run with a `:` among
-its gaps is digits only, nine or more (an IPv6 address has eight groups at most; a time, three).
+A dotted run needs seven units: dots join single digits in IPv4 addresses and versions; digits with dots among
+other gaps are a row of those (`0.0.1<TAB>0.1.0`). A run with a `:` among its gaps is digits only, nine or
+more (an IPv6 address has eight groups at most; a time, three).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from collections import Counter
 from proxy.detect.view_map import View, replace_ranges
 
 _UNIT = r"(?:[^\W_]|[@+])"
-_GAP = r"(?:[^\w@+]|_){1,5}"
+_GAP = r"(?:[^\w@+\n\r\x0b\x0c]|_){1,5}"
 # Where a run may start: no letter or digit before it, or a letter before a digit (`id4-1-1…`); where it
 # may end, likewise (a digit before a letter: `…-1-1x`). A word joined to the run by its own spacing
 # (`ab-c-d-e`) is an identifier, not a spaced-out value (`_joined_to_word`).
@@ -39,6 +43,14 @@ SPACED_OUT_TRIGGER = re.compile(r"[^\W_]" + _GAP + r"[^\W_]" + _GAP + r"[^\W_]" 
 _BESIDE_GROUP_BEFORE = re.compile(r"\d" + _GAP + r"$")
 _BESIDE_GROUP_AFTER = re.compile(_GAP + r"\d")
 _DOTTED_LEAST = 7
+# A spaced-out number shorter than a card is read only with a `+` or a word before it that says what it is:
+# small numbers in a row (scores, a keypad, a matrix) are spaced out by nature.
+_CARD_LEAST = 13
+_SAID = re.compile(
+    r"(?i)(?:phone|tel|mobile|cell|call|fax|whatsapp|sms|ssn|social security|customer|account|acct|cid"
+    r"|contact|number|no\.)[^\n]{0,24}$"
+)
+_SAID_WINDOW = 40
 _COLON_DIGITS_LEAST = 9
 # Digits spaced by separators that change from one gap to the next: a number only if it is long enough to
 # be one (a phone's local part).
@@ -68,9 +80,9 @@ def canonical_digits(digits: str) -> str:
     return body
 
 
-def _reading(run: str) -> tuple[str, list[tuple[int, int, str]]] | None:
+def _reading(run: str, said: bool) -> tuple[str, list[tuple[int, int, str]]] | None:
     """The run's spacing and the edits (relative to the run) that read it without it; None if it is no
-    spaced-out run."""
+    spaced-out run. `said`: a word before the run says a phone, SSN or account number follows."""
     units = list(_UNITS.finditer(run))
     gaps = [(units[i].end(), units[i + 1].start()) for i in range(len(units) - 1)]
     texts = [run[a:b] for a, b in gaps]
@@ -84,6 +96,10 @@ def _reading(run: str) -> tuple[str, list[tuple[int, int, str]]] | None:
     if number:
         if len(digits) < _MIXED_DIGITS_LEAST and 2 * count < len(gaps):
             return None
+        if "." in texts and len(set(texts)) > 1:
+            return None  # dotted groups beside other gaps: a row of versions or addresses (`0.0.1\t0.1.0`)
+        if not (said or digits.startswith("+") or len(digits) >= _CARD_LEAST):
+            return None  # `3 1 4 1 5 9 2 6 5 3`, scores, a keypad: small numbers in a row, unless labelled
         return spacing, [(0, len(run), canonical_digits(digits))]
     if count < 2 or 2 * count < len(gaps):
         return None  # no spacing of its own: punctuation between short words (`c}m\u{4`)
@@ -92,8 +108,13 @@ def _reading(run: str) -> tuple[str, list[tuple[int, int, str]]] | None:
         if gap == spacing:
             edits.append((a, b, ""))
             continue
-        left = "".join(c for c in gap if c not in spacing).strip()
-        edits.append((a, b, left if left else " "))
+        inner = gap
+        if gap.startswith(spacing) and gap.endswith(spacing) and len(gap) > 2 * len(spacing):
+            inner = gap[len(spacing) : -len(spacing)]  # `...` → `.`, `.-.` → `-`, `. .` → a space
+        else:
+            inner = "".join(c for c in gap if c not in spacing)
+        inner = inner.strip()
+        edits.append((a, b, inner if inner else " "))
     return spacing, edits
 
 
@@ -112,7 +133,9 @@ def collapse_spaced(view: View) -> View:
     text = view.text
     edits: list[tuple[int, int, str]] = []
     for m in _RUN.finditer(text):
-        reading = _reading(m.group())
+        reading = _reading(
+            m.group(), _SAID.search(text, max(0, m.start() - _SAID_WINDOW), m.start()) is not None
+        )
         if reading is None:
             continue
         spacing, found = reading
@@ -141,8 +164,11 @@ def collapse_spaced(view: View) -> View:
 # a number cut where no format cuts it. Groups of one length are a format (`01 23 45 67 89`, a French phone;
 # `12.34.56.78` a date or version), a first group and groups of three are thousands (`9 164 522 196`), four
 # dotted groups an IPv4 address: those stay as written.
-_CHUNKED = re.compile(r"(?<![\w.,:+/\-])\d{1,3}([ /|_~*.\-])\d{1,3}(?:\1\d{1,3}){2,}(?![\w]|[.,:/\-]\d)")
-CHUNKED_TRIGGER = re.compile(r"\d{1,3}([ /|_~*.\-])\d{1,3}\1\d{1,3}\1\d")
+# The separators are those the detector's digit trigger already spans (`\d(?:[\s().\-/+]{0,2}\d){6}`), so
+# the batch pre-scan needs no test of its own for this view; other separators between single digits are
+# spacing (`collapse_spaced`).
+_CHUNKED = re.compile(r"(?<![\w.,:+/\-])\d{1,3}([ /.\-])\d{1,3}(?:\1\d{1,3}){2,}(?![\w]|[.,:/\-]\d)")
+CHUNKED_TRIGGER = re.compile(r"\d{1,3}([ /.\-])\d{1,3}\1\d{1,3}\1\d")
 
 
 def _chunked_reading(chain: str, separator: str) -> str | None:

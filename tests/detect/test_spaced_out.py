@@ -65,7 +65,7 @@ def test_characters_spaced_out_that_spell_no_value_stay_readable(detector, case)
 @given(st.data())
 def test_a_value_spaced_out_with_its_spacing_varied_is_one_value(detector, data):
     """Doubled separators, separators at the edges, a run glued to a word, and (digits) a different
-    separator in every gap, line breaks or commas: one class, one reading."""
+    separator in every gap or commas: one class, one reading."""
     form, _kind, context, value = data.draw(spaced_out_variants())
     text, start, end = embed(data.draw, context, value)
     # The separators at a run's edges carry nothing and may stay beside its token.
@@ -97,3 +97,16 @@ def test_single_digits_joined_by_colons_or_dots_are_an_address_or_a_time_not_a_s
     text = "value " + sep.join(digits) + " ok"
     out, _spans = tokenized(detector, text)
     assert "CREDIT_CARD" not in out and "PHONE_NUMBER" not in out and "US_SSN" not in out
+
+
+@FAST
+@given(
+    digits=st.lists(st.sampled_from("0123456789"), min_size=4, max_size=12),
+    sep=st.sampled_from([" ", ", ", ",", " - ", " | ", "\n", "\t"]),
+    label=st.sampled_from(["scores:", "grid", "matrix", "clicks", "page", "Steps:"]),
+)
+def test_small_numbers_in_a_row_or_a_column_stay_readable(detector, digits, sep, label):
+    """Shorter than a card and with no word that says phone, SSN or account before them, single digits in
+    a row (scores, a keypad, a matrix) or a column of counts are data, not a spaced-out number."""
+    text = f"{label} {sep.join(digits)}"
+    assert tokenized(detector, text)[0] == text

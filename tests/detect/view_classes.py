@@ -172,19 +172,20 @@ def spaced_out(draw: st.DrawFn) -> tuple[str, str, str]:
 
 
 # Spacing as a hostile backend varies it: the separator doubled, at the run's edges too, glued to the word
-# before it, or (digits) a different separator in every gap, a line break or a comma.
-SPACING_FORMS = ["doubled", "edges", "glued", "mixed", "lines", "commas"]
-_MIXED_POOL = [" ", "-", "_", "|", "/", "*", "~", ".", ",", ":", "\u00b7", " - ", "--", "::"]
+# before it, or (digits) a different separator in every gap, or a comma. (Not a line break: one digit per
+# line is a column of counts, `spaced`.)
+SPACING_FORMS = ["doubled", "edges", "glued", "mixed", "commas"]
+_MIXED_POOL = [" ", "-", "_", "|", "/", "*", "~", ",", ":", "\u00b7", " - ", "--", "::"]  # no `.`: `spaced`
 
 
 @st.composite
 def spaced_out_variants(draw: st.DrawFn) -> tuple[str, str, str, str]:
     """(form, kind, context, text): a planted value spaced out one character at a time in one of
-    `SPACING_FORMS`. Digit-only forms (mixed, lines, commas) and the glued form take numbers; a number glued
+    `SPACING_FORMS`. Digit-only forms (mixed, commas) and the glued form take numbers; a number glued
     to a word is a card (what is certain without a word boundary)."""
     form = draw(st.sampled_from(SPACING_FORMS))
     kinds = {"glued": ["card"], "mixed": ["card", "phone", "ssn", "customer"]}.get(form)
-    if form in ("lines", "commas"):
+    if form == "commas":
         kinds = ["card", "phone", "ssn", "customer"]
     kind, context, value = draw(planted(kinds) if kinds else planted())
     value = compact(kind, value)
@@ -200,8 +201,7 @@ def spaced_out_variants(draw: st.DrawFn) -> tuple[str, str, str, str]:
     if form == "mixed":
         gaps = [draw(st.sampled_from(_MIXED_POOL)) for _ in value[1:]]
         return form, kind, context, value[0] + "".join(g + c for g, c in zip(gaps, value[1:], strict=True))
-    sep = "\n" if form == "lines" else draw(st.sampled_from([",", ", "]))
-    return form, kind, context, sep.join(value)
+    return form, kind, context, draw(st.sampled_from([",", ", "])).join(value)
 
 
 # Punctuation wrapped so that nothing makes it live (`81[.]223[.]231[.]174`, `jane(@)acme(.)com`).
