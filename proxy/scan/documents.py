@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from proxy.errors import LimitExceeded
 from proxy.policy import normalize_key
-from proxy.policy_keys import key_rule_entity
+from proxy.policy.keys import key_rule_entity
 from proxy.scan.blobs import open_blob
 from proxy.scan.parse import looks_like_json, parse_json, serialization_of, structured_json
 from proxy.scan.plan import Doc, Location, ScanPlan

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from proxy.errors import LimitExceeded
-from proxy.policy_keys import key_words  # the one key reading (`clientCustomerId` → client, customer, id)
+from proxy.policy.keys import key_words  # the one key reading (`clientCustomerId` → client, customer, id)
 
 _ENUM = re.compile(r"[A-Za-z][A-Za-z0-9_.:/+\-]{0,63}")
 _DIGITS3 = re.compile(r"\d{3}")

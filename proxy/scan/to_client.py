@@ -32,7 +32,7 @@ from typing import Any, Final
 
 from proxy.errors import LimitExceeded
 from proxy.policy import Policy, ToolRules, normalize_key
-from proxy.policy_keys import key_rule_entity
+from proxy.policy.keys import key_rule_entity
 from proxy.scan import accounts, names
 from proxy.scan.documents import Documents, mark_schemas
 from proxy.scan.keyed_text import KeyedText

@@ -31,10 +31,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from proxy.errors import LimitExceeded
-from proxy.policy_keys import normalize_key
+from proxy.policy.keys import normalize_key
 
 if TYPE_CHECKING:
-    from proxy.policy import EgressRule
+    from proxy.policy.schema import EgressRule
 
 Path = tuple[str, ...]
 
