@@ -450,7 +450,7 @@ async def test_a_cancelled_call_is_cancelled_on_its_own_backend_under_the_id_tha
 
 
 def test_template_uris_match_their_own_pattern_only():
-    from proxy.mux import _template_pattern
+    from proxy.mux.routing import _template_pattern
 
     assert _template_pattern("crm://contacts/{id}").fullmatch("crm://contacts/7")
     assert not _template_pattern("crm://contacts/{id}").fullmatch("crm://contacts/7/x")
