@@ -12,15 +12,13 @@ from typing import Any
 
 import anyio
 import mcp_types as types
-from mcp.shared.message import SessionMessage
 
 from proxy.errors import BACKEND_UNAVAILABLE
 from proxy.mux.handshake import _merge_handshake
 from proxy.mux.routing import HANDSHAKES, LIST_KEYS, Origin, RouteError, Routes, _decode_cursor
+from proxy.transports.wire import SessionMessage, Streams
 
 log = logging.getLogger("proxy.mux")
-
-Streams = tuple[Any, Any]
 
 
 @dataclass
