@@ -26,7 +26,7 @@ import re
 import zlib
 from collections.abc import Callable
 
-from proxy.errors import LimitExceeded
+from proxy.errors import LimitExceeded, blocked
 from proxy.scan.blobs import is_media, open_layer
 
 MIN_RUN = 6  # characters in a printable run, as `strings -n 6`
@@ -53,9 +53,7 @@ AsText = Callable[[bytes], "str | None"]
 
 
 def _too_much(what: str) -> LimitExceeded:
-    return LimitExceeded(
-        f"mcp-veil blocked this message: a binary payload carries more {what} than is scanned"
-    )
+    return blocked(f"a binary payload carries more {what} than is scanned")
 
 
 def opened_text(raw: bytes, as_text: AsText, depth: int = 0) -> str | None:
@@ -63,7 +61,7 @@ def opened_text(raw: bytes, as_text: AsText, depth: int = 0) -> str | None:
     if not raw or raw[0] not in _COMPRESSED_FIRST:  # most base64 runs: one set lookup
         return None
     if depth > _MAX_LAYERS:
-        raise LimitExceeded("mcp-veil blocked this message: a payload nests compressions too deep")
+        raise blocked("a payload nests compressions too deep")
     inner = open_layer(raw, INFLATE_LIMIT)
     if inner is None:
         return None

@@ -31,7 +31,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from proxy.errors import LimitExceeded
+from proxy.errors import LimitExceeded, blocked
 
 _MAX_LAYERS = 4  # compressions inside compressions (and zips) opened at most
 
@@ -131,7 +131,7 @@ def is_media(raw: bytes) -> bool:
 
 
 def _too_big(limit: int) -> LimitExceeded:
-    return LimitExceeded(f"mcp-veil blocked this message: a compressed blob expands past {limit} bytes")
+    return blocked(f"a compressed blob expands past {limit} bytes")
 
 
 def _bounded(data: bytes, limit: int) -> bytes:
@@ -218,7 +218,7 @@ def _zip_members(raw: bytes, limit: int) -> list[bytes] | None:
         total = 0
         for info in archive.infolist():
             if info.flag_bits & 0x1:
-                raise LimitExceeded("mcp-veil blocked this message: an encrypted zip member is unreadable")
+                raise blocked("an encrypted zip member is unreadable")
             with archive.open(info) as f:
                 data = f.read(limit + 1)
             total += len(data)
@@ -312,7 +312,7 @@ def decode_text(raw: bytes, charset: str | None) -> tuple[str, str, bytes, bool]
 def sniff(raw: bytes, charset: str | None, limit: int, depth: int = 0) -> Decoded:
     """What these bytes hold, layer by layer (see the module docstring)."""
     if depth > _MAX_LAYERS:
-        raise LimitExceeded("mcp-veil blocked this message: a blob nests compressions too deep")
+        raise blocked("a blob nests compressions too deep")
     for name, matches, open_, close in _COMPRESSIONS:
         if not matches(raw):
             continue
@@ -368,7 +368,7 @@ def _media(raw: bytes, opaque: bool = True) -> Decoded:
 
     def encode(new: list[str]) -> bytes:
         if new != texts:
-            raise LimitExceeded("mcp-veil blocked this message: a media or PDF blob carries personal data")
+            raise blocked("a media or PDF blob carries personal data")
         return raw
 
     return Decoded(texts, encode, opaque=opaque, codecs=["media" if opaque else "pdf"])
@@ -385,7 +385,7 @@ def _guarded(raw: bytes, text: str, codec: str, prefix: bytes) -> Decoded:
 
     def encode(new: list[str]) -> bytes:
         if new[1:] != extra:
-            raise LimitExceeded("mcp-veil blocked this message: a blob carries personal data it cannot patch")
+            raise blocked("a blob carries personal data it cannot patch")
         return prefix + new[0].encode(codec)
 
     return Decoded([text, *extra], encode, codecs=[codec, "carried"], weak=True)
@@ -406,7 +406,7 @@ def _zip(raw: bytes, limit: int, depth: int) -> Decoded | None:
         members: list[tuple[zipfile.ZipInfo, Decoded]] = []
         for info in infos:
             if info.flag_bits & 0x1:
-                raise LimitExceeded("mcp-veil blocked this message: an encrypted zip member is unreadable")
+                raise blocked("an encrypted zip member is unreadable")
             with archive.open(info) as f:
                 data = f.read(limit + 1)
             total += len(data)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from proxy.errors import LimitExceeded
+from proxy.errors import blocked
 from proxy.policy import normalize_key
 from proxy.policy.keys import key_rule_entity
 from proxy.scan.blobs import open_blob
@@ -50,7 +50,6 @@ class Documents:
         ) -> None: ...
 
         def _locate(self, text: str, location: Location) -> None: ...
-
 
         def _field(self, container: Any, key: Any, v: Any, doc: int, entity: str) -> int: ...
 
@@ -120,7 +119,7 @@ class Documents:
             if opened is None:
                 return
         if opened.opaque and self.opaque_blobs == "block":
-            raise LimitExceeded("mcp-veil blocked this message: it carries media, which the policy blocks")
+            raise blocked("it carries media, which the policy blocks")
         if not opened.texts:
             return
         holder = list(opened.texts)

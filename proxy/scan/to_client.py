@@ -30,7 +30,7 @@ import re
 from itertools import chain, repeat
 from typing import Any, Final
 
-from proxy.errors import LimitExceeded
+from proxy.errors import check_depth, check_size
 from proxy.policy import Policy, ToolRules, normalize_key
 from proxy.policy.keys import key_rule_entity
 from proxy.scan import accounts, names
@@ -177,16 +177,7 @@ class ToClientWalker(Documents, KeyedText, Patcher):
 
     def _grow(self, size: int) -> None:
         self._size += size
-        if self._size > self.max_bytes:
-            raise LimitExceeded(
-                f"mcp-veil blocked this message: larger than the limit of {self.max_bytes} bytes"
-            )
-
-    def _deep(self, depth: int) -> None:
-        if depth > self.max_depth:
-            raise LimitExceeded(
-                f"mcp-veil blocked this message: nesting deeper than the limit of {self.max_depth}"
-            )
+        check_size(self._size, self.max_bytes)
 
     def _walk(
         self, node: Any, doc: int, trie: Any, depth: int, list_entity: str | None, list_skip: bool
@@ -198,7 +189,7 @@ class ToClientWalker(Documents, KeyedText, Patcher):
 
         Most of a large payload is plain, no path rule below: such containers go to `_plain_dict` and
         `_plain_list`, which decide most values by type alone; here is the path-rule case."""
-        self._deep(depth)
+        check_depth(depth, self.max_depth)
         size = 0
         if type(node) is dict:
             if trie is None and list_entity is None:
@@ -261,7 +252,7 @@ class ToClientWalker(Documents, KeyedText, Patcher):
     def _plain_dict(self, node: dict[str, Any], doc: int, depth: int) -> None:
         """`_walk` of an object with no path rule below (the usual case): a plain key has its value
         decided by type alone; any other key takes `_other`."""
-        self._deep(depth)
+        check_depth(depth, self.max_depth)
         plan = self._plan
         texts = plan.texts
         memo = self._key_memo
@@ -306,7 +297,7 @@ class ToClientWalker(Documents, KeyedText, Patcher):
 
     def _plain_list(self, node: list[Any], doc: int, depth: int) -> None:
         """`_walk` of a list no rule applies to (the usual case, kept short: it runs once per row)."""
-        self._deep(depth)
+        check_depth(depth, self.max_depth)
         if len(node) >= 2 and type(node[0]) is dict:
             if len(node) >= _ROWS and self._plain_rows(node, doc, depth):
                 return
