@@ -6,7 +6,7 @@ module reads out of them (a hit replaces the whole base64 run). A resource blob'
 (`proxy.scan.blobs`), and blocks its message if what it carries is personal.
 
 - *Compressed* (`opened_text`): gzip, zlib, bz2, xz/lzma or zip, recognised by magic and opened layer by
-  layer with the blob sniffer's own openers (`proxy.scan.blobs.open_layer`), within the same bomb limit.
+  layer with the blob sniffer's own openers (`proxy.scan.blob_layers.open_layer`), within the same bomb limit.
 - *Media or a PDF* (`media_text`, `printable_text`): PNG tEXt/iTXt/zTXt, JPEG EXIF/XMP/COM, PDF text and
   metadata, GIF comments, ID3, RIFF INFO, or text simply written after a real magic header. Its printable
   runs, the way `strings(1)` reads them (ASCII runs of `MIN_RUN`+ characters continued over UTF-8
@@ -27,7 +27,8 @@ import zlib
 from collections.abc import Callable
 
 from proxy.errors import LimitExceeded, blocked
-from proxy.scan.blobs import is_media, open_layer
+from proxy.scan.blob_layers import open_layer
+from proxy.scan.blobs import is_media
 
 MIN_RUN = 6  # characters in a printable run, as `strings -n 6`
 MAX_TEXT = 1 << 20  # characters of carried text scanned at most; beyond, the message is blocked
