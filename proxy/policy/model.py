@@ -143,7 +143,8 @@ class Policy:
     _tool_cache: dict[str | None, ToolRules] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    # call_limits per tool name, worked out once: the glob matching was ~20 us of every call.
+    # call_limits per tool name, worked out once: matching every tool pattern's glob on every call is
+    # a cost each call would pay again for the same answer.
     _limits_memo: dict[str | None, CallLimits] = field(default_factory=dict, repr=False, compare=False)
     _egress_memo: dict[tuple[str, str, str, tuple[str, ...]], bool] = field(
         default_factory=dict, repr=False, compare=False

@@ -1,6 +1,6 @@
 """What a value's shape and its key say, before any detector runs.
 
-- Skipped values. `skip_keys` (policy) no longer switches scanning off for a key name: under such a key
+- Skipped values. `skip_keys` (policy) does not switch scanning off for a key name: under such a key
   only an *enum-shaped* value goes unscanned — a short identifier that starts with a letter, holds no
   whitespace, no `@`, no run of three digits (`ENABLED`, `text`, `application/json`, `America/New_York`,
   `byPage`), or an ISO date (`2025-06-18`: MCP's protocol versions are dates). Such a value cannot hold an

@@ -3,7 +3,7 @@
 Both sides are (read, write) pairs the relay drives from its own tasks: a read end is an async iterator
 that reads and parses the next line when asked, a write end serializes and writes in the sender's task.
 The SDK's stdio transports put a reader task, a writer task and a zero-buffer memory stream on each side:
-on a small call those task hand-offs were about a quarter of the latency the proxy added (~0.25 ms).
+on a small call those task hand-offs are a large share of the latency a proxy adds.
 
 The SDK's stdin reader runs in a worker thread that cannot be interrupted, so a proxy whose backend has
 exited could not end while the client keeps its end open. Our line source is a cancellable asyncio pipe
