@@ -1,4 +1,4 @@
-"""Several backends behind one relay (proxy/mux.py), in memory: namespacing, routing, merged handshakes and
+"""Several backends behind one relay (proxy/mux/), in memory: namespacing, routing, merged handshakes and
 lists, id and progress-token rewriting, a backend that dies, and tokens bound to their backend."""
 
 from __future__ import annotations
