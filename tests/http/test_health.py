@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.http.test_serve import ACCEPT, INIT, LIMIT, open_raw, sse_messages
-from tests.polling import until
+from tests.polling import wait_until
 from tests.proxy.conftest import make_backend
 from vault.models import AuditRecord
 
@@ -107,7 +107,7 @@ async def test_draining_refuses_new_sessions_finishes_the_call_in_flight_and_clo
             gone = await http.post(served.url, json=call, headers={**ACCEPT, "mcp-session-id": busy})
             while served.sessions.open_count:
                 await anyio.sleep(0.02)
-            await until(lambda: len(_closed_sessions(engine)) == 2)  # written in worker threads
+            await wait_until(lambda: len(_closed_sessions(engine)) == 2)  # written in worker threads
     assert ready.status_code == 503 and ready.json() == {"status": "not ready", "checks": {"draining": "yes"}}
     assert fresh.status_code == 503
     answer = sse_messages(replies[0].text)[-1]

@@ -23,7 +23,7 @@ from proxy.mux import Mux, multiplexed
 from proxy.relay import Relay
 from proxy.runner import Engine, mux_label
 from proxy.session import ProxySession
-from tests.polling import until
+from tests.polling import wait_until
 from tests.proxy.conftest import PERSON, make_backend
 from vault import audit
 from vault.errors import TokenRefused
@@ -425,7 +425,7 @@ async def test_a_backend_that_dies_fails_its_pending_call_and_the_other_keeps_wo
                         errors.append(exc)
 
                 tg.start_soon(hang)
-                await until(lambda: _asked(a, "hang"))
+                await wait_until(lambda: _asked(a, "hang"))
                 with pytest.raises(MCPError) as died:
                     await client.call_tool("a__die", {})
             after = await client.call_tool("b__work", {})
@@ -445,10 +445,12 @@ async def test_a_cancelled_call_is_cancelled_on_its_own_backend_under_the_id_tha
         async with muxed({"a": a.open(), "b": b.open()}) as (client, _):
             async with anyio.create_task_group() as tg:
                 tg.start_soon(client.call_tool, "a__hang", {})
-                await until(lambda: _asked(a, "hang"))
+                await wait_until(lambda: _asked(a, "hang"))
                 tg.cancel_scope.cancel()
             await client.call_tool("b__work", {})
-            await until(lambda: any(getattr(m, "method", "") == "notifications/cancelled" for m in a.seen))
+            await wait_until(
+                lambda: any(getattr(m, "method", "") == "notifications/cancelled" for m in a.seen)
+            )
     hang = next(
         m for m in a.seen if isinstance(m, types.JSONRPCRequest) and (m.params or {}).get("name") == "hang"
     )
