@@ -21,7 +21,7 @@ from proxy.config import Settings
 from proxy.errors import BACKEND_UNAVAILABLE, BackendUnavailable
 from proxy.mux import Mux, multiplexed
 from proxy.policy import Policy, load_policy
-from proxy.policy_sources import policy_files
+from proxy.policy.sources import policy_files
 from proxy.relay import Relay, RelayStats, Streams, _error
 from proxy.sandbox import SandboxSpec
 from proxy.session import ProxySession, os_actor

@@ -1,4 +1,4 @@
-"""Compatibility: the walkers now live in `proxy.scan` (to_client, to_backend, blobs)."""
+"""The walkers of `proxy.scan` (to_client, to_backend) under the names code imports from `proxy.walk`."""
 
 from proxy.scan.plan import ScanPlan
 from proxy.scan.to_backend import ENCODED_TOKEN_LIKE_RE, find_token_strings, replace_tokens

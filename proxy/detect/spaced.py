@@ -123,9 +123,14 @@ def _joined_to_word(text: str, start: int, end: int, spacing: str) -> bool:
         return False
     before = text[max(0, start - len(spacing) - 1) : start]
     after = text[end : end + len(spacing) + 1]
-    return (before[1:] == spacing and before[:1].isalnum()) or (
-        after[:-1] == spacing and after[-1:].isalnum()
+    # Of the same kind as the run's end it touches: `customers/1/0/0…` is a number after a path's word.
+    return (before[1:] == spacing and _same_kind(before[:1], text[start])) or (
+        after[:-1] == spacing and _same_kind(after[-1:], text[end - 1])
     )
+
+
+def _same_kind(a: str, b: str) -> bool:
+    return (a.isalpha() and b.isalpha()) or (a.isdigit() and b.isdigit())
 
 
 def collapse_spaced(view: View) -> View:

@@ -10,8 +10,8 @@ resolved.
 
 from __future__ import annotations
 
-from proxy import egress_rules
 from proxy.errors import EgressDenied
+from proxy.policy import egress as egress_rules
 from proxy.stages.base import Flow
 from proxy.walk import find_token_strings
 
