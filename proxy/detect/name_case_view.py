@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from ahocorasick_rs import AhoCorasick, MatchKind
 
+from proxy.detect.name_keys import is_name_label
 from proxy.detect.name_lexicon import (
     common_surnames,
     first_names,
@@ -54,7 +55,7 @@ _MIN_LOWER_WORDS = 5
 # label (`- leila lombardi`, `owner: kenji underhill`). Re-cased like prose (`_from_lower`: led by a clear
 # given name, with a name word or a word of no dictionary after it), so `jordan shoes` stays a query.
 _NAME_LINE = re.compile(
-    r"^[ \t\-*•>\d.)\"'“]*(?:[^\W\d][\w ]{0,20}:[ \t]*)?"
+    r"^[ \t\-*•>\d.)\"'“]*(?:(?P<label>[^\W\d][\w ]{0,20}):[ \t]*)?"
     r"(?P<name>[^\W\d_]+(?:['’\-][^\W\d_]+)*(?: [^\W\d_]+(?:['’\-][^\W\d_]+)*){1,2})"
     r"[\"'”]?[ \t]*[.,;]?[ \t]*$",
     re.MULTILINE,
@@ -74,7 +75,7 @@ def case_view(view: View) -> View | None:
     if (
         _CAPS_RUN.search(text) is None
         and not (text.islower() and text.count(" ") >= _MIN_LOWER_WORDS - 1)
-        and not any(m.group().islower() for m in _NAME_LINE.finditer(text))
+        and not any(m.group("name").islower() for m in _NAME_LINE.finditer(text))
     ):
         return None
     lines = text.split("\n")
@@ -90,6 +91,14 @@ def _recase_line(line: str) -> str:
     lowers = len(_LOWER.findall(line))
     if uppers >= 6 and uppers >= _MOSTLY * (uppers + lowers):
         return _from_caps(line)
+    labelled = _NAME_LINE.fullmatch(line)
+    if (
+        labelled is not None
+        and labelled.group("name").islower()
+        and labelled.group("label")
+        and is_name_label(labelled.group("label"))
+    ):
+        return _capitalise_span(line, labelled.start("name"), labelled.end("name"))
     if uppers == 0 and lowers and (_is_prose(line) or _is_name_line(line)):
         return _from_lower(line)
     return line
@@ -229,6 +238,13 @@ def _kind(word: str) -> str:
     if is_english_word(word) or is_vocabulary_word(word):
         return "word"
     return "acronym" if len(word) <= _ACRONYM_MAX else "unknown"
+
+
+def _capitalise_span(line: str, start: int, end: int) -> str:
+    """`line` with every word in [start, end) capitalised: a name under a label that says so (`owner: greta
+    okonkwo`), whatever the lexicon knows of its words."""
+    name = _WORD.sub(lambda m: _capitalised(m.group()), line[start:end])
+    return line[:start] + name + line[end:]
 
 
 def _is_name_line(line: str) -> bool:

@@ -160,3 +160,39 @@ def test_at_mentions_of_teams_channels_and_words_are_left_alone(detector):
     texts = [f"ping {m} about the deploy" for m in ("@here", "@channel", "@dev-team", "@max.size", "@admin")]
     found = detector.detect(texts)
     assert not any(s.entity == "PERSON" for spans in found.values() for s in spans), found
+
+
+NAME_LABELS = ["Owner", "owner", "Assignee", "Account Owner", "Contact", "Sales Rep", "reviewer"]
+
+
+def test_a_lower_case_name_under_a_label_that_names_a_person_is_found_whatever_the_lexicon_knows(detector):
+    rng = random.Random("labelled-lower")
+    planted = [
+        _in_frame(f"{rng.choice(NAME_LABELS)}: {{n}}", f"{f} {last}".lower()) for f, last in _people(23)
+    ]
+    recall, missed = _recall(detector, planted)
+    assert recall >= 0.9, (recall, missed[:15])
+
+
+def test_lower_case_words_under_a_label_that_names_no_person_stay_readable(detector):
+    texts = [
+        f"{label}: {words}"
+        for label in ["Status", "Campaign", "Query", "Notes", "Category"]
+        for words in [
+            "budget review",
+            "summer sale",
+            "plumber near me",
+            "call back tomorrow",
+            "red running shoes",
+        ]
+    ]
+    assert [t for t, _ in _person_texts_of(detector, texts)] == []
+
+
+def _person_texts_of(detector: Detector, texts: list[str]) -> list[tuple[str, list[str]]]:
+    found = detector.detect(texts)
+    return [
+        (t, [t[s.start : s.end] for s in spans if s.entity == "PERSON"])
+        for t, spans in found.items()
+        if any(s.entity == "PERSON" for s in spans)
+    ]
