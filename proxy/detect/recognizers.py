@@ -143,8 +143,14 @@ _DECIMAL = re.compile(r"[+-]?\d*\.\d+")
 # parentheses or dashes (`(512) 850-7560`) is no amount, even where a CSV cell's `,12` follows it.
 _AMOUNT_SHAPED = re.compile(r"[\d .,'\u00a0\u202f]+")
 # A first group of one or two digits (not a trunk `0`): `601 123 000` is a Spanish phone's 3-3-3.
-# Single digits apart (`0 2 0 1 0 0 0`): small numbers in a row, which libphonenumber reads as a number.
-_SINGLE_DIGITS = re.compile(r"\(?\d\)?(?:[^\d+]{1,5}\d\)?){3,}")
+# Digits apart, most of them single (`0 2 0 1 0 0 0`, `1 | 2 | … | 10`): small numbers in a row, which
+# libphonenumber reads as a number. A phone's groups are longer (`01 23 45 67 89`).
+_DIGIT_GROUP = re.compile(r"\d+")
+
+
+def _mostly_single_digits(value: str) -> bool:
+    groups = _DIGIT_GROUP.findall(value)
+    return len(groups) >= 4 and 2 * sum(len(g) == 1 for g in groups) > len(groups)
 _THOUSANDS = re.compile(r"[1-9]\d?([ .,'\u00a0\u202f])\d{3}(?:\1\d{3})+")
 _MARKS = " .,'\u00a0\u202f"
 
@@ -221,7 +227,7 @@ def guard(text: str, start: int, end: int, entity: str) -> tuple[int, int] | Non
         if entity == "IP_ADDRESS" and is_amount(text, start, end, decimal_part=False):
             return None
         if entity == "PHONE_NUMBER" and (
-            _SINGLE_DIGITS.fullmatch(value)  # spaced out with no label: `spaced` reads the labelled ones
+            _mostly_single_digits(value)  # spaced out with no label: `spaced` reads the labelled ones
             or (start > 1 and text[start - 1] in "-_" and text[start - 2].isalpha())
             or (
                 _AMOUNT_SHAPED.fullmatch(value)

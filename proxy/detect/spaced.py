@@ -13,9 +13,10 @@ and goes; any other gap is a boundary the writer meant — the spacing at its tw
 reads as itself (`...` → `.`, `.-.` → `-`), or as one space if nothing but blanks is left (`. .` → a space
 between two names). A run of digits alone has no words: every gap goes (seven digits or more may mix their
 gaps), and its digits read in their usual grouping (`canonical_digits`), as a number written out is read,
-never as a bare run (a bare run is an identifier's digits, `views`' rule). Small numbers in a row are spaced
-out by nature (scores, a keypad, a matrix): a number shorter than a card's is read only after a `+` or a word
-that says what it is (`tel`, `SSN`, `account`, …).
+never as a bare run (a bare run is an identifier's digits, `views`' rule). Small numbers listed with blanks or
+commas are spaced out by nature (scores, a keypad, a matrix): such a number shorter than a card's is read only
+after a `+` or a word that says what it is (`tel`, `SSN`, `account`, …); spaced with strokes, dashes or dots
+(`4-1-5-5-…`), it is read as it is.
 
 A dotted run needs seven units: dots join single digits in IPv4 addresses and versions; digits with dots among
 other gaps are a row of those (`0.0.1<TAB>0.1.0`). A run with a `:` among its gaps is digits only, nine or
@@ -43,8 +44,8 @@ SPACED_OUT_TRIGGER = re.compile(r"[^\W_]" + _GAP + r"[^\W_]" + _GAP + r"[^\W_]" 
 _BESIDE_GROUP_BEFORE = re.compile(r"\d" + _GAP + r"$")
 _BESIDE_GROUP_AFTER = re.compile(_GAP + r"\d")
 _DOTTED_LEAST = 7
-# A spaced-out number shorter than a card is read only with a `+` or a word before it that says what it is:
-# small numbers in a row (scores, a keypad, a matrix) are spaced out by nature.
+# A number shorter than a card spaced with blanks or commas is read only with a `+` or a word before it
+# that says what it is: small numbers listed (scores, a keypad, a matrix) are spaced out by nature.
 _CARD_LEAST = 13
 _SAID = re.compile(
     r"(?i)(?:phone|tel|mobile|cell|call|fax|whatsapp|sms|ssn|social security|customer|account|acct|cid"
@@ -98,8 +99,9 @@ def _reading(run: str, said: bool) -> tuple[str, list[tuple[int, int, str]]] | N
             return None
         if "." in texts and len(set(texts)) > 1:
             return None  # dotted groups beside other gaps: a row of versions or addresses (`0.0.1\t0.1.0`)
-        if not (said or digits.startswith("+") or len(digits) >= _CARD_LEAST):
-            return None  # `3 1 4 1 5 9 2 6 5 3`, scores, a keypad: small numbers in a row, unless labelled
+        listed = any(c.isspace() or c == "," for gap in texts for c in gap)
+        if listed and not (said or digits.startswith("+") or len(digits) >= _CARD_LEAST):
+            return None  # `3 1 4 1 5 9 2 6 5 3`, scores, a keypad: small numbers listed, unless labelled
         return spacing, [(0, len(run), canonical_digits(digits))]
     if count < 2 or 2 * count < len(gaps):
         return None  # no spacing of its own: punctuation between short words (`c}m\u{4`)
