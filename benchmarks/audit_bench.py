@@ -97,10 +97,10 @@ def _events(offset: int, n: int) -> list[Any]:
         r = i % 200
         if r < 60:
             ctx = AuditContext("os:alice", backend, "to-client", "tools/call", tool)
-            out.append(audit.TokenCreated.of(ctx, session_id=sid, entity_type="PERSON", token=token, count=1))
+            out.append(audit.TokenCreated.of(ctx, session_id=sid, entity_type="PERSON", token=token))
         elif r < 80:
             ctx = AuditContext("os:alice", backend, "to-client", "tools/call", tool)
-            out.append(audit.TokenizeSummary.of(ctx, session_id=sid, count=12, detail={"PERSON": 12}))
+            out.append(audit.TokenizeSummary.of(ctx, session_id=sid, replaced=12, by_type={"PERSON": 12}))
         elif r < 140:
             ctx = AuditContext("os:alice", backend, "to-backend", "tools/call", tool)
             detok = audit.TokenDetokenized.of(ctx, session_id=sid, entity_type="PERSON", token=token, count=1)

@@ -46,7 +46,7 @@ _PLAIN = re.compile(r"[A-Za-z0-9 _\-./,:;()'!?]*")
 # Supersets of the detector's triggers: a digit run of 7+ characters of the phone/ID/IP classes (the
 # detector's own `_DIGIT_RUN`, inside which every digit trigger lies), and a hex digit before a colon (every
 # IPv6 trigger has one).
-_DIGIT_RUN = re.compile(r"\d[\d\s().\-/+_]{6,}")
+_DIGIT_RUN = re.compile(r"\d[\d\s().\-/+_',]{6,}")
 _HEX_COLON = re.compile(r"[0-9A-Fa-f]:")
 
 _MAX_INERT = 256

@@ -56,8 +56,8 @@ class Settings:
         default_policies: bool = True,
     ) -> Settings:
         """`policies`: the files given; they add to the shipped ones and `$VEIL_HOME/policies/`
-        (`proxy.policy_sources`). ValueError when `default_policies` is off and no policy is left."""
-        from proxy.policy_sources import policy_files
+        (`proxy.policy.sources`). ValueError when `default_policies` is off and no policy is left."""
+        from proxy.policy.sources import policy_files
 
         home = data_dir()
         return cls(

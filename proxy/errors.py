@@ -48,6 +48,23 @@ class LimitExceeded(ProxyError):
     code = MESSAGE_BLOCKED
 
 
+def blocked(reason: str) -> LimitExceeded:
+    """A message refused for what it carries: every scanner's refusal in one wording, value-free."""
+    return LimitExceeded(f"mcp-veil blocked this message: {reason}")
+
+
+def check_depth(depth: int, limit: int) -> None:
+    """The nesting limit, as every walker checks it: `depth` levels below the payload's root."""
+    if depth > limit:
+        raise blocked(f"nesting deeper than the limit of {limit}")
+
+
+def check_size(size: int, limit: int) -> None:
+    """The size limit, as the walkers count it: the text a message carries, in characters."""
+    if size > limit:
+        raise blocked(f"larger than the limit of {limit} bytes")
+
+
 class LineTooLong(LimitExceeded):
     """A backend line over the message size limit, discarded unread. `request_id`: the id its envelope
     names, where one could be read off its first or last bytes, so that request is answered at once."""

@@ -49,10 +49,6 @@ class SandboxSpec:
     on_exit: str = "end"  # end: the session ends with the backend; restart: started again on the next message
     max_line_bytes: int | None = None  # the longest stdout line read from it (the policy's max_message_bytes)
 
-    @property
-    def has_limits(self) -> bool:
-        return any(v is not None for v in (self.address_space_mb, self.cpu_seconds, self.open_files))
-
 
 # Names that look like an application credential: the scrub drops them unless allowed, and a user whose
 # backend then fails to authenticate needs to know which were dropped (names only, never values).
@@ -147,11 +143,6 @@ def _apply_limits(address_space_mb: int | None, cpu_seconds: int | None, open_fi
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     if open_files is not None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
-
-
-def _preexec(limits: tuple[int | None, int | None, int | None]) -> None:
-    die_with_parent()
-    _apply_limits(*limits)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,7 +20,7 @@ from proxy.config import Settings
 from proxy.errors import BackendUnavailable
 from proxy.mux import Mux, multiplexed
 from proxy.policy import Policy, load_policy
-from proxy.policy_sources import policy_files
+from proxy.policy.sources import policy_files
 from proxy.relay import Relay, RelayStats, Streams
 from proxy.sandbox import SandboxSpec
 from proxy.session import ProxySession, os_actor

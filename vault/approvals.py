@@ -8,7 +8,6 @@ prompt, the keyed call hash and who decided: never an argument's value.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,11 +16,10 @@ from sqlalchemy import insert, select, update
 
 from vault import audit
 from vault.audit import AuditContext
+from vault.engine import VaultBase
 from vault.errors import ApprovalNotPending
 from vault.models import PendingApproval
-from vault.store import SessionVault, Vault
-
-STATUSES = ("pending", "granted", "denied", "expired")
+from vault.session_vault import SessionVault
 
 
 @dataclass(frozen=True)
@@ -77,19 +75,19 @@ def request(
             )
         )
         event = audit.ApprovalRequested.of(
-            ctx, session_id=sv.session_id, reason="out-of-band", detail=_detail(approval_id, call_hash)
+            ctx, session_id=sv.session_id, reason="out-of-band", approval=approval_id, call_hash=call_hash
         )
         audit.append(conn, [event], vault.clock)
     return deadline
 
 
-def status(vault: Vault, approval_id: str) -> ApprovalInfo | None:
+def status(vault: VaultBase, approval_id: str) -> ApprovalInfo | None:
     with vault._read() as conn:
         row = conn.execute(select(PendingApproval).where(PendingApproval.id == approval_id)).first()
     return None if row is None else _info(row)
 
 
-def list_approvals(vault: Vault, *, everything: bool = False) -> list[ApprovalInfo]:
+def list_approvals(vault: VaultBase, *, everything: bool = False) -> list[ApprovalInfo]:
     """Pending approvals still within their deadline (all of them, newest first, with `everything`)."""
     stmt = select(PendingApproval).order_by(PendingApproval.created_at.desc())
     if not everything:
@@ -98,7 +96,7 @@ def list_approvals(vault: Vault, *, everything: bool = False) -> list[ApprovalIn
         return [_info(r) for r in conn.execute(stmt).all()]
 
 
-def decide(vault: Vault, approval_id: str, *, grant: bool, approver: str) -> ApprovalInfo:
+def decide(vault: VaultBase, approval_id: str, *, grant: bool, approver: str) -> ApprovalInfo:
     """Grant or deny a pending approval (the terminal's verb). Only a pending approval within its deadline
     can be decided, once; anything else raises ApprovalNotPending and changes nothing."""
     now = vault.clock.now()
@@ -126,7 +124,8 @@ def decide(vault: Vault, approval_id: str, *, grant: bool, approver: str) -> App
             session_id=current.session_id,
             outcome="ok" if grant else "refused",
             reason="out-of-band" if grant else "denied",
-            detail=_detail(approval_id, current.call_hash),
+            approval=approval_id,
+            call_hash=current.call_hash,
         )
         audit.append(conn, [event], vault.clock)
     info = status(vault, approval_id)
@@ -136,12 +135,12 @@ def decide(vault: Vault, approval_id: str, *, grant: bool, approver: str) -> App
 
 def expire(sv: SessionVault, approval_id: str, ctx: AuditContext) -> bool:
     """Mark a still-pending approval expired and audit it; False if it was decided meanwhile."""
-    return _close(sv, approval_id, ctx, "expired", audit.ApprovalExpired(), None)
+    return _close(sv, approval_id, ctx, "expired", audit.ApprovalExpired, None)
 
 
 def withdraw(sv: SessionVault, approval_id: str, ctx: AuditContext) -> bool:
     """The client cancelled the waiting call: a still-pending approval is denied (it can no longer run)."""
-    return _close(sv, approval_id, ctx, "denied", audit.ApprovalDenied(), "withdrawn")
+    return _close(sv, approval_id, ctx, "denied", audit.ApprovalDenied, "withdrawn")
 
 
 def _close(
@@ -149,7 +148,7 @@ def _close(
     approval_id: str,
     ctx: AuditContext,
     new_status: str,
-    kind: audit.AuditEvent,
+    kind: type[audit.AuditEvent],
     reason: str | None,
 ) -> bool:
     vault = sv.vault
@@ -163,19 +162,16 @@ def _close(
             call_hash = conn.execute(
                 select(PendingApproval.call_hash).where(PendingApproval.id == approval_id)
             ).scalar_one()
-            event = type(kind).of(
+            event = kind.of(
                 ctx,
                 session_id=sv.session_id,
                 outcome="refused",
                 reason=reason,
-                detail=_detail(approval_id, call_hash),
+                approval=approval_id,
+                call_hash=call_hash,
             )
             audit.append(conn, [event], vault.clock)
     return bool(changed)
-
-
-def _detail(approval_id: str, call_hash: str) -> Mapping[str, str]:
-    return {"approval": approval_id, "call_hash": call_hash}
 
 
 def _info(row: Any) -> ApprovalInfo:

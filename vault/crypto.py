@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from vault.errors import DecryptError
+from vault.tokens import derive_token
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -73,6 +74,41 @@ class Keyring:
 
     def unwrap_dek(self, wrapped: bytes, session_id: str, version: int) -> bytes:
         return _open(self.kek(version), wrapped, _dek_aad(session_id, version))
+
+
+class SessionCipher:
+    """One session's keys, all derived from its data key: values sealed to (session, name), the token key
+    (same value, same token; unlinkable across sessions) and the approval key. The data key stays in here."""
+
+    def __init__(self, session_id: str, dek: bytes) -> None:
+        self.session_id = session_id
+        self._dek = dek
+        self._token_key = token_hmac_key(dek)
+        self._approval_key = approval_hmac_key(dek)
+
+    def __repr__(self) -> str:
+        return f"SessionCipher(session_id={self.session_id!r})"
+
+    def seal(self, name: str, text: str) -> bytes:
+        """`text` encrypted and bound to this session and `name` (a token, or `result:<id>`)."""
+        return encrypt_value(self._dek, self.session_id, name, text)
+
+    def open(self, name: str, blob: bytes) -> str:
+        """The text sealed under `name` in this session; DecryptError if it was sealed anywhere else."""
+        return decrypt_value(self._dek, self.session_id, name, blob)
+
+    def token_for(self, entity_type: str, value: str, scope: str | None = None) -> str:
+        return derive_token(self._token_key, entity_type, value, scope)
+
+    def call_hash(self, canonical: bytes) -> str:
+        """HMAC-SHA256 of a call's canonical form under the approval key."""
+        return hmac.new(self._approval_key, canonical, hashlib.sha256).hexdigest()
+
+    def fingerprint(self, label: bytes, text: str) -> str:
+        """A keyed fingerprint of text that may hold a value (a malformed token): it confirms no guess
+        without the session's key."""
+        data = label + _SEP + text.encode("utf-8", "surrogatepass")
+        return hmac.new(self._token_key, data, hashlib.sha256).hexdigest()[:20]
 
 
 def encrypt_value(dek: bytes, session_id: str, token: str, plaintext: str) -> bytes:

@@ -179,7 +179,7 @@ AUDIT_FILTER_COLUMNS = ("session_id", "token", "event", "tool", "backend", "enti
 
 
 class AuditRecord(Base):
-    """One append-only audit row; `hash` chains it to the previous row (see vault.audit).
+    """One append-only audit row; `hash` chains it to the previous row (see vault.audit.chain).
 
     `seq` is SQLite's rowid (rows are stored in chain order); every filter index ends in `seq`, so a
     filtered query newest first reads its index backwards and stops at the limit, on both engines.
@@ -203,6 +203,9 @@ class AuditRecord(Base):
     reason: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[float | None] = mapped_column(Float)
+    payload: Mapped[str | None] = mapped_column(Text)
+    """The event's own typed fields as canonical JSON (text: the hash covers these exact bytes). NULL on
+    rows written before typed events, which kept them in count, reason and detail."""
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

@@ -269,8 +269,9 @@ def _print_csv(rows: list[dict[str, Any]]) -> None:
     writer.writerow(CSV_FIELDS)
     for row in rows:
         out = _jsonable(row)
-        if out["detail"] is not None and not isinstance(out["detail"], str):
-            out["detail"] = json.dumps(out["detail"], sort_keys=True, separators=(",", ":"))
+        for k in ("detail", "fields"):  # objects as compact JSON in their cell
+            if out[k] is not None and not isinstance(out[k], str):
+                out[k] = json.dumps(out[k], sort_keys=True, separators=(",", ":"))
         writer.writerow(["" if out[k] is None else out[k] for k in CSV_FIELDS])
 
 

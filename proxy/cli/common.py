@@ -109,3 +109,70 @@ def cli_errors() -> Iterator[None]:
         raise click.ClickException(f"vault error: {exc}") from None
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+def url_backend_options(f: F) -> F:
+    """`--url URL [--transport …] [--header 'Name: value' …]`: an HTTP backend instead of a COMMAND."""
+    f = click.option(
+        "--header",
+        "headers",
+        multiple=True,
+        metavar="'NAME: VALUE'",
+        help="Header sent to the HTTP backend (repeatable); ${VAR} is read from the environment, "
+        "so secrets stay out of the command line. Client headers are never forwarded.",
+    )(f)
+    f = click.option(
+        "--transport",
+        type=click.Choice(["auto", "streamable-http", "sse"]),
+        default="auto",
+        show_default=True,
+        help="Backend transport with --url; auto: legacy SSE when the path ends in /sse.",
+    )(f)
+    f = click.option("--url", metavar="URL", help="The MCP server is at this HTTP URL (no COMMAND).")(f)
+    return f
+
+
+def http_backend(url: str | None, transport: str, headers: tuple[str, ...]) -> Any:
+    """The `HttpBackend` for `--url`, or None. ValueError (a usage error) on a bad header."""
+    from proxy.transports.http import HttpBackend, guess_transport, parse_header
+
+    if url is None:
+        if headers:
+            raise ValueError("--header applies to an HTTP backend: give --url")
+        return None
+    if not url.startswith(("http://", "https://")):
+        raise ValueError("--url takes an http:// or https:// URL")
+    kind = guess_transport(url)
+    if transport != "auto":
+        kind = "sse" if transport == "sse" else "streamable-http"
+    return HttpBackend(url=url, transport=kind, headers=dict(parse_header(h) for h in headers))
+
+
+def check_backend(url: str | None, command: tuple[str, ...], config: str | None = None) -> None:
+    if sum(map(bool, (url, command, config))) > 1:
+        raise click.UsageError("give one of --url URL, --config FILE or -- COMMAND, not both")
+    if not url and not command and not config:
+        raise click.UsageError("give the backend: --url URL, --config FILE or -- COMMAND [ARGS...]")
+
+
+def config_option(f: F) -> F:
+    """`--config veil.toml`: several named backends behind one front (docs/backends.md)."""
+    return click.option(
+        "--config",
+        "config",
+        type=click.Path(dir_okay=False),
+        help="A veil.toml listing several backends, served as one (tools named BACKEND__TOOL).",
+    )(f)
+
+
+def load_config(config: str | None, policies: tuple[str, ...]) -> tuple[Any, tuple[str, ...]]:
+    """(BackendsConfig or None, the policy files: --policy, else the config's `policy`). Checks that every
+    header's environment variable is set, so a missing secret fails at start, not on the first call."""
+    if config is None:
+        return None, policies
+    from proxy.backend_config import header_values, load_backends
+
+    backends = load_backends(config)
+    for spec in backends.backends:
+        header_values(spec)
+    return backends, policies or tuple(str(p) for p in backends.policies)

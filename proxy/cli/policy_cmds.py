@@ -34,8 +34,8 @@ def check(files: tuple[str, ...], against: str | None, no_default_policies: bool
     from proxy.config import data_dir
     from proxy.detect.presidio_engine import build_recognizers
     from proxy.policy import load_policy
-    from proxy.policy_schema import checked_path_count, validate_paths
-    from proxy.policy_sources import policy_files
+    from proxy.policy.api_schema import checked_path_count, validate_paths
+    from proxy.policy.sources import policy_files
 
     with cli_errors():
         policy = load_policy(policy_files(files, data_dir(), defaults=not no_default_policies))
@@ -67,7 +67,7 @@ def _check_against(policy: Any, against: str) -> None:
 
     import anyio
 
-    from proxy.policy_backend import check_against, tools_from_listing
+    from proxy.policy.backend_check import check_against, tools_from_listing
     from proxy.wiring import backend_label
 
     command = shlex.split(against)

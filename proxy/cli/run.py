@@ -9,8 +9,18 @@ import anyio
 import click
 
 from proxy import logs, metrics
-from proxy.cli.common import cli_errors, log_level_option, policy_options, session_options, vault_options
-from proxy.cli.serve import check_backend, config_option, http_backend, load_config, url_backend_options
+from proxy.cli.common import (
+    check_backend,
+    cli_errors,
+    config_option,
+    http_backend,
+    load_config,
+    log_level_option,
+    policy_options,
+    session_options,
+    url_backend_options,
+    vault_options,
+)
 from proxy.config import Settings
 from proxy.refusal import exit_code, explain, refuse_stdio
 

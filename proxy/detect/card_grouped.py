@@ -1,11 +1,11 @@
-"""Payment card numbers in any grouping: 13–19 digits, bare or split into groups by one separator used
-throughout (`4111 1111 1111 1111`, `3782-822463-10005`, `6212.3456.7890.1234.567`), from any issuer whose
-number range is in `ISSUERS` (Mir `2200–2204`, Mastercard's 2-series, UnionPay's 19 digits among them).
+"""Payment card numbers in any grouping: 13–19 digits, bare or split into groups by spaces, dots or dashes
+(`4111 1111 1111 1111`, `3782-822463-10005`, `6212.3456.7890.1234.567`), from any issuer whose number range is
+in `ISSUERS` (Mir `2200–2204`, Mastercard's 2-series, UnionPay's 19 digits among them).
 
 Presidio's card recognizer knows four-digit groups of a few leading digits; a card is a card whatever the
 grouping. The Luhn checksum and the issuer's range and lengths are what make a digit run a card number (a
-tenth of random runs pass Luhn alone): a bare run must also have a card's usual length (16 or 19 digits,
-15 for American Express), so plain integers such as micros amounts and IDs stay readable.
+tenth of random runs pass Luhn alone): a bare run must also have a card's usual length (16 or 19 digits, 15
+for American Express), so plain integers such as micros amounts and IDs stay readable.
 """
 
 from __future__ import annotations
@@ -40,12 +40,13 @@ ISSUERS: tuple[tuple[int, int, frozenset[int]], ...] = (
 BARE_LENGTHS = frozenset({16, 19})  # and American Express's 15 (`34…`, `37…`)
 SCORE = 1.0  # checksum and structure validated, as Presidio scores its own (a tie goes to the longer span)
 
-# Bare, or groups of 2–13 digits (`6222 021234567890123`) with the same separator between every two (`\1`).
-# Not inside a word, a decimal or a longer chain; the lookahead refuses a chain cut short, so one digit run
-# is one candidate.
+# Bare, or a first group of 2–18 digits and groups of 1–17 after it (`6222 021234567890123`,
+# `451-913-056-159-277-6`) with a space, dot, dash, apostrophe or comma between every two, mixed or not
+# (`4781-2713 9822.3515`, `4963'3500'1067'7512`: Luhn and the issuer's range decide). Not inside a word,
+# a decimal or a longer chain; the lookahead refuses a chain cut short, so one digit run is one candidate.
 _CANDIDATE = (
     r"(?<![\w+.,:/\-])(?<!\d[ .\-])"
-    r"(?:\d{13,19}+|\d{2,13}+([ .\-])\d{2,13}+(?:\1\d{2,13}+){0,7})"
+    r"(?:\d{13,19}+|\d{2,18}+(?:[ .\-']|, )\d{1,17}+(?:(?:[ .\-']|, )\d{1,13}+){0,7})"
     r"(?![\w%]|[ .,:/\-]\d)"
 )
 

@@ -6,7 +6,7 @@ module reads out of them (a hit replaces the whole base64 run). A resource blob'
 (`proxy.scan.blobs`), and blocks its message if what it carries is personal.
 
 - *Compressed* (`opened_text`): gzip, zlib, bz2, xz/lzma or zip, recognised by magic and opened layer by
-  layer with the blob sniffer's own openers (`proxy.scan.blobs.open_layer`), within the same bomb limit.
+  layer with the blob sniffer's own openers (`proxy.scan.blob_layers.open_layer`), within the same bomb limit.
 - *Media or a PDF* (`media_text`, `printable_text`): PNG tEXt/iTXt/zTXt, JPEG EXIF/XMP/COM, PDF text and
   metadata, GIF comments, ID3, RIFF INFO, or text simply written after a real magic header. Its printable
   runs, the way `strings(1)` reads them (ASCII runs of `MIN_RUN`+ characters continued over UTF-8
@@ -26,8 +26,9 @@ import re
 import zlib
 from collections.abc import Callable
 
-from proxy.errors import LimitExceeded
-from proxy.scan.blobs import is_media, open_layer
+from proxy.errors import LimitExceeded, blocked
+from proxy.scan.blob_layers import is_raw_deflate, open_layer
+from proxy.scan.blobs import is_media
 
 MIN_RUN = 6  # characters in a printable run, as `strings -n 6`
 MAX_TEXT = 1 << 20  # characters of carried text scanned at most; beyond, the message is blocked
@@ -46,24 +47,22 @@ _NOT_A = re.compile(rb"[^A]")
 _STREAM = re.compile(rb"\x78[\x01\x5e\x9c\xda]|\x1f\x8b\x08")
 _PIXELS = b"IDAT"
 
-# First bytes of gzip, zlib, bz2 (`B`), xz, lzma and zip (`P`): `open_layer` opens nothing else.
+# First bytes of gzip, zlib, bz2 (`B`), xz, lzma and zip (`P`); raw deflate has none (`is_raw_deflate`).
 _COMPRESSED_FIRST = frozenset(b"\x1f\x78B\xfd\x5dP")
 
 AsText = Callable[[bytes], "str | None"]
 
 
 def _too_much(what: str) -> LimitExceeded:
-    return LimitExceeded(
-        f"mcp-veil blocked this message: a binary payload carries more {what} than is scanned"
-    )
+    return blocked(f"a binary payload carries more {what} than is scanned")
 
 
 def opened_text(raw: bytes, as_text: AsText, depth: int = 0) -> str | None:
     """The text inside compressed bytes (every zip member's, joined), or None if `raw` is not compressed."""
-    if not raw or raw[0] not in _COMPRESSED_FIRST:  # most base64 runs: one set lookup
-        return None
+    if not raw or (raw[0] not in _COMPRESSED_FIRST and not is_raw_deflate(raw)):
+        return None  # most base64 runs: one set lookup, or a deflate stream's first bytes that fail
     if depth > _MAX_LAYERS:
-        raise LimitExceeded("mcp-veil blocked this message: a payload nests compressions too deep")
+        raise blocked("a payload nests compressions too deep")
     inner = open_layer(raw, INFLATE_LIMIT)
     if inner is None:
         return None

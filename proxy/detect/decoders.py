@@ -186,7 +186,7 @@ def _chain(view: View, pattern: re.Pattern[str]) -> list[View]:
 # Escape sequences left in text that is JSON inside a string nobody parses (an object key, a double-escaped
 # payload) glue their letter to a value (`\\tjane@…`, `\\u00e4203.0.113.77`): besides decoding them, one
 # view reads each run of them as a space. The lookbehind starts a match only at a run's first backslash
-# (retrying from every backslash of a long run was quadratic).
+# (retrying from every backslash of a long run would be quadratic).
 _ESCAPE_RUN = re.compile(r"(?<!\\)\\+(?:[nrtbf\"/]|u[0-9A-Fa-f]{4})")
 
 

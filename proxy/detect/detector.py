@@ -21,9 +21,11 @@ from itertools import accumulate
 
 from proxy.detect import decoders, views
 from proxy.detect.deadline import NO_DEADLINE, Deadline
+from proxy.detect.defanged import DEFANGED_TRIGGERS
 from proxy.detect.glued import GLUED_ENTITIES, GLUED_MIN_SCORE, glued_view
 from proxy.detect.iban_trigger import IBAN_TRIGGER, IBAN_TRIGGER_RE
 from proxy.detect.known import KNOWN_SCORE, KnownValues
+from proxy.detect.markup_view import MARKUP_BESIDE_DIGIT, markup_view
 from proxy.detect.name_case_view import LOWER_CASE_TEXT, case_view, lower_case_name_starts
 from proxy.detect.name_layers import (
     chunked_base64_name,
@@ -34,25 +36,27 @@ from proxy.detect.name_layers import (
 from proxy.detect.name_prefilter import NAME_PREFILTER, might_hold_name
 from proxy.detect.presidio_engine import build_analyzer
 from proxy.detect.recognizers import guard
+from proxy.detect.spaced import SPACED_OUT_TRIGGER, chunked_view
 from proxy.detect.spans import Span, merge_spans
 from proxy.errors import DetectionBudgetExceeded, DetectionFailed
 from proxy.policy import Policy
 from proxy.worker import NeedsWorker
 
-# Anything a structured recognizer could match has an @, a run of 7+ digits with single separators,
+# Anything a structured recognizer could match has an @, a run of 7+ digits with short separator runs
+# (an apostrophe or a comma among them: `4963'3500'…`, `5303, 0243, …`),
 # a dotted quad, an IPv6 group, a customers/ resource name or the start of an IBAN (two letters, two
 # digits, eleven letters or digits more: `lu88 0000 a000 000a 0000` has no run of seven digits). Strings
 # without one skip Presidio.
 _IBAN_TRIGGER_RE = IBAN_TRIGGER_RE
 _STRUCTURED_TRIGGER = re.compile(
-    r"@|\d(?:[\s().\-/+]{0,2}\d){6}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]{1,4}::?[0-9A-Fa-f]{1,4}:|"
+    r"@|\d(?:[\s().\-/+',]{0,2}\d){6}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]{1,4}::?[0-9A-Fa-f]{1,4}:|"
     + _IBAN_TRIGGER_RE
 )
 # The same test, cheaper per string (it runs on every unique string of a message): `@` by substring search;
 # the digit runs alone, so the scan stops only at digits; the IPv6 group anchored on its colon (a hex digit
 # before it), searched only in text with a colon. `_triggered(t)` equals `_STRUCTURED_TRIGGER.search(t)`
 # being found (checked by a test).
-_DIGIT_TRIGGER = re.compile(r"\d(?:[\s().\-/+]{0,2}\d){6}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
+_DIGIT_TRIGGER = re.compile(r"\d(?:[\s().\-/+',]{0,2}\d){6}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
 _IPV6_TRIGGER = re.compile(r":(?<=[0-9A-Fa-f]:):?[0-9A-Fa-f]{1,4}:")
 # Digits first: the engine's fast scan for the first character skips to each digit pair (~16 µs per KB of
 # prose; letters first took twice that).
@@ -62,7 +66,7 @@ _IBAN_TRIGGER = IBAN_TRIGGER
 # Where a digit trigger can be: a run of 7+ characters of its classes that starts with a digit. Python's
 # regex engine finds such runs about four times faster than it tries the trigger at every digit, and only
 # the runs are then tried.
-_DIGIT_RUN = re.compile(r"\d[\d\s().\-/+]{6,}")
+_DIGIT_RUN = re.compile(r"\d[\d\s().\-/+',]{6,}")
 
 
 def _digit_trigger_at(text: str, pos: int = 0) -> int:
@@ -105,6 +109,9 @@ _VIEW_TRIGGERS = (
     re.compile(r"[%&\\=\x01-\x08\x0e-\x1f\x7f]"),
     views.DIGIT_GROUPS_TRIGGER,
     *views.SPELLED_EMAIL_BATCH_TRIGGERS,
+    SPACED_OUT_TRIGGER,
+    *DEFANGED_TRIGGERS,
+    MARKUP_BESIDE_DIGIT,
     decoders.LONG_TRIGGER,
     *decoders.CHUNK_TRIGGERS,
 )
@@ -227,11 +234,22 @@ class Detector:
                 for start, end in short_base64_names(v.text):
                     analyzed = True
                     spans.append(Span(*v.span(start, end), "PERSON", SHORT_BASE64_NAME_SCORE))
-        if _digit_trigger_at(view.text) >= 0 and (glued := glued_view(view)) is not None:
-            analyzed = True  # a value glued to letters (`abc378-56-3784xyz`): only what is certain
-            for s in self._analyze_cached(glued.text, deadline, on_loop):
+        # Views read without a word boundary (a value glued to letters, `abc378-56-3784xyz`; markup inside
+        # a word, `jane@**acme**.com`) or regrouped (`14/052/321/34`): only what is certain without one.
+        certain_only = [
+            glued_view(view) if _digit_trigger_at(view.text) >= 0 else None,
+            markup_view(text),
+            chunked_view(view),
+        ]
+        for extra_view in certain_only:
+            if extra_view is None:
+                continue
+            analyzed = True
+            if known is not None and has_known:
+                spans.extend(known.find(extra_view))
+            for s in self._analyze_cached(extra_view.text, deadline, on_loop):
                 if s.entity in GLUED_ENTITIES and s.score >= GLUED_MIN_SCORE:
-                    a, b = glued.span(s.start, s.end)
+                    a, b = extra_view.span(s.start, s.end)
                     spans.append(Span(a, b, s.entity, s.score))
         decoded: list[tuple[int, int]] = []  # the runs whose decoding holds something: one span each
         for (start, end), readings in runs.items():

@@ -1,11 +1,11 @@
-"""IBANs however they are written: any case, bare or grouped by spaces or dashes
-(`gb82 west 1234 5698 7654 32`, `DE89-3704-0044-0532-0130-00`, `fr7630006000011234567890189`).
+"""IBANs however they are written: any case, bare or grouped by spaces or dashes (`gb82 west 1234 5698 7654
+32`, `DE89-3704-0044-0532-0130-00`, `fr7630006000011234567890189`).
 
 Presidio's IBAN recognizer reads upper case with spaces only. Here a candidate is two letters and two check
-digits, then letters and digits with at most one space or dash between any two; it is an IBAN when, read
-upper case without its separators, it has the country's length (the ISO 13616 registry's) and passes the
-mod-97 check (one random string in 97 does). The candidate ends where a group ends, so the words after an
-IBAN (`… 32 for refunds`) are never taken into it.
+digits, then letters and digits, with at most one space or dash between any two (`NL5 9CB LC2 807 …`); it is
+an IBAN when, read upper case without its separators, it has the country's length (the ISO 13616 registry's)
+and passes the mod-97 check (one random string in 97 does). The candidate ends where a group ends, so the
+words after an IBAN (`… 32 for refunds`) are never taken into it.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ IBAN_LENGTHS = {
     "RO": 24, "RS": 22, "SA": 24, "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28,
     "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
 }  # fmt: skip
-_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})[ \-]?\d{2}(?=[ \-]?[A-Za-z0-9])")
+_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z])[ \-]?([A-Za-z])[ \-]?\d[ \-]?\d(?=[ \-]?[A-Za-z0-9])")
 _ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _SEPARATORS = frozenset(" -")
 MIN_LENGTH, MAX_LENGTH = 15, 34
@@ -85,7 +85,7 @@ class LooseIbanRecognizer(PatternRecognizer):
         out: list[RecognizerResult] = []
         taken = 0
         for m in _START.finditer(text):
-            if m.start() < taken or m.group(1).upper() not in IBAN_LENGTHS:
+            if m.start() < taken or (m.group(1) + m.group(2)).upper() not in IBAN_LENGTHS:
                 continue
             end = iban_end(text, m.start())
             if end is not None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from proxy.detect.views import View, rewrite
+from proxy.detect.view_map import View, rewrite
 
 MIN_SKELETON = 6
 MIN_DIGITS = 7

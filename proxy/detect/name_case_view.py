@@ -6,8 +6,9 @@ capitals (or wholly in lower case) carries none of that evidence. The view gives
 lists: a line that is mostly upper case is lower-cased, its sentence starts and the words the lexicon calls
 name words (a given name, a census surname, a surname shape; a word of no dictionary beside one of them)
 are capitalised, and unknown short words alone stay capitals (acronyms: `CPC`, `ROI`). A lower-case line
-of prose gets capitals only on runs of two or more name words led by a clear given name (`spoke to maria
-gonzalez about` → `Maria Gonzalez`): a lower-case query (`nike air max`) has no such run.
+of prose, or a line that is a name alone (`- leila lombardi`), gets capitals only on runs of two or more name
+words led by a clear given name (`spoke to maria gonzalez about` → `Maria Gonzalez`): a lower-case query
+(`nike air max`, `jordan shoes`) has no such run.
 
 A given name that is also a word of the language or a particle (`Will`, `Rose`, `Le`) is capitalised only
 beside another name word: `THE REVIEW WILL BE DONE` keeps `will` a verb.
@@ -23,6 +24,7 @@ from functools import lru_cache
 
 from ahocorasick_rs import AhoCorasick, MatchKind
 
+from proxy.detect.name_keys import is_name_label
 from proxy.detect.name_lexicon import (
     common_surnames,
     first_names,
@@ -41,7 +43,7 @@ from proxy.detect.name_words import (
     given_evidence,
     looks_like_surname,
 )
-from proxy.detect.views import View
+from proxy.detect.view_map import View
 
 # A line holds three all-caps words in a row (C-speed test before any per-line work).
 _CAPS_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ]{2,}[^a-zß-öø-ÿ\n]{1,4}[A-ZÀ-ÖØ-Þ]{2,}[^a-zß-öø-ÿ\n]{1,4}[A-ZÀ-ÖØ-Þ]{2,}")
@@ -49,10 +51,19 @@ _UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _LOWER = re.compile(r"[a-zß-öø-ÿ]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*")
 _MIN_LOWER_WORDS = 5
+# A lower-case line that is a name and nothing else: two or three words after a list bullet or a short
+# label (`- leila lombardi`, `owner: kenji underhill`). Re-cased like prose (`_from_lower`: led by a clear
+# given name, with a name word or a word of no dictionary after it), so `jordan shoes` stays a query.
+_NAME_LINE = re.compile(
+    r"^[ \t\-*•>\d.)\"'“]*(?:(?P<label>[^\W\d][\w ]{0,20}):[ \t]*)?"
+    r"(?P<name>[^\W\d_]+(?:['’\-][^\W\d_]+)*(?: [^\W\d_]+(?:['’\-][^\W\d_]+)*){1,2})"
+    r"[\"'”]?[ \t]*[.,;]?[ \t]*$",
+    re.MULTILINE,
+)
 # For the detector's one-piece scan of many texts joined by NUL: every text `case_view` reads as lower case
-# (no capital, five words) matches this (a superset: no Latin capital, four spaces or more). Short search
-# queries (`plumber near me`) stay out of the per-text steps.
-LOWER_CASE_TEXT = re.compile(r"(?:^|(?<=\x00))(?:[^\x00A-ZÀ-ÖØ-Þ ]*[ ]){4}[^\x00A-ZÀ-ÖØ-Þ]*(?=\x00|$)")
+# matches this (a superset: no Latin capital, a space); the batch scan then keeps those with a given name
+# that could lead a name run (`lower_case_name_starts`).
+LOWER_CASE_TEXT = re.compile(r"(?:^|(?<=\x00))(?:[^\x00A-ZÀ-ÖØ-Þ ]*[ ]){1}[^\x00A-ZÀ-ÖØ-Þ]*(?=\x00|$)")
 _MIN_LEADING_NAME = 3  # a lower-case run is led by a given name of this many letters or more (not `al`, `jo`)
 _MOSTLY = 0.8
 _ACRONYM_MAX = 3
@@ -61,7 +72,11 @@ _ACRONYM_MAX = 3
 def case_view(view: View) -> View | None:
     """The re-cased view of `view`, or None when no line of it is written in one case."""
     text = view.text
-    if _CAPS_RUN.search(text) is None and not (text.islower() and text.count(" ") >= _MIN_LOWER_WORDS - 1):
+    if (
+        _CAPS_RUN.search(text) is None
+        and not (text.islower() and text.count(" ") >= _MIN_LOWER_WORDS - 1)
+        and not any(m.group("name").islower() for m in _NAME_LINE.finditer(text))
+    ):
         return None
     lines = text.split("\n")
     out = [_recase_line(line) for line in lines]
@@ -76,7 +91,15 @@ def _recase_line(line: str) -> str:
     lowers = len(_LOWER.findall(line))
     if uppers >= 6 and uppers >= _MOSTLY * (uppers + lowers):
         return _from_caps(line)
-    if uppers == 0 and lowers and _is_prose(line):
+    labelled = _NAME_LINE.fullmatch(line)
+    if (
+        labelled is not None
+        and labelled.group("name").islower()
+        and labelled.group("label")
+        and is_name_label(labelled.group("label"))
+    ):
+        return _capitalise_span(line, labelled.start("name"), labelled.end("name"))
+    if uppers == 0 and lowers and (_is_prose(line) or _is_name_line(line)):
         return _from_lower(line)
     return line
 
@@ -137,7 +160,11 @@ def _from_lower(line: str) -> str:
     i = 0
     while i < len(words):
         j = i
-        while j < len(words) and kinds[j] in ("name", "unknown", "weak") and _adjacent(words, j, line):
+        while (
+            j < len(words)
+            and kinds[j] in ("name", "unknown", "weak")
+            and (j == i or _adjacent(words, j, line))
+        ):
             j += 1
         j = max(j, i + 1)
         run = range(i, j)
@@ -211,6 +238,23 @@ def _kind(word: str) -> str:
     if is_english_word(word) or is_vocabulary_word(word):
         return "word"
     return "acronym" if len(word) <= _ACRONYM_MAX else "unknown"
+
+
+def _capitalise_span(line: str, start: int, end: int) -> str:
+    """`line` with every word in [start, end) capitalised: a name under a label that says so (`owner: greta
+    okonkwo`), whatever the lexicon knows of its words."""
+    name = _WORD.sub(lambda m: _capitalised(m.group()), line[start:end])
+    return line[:start] + name + line[end:]
+
+
+def _is_name_line(line: str) -> bool:
+    """A lower-case line that is a name and nothing else (`_NAME_LINE`): every word of it a name word of
+    the lexicon (`david garcia plumber` is a query about one; a word of no dictionary is not evidence
+    enough in lower case)."""
+    m = _NAME_LINE.fullmatch(line)
+    return m is not None and all(
+        _kind(w.group()) in ("name", "weak") for w in _WORD.finditer(m.group("name"))
+    )
 
 
 def _is_prose(line: str) -> bool:

@@ -21,7 +21,7 @@ import binascii
 import re
 
 from proxy.detect.name_standalone import standalone_name
-from proxy.detect.views import View, rewrite
+from proxy.detect.view_map import View, rewrite
 
 # `+` before a letter, after a letter or punctuation (`owner:+Emmy`); not a phone's leading `+` after a space.
 _FORM_SEPARATORS = re.compile(r"(?<=[^\W\d_]|[:;,.!?)])\+(?=[^\W\d_])|(?:^|[?&])[\w.%-]{1,40}=")

@@ -136,6 +136,40 @@ _NUMBER_ENTITIES = frozenset(
 # A decimal (`0.1234567890`, `-12.5000001`): one dot between digit runs, nothing else. libphonenumber
 # reads one as a national number.
 _DECIMAL = re.compile(r"[+-]?\d*\.\d+")
+# A card number's digits with a decimal point among them (`4008916269515.251`): no metric has an integer
+# part of eight digits and a card's length in all; a shorter integer part is a measurement's precision
+# (`52.52000659999999`), which Luhn and an issuer's range pass a tenth of the time.
+# What an amount is written with: digits and group or decimal marks. A phone written with a country code,
+# parentheses or dashes (`(512) 850-7560`) is no amount, even where a CSV cell's `,12` follows it.
+_AMOUNT_SHAPED = re.compile(r"[\d .,'\u00a0\u202f]+")
+# A first group of one or two digits (not a trunk `0`): `601 123 000` is a Spanish phone's 3-3-3.
+# Digits apart, most of them single (`0 2 0 1 0 0 0`, `1 | 2 | … | 10`): small numbers in a row, which
+# libphonenumber reads as a number. A phone's groups are longer (`01 23 45 67 89`).
+_DIGIT_GROUP = re.compile(r"\d+")
+
+
+def _mostly_single_digits(value: str) -> bool:
+    groups = _DIGIT_GROUP.findall(value)
+    return len(groups) >= 4 and 2 * sum(len(g) == 1 for g in groups) > len(groups)
+_THOUSANDS = re.compile(r"[1-9]\d?([ .,'\u00a0\u202f])\d{3}(?:\1\d{3})+")
+_MARKS = " .,'\u00a0\u202f"
+
+
+def _in_thousands(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` lies in a number written in thousands (`5 000 000 000`, `9,164,522,196`):
+    libphonenumber reads nine of its digits as a national number."""
+    while start > 0 and (
+        text[start - 1].isdigit() or (text[start - 1] in _MARKS and text[start - 2 : start - 1].isdigit())
+    ):
+        start -= 1
+    while end < len(text) and (
+        text[end].isdigit() or (text[end] in _MARKS and text[end + 1 : end + 2].isdigit())
+    ):
+        end += 1
+    return _THOUSANDS.fullmatch(text, start, end) is not None
+
+
+_CARD_DECIMAL = re.compile(r"\d{8,}\.\d+")
 # A calendar date (`02-01-1990`, `1990/01/02`, `02 01 1990`) is not a phone number or an ID.
 _DATE = re.compile(
     r"(?:0?[1-9]|[12]\d|3[01])([-/. ])(?:0?[1-9]|[12]\d|3[01])\1(?:19|20)\d\d"
@@ -155,13 +189,14 @@ _PHONE_LABEL = re.compile(
 _METRIC_LABEL = re.compile(
     r"(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))"
     r"(?i:micros|cost|spend|amount|budget|impressions?|clicks?|revenue|price|total|bytes|size|count"
-    r"|conversions?|views?)[A-Za-z_\-]{0,12}[\s:=()\"'\[\]]{1,6}$"
+    r"|conversions?|views?|time(?:stamp)?s?|epoch|seconds|millis)[A-Za-z_\-]{0,12}[\s:=()\"'\[\]]{1,6}$"
 )
 _LABEL_WINDOW = 40
-# A label that says a reference number of a document follows (`order #1234567890`, `ORD-2024-…`, `invoice`).
+# A label that says a reference number of a document follows (`order #1234567890`, `Order number …`,
+# `ORD-2024-…`, `invoice`).
 _REFERENCE_LABEL = re.compile(
     r"(?<![A-Za-z])(?i:order|ord|invoice|inv|ticket|tkt|ref|sku|po|tracking|receipt|case)(?![a-z])"
-    r"[\s:#=\-_]{0,4}(?:\d{2,4}[-_])?$|#$"
+    r"(?:[\s_\-]{0,2}(?i:number|num|nr|no\.?|id))?[\s:#=\-_]{0,4}(?:\d{2,4}[-_])?$|#$"
 )
 
 
@@ -174,7 +209,9 @@ def guard(text: str, start: int, end: int, entity: str) -> tuple[int, int] | Non
     (`status=ok&count=5&email=jane@acme.com` → `jane@acme.com`)."""
     value = text[start:end]
     if entity in _NUMBER_ENTITIES:
-        if _DECIMAL.fullmatch(value) or (start > 1 and text[start - 1] == "." and text[start - 2].isdigit()):
+        if (
+            _DECIMAL.fullmatch(value) and not (entity == "CREDIT_CARD" and _CARD_DECIMAL.fullmatch(value))
+        ) or (start > 1 and text[start - 1] == "." and text[start - 2].isdigit()):
             return None
         before = text[max(0, start - _LABEL_WINDOW) : start]
         if _DATE.fullmatch(value) and not (entity == "PHONE_NUMBER" and _PHONE_LABEL.search(before)):
@@ -190,8 +227,15 @@ def guard(text: str, start: int, end: int, entity: str) -> tuple[int, int] | Non
         if entity == "IP_ADDRESS" and is_amount(text, start, end, decimal_part=False):
             return None
         if entity == "PHONE_NUMBER" and (
-            (start > 1 and text[start - 1] in "-_" and text[start - 2].isalpha())
-            or is_amount(text, start, end)
+            _mostly_single_digits(value)  # spaced out with no label: `spaced` reads the labelled ones
+            or (start > 1 and text[start - 1] in "-_" and text[start - 2].isalpha())
+            or (
+                _AMOUNT_SHAPED.fullmatch(value)
+                and (
+                    is_amount(text, start, end)
+                    or (_in_thousands(text, start, end) and not _PHONE_LABEL.search(before))
+                )
+            )
         ):
             return None
     elif entity == "EMAIL_ADDRESS":

@@ -16,78 +16,27 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
 
 import regex
 
+from proxy.detect.defanged import defanged, undefang
+from proxy.detect.spaced import SPACED_OUT_TRIGGER, collapse_spaced, spaced_out
+from proxy.detect.view_map import View, replace_ranges, rewrite
 
-class View:
-    """`text` and, for its character i, the original range [starts[i], ends[i])."""
-
-    __slots__ = ("ends", "starts", "text")
-
-    def __init__(self, text: str, starts: list[int] | None = None, ends: list[int] | None = None) -> None:
-        self.text = text
-        self.starts = starts
-        self.ends = ends
-
-    @property
-    def identity(self) -> bool:
-        return self.starts is None
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """The original range a view range [start, end) came from (characters removed inside it included)."""
-        if self.starts is None or self.ends is None:
-            return start, end
-        return self.starts[start], self.ends[end - 1]
+__all__ = [
+    "SPACED_OUT_TRIGGER",
+    "View",
+    "normalize",
+    "replace_ranges",
+    "rewrite",
+    "view_of",
+]
 
 
-def rewrite(view: View, pattern: re.Pattern[str] | regex.Pattern[str], repl: Callable[[str], str]) -> View:
-    """`view` with each match of `pattern` replaced by `repl(match)`; the same view if nothing changed.
-
-    A replacement as long as its match maps character for character; any other maps every character it
-    produced to the whole match (a decoded `%40` is the three characters it came from)."""
-    return replace_ranges(view, ((*m.span(), repl(m.group())) for m in pattern.finditer(view.text)))
-
-
-def replace_ranges(view: View, replacements: Iterable[tuple[int, int, str]]) -> View:
-    """`view` with each range [s, e) replaced by its new text (ranges in order, not overlapping), mapped
-    back as `rewrite` maps a match."""
-    text = view.text
-    pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    pos = 0
-    changed = False
-    for s, e, new in replacements:
-        if new == text[s:e]:
-            continue
-        changed = True
-        pieces.append(text[pos:s])
-        starts.extend(range(pos, s))
-        ends.extend(range(pos + 1, s + 1))
-        pieces.append(new)
-        if len(new) == e - s:
-            starts.extend(range(s, e))
-            ends.extend(range(s + 1, e + 1))
-        else:
-            starts.extend([s] * len(new))
-            ends.extend([e] * len(new))
-        pos = e
-    if not changed:
-        return view
-    pieces.append(text[pos:])
-    starts.extend(range(pos, len(text)))
-    ends.extend(range(pos + 1, len(text) + 1))
-    if view.starts is not None and view.ends is not None:  # compose with the map the view already has
-        outer_s, outer_e = view.starts, view.ends
-        starts = [outer_s[i] for i in starts]
-        ends = [outer_e[i - 1] for i in ends]
-    return View("".join(pieces), starts, ends)
-
-
+# Full stops of the ideographic scripts (and their halfwidth and vertical forms): a dot to a reader.
+_DOTS = frozenset("\u3002\uff61\ufe12")
 _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
 
 
@@ -146,7 +95,7 @@ def fold_pattern() -> regex.Pattern[str]:
     digits of every script, Unicode spaces and line separators, compatibility forms NFKC rewrites
     (fullwidth, mathematical letters, enclosed and super/subscript digits, ligatures) and ASCII
     confusables."""
-    extra = "".join(re.escape(c) for c in sorted({*_confusables(), *_DASHES, *_blank_names()}))
+    extra = "".join(re.escape(c) for c in sorted({*_confusables(), *_DASHES, *_DOTS, *_blank_names()}))
     return regex.compile(
         r"(?V1)[["
         + _INVISIBLE_CLASS
@@ -157,6 +106,8 @@ def fold_pattern() -> regex.Pattern[str]:
 
 
 def _fold_char(ch: str) -> str:
+    if ch in _DOTS:
+        return "."
     if unicodedata.category(ch) == "Nd":  # a digit is a digit, whatever it looks like (`۰` is not a dot)
         return str(unicodedata.decimal(ch))
     proto = _confusables().get(ch)
@@ -198,9 +149,11 @@ _DOTTED_DIGITS = re.compile(r"\d+(?:\.\d+){2,}")
 _SEP = r"[\s|\\/_~*!?^\-]"
 _SEP_ANY = r"(?:" + _SEP + r"|[[\p{P}\p{S}]--[\x00-\x7f]])"
 # A chain of digit groups joined by runs of up to five separators (`4111 | 1111 | 1111 | 1111`,
-# `+1\t415\t555\t0123`, `4111••1111••1111••1111`), not part of a decimal or a dotted number at either end.
+# `+1\t415\t555\t0123`, `4111••1111••1111••1111`), not part of a decimal or a dotted number at either end;
+# a country code may be dotted off (`+1.201_200_0000`).
 _DIGIT_CHAIN = regex.compile(
-    r"(?V1)(?<![0-9.,+])\+?[0-9]++(?:" + _SEP_ANY + r"{1,5}+[0-9]++)++(?![0-9]|[.,][0-9])"
+    r"(?V1)(?<![0-9.,+])(?:\+[0-9]{1,3}\.(?=[0-9]))?\+?[0-9]++(?:" + _SEP_ANY + r"{1,5}+[0-9]++)++"
+    r"(?![0-9]|[.,][0-9])"
 )
 _GROUPS = re.compile(r"[0-9]+")
 # With `DIGIT_GROUPS_TRIGGER` (below), a superset of the texts `_DIGIT_CHAIN` changes: a digit followed by
@@ -269,36 +222,6 @@ def _spelled_email(group: str) -> str:
     return f"{local}@{domain}"
 
 
-# Text spaced out one character at a time (`j a n e @ a c m e . c o m`, `4-1-1-1-1-1-1-1`, `J_O_H_N`):
-# four or more single characters (seven joined by dots), each apart from the next by the same one
-# separator, standing apart from the words around it. The view drops the separators, so the run reads as
-# the value it spells; a span found there maps back over the separators inside it. One alternative per
-# separator, so a character of the run is never the separator itself.
-_SPACED_SEPARATORS = " \t_|/*~.-\u00b7\u2022"
-
-
-def _spaced_run(x: str) -> str:
-    sep = re.escape(x)
-    apart = r"[^\W_]" if x.isspace() else rf"[^\W_]|{sep}"  # what may not touch the run at either end
-    # Dots join single digits in IPv4 addresses (`1.1.1.1`) and versions: a dotted run needs seven.
-    least = 6 if x == "." else 3
-    return rf"(?<!{apart})(?:[^\s{sep}]{sep}){{{least},}}[^\s{sep}](?!{apart})"
-
-
-_SPACED_OUT = re.compile("|".join(_spaced_run(x) for x in _SPACED_SEPARATORS))
-SPACED_OUT_TRIGGER = re.compile(r"\S([ \t_|/*~.\-\u00b7\u2022])\S\1\S\1\S")
-
-
-def _collapse_spaced(view: View) -> View:
-    """Every spaced-out run (`_SPACED_OUT`) without its separators (each dropped on its own, so the
-    characters kept map one to one)."""
-    text = view.text
-    drops: list[tuple[int, int, str]] = []
-    for m in _SPACED_OUT.finditer(text):
-        drops.extend((i, i + 1, "") for i in range(m.start() + 1, m.end(), 2))
-    return replace_ranges(view, drops)
-
-
 # The cheap tests, each a single scan the engine runs fast (an alternation of them loses its fast
 # first-character search): a control other than whitespace; digit groups (one `\d` first: dotted groups, a
 # form body's `+` between digits, a separator run); a spelled-out address (bracketed `at`/`dot`, a word
@@ -316,10 +239,6 @@ _SPACED_AT = re.compile(r"[ \t]@|@[ \t]")
 
 def _ascii_changes(text: str) -> bool:
     return _CONTROL.search(text) is not None or DIGIT_GROUPS_TRIGGER.search(text) is not None
-
-
-def _spaced_out(text: str) -> bool:
-    return SPACED_OUT_TRIGGER.search(text) is not None
 
 
 def _may_spell_email(text: str) -> bool:
@@ -369,20 +288,25 @@ def changes(text: str) -> bool:
         fold_pattern().search(text) is not None or _SYMBOL_AFTER_DIGIT.search(text) is not None
     ):
         return True
-    return _ascii_changes(text) or _may_spell_email(text) or _spaced_out(text)
+    return (
+        _ascii_changes(text)
+        or _may_spell_email(text)
+        or spaced_out(text)
+        or defanged(text)
+    )
 
 
 def normalize(view: View) -> View:
     """NFKC; invisible and format characters, combining marks and controls removed (not turned into spaces:
     `ja\u200bne` reads `jane`); digits of every script to ASCII; confusables folded to their ASCII
     prototype; dash and space variants unified; text spaced out one character at a time read without its
-    separators; separator runs between digits unified to `-`; spelled-out email addresses read as
-    addresses."""
+    separators (`spaced`); separator runs between digits unified to `-`; spelled-out email addresses read as
+    addresses; punctuation wrapped in brackets read as itself (`defanged`)."""
     folded = not view.text.isascii()
     if folded:
         view = rewrite(view, fold_pattern(), _fold_char)
-    if _spaced_out(view.text):  # before digit groups: `+\t1\t4\t1\t5` is one run, its `+` included
-        view = _collapse_spaced(view)
+    if spaced_out(view.text):  # before digit groups: `+\t1\t4\t1\t5` is one run, its `+` included
+        view = collapse_spaced(view)
     if folded and _SYMBOL_AFTER_DIGIT.search(view.text) is not None:
         view = rewrite(view, _DIGIT_CHAIN, _unify_chain)
     if _ascii_changes(view.text):
@@ -391,6 +315,8 @@ def normalize(view: View) -> View:
         view = rewrite(view, _DIGIT_CHAIN, _unify_chain)
     if _may_spell_email(view.text):
         view = rewrite(view, _SPELLED_EMAIL, _spelled_email)
+    if defanged(view.text):  # after addresses: `[dot]` is an address's spelled dot first
+        view = undefang(view)
     return view
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from proxy.filters.flow import Flow
-from proxy.walk import find_token_strings, replace_tokens
+from proxy.scan.to_backend import find_token_strings, replace_tokens
 
 
 class Detokenize:

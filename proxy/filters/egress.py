@@ -4,16 +4,16 @@ Detokenization is how data leaves. A prompt-injected model can pass a token into
 somewhere (an email body, a webhook URL), or into any other message that carries values to a backend (a
 resource URI it reads, a prompt's arguments, a completion, an elicitation answer); the egress policy names
 the argument keys that must never receive a real value — matched normalized, at any depth, on every method
-(`proxy.egress_rules`) — and such a message is refused, with a clear error, audited, before any token is
+(`proxy.policy.egress`) — and such a message is refused, with a clear error, audited, before any token is
 resolved.
 """
 
 from __future__ import annotations
 
-from proxy import egress_rules
 from proxy.errors import EgressDenied
 from proxy.filters.flow import Flow
-from proxy.walk import find_token_strings
+from proxy.policy import egress as egress_rules
+from proxy.scan.to_backend import find_token_strings
 
 
 class Egress:

@@ -10,7 +10,7 @@ from proxy.filters.flow import Flow
 from proxy.scan.plan import ScanPlan
 from proxy.scan.protocol import refuse_retyped
 from proxy.scan.shapes import number_text
-from proxy.walk import ToClientWalker, key_rules_apply
+from proxy.scan.to_client import ToClientWalker, key_rules_apply
 
 
 class Tokenize:

@@ -12,20 +12,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from proxy.errors import LimitExceeded
+from proxy.errors import blocked
 from proxy.policy import normalize_key
-from proxy.policy_keys import key_rule_entity
+from proxy.policy.keys import key_rule_entity
 from proxy.scan.blobs import open_blob
+from proxy.scan.key_info import JSON_STARTS, big
 from proxy.scan.parse import looks_like_json, parse_json, serialization_of, structured_json
 from proxy.scan.plan import Doc, Location, ScanPlan
-from proxy.scan.shapes import BIG_INT, GENERIC_KEYS, context_entity, decimal_text, number_text
+from proxy.scan.shapes import GENERIC_KEYS, context_entity, decimal_text, number_text
 
-_JSON_STARTS = frozenset("{[ \t\r\n")
 _CONTEXT_TYPES = frozenset({str, int, float})  # what a key's context can name (bool is no number here)
-
-
-def _big(v: int | float) -> bool:
-    return v >= BIG_INT or v <= -BIG_INT
 
 
 class Documents:
@@ -50,7 +46,6 @@ class Documents:
         ) -> None: ...
 
         def _locate(self, text: str, location: Location) -> None: ...
-
 
         def _field(self, container: Any, key: Any, v: Any, doc: int, entity: str) -> int: ...
 
@@ -105,9 +100,9 @@ class Documents:
                 self._field(holder, where, item, doc, found)
             elif t is str:
                 self._grow(len(text))
-                if text[:1] not in _JSON_STARTS or not self._embedded(holder, where, text, doc, depth):
+                if text[:1] not in JSON_STARTS or not self._embedded(holder, where, text, doc, depth):
                     self._plan.schema_values.append(((holder, where, doc), text))
-            elif _big(item) and number_text(item) is not None:
+            elif big(item) and number_text(item) is not None:
                 self._locate(text, (holder, where, doc))
 
     def _blob(self, node: dict[str, Any], blob: str, doc: int, depth: int) -> None:
@@ -120,7 +115,7 @@ class Documents:
             if opened is None:
                 return
         if opened.opaque and self.opaque_blobs == "block":
-            raise LimitExceeded("mcp-veil blocked this message: it carries media, which the policy blocks")
+            raise blocked("it carries media, which the policy blocks")
         if not opened.texts:
             return
         holder = list(opened.texts)

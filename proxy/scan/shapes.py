@@ -1,6 +1,6 @@
 """What a value's shape and its key say, before any detector runs.
 
-- Skipped values. `skip_keys` (policy) no longer switches scanning off for a key name: under such a key
+- Skipped values. `skip_keys` (policy) does not switch scanning off for a key name: under such a key
   only an *enum-shaped* value goes unscanned — a short identifier that starts with a letter, holds no
   whitespace, no `@`, no run of three digits (`ENABLED`, `text`, `application/json`, `America/New_York`,
   `byPage`), or an ISO date (`2025-06-18`: MCP's protocol versions are dates). Such a value cannot hold an
@@ -27,8 +27,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from proxy.errors import LimitExceeded
-from proxy.policy_keys import key_words  # the one key reading (`clientCustomerId` → client, customer, id)
+from proxy.errors import blocked
+from proxy.policy.keys import key_words  # the one key reading (`clientCustomerId` → client, customer, id)
 
 _ENUM = re.compile(r"[A-Za-z][A-Za-z0-9_.:/+\-]{0,63}")
 _DIGITS3 = re.compile(r"\d{3}")
@@ -79,18 +79,64 @@ def refuse_beyond_64_bits(v: int) -> None:
     """Raise LimitExceeded for an integer no 64-bit parser reads (JSON numbers are doubles in JavaScript,
     orjson rejects them): a hiding place for digits no detector can find inside, under any key."""
     if v >= INT64 or v < -INT64:
-        raise LimitExceeded("mcp-veil blocked this message: a JSON integer beyond 64 bits")
+        raise blocked("a JSON integer beyond 64 bits")
 
 
 # A key naming a quantity: its numbers are metrics, never identifiers. Matched on the key's words (a word
 # starting with one of these stems: `costMicros`, `numClicks`, `impressions`), never on substrings (`account`
 # holds `count`).
 _METRIC_STEMS = (
-    "micros", "click", "impression", "cost", "count", "ctr", "amount", "total", "sum", "avg", "average",
-    "rate", "budget", "spend", "revenue", "conversion", "view", "size", "bytes", "duration", "millis",
-    "seconds", "timestamp", "time", "date", "year", "position", "rank", "score", "quantity", "qty", "price",
-    "balance", "limit", "version", "length", "percent", "ratio", "index", "offset", "page", "lat", "lng",
-    "lon", "width", "height", "interactions", "engagement", "cpc", "cpm", "roas",
+    "micros",
+    "click",
+    "impression",
+    "cost",
+    "count",
+    "ctr",
+    "amount",
+    "total",
+    "sum",
+    "avg",
+    "average",
+    "rate",
+    "budget",
+    "spend",
+    "revenue",
+    "conversion",
+    "view",
+    "size",
+    "bytes",
+    "duration",
+    "millis",
+    "seconds",
+    "timestamp",
+    "time",
+    "date",
+    "year",
+    "position",
+    "rank",
+    "score",
+    "quantity",
+    "qty",
+    "price",
+    "balance",
+    "limit",
+    "version",
+    "length",
+    "percent",
+    "ratio",
+    "index",
+    "offset",
+    "page",
+    "lat",
+    "lng",
+    "lon",
+    "width",
+    "height",
+    "interactions",
+    "engagement",
+    "cpc",
+    "cpm",
+    "roas",
 )
 
 

@@ -7,7 +7,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from proxy.errors import LimitExceeded
+from proxy.errors import check_depth
 from vault.tokens import ENTITY_RE, TOKEN_LIKE_RE, TOKEN_MARK
 
 # A token percent-encoded into a URL (`%5B%5BEMAIL_ADDRESS%3A…%5D%5D`) is still a token: it is found and
@@ -35,10 +35,7 @@ def find_token_strings(payload: Any, max_depth: int) -> dict[str, list[str]]:
     stack: list[tuple[Any, int]] = [(payload, 0)]
     while stack:
         node, depth = stack.pop()
-        if depth > max_depth:
-            raise LimitExceeded(
-                f"mcp-veil blocked this message: nesting deeper than the limit of {max_depth}"
-            )
+        check_depth(depth, max_depth)
         if isinstance(node, str):
             if node not in found:
                 hits = _token_hits(node)

@@ -26,15 +26,30 @@ Rebuilding is in `proxy.scan.plan`; blobs are sniffed in `proxy.scan.blobs`.
 
 from __future__ import annotations
 
-import re
-from itertools import chain, repeat
-from typing import Any, Final
+from typing import Any
 
-from proxy.errors import LimitExceeded
+from proxy.errors import check_depth, check_size
 from proxy.policy import Policy, ToolRules, normalize_key
-from proxy.policy_keys import key_rule_entity
+from proxy.policy.keys import key_rule_entity
 from proxy.scan import accounts, names
+from proxy.scan.columns import plain_rows
 from proxy.scan.documents import Documents, mark_schemas
+from proxy.scan.key_info import (
+    CTX,
+    ENTITY,
+    JSON_STARTS,
+    METRIC_TEXT,
+    NAME,
+    NUM,
+    NUMBERS,
+    ORG,
+    PLAIN,
+    PLAIN_SCALARS,
+    QUALIFIED,
+    SKIP,
+    KeyInfo,
+    big,
+)
 from proxy.scan.keyed_text import KeyedText
 from proxy.scan.plan import Doc, Location, Patcher, ScanPlan
 from proxy.scan.protocol import protocol_numbers
@@ -60,11 +75,6 @@ _SCHEMA_VALUES = frozenset({"default", "const", "enum", "examples"})
 _SCHEMA_TYPES = frozenset({"string", "object", "integer", "number", "boolean", "array", "null"})
 
 
-# A number written as a string (`"1994969632"`, `"0.9193"`, `"11.12.14.13"`): under a metric key
-# (`costMicros`, `appVersion`) it is the metric, as a JSON number there is.
-_METRIC_TEXT = re.compile(r"[+-]?\d[\d.,_]{0,40}")
-
-
 def _carried(entity: str | None, node: Any) -> str | None:
     """The key rule a container under a matched key takes along: none into a JSON Schema node (`"email":
     {"type": "string", "format": "email", "description": …}` in an elicitation's requested schema
@@ -78,30 +88,7 @@ def key_rules_apply(method: str | None) -> bool:
     return method not in _DESCRIPTIVE_METHODS
 
 
-_JSON_STARTS = frozenset("{[ \t\r\n")
-_PLAIN_SCALARS = frozenset({int, float, bool, type(None)})
-_DICT, _LIST, _STR = frozenset({dict}), frozenset({list}), frozenset({str})
-_NUMBERS = frozenset({int, float})
-_ROWS = 32  # a list of at least this many objects is tried column by column (`_plain_rows`)
-_SHORT = 64  # a string longer than this is no bare name
-
-# The key memo's fields: (entity of a key rule, skipped key, plain, context, name key, numbers are
-# candidates, may be walked as a column, the rule's key only qualified: `emails`, `primary_email`; org key:
-# `proxy.scan.accounts`).
-ENTITY: Final = 0
-SKIP: Final = 1
-PLAIN: Final = 2
-CTX: Final = 3
-NAME: Final = 4
-NUM: Final = 5
-COLUMN: Final = 6
-QUALIFIED: Final = 7
-ORG: Final = 8
-KeyInfo = tuple[str | None, bool, bool, bool, bool, bool, bool, bool, bool]
-
-
-def _big(v: int | float) -> bool:
-    return v >= BIG_INT or v <= -BIG_INT
+_ROWS = 32  # a list of at least this many objects is tried column by column (`columns.plain_rows`)
 
 
 class ToClientWalker(Documents, KeyedText, Patcher):
@@ -177,16 +164,7 @@ class ToClientWalker(Documents, KeyedText, Patcher):
 
     def _grow(self, size: int) -> None:
         self._size += size
-        if self._size > self.max_bytes:
-            raise LimitExceeded(
-                f"mcp-veil blocked this message: larger than the limit of {self.max_bytes} bytes"
-            )
-
-    def _deep(self, depth: int) -> None:
-        if depth > self.max_depth:
-            raise LimitExceeded(
-                f"mcp-veil blocked this message: nesting deeper than the limit of {self.max_depth}"
-            )
+        check_size(self._size, self.max_bytes)
 
     def _walk(
         self, node: Any, doc: int, trie: Any, depth: int, list_entity: str | None, list_skip: bool
@@ -198,7 +176,7 @@ class ToClientWalker(Documents, KeyedText, Patcher):
 
         Most of a large payload is plain, no path rule below: such containers go to `_plain_dict` and
         `_plain_list`, which decide most values by type alone; here is the path-rule case."""
-        self._deep(depth)
+        check_depth(depth, self.max_depth)
         size = 0
         if type(node) is dict:
             if trie is None and list_entity is None:
@@ -228,13 +206,13 @@ class ToClientWalker(Documents, KeyedText, Patcher):
                 enum = list_skip and type(v) is str and is_enum_shaped(v)
                 if type(v) is str and entity is None and sub is None and not enum:
                     size += len(v)
-                    if v[:1] not in _JSON_STARTS or not self._embedded(node, i, v, doc, depth):
+                    if v[:1] not in JSON_STARTS or not self._embedded(node, i, v, doc, depth):
                         self._locate(v, (node, i, doc))
                 elif type(v) is str and entity is None and sub is None:
                     size += len(v)  # an enum under a skipped key
                 elif entity is not None and type(v) in (str, int, float):
                     size += self._field(node, i, v, doc, entity)
-                elif type(v) in _NUMBERS and _big(v):
+                elif type(v) in NUMBERS and big(v):
                     self._number(v, (node, i, doc))
                 elif type(v) is dict or type(v) is list:
                     self._walk(v, doc, sub, depth + 1, _carried(entity, v), list_skip)
@@ -244,14 +222,14 @@ class ToClientWalker(Documents, KeyedText, Patcher):
         """A value under a plain key outside plain containers (below a path rule)."""
         t = type(v)
         if t is str:
-            if not info[NUM] and _METRIC_TEXT.fullmatch(v):
+            if not info[NUM] and METRIC_TEXT.fullmatch(v):
                 return len(v)  # a metric written as a string
-            if v[:1] not in _JSON_STARTS or not self._embedded(node, k, v, doc, depth):
+            if v[:1] not in JSON_STARTS or not self._embedded(node, k, v, doc, depth):
                 self._locate(v, (node, k, doc))
             return len(v)
         if t is dict or t is list:
             self._walk(v, doc, None, depth + 1, None, False)
-        elif (t is int or t is float) and _big(v):
+        elif (t is int or t is float) and big(v):
             if info[NUM]:
                 self._number(v, (node, k, doc))
             elif t is int:  # under a metric key
@@ -261,7 +239,7 @@ class ToClientWalker(Documents, KeyedText, Patcher):
     def _plain_dict(self, node: dict[str, Any], doc: int, depth: int) -> None:
         """`_walk` of an object with no path rule below (the usual case): a plain key has its value
         decided by type alone; any other key takes `_other`."""
-        self._deep(depth)
+        check_depth(depth, self.max_depth)
         plan = self._plan
         texts = plan.texts
         memo = self._key_memo
@@ -276,10 +254,10 @@ class ToClientWalker(Documents, KeyedText, Patcher):
             if info[2]:
                 if t is str:
                     size += len(v)
-                    if not info[NUM] and _METRIC_TEXT.fullmatch(v):
+                    if not info[NUM] and METRIC_TEXT.fullmatch(v):
                         continue  # a metric written as a string (`"costMicros": "1994969632"`)
                     # A string seen before is a text again (whether a string is JSON never varies).
-                    if v in texts or v[:1] not in _JSON_STARTS or not self._embedded(node, k, v, doc, depth):
+                    if v in texts or v[:1] not in JSON_STARTS or not self._embedded(node, k, v, doc, depth):
                         texts[v] = None
                         plain = True
                 elif t is list:
@@ -294,7 +272,7 @@ class ToClientWalker(Documents, KeyedText, Patcher):
                             self._number(v, (node, k, doc))
                         elif t is int and (v >= INT64 or v < -INT64):  # under a metric key
                             refuse_beyond_64_bits(v)
-                elif t not in _PLAIN_SCALARS:  # not JSON: scanned as what it prints as
+                elif t not in PLAIN_SCALARS:  # not JSON: scanned as what it prints as
                     size += self._other(node, k, v, doc, None, depth, None, info)
                 continue
             if top and k == "structuredContent":
@@ -306,7 +284,7 @@ class ToClientWalker(Documents, KeyedText, Patcher):
 
     def _plain_list(self, node: list[Any], doc: int, depth: int) -> None:
         """`_walk` of a list no rule applies to (the usual case, kept short: it runs once per row)."""
-        self._deep(depth)
+        check_depth(depth, self.max_depth)
         if len(node) >= 2 and type(node[0]) is dict:
             if len(node) >= _ROWS and self._plain_rows(node, doc, depth):
                 return
@@ -318,7 +296,7 @@ class ToClientWalker(Documents, KeyedText, Patcher):
             t = type(v)
             if t is str:
                 size += len(v)
-                if v in texts or v[:1] not in _JSON_STARTS or not self._embedded(node, i, v, doc, depth):
+                if v in texts or v[:1] not in JSON_STARTS or not self._embedded(node, i, v, doc, depth):
                     texts[v] = None
                     plain = True
             elif t is dict:
@@ -332,98 +310,8 @@ class ToClientWalker(Documents, KeyedText, Patcher):
         self._grow(size)
 
     def _plain_rows(self, rows: list[Any], doc: int, depth: int) -> bool:
-        """A list of records (a report's rows) walked column by column at C speed: a column of numbers is
-        passed by one type test (or one max/min for integers that may be candidates), a column of
-        strings, or of lists of strings (`keys: [query, page]`), adds its distinct values to the texts and
-        is recorded as one column to patch; a column of names is decided once (`names`). Anything else (a
-        key a rule names, a nested object, a string that may hold JSON, nesting near the limit) returns
-        False with nothing recorded: the list takes the row-by-row walk."""
-        if depth + 2 > self.max_depth or set(map(type, rows)) != _DICT:
-            return False
-        memo = self._key_memo
-        keys = set().union(*rows)
-        for name in keys:
-            info = memo.get(name) or self._key_info(name)
-            if not info[COLUMN]:
-                return False
-        texts = self._plan.texts
-        new: list[str] = []
-        columns: list[tuple[list[Any], str, bool, int]] = []
-        people: list[str] = []
-        orgs: list[tuple[str, set[str]]] = []
-        numbers: list[str] = []
-        strings: list[Any]
-        size = 0
-        for name in keys:
-            info = memo[name]
-            column: list[Any] = list(map(dict.get, rows, repeat(name)))  # missing reads as null
-            kinds = set(map(type, column))
-            if kinds <= _PLAIN_SCALARS:
-                if not kinds.isdisjoint(_NUMBERS):
-                    nums = column if kinds <= _NUMBERS else [v for v in column if type(v) in _NUMBERS]
-                    top, bottom = max(nums), min(nums)
-                    if info[NUM] and (top >= BIG_INT or bottom <= -BIG_INT):
-                        numbers.append(name)
-                    elif int in kinds:  # a metric column: only an integer beyond 64 bits matters
-                        ints = nums if float not in kinds else [v for v in nums if type(v) is int]
-                        refuse_beyond_64_bits(max(ints))
-                        refuse_beyond_64_bits(min(ints))
-                continue
-            if kinds - _PLAIN_SCALARS == _STR:
-                strings = column if kinds == _STR else [v for v in column if type(v) is str]
-                if not kinds.isdisjoint(_NUMBERS):
-                    return False  # strings and numbers mixed: the row walk decides each
-                distinct = list(dict.fromkeys(strings))
-                if not info[NUM] and all(_METRIC_TEXT.fullmatch(v) for v in distinct):
-                    continue  # a metric column written as strings
-                if not self._descriptive and names.is_name_column_of(name, info[NAME], distinct):
-                    people.append(name)
-                    size += sum(map(len, strings))
-                    continue
-                if info[NAME]:
-                    return False  # not a name column: the row walk judges each value under the name key
-                if info[ORG]:  # `company`, `brand`: each distinct value judged once, named ones are fields
-                    orgs.append((name, set(filter(accounts.is_org_name, distinct))))
-                columns.append((rows, name, False, doc))
-                if info[SKIP]:
-                    distinct = [v for v in distinct if not is_enum_shaped(v)]
-            elif kinds - _PLAIN_SCALARS == _LIST:
-                if info[ORG]:
-                    return False  # lists of account names: the row walk judges them (`accounts.record_items`)
-                lists = column if kinds == _LIST else [v for v in column if type(v) is list]
-                flat = list(chain.from_iterable(lists))
-                inner = set(map(type, flat))
-                if not inner - _PLAIN_SCALARS <= _STR or not inner.isdisjoint(_NUMBERS):
-                    return False
-                columns.append((rows, name, True, doc))
-                strings = flat if inner == _STR else [v for v in flat if type(v) is str]
-                distinct = list(dict.fromkeys(strings))
-                if info[SKIP]:
-                    distinct = [v for v in distinct if not is_enum_shaped(v)]
-            else:
-                return False
-            size += sum(map(len, strings))
-            for v in distinct:
-                if v not in texts:
-                    if v[:1] in _JSON_STARTS:  # may be a JSON document: the row-by-row walk decides
-                        return False
-                    new.append(v)
-        texts.update(dict.fromkeys(new))
-        self._plan.columns.extend(columns)
-        for name in people:
-            names.record_people(self, rows, name, doc)
-        for name, named in orgs:
-            for row in rows:
-                v = row.get(name)
-                if type(v) is str and v in named:
-                    self._field(row, name, v, doc, accounts.ENTITY)
-        for name in numbers:
-            for row in rows:
-                v = row.get(name)
-                if type(v) in _NUMBERS and _big(v):
-                    self._number(v, (row, name, doc))
-        self._grow(size)
-        return True
+        """A list of records walked column by column (`columns.plain_rows`); False: walk it row by row."""
+        return plain_rows(self, rows, doc, depth)
 
     def _locate(self, text: str, location: Location) -> None:
         """A string to scan outside a plain container, and where it sits."""
@@ -475,7 +363,7 @@ class ToClientWalker(Documents, KeyedText, Patcher):
         if key in _SCHEMA_VALUES and id(container) in self._schemas:
             self._schema_value(container, key, v, doc, depth, self._schemas[id(container)])
             return 0
-        if t is str or (t in _NUMBERS and _big(v)):
+        if t is str or (t in NUMBERS and big(v)):
             text = v if t is str else number_text(v)
             if text is None:  # a non-finite float
                 return 0
@@ -493,7 +381,7 @@ class ToClientWalker(Documents, KeyedText, Patcher):
                 if info[NUM] or info[CTX]:
                     self._locate(text, (container, key, doc))
                 return 0
-            if v[:1] not in _JSON_STARTS or not self._embedded(container, key, v, doc, depth):
+            if v[:1] not in JSON_STARTS or not self._embedded(container, key, v, doc, depth):
                 self._locate(v, (container, key, doc))
             return len(v)
         if t is dict:
@@ -510,6 +398,6 @@ class ToClientWalker(Documents, KeyedText, Patcher):
             if info[ORG]:
                 accounts.record_items(self, v, doc)
             self._walk(v, doc, trie, depth + 1, entity, info[SKIP])
-        elif t not in _PLAIN_SCALARS:
+        elif t not in PLAIN_SCALARS:
             self._locate(str(v), (container, key, doc))
         return 0

@@ -12,17 +12,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import mcp.client.stdio as sdk_stdio
 import mcp_types as types
 import orjson
 import pydantic_core
-from mcp.shared.message import SessionMessage
 
 from proxy.errors import LineUnparsable
+from proxy.transports.wire import Item, SessionMessage
+from proxy.transports.wire import sdk_parse_line as _sdk_parse_line
 
-_sdk_parse_line = sdk_stdio._parse_line
 _BOM = b"\xef\xbb\xbf"
-Item = SessionMessage | Exception
 
 
 def messages_of_line(line: bytes) -> list[Item]:

@@ -23,7 +23,8 @@ import anyio
 import mcp_types as types
 import orjson
 import pydantic_core
-from mcp.shared.message import SessionMessage
+
+from proxy.transports.wire import SessionMessage
 
 _LARGE_TEXT = 1 << 16  # characters
 _PLAIN_ENVELOPES = (types.JSONRPCRequest, types.JSONRPCNotification, types.JSONRPCResponse)

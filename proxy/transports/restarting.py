@@ -15,10 +15,9 @@ from typing import Any
 
 import anyio
 import mcp_types as types
-from mcp.shared.message import SessionMessage
 
 from proxy.errors import BACKEND_UNAVAILABLE
-from proxy.relay import Streams
+from proxy.transports.wire import SessionMessage, Streams
 
 log = logging.getLogger(__name__)
 _REPLAY_ID = "veil-restart-initialize"

@@ -3,7 +3,7 @@
 Both sides are (read, write) pairs the relay drives from its own tasks: a read end is an async iterator
 that reads and parses the next line when asked, a write end serializes and writes in the sender's task.
 The SDK's stdio transports put a reader task, a writer task and a zero-buffer memory stream on each side:
-on a small call those task hand-offs were about a quarter of the latency the proxy added (~0.25 ms).
+on a small call those task hand-offs are a large share of the latency a proxy adds.
 
 The SDK's stdin reader runs in a worker thread that cannot be interrupted, so a proxy whose backend has
 exited could not end while the client keeps its end open. Our line source is a cancellable asyncio pipe
@@ -16,7 +16,6 @@ close-stdin / wait / kill-the-tree sequence).
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import re
 import shutil
@@ -28,40 +27,21 @@ from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 import anyio
-import mcp.client.stdio as sdk_stdio
-import mcp.server.stdio as sdk_server_stdio
 import mcp_types as types
 import orjson
 from anyio.abc import ByteReceiveStream, ByteSendStream
-from mcp.shared.message import SessionMessage
 
 from proxy.config import SECRET_ENV
 from proxy.errors import LineTooLong
-from proxy.relay import OVERSIZE_METHOD, Streams
+from proxy.relay import OVERSIZE_METHOD
 from proxy.sandbox import SandboxSpec, backend_env, launcher_command
+from proxy.transports import wire
 from proxy.transports.backend_lines import ENDS, envelope_id, messages_of_line, parse_line
 
 __all__ = ["BackendMessages", "backend_process", "client_front", "parse_line"]
 from proxy.transports.backend_stderr import OPENING, StderrFilter, redactor
 from proxy.transports.client_writer import LineSender, LineWriter
-
-# The SDK gives a backend 2 s to exit on EOF before terminating its process tree. A client that is leaving
-# (or a supervisor sending SIGTERM) gives the proxy about that long in all, so a backend that ignores EOF
-# would outlive us; keep the wait short.
-sdk_stdio.PROCESS_TERMINATION_TIMEOUT = 0.5
-
-
-
-class _OncePerInterval(logging.Filter):
-    """The SDK's parser logs every line it refuses; the relay reports those lines itself, at most once per
-    interval with a count (a backend printing garbage would flood the log otherwise)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.msg != "Failed to parse JSONRPC message from server"
-
-
-logging.getLogger(sdk_stdio.__name__).addFilter(_OncePerInterval())
-
+from proxy.transports.wire import SessionMessage, Streams
 
 OVERSIZE_LINE = '{"jsonrpc":"2.0","method":"' + OVERSIZE_METHOD + '"}\n'
 # The SDK's parser accepts NaN and ±Infinity, which JSON does not: such a line is answered as a parse error.
@@ -172,7 +152,7 @@ async def client_front(max_line_bytes: int) -> AsyncIterator[Streams]:
     descriptor and fd 1 points at stderr, so stray output from libraries cannot corrupt the wire."""
     lines = await _stdin_reader(max_line_bytes)
     source: Any = lines if lines is not None else _file_lines()
-    out, release = sdk_server_stdio._claim_fd(1, sys.stdout, "wb", sdk_server_stdio._open_stdout_diversion)
+    out, release = wire.claim_stdout()
     write = LineWriter(out)
     try:
         yield ClientMessages(source), write
@@ -275,12 +255,7 @@ async def backend_process(
     if shutil.which(command[0]) is None:
         raise FileNotFoundError(2, "No such file or directory", command[0])  # the launcher would hide it
     env = backend_env(spec, os.environ, SECRET_ENV)
-    process = await sdk_stdio._create_platform_compatible_process(
-        command=argv[0],
-        args=list(argv[1:]),
-        env=sdk_stdio.get_default_environment() | env,
-        errlog=subprocess.PIPE,  # type: ignore[arg-type]  # anyio.open_process takes it
-    )
+    process = await wire.spawn(list(argv), env, errlog=subprocess.PIPE)
     assert process.stdin is not None and process.stdout is not None  # spawned with pipes
     write = BackendWriter(process.stdin)
     stderr = StderrFilter(redactor(OPENING.get()), sys.stderr)
@@ -297,7 +272,7 @@ async def backend_process(
             with anyio.CancelScope(shield=True):
                 async with anyio.create_task_group() as tg:
                     tg.start_soon(_drain, process.stdout)
-                    await sdk_stdio._stop_server_process(process)
+                    await wire.stop_process(process)
                     tg.cancel_scope.cancel()
                 await stderr.close()  # its last lines, scanned
             errors.cancel_scope.cancel()

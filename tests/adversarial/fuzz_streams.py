@@ -20,8 +20,8 @@ from adv_harness import CANARIES, dump, error, leaks_in, notification, raw_relay
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
+from proxy.scan.to_backend import ENCODED_TOKEN_LIKE_RE
 from proxy.session import ProxySession
-from proxy.walk import ENCODED_TOKEN_LIKE_RE
 from vault.tokens import TOKEN_LIKE_RE
 
 IDS = st.one_of(st.integers(0, 6), st.sampled_from(["a", "b", ""]))

@@ -43,8 +43,8 @@ def varied_events(n: int, offset: int = 0) -> list[audit.AuditEvent]:
         elif kind == 2:
             out.append(audit.CallCompleted.of(ctx, session_id=f"{i % 50:032x}", duration_ms=(i % 997) / 7))
         else:
-            out.append(audit.DetokenizeRefused.of(ctx, session_id=f"{i % 50:032x}", outcome="refused",
-                                                  reason="unknown", count=2, detail={"fp": i}))  # fmt: skip
+            refused = {"outcome": "refused", "reason": "unknown", "count": 2, "fingerprint": f"{i:020x}"}
+            out.append(audit.DetokenizeRefused.of(ctx, session_id=f"{i % 50:032x}", **refused))
     return out
 
 

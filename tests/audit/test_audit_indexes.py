@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from vault import audit, migrate
+from vault import migrate
 from vault.audit import AuditQuery
+from vault.audit.query import _seqs
 from vault.store import create_vault_engine
 
 
@@ -23,7 +24,7 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
 
 
 def plan(engine: Engine, q: AuditQuery, event_filter: object = None) -> str:
-    stmt = audit._seqs(q, event_filter).limit(100)
+    stmt = _seqs(q, event_filter).limit(100)
     with engine.connect() as conn:
         sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
         return " | ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))

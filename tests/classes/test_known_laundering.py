@@ -3,7 +3,7 @@
 - a known value laundered back (transforms composed: word order, legal form dropped, accents dropped,
   case, joiner — slug, snake, camel, `+`, `%20`, no space) — `proxy.detect.known_skeleton`;
 - a key rule's key written another way (fullwidth, confusable letters, plural, a prefix word, a trailing
-  number, composed) over a value of any shape (scalar, list, list of objects, nested) — `proxy.policy_keys`
+  number, composed) over a value of any shape (scalar, list, list of objects, nested) — `proxy.policy.keys`
   and the walker carrying a rule into containers;
 - a value detected in one leaf placed bare in another leaf of the same message (either order, as another
   value, in a list, as an object key) — `proxy.filters.tokenize._spread_new_values`.

@@ -297,8 +297,23 @@ def _named(name: str, encoder: Callable[[str, Random], str]) -> Transform:
     return lambda rng, text: (encoder(text, rng), name)
 
 
+def _raw_deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
+def compressed_b64(rng: Random, text: str) -> tuple[str, str]:
+    """The text compressed (gzip, zlib, bz2, xz or raw deflate), then base64: what an API's compressed
+    field or a `Content-Encoding` body pasted into text looks like."""
+    packers = {"gzip": gzip.compress, "zlib": zlib.compress, "bz2": bz2.compress, "xz": lzma.compress}
+    packers["deflate"] = _raw_deflate
+    name = rng.choice(sorted(packers))
+    return base64.b64encode(packers[name](text.encode())).decode(), f"{name}-base64"
+
+
 ENCODINGS: dict[str, Transform] = {
     "base64": b64,
+    "compressed-base64": compressed_b64,
     "base64url": b64url,
     "mime-base64": mime_b64,
     "percent": percent,
@@ -329,7 +344,8 @@ COMPRESSIONS: dict[str, Callable[[bytes], bytes]] = {
     "zlib": zlib.compress,
     "bz2": bz2.compress,
     "xz": lzma.compress,
-}  # each with its magic bytes (a raw deflate stream has none: no sniffer could tell it from noise)
+    "deflate": lambda b: _raw_deflate(b),  # no magic bytes: read by inflating to the stream's end
+}
 BLOB_MIME = (
     None,
     "application/octet-stream",

@@ -169,3 +169,98 @@ def spaced_out(draw: st.DrawFn) -> tuple[str, str, str]:
     value = compact(kind, value)
     sep = draw(st.sampled_from([s for s in SPACING_SEPARATORS if s not in value]))
     return kind, context, sep.join(value)
+
+
+# Spacing as a hostile backend varies it: the separator doubled, at the run's edges too, glued to the word
+# before it, or (digits) a different separator in every gap, or a comma. (Not a line break: one digit per
+# line is a column of counts, `spaced`.)
+SPACING_FORMS = ["doubled", "edges", "glued", "mixed", "commas"]
+_MIXED_POOL = [" ", "-", "_", "|", "/", "*", "~", ",", ":", "\u00b7", " - ", "--", "::"]  # no `.`: `spaced`
+
+
+@st.composite
+def spaced_out_variants(draw: st.DrawFn) -> tuple[str, str, str, str]:
+    """(form, kind, context, text): a planted value spaced out one character at a time in one of
+    `SPACING_FORMS`. Digit-only forms (mixed, commas) and the glued form take numbers; a number glued
+    to a word is a card (what is certain without a word boundary)."""
+    form = draw(st.sampled_from(SPACING_FORMS))
+    kinds = {"glued": ["card"], "mixed": ["card", "phone", "ssn", "customer"]}.get(form)
+    if form == "commas":
+        kinds = ["card", "phone", "ssn", "customer"]
+    kind, context, value = draw(planted(kinds) if kinds else planted())
+    value = compact(kind, value)
+    free = [s for s in SPACING_SEPARATORS if s not in value and s != "."]
+    if form == "doubled":
+        sep = draw(st.sampled_from(free)) * 2
+        return form, kind, context, sep.join(value)
+    if form == "edges":
+        sep = draw(st.sampled_from([s for s in free if not s.isspace()]))
+        return form, kind, context, sep + sep.join(value) + sep
+    if form == "glued":
+        return form, kind, context + draw(st.sampled_from(["id", "ref", "card", "x"])), "-".join(value)
+    if form == "mixed":
+        gaps = [draw(st.sampled_from(_MIXED_POOL)) for _ in value[1:]]
+        return form, kind, context, value[0] + "".join(g + c for g, c in zip(gaps, value[1:], strict=True))
+    return form, kind, context, draw(st.sampled_from([",", ", "])).join(value)
+
+
+# Punctuation wrapped so that nothing makes it live (`81[.]223[.]231[.]174`, `jane(@)acme(.)com`).
+DEFANG_DOTS = ["[.]", "(.)", "{.}", "<.>", "[ . ]", " [.] ", "[dot]", "(dot)", "\\.", "\u3002", "\uff61"]
+DEFANG_ATS = ["[@]", "(@)", "{@}", " [@] ", "\\@"]
+
+
+@st.composite
+def defanged_values(draw: st.DrawFn) -> tuple[str, str]:
+    """(kind, text): an IPv4 address or an email address with its dots (and `@`) defanged."""
+    kind = draw(st.sampled_from(["ip", "email"]))
+    dot = st.sampled_from(DEFANG_DOTS)
+    if kind == "ip":
+        octets = [str(draw(st.integers(11, 223)))] + [str(draw(st.integers(0, 255))) for _ in range(3)]
+        if draw(st.booleans()):  # the dots spelled out
+            return kind, draw(st.sampled_from([" dot ", " DOT "])).join(octets)
+        joined = octets[0]
+        for i, octet in enumerate(octets[1:]):
+            joined += (draw(dot) if draw(st.booleans()) or i == 2 else ".") + octet
+        return kind, joined
+    local, domain = draw(emails()).split("@")
+    at = draw(st.sampled_from(DEFANG_ATS)) if draw(st.booleans()) else "@"
+    return kind, local + at + domain.replace(".", draw(dot))
+
+
+# Markup that renders as nothing inside a value: HTML comments and tags, Markdown emphasis and code marks.
+MARKUP = ["<!-- -->", "<!---->", "<b>", "</b>", "<span class='x'>", "</span>", "<wbr>", "**", "__", "~~", "`"]
+
+
+@st.composite
+def with_markup(draw: st.DrawFn) -> tuple[str, str]:
+    """(kind, text): an email, a card or an IP address with markup inserted at one to three places inside,
+    or an email wrapped in Markdown emphasis at its edges and around its `@`."""
+    kind = draw(st.sampled_from(["email", "card", "email-edges"]))
+    if kind == "email-edges":
+        local, domain = draw(emails()).split("@")
+        mark = draw(st.sampled_from(["_", "*", "**", "__"]))
+        return kind, f"{mark}{local}{mark}@{mark}{domain}{mark}"
+    value = draw(emails()) if kind == "email" else "".join(draw(SEPARATED["card"]))
+    chars = list(value)
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(1, len(chars) - 1))
+        chars.insert(at, draw(st.sampled_from(MARKUP)))
+    return kind, "".join(chars)
+
+
+@st.composite
+def unevenly_grouped(draw: st.DrawFn) -> tuple[str, str]:
+    """(kind, text): a card or a phone's digits cut into groups of one to three digits of uneven lengths,
+    one separator throughout (`14/052/321/34`)."""
+    kind = draw(st.sampled_from(["card", "phone"]))
+    digits = "".join(draw(SEPARATED[kind]))
+    first = draw(st.integers(1, 3))
+    sizes = [first, draw(st.sampled_from([n for n in (1, 2) if n != first]))]  # uneven, not thousands
+    while sum(sizes) < len(digits):
+        sizes.append(draw(st.integers(1, 3)))
+    groups, pos = [], 0
+    for n in sizes:
+        groups.append(digits[pos : pos + n])
+        pos += n
+    sep = draw(st.sampled_from([" ", "/", "-", "|", "_"]))
+    return kind, sep.join(g for g in groups if g)

@@ -25,6 +25,7 @@ import mcp_types as types
 import pytest
 from mcp import Client, MCPError, StdioServerParameters
 
+from tests.polling import wait_until
 from vault.tokens import TOKEN_RE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.anyio]
@@ -730,7 +731,8 @@ async def test_a_terminated_proxy_takes_its_backend_down(veil_stdio, veil_home, 
                 os.kill(proxy[0], signal.SIGTERM)
                 while proxy[0] in alive():
                     await anyio.sleep(0.05)
-                await anyio.sleep(3.0)  # time for the backend to end once its stdin is closed
+                # the backend ends once its stdin is closed: within 3 s
+                await wait_until(lambda: not any(pid in alive() for pid in backend), timeout=3.0)
             survivors = [pid for pid in backend if pid in alive()]
             tg.cancel_scope.cancel()
     assert len(proxy) == 1 and len(backend) == 1, ours

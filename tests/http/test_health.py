@@ -12,10 +12,18 @@ import pytest
 from sqlalchemy import select
 
 from tests.http.test_serve import ACCEPT, INIT, LIMIT, open_raw, sse_messages
+from tests.polling import wait_until
 from tests.proxy.conftest import make_backend
 from vault.models import AuditRecord
 
 pytestmark = pytest.mark.anyio
+
+
+def _closed_sessions(engine: Any) -> list[Any]:
+    """The sessions the audit log records as closed."""
+    with engine.vault.engine.connect() as conn:
+        query = select(AuditRecord.session_id).where(AuditRecord.event == "session-closed")
+        return list(conn.execute(query).scalars().all())
 
 
 def base(url: str) -> str:
@@ -99,16 +107,11 @@ async def test_draining_refuses_new_sessions_finishes_the_call_in_flight_and_clo
             gone = await http.post(served.url, json=call, headers={**ACCEPT, "mcp-session-id": busy})
             while served.sessions.open_count:
                 await anyio.sleep(0.02)
-            await anyio.sleep(0.2)  # the closing audit rows are written in worker threads
+            await wait_until(lambda: len(_closed_sessions(engine)) == 2)  # written in worker threads
     assert ready.status_code == 503 and ready.json() == {"status": "not ready", "checks": {"draining": "yes"}}
     assert fresh.status_code == 503
     answer = sse_messages(replies[0].text)[-1]
     assert answer["id"] == 7 and "result" in answer and not answer["result"].get("isError")
     assert gone.status_code == 404
-    with engine.vault.engine.connect() as conn:
-        closed = (
-            conn.execute(select(AuditRecord.session_id).where(AuditRecord.event == "session-closed"))
-            .scalars()
-            .all()
-        )
+    closed = _closed_sessions(engine)
     assert len(closed) == 2

@@ -71,15 +71,19 @@ def test_names_in_notes_are_found_whatever_case_the_note_is_written_in(detector,
 STANDALONE = ["{n}", "- {n}", "* {n}", "1. {n}", '"{n}"', "Open items:\n- Renewal\n- {n}\n- Budget"]
 
 
-@pytest.mark.parametrize("upper", [False, True])
-def test_a_name_standing_alone_as_a_text_or_a_line_is_found(detector, upper):
-    rng = random.Random(f"alone:{upper}")
+# A lower-case name alone is re-cased only when every word of it is a name word of the lexicon (a query such
+# as `jordan shoes` or `david garcia plumber` is not a name alone): about half are found.
+ALONE_BARS = {"title": 0.85, "upper": 0.85, "lower": 0.4}
+
+
+@pytest.mark.parametrize("casing", sorted(CASINGS))
+def test_a_name_standing_alone_as_a_text_or_a_line_is_found(detector, casing):
+    rng = random.Random(f"alone:{casing == 'upper'}")
     planted = []
     for first, last in _people(22):
-        name = f"{first} {last}"
-        planted.append(_in_frame(rng.choice(STANDALONE), name.upper() if upper else name))
+        planted.append(_in_frame(rng.choice(STANDALONE), CASINGS[casing](f"{first} {last}")))
     recall, missed = _recall(detector, planted)
-    assert recall >= 0.85, (recall, missed[:15])
+    assert recall >= ALONE_BARS[casing], (recall, missed[:15])
 
 
 HEADERS = ["name", "contact", "Account Owner", "assignee", "salesRep", "Full Name", "created_by", "reviewer"]
@@ -156,3 +160,39 @@ def test_at_mentions_of_teams_channels_and_words_are_left_alone(detector):
     texts = [f"ping {m} about the deploy" for m in ("@here", "@channel", "@dev-team", "@max.size", "@admin")]
     found = detector.detect(texts)
     assert not any(s.entity == "PERSON" for spans in found.values() for s in spans), found
+
+
+NAME_LABELS = ["Owner", "owner", "Assignee", "Account Owner", "Contact", "Sales Rep", "reviewer"]
+
+
+def test_a_lower_case_name_under_a_label_that_names_a_person_is_found_whatever_the_lexicon_knows(detector):
+    rng = random.Random("labelled-lower")
+    planted = [
+        _in_frame(f"{rng.choice(NAME_LABELS)}: {{n}}", f"{f} {last}".lower()) for f, last in _people(23)
+    ]
+    recall, missed = _recall(detector, planted)
+    assert recall >= 0.9, (recall, missed[:15])
+
+
+def test_lower_case_words_under_a_label_that_names_no_person_stay_readable(detector):
+    texts = [
+        f"{label}: {words}"
+        for label in ["Status", "Campaign", "Query", "Notes", "Category"]
+        for words in [
+            "budget review",
+            "summer sale",
+            "plumber near me",
+            "call back tomorrow",
+            "red running shoes",
+        ]
+    ]
+    assert [t for t, _ in _person_texts_of(detector, texts)] == []
+
+
+def _person_texts_of(detector: Detector, texts: list[str]) -> list[tuple[str, list[str]]]:
+    found = detector.detect(texts)
+    return [
+        (t, [t[s.start : s.end] for s in spans if s.entity == "PERSON"])
+        for t, spans in found.items()
+        if any(s.entity == "PERSON" for s in spans)
+    ]

@@ -24,6 +24,7 @@ from proxy.errors import APPROVAL_REFUSED
 from proxy.policy import ToolHints, load_policy
 from proxy.relay import Relay
 from proxy.wiring import Assembly
+from tests.polling import wait_until
 from tests.proxy.conftest import PERSON
 from vault.tokens import TOKEN_RE
 
@@ -339,7 +340,7 @@ async def test_a_call_the_client_withdraws_while_it_waits_is_audited_and_its_lat
             await wire.send(
                 types.JSONRPCNotification(jsonrpc="2.0", method="notifications/cancelled", params=cancel)
             )
-            await anyio.sleep(0.3)
+            await wait_until(lambda: ("approval-denied", "withdrawn") in approval_events(engine))
             await wire.answer(prompt.id, {"action": "accept", "content": {"approve": True}})
             await wire.request(3, "tools/call", {"name": "whoami", "arguments": {}})
             after = await wire.next()

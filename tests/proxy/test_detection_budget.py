@@ -30,7 +30,7 @@ from proxy.detect.detector import (
 from proxy.detect.recognizers import OUR_RECOGNIZERS
 from proxy.errors import MESSAGE_BLOCKED, DetectionBudgetExceeded, PolicyError, to_jsonrpc_error
 from proxy.policy import DETECTION_SECONDS, load_policy
-from proxy.walk import ENCODED_TOKEN_LIKE_RE
+from proxy.scan.to_backend import ENCODED_TOKEN_LIKE_RE
 from vault.audit import AuditQuery, query
 from vault.tokens import TOKEN_LIKE_RE
 

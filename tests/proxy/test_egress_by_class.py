@@ -56,7 +56,7 @@ def spelled(words: list[str]) -> st.SearchStrategy[str]:
             "".join(c.upper() if draw(st.booleans()) else c for c in w) if draw(st.booleans()) else w
             for w in words
         ]
-        # letters a reader cannot tell apart: fullwidth forms, Cyrillic look-alikes (proxy.policy_keys)
+        # letters a reader cannot tell apart: fullwidth forms, Cyrillic look-alikes (proxy.policy.keys)
         lookalike = draw(st.sampled_from([{}, _FULLWIDTH, _CYRILLIC]))
         return "".join(lookalike.get(c, c) for c in sep.join(parts))
 

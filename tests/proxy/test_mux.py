@@ -1,4 +1,4 @@
-"""Several backends behind one relay (proxy/mux.py), in memory: namespacing, routing, merged handshakes and
+"""Several backends behind one relay (proxy/mux/), in memory: namespacing, routing, merged handshakes and
 lists, id and progress-token rewriting, a backend that dies, and tokens bound to their backend."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from proxy.mux import Mux, multiplexed
 from proxy.relay import Relay
 from proxy.session import ProxySession
 from proxy.wiring import Assembly, mux_label
+from tests.polling import wait_until
 from tests.proxy.conftest import PERSON, make_backend
 from vault import audit
 from vault.errors import TokenRefused
@@ -403,6 +404,13 @@ async def test_request_ids_and_progress_tokens_that_collide_between_backends_are
     assert len(seen_ids) == len(set(seen_ids))
 
 
+def _asked(backend: RawBackend, tool: str) -> bool:
+    """Whether the backend has received a call of this tool."""
+    return any(
+        isinstance(m, types.JSONRPCRequest) and (m.params or {}).get("name") == tool for m in backend.seen
+    )
+
+
 async def test_a_backend_that_dies_fails_its_pending_call_and_the_other_keeps_working(muxed):
     a, b = RawBackend("a"), RawBackend("b")
     with anyio.fail_after(LIMIT):
@@ -417,7 +425,7 @@ async def test_a_backend_that_dies_fails_its_pending_call_and_the_other_keeps_wo
                         errors.append(exc)
 
                 tg.start_soon(hang)
-                await anyio.sleep(0.2)
+                await wait_until(lambda: _asked(a, "hang"))
                 with pytest.raises(MCPError) as died:
                     await client.call_tool("a__die", {})
             after = await client.call_tool("b__work", {})
@@ -437,10 +445,12 @@ async def test_a_cancelled_call_is_cancelled_on_its_own_backend_under_the_id_tha
         async with muxed({"a": a.open(), "b": b.open()}) as (client, _):
             async with anyio.create_task_group() as tg:
                 tg.start_soon(client.call_tool, "a__hang", {})
-                await anyio.sleep(0.2)
+                await wait_until(lambda: _asked(a, "hang"))
                 tg.cancel_scope.cancel()
             await client.call_tool("b__work", {})
-            await anyio.sleep(0.2)
+            await wait_until(
+                lambda: any(getattr(m, "method", "") == "notifications/cancelled" for m in a.seen)
+            )
     hang = next(
         m for m in a.seen if isinstance(m, types.JSONRPCRequest) and (m.params or {}).get("name") == "hang"
     )
@@ -450,7 +460,7 @@ async def test_a_cancelled_call_is_cancelled_on_its_own_backend_under_the_id_tha
 
 
 def test_template_uris_match_their_own_pattern_only():
-    from proxy.mux import _template_pattern
+    from proxy.mux.routing import _template_pattern
 
     assert _template_pattern("crm://contacts/{id}").fullmatch("crm://contacts/7")
     assert not _template_pattern("crm://contacts/{id}").fullmatch("crm://contacts/7/x")

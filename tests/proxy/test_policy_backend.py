@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from proxy.policy import load_policy
-from proxy.policy_backend import BackendTool, check_against
+from proxy.policy.backend_check import BackendTool, check_against
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = [
@@ -38,7 +38,7 @@ def test_an_egress_rule_naming_an_argument_no_tool_has_is_an_error(tmp_path):
 
 
 def test_an_egress_argument_in_another_spelling_or_nested_in_the_schema_is_not_reported(tmp_path):
-    from proxy.policy_backend import tools_from_listing
+    from proxy.policy.backend_check import tools_from_listing
 
     schema = {
         "type": "object",

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from proxy.cli import cli
 from proxy.policy import load_policy, shipped_policy_files
-from proxy.policy_schema import (
+from proxy.policy.api_schema import (
     GOOGLE_ADS_VERSION,
     Problem,
     SchemaError,

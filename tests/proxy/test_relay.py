@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.polling import wait_until
 from tests.proxy.conftest import PERSON, make_backend
 from vault.tokens import TOKEN_RE
 
@@ -182,7 +183,7 @@ async def test_a_cancelled_call_is_cancelled_at_the_backend_and_leaves_nothing_i
     async with proxied(make_backend(received)) as (client, _):
         with anyio.move_on_after(0.5):
             await client.call_tool("slow", {"seconds": 5})
-        await anyio.sleep(0.3)
+        await wait_until(lambda: proxied.relay._client_requests == {})
         assert await client.send_ping() is not None  # ping passes both ways
         assert len(proxied.relay.calls) == 0
     assert {"tool": "slow", "started": True} in received
@@ -267,7 +268,7 @@ async def test_a_call_past_its_timeout_is_cancelled_at_the_backend_and_the_clien
     async with proxied(make_backend(received)) as (client, _):
         with anyio.fail_after(10), pytest.raises(MCPError, match=r"did not answer within 0\.5 s"):
             await client.call_tool("slow", {"seconds": 5})
-        await anyio.sleep(0.5)
+        await wait_until(lambda: len(proxied.relay.calls) == 0)
         assert len(proxied.relay.calls) == 0
     assert {"tool": "slow", "started": True} in received
     assert {"tool": "slow", "finished": True} not in received  # the backend was told to cancel

@@ -5,7 +5,8 @@ import pytest
 
 from proxy.errors import DetectionFailed, LimitExceeded
 from proxy.policy import load_policy
-from proxy.walk import ToClientWalker, find_token_strings, replace_tokens
+from proxy.scan.to_backend import find_token_strings, replace_tokens
+from proxy.scan.to_client import ToClientWalker
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +81,7 @@ def test_nesting_past_the_limit_is_refused(policy):
 
 
 def test_schemas_in_descriptive_results_are_not_treated_as_values(policy):
-    from proxy.walk import key_rules_apply
+    from proxy.scan.to_client import key_rules_apply
 
     assert not key_rules_apply("tools/list")
     assert key_rules_apply("tools/call")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from proxy.errors import LimitExceeded
 from proxy.policy import Policy
 from proxy.scan.blobs import open_blob
-from proxy.walk import ToClientWalker
+from proxy.scan.to_client import ToClientWalker
 from tests.scan.generators import emails
 
 SETTINGS = settings(
@@ -28,6 +28,7 @@ COMPRESSIONS = {
     "zlib": zlib.compress,
     "bz2": bz2.compress,
     "xz": lambda b: lzma.compress(b, format=lzma.FORMAT_XZ),
+    "deflate": lambda b: (lambda p: p.compress(b) + p.flush())(zlib.compressobj(wbits=-zlib.MAX_WBITS)),
 }
 MIMES = [
     None,

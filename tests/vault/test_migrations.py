@@ -59,7 +59,7 @@ def test_programmatic_upgrade_creates_the_schema_and_is_a_no_op_at_head(vault_ur
     try:
         migrate.upgrade(engine)
         assert set(inspect(engine).get_table_names()) == TABLES
-        assert migrate.current_revision(engine) == migrate.head_revision() == "0002"
+        assert migrate.current_revision(engine) == migrate.head_revision() == "0003"
         migrate.upgrade(engine)
     finally:
         engine.dispose()

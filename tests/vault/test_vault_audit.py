@@ -117,7 +117,7 @@ def test_query_filters_by_event_session_outcome_and_time(
     s = workload(vault, ctx)
     clock.advance(timedelta(minutes=5))
     later = clock.now()
-    s.record([audit.PolicyLoaded(actor="proxy", detail={"policies": 3})])
+    s.record([audit.PolicyLoaded(actor="proxy", files="default.yaml", sha256="0f" * 8)])
     assert [r["event"] for r in audit.query(vault.engine, AuditQuery(since=later))] == ["policy-loaded"]
     refused = list(audit.query(vault.engine, AuditQuery(event="detokenize-refused", session_id=s.session_id)))
     assert len(refused) == 1 and refused[0]["detail"].keys() == {"fingerprint"}

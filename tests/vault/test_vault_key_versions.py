@@ -6,20 +6,20 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from typed_rows import audit_rows
 
 from vault.audit import AuditContext
 from vault.clock import FrozenClock
 from vault.errors import KeyBudgetExhausted, KeyVersionInUse
 from vault.keys import MasterKey
-from vault.models import AuditRecord, KeyVersion, Session
+from vault.models import KeyVersion, Session
 from vault.store import KEY_USE_LIMIT, Vault
 
 EMAIL = ("EMAIL_ADDRESS", "bob@example.com")
 
 
 def events(vault: Vault, name: str) -> list[Any]:
-    with vault.engine.connect() as conn:
-        return list(conn.execute(select(AuditRecord).where(AuditRecord.event == name)).all())
+    return list(audit_rows(vault, name))
 
 
 def test_the_default_use_limit_is_far_below_the_gcm_nonce_budget() -> None:

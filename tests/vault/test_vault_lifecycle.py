@@ -7,10 +7,10 @@ import socket
 import threading
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
+from typed_rows import audit_rows
 
 from vault.audit import AuditContext
 from vault.clock import FrozenClock
@@ -234,6 +234,5 @@ def test_a_row_that_fails_to_decrypt_is_refused_and_audited_while_the_rest_keeps
     assert refusal(s, [bad], ctx) is RefusalReason.UNDECRYPTABLE
     assert s.detokenize([good], ctx) == {good: "Bob"}
     assert s.tokenize([("PERSON", "Carol")], ctx)
-    with vault.engine.connect() as conn:
-        row: Any = conn.execute(select(AuditRecord).where(AuditRecord.event == "detokenize-refused")).one()
+    [row] = audit_rows(vault, "detokenize-refused")
     assert (row.token, row.outcome, row.reason) == (bad, "error", "undecryptable")

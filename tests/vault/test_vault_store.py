@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, event, select, text, update
+from typed_rows import audit_rows
 
 from vault.audit import AuditContext
 from vault.clock import FrozenClock
@@ -21,7 +22,7 @@ from vault.errors import (
     WrongMasterKey,
 )
 from vault.keys import MasterKey
-from vault.models import AuditRecord, Token
+from vault.models import Token
 from vault.store import SessionVault, TokenFilter, Vault
 
 EMAIL = ("EMAIL_ADDRESS", "bob@example.com")
@@ -32,11 +33,6 @@ def refusal(session: SessionVault, tokens: list[str], ctx: AuditContext) -> Refu
     with pytest.raises(TokenRefused) as e:
         session.detokenize(tokens, ctx)
     return e.value.reason
-
-
-def audit_rows(vault: Vault, event_name: str) -> list[Any]:
-    with vault.engine.connect() as conn:
-        return list(conn.execute(select(AuditRecord).where(AuditRecord.event == event_name)).all())
 
 
 def dump(url: str) -> list[Any]:

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from proxy.policy import parse_path
+from proxy.policy.paths import parse_path
 
 __all__ = [
     "GOOGLE_ADS_VERSION",

@@ -1,70 +1,24 @@
-"""Several backends as one: a virtual backend for the relay.
-
-The relay sees one (read, write) stream pair, as with a single backend, so its stages, limits and
-in-flight bookkeeping stay as they are. Behind it, each named backend keeps its own connection:
-
-- the client's handshake (`initialize`, or `server/discover` in 2026-07-28) is sent to every backend and
-  answered with the union of their capabilities, the oldest protocol version any of them chose (the
-  versions they all support, for `server/discover`) and one instructions section per backend;
-- tools and prompts are namespaced `backend__name`; resources keep their URIs and are routed by the URI
-  learned from `resources/list` and `resources/templates/list` (URIs then stay valid in links and text);
-- list methods are fanned out and merged; the cursor the client sees maps each backend to its own cursor;
-- request ids and progress tokens are rewritten per backend both ways, so two backends may use the same
-  ids; a backend's own requests (sampling, elicitation, roots) get ids of the proxy's, and the client's
-  answers go back to the backend that asked;
-- a backend that exits fails its own pending requests; the others keep working.
-
-Every message toward the client carries its backend's name (`Origin` metadata) so its values are
-tokenized as that backend's; `target()` tells which backend a message toward the backends goes to.
-"""
+"""The mux itself: ids, progress tokens and backend requests rewritten both ways, fan-outs gathered,
+a backend that exits failing only its own requests; `multiplexed` opens the backends behind it."""
 
 from __future__ import annotations
 
 import itertools
-import json
 import logging
-import re
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
 import mcp_types as types
-from mcp.shared.message import SessionMessage
 
-from proxy.backend_config import SEPARATOR
-from proxy.errors import BACKEND_UNAVAILABLE, INVALID_PARAMS
+from proxy.errors import BACKEND_UNAVAILABLE
+from proxy.mux.handshake import _merge_handshake
+from proxy.mux.routing import HANDSHAKES, LIST_KEYS, Origin, RouteError, Routes, _decode_cursor
+from proxy.transports.wire import SessionMessage, Streams
 
-log = logging.getLogger(__name__)
-
-Streams = tuple[Any, Any]
-METHOD_NOT_FOUND = -32601
-LIST_KEYS = {
-    "tools/list": "tools",
-    "prompts/list": "prompts",
-    "resources/list": "resources",
-    "resources/templates/list": "resourceTemplates",
-}
-HANDSHAKES = ("initialize", "server/discover")
-ACKED = ("logging/setLevel",)  # fanned out; the client gets one empty result
-NAMED = ("tools/call", "prompts/get")
-BY_URI = ("resources/read", "resources/subscribe", "resources/unsubscribe")
-
-
-@dataclass(frozen=True)
-class Origin:
-    """SessionMessage metadata: the backend a message toward the client comes from."""
-
-    backend: str
-    related_request_id: Any = None  # read by fronts that route server messages per request
-
-
-class RouteError(Exception):
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+log = logging.getLogger("proxy.mux")
 
 
 @dataclass
@@ -90,9 +44,9 @@ class _Sent:
     progress: int | None = None  # the proxy's progress token given with it
 
 
-class Mux:
+class Mux(Routes):
     def __init__(self, names: list[str]) -> None:
-        self.names = names
+        super().__init__(names)
         self.live: set[str] = set(names)
         self._writers: dict[str, Any] = {}
         self._ids = itertools.count(1)
@@ -102,11 +56,10 @@ class Mux:
         self._asked: dict[int, tuple[str, Any]] = {}  # client-facing id of a backend request -> (backend, id)
         self._their_progress: dict[int, tuple[str, Any]] = {}  # proxy token -> (backend, its token)
         self._asked_progress: dict[int, list[int]] = {}  # client-facing id -> the proxy tokens it carries
-        self._uris: dict[str, str] = {}  # resource URI -> backend
-        self._templates: list[tuple[re.Pattern[str], str]] = []
         self._to_relay: Any = None
 
     # ------------------------------------------------------------------ routing, shared with the session
+
     def target(self, msg: types.JSONRPCMessage) -> str | None:
         """The backend a message from the client goes to; None when it goes to all (or none)."""
         if isinstance(msg, types.JSONRPCRequest):
@@ -119,60 +72,6 @@ class Mux:
             asked = self._asked.get(msg.id) if isinstance(msg.id, int) else None
             return asked[0] if asked else None
         return None
-
-    def local_tool(self, name: str | None) -> str | None:
-        """`ads__list_campaigns` -> `list_campaigns`: policy rules name a backend's own tools."""
-        if name is None or SEPARATOR not in name:
-            return name
-        prefix, rest = name.split(SEPARATOR, 1)
-        return rest if prefix in self.names else name
-
-    def _route(self, method: str, params: dict[str, Any] | None) -> tuple[str, dict[str, Any]] | None:
-        """(backend, params as the backend expects them) for a routed request; None for a fan-out."""
-        p = dict(params or {})
-        if method in NAMED:
-            backend, p["name"] = self._split(p.get("name"))
-            return backend, p
-        if method in BY_URI:
-            return self._by_uri(p.get("uri")), p
-        if method == "completion/complete":
-            ref = dict(p.get("ref") or {})
-            if ref.get("type") == "ref/prompt":
-                backend, ref["name"] = self._split(ref.get("name"))
-            else:
-                backend = self._by_uri(ref.get("uri"))
-            p["ref"] = ref
-            return backend, p
-        if method in HANDSHAKES or method in LIST_KEYS or method in ACKED or method == "ping":
-            return None
-        raise RouteError(
-            METHOD_NOT_FOUND, f"mcp-veil: method {method!r} cannot be routed to one of several backends"
-        )
-
-    def _split(self, name: Any) -> tuple[str, str]:
-        if isinstance(name, str) and SEPARATOR in name:
-            backend, rest = name.split(SEPARATOR, 1)
-            if backend in self.names and rest:
-                return backend, rest
-        # The name itself is not quoted: it comes from the model and may hold a (detokenized) value.
-        raise RouteError(
-            INVALID_PARAMS,
-            "mcp-veil: unknown name: tools and prompts are named BACKEND__NAME with BACKEND one of "
-            + ", ".join(self.names),
-        )
-
-    def _by_uri(self, uri: Any) -> str:
-        if isinstance(uri, str):
-            if uri in self._uris:
-                return self._uris[uri]
-            for pattern, backend in self._templates:
-                if pattern.fullmatch(uri):
-                    return backend
-        raise RouteError(
-            INVALID_PARAMS,
-            "mcp-veil: unknown resource: list resources (or templates) first; each URI is routed to the "
-            "backend that listed it",
-        )
 
     # ------------------------------------------------------------------ client -> backends
     async def _from_relay(self, read: Any) -> None:
@@ -366,36 +265,6 @@ class Mux:
             result = {}
         await self._emit(types.JSONRPCResponse(jsonrpc="2.0", id=gather.client_id, result=result), None)
 
-    def _merge_list(self, method: str, results: dict[str, dict[str, Any]]) -> dict[str, Any]:
-        key = LIST_KEYS[method]
-        items: list[Any] = []
-        cursors: dict[str, Any] = {}
-        merged: dict[str, Any] = {}
-        for backend in sorted(results):
-            result = results[backend]
-            for k, v in result.items():
-                if k not in (key, "nextCursor"):
-                    merged.setdefault(k, v)
-            if result.get("nextCursor"):
-                cursors[backend] = result["nextCursor"]
-            for entry in result.get(key) or []:
-                if not isinstance(entry, dict):
-                    continue
-                entry = dict(entry)
-                if method in ("tools/list", "prompts/list") and isinstance(entry.get("name"), str):
-                    entry["name"] = f"{backend}{SEPARATOR}{entry['name']}"
-                elif method == "resources/list" and isinstance(entry.get("uri"), str):
-                    self._uris[entry["uri"]] = backend
-                elif method == "resources/templates/list" and isinstance(entry.get("uriTemplate"), str):
-                    self._templates.append((_template_pattern(entry["uriTemplate"]), backend))
-                items.append(entry)
-        if "ttlMs" in merged:
-            merged["ttlMs"] = min(int(r.get("ttlMs") or 0) for r in results.values())
-        merged[key] = items
-        if cursors:
-            merged["nextCursor"] = json.dumps(cursors, separators=(",", ":"), sort_keys=True)
-        return merged
-
     async def _backend_gone(self, backend: str) -> None:
         """Its pending requests get errors (or drop out of their fan-out); the others carry on."""
         log.warning("backend exited", extra={"backend": backend})
@@ -428,80 +297,6 @@ class Mux:
             await self._to_relay.send(SessionMessage(msg, metadata=metadata))  # type: ignore[arg-type]
         except (anyio.ClosedResourceError, anyio.BrokenResourceError):
             log.info("relay closed; message not delivered")
-
-
-# --------------------------------------------------------------------------- merging
-
-
-def _merge_handshake(method: str, results: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Union of capabilities, one instructions section per backend, the proxy's own server info."""
-    first = results[sorted(results)[0]]
-    merged: dict[str, Any] = {k: v for k, v in first.items() if k not in ("instructions",)}
-    merged["capabilities"] = _union([r.get("capabilities") or {} for r in results.values()])
-    merged["serverInfo"] = {"name": "mcp-veil", "version": _version(), "title": " + ".join(sorted(results))}
-    if method == "initialize":
-        versions = [
-            r["protocolVersion"] for r in results.values() if isinstance(r.get("protocolVersion"), str)
-        ]
-        if versions:
-            merged["protocolVersion"] = min(versions)  # dated versions: the oldest every backend speaks
-    else:
-        lists = [r.get("supportedVersions") or [] for r in results.values()]
-        common = [v for v in lists[0] if all(v in other for other in lists[1:])]
-        merged["supportedVersions"] = common or sorted({v for lst in lists for v in lst})
-        merged["ttlMs"] = 0
-    sections = [
-        f"## {backend}\n{r['instructions']}"
-        for backend, r in sorted(results.items())
-        if isinstance(r.get("instructions"), str) and r["instructions"].strip()
-    ]
-    if sections:
-        merged["instructions"] = f"Tools and prompts are named BACKEND{SEPARATOR}NAME.\n\n" + "\n\n".join(
-            sections
-        )
-    return merged
-
-
-def _union(caps: list[dict[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for cap in caps:
-        for key, value in cap.items():
-            if isinstance(value, dict) and isinstance(out.get(key), dict):
-                for sub, flag in value.items():
-                    prev = out[key].get(sub)
-                    out[key][sub] = prev or flag  # a feature any backend offers is offered
-            elif key not in out:
-                out[key] = dict(value) if isinstance(value, dict) else value
-    return out
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("mcp-veil")
-    except PackageNotFoundError:
-        return "0"
-
-
-def _template_pattern(template: str) -> re.Pattern[str]:
-    """`crm://contacts/{id}` -> a regex; `{+path}` and `{/x}`-style operators match any run of text."""
-    parts = re.split(r"(\{[^}]*\})", template)
-    wide = ("+", "#", "/", "?", "&", ".", ";")
-    regex = "".join(
-        (".+" if p[1:2] in wide else "[^/]+") if p.startswith("{") else re.escape(p) for p in parts
-    )
-    return re.compile(regex)
-
-
-def _decode_cursor(cursor: Any, names: list[str]) -> dict[str, Any]:
-    try:
-        cursors = json.loads(cursor) if isinstance(cursor, str) else None
-    except ValueError:
-        cursors = None
-    if not isinstance(cursors, dict) or not cursors or not set(cursors) <= set(names):
-        raise RouteError(INVALID_PARAMS, "mcp-veil: invalid cursor (pass back the nextCursor of a list)")
-    return cursors
 
 
 def _note(method: str, params: dict[str, Any]) -> types.JSONRPCNotification:
@@ -543,6 +338,3 @@ async def multiplexed(
                 yield to_relay_recv, from_relay_send
             finally:
                 tg.cancel_scope.cancel()
-
-
-Router = Callable[[types.JSONRPCMessage], str | None]

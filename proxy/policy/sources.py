@@ -4,8 +4,8 @@ The shipped `default.yaml` and packs come first, then every policy dropped in `$
 the `--policy` files (or a `veil.toml`'s `policy`), in that order. A file given twice counts once. So a user
 who tightens one rule keeps every default field rule; `--no-default-policies` is the rare replace (the
 shipped files are left out; the data dir's and the given ones still apply). Shipped packs apply only to
-backends they are for (see `policy.pack_scope`); a contradiction between any two files (a key given two
-entity types) stays a load-time error, whoever wrote them.
+backends they are for (see `proxy.policy.load.pack_scope`); a contradiction between any two files (a key
+given two entity types) stays a load-time error, whoever wrote them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from proxy.policy import shipped_policy_files
+from proxy.policy.load import shipped_policy_files
 
 HOME_POLICIES = "policies"
 

@@ -30,11 +30,11 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from proxy.errors import LimitExceeded
-from proxy.policy_keys import normalize_key
+from proxy.errors import check_depth
+from proxy.policy.keys import normalize_key
 
 if TYPE_CHECKING:
-    from proxy.policy import EgressRule
+    from proxy.policy.schema import EgressRule
 
 Path = tuple[str, ...]
 
@@ -108,10 +108,7 @@ def token_paths(
     stack: list[tuple[Any, tuple[Any, ...]]] = [(payload, ())]
     while stack:
         node, path = stack.pop()
-        if len(path) > max_depth:
-            raise LimitExceeded(
-                f"mcp-veil blocked this message: nesting deeper than the limit of {max_depth}"
-            )
+        check_depth(len(path), max_depth)
         if isinstance(node, str):
             if node in holders:
                 yield path

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from proxy import egress_rules
-from proxy.policy import Policy, ToolHints, looks_like_write
+from proxy.policy import egress
+from proxy.policy.model import Policy, ToolHints, looks_like_write
 
 
 @dataclass(frozen=True)
@@ -89,11 +89,11 @@ def check_against(policy: Policy, tools: Sequence[BackendTool], *, label: str) -
 
 
 def _names_argument(pattern: str, arguments: frozenset[str]) -> bool:
-    """Whether every key of an egress argument pattern (normalized, see `proxy.egress_rules`) is a property
+    """Whether every key of an egress argument pattern (normalized, see `proxy.policy.egress`) is a property
     name somewhere in the tool's input schema: rules hold at any depth, so nested names count."""
     return all(
-        any(fnmatch.fnmatchcase(view, glob) for name in arguments for view in egress_rules.key_views(name))
-        for glob in egress_rules.compile_pattern(pattern)
+        any(fnmatch.fnmatchcase(view, glob) for name in arguments for view in egress.key_views(name))
+        for glob in egress.compile_pattern(pattern)
     )
 
 
