@@ -1,4 +1,4 @@
-"""mcp-veil's proxy: front transport → relay → stages → backend transport."""
+"""mcp-veil's proxy: front transport → relay (a chain of filters per call) → backend transport."""
 
 import os
 

@@ -15,78 +15,31 @@ import re
 import threading
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
-from functools import partial
+from collections.abc import Iterable
 from itertools import accumulate
 
 from proxy.detect import decoders, views
+from proxy.detect.batch_scan import BATCH, SEP, VIEW_TRIGGERS, candidates
 from proxy.detect.deadline import NO_DEADLINE, Deadline
-from proxy.detect.defanged import DEFANGED_TRIGGERS
 from proxy.detect.glued import GLUED_ENTITIES, GLUED_MIN_SCORE, glued_view
-from proxy.detect.iban_trigger import IBAN_TRIGGER, IBAN_TRIGGER_RE
 from proxy.detect.known import KNOWN_SCORE, KnownValues
-from proxy.detect.markup_view import MARKUP_BESIDE_DIGIT, markup_view
-from proxy.detect.name_case_view import LOWER_CASE_TEXT, case_view, lower_case_name_starts
+from proxy.detect.markup_view import markup_view
+from proxy.detect.name_case_view import case_view
 from proxy.detect.name_layers import (
     chunked_base64_name,
     plus_as_space,
     reads_as_words,
     short_base64_names,
 )
-from proxy.detect.name_prefilter import NAME_PREFILTER, might_hold_name
+from proxy.detect.name_prefilter import might_hold_name
 from proxy.detect.presidio_engine import build_analyzer
 from proxy.detect.recognizers import guard
-from proxy.detect.spaced import SPACED_OUT_TRIGGER, chunked_view
+from proxy.detect.spaced import chunked_view
 from proxy.detect.spans import Span, merge_spans
+from proxy.detect.triggers import digit_trigger_at, triggered
 from proxy.errors import DetectionBudgetExceeded, DetectionFailed
 from proxy.policy import Policy
 from proxy.worker import NeedsWorker
-
-# Anything a structured recognizer could match has an @, a run of 7+ digits with short separator runs
-# (an apostrophe or a comma among them: `4963'3500'…`, `5303, 0243, …`),
-# a dotted quad, an IPv6 group, a customers/ resource name or the start of an IBAN (two letters, two
-# digits, eleven letters or digits more: `lu88 0000 a000 000a 0000` has no run of seven digits). Strings
-# without one skip Presidio.
-_IBAN_TRIGGER_RE = IBAN_TRIGGER_RE
-_STRUCTURED_TRIGGER = re.compile(
-    r"@|\d(?:[\s().\-/+',]{0,2}\d){6}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]{1,4}::?[0-9A-Fa-f]{1,4}:|"
-    + _IBAN_TRIGGER_RE
-)
-# The same test, cheaper per string (it runs on every unique string of a message): `@` by substring search;
-# the digit runs alone, so the scan stops only at digits; the IPv6 group anchored on its colon (a hex digit
-# before it), searched only in text with a colon. `_triggered(t)` equals `_STRUCTURED_TRIGGER.search(t)`
-# being found (checked by a test).
-_DIGIT_TRIGGER = re.compile(r"\d(?:[\s().\-/+',]{0,2}\d){6}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
-_IPV6_TRIGGER = re.compile(r":(?<=[0-9A-Fa-f]:):?[0-9A-Fa-f]{1,4}:")
-# Digits first: the engine's fast scan for the first character skips to each digit pair (~16 µs per KB of
-# prose; letters first took twice that).
-_IBAN_TRIGGER = IBAN_TRIGGER
-
-
-# Where a digit trigger can be: a run of 7+ characters of its classes that starts with a digit. Python's
-# regex engine finds such runs about four times faster than it tries the trigger at every digit, and only
-# the runs are then tried.
-_DIGIT_RUN = re.compile(r"\d[\d\s().\-/+',]{6,}")
-
-
-def _digit_trigger_at(text: str, pos: int = 0) -> int:
-    """Where the first digit run holding a `_DIGIT_TRIGGER` match starts, at or after `pos`; -1 if none.
-    A match lies inside one run (every character of it is of the run's classes), so trying the runs finds
-    exactly the texts the trigger finds."""
-    for run in _DIGIT_RUN.finditer(text, pos):
-        if _DIGIT_TRIGGER.search(run.group()) is not None:
-            return run.start()
-    return -1
-
-
-def _triggered(text: str) -> bool:
-    return (
-        "@" in text
-        or _digit_trigger_at(text) >= 0
-        or (":" in text and _IPV6_TRIGGER.search(text) is not None)
-        or _IBAN_TRIGGER.search(text) is not None
-    )
-
 
 # With an NER pipeline, prose with a capitalised word also goes to Presidio. Prose: three or more words, one
 # of them lower-case — labels such as campaign names ("Café – Berlin – Performance Max") are not prose, and
@@ -99,40 +52,9 @@ _CHUNK = 8_000
 _OVERLAP = 200
 CACHE_SIZE = 50_000  # analyzed strings remembered per process (a paging client sees the same queries again)
 MAX_DEPTH = 3  # base64 layers opened inside one another
-# What makes a text's views differ from it, for the batch pre-scan: a local encoding's first character or an
-# ASCII control (NUL left out: the batch scan joins texts with it, and a text holding one is never
-# batch-scanned), a form body's `+` between digits, digit groups the view rewrites (dotted, or a separator
-# run), a spelled-out email address, a base64, hex or chunked base64 run. Each pattern scanned on its own:
-# an alternation of them is slower than the scans together (it loses the engine's fast first-character
-# search). Non-ASCII texts also get the view's own non-ASCII tests (`_candidates`).
-_VIEW_TRIGGERS = (
-    re.compile(r"[%&\\=\x01-\x08\x0e-\x1f\x7f]"),
-    views.DIGIT_GROUPS_TRIGGER,
-    *views.SPELLED_EMAIL_BATCH_TRIGGERS,
-    SPACED_OUT_TRIGGER,
-    *DEFANGED_TRIGGERS,
-    MARKUP_BESIDE_DIGIT,
-    decoders.LONG_TRIGGER,
-    *decoders.CHUNK_TRIGGERS,
-)
-
-
-_CAPITAL = re.compile(r"[A-Z]")
+# Short texts found quiet are remembered (their text-only steps skipped next time), this many at most.
 _QUIET_CHARS = 256
 _QUIET_MAX = 50_000
-# A message with at least this many unique strings is pre-scanned in one piece (`Detector._candidates`).
-_BATCH = 64
-_SEP = "\x00"
-
-
-def _regex_finder(pattern: re.Pattern[str], text: str) -> Callable[[int], int]:
-    def find(pos: int) -> int:
-        match = pattern.search(text, pos)
-        return match.start() if match is not None else -1
-
-    return find
-
-
 SHORT_BASE64_NAME_SCORE = 0.9
 
 
@@ -151,7 +73,7 @@ class Detector:
         self._quiet: dict[str, None] = {}
 
     def needs_analysis(self, text: str) -> bool:
-        if _triggered(text):
+        if triggered(text):
             return True
         return self._ner and might_hold_name(text)
 
@@ -171,7 +93,7 @@ class Detector:
         not analyzed yet raises NeedsWorker (the caller goes on in a worker thread)."""
         texts = texts if isinstance(texts, list) else list(texts)
         deadline.check()
-        hits = self._candidates(texts, known) if len(texts) >= _BATCH else None
+        hits = self._candidates(texts, known) if len(texts) >= BATCH else None
         found: dict[str, list[Span]] = {}
         for index, text in enumerate(texts):
             if hits is not None and index not in hits:
@@ -237,7 +159,7 @@ class Detector:
         # Views read without a word boundary (a value glued to letters, `abc378-56-3784xyz`; markup inside
         # a word, `jane@**acme**.com`) or regrouped (`14/052/321/34`): only what is certain without one.
         certain_only = [
-            glued_view(view) if _digit_trigger_at(view.text) >= 0 else None,
+            glued_view(view) if digit_trigger_at(view.text) >= 0 else None,
             markup_view(text),
             chunked_view(view),
         ]
@@ -307,15 +229,15 @@ class Detector:
         return found
 
     def _known_candidates(self, texts: list[str], known: KnownValues) -> Iterable[int]:
-        joined = _SEP.join(texts)
-        if known.holds_nul or joined.count(_SEP) != len(texts) - 1:
+        joined = SEP.join(texts)
+        if known.holds_nul or joined.count(SEP) != len(texts) - 1:
             return range(len(texts))
         starts_known = known.starts(joined)
         if starts_known is None:
             return range(len(texts))
         starts = [0, *accumulate(len(t) + 1 for t in texts)]
         hits = {bisect_right(starts, at) - 1 for at in starts_known}
-        triggers = [*_VIEW_TRIGGERS, *([] if joined.isascii() else [views.fold_pattern()])]
+        triggers = [*VIEW_TRIGGERS, *([] if joined.isascii() else [views.fold_pattern()])]
         for trigger in triggers:
             pos = 0
             while (m := trigger.search(joined, pos)) is not None:
@@ -345,83 +267,8 @@ class Detector:
         return [Span(start, end, best.entity, best.score)]
 
     def _candidates(self, texts: list[str], known: KnownValues | None) -> set[int] | None:
-        """The indices of the texts in which any step of `detect` could find something, from one scan of
-        all of them joined by NUL (C speed, where a loop over thousands of strings costs microseconds
-        each): a known value (a superset: its longest word, lower-cased), what `_triggered` looks for,
-        or anything that makes a text's views differ from it (`_VIEW_TRIGGERS`, the view's non-ASCII
-        class). No pattern or trigger can match across a NUL, so a text holds a hit of the
-        joined scan exactly when it holds one of its own. None where that cannot be assured (a text or a
-        known value holding NUL). With the NER pipeline, a text with a capital is a candidate too (what
-        `might_hold_name` needs first)."""
-        joined = _SEP.join(texts)
-        if joined.count(_SEP) != len(texts) - 1:
-            return None
-        if known is not None and known.holds_nul:
-            return None
-        starts = [0, *accumulate(len(t) + 1 for t in texts)]  # text i is joined[starts[i]:starts[i+1]-1]
-        hits: set[int] = set()
-
-        def scan(find: Callable[[int], int]) -> None:
-            pos = 0
-            while (at := find(pos)) >= 0:
-                index = bisect_right(starts, at) - 1
-                hits.add(index)
-                pos = starts[index + 1]  # one hit is enough: on to the next text
-
-        if "@" in joined:
-            scan(partial(joined.find, "@"))
-        scan(lambda pos: _digit_trigger_at(joined, pos))
-        if ":" in joined:
-            scan(_regex_finder(_IPV6_TRIGGER, joined))
-        scan(_regex_finder(_IBAN_TRIGGER, joined))
-        # Texts whose views differ from them (an encoding, a control, a digit separator, a base64 run,
-        # a non-ASCII character the view rewrites): every step runs on those.
-        for trigger in _VIEW_TRIGGERS:
-            scan(_regex_finder(trigger, joined))
-        # A short base64 run counts only with a capital: the texts with one are tried alone.
-        pos = 0
-        while (capital := _CAPITAL.search(joined, pos)) is not None:
-            index = bisect_right(starts, capital.start()) - 1
-            if index not in hits and decoders.has_short_run(texts[index]):
-                hits.add(index)
-            pos = starts[index + 1]
-        if not joined.isascii():
-            scan(_regex_finder(views.fold_pattern(), joined))
-            scan(_regex_finder(views.SYMBOL_AFTER_DIGIT_TRIGGER, joined))
-        if self._ner:
-            scan(_regex_finder(NAME_PREFILTER, joined))
-            hits.update(self._lower_case_named(texts, joined, starts))
-        if self._quiet:
-            # A text the detector already found quiet (nothing but known values can be in it, see `_scan`)
-            # needs only the known-value check below.
-            quiet = self._quiet
-            hits = {i for i in hits if texts[i] not in quiet}
-        if known is not None and len(known):
-            starts_known = known.starts(joined)
-            if starts_known is None:
-                return None
-            hits.update(bisect_right(starts, at) - 1 for at in starts_known)
-        return hits
-
-    def _lower_case_named(self, texts: list[str], joined: str, starts: list[int]) -> set[int]:
-        """The lower-case texts (five words, no capital) that hold a given name which could lead a name run:
-        the ones the case view may re-case. Texts already found quiet are left out first, so a response seen
-        before costs one regex pass."""
-        lower: list[int] = []
-        pos = 0
-        while (m := LOWER_CASE_TEXT.search(joined, pos)) is not None:
-            index = bisect_right(starts, m.start()) - 1
-            if texts[index] not in self._quiet:
-                lower.append(index)
-            pos = m.end() + 1
-        if not lower:
-            return set()
-        few = _SEP.join(texts[i] for i in lower)
-        named = lower_case_name_starts(few)
-        if named is None:
-            return set(lower)
-        bounds = [0, *accumulate(len(texts[i]) + 1 for i in lower)]
-        return {lower[bisect_right(bounds, at) - 1] for at in named}
+        """The texts any step of `detect` could find something in (`batch_scan.candidates`)."""
+        return candidates(texts, known, quiet=self._quiet, ner=self._ner)
 
     def _analyze_cached(self, text: str, deadline: Deadline, on_loop: bool = False) -> list[Span]:
         with self._cache_lock:

@@ -32,7 +32,7 @@ class Flow:
     backend: str | None = None
     changed: bool = False  # set by a stage that altered the payload (in place or by replacing it)
     follow_ups: list[str] = field(default_factory=list)  # notifications the proxy sends after this message
-    # Toward the backend: every string holding something token-shaped, found once and shared by the stages.
+    # Toward the backend: every string holding something token-shaped, found once and shared by the filters.
     token_strings: dict[str, list[str]] | None = None
     counts: dict[str, int] = field(default_factory=dict)  # entity type -> values replaced
     on_loop: bool = False  # on the event loop: the vault and Presidio raise NeedsWorker instead of running

@@ -1,6 +1,6 @@
 """Several backends as one: a virtual backend for the relay.
 
-The relay sees one (read, write) stream pair, as with a single backend, so its stages, limits and
+The relay sees one (read, write) stream pair, as with a single backend, so its filters, limits and
 in-flight bookkeeping stay as they are. Behind it, each named backend keeps its own connection:
 
 - the client's handshake (`initialize`, or `server/discover` in 2026-07-28) is sent to every backend and

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from proxy.policy import egress
+import proxy.policy.egress as egress
 from proxy.policy.model import Policy, ToolHints, looks_like_write
 
 

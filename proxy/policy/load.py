@@ -15,9 +15,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+import proxy.policy.egress as egress
 from proxy.config import parse_duration
 from proxy.errors import PolicyError
-from proxy.policy import egress
 from proxy.policy.keys import normalize_key
 from proxy.policy.model import Budget, Pack, Policy
 from proxy.policy.paths import ToolRules, parse_path

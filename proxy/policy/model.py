@@ -9,8 +9,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import proxy.policy.egress as egress
 from proxy.config import parse_duration
-from proxy.policy import egress
 from proxy.policy.paths import ToolRules
 from proxy.policy.schema import (
     DETECTION_SECONDS,

@@ -7,7 +7,7 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from proxy.detect.detector import _BATCH
+from proxy.detect.batch_scan import BATCH as _BATCH
 from proxy.detect.known import KnownValues
 from tests.detect.strategies import LAYERS, WORDS, encode, planted, with_confusables, with_invisibles
 

@@ -8,7 +8,7 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from proxy.detect.detector import _BATCH
+from proxy.detect.batch_scan import BATCH as _BATCH
 from tests.detect import decoder_classes as dc
 from tests.detect.strategies import WORDS, planted
 from tests.detect.view_classes import (

@@ -17,17 +17,13 @@ from mcp import MCPError
 from mcp.server.mcpserver import MCPServer
 
 from proxy.detect import decoders, views
+from proxy.detect.batch_scan import VIEW_TRIGGERS as _VIEW_TRIGGERS
 from proxy.detect.deadline import Deadline
-from proxy.detect.detector import (
-    _DIGIT_TRIGGER,
-    _IPV6_TRIGGER,
-    _NAME_TRIGGER,
-    _PROSE,
-    _STRUCTURED_TRIGGER,
-    _VIEW_TRIGGERS,
-    Detector,
-)
+from proxy.detect.detector import _NAME_TRIGGER, _PROSE, Detector
 from proxy.detect.recognizers import OUR_RECOGNIZERS
+from proxy.detect.triggers import DIGIT_TRIGGER as _DIGIT_TRIGGER
+from proxy.detect.triggers import IPV6_TRIGGER as _IPV6_TRIGGER
+from proxy.detect.triggers import STRUCTURED_TRIGGER as _STRUCTURED_TRIGGER
 from proxy.errors import MESSAGE_BLOCKED, DetectionBudgetExceeded, PolicyError, to_jsonrpc_error
 from proxy.policy import DETECTION_SECONDS, load_policy
 from proxy.scan.to_backend import ENCODED_TOKEN_LIKE_RE

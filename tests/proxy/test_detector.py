@@ -92,7 +92,8 @@ def test_the_cheap_trigger_decides_exactly_as_the_structured_trigger_regex():
     random strings over the characters the pattern cares about, Unicode digits, and realistic values."""
     import random
 
-    from proxy.detect.detector import _STRUCTURED_TRIGGER, _triggered
+    from proxy.detect.triggers import STRUCTURED_TRIGGER as _STRUCTURED_TRIGGER
+    from proxy.detect.triggers import triggered as _triggered
 
     rng = random.Random(6)
     alphabet = "aF0917:.@ -()/+\n\t٣x:"
@@ -122,7 +123,7 @@ def test_many_strings_scanned_in_one_piece_get_exactly_the_spans_each_gets_alone
     and percent-encoded characters, non-ASCII text, and strings or known values holding NUL."""
     import random
 
-    from proxy.detect.detector import _BATCH
+    from proxy.detect.batch_scan import BATCH as _BATCH
 
     rng = random.Random(11)
     parts = [
@@ -152,7 +153,7 @@ def test_many_strings_scanned_in_one_piece_get_exactly_the_spans_each_gets_alone
 
 
 def test_the_one_piece_scan_picks_the_strings_each_step_would_look_at(detector):
-    from proxy.detect.detector import _BATCH
+    from proxy.detect.batch_scan import BATCH as _BATCH
 
     known = KnownValues()
     known.add("Acme Plumbing LLC", "ACCOUNT_NAME")
