@@ -53,7 +53,7 @@ class GateIO(Protocol):
 
 
 @dataclass
-class Call:
+class GatedCall:
     """One gated tools/call: as the model sent it (tokens) and as the backend would get it (values)."""
 
     request_id: Any
@@ -85,7 +85,7 @@ class Verdict:
     error: ApprovalRefused | None = None
 
 
-async def dry_run(spec: DryRunSpec, call: Call, io: GateIO) -> str:
+async def dry_run(spec: DryRunSpec, call: GatedCall, io: GateIO) -> str:
     """The backend's preview of the call (tokenized), or a line saying why there is none."""
     if spec.tool is not None:
         name, arguments, label = spec.tool, call.real_arguments, f"{spec.tool} with the same arguments"

@@ -53,7 +53,7 @@ from proxy.approval_prompts import (
     STATE_PREFIX as STATE_PREFIX,
 )
 from proxy.approval_prompts import (
-    Call as Call,
+    GatedCall as GatedCall,
 )
 from proxy.approval_prompts import (
     GateIO as GateIO,
@@ -78,7 +78,7 @@ class ApprovalGate:
         self.hints_listed = False  # a tools/list result of the backend has been seen (or fetched)
         self._issued: dict[str, _Issued] = {}
         # Calls waiting for an answer: request id -> (call, approval id, asked out of band).
-        self._waiting: dict[Any, tuple[Call, str, bool]] = {}
+        self._waiting: dict[Any, tuple[GatedCall, str, bool]] = {}
         self._rules: dict[str, ApprovalRule | None] = {}  # per tool; cleared when hints are learned
 
     # ------------------------------------------------------------------ what the relay tells us
@@ -180,7 +180,7 @@ class ApprovalGate:
         )
         return self.session.vault.call_hash(canonical.encode("utf-8", "surrogatepass"))
 
-    def call_of(self, request_id: Any, shown: dict[str, Any], real: dict[str, Any]) -> Call:
+    def call_of(self, request_id: Any, shown: dict[str, Any], real: dict[str, Any]) -> GatedCall:
         tool = str(real["name"])
         meta = shown.get("_meta") if isinstance(shown.get("_meta"), dict) else {}
         era_2026 = meta.get(META_VERSION) == ERA_2026 if meta else False
@@ -191,7 +191,7 @@ class ApprovalGate:
             else self.client_can_elicit
         )
         args = real.get("arguments") or {}
-        return Call(
+        return GatedCall(
             request_id,
             tool,
             shown.get("arguments") or {},
@@ -203,7 +203,7 @@ class ApprovalGate:
 
     # ------------------------------------------------------------------ the decision
     async def decide(
-        self, rule: ApprovalRule, call: Call, real_params: dict[str, Any], io: GateIO
+        self, rule: ApprovalRule, call: GatedCall, real_params: dict[str, Any], io: GateIO
     ) -> Verdict:
         state = real_params.get("requestState")
         if isinstance(state, str) and state.startswith(STATE_PREFIX):
@@ -225,7 +225,7 @@ class ApprovalGate:
         return await self._elicit(rule, call, text, real_params, io)
 
     async def _elicit(
-        self, rule: ApprovalRule, call: Call, text: str, real_params: dict[str, Any], io: GateIO
+        self, rule: ApprovalRule, call: GatedCall, text: str, real_params: dict[str, Any], io: GateIO
     ) -> Verdict:
         approval_id = vault_approvals.new_id()
         params = await io.to_client(_elicit_params(text), "request", "elicitation/create", None)
@@ -254,7 +254,7 @@ class ApprovalGate:
         else:
             await self._record(audit.ApprovalDenied, call, approval_id, reason="withdrawn", outcome="refused")
 
-    async def _issue(self, rule: ApprovalRule, call: Call, text: str, io: GateIO) -> Verdict:
+    async def _issue(self, rule: ApprovalRule, call: GatedCall, text: str, io: GateIO) -> Verdict:
         """2026-07-28: answer with an input-required result; the retry is checked by `_redeem`."""
         approval_id = vault_approvals.new_id()
         state = STATE_PREFIX + secrets.token_urlsafe(24)
@@ -271,7 +271,7 @@ class ApprovalGate:
         await self._record(audit.ApprovalRequested, call, approval_id, reason="input-required")
         return Verdict(result=result)
 
-    async def _redeem(self, call: Call, state: str, real_params: dict[str, Any]) -> Verdict:
+    async def _redeem(self, call: GatedCall, state: str, real_params: dict[str, Any]) -> Verdict:
         issued = self._issued.pop(state, None)  # single use: a replayed state finds nothing
         if issued is None:
             await self._record(
@@ -292,7 +292,7 @@ class ApprovalGate:
         return await self._conclude(call, issued.approval_id, granted, reason, _forwardable(real_params))
 
     async def _out_of_band(
-        self, rule: ApprovalRule, call: Call, text: str, real_params: dict[str, Any]
+        self, rule: ApprovalRule, call: GatedCall, text: str, real_params: dict[str, Any]
     ) -> Verdict:
         approval_id = vault_approvals.new_id()
         ctx = self._context(call)
@@ -318,7 +318,12 @@ class ApprovalGate:
             self._waiting.pop(call.request_id, None)
 
     async def _poll(
-        self, rule: ApprovalRule, call: Call, approval_id: str, deadline: Any, real_params: dict[str, Any]
+        self,
+        rule: ApprovalRule,
+        call: GatedCall,
+        approval_id: str,
+        deadline: Any,
+        real_params: dict[str, Any],
     ) -> Verdict:
         ctx, sv = self._context(call), self.session.vault
         clock = sv.vault.clock
@@ -340,7 +345,7 @@ class ApprovalGate:
             await anyio.sleep(POLL_SECONDS)
 
     async def _conclude(
-        self, call: Call, approval_id: str, granted: bool, reason: str, params: dict[str, Any]
+        self, call: GatedCall, approval_id: str, granted: bool, reason: str, params: dict[str, Any]
     ) -> Verdict:
         if not granted:
             await self._record(audit.ApprovalDenied, call, approval_id, reason=reason, outcome="refused")
@@ -359,18 +364,18 @@ class ApprovalGate:
         return Verdict(params=params)
 
     # ------------------------------------------------------------------ the prompt
-    async def _prompt(self, rule: ApprovalRule, call: Call, io: GateIO) -> str:
+    async def _prompt(self, rule: ApprovalRule, call: GatedCall, io: GateIO) -> str:
         preview = await dry_run(rule.dry_run, call, io) if rule.dry_run is not None else None
         return prompt_text(call.tool, self.session.backend, call.shown_arguments, call.call_hash, preview)
 
     # ------------------------------------------------------------------ audit
-    def _context(self, call: Call) -> audit.AuditContext:
+    def _context(self, call: GatedCall) -> audit.AuditContext:
         return self.session.context(direction="to-backend", method="tools/call", tool=call.tool)
 
     async def _record(
         self,
         cls: type[audit.AuditEvent],
-        call: Call,
+        call: GatedCall,
         approval_id: str,
         *,
         reason: str | None = None,

@@ -165,14 +165,17 @@ def open_layer(raw: bytes, limit: int) -> list[bytes] | None:
             except (zlib.error, OSError, lzma.LZMAError, EOFError, ValueError):
                 continue
     if raw[:4] == b"PK\x03\x04":
-        return _zip_members(raw, limit)
+        members = zip_members(raw, limit)
+        return None if members is None else [data for _, data in members]
     return None
 
 
-def _zip_members(raw: bytes, limit: int) -> list[bytes] | None:
+def zip_members(raw: bytes, limit: int) -> list[tuple[zipfile.ZipInfo, bytes]] | None:
+    """Every member of a zip archive with its bytes, within `limit` bytes in all; None if `raw` is no
+    readable archive. An encrypted member blocks the message: it cannot be scanned."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
-        out: list[bytes] = []
+        out: list[tuple[zipfile.ZipInfo, bytes]] = []
         total = 0
         for info in archive.infolist():
             if info.flag_bits & 0x1:
@@ -182,7 +185,7 @@ def _zip_members(raw: bytes, limit: int) -> list[bytes] | None:
             total += len(data)
             if total > limit:
                 raise too_big(limit)
-            out.append(data)
+            out.append((info, data))
     except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, EOFError, ValueError):
         return None
     return out

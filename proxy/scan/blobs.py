@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from proxy.errors import blocked
-from proxy.scan.blob_layers import COMPRESSIONS, charset_of, decode_base64, decode_text, too_big
+from proxy.scan.blob_layers import COMPRESSIONS, charset_of, decode_base64, decode_text, zip_members
 
 _MAX_LAYERS = 4  # compressions inside compressions (and zips) opened at most
 
@@ -171,20 +171,11 @@ def _layered(
 
 def _zip(raw: bytes, limit: int, depth: int) -> Decoded | None:
     """Every member of a zip archive sniffed in turn; written back member for member."""
+    read = zip_members(raw, limit)
+    if read is None:
+        return None
     try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
-        infos = archive.infolist()
-        total = 0
-        members: list[tuple[zipfile.ZipInfo, Decoded]] = []
-        for info in infos:
-            if info.flag_bits & 0x1:
-                raise blocked("an encrypted zip member is unreadable")
-            with archive.open(info) as f:
-                data = f.read(limit + 1)
-            total += len(data)
-            if total > limit:
-                raise too_big(limit)
-            members.append((info, sniff(data, None, limit, depth + 1)))
+        members = [(info, sniff(data, None, limit, depth + 1)) for info, data in read]
     except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, EOFError, ValueError):
         return None
     texts = [t for _, d in members for t in d.texts]
