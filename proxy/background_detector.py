@@ -175,7 +175,10 @@ class BackgroundDetector:
             return self._known_only(texts, known)
         if on_loop and not self.ready:
             raise NeedsWorker("detectors loading")
-        return self.wait().detect(texts, known, deadline, on_loop=on_loop)
+        loaded = self.wait()
+        # The budget is for detecting, not for the wait: a message that waited for the detectors to load
+        # (LOAD_WAIT_SECONDS bounds that) gets its whole budget once they are there.
+        return loaded.detect(texts, known, deadline.renewed(), on_loop=on_loop)
 
     def _known_only(self, texts: list[str], known: KnownValues | None) -> dict[str, list[Span]]:
         """What `Detector.detect` returns for texts in which only known values can be found."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, cast
 
 import anyio
+from anyio.abc import Process
 
 from proxy.backend_config import BackendsConfig, header_values
 from proxy.background_detector import BackgroundDetector, check_ner_installed
@@ -56,10 +57,11 @@ class Assembly:
     background: bool = False  # detectors load in a thread (see BackgroundDetector)
 
     @classmethod
-    def load(cls, settings: Settings, *, background: bool = False) -> Assembly:
-        """Policy, detector and vault. `background`: the detector loads in a thread once `start_loading`
-        is called (the CLI: the handshake is answered meanwhile); else it is loaded here."""
-        policy = load_policy(settings.policies)  # PolicyError names file, line and option
+    def load(cls, settings: Settings, *, background: bool = False, policy: Policy | None = None) -> Assembly:
+        """Policy (unless given, loaded already), detector and vault. `background`: the detector loads in a
+        thread once `start_loading` is called (the CLI: the handshake is answered meanwhile); else it is
+        loaded here."""
+        policy = policy or load_policy(settings.policies)  # PolicyError names file, line and option
         if background:
             check_ner_installed(policy)  # refused at start, not on the first message
             detector = background_detector(policy, on_ready=_tune_gc)
@@ -130,14 +132,18 @@ def backend_label(command: Sequence[str]) -> str:
 
 
 def backend_opener(
-    command: Sequence[str] = (), http: HttpBackend | None = None, sandbox: SandboxSpec | None = None
+    command: Sequence[str] = (),
+    http: HttpBackend | None = None,
+    sandbox: SandboxSpec | None = None,
+    process: Process | None = None,
 ) -> tuple[str, AbstractAsyncContextManager[Streams]]:
-    """(label, connection) for a subprocess backend (in the policy's sandbox), or an HTTP one with `http`."""
+    """(label, connection) for a subprocess backend (in the policy's sandbox; `process` if it was started
+    already), or an HTTP one with `http`."""
     if http is not None:
         return http.label, backend_http(http)
     if sandbox is not None and sandbox.on_exit == "restart":
         return backend_label(command), _restarting(command, sandbox)
-    return backend_label(command), backend_process(command, sandbox)
+    return backend_label(command), backend_process(command, sandbox, process)
 
 
 @asynccontextmanager
@@ -194,16 +200,18 @@ async def run_stdio(
     *,
     http: HttpBackend | None = None,
     backends: BackendsConfig | None = None,
+    process: Process | None = None,
 ) -> int:
-    """Relay stdin/stdout to a backend subprocess (or, with `http`, an HTTP backend; with `backends`,
-    the backends of a `veil.toml` as one). Returns the process exit code."""
+    """Relay stdin/stdout to a backend subprocess (`process`, if `early_backend` started it already; or,
+    with `http`, an HTTP backend; with `backends`, the backends of a `veil.toml` as one). Returns the
+    process exit code."""
     if backends is not None:
         label = mux_label(backends)
         session = engine.open_session(backend=label)
         opener: AbstractAsyncContextManager[Streams] = multiplexed_backends(engine, backends, session)
         command = command or [backends.names()[0]]  # named in the error if no backend starts
     else:
-        label, opener = backend_opener(command, http, engine.policy.sandbox)
+        label, opener = backend_opener(command, http, engine.policy.sandbox, process)
         session = engine.open_session(backend=label)
     OPENING.set(session)
     relay = Relay(session)

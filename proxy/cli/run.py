@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
-from functools import partial
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NoReturn
 
 import anyio
 import click
 
-from proxy import logs, metrics
+from proxy import logs
 from proxy.cli.common import (
     check_backend,
     cli_errors,
@@ -23,6 +24,13 @@ from proxy.cli.common import (
 )
 from proxy.config import Settings
 from proxy.refusal import exit_code, explain, refuse_stdio
+from proxy.transports.spawn import early_backend, stop_now
+
+if TYPE_CHECKING:
+    from proxy.backend_config import BackendsConfig
+    from proxy.policy import Policy
+    from proxy.transports.http import HttpBackend
+    from proxy.wiring import Assembly
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
@@ -68,10 +76,14 @@ def run(
         veil run --url https://mcp.example/mcp --header 'Authorization: Bearer ${TOKEN}'
         veil run --config veil.toml     # several backends as one (docs/backends.md)
     """
-    from proxy.wiring import Assembly, run_stdio
+    from proxy.policy import load_policy
 
     logs.configure(log_level.upper())
     check_backend(url, command, config)
+    if metrics_listen:
+        host, _, port = metrics_listen.rpartition(":")
+        if not host or not port.isdigit():
+            raise click.UsageError(f"--metrics-listen takes HOST:PORT, not {metrics_listen!r}")
     try:
         http = http_backend(url, transport, headers)
         backends, policies = load_config(config, policies)
@@ -83,29 +95,14 @@ def run(
             durability=durability,
             default_policies=not no_default_policies,
         )
-        engine = Assembly.load(settings, background=True)
-        if backends is not None:
-            engine.backend_policies(backends)  # PolicyError names the backend's policy file
+        policy = load_policy(settings.policies)  # PolicyError names file, line and option
     except Exception as exc:
-        why = explain(exc)
-        if why is None:
-            raise
-        refuse_stdio(why)  # the client's initialize gets the cause and the fix, not "Connection closed"
-        sys.exit(exit_code(exc))
-    if metrics_listen:
-        host, _, port = metrics_listen.rpartition(":")
-        if not host or not port.isdigit():
-            raise click.UsageError(f"--metrics-listen takes HOST:PORT, not {metrics_listen!r}")
-        try:
-            metrics.serve(host.strip("[]"), int(port))
-        except OSError as exc:
-            raise click.ClickException(f"cannot listen on {metrics_listen}: {exc.strerror}") from None
+        refuse(exc)
+    start = Start(settings, policy, list(command), http, backends, metrics_listen)
     try:
-        code = anyio.run(partial(run_stdio, engine, list(command), http=http, backends=backends))
+        code = anyio.run(start.run)
     except KeyboardInterrupt:
         code = 130
-    finally:
-        engine.vault.close()
     if code == 127 and backends is not None:
         click.echo("veil: no backend of the config could be started", err=True)
     elif code == 127:
@@ -113,6 +110,74 @@ def run(
     elif code == 69 and http is not None:
         click.echo(f"veil: the backend at {http.label} is unreachable", err=True)
     sys.exit(code)
+
+
+def refuse(exc: Exception) -> NoReturn:
+    """A start that cannot go on: the client's first request gets the cause and the fix (not "Connection
+    closed"), then the process exits non-zero. An exception that is no known start failure propagates."""
+    why = explain(exc)
+    if why is None:
+        raise exc
+    refuse_stdio(why)
+    sys.exit(exit_code(exc))
+
+
+@dataclass
+class Start:
+    """`veil run` from a loaded policy on: the backend is started first (`early_backend`), and the rest of
+    the proxy — the MCP SDK, SQLAlchemy, the vault, about a second of CPU — loads in a worker thread while
+    the backend starts, so a client waits for the slower of the two start-ups, not their sum."""
+
+    settings: Settings
+    policy: Policy
+    command: list[str]
+    http: HttpBackend | None
+    backends: BackendsConfig | None
+    metrics_listen: str | None
+
+    async def run(self) -> int:
+        early = await early_backend(self.command, self.policy.sandbox) if self.solo else None
+        try:
+            engine = await anyio.to_thread.run_sync(self.assemble)
+        except Exception as exc:
+            if early is not None:
+                await stop_now(early)
+            refuse(exc)
+        try:
+            if self.metrics_listen:
+                self.serve_metrics(self.metrics_listen)
+            from proxy.wiring import run_stdio
+
+            return await run_stdio(
+                engine, self.command, http=self.http, backends=self.backends, process=early
+            )
+        finally:
+            if early is not None and early.returncode is None:
+                await stop_now(early)  # the relay never took it over (it stops it itself otherwise)
+            engine.vault.close()
+
+    @property
+    def solo(self) -> bool:
+        """One stdio backend that is started once: the case a backend can be started before the rest."""
+        return self.http is None and self.backends is None and self.policy.sandbox.on_exit != "restart"
+
+    def assemble(self) -> Assembly:
+        from proxy.wiring import Assembly
+
+        engine = Assembly.load(self.settings, background=True, policy=self.policy)
+        if self.backends is not None:
+            engine.backend_policies(self.backends)  # PolicyError names the backend's policy file
+        return engine
+
+    @staticmethod
+    def serve_metrics(listen: str) -> None:
+        from proxy import metrics
+
+        host, _, port = listen.rpartition(":")
+        try:
+            metrics.serve(host.strip("[]"), int(port))
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {listen}: {exc.strerror}") from None
 
 
 @click.group()

@@ -25,5 +25,9 @@ class Deadline:
         if self._clock() >= self._end:
             raise DetectionBudgetExceeded(self.seconds)
 
+    def renewed(self) -> Deadline:
+        """The same budget, starting now."""
+        return Deadline(self.seconds, self._clock) if self.seconds != float("inf") else self
+
 
 NO_DEADLINE = Deadline(float("inf"))

@@ -9,8 +9,8 @@ The SDK's stdin reader runs in a worker thread that cannot be interrupted, so a 
 exited could not end while the client keeps its end open. Our line source is a cancellable asyncio pipe
 reader that can be told to stop, that caps a line at the message size limit, and that turns an oversized
 line into one marker message the relay answers with an error (the line itself is discarded, never parsed
-or forwarded). The backend is spawned and stopped by the SDK's own process helpers (its kill scope, the
-close-stdin / wait / kill-the-tree sequence).
+or forwarded). The backend is started as the SDK's helper would start it (`spawn`: its own session and
+process group) and stopped by the SDK's close-stdin / wait / kill-the-tree sequence.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import shutil
-import subprocess
 import sys
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
@@ -29,14 +27,14 @@ from typing import Any
 import anyio
 import mcp_types as types
 import orjson
-from anyio.abc import ByteReceiveStream, ByteSendStream
+from anyio.abc import ByteReceiveStream, ByteSendStream, Process
 
-from proxy.config import SECRET_ENV
 from proxy.errors import LineTooLong
 from proxy.relay import OVERSIZE_METHOD
-from proxy.sandbox import SandboxSpec, backend_env, launcher_command
+from proxy.sandbox import SandboxSpec
 from proxy.transports import wire
 from proxy.transports.backend_lines import ENDS, envelope_id, messages_of_line, parse_line
+from proxy.transports.spawn import start_backend
 
 __all__ = ["BackendMessages", "backend_process", "client_front", "parse_line"]
 from proxy.transports.backend_stderr import OPENING, StderrFilter, redactor
@@ -241,21 +239,19 @@ class BackendWriter(LineSender):
 
 @asynccontextmanager
 async def backend_process(
-    command: Sequence[str], sandbox: SandboxSpec | None = None
+    command: Sequence[str], sandbox: SandboxSpec | None = None, process: Process | None = None
 ) -> AsyncIterator[Streams]:
     """Spawn the backend: its stdout is the wire; its stderr goes to ours through the detectors of the
     session being opened (`backend_stderr`). OSError if it cannot start.
 
     With a sandbox spec, the environment is scrubbed as configured and the command runs under the
-    launcher that applies the resource limits. On exit the SDK's shutdown sequence runs (close its stdin,
-    wait briefly, then end its process group), shielded and bounded, while its stdout is drained so a
-    backend flushing output can exit."""
+    launcher that applies the resource limits. `process`: the backend already started by
+    `spawn.start_backend` (`veil run` starts it before loading the rest of the proxy). On exit the SDK's
+    shutdown sequence runs (close its stdin, wait briefly, then end its process group), shielded and
+    bounded, while its stdout is drained so a backend flushing output can exit."""
     spec = sandbox or SandboxSpec()
-    argv = launcher_command(spec, command)
-    if shutil.which(command[0]) is None:
-        raise FileNotFoundError(2, "No such file or directory", command[0])  # the launcher would hide it
-    env = backend_env(spec, os.environ, SECRET_ENV)
-    process = await wire.spawn(list(argv), env, errlog=subprocess.PIPE)
+    if process is None:
+        process = await start_backend(command, spec)
     assert process.stdin is not None and process.stdout is not None  # spawned with pipes
     write = BackendWriter(process.stdin)
     stderr = StderrFilter(redactor(OPENING.get()), sys.stderr)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 import mcp.client.stdio as sdk_stdio
@@ -30,7 +30,6 @@ __all__ = [
     "claim_stdout",
     "dump",
     "sdk_parse_line",
-    "spawn",
     "sse_frame",
     "stop_process",
 ]
@@ -76,17 +75,6 @@ def claim_stdout() -> tuple[BinaryIO, Callable[[], None] | None]:
     """fd 1 claimed the SDK's way: the wire moves to a private descriptor and fd 1 points at stderr, so
     stray output from libraries cannot corrupt the wire. (the wire's file, how to give fd 1 back)"""
     return sdk_server_stdio._claim_fd(1, sys.stdout, "wb", sdk_server_stdio._open_stdout_diversion)
-
-
-async def spawn(argv: list[str], env: Mapping[str, str], errlog: Any) -> Any:
-    """A backend process started by the SDK's helper (its kill scope), with the SDK's default environment
-    under `env`."""
-    return await sdk_stdio._create_platform_compatible_process(
-        command=argv[0],
-        args=list(argv[1:]),
-        env=sdk_stdio.get_default_environment() | dict(env),
-        errlog=errlog,
-    )
 
 
 async def stop_process(process: Any) -> None:
