@@ -1,0 +1,38 @@
+"""The canaries of the detector self-test: for each recognizer, a made-up text it must find its entity in.
+
+Every value is fictitious (reserved example domains and number ranges, well-known test card and IBAN
+numbers, a name from the lexicons). They are never shown in an error: a failure names the recognizer and
+the entity type only.
+"""
+
+from __future__ import annotations
+
+PROSE_NAME = "Yesterday I spoke to Maria Gonzalez about the renewal."
+
+# recognizer name -> (canary text, the entity type it must report in it)
+CANARIES: dict[str, tuple[str, str]] = {
+    "EmailRecognizer": ("Write to jane.roe@example.com today", "EMAIL_ADDRESS"),
+    "VeilEmailRecognizer": ("Write to jane.roe@example.com today", "EMAIL_ADDRESS"),
+    "PhoneRecognizer": ("Call +1 415 555 0134 now", "PHONE_NUMBER"),
+    "VeilPhoneRecognizer": ("Call +1 415 555 0134 now", "PHONE_NUMBER"),
+    "CreditCardRecognizer": ("Card 4111111111111111 on file", "CREDIT_CARD"),
+    "IbanRecognizer": ("IBAN DE89370400440532013000 ok", "IBAN_CODE"),
+    "IpRecognizer": ("From 192.168.10.23 yesterday", "IP_ADDRESS"),
+    "UsSsnRecognizer": ("SSN 536-90-4399", "US_SSN"),
+    "GoogleAdsCustomerIdRecognizer": ("Customer ID 123-456-7890", "GOOGLE_ADS_CUSTOMER_ID"),
+    "VeilLabeledValueRecognizer": ("phone: 658 42 54 71", "PHONE_NUMBER"),
+    "NationalPhoneRecognizer": ("Call 06 12 34 56 78 tomorrow", "PHONE_NUMBER"),
+    "GroupedCardRecognizer": ("card 4111-1111-1111-1111", "CREDIT_CARD"),
+    "LooseIbanRecognizer": ("iban de89 3704 0044 0532 0130 00", "IBAN_CODE"),
+    "ContextSsnRecognizer": ("ssn 536904399", "US_SSN"),
+    "VeilPersonRecognizer": (PROSE_NAME, "PERSON"),
+    "VeilLabeledNameRecognizer": ("Owner: Maria Gonzalez", "PERSON"),
+    "VeilGreetingNameRecognizer": ("Hi Maria,", "PERSON"),
+    "VeilLexiconNameRecognizer": ("MARIA GONZALEZ", "PERSON"),
+    "VeilStandaloneNameRecognizer": ("Maria Gonzalez", "PERSON"),
+    "VeilMentionNameRecognizer": ("ping @maria.gonzalez please", "PERSON"),
+    "VeilCsvNameColumnRecognizer": ("name,email\nMaria Gonzalez,x", "PERSON"),
+    "VeilAccountLabelRecognizer": ("Account: Brightwater Plumbing LLC", "ACCOUNT_NAME"),
+    "VeilTitledNameRecognizer": ("Dr. Huong Ngo", "PERSON"),
+    "VeilSpacyRecognizer": (PROSE_NAME, "PERSON"),  # the NER pipeline itself
+}
