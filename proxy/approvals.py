@@ -10,6 +10,9 @@ own task while other messages keep flowing. How the human is asked:
 - out of band (`approvals.out_of_band`): a row in the vault's `approvals` table, decided with
   `veil approvals approve|deny` from a terminal, polled until its deadline.
 
+- URL mode (opt-in, `proxy.approval_page`): a client that declared URL-mode elicitation gets a link to a
+  local, single-use page that shows the real values; the form stays the fallback.
+
 The prompt shows the tool, the backend, the arguments as the model sent them (tokens) and a dry-run preview,
 and passes through the tokenize direction like anything else bound for the client. An approval is bound to
 one call: an HMAC (under the session's approval key) of the tool and the canonical JSON of its detokenized
@@ -28,6 +31,7 @@ from typing import Any
 
 import anyio
 
+from proxy import approval_page
 from proxy.approval_prompts import (
     _REASON_TEXT,
     DRY_RUN_SECONDS,
@@ -74,6 +78,9 @@ class ApprovalGate:
         self.session = session
         self.client_can_elicit = False  # the initialize request declared `capabilities.elicitation`
         self.client_name = "client"
+        self.client_opens_urls = False  # ... and declared URL mode (`capabilities.elicitation.url`)
+        self.url_mode = approval_page.wanted()
+        self.pages = approval_page.PageServer()
         self.hints: dict[str, ToolHints] = {}
         self.hints_listed = False  # a tools/list result of the backend has been seen (or fetched)
         self._issued: dict[str, _Issued] = {}
@@ -86,6 +93,7 @@ class ApprovalGate:
         params = params or {}
         caps = params.get("capabilities")
         self.client_can_elicit = isinstance(caps, dict) and isinstance(caps.get("elicitation"), dict)
+        self.client_opens_urls = approval_page.client_opens_urls(caps)
         info = params.get("clientInfo")
         name = info.get("name") if isinstance(info, dict) else None
         if isinstance(name, str):
@@ -217,6 +225,10 @@ class ApprovalGate:
                 audit.ApprovalDenied, call, approval_id, reason="no-approver", outcome="refused"
             )
             return Verdict(error=_refused(call.tool, "the client cannot show approval prompts (elicitation)"))
+        if not use_terminal and not call.era_2026 and self.url_mode and self.client_opens_urls:
+            verdict = await approval_page.ask(self, rule, call, real_params, io)
+            if verdict is not None:
+                return verdict
         text = await self._prompt(rule, call, io)
         if use_terminal:
             return await self._out_of_band(rule, call, text, real_params)
@@ -345,7 +357,13 @@ class ApprovalGate:
             await anyio.sleep(POLL_SECONDS)
 
     async def _conclude(
-        self, call: GatedCall, approval_id: str, granted: bool, reason: str, params: dict[str, Any]
+        self,
+        call: GatedCall,
+        approval_id: str,
+        granted: bool,
+        reason: str,
+        params: dict[str, Any],
+        via: str = "elicitation",
     ) -> Verdict:
         if not granted:
             await self._record(audit.ApprovalDenied, call, approval_id, reason=reason, outcome="refused")
@@ -358,8 +376,8 @@ class ApprovalGate:
             audit.ApprovalGranted,
             call,
             approval_id,
-            reason="elicitation",
-            actor=f"elicitation:{self.client_name}",
+            reason=via,
+            actor=f"{via}:{self.client_name}",
         )
         return Verdict(params=params)
 
