@@ -10,6 +10,7 @@ for American Express), so plain integers such as micros amounts and IDs stay rea
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer
@@ -40,13 +41,14 @@ ISSUERS: tuple[tuple[int, int, frozenset[int]], ...] = (
 BARE_LENGTHS = frozenset({16, 19})  # and American Express's 15 (`34…`, `37…`)
 SCORE = 1.0  # checksum and structure validated, as Presidio scores its own (a tie goes to the longer span)
 
-# Bare, or a first group of 2–18 digits and groups of 1–17 after it (`6222 021234567890123`,
-# `451-913-056-159-277-6`) with a space, dot, dash, apostrophe or comma between every two, mixed or not
-# (`4781-2713 9822.3515`, `4963'3500'1067'7512`: Luhn and the issuer's range decide). Not inside a word,
-# a decimal or a longer chain; the lookahead refuses a chain cut short, so one digit run is one candidate.
+# Bare, or a first group of 1–18 digits and groups of 1–17 after it (`6222 021234567890123`,
+# `451-913-056-159-277-6`, `4-012-8888-8888-1881`) with a space, dot, dash, apostrophe or comma between
+# every two, mixed or not (`4781-2713 9822.3515`, `4963'3500'1067'7512`: Luhn and the issuer's range
+# decide; an amount with cents is none, `_is_amount`). Not inside a word, a decimal or a longer chain;
+# the lookahead refuses a chain cut short, so one digit run is one candidate.
 _CANDIDATE = (
     r"(?<![\w+.,:/\-])(?<!\d[ .\-])"
-    r"(?:\d{13,19}+|\d{2,18}+(?:[ .\-']|, )\d{1,17}+(?:(?:[ .\-']|, )\d{1,13}+){0,7})"
+    r"(?:\d{13,19}+|\d{1,18}+(?:[ .\-']|, )\d{1,17}+(?:(?:[ .\-']|, )\d{1,13}+){0,7})"
     r"(?![\w%]|[ .,:/\-]\d)"
 )
 
@@ -71,11 +73,27 @@ def issued(digits: str) -> bool:
     return False
 
 
+_SEPARATORS = re.compile(r"[^0-9]+")
+
+
+def _is_amount(candidate: str) -> bool:
+    """A number grouped in thousands (`6 870 000 000 000`: one to three digits, then threes, one separator
+    throughout), or an amount with cents (`566'999'999'999.09`, `5 669 999 999 999,09`: the last separator a
+    decimal mark, two digits after it, the separators before it all another one). No issuer groups a card
+    number so."""
+    seps = _SEPARATORS.findall(candidate)
+    groups = _SEPARATORS.split(candidate)
+    if len(seps) >= 2 and seps[-1] in (".", ",") and len(groups[-1]) == 2 and seps[-1] not in seps[:-1]:
+        return True
+    thousands = len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
+    return len(groups) >= 3 and thousands and len(set(seps)) == 1
+
+
 def is_card(candidate: str) -> bool:
     """Whether `candidate` (digits, bare or grouped) is a card number: 13–19 digits, an issuer's range and
     length, Luhn; bare only with a usual length. Applied to every card detection (`recognizers.guard`)."""
     digits = "".join(c for c in candidate if c.isdigit())
-    if not 13 <= len(digits) <= 19:
+    if not 13 <= len(digits) <= 19 or _is_amount(candidate):
         return False
     if (
         digits == candidate

@@ -21,6 +21,7 @@ from itertools import accumulate
 from proxy.detect import decoders, views
 from proxy.detect.batch_scan import BATCH, SEP, VIEW_TRIGGERS, candidates
 from proxy.detect.deadline import NO_DEADLINE, Deadline
+from proxy.detect.folded_view import folded_views
 from proxy.detect.glued import GLUED_ENTITIES, GLUED_MIN_SCORE, glued_view
 from proxy.detect.known import KNOWN_SCORE, KnownValues
 from proxy.detect.markup_view import markup_view
@@ -34,6 +35,7 @@ from proxy.detect.name_layers import (
 from proxy.detect.name_prefilter import might_hold_name
 from proxy.detect.presidio_engine import build_analyzer
 from proxy.detect.recognizers import guard
+from proxy.detect.smuggled import smuggled_views
 from proxy.detect.spaced import chunked_view
 from proxy.detect.spans import Span, merge_spans
 from proxy.detect.triggers import digit_trigger_at, triggered
@@ -116,12 +118,13 @@ class Detector:
         if depth == 0 and text in self._quiet:
             return known.find(text) if known is not None and has_known else []
         view = views.view_of(text)
-        all_views = [view, *decoders.decoded_views(view)]
+        all_views = [view, *_decoded(view, text)]
         # With NER, names in a form body (`+` for a space) are read in a view with spaces (`name_layers`).
         spaced = [plus_as_space(v) for v in all_views] if self._ner else []
         for extra in (
             decoders.escapes_as_spaces(view),
             views.letter_view(text),
+            *smuggled_views(text),
             self._case_view(view),
             *spaced,
         ):
@@ -157,11 +160,14 @@ class Detector:
                     analyzed = True
                     spans.append(Span(*v.span(start, end), "PERSON", SHORT_BASE64_NAME_SCORE))
         # Views read without a word boundary (a value glued to letters, `abc378-56-3784xyz`; markup inside
-        # a word, `jane@**acme**.com`) or regrouped (`14/052/321/34`): only what is certain without one.
+        # a word, `jane@**acme**.com`; a folded line, `jane@exa\r\n mple.com`) or regrouped
+        # (`14/052/321/34`): only what is certain without one.
+        folded = folded_views(text)
         certain_only = [
             glued_view(view) if digit_trigger_at(view.text) >= 0 else None,
             markup_view(text),
             chunked_view(view),
+            *folded,
         ]
         for extra_view in certain_only:
             if extra_view is None:
@@ -170,8 +176,10 @@ class Detector:
             if known is not None and has_known:
                 spans.extend(known.find(extra_view))
             for s in self._analyze_cached(extra_view.text, deadline, on_loop):
-                if s.entity in GLUED_ENTITIES and s.score >= GLUED_MIN_SCORE:
-                    a, b = extra_view.span(s.start, s.end)
+                a, b = extra_view.span(s.start, s.end)
+                if (s.entity in GLUED_ENTITIES and s.score >= GLUED_MIN_SCORE) or (
+                    s.entity == "PERSON" and "\n" in text[a:b] and any(extra_view is f for f in folded)
+                ):  # a name across a fold (`FN:Jo Osborne-Zopp\r\n etto`) is read whole only unfolded
                     spans.append(Span(a, b, s.entity, s.score))
         decoded: list[tuple[int, int]] = []  # the runs whose decoding holds something: one span each
         for (start, end), readings in runs.items():
@@ -218,7 +226,8 @@ class Detector:
             text = texts[index]
             view = views.view_of(text)
             spans: list[Span] = []
-            for v in (view, *decoders.decoded_views(view), decoders.escapes_as_spaces(view)):
+            extra = (decoders.escapes_as_spaces(view), *smuggled_views(text))
+            for v in (view, *_decoded(view, text), *extra):
                 if v is not None:
                     spans.extend(known.find(v))
             # The value's context here still counts against it: the guard that keeps `version 11.3.7.2`
@@ -354,4 +363,15 @@ def _guarded(text: str, spans: list[Span]) -> list[Span]:
         kept = guard(text, s.start, s.end, s.entity)
         if kept is not None:
             out.append(Span(kept[0], kept[1], s.entity, s.score))
+    return out
+
+
+def _decoded(view: views.View, text: str) -> list[views.View]:
+    """Local encodings decoded from the normalized view, and from the text as written when normalizing
+    changed it: normalizing first can join an escape's hex digits to what follows (`%20145.144.115.178`
+    reads as the dotted groups `20145.144.115.178`, unified to dashes), which decoding then cannot undo."""
+    out = decoders.decoded_views(view)
+    if not view.identity and decoders.has_local(text):
+        known = {v.text for v in out}
+        out += [v for v in decoders.decoded_views(views.View(text)) if v.text not in known]
     return out

@@ -52,12 +52,17 @@ def fold(value: str) -> str:
 
 
 def _name_variants(folded: str) -> list[str]:
-    """`maria gonzalez` → `gonzalez maria`, `gonzalez, maria`: the surname first, as directories write it."""
+    """`maria gonzalez` → `gonzalez maria`, `gonzalez, maria`: the surname first, as directories write it.
+    Where the surname starts is not known (a middle name, a compound surname: `hans jörg dunlap` is filed as
+    `dunlap, hans jörg` or `jörg dunlap, hans`), so every split point gives a variant."""
     parts = folded.split(" ")
     if not 2 <= len(parts) <= 4 or not all(_NAME_PART.fullmatch(p) for p in parts):
         return []
-    last, rest = parts[-1], " ".join(parts[:-1])
-    return [f"{last} {rest}", f"{last}, {rest}"]
+    out = []
+    for k in range(1, len(parts)):
+        last, rest = " ".join(parts[k:]), " ".join(parts[:k])
+        out += [f"{last} {rest}", f"{last}, {rest}"]
+    return out
 
 
 class _Tier:

@@ -80,12 +80,14 @@ def _compound_parts(word: str) -> list[str]:
     return [word]
 
 
-# A text label before a name that is no key word: mail headers and sign-off lines.
-_LABEL_WORDS = frozenset(words_of("from to cc bcc attn attention signed with"))
+# A text label before a name that is no key word: mail headers (`Reply-To`, `Sender`), sign-off lines, and
+# the person properties of vCard (`FN`, `NICKNAME`) and iCalendar (the `CN` parameter of `ORGANIZER`,
+# `ATTENDEE`).
+_LABEL_WORDS = frozenset(words_of("from to cc bcc sender attn attention signed with fn cn nickname"))
 
 
 def is_name_label(label: str) -> bool:
-    """A label before `:` in text that introduces a person (`Owner`, `Account manager`, `Prepared by`,
-    `From`): the key rule, plus mail-header words."""
+    """A label before `:` or `=` in text that introduces a person (`Owner`, `Account manager`, `Prepared
+    by`, `From`, `Reply-To`, `CN`): the key rule, plus mail-header and vCard/iCalendar words."""
     words = label.split()
-    return bool(words) and (is_name_key(label) or words[-1].casefold() in _LABEL_WORDS)
+    return bool(words) and (is_name_key(label) or words[-1].casefold().rsplit("-", 1)[-1] in _LABEL_WORDS)

@@ -10,6 +10,7 @@ import regex
 from presidio_analyzer import Pattern
 
 from proxy.detect.name_keys import is_name_label
+from proxy.detect.name_lexicon import common_surnames, is_first_name, is_vocabulary_word, lexicon_form
 from proxy.detect.name_patterns import (
     AFTER,
     BEFORE,
@@ -22,9 +23,12 @@ from proxy.detect.name_patterns import (
 from proxy.detect.name_text import name_shaped, single_word_name
 
 # One to three words; a hyphenated one is one word (`Approved-By`, `Sales-Rep`).
-LABEL = r"(?P<label>(?:\p{L}{1,20}(?:-\p{L}{1,20})?[ \u00a0]){0,2}\p{L}{1,20}(?:-\p{L}{1,20})?)"
+# A key of a log line or a query (`customer_name=`, `account_owner:`) is one word joined by `_`.
+LABEL = r"(?P<label>(?:\p{L}{1,20}(?:-\p{L}{1,20})?[ \u00a0]){0,2}\p{L}{1,20}(?:[-_]\p{L}{1,20}){0,2})"
 _SEGMENT = regex.compile(r" [-–—|] ")
-SEPARATOR = r"[ \t]{0,3}(?::|[ \t][-–—][ \t]|\t)[ \t]{0,3}"
+# `:`, a dash or a tab; `=` as in a vCard/iCalendar parameter (`ORGANIZER;CN=Jane Doe:mailto:…`) or a query.
+# The value may be quoted (`customer_name="Diamond Mack"`, logfmt): the quote is no part of the name.
+SEPARATOR = r"[ \t]{0,3}(?::|=|[ \t][-–—][ \t]|\t)[ \t]{0,3}[\"'“‘]?"
 
 
 class VeilLabeledNameRecognizer(NameRunRecognizer):
@@ -41,9 +45,20 @@ class VeilLabeledNameRecognizer(NameRunRecognizer):
         name = match.group("name")
         if not name_shaped(name) or (" " not in name and not single_word_name(name)):
             return None
+        if _all_common_words(name):
+            return None  # `Contact: Search Console`: words of the language that no name list knows
         line_start = text.rfind("\n", 0, match.start()) + 1
         line_end = text.find("\n", match.end())
         line = text[line_start : line_end if line_end >= 0 else len(text)]
         if ":" not in match.group() and len(_SEGMENT.findall(line)) > 1:
             return None  # `Letting Agent – Reading – Performance Max`: a campaign name's segments, no label
         return match.start("name"), match.end("name"), CONFIDENT
+
+
+def _all_common_words(name: str) -> bool:
+    """Every word a word of the language and none a given name or a census surname: a product, a channel or
+    a heading under a label that may also name one (`Contact`, `Owner`), not a person."""
+    words = [w for w in regex.split(r"[\s,]+", name) if w]
+    return all(is_vocabulary_word(w) for w in words) and not any(
+        is_first_name(w) or lexicon_form(w) in common_surnames() for w in words
+    )

@@ -83,10 +83,17 @@ _INVISIBLE_CLASS = (
 
 
 @cache
-def invisible_pattern() -> regex.Pattern[str]:
-    """One invisible character (non-ASCII), by property and blank-glyph name (`_blank_names`)."""
+def invisible_class() -> str:
+    """The set of invisible non-ASCII characters, by property and blank-glyph name (`_blank_names`), as a
+    `regex` (V1) set expression."""
     blanks = "".join(re.escape(c) for c in _blank_names())
-    return regex.compile(r"(?V1)[[" + _INVISIBLE_CLASS + blanks + r"]--[\x00-\x7f]]")
+    return r"[[" + _INVISIBLE_CLASS + blanks + r"]--[\x00-\x7f]]"
+
+
+@cache
+def invisible_pattern() -> regex.Pattern[str]:
+    """One invisible character (non-ASCII): `invisible_class`."""
+    return regex.compile(r"(?V1)" + invisible_class())
 
 
 @cache
@@ -110,13 +117,16 @@ def _fold_char(ch: str) -> str:
         return "."
     if unicodedata.category(ch) == "Nd":  # a digit is a digit, whatever it looks like (`۰` is not a dot)
         return str(unicodedata.decimal(ch))
+    compat = unicodedata.normalize("NFKC", ch)
+    if compat.isascii():  # a compatibility form is what it stands for (`𝐈` is `I`, not the `l` it resembles)
+        return compat
     proto = _confusables().get(ch)
     if (
         proto is not None
     ):  # before NFKC, which can turn a confusable into a letter that is not one (`ϲ` → `ς`)
         return proto
     out = []
-    for c in unicodedata.normalize("NFKC", ch):
+    for c in compat:
         if c.isascii():
             out.append(c)
             continue
@@ -161,11 +171,18 @@ _GROUPS = re.compile(r"[0-9]+")
 _SYMBOL_AFTER_DIGIT = regex.compile(r"(?V1)[0-9\p{N}]" + _SEP + r"{0,4}[[\p{P}\p{S}]--[\x00-\x7f]]")
 
 
+# A gap between two digits made of non-ASCII punctuation or symbols (spaces beside them aside): `┅`, `••`,
+# ` · `. None of them means anything between digits, as `/`, `|` or a tab may (a date, a table's cell).
+_SYMBOL_GAP = regex.compile(r"(?V1)(?<=[0-9])[ \t]*+[[\p{P}\p{S}]--[\x00-\x7f]]++[ \t]*+(?=[0-9])")
+
+
 def _unify_chain(chain: str) -> str:
     """A chain whose groups are joined by one separator run (spaces aside) is one value written with it: the
-    run reads as `-`, the separator every digit recognizer takes. A chain that mixes runs is a row of
+    run reads as `-`, the separator every digit recognizer takes. A gap of non-ASCII symbols reads as `-`
+    whatever the chain's other gaps (`6011┅6685┅3368-4385`). A chain that mixes ASCII runs is a row of
     values (`2022-10-18 | 18`, `14/09/2024<TAB>426`: a date beside a count) and stays as it is. A country
     code (`+1`) may have a separator of its own."""
+    chain = _SYMBOL_GAP.sub("-", chain)
     head = ""
     if chain.startswith("+"):
         code = _GROUPS.match(chain, 1)
@@ -253,10 +270,13 @@ SYMBOL_AFTER_DIGIT_TRIGGER = _SYMBOL_AFTER_DIGIT
 def _unify_dots(group: str) -> str:
     """Dotted digit groups are a phone, card or SSN (`4111.1111.1111.1111`, `415.555.0123`) when every group
     has two digits or more and one has four or more; an IP address, a version or a decimal keeps its dots
-    (`4203.0.113.77` is an IP glued to an escape's hex digits)."""
+    (`4203.0.113.77` is an IP glued to an escape's hex digits), an IP address written zero-padded loses
+    its padding."""
     parts = group.split(".")
     if all(len(p) >= 2 for p in parts) and any(len(p) >= 4 for p in parts):
         return "-".join(parts)
+    if len(parts) == 4 and all(len(p) <= 3 and int(p) <= 255 for p in parts):
+        return ".".join(str(int(p)) for p in parts)  # an IPv4 address zero-padded (`203.000.113.077`)
     return group
 
 
@@ -288,12 +308,7 @@ def changes(text: str) -> bool:
         fold_pattern().search(text) is not None or _SYMBOL_AFTER_DIGIT.search(text) is not None
     ):
         return True
-    return (
-        _ascii_changes(text)
-        or _may_spell_email(text)
-        or spaced_out(text)
-        or defanged(text)
-    )
+    return _ascii_changes(text) or _may_spell_email(text) or spaced_out(text) or defanged(text)
 
 
 def normalize(view: View) -> View:

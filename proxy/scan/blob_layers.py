@@ -221,7 +221,7 @@ def charset_of(mime: object) -> str | None:
         return None
 
 
-def _utf16_shape(raw: bytes) -> str | None:
+def utf16_shape(raw: bytes) -> str | None:
     """UTF-16 without a BOM: ASCII-range text has a NUL in every other byte."""
     sample = raw[:4096]
     if len(sample) < 4 or len(sample) % 2:
@@ -251,7 +251,7 @@ def decode_text(raw: bytes, charset: str | None) -> tuple[str, str, bytes, bool]
                 return raw[len(bom) :].decode(codec), codec, bom, False
             except UnicodeDecodeError:
                 break
-    for candidate in (charset, _utf16_shape(raw), "utf-8"):  # ASCII as UTF-16 is valid UTF-8 too
+    for candidate in (charset, utf16_shape(raw), "utf-8"):  # ASCII as UTF-16 is valid UTF-8 too
         if candidate is not None:
             try:
                 return raw.decode(candidate), candidate, b"", False

@@ -27,7 +27,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from proxy.errors import blocked
-from proxy.scan.blob_layers import COMPRESSIONS, charset_of, decode_base64, decode_text, zip_members
+from proxy.scan.blob_layers import (
+    COMPRESSIONS,
+    charset_of,
+    decode_base64,
+    decode_text,
+    utf16_shape,
+    zip_members,
+)
 
 _MAX_LAYERS = 4  # compressions inside compressions (and zips) opened at most
 
@@ -109,7 +116,10 @@ def sniff(raw: bytes, charset: str | None, limit: int, depth: int = 0) -> Decode
     text, codec, prefix, guessed = decode_text(raw, charset)
     if guessed and raw[:5] == b"%PDF-":  # a binary PDF (one that is text is patched as text)
         return _media(raw, opaque=False)  # scanned, not media: `opaque_blobs: block` does not block it
-    if guessed and not _ascii_safe(codec):
+    # A declared charset is the backend's claim, as its mimeType is: one in which ASCII does not read as
+    # ASCII (UTF-16, EBCDIC), declared for bytes without its BOM or shape, is as good as a guess.
+    claimed = not guessed and not prefix and codec == charset and utf16_shape(raw) is None
+    if (guessed or claimed) and not _ascii_safe(codec):
         # A guessed charset in which ASCII does not read as ASCII (UTF-16, EBCDIC): the printable runs of
         # the bytes are a second reading (`_guarded`).
         return _guarded(raw, text, codec, prefix)

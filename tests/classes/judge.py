@@ -2,8 +2,8 @@
 
 The client's message is taken apart the way a model (or a tool it calls) could: every string, object key and
 number, JSON inside strings parsed again (every duplicate key kept), and each string decoded through every
-layer a reader might peel (base64 and base64url, MIME-wrapped or not, percent, HTML entities, `\\u`
-escapes, quoted-printable, gzip/zlib/bz2/xz/deflate, UTF-16 and Latin-1), up to three layers deep. Each view
+layer a reader might peel (Unicode tag characters and variation-selector bytes, base64 and base64url,
+MIME-wrapped or not, percent, HTML entities, `\\u` escapes, quoted-printable, gzip/zlib/bz2/xz/deflate, UTF-16 and Latin-1), up to three layers deep. Each view
 is then normalized (NFKC, invisible and format characters dropped, digits to ASCII, confusables folded,
 casefolded) and searched for the value's needle.
 """
@@ -163,8 +163,39 @@ def _loose_named(m: re.Match[str]) -> str:
     return m[0]
 
 
+_CARRIER = re.compile("[\U000e0020-\U000e007e\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+
+
+def _carried(text: str, tags: bool = True, selectors: bool = True) -> str:
+    """Runs of tag characters (ASCII at U+E0000) and variation selectors (bytes), invisible characters
+    between them skipped, read as the UTF-8 text their bytes spell."""
+    out: list[str] = []
+    run: list[int] = []
+    for ch in text:
+        cp = ord(ch)
+        if 0xE0020 <= cp <= 0xE007E or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF:
+            is_tag = cp >= 0xE0020 and cp <= 0xE007E
+            if (is_tag and tags) or (not is_tag and selectors):
+                run.append(cp - 0xE0000 if is_tag else cp - 0xFE00 if cp <= 0xFE0F else cp - 0xE0100 + 16)
+            continue
+        if run and (unicodedata.category(ch) in ("Mn", "Me", "Cf", "Cc") or ch in _INVISIBLE):
+            continue
+        if run:
+            out.append(" " + bytes(run).decode("utf-8", "replace") + " ")
+            run = []
+        out.append(ch)
+    if run:
+        out.append(" " + bytes(run).decode("utf-8", "replace") + " ")
+    return "".join(out)
+
+
 def decodings(text: str) -> Iterator[str]:
     """One layer peeled, every way that applies."""
+    if _CARRIER.search(text):  # invisible to a person, read by a model: tag characters, selector bytes
+        yield _carried(text)
+        yield _carried(text, selectors=False)
+        yield _carried(text, tags=False)
+        yield _CARRIER.sub(lambda m: _carried(m.group()).strip(), text)  # in place
     if "%" in text:
         yield unquote_plus(text)
         yield unquote(text)

@@ -200,7 +200,18 @@ def spelled_email(rng: Random, text: str) -> tuple[str, str]:
     return f"{local}{at}{head}{dot}{tld}", f"spelled:{at.strip()}:{dot.strip()}"
 
 
+def smuggled(rng: Random, text: str) -> tuple[str, str]:
+    """The value in characters a screen does not show but a model reads: printable ASCII as Unicode tag
+    characters (other characters as they are), or its UTF-8 bytes as variation selectors after an emoji."""
+    if rng.random() < 0.5:
+        return "".join(chr(0xE0000 + ord(c)) if " " <= c <= "~" else c for c in text), "smuggled:tags"
+    raw = text.encode()
+    selectors = "".join(chr(0xFE00 + b) if b < 16 else chr(0xE0100 + b - 16) for b in raw)
+    return rng.choice(["\U0001f600", "\u2764", "x"]) + selectors, "smuggled:variation-selectors"
+
+
 NORMALIZED: dict[str, Transform] = {
+    "smuggled": smuggled,
     "invisible": invisible,
     "confusables": confusables,
     "other-digits": other_digits,

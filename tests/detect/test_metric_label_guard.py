@@ -11,6 +11,8 @@ from proxy.detect.recognizers import guard
 
 LABELS = ["micros", "cost", "spend", "amount", "budget", "impressions", "clicks", "revenue", "price", "total",
           "bytes", "size", "count", "conversions", "views"]  # fmt: skip
+# The guard's labels of a moment or a duration (`timestamp`, `epoch`): a head that starts with one is one.
+TIME_LABELS = ["time", "epoch", "seconds", "millis"]
 SEPARATORS = [" ", ": ", "=", " (", '": ', " = "]
 DIGITS = st.text("0123456789", min_size=8, max_size=15).filter(lambda d: d[0] != "0")
 
@@ -22,7 +24,7 @@ DIGITS = st.text("0123456789", min_size=8, max_size=15).filter(lambda d: d[0] !=
     digits=DIGITS,
     # a head that is itself a label (`pricemicros`, `viewmicros`) starts the word with one: that one counts
     head=st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=6).filter(
-        lambda h: not any(h.startswith(label.rstrip("s")) for label in LABELS)
+        lambda h: not any(h.startswith(label.rstrip("s")) for label in LABELS + TIME_LABELS)
     ),
     camel=st.booleans(),
 )

@@ -4,7 +4,9 @@ each is the value it spells. Amounts, decimals and formats with even groups keep
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from itertools import pairwise
+
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tests.detect.helpers import survives, tokenized
@@ -84,3 +86,28 @@ def test_an_iban_in_any_grouping_is_an_iban(detector, data):
 def test_decimals_amounts_and_versions_keep_their_reading(detector, value, label):
     text = f"{label} {value} today"
     assert tokenized(detector, text)[0] == text
+
+
+@FAST
+@given(st.data())
+def test_a_card_whose_first_group_is_one_digit_is_a_card(detector, data):
+    """`4-012-8888-8888-1881`, `4 1111 1111 1111 111`: the issuer's digit set apart, any grouping after it."""
+    digits = "".join(data.draw(SEPARATED["card"]))
+    cuts = sorted(data.draw(st.sets(st.integers(2, len(digits) - 1), min_size=2, max_size=4)))
+    bounds = [0, 1, *cuts, len(digits)]
+    assume(any(b - a != 3 for a, b in pairwise(bounds[1:])))  # `4 111 111…`: thousands
+    sep = data.draw(st.sampled_from([" ", "-", "."]))
+    value = sep.join(digits[a:b] for a, b in pairwise(bounds))
+    text, start, end = embed(data.draw, "", value)
+    assert survives(detector, text, start, end) == ""
+
+
+@FAST
+@given(st.data())
+def test_an_ipv4_address_with_zero_padded_octets_is_an_ip_address(detector, data):
+    """`203.000.113.077`: a reader (and `inet_aton` on some systems) reads the same address."""
+    octets = data.draw(st.lists(st.integers(0, 255), min_size=4, max_size=4).filter(lambda o: o[0] >= 11))
+    value = ".".join(f"{o:03d}" if data.draw(st.booleans()) else str(o) for o in octets)
+    assume(value != ".".join(map(str, octets)))
+    text, start, end = embed(data.draw, "", value)
+    assert survives(detector, text, start, end) == ""

@@ -1,0 +1,271 @@
+"""Labels written as data: a value whose key is not its JSON key but a string beside it.
+
+Key rules and digit context (`shapes.context_entity`) read a bare value by the key it sits under
+(`{"ssn": "123456789"}`). Many backends write that key as data instead, and a bare value then has no key:
+
+- attribute/value records (custom fields, contact points, form answers):
+  `{"name": "SSN", "value": "123456789"}`, `{"type": "mobile", "value": "4155550134"}`;
+- tables with a header row: `{"columns": ["id", "ssn"], "rows": [["7", "123456789"]]}`, and in text
+  CSV/TSV, Markdown tables (`| id | ssn |`) whose first line is the header;
+- markup and `key=value` text: `<social_security_number>123456789</social_security_number>`,
+  `ssn=123456789` (logfmt, a query string, an XML attribute).
+
+Here the label is read as the value's key by the rules that also check the value (`label_entity`): digit
+context (`ssn`, `phone`, `card` with a value of that shape), and a name key with a value that reads as a
+person's name (or has a name's shape: capitalised words of letters). A field rule alone does not (it names
+whatever a JSON key holds), nor an org key (`account`, `customer`: any capitalised words read as an
+organisation's name): a label is weaker evidence than a key, and `{"name": "Phone", "value": "Pixel 8"}`,
+`Account,Mastercard` are products. A value so named is a field value of the message (tokenized where it
+stands, and learnt, so its copies in text are found too).
+
+Cheap where it does not apply: the record hook runs only for small objects of a message whose keys include
+both a label key and a value key (the walker's key memo notes them); the text hooks only for texts holding
+a line break beside a delimiter, `</` or `=`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from proxy.detect.name_csv import MAX_CELL, cells, delimiter
+from proxy.detect.name_lexicon import in_dictionary
+from proxy.detect.name_words import COMPANY_WORDS
+from proxy.policy import normalize_key
+from proxy.scan import names
+from proxy.scan.shapes import context_entity, decimal_text, key_context
+from vault.tokens import TOKEN_RE
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from proxy.scan.to_client import ToClientWalker
+
+# A key's role in a record that carries its own label (normalized key names, exact: `keys` is no `key`).
+LABEL, VALUE, HEADER, ROWS = 1, 2, 3, 4
+ROLES: dict[str, int] = {
+    **dict.fromkeys(
+        (
+            "name",
+            "key",
+            "field",
+            "fieldname",
+            "label",
+            "attribute",
+            "attr",
+            "attributename",
+            "property",
+            "propertyname",
+            "param",
+            "parameter",
+            "type",
+            "kind",
+            "title",
+            "question",
+        ),
+        LABEL,
+    ),
+    **dict.fromkeys(
+        ("value", "val", "text", "data", "content", "stringvalue", "displayvalue", "fieldvalue", "answer"),
+        VALUE,
+    ),
+    **dict.fromkeys(("columns", "column", "headers", "header", "columnheaders", "cols", "fields"), HEADER),
+    **dict.fromkeys(("rows", "records", "values", "data"), ROWS),
+}
+ROLES["data"] = VALUE  # `data` is both; a record's `data` is read as either below
+_BOTH = frozenset({"data"})
+
+MAX_RECORD_KEYS = 12  # an attribute/value record is small; a larger object is a record of its own
+MAX_LABEL = 64
+MAX_TABLE_ROWS = 5_000
+_SCALARS = (str, int, float)
+
+
+def role(key: str) -> int:
+    """The key's role (`LABEL`, `VALUE`, `HEADER`, `ROWS`) or 0; judged once per key by the memo."""
+    return ROLES.get(normalize_key(key), 0)
+
+
+def label_matters(label: str) -> bool:
+    """Whether a label can name a value at all (the cheap half of `label_entity`)."""
+    return key_context(label) is not None or names.is_name_key(label)
+
+
+# A calendar date in the usual written orders (`12/06/2026`, `06.12.2026`, `2026/12/06`): a label's date
+# column (`customer_since`, `Mobile` verified on) holds dates, never the value its word names.
+_DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d|(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}")
+
+
+def label_entity(label: str, value: str) -> str | None:
+    """The entity a label names `value` as, if the value has that entity's shape (module doc)."""
+    if _DATE.fullmatch(value) is not None:
+        return None
+    found = context_entity(label, value)
+    if found is not None:
+        return found
+    if names.is_name_key(label) and (names.is_person_value(value) or _name_shaped(value)):
+        return "PERSON"
+    return None
+
+
+# Two to five capitalised words of letters (apostrophes, hyphens, initials), the last no dictionary word
+# and none a company word: under a name label that is a name, however rare its first name (`Diamond
+# O'Neill-Carrillo`), where a product has a digit, one word or a word for a thing (`Pixel 8`, `Search
+# Console`, `Acme Corp`).
+_NAME_SHAPE = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:['’.-][^\W\d_]+)*\.?")
+
+
+def _name_shaped(value: str) -> bool:
+    words = value.split()
+    if not 2 <= len(words) <= 5 or not all(w[0].isupper() and _NAME_SHAPE.fullmatch(w) for w in words):
+        return False
+    if any(w.casefold().rstrip(".") in COMPANY_WORDS for w in words):
+        return False
+    return not any(in_dictionary(part.casefold()) for part in re.split(r"['’-]", words[-1]) if len(part) > 2)
+
+
+def _text(v: Any) -> str | None:
+    t = type(v)
+    if t is str:
+        return v if v else None
+    if t is int or t is float:
+        return decimal_text(v)
+    return None
+
+
+def record(walker: ToClientWalker, node: dict[str, Any], doc: int) -> None:
+    """An attribute/value record, or a table of a header list and row lists: each value named by its
+    label becomes a field value (module doc)."""
+    label: str | None = None
+    values: list[tuple[str, Any]] = []
+    header: list[Any] | None = None
+    rows: list[Any] | None = None
+    for k, v in node.items():
+        r = role(k)
+        if not r:
+            continue
+        t = type(v)
+        if r == LABEL and t is str and 0 < len(v) <= MAX_LABEL and label is None:
+            label = v
+        elif r == VALUE and t in _SCALARS and t is not bool:
+            values.append((k, v))
+        elif r == HEADER and t is list:
+            header = v
+        if t is list and (r == ROWS or normalize_key(k) in _BOTH):
+            rows = v
+    if label is not None and values and label_matters(label):
+        for k, v in values:
+            text = _text(v)
+            entity = label_entity(label, text) if text is not None else None
+            if entity is not None:
+                walker._field(node, k, v, doc, entity)
+    if header is not None and rows is not None:
+        _table(walker, header, rows, doc)
+
+
+def _header_label(h: Any) -> str | None:
+    if type(h) is str:
+        return h
+    if type(h) is dict:  # `columnHeaders: [{"name": "ssn", "type": "STRING"}]`
+        for k in ("name", "label", "key", "field", "title"):
+            if type(h.get(k)) is str:
+                return str(h[k])
+    return None
+
+
+def _table(walker: ToClientWalker, header: list[Any], rows: list[Any], doc: int) -> None:
+    columns = []
+    for i, h in enumerate(header):
+        label = _header_label(h)
+        if label and len(label) <= MAX_LABEL and label_matters(label):
+            columns.append((i, label))
+    if not columns:
+        return
+    for row in rows[:MAX_TABLE_ROWS]:
+        if type(row) is not list:
+            continue
+        for i, label in columns:
+            if i < len(row):
+                text = _text(row[i])
+                entity = label_entity(label, text) if text is not None else None
+                if entity is not None:
+                    walker._field(row, i, row[i], doc, entity)
+
+
+# ------------------------------------------------------------------------------------------ in text
+_TABLE_TRIGGER = re.compile(r"[,\t;|][^\n]*\n")
+# `<key>value</key>` (the same name closing it) and `key=value` / `key="value"` (logfmt, a query string,
+# an XML attribute): a name, then the value up to the next delimiter.
+_ELEMENT = re.compile(r"<([A-Za-z_][\w.-]{0,63})(?:\s[^<>]{0,200})?>([^<>\n]{1,256})</\1\s*>")
+_ASSIGN = re.compile(
+    r"(?<![\w.-])([A-Za-z_][\w.-]{0,63})="
+    r"(?:\"([^\"\n]{1,256})\"|'([^'\n]{1,256})'|([^\s&;,\"'<>|]{1,256}))"
+)
+
+
+def text_pairs(text: str) -> Iterable[tuple[str, int, int]]:
+    """(label, start, end) of each value a label names in a text: header columns of a delimited table,
+    elements, assignments."""
+    if "</" in text:
+        for m in _ELEMENT.finditer(text):
+            yield m[1], *_stripped(text, *m.span(2))
+    if "=" in text:
+        for m in _ASSIGN.finditer(text):
+            g = next(i for i in (2, 3, 4) if m[i] is not None)
+            yield m[1], *_stripped(text, *m.span(g))
+    if "\n" in text and _TABLE_TRIGGER.search(text) is not None:
+        yield from _table_cells(text)
+
+
+def _stripped(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def _table_cells(text: str) -> Iterable[tuple[str, int, int]]:
+    """Each cell of a delimited table (CSV, TSV, a Markdown table) with its column's header."""
+    pos = 0
+    lines = []
+    for line in text.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    rows = [(p, line) for p, line in lines if line.strip()]
+    if len(rows) < 2:
+        return
+    head = rows[0][1]
+    d = delimiter(head)
+    if d is None:
+        return
+    labels = [head[a:b].strip() for a, b in cells(head, 0, d)]
+    width = len(labels)
+    for at, line in rows[1 : 1 + MAX_TABLE_ROWS]:
+        if line.count(d) + 1 != width:
+            continue
+        for (a, b), label in zip(cells(line, at, d), labels, strict=False):
+            if label and 0 < b - a <= MAX_CELL:
+                yield label, a, b
+
+
+def labelled_spans(walker: ToClientWalker, texts: Iterable[str]) -> dict[str, list[tuple[int, int, str]]]:
+    """Per text, the (start, end, entity) of each value a label written in it names. Spans, not only
+    field values: a cell of a CSV row reads as part of a decimal to the known-value matcher
+    (`179,814981378`), where the table's reader sees two cells."""
+    out: dict[str, list[tuple[int, int, str]]] = {}
+    matters: dict[str, bool] = {}
+    for text in texts:
+        for label, a, b in text_pairs(text):
+            if a >= b or len(label) > MAX_LABEL:
+                continue
+            ok = matters.get(label)
+            if ok is None:
+                ok = matters[label] = label_matters(label)
+            if not ok:
+                continue
+            value = text[a:b]
+            entity = label_entity(label, value)
+            if entity is not None and value not in walker.allow and not TOKEN_RE.fullmatch(value):
+                out.setdefault(text, []).append((a, b, entity))
+    return out
