@@ -2,6 +2,7 @@
 
 ```toml
 policy = ["policies/default.yaml"]          # optional: policy files for every backend (else the shipped set)
+catalog = "compact"                         # optional: tools/list in compact form (see docs/results.md)
 
 [backends.ads]                              # the name: lowercase letters, digits, hyphens; no "__"
 command = ["python", "-m", "examples.google_ads_server"]
@@ -65,6 +66,7 @@ class BackendsConfig:
     backends: tuple[BackendSpec, ...]
     policies: tuple[Path, ...] = ()
     shares: tuple[ShareRule, ...] = ()
+    catalog: str | None = None  # `catalog = "compact"`: the merged tools/list in compact form
 
     def names(self) -> list[str]:
         return [b.name for b in self.backends]
@@ -95,9 +97,14 @@ def load_backends(path: str | Path) -> BackendsConfig:
         raise ConfigError(f"{src}: cannot read the file ({exc.strerror})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{src}: not valid TOML: {exc}") from None
-    unknown = set(doc) - {"backends", "policy", "share"}
+    unknown = set(doc) - {"backends", "policy", "share", "catalog"}
     if unknown:
-        raise ConfigError(f"{src}: unknown option {sorted(unknown)[0]!r} (expected backends, policy, share)")
+        raise ConfigError(
+            f"{src}: unknown option {sorted(unknown)[0]!r} (expected backends, policy, share, catalog)"
+        )
+    catalog = doc.get("catalog")
+    if catalog not in (None, "full", "compact"):
+        raise ConfigError(f'{src}: catalog: expected "full" or "compact"')
     base = Path(src).parent
     policies = tuple(base / p for p in _strings(doc.get("policy", []), src, "policy"))
     raw = doc.get("backends")
@@ -105,7 +112,7 @@ def load_backends(path: str | Path) -> BackendsConfig:
         raise ConfigError(f"{src}: backends: give at least one [backends.NAME] table")
     backends = tuple(_backend(name, spec, src, base) for name, spec in raw.items())
     shares = tuple(_share(i, r, src, {b.name for b in backends}) for i, r in enumerate(_list(doc, src)))
-    return BackendsConfig(src, backends, policies, shares)
+    return BackendsConfig(src, backends, policies, shares, catalog)
 
 
 def header_values(spec: BackendSpec, environ: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -9,7 +9,8 @@ the full detector's answer is, by construction, the known values' spans alone (s
 answer is exactly the one the loaded detector gives. Any other message waits for the detector (in a worker
 thread: on the event loop it raises `NeedsWorker`). Nothing passes unscanned.
 
-If the detector cannot be built (an NER pipeline that is not installed, an unknown recognizer), every
+If the detector cannot be built (an NER pipeline that is not installed, an unknown recognizer) or fails its
+self-test (`proxy.detect.self_test`: a recognizer that raises or finds nothing in its canary), every
 message that needs it is blocked with the cause, and `failure` says why, so the runner can stop.
 """
 
@@ -28,7 +29,7 @@ from proxy.detect.iban_trigger import IBAN_TRIGGER
 from proxy.detect.known import KnownValues
 from proxy.detect.name_prefilter import might_hold_name
 from proxy.detect.spans import Span, merge_spans
-from proxy.errors import DetectionFailed, PolicyError
+from proxy.errors import DetectionFailed, DetectorSelfTestFailed, PolicyError
 from proxy.policy import Policy
 from proxy.worker import NeedsWorker
 
@@ -129,13 +130,15 @@ class BackgroundDetector:
         started = time.monotonic()
         try:
             from proxy.detect.detector import Detector
+            from proxy.detect.self_test import self_test
 
             detector = Detector(self.policy)
+            self_test(detector)  # before any message is scanned with it
             if self._on_ready is not None:
                 self._on_ready()
             self._detector = detector
             log.info("detectors loaded", extra={"seconds": round(time.monotonic() - started, 3)})
-        except PolicyError as exc:
+        except (PolicyError, DetectorSelfTestFailed) as exc:
             self.failure = str(exc)
             log.error("detectors could not be loaded", extra={"error": self.failure})
         except Exception as exc:  # the message names the class only: reprs may hold text

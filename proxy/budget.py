@@ -21,6 +21,7 @@ import orjson
 from proxy.scan.shapes import BIG_INT, is_metric_key
 
 PAGE_TOOL = "veil_result_page"
+QUERY_TOOL = "veil_query_result"  # proxy.result_query; named here so this module imports no engine
 RESULT_URI = "veil://results/"
 MAX_COLUMNS = 30
 TOP_VALUES = 5
@@ -126,6 +127,19 @@ def note(result_id: str, shown: int, total: int, page_size: int) -> str:
         f'For more, call the tool `{PAGE_TOOL}` with result_id "{result_id}" and page 2..{pages} '
         f"({page_size} rows a page), or read the resource {RESULT_URI}{result_id}?page=2."
     )
+
+
+def handle_note(result_id: str, rows: list[Any]) -> str:
+    """What else the stored rows are good for: a query in the proxy (records only) and a handle to pass."""
+    handle = f"{RESULT_URI}{result_id}"
+    text = f" To pass all {len(rows)} rows to a tool that accepts results, give it the handle {handle}."
+    columns = list(dict.fromkeys(k for r in rows[:50] if isinstance(r, dict) for k in r))[:MAX_COLUMNS]
+    if columns:
+        text += (
+            f" To filter, sort, rank or group them here instead of paging, call `{QUERY_TOOL}` with result "
+            f'"{handle}" and one SQL SELECT over the table `rows` (columns: {", ".join(columns)}).'
+        )
+    return text
 
 
 def page_of(stored: str, page: int, page_size: int) -> dict[str, Any]:

@@ -34,6 +34,7 @@ class Call:
     message: Any = None  # the request as the client sent it (tokens)
     outgoing: Any = None  # the request as the backend gets it (real values), set by the scan filter
     position: int = 0  # the call filter the chain is at (a paused call resumes after it)
+    usage: Any = None  # the backend's resource window while it is forwarded (`proxy.resources.Window`)
 
     @property
     def seconds(self) -> float:

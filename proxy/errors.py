@@ -24,7 +24,9 @@ EGRESS_DENIED = -32007
 RATE_LIMITED = -32008
 CALL_TIMEOUT = -32009
 APPROVAL_REFUSED = -32010
+QUOTA_EXCEEDED = -32011
 STARTUP_REFUSED = -32015
+TOOL_NOT_APPROVED = -32016
 
 
 class ProxyError(Exception):
@@ -129,8 +131,27 @@ class ApprovalRefused(ProxyError):
     code = APPROVAL_REFUSED
 
 
+class ToolNotApproved(ProxyError):
+    """A call of a tool whose definition changed since it was pinned, and has not been approved again
+    (`veil tools approve`): never forwarded."""
+
+    code = TOOL_NOT_APPROVED
+
+
+class QuotaExceeded(ProxyError):
+    """A call over an API quota of the policy (`proxy.filters.quota`); the message names the quota, when it
+    resets and how to raise it."""
+
+    code = QUOTA_EXCEEDED
+
+
 class BackendUnavailable(ProxyError):
     code = BACKEND_UNAVAILABLE
+
+
+class DetectorSelfTestFailed(Exception):
+    """A detector found nothing in its canary, or raised on it (proxy/detect/self_test.py): nothing may be
+    scanned with it. The message names the recognizer and the entity type, never a canary's text."""
 
 
 class PolicyError(Exception):

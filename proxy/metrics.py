@@ -8,7 +8,7 @@ it on /metrics, `veil run --metrics-listen HOST:PORT` on a loopback listener of 
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -48,6 +48,56 @@ VAULT_SECONDS = Histogram(
     "Time spent in vault calls",
     ["operation"],
     buckets=(0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1),
+    registry=REGISTRY,
+)
+BACKEND_MEMORY = Gauge(
+    "veil_backend_memory_bytes",
+    "Resident memory of the backend's process tree, sampled (proxy.resources)",
+    ["backend"],
+    registry=REGISTRY,
+)
+BACKEND_CPU = Counter(
+    "veil_backend_cpu_seconds",
+    "CPU time (user + system) of the backend's process tree",
+    ["backend"],
+    registry=REGISTRY,
+)
+CALL_PEAK_MEMORY = Histogram(
+    "veil_call_peak_memory_bytes",
+    "Peak resident memory of the backend's process tree during a call",
+    ["backend", "tool"],
+    buckets=tuple(2.0**n for n in range(22, 35)),  # 4 MiB .. 16 GiB
+    registry=REGISTRY,
+)
+CALL_CPU = Histogram(
+    "veil_call_cpu_seconds",
+    "CPU time the backend's process tree spent during a call",
+    ["backend", "tool"],
+    buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60),
+    registry=REGISTRY,
+)
+QUOTA_USED = Gauge(
+    "veil_quota_used",
+    "Use counted against an API quota in its current window (calls or rows), as this process last saw it",
+    ["backend", "quota", "unit"],
+    registry=REGISTRY,
+)
+QUOTA_LIMIT = Gauge(
+    "veil_quota_limit",
+    "An API quota's limit per window (calls or rows)",
+    ["backend", "quota", "unit"],
+    registry=REGISTRY,
+)
+QUOTA_WARNINGS = Counter(
+    "veil_quota_warnings",
+    "Quotas that crossed their warning threshold (80 %) in a window",
+    ["backend", "quota"],
+    registry=REGISTRY,
+)
+QUOTA_REFUSALS = Counter(
+    "veil_quota_refusals",
+    "Calls refused because their quota was used up",
+    ["backend", "quota"],
     registry=REGISTRY,
 )
 

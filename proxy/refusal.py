@@ -18,7 +18,7 @@ import sys
 import time
 from typing import Any, BinaryIO
 
-from proxy.errors import STARTUP_REFUSED, ConfigError, PolicyError
+from proxy.errors import STARTUP_REFUSED, ConfigError, DetectorSelfTestFailed, PolicyError
 from vault.errors import MasterKeyError, VaultError, VaultUnavailable, WrongMasterKey
 
 # How long a refusing proxy waits for the client's first request before it exits anyway.
@@ -38,6 +38,11 @@ def explain(exc: BaseException) -> str | None:
     """The cause and the fix of a start-up failure, value-free; None for an exception that is not one."""
     if isinstance(exc, StartupRefused):
         return exc.message
+    if isinstance(exc, DetectorSelfTestFailed):
+        return (
+            f"{exc}. Fix the policy's `detection:` (an NER pipeline must be a trained one, e.g. "
+            "en_core_web_sm), then restart the server."
+        )
     if isinstance(exc, ConfigError):
         return f"invalid config: {exc}. Fix the config file (docs/backends.md) and restart the server."
     if isinstance(exc, PolicyError):

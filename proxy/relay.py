@@ -34,6 +34,9 @@ from proxy.filters.approvals import Approvals
 from proxy.filters.flood import Flood
 from proxy.filters.limits import Limits
 from proxy.filters.local_pages import LocalPages
+from proxy.filters.proxy_tools import ProxyTools
+from proxy.filters.quota import Quotas
+from proxy.filters.result_handles import ResultHandles
 from proxy.filters.scan_request import ScanRequest
 from proxy.session import ProxySession
 
@@ -74,8 +77,11 @@ class Relay:
         # REQUEST_ORDER: the call filters a client request passes before it is forwarded.
         self.chain.call_filters = [
             LocalPages(self.session),
+            ProxyTools(self.chain),
+            ResultHandles(self.session),
             ScanRequest(self.chain),
             self.approvals,
+            Quotas(self.session, self),
             self.limits,
         ]
         self.garbage = GarbageLines()
@@ -158,6 +164,7 @@ class Relay:
             await self.refuse(call, verdict.refuse)
         else:
             self.calls.open(call)
+            call.usage = self.session.usage.begin(call.backend or self.session.backend)
             await self.to_backend(SessionMessage(call.outgoing), count=True)
 
     async def resume(self, call: Call) -> None:
@@ -206,7 +213,7 @@ class Relay:
                 # Only now is it no longer in flight: a draining relay waits for the delivery too.
                 self.calls.close(call.id)
                 self.session.call_completed(
-                    call.method, call.tool, result, call.seconds, backend=call.backend
+                    call.method, call.tool, result, call.seconds, backend=call.backend, usage=call.usage
                 )
 
     async def _answer_unreadable(self, exc: LineTooLong | LineUnparsable) -> None:
@@ -214,7 +221,9 @@ class Relay:
         gets the error now, instead of waiting for its call timeout; the message is audited as blocked."""
         call = self.calls.close(exc.request_id)
         if call is not None:
-            self.session.call_completed(call.method, call.tool, "blocked", call.seconds, backend=call.backend)
+            self.session.call_completed(
+                call.method, call.tool, "blocked", call.seconds, backend=call.backend, usage=call.usage
+            )
             await self.refuse(call, exc, Direction.TO_CLIENT)
 
     async def _fail_pending(self, why: str) -> None:

@@ -48,6 +48,9 @@ class SandboxSpec:
     extra_env: Mapping[str, str] = field(default_factory=dict)
     on_exit: str = "end"  # end: the session ends with the backend; restart: started again on the next message
     max_line_bytes: int | None = None  # the longest stdout line read from it (the policy's max_message_bytes)
+    isolate: bool = False  # run it inside bubblewrap (proxy.isolation): namespaces, read-only filesystem
+    network: str = "none"  # with isolate: none (its own empty network namespace) | host
+    writable: tuple[str, ...] = ()  # with isolate: absolute paths it may write besides its private /tmp
 
 
 # Names that look like an application credential: the scrub drops them unless allowed, and a user whose
@@ -113,6 +116,8 @@ def launcher_command(spec: SandboxSpec, command: Sequence[str]) -> list[str]:
     Started by path with `-I -S`: the launcher needs only the standard library, and starts in milliseconds.
     """
     args = [sys.executable, "-I", "-S", str(Path(__file__).resolve())]
+    if spec.isolate:
+        args.append("--in-pid-namespace")
     if spec.address_space_mb is not None:
         args += ["--address-space-mb", str(spec.address_space_mb)]
     if spec.cpu_seconds is not None:
@@ -122,8 +127,11 @@ def launcher_command(spec: SandboxSpec, command: Sequence[str]) -> list[str]:
     return [*args, "--", *command]
 
 
-def die_with_parent() -> None:
-    """Linux: SIGKILL this process when its parent dies (kept across exec). A no-op elsewhere."""
+def die_with_parent(in_pid_namespace: bool = False) -> None:
+    """Linux: SIGKILL this process when its parent dies (kept across exec). A no-op elsewhere.
+
+    In bwrap's PID namespace the parent is the namespace's init, pid 1, and alive: the orphan check is
+    skipped there (bwrap's `--die-with-parent` and the namespace take the backend down with the proxy)."""
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -131,7 +139,7 @@ def die_with_parent() -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         return
-    if os.getppid() == 1:  # the parent is already gone
+    if os.getppid() == 1 and not in_pid_namespace:  # the parent is already gone
         os._exit(1)
 
 
@@ -150,12 +158,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--address-space-mb", type=int)
     parser.add_argument("--cpu-seconds", type=int)
     parser.add_argument("--open-files", type=int)
+    parser.add_argument("--in-pid-namespace", action="store_true")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("no backend command")
-    die_with_parent()
+    die_with_parent(args.in_pid_namespace)
     limits = (args.address_space_mb, args.cpu_seconds, args.open_files)
     if limits == (None, None, None):
         try:

@@ -14,9 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from proxy import metrics
+from proxy.catalog import ToolCatalog
 from proxy.config import parse_duration
 from proxy.detect.known import KnownValues
 from proxy.policy import Policy
+from proxy.resources import UsageBook, Window
+from proxy.tool_pins import ToolPinning
 from proxy.worker import NeedsWorker
 from vault import audit
 from vault.store import SessionVault
@@ -81,10 +84,13 @@ class ProxySession:
         self._safe_names: dict[str, tuple[int, str]] = {}  # name -> (known values then, screened name)
         self._call_metrics: dict[tuple[str | None, str, str, str], tuple[Any, Any]] = {}
         self.offers_page_tool = False  # set once a budgeted result was stored for paging
+        self.usage = UsageBook()  # the backends' process trees, sampled (proxy.resources)
+        self.catalog = ToolCatalog()  # full tool definitions behind a compact tools/list (proxy.catalog)
         # Several backends behind one front (`veil.toml`): each value's token is bound to its backend.
         self.mux: Mux | None = None
         self.backends: BackendsConfig | None = None
         self._own: Mapping[str, tuple[Policy, Detector]] = {}  # backend -> its own policy and detector
+        self.tool_pins = ToolPinning(self)  # which listed tools the client may see (proxy/tool_pins.py)
         self._record_policy()
         for (entity, value), _token in vault.known_values().items():
             if policy.propagates(entity):
@@ -112,6 +118,12 @@ class ProxySession:
         self.mux = mux
         self.backends = config
         self._own = own or {}
+
+    def compact_catalog(self) -> bool:
+        """`catalog: compact` in a policy, or `catalog = "compact"` in the veil.toml."""
+        return self.policy.catalog == "compact" or (
+            self.backends is not None and self.backends.catalog == "compact"
+        )
 
     def policy_for(self, backend: str | None) -> Policy:
         own = self._own.get(backend) if backend is not None else None
@@ -221,17 +233,27 @@ class ProxySession:
         hit = self._safe_names.get(name)
         if hit is not None and hit[0] == known:
             return hit[1]
-        safe = "(redacted)" if len(name) > 128 or self.detector.detect([name], self.known) else name
+        try:
+            safe = "(redacted)" if len(name) > 128 or self.detector.detect([name], self.known) else name
+        except Exception:  # the detectors failed (a self-test): a name that cannot be screened is hidden
+            return "(redacted)"
         if len(self._safe_names) < _NAMES_MEMO_MAX:
             self._safe_names[name] = (known, safe)
         return safe
 
     def call_completed(
-        self, method: str, tool: str | None, outcome: str, seconds: float, *, backend: str | None = None
+        self,
+        method: str,
+        tool: str | None,
+        outcome: str,
+        seconds: float,
+        *,
+        backend: str | None = None,
+        usage: Window | None = None,
     ) -> None:
         """One answered request: a metric now, a `call-completed` audit row in the next batch (written by the
         relay's housekeeping loop, never on the path of an answer). `backend`: the one that answered, behind
-        a multiplexer."""
+        a multiplexer; `usage`: the call's window on the backend's process tree (peak memory, CPU time)."""
         ctx = self.context(direction="to-client", method=method, tool=tool, backend=backend)
         labels = (ctx.backend, ctx.method or "", ctx.tool or "", outcome)
         children = self._call_metrics.get(labels)
@@ -241,8 +263,17 @@ class ProxySession:
                 self._call_metrics[labels] = children
         children[0].inc()
         children[1].observe(seconds)
+        cost = self.usage.end(usage)
+        if cost is not None:
+            metrics.CALL_PEAK_MEMORY.labels(ctx.backend, ctx.tool or "").observe(cost.peak_rss_bytes)
+            metrics.CALL_CPU.labels(ctx.backend, ctx.tool or "").observe(cost.cpu_seconds)
         event = audit.CallCompleted.of(
-            ctx, session_id=self.session_id, outcome=outcome, duration_ms=seconds * 1000
+            ctx,
+            session_id=self.session_id,
+            outcome=outcome,
+            duration_ms=seconds * 1000,
+            peak_rss_bytes=cost.peak_rss_bytes if cost else None,
+            cpu_ms=round(cost.cpu_seconds * 1000, 3) if cost else None,
         )
         with self._calls_lock:
             self._calls.append(event)

@@ -19,6 +19,7 @@ from proxy.backend_config import BackendsConfig, header_values
 from proxy.background_detector import BackgroundDetector, check_ner_installed
 from proxy.config import Settings
 from proxy.errors import BackendUnavailable
+from proxy.isolation import ISOLATION_UNAVAILABLE, IsolationUnavailable
 from proxy.mux import Mux, multiplexed
 from proxy.policy import Policy, load_policy
 from proxy.policy.sources import policy_files
@@ -66,9 +67,7 @@ class Assembly:
             check_ner_installed(policy)  # refused at start, not on the first message
             detector = background_detector(policy, on_ready=_tune_gc)
         else:
-            from proxy.detect.detector import Detector
-
-            detector = Detector(policy)
+            detector = _checked_detector(policy)
             _tune_gc()
         os.makedirs(settings.home, mode=0o700, exist_ok=True)
         master = load_master_key(settings.home)
@@ -94,15 +93,23 @@ class Assembly:
         if self.background:
             check_ner_installed(policy)
             return background_detector(policy)
-        from proxy.detect.detector import Detector
-
-        return Detector(policy)
+        return _checked_detector(policy)
 
     def open_session(self, *, backend: str, actor: str | None = None) -> ProxySession:
         actor = actor or os_actor()
         ctx = audit.AuditContext(actor=actor, backend=backend, direction=None, method=None, tool=None)
         sv = self.vault.open_session(name=self.settings.session_name, ttl=self.settings.session_ttl, ctx=ctx)
         return ProxySession(self.policy, self.detector, sv, backend=backend, actor=actor)
+
+
+def _checked_detector(policy: Policy) -> Detector:
+    """A detector built here and now, after its self-test (DetectorSelfTestFailed refuses the start)."""
+    from proxy.detect.detector import Detector
+    from proxy.detect.self_test import self_test
+
+    detector = Detector(policy)
+    self_test(detector)
+    return detector
 
 
 def background_detector(policy: Policy, on_ready: Callable[[], None] | None = None) -> Detector:
@@ -135,22 +142,25 @@ def backend_opener(
     command: Sequence[str] = (),
     http: HttpBackend | None = None,
     sandbox: SandboxSpec | None = None,
+    label: str | None = None,
     process: Process | None = None,
 ) -> tuple[str, AbstractAsyncContextManager[Streams]]:
     """(label, connection) for a subprocess backend (in the policy's sandbox; `process` if it was started
-    already), or an HTTP one with `http`."""
+    already), or an HTTP one with `http`. `label`: the backend's name (a `veil.toml` backend's), else one
+    derived from the command."""
     if http is not None:
         return http.label, backend_http(http)
+    label = label or backend_label(command)
     if sandbox is not None and sandbox.on_exit == "restart":
-        return backend_label(command), _restarting(command, sandbox)
-    return backend_label(command), backend_process(command, sandbox, process)
+        return label, _restarting(command, sandbox, label)
+    return label, backend_process(command, sandbox, label, process)
 
 
 @asynccontextmanager
-async def _restarting(command: Sequence[str], sandbox: SandboxSpec) -> AsyncIterator[Streams]:
+async def _restarting(command: Sequence[str], sandbox: SandboxSpec, label: str) -> AsyncIterator[Streams]:
     if shutil.which(command[0]) is None:  # fail at once, as without restarts
         raise FileNotFoundError(2, "No such file or directory", command[0])
-    async with restarting_backend(lambda: backend_process(command, sandbox)) as streams:
+    async with restarting_backend(lambda: backend_process(command, sandbox, label)) as streams:
         yield streams
 
 
@@ -174,7 +184,7 @@ def mux_openers(
         else:
             base = own[spec.name][0].sandbox if spec.name in own else sandbox
             sb = replace(base, extra_env={**base.extra_env, **spec.env})
-            openers[spec.name] = backend_opener(spec.command, None, sb)[1]
+            openers[spec.name] = backend_opener(spec.command, None, sb, spec.name)[1]
     return openers
 
 
@@ -211,7 +221,7 @@ async def run_stdio(
         opener: AbstractAsyncContextManager[Streams] = multiplexed_backends(engine, backends, session)
         command = command or [backends.names()[0]]  # named in the error if no backend starts
     else:
-        label, opener = backend_opener(command, http, engine.policy.sandbox, process)
+        label, opener = backend_opener(command, http, engine.policy.sandbox, process=process)
         session = engine.open_session(backend=label)
     OPENING.set(session)
     relay = Relay(session)
@@ -223,6 +233,10 @@ async def run_stdio(
                     tg.start_soon(_load_after_handshake, engine, relay.stats)
                     await relay.run(client, backend)
                     tg.cancel_scope.cancel()
+            except IsolationUnavailable as exc:
+                log.error(exc.message, extra={"backend": label})
+                await _answer_then_close(client, exc.message)
+                return ISOLATION_UNAVAILABLE
             except BackendUnavailable as exc:
                 log.error("backend unreachable", extra={"backend": label})
                 await _answer_then_close(client, "mcp-veil: " + exc.message.removeprefix("mcp-veil: "))

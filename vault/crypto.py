@@ -1,7 +1,8 @@
 """One small recipe for the vault's cryptography, in the spirit of Fernet/MultiFernet.
 
 master secret --HKDF(info="veil kek v{n}")--> KEK_n --AES-GCM(AAD=session,version)--> per-session DEK
-DEK --AES-GCM(AAD=session,token)--> each value; DEK --HKDF(info="veil token hmac")--> the session's token key.
+DEK --AES-GCM(AAD=session,token)--> each value; DEK --HKDF(info="veil token hmac")--> the session's token key;
+DEK --HKDF(info="veil request state")--> the key sealing backends' `requestState` (AAD=session,binding).
 
 Associated data binds every ciphertext to where it belongs, so a row copied to another token or session
 fails authentication. Every failure raises the one opaque DecryptError: callers learn nothing about why.
@@ -62,6 +63,11 @@ class Keyring:
             self._keks[version] = hkdf(self._master, f"veil kek v{version}".encode())
         return self._keks[version]
 
+    def tool_pin_key(self) -> bytes:
+        """The key that seals pinned tool definitions and keys their fingerprints (vault.tool_pins): the
+        same in every process sharing the vault and its master secret."""
+        return hkdf(self._master, b"veil tool pins")
+
     def check_value(self, version: int) -> bytes:
         """Stored beside each key version so a wrong master key is caught before anything is written."""
         return hmac.new(self.kek(version), _CHECK_MESSAGE, hashlib.sha256).digest()
@@ -85,6 +91,8 @@ class SessionCipher:
         self._dek = dek
         self._token_key = token_hmac_key(dek)
         self._approval_key = approval_hmac_key(dek)
+        # A key of its own: request states are sealed per message, outside the data key's use count.
+        self._state_key = hkdf(dek, b"veil request state")
 
     def __repr__(self) -> str:
         return f"SessionCipher(session_id={self.session_id!r})"
@@ -96,6 +104,14 @@ class SessionCipher:
     def open(self, name: str, blob: bytes) -> str:
         """The text sealed under `name` in this session; DecryptError if it was sealed anywhere else."""
         return decrypt_value(self._dek, self.session_id, name, blob)
+
+    def seal_state(self, binding: str, text: str) -> bytes:
+        """A backend's `requestState`, encrypted and bound to this session and `binding` (its backend)."""
+        return encrypt_value(self._state_key, self.session_id, "request-state:" + binding, text)
+
+    def open_state(self, binding: str, blob: bytes) -> str:
+        """The state sealed under `binding` in this session; DecryptError if it was sealed anywhere else."""
+        return decrypt_value(self._state_key, self.session_id, "request-state:" + binding, blob)
 
     def token_for(self, entity_type: str, value: str, scope: str | None = None) -> str:
         return derive_token(self._token_key, entity_type, value, scope)
@@ -122,6 +138,16 @@ def decrypt_value(dek: bytes, session_id: str, token: str, blob: bytes) -> str:
         return data.decode("utf-8", "surrogatepass")
     except UnicodeDecodeError:
         raise DecryptError() from None
+
+
+def seal_bytes(key: bytes, data: bytes, aad: bytes) -> bytes:
+    """AES-256-GCM with a random nonce, bound to `aad`."""
+    return _seal(key, data, aad)
+
+
+def open_bytes(key: bytes, blob: bytes, aad: bytes) -> bytes:
+    """The inverse of `seal_bytes`; DecryptError if the blob or its `aad` was altered."""
+    return _open(key, blob, aad)
 
 
 def _dek_aad(session_id: str, version: int) -> bytes:

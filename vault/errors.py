@@ -106,3 +106,8 @@ class ApprovalNotPending(VaultError):
         super().__init__(f"approval {approval_id} is {status}, not pending")
         self.approval_id = approval_id
         self.status = status
+
+
+class ToolNotPending(VaultError):
+    """`veil tools approve` on a tool that is unknown, has no changed definition waiting, or whose waiting
+    definition is not the one the operator reviewed."""

@@ -173,6 +173,30 @@ class PendingApproval(Base):
     )
 
 
+class ToolPin(Base):
+    """A backend's tool as first seen (trust on first use) and, if its definition changed since, the new
+    definition waiting for `veil tools approve`. Definitions are sealed with a key derived from the master
+    secret (a description may name anything); fingerprints are keyed, so they confirm no guessed text.
+    `flags` lists what was reported about the tool (`unicode-tags`, `invisible`, `bidi`, `name-collision`)."""
+
+    __tablename__ = "tool_pins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    backend: Mapped[str] = mapped_column(String(200))
+    tool: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    definition: Mapped[bytes] = mapped_column(LargeBinary)
+    pending_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    pending_definition: Mapped[bytes | None] = mapped_column(LargeBinary)
+    flags: Mapped[str] = mapped_column(String(200), default="")
+    first_seen: Mapped[datetime]
+    changed_at: Mapped[datetime | None]
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[datetime | None]
+
+    __table_args__ = (UniqueConstraint("backend", "tool"), Index(None, "tool"))
+
+
 # audit_events columns with a (column, seq) index: a filtered query newest first reads its index backwards
 # and stops at the page size.
 AUDIT_FILTER_COLUMNS = ("session_id", "token", "event", "tool", "backend", "entity_type", "outcome")
@@ -262,3 +286,23 @@ class AuditRollup(Base):
     bucket: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     rows: Mapped[int] = mapped_column(BigInteger)
     total: Mapped[int] = mapped_column(BigInteger)  # sum of the rows' `count`
+
+
+class QuotaUsage(Base):
+    """Use counted against an API quota in one window (`proxy.filters.quota`): one row per (backend, quota
+    name, window start), shared by every proxy process on this database. `used` only grows within a
+    window, by an atomic conditional update, so two processes never both take the last call. `limit` and
+    `per` are the figures the last counting process ran with (`veil quota status` shows them)."""
+
+    __tablename__ = "quota_usage"
+
+    backend: Mapped[str] = mapped_column(String(200), primary_key=True)
+    quota: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(primary_key=True)
+    per: Mapped[str] = mapped_column(String(8))
+    unit: Mapped[str] = mapped_column(String(8))
+    limit: Mapped[int] = mapped_column(BigInteger)
+    used: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (Index(None, "window_start"),)

@@ -29,6 +29,7 @@ from vault.errors import (
     TokenRefused,
 )
 from vault.models import Session, StoredResult, Token
+from vault.quotas import Quotas
 from vault.tokens import ParsedToken, parse_token
 
 TTL = timedelta | Mapping[str, timedelta | None] | None
@@ -54,12 +55,27 @@ class SessionVault:
         self._stored: set[str] = set()  # tokens known to be committed: no round trip for them
         self._known: dict[tuple[str, str, str | None], str] = {}  # (entity, value, scope) -> token
 
+    @property
+    def quotas(self) -> Quotas:
+        """The API quota counts of the database this session lives in (shared by every session)."""
+        if not isinstance(self._vault, Quotas):
+            raise TypeError("this vault keeps no quota counts")
+        return self._vault
+
     def __repr__(self) -> str:
         return f"SessionVault(session_id={self.session_id!r}, name={self.name!r})"
 
     def call_hash(self, canonical: bytes) -> str:
         """HMAC-SHA256 of a call's canonical form under this session's approval key (see crypto)."""
         return self._cipher.call_hash(canonical)
+
+    def seal_state(self, binding: str, text: str) -> bytes:
+        """A backend's `requestState` sealed to this session and `binding` (see crypto). In memory."""
+        return self._cipher.seal_state(binding, text)
+
+    def open_state(self, binding: str, blob: bytes) -> str:
+        """A sealed `requestState` opened; DecryptError if another session or binding sealed it."""
+        return self._cipher.open_state(binding, blob)
 
     @property
     def vault(self) -> VaultBase:

@@ -31,12 +31,13 @@ from vault.errors import VaultUnavailable
 from vault.key_versions import KeyInfo, KeyVersions, RotationResult
 from vault.keys import MasterKey
 from vault.models import KeyVersion, Session
+from vault.quotas import Quotas
 from vault.session_vault import TTL, Receiver, SessionVault
 
 _NAME_RACE_RETRIES = 3
 
 
-class Vault(Admin, KeyVersions):
+class Vault(Admin, KeyVersions, Quotas):
     """One database of sessions, tokens and audit rows, opened with one master key."""
 
     @classmethod

@@ -22,9 +22,12 @@ COMMANDS = {
     "db": ("proxy.cli.run", "db"),
     "audit": ("proxy.cli.audit_cmds", "audit_group"),
     "approvals": ("proxy.cli.approvals_cmds", "approvals_group"),
+    "tools": ("proxy.cli.tools_cmds", "tools_group"),
     "keys": ("proxy.cli.vault_cmds", "keys_group"),
     "sessions": ("proxy.cli.vault_cmds", "sessions_group"),
     "tokens": ("proxy.cli.token_cmds", "tokens_group"),
+    "quota": ("proxy.cli.quota_cmds", "quota_group"),
+    "top": ("proxy.cli.top", "top"),
 }
 # Commands that start a backend take `--pass-env NAME` (proxy/cli/pass_env.py).
 _PASS_ENV = frozenset({"run", "serve"})

@@ -388,3 +388,10 @@ def _engine(vault: str | None) -> Iterator[Engine]:
             raise click.ClickException(f"vault unavailable: {type(exc).__name__}") from None
     finally:
         engine.dispose()
+
+
+from proxy.cli.audit_report import report_cmd  # noqa: E402 (its own module; a command of this group)
+
+audit_group.add_command(report_cmd)
+
+vault_engine = _engine  # for the other read-only commands (`veil quota status`, `veil top`)

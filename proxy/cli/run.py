@@ -23,6 +23,7 @@ from proxy.cli.common import (
     vault_options,
 )
 from proxy.config import Settings
+from proxy.isolation import ISOLATION_UNAVAILABLE
 from proxy.refusal import exit_code, explain, refuse_stdio
 from proxy.transports.spawn import early_backend, stop_now
 
@@ -107,6 +108,8 @@ def run(
         click.echo("veil: no backend of the config could be started", err=True)
     elif code == 127:
         click.echo(f"veil: the backend command {command[0]!r} could not be started", err=True)
+    elif code == ISOLATION_UNAVAILABLE:
+        click.echo("veil: the backend was not started: the policy asks for isolation (see above)", err=True)
     elif code == 69 and http is not None:
         click.echo(f"veil: the backend at {http.label} is unreachable", err=True)
     sys.exit(code)

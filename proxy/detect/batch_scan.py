@@ -13,6 +13,7 @@ from itertools import accumulate
 
 from proxy.detect import decoders, views
 from proxy.detect.defanged import DEFANGED_TRIGGERS
+from proxy.detect.folded_view import FOLD_TRIGGER
 from proxy.detect.iban_trigger import IBAN_TRIGGER
 from proxy.detect.known import KnownValues
 from proxy.detect.markup_view import MARKUP_BESIDE_DIGIT
@@ -24,9 +25,9 @@ from proxy.detect.triggers import IPV6_TRIGGER, digit_trigger_at
 # What makes a text's views differ from it, for the batch pre-scan: a local encoding's first character or an
 # ASCII control (NUL left out: the batch scan joins texts with it, and a text holding one is never
 # batch-scanned), a form body's `+` between digits, digit groups the view rewrites (dotted, or a separator
-# run), a spelled-out email address, a base64, hex or chunked base64 run. Each pattern scanned on its own:
-# an alternation of them is slower than the scans together (it loses the engine's fast first-character
-# search). Non-ASCII texts also get the view's own non-ASCII tests (`candidates`).
+# run), a spelled-out email address, a folded line, a base64, hex or chunked base64 run. Each pattern
+# scanned on its own: an alternation of them is slower than the scans together (it loses the engine's fast
+# first-character search). Non-ASCII texts also get the view's own non-ASCII tests (`candidates`).
 VIEW_TRIGGERS = (
     re.compile(r"[%&\\=\x01-\x08\x0e-\x1f\x7f]"),
     views.DIGIT_GROUPS_TRIGGER,
@@ -34,6 +35,7 @@ VIEW_TRIGGERS = (
     SPACED_OUT_TRIGGER,
     *DEFANGED_TRIGGERS,
     MARKUP_BESIDE_DIGIT,
+    FOLD_TRIGGER,
     decoders.LONG_TRIGGER,
     *decoders.CHUNK_TRIGGERS,
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 from typing import Any
 
 import presidio_analyzer.analyzer_engine as _presidio_analyzer_engine
@@ -146,8 +147,12 @@ _pipelines_lock = threading.Lock()
 
 
 def resolve_model(model: str) -> str:
-    """The installed package a configured pipeline name loads from; PolicyError if none is installed."""
+    """The installed package (or the pipeline directory, as `ner_models.installed` accepts) a configured
+    pipeline name loads from; PolicyError if there is none."""
     import spacy.util
+
+    if Path(model).expanduser().is_dir():
+        return str(Path(model).expanduser())
 
     for candidate in ner_models.candidates(model):
         if spacy.util.is_package(candidate):

@@ -9,6 +9,7 @@ import orjson
 from proxy import budget
 from proxy.filters.flow import Flow
 from proxy.filters.tokenize import Tokenize
+from proxy.result_query import QUERY_TOOL_DEFINITION
 from proxy.scan.shapes import number_text
 
 
@@ -33,16 +34,15 @@ class ResponseBudget:
             return
         size = len(orjson.dumps(doc))
         if len(target.rows) <= limits.max_items and size <= limits.max_bytes:
+            if flow.policy.keeps_results(flow.tool):
+                _keep(flow, target.rows, limits.ttl)
             return
         rows = target.rows
         shown = budget.first_rows(rows, limits.max_items, limits.max_bytes)
         summary = _scanned(flow, budget.summarize(rows))  # first: it may need a worker (NeedsWorker)
         stored = orjson.dumps({"rows": rows, "page_size": shown}).decode()
         result_id = flow.session.store_result(stored, limits.ttl, flow)
-        if not flow.session.offers_page_tool:
-            # From now on the tool list carries the paging tool; tell the client to list again.
-            flow.session.offers_page_tool = True
-            flow.follow_ups.append("notifications/tools/list_changed")
+        _offer_from_now_on(flow)
         page = rows[:shown]
         if target.holder is None:
             doc = page
@@ -50,7 +50,7 @@ class ResponseBudget:
                 payload["structuredContent"] = page
         else:
             target.holder[target.key] = page
-        note = budget.note(result_id, shown, len(rows), shown)
+        note = budget.note(result_id, shown, len(rows), shown) + budget.handle_note(result_id, rows)
         content = [c for c in payload.get("content", []) if c is not text_block]
         if text_block is not None or "structuredContent" in payload:
             text = orjson.dumps(doc).decode()
@@ -61,6 +61,30 @@ class ResponseBudget:
         if isinstance(meta, dict):
             meta["io.mcp-veil/budget"] = {"resultId": result_id, "shown": shown, "total": len(rows)}
         flow.changed = True
+
+
+def _offer_from_now_on(flow: Flow) -> None:
+    if not flow.session.offers_page_tool:
+        # From now on the tool list carries the paging and query tools; tell the client to list again.
+        flow.session.offers_page_tool = True
+        flow.follow_ups.append("notifications/tools/list_changed")
+
+
+def _keep(flow: Flow, rows: list[Any], ttl: Any) -> None:
+    """A result within its budget of a tool with `keep_results: true`: shown whole, and stored so its
+    handle can be passed on or queried."""
+    stored = orjson.dumps({"rows": rows, "page_size": max(len(rows), 1)}).decode()
+    result_id = flow.session.store_result(stored, ttl, flow)  # NeedsWorker on the loop: before any change
+    _offer_from_now_on(flow)
+    content = flow.payload.setdefault("content", [])
+    if isinstance(content, list):
+        content.append(
+            {"type": "text", "text": "mcp-veil: result kept." + budget.handle_note(result_id, rows)}
+        )
+    meta = flow.payload.setdefault("_meta", {})
+    if isinstance(meta, dict):
+        meta["io.mcp-veil/budget"] = {"resultId": result_id, "shown": len(rows), "total": len(rows)}
+    flow.changed = True
 
 
 def _scanned(flow: Flow, summary: dict[str, Any]) -> dict[str, Any]:
@@ -126,4 +150,5 @@ def _offer_page_tool(flow: Flow) -> None:
     )
     if isinstance(tools, list) and flow.session.offers_page_tool and not offered:
         tools.append(dict(budget.PAGE_TOOL_DEFINITION))
+        tools.append(dict(QUERY_TOOL_DEFINITION))
         flow.changed = True

@@ -37,6 +37,9 @@ class Flow:
     counts: dict[str, int] = field(default_factory=dict)  # entity type -> values replaced
     on_loop: bool = False  # on the event loop: the vault and Presidio raise NeedsWorker instead of running
     request_id: Any = None  # a request's own id (a backend's request: scanned like its method name)
+    # Top-level members taken out before scanning and put back after it (`proxy.request_state`): text the
+    # proxy itself wrote (a sealed `requestState`, ciphertext), which holds nothing to judge.
+    held: dict[str, Any] = field(default_factory=dict)
 
     @property
     def policy(self) -> Policy:

@@ -33,6 +33,7 @@ class Tokenize:
         texts = [*plan.texts, *plan.keys, *envelope, *_schema_only(plan)]
         spans = flow.detector.detect(texts, session.known, deadline, on_loop=flow.on_loop)
         _no_guessed_names(plan, spans)
+        _labelled_spans(plan, spans)
         _spread_new_values(flow, texts, spans, deadline)
         refuse_retyped(plan.protocol, spans, plan.field_locations)  # a protocol number stays a number
         if envelope and any(s in spans for s in envelope):
@@ -64,6 +65,13 @@ class Tokenize:
         for entity, _value in items:
             flow.counts[entity] = flow.counts.get(entity, 0) + 1
         flow.changed = walker.apply(plan, field_tokens, replaced) or flow.changed
+
+
+def _labelled_spans(plan: ScanPlan, spans: dict[str, list[Span]]) -> None:
+    """Add the values labels written in text name (`proxy.scan.labels`) to the detected spans."""
+    for text, found in plan.labelled.items():
+        extra = [Span(a, b, entity, KNOWN_SCORE) for a, b, entity in found]
+        spans[text] = merge_spans([*spans.get(text, []), *extra])
 
 
 def _schema_only(plan: ScanPlan) -> list[str]:

@@ -130,7 +130,9 @@ class Mux(Routes):
             params = {**params, "_meta": {**meta, "progressToken": sent.progress}}
         self._sent[mux_id] = sent
         self._by_client.setdefault(client_id, []).append(mux_id)
-        request = types.JSONRPCRequest(jsonrpc="2.0", id=mux_id, method=method, params=params or None)
+        # No `params` member rather than `"params": null`, which server-everything never answers.
+        extra = {"params": params} if params else {}
+        request = types.JSONRPCRequest(jsonrpc="2.0", id=mux_id, method=method, **extra)
         await self._write(backend, request)
         return mux_id
 

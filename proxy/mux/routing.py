@@ -127,6 +127,8 @@ class Routes:
                 items.append(entry)
         if "ttlMs" in merged:
             merged["ttlMs"] = min(int(r.get("ttlMs") or 0) for r in results.values())
+        if any(r.get("cacheScope") != "public" for r in results.values() if "cacheScope" in r):
+            merged["cacheScope"] = "private"  # one backend's private list makes the merged one private
         merged[key] = items
         if cursors:
             merged["nextCursor"] = json.dumps(cursors, separators=(",", ":"), sort_keys=True)

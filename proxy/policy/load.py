@@ -95,6 +95,14 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
                 pf.budget.max_bytes or base.max_bytes,
                 parse_duration(pf.budget.ttl) if pf.budget.ttl else base.ttl,
             )
+        if pf.catalog is not None:
+            if isinstance(pf.catalog, str):
+                policy.catalog = pf.catalog
+            else:
+                policy.catalog = pf.catalog.mode
+                policy.catalog_search_over = pf.catalog.search_over
+        if pf.pin_tools is not None:
+            policy.pin_tools = pf.pin_tools
         if pf.sandbox is not None:
             sb = pf.sandbox
             lim = sb.limits
@@ -108,6 +116,9 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
                 else policy.sandbox.address_space_mb,
                 cpu_seconds=lim.cpu_seconds if lim and lim.cpu_seconds else policy.sandbox.cpu_seconds,
                 open_files=lim.open_files if lim and lim.open_files else policy.sandbox.open_files,
+                isolate=sb.isolate if sb.isolate is not None else policy.sandbox.isolate,
+                network=sb.network or policy.sandbox.network,
+                writable=(*policy.sandbox.writable, *sb.writable),
             )
         if pf.limits is not None:
             if pf.limits.max_message_bytes is not None:
@@ -122,6 +133,10 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
                 policy.detection_seconds = pf.limits.detection_seconds
             if pf.limits.opaque_blobs is not None:
                 policy.opaque_blobs = pf.limits.opaque_blobs
+            policy.query_seconds = pf.limits.query_seconds or policy.query_seconds
+            policy.query_memory_mb = pf.limits.query_memory_mb or policy.query_memory_mb
+        if pf.quota is not None:
+            policy.backend_quota = pf.quota  # a later file replaces it (the one it names is counted)
         if pf.approvals is not None:
             ap = pf.approvals
             policy.approval_timeout_seconds = ap.timeout_seconds or policy.approval_timeout_seconds
@@ -160,14 +175,19 @@ def _pack(name: str, pf: PolicyFile, scope: tuple[str, ...], seen: dict[str, tup
     return Pack(pf.name, name, scope, global_rules, tools, frozenset({*pf.tools, *egress}))
 
 
+# A tool pattern's options a later file overrides one by one (its field rules add up instead).
+_TOOL_MERGED = (
+    "timeout_seconds", "rate_per_minute", "max_concurrent", "budget", "approval", "dry_run", "quota",
+    "keep_results",
+)  # fmt: skip
+
+
 def _merge_tool_limits(old: ToolSpec | None, new: ToolSpec) -> ToolSpec:
     if old is None:
         return new
     merged = new.model_copy(
-        update={
-            k: getattr(new, k) if getattr(new, k) is not None else getattr(old, k)
-            for k in ("timeout_seconds", "rate_per_minute", "max_concurrent", "budget", "approval", "dry_run")
-        }
+        update={k: getattr(new, k) if getattr(new, k) is not None else getattr(old, k) for k in _TOOL_MERGED}
+        | {"accepts_results": list(dict.fromkeys([*old.accepts_results, *new.accepts_results]))}
     )
     if "required" in (old.approval, new.approval):  # a later file cannot lift an approval (fail closed)
         merged = merged.model_copy(update={"approval": "required"})

@@ -19,6 +19,7 @@ from proxy.policy.schema import (
     EgressRule,
     EntitySpec,
     NerSpec,
+    QuotaSpec,
     ToolSpec,
 )
 from proxy.sandbox import SandboxSpec
@@ -103,6 +104,23 @@ class Pack:
         return any(fnmatch.fnmatchcase(t, p) for t in tools for p in self.applies_to)
 
 
+@dataclass(frozen=True)
+class Quota:
+    """One API quota of the policy: `name` says what it counts (`tool:<pattern>` for the tools a pattern
+    matches, `backend` for all of a backend's tools), `unit` calls or rows, `limit` per `per`."""
+
+    name: str
+    per: str  # "day" | "hour"
+    unit: str  # "calls" | "rows"
+    limit: int
+
+    @classmethod
+    def of(cls, name: str, spec: QuotaSpec) -> Quota:
+        unit, limit = ("calls", spec.calls) if spec.calls is not None else ("rows", spec.rows)
+        assert limit is not None  # the schema requires one of the two
+        return cls(name, spec.per, unit, limit)
+
+
 @dataclass
 class Policy:
     """The merged, effective policy the proxy runs with."""
@@ -130,11 +148,17 @@ class Policy:
     detection_seconds: float = DETECTION_SECONDS
     tool_specs: dict[str, ToolSpec] = field(default_factory=dict)
     budget: Budget | None = field(default_factory=lambda: Budget(100, 256 * 1024, timedelta(hours=1)))
+    catalog: str = "full"  # "full" | "compact": how tools/list shows the backends' tools
+    catalog_search_over: int = 30  # a compact catalog of more tools also offers veil_search_tools
+    pin_tools: bool = True  # hide a tool whose definition changed until approved (proxy/tool_pins.py)
+    query_seconds: float = 10.0  # veil_query_result: time and memory of one query over a stored result
+    query_memory_mb: int = 256
     approval_timeout_seconds: float = 120.0
     out_of_band: str = "never"
     destructive_approval: str = "never"
     unannotated_write_approval: str = "never"
     approval_rules: list[ApprovalRuleSpec] = field(default_factory=list)
+    backend_quota: QuotaSpec | None = None  # every tool of the backend, together
     packs: list[Pack] = field(default_factory=list)
     unscoped_patterns: set[str] = field(default_factory=set)  # tool patterns files that are not packs name
     active_packs: frozenset[str] = field(
@@ -213,6 +237,35 @@ class Policy:
                 parse_duration(spec.budget.ttl) if spec.budget.ttl else base.ttl,
             )
         return budget
+
+    def quotas_for(self, tool: str | None) -> list[Quota]:
+        """The API quotas a call of `tool` counts toward: the backend's, and each tool pattern's that
+        matches (a pattern's quota is shared by every tool it matches)."""
+        found = [Quota.of("backend", self.backend_quota)] if self.backend_quota is not None else []
+        if tool is not None:
+            for pattern, spec in self.tool_specs.items():
+                if spec.quota is not None and fnmatch.fnmatchcase(tool, pattern):
+                    found.append(Quota.of(f"tool:{pattern}", spec.quota))
+        return found
+
+    def accepts_results(self, tool: str | None) -> frozenset[str]:
+        """The arguments of `tool` that may receive a stored result (`accepts_results` of every matching
+        tool pattern); empty: the tool takes no result handle."""
+        if tool is None:
+            return frozenset()
+        return frozenset(
+            arg
+            for pattern, spec in self.tool_specs.items()
+            if fnmatch.fnmatchcase(tool, pattern)
+            for arg in spec.accepts_results
+        )
+
+    def keeps_results(self, tool: str | None) -> bool:
+        """Whether every result of `tool` is stored with a handle (`keep_results: true`)."""
+        return tool is not None and any(
+            spec.keep_results and fnmatch.fnmatchcase(tool, pattern)
+            for pattern, spec in self.tool_specs.items()
+        )
 
     def call_limits(self, tool: str | None) -> CallLimits:
         """Timeout, rate and concurrency for a tool: where several patterns match, the strictest holds. A

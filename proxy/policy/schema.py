@@ -6,6 +6,7 @@ a validation error into one naming the file, the line and the option.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -84,6 +85,21 @@ class BudgetSpec(_Strict):
         return ttl
 
 
+class QuotaSpec(_Strict):
+    """An API quota: at most `calls` calls, or `rows` result rows, per calendar `per` (UTC), counted in the
+    vault database so every proxy process sharing it shares the count (`proxy.filters.quota`)."""
+
+    per: Literal["day", "hour"]
+    calls: int | None = Field(None, gt=0)
+    rows: int | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> QuotaSpec:
+        if (self.calls is None) == (self.rows is None):
+            raise ValueError("give exactly one of 'calls' or 'rows'")
+        return self
+
+
 class DryRunSpec(_Strict):
     """How to preview a write before it is approved: call another tool with the same arguments, or the same
     tool with one boolean argument set (`validate_only`). Exactly one of the two."""
@@ -110,6 +126,22 @@ class ToolSpec(_Strict):
     rate_per_minute: int | None = Field(None, gt=0)
     max_concurrent: int | None = Field(None, gt=0)
     budget: BudgetSpec | Literal["off"] | None = None
+    quota: QuotaSpec | None = None
+    """Calls (or rows) of the tools this pattern matches, together, per day or hour."""
+    accepts_results: list[str] = Field(default_factory=list)
+    """Arguments of this tool that may receive a stored result's handle (`veil://results/ID`): the proxy
+    puts the whole result there, with real values, on the way to the backend (see docs/results.md)."""
+    keep_results: bool | None = None
+    """Store every result of this tool with a handle, even one within its budget."""
+
+
+class CatalogSpec(_Strict):
+    """How `tools/list` shows the backends' tools: `full` as they are, or `compact` (first description
+    line, input schema without per-property prose; the full definition on request and with the first
+    result). `search_over`: a catalog of more tools than this also gets `veil_search_tools`."""
+
+    mode: Literal["full", "compact"] = "full"
+    search_over: int = Field(30, ge=0)
 
 
 class EgressRule(_Strict):
@@ -142,6 +174,22 @@ class SandboxSpecFile(_Strict):
     env_allow: list[str] = Field(default_factory=list)
     limits: SandboxLimits | None = None
     on_exit: Literal["end", "restart"] | None = None
+    isolate: bool | None = None
+    """Run a stdio backend inside bubblewrap: own PID/mount/network namespaces, read-only filesystem except
+    a private /tmp and `writable`, no new privileges; refused (never run unisolated) where unavailable."""
+    network: Literal["none", "host"] | None = None
+    writable: list[str] = Field(default_factory=list)
+    """Absolute paths an isolated backend may write (bound read-write at the same place)."""
+
+    @field_validator("writable")
+    @classmethod
+    def _absolute_existing(cls, paths: list[str]) -> list[str]:
+        for path in paths:
+            if not path.startswith("/"):
+                raise ValueError(f"sandbox.writable takes absolute paths, not {path!r}")
+            if not Path(path).exists():
+                raise ValueError(f"sandbox.writable: {path!r} does not exist (create it first)")
+        return paths
 
 
 class ApprovalRuleSpec(_Strict):
@@ -178,6 +226,9 @@ class LimitsSpec(_Strict):
     # A blob verified as media by its magic bytes (an image, audio, video) cannot be scanned: pass it, or
     # block the message.
     opaque_blobs: Literal["pass", "block"] | None = None
+    # `veil_query_result`: the time and memory one query over a stored result may take.
+    query_seconds: float | None = Field(None, gt=0, le=600)
+    query_memory_mb: int | None = Field(None, ge=16, le=16_384)
 
 
 class PolicyFile(_Strict):
@@ -198,6 +249,12 @@ class PolicyFile(_Strict):
     tools: dict[str, ToolSpec] = Field(default_factory=dict)
     egress: EgressSpec | None = None
     budget: BudgetSpec | Literal["off"] | None = None
+    catalog: CatalogSpec | Literal["full", "compact"] | None = None
+    pin_tools: bool | None = None
+    """Tool pinning (docs/tool-pinning.md), on unless a policy turns it off: a tool whose definition
+    changed since first seen is hidden, and its calls refused, until an operator approves it."""
     sandbox: SandboxSpecFile | None = None
     limits: LimitsSpec | None = None
     approvals: ApprovalsSpec | None = None
+    quota: QuotaSpec | None = None
+    """Calls (or rows) of every tool of the backend this policy governs, together, per day or hour."""

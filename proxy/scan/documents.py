@@ -18,6 +18,7 @@ from proxy.policy.keys import key_rule_entity
 from proxy.scan.blobs import open_blob
 from proxy.scan.key_info import JSON_STARTS, big
 from proxy.scan.parse import looks_like_json, parse_json, serialization_of, structured_json
+from proxy.scan.pieces import pieces_entity
 from proxy.scan.plan import Doc, Location, ScanPlan
 from proxy.scan.shapes import GENERIC_KEYS, context_entity, decimal_text, number_text
 
@@ -72,7 +73,13 @@ class Documents:
 
     def _context_items(self, items: list[Any], key: str, doc: int) -> None:
         """`{"phones": [4155550123, "415-555-0199"]}`: a list's bare values take its key's context, and so do
-        the generic keys of its objects (`{"phones": [{"number": 4155550123}]}`)."""
+        the generic keys of its objects (`{"phones": [{"number": 4155550123}]}`); a list of short digit
+        runs may be one value in pieces (`pieces`)."""
+        whole = pieces_entity(key, items)
+        if whole is not None:
+            self._plan.field_values[whole] = None
+            self._plan.field_locations.extend(((items, i, doc), whole) for i in range(len(items)))
+            return
         for i, item in enumerate(items):
             if type(item) is dict:
                 self._context_children(item, key, doc)

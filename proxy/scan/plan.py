@@ -49,6 +49,8 @@ class ScanPlan:
     # Columns of a list of records walked column by column: (rows, key, whether its values are lists of
     # strings rather than strings, document). Patched column by column, like the plain containers.
     columns: list[tuple[list[Any], str, bool, int]] = field(default_factory=list)
+    # Values a label written in a text names (`proxy.scan.labels`): text -> (start, end, entity).
+    labelled: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
     keys: dict[str, None] = field(default_factory=dict)  # unique object keys (renamed by a rare second walk)
     docs: list[Doc] = field(default_factory=list)
     embedded: dict[str, int] = field(default_factory=dict)  # JSON text -> index in docs

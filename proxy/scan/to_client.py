@@ -31,7 +31,7 @@ from typing import Any
 from proxy.errors import check_depth, check_size
 from proxy.policy import Policy, ToolRules, normalize_key
 from proxy.policy.keys import key_rule_entity
-from proxy.scan import accounts, names
+from proxy.scan import accounts, labels, names
 from proxy.scan.columns import plain_rows
 from proxy.scan.documents import Documents, mark_schemas
 from proxy.scan.key_info import (
@@ -104,6 +104,7 @@ class ToClientWalker(Documents, KeyedText, Patcher):
         self._skip = policy.skip_keys
         self._descriptive = descriptive
         self._key_memo: dict[str, KeyInfo] = {}
+        self._label_roles = 0  # 1: a label key seen in this message, 2: a value key, 3: both (`labels`)
         self._value_memo: dict[str, KeyInfo] = {}  # a descriptive result's JSON texts: keys as in values
         self._schemas: dict[int, str] = {}  # id of a property's schema -> the property's name
         self._structured_json: bytes | None = None
@@ -129,6 +130,9 @@ class ToClientWalker(Documents, KeyedText, Patcher):
             qualified = entity is not None and nk not in self._keys
             info = (entity, skip, plain, ctx, name, not is_metric_key(key), column, qualified, org)
             self._key_memo[key] = info
+            role = labels.ROLES.get(nk, 0)
+            if role:  # a key of a record that may carry its own label (`labels`)
+                self._label_roles |= 1 if role in (labels.LABEL, labels.HEADER) else 2
             self._plan.keys[key] = None
         return info
 
@@ -141,6 +145,7 @@ class ToClientWalker(Documents, KeyedText, Patcher):
         self._value_memo = {}
         self._size = 0
         self._schemas = {}
+        self._label_roles = 0
         if self._descriptive:
             mark_schemas(payload, self._schemas, 0, self.max_depth)
         elif isinstance(payload, dict) and type(payload.get("requestedSchema")) is dict:
@@ -158,6 +163,10 @@ class ToClientWalker(Documents, KeyedText, Patcher):
         for _, _, text in plan.protocol:  # scanned whatever their key (`total` is a metric word elsewhere)
             plan.texts[text] = None
         plan.field_values.update(dict.fromkeys(self.keyed([*plan.texts, *plan.keys])))
+        if not self._descriptive:
+            plan.labelled = labels.labelled_spans(self, plan.texts)
+            for text, found in plan.labelled.items():
+                plan.field_values.update(dict.fromkeys((e, text[a:b]) for a, b, e in found))
         self._structured_json = None
         plan.size = self._size
         return plan
@@ -280,6 +289,8 @@ class ToClientWalker(Documents, KeyedText, Patcher):
             size += self._other(node, k, v, doc, None, depth, info[ENTITY], info)
         if plain:
             plan.plain.append((node, doc))
+        if self._label_roles == 3 and len(node) <= labels.MAX_RECORD_KEYS and not self._descriptive:
+            labels.record(self, node, doc)  # `{"name": "SSN", "value": "123456789"}`
         self._grow(size)
 
     def _plain_list(self, node: list[Any], doc: int, depth: int) -> None:

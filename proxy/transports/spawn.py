@@ -22,6 +22,7 @@ import anyio
 from anyio.abc import Process
 
 from proxy.config import SECRET_ENV
+from proxy.isolation import IsolationUnavailable, isolated_command, require_isolation
 from proxy.sandbox import SandboxSpec, backend_env, launcher_command
 
 # What the SDK's stdio client lets a server inherit on POSIX when it is given an environment of its own.
@@ -53,6 +54,8 @@ async def start_backend(command: Sequence[str], sandbox: SandboxSpec | None = No
     if not command or shutil.which(command[0]) is None:
         raise FileNotFoundError(2, "No such file or directory", command[0] if command else "")
     argv = launcher_command(spec, command)
+    if spec.isolate:  # IsolationUnavailable: never started unisolated
+        argv = isolated_command(spec, argv, await anyio.to_thread.run_sync(require_isolation))
     env = backend_env(spec, os.environ, SECRET_ENV)
     return await spawn(argv, env, errlog=subprocess.PIPE)
 
@@ -62,7 +65,7 @@ async def early_backend(command: Sequence[str], sandbox: SandboxSpec) -> Process
     tries again the usual way, and answers the client with the cause."""
     try:
         return await start_backend(command, sandbox)
-    except OSError:
+    except (OSError, IsolationUnavailable):
         return None
 
 

@@ -31,6 +31,7 @@ from anyio.abc import ByteReceiveStream, ByteSendStream, Process
 
 from proxy.errors import LineTooLong
 from proxy.relay import OVERSIZE_METHOD
+from proxy.resources import TreeSampler
 from proxy.sandbox import SandboxSpec
 from proxy.transports import wire
 from proxy.transports.backend_lines import ENDS, envelope_id, messages_of_line, parse_line
@@ -239,16 +240,21 @@ class BackendWriter(LineSender):
 
 @asynccontextmanager
 async def backend_process(
-    command: Sequence[str], sandbox: SandboxSpec | None = None, process: Process | None = None
+    command: Sequence[str],
+    sandbox: SandboxSpec | None = None,
+    label: str | None = None,
+    process: Process | None = None,
 ) -> AsyncIterator[Streams]:
     """Spawn the backend: its stdout is the wire; its stderr goes to ours through the detectors of the
     session being opened (`backend_stderr`). OSError if it cannot start.
 
     With a sandbox spec, the environment is scrubbed as configured and the command runs under the
-    launcher that applies the resource limits. `process`: the backend already started by
-    `spawn.start_backend` (`veil run` starts it before loading the rest of the proxy). On exit the SDK's
-    shutdown sequence runs (close its stdin, wait briefly, then end its process group), shielded and
-    bounded, while its stdout is drained so a backend flushing output can exit."""
+    launcher that applies the resource limits (inside bubblewrap with `isolate`, `proxy.isolation`).
+    `process`: the backend already started by `spawn.start_backend` (`veil run` starts it before loading
+    the rest of the proxy). On exit the SDK's shutdown sequence runs (close its stdin, wait briefly, then
+    end its process group), shielded and bounded, while its stdout is drained so a backend flushing output
+    can exit. While it runs, its process tree's memory and CPU are sampled under `label`
+    (`proxy.resources`), for the session being opened to charge to its calls."""
     spec = sandbox or SandboxSpec()
     if process is None:
         process = await start_backend(command, spec)
@@ -256,6 +262,10 @@ async def backend_process(
     write = BackendWriter(process.stdin)
     stderr = StderrFilter(redactor(OPENING.get()), sys.stderr)
     errput = getattr(process, "stderr", None)
+    sampler = TreeSampler(process.pid, label or os.path.basename(command[0])).start()
+    session = OPENING.get()
+    if session is not None:
+        session.usage.attach(sampler)
     async with anyio.create_task_group() as errors:
         if errput is not None:
             errors.start_soon(stderr.run, errput)
@@ -271,6 +281,9 @@ async def backend_process(
                     await wire.stop_process(process)
                     tg.cancel_scope.cancel()
                 await stderr.close()  # its last lines, scanned
+            sampler.stop()
+            if session is not None:
+                session.usage.detach(sampler)
             errors.cancel_scope.cancel()
 
 

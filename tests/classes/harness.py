@@ -82,6 +82,9 @@ class ChainHarness:
         from proxy.filters import Direction, chains
 
         self.engine = engine
+        # Each case is another backend's answer under one label: to tool pinning every new tools/list
+        # would be a rug pull, hidden rather than scanned. Pinning has its own tests (tests/e2e).
+        engine.policy.pin_tools = False
         self.session = engine.open_session(backend=backend, actor="classes")
         self.chain = chains()[Direction.TO_CLIENT]
         self._direction = Direction.TO_CLIENT

@@ -39,6 +39,9 @@ OPERATOR_COMMANDS = [
     ("audit", "verify"),
     ("audit", "checkpoint"),
     ("audit", "prune", "--before", "1d"),
+    ("quota", "status"),
+    ("top", "--once"),
+    ("top", "--json"),
 ]
 
 

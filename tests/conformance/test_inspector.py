@@ -68,3 +68,17 @@ def test_the_inspector_cli_works_through_veil_run_with_a_named_session(env):
     echo = ["--method", "tools/call", "--tool-name", "echo", "--tool-arg", f"text={me['email']}"]
     echoed = inspector(env, *args, *veil, *echo)
     assert echoed["content"][0]["text"] == me["email"]  # the backend saw the real value; the client its token
+
+
+def test_the_inspector_cli_accepts_a_tokenized_result_of_a_tool_with_a_strict_output_schema(env):
+    """The TypeScript SDK client validates `structuredContent` with formats (ajv): an `integer`, a
+    `pattern`, a `format: email`, a `maxLength` each refused a token until the proxy widened the schema."""
+    node22()
+    backend = [sys.executable, str(ROOT / "tests" / "e2e" / "typed_output_backend.py")]
+    veil = [sys.executable, "-m", "proxy", "run", "--", *backend]
+    args = [a for k in ("VEIL_HOME", "VEIL_MASTER_KEY", "PYTHONPATH") for a in ("-e", f"{k}={env[k]}")]
+    result = inspector(env, *args, *veil, "--method", "tools/call", "--tool-name", "contact")
+    got = result["structuredContent"]
+    assert not result.get("isError") and got["status"] == "active"
+    assert all(TOKEN_RE.fullmatch(got[k]) for k in ("customerId", "email", "phone", "name", "owner"))
+    assert "acme-plumbing" not in json.dumps(result) and "7157461338" not in json.dumps(result)

@@ -18,11 +18,12 @@ from mcp.shared.memory import create_client_server_memory_streams
 from mcp.shared.message import SessionMessage
 from mcp.types import ToolAnnotations
 
-from proxy.approvals import ID_PREFIX, INPUT_KEY, STATE_PREFIX
+from proxy.approvals import ID_PREFIX, INPUT_KEY
 from proxy.config import Settings
 from proxy.errors import APPROVAL_REFUSED
 from proxy.policy import ToolHints, load_policy
 from proxy.relay import Relay
+from proxy.request_state import PREFIX as SEALED_PREFIX
 from proxy.wiring import Assembly
 from tests.polling import wait_until
 from tests.proxy.conftest import PERSON
@@ -227,7 +228,7 @@ async def test_the_2026_era_answers_input_required_and_forwards_only_the_verifie
             done = await wire.next()
             await wire.request(6, "tools/call", {**call, "requestState": state2, "inputResponses": yes})
             replayed = await wire.next()
-    assert first.result["resultType"] == "input_required" and state.startswith(STATE_PREFIX)
+    assert first.result["resultType"] == "input_required" and state.startswith(SEALED_PREFIX)
     prompt = first.result["inputRequests"][INPUT_KEY]
     assert prompt["method"] == "elicitation/create" and "send_note" in prompt["params"]["message"]
     assert PERSON["email"] not in json.dumps(first.result)  # the model's raw value is tokenized too

@@ -18,6 +18,7 @@ from mcp.client._memory import InMemoryTransport
 from mcp.shared.memory import create_client_server_memory_streams
 
 from proxy.filters import Direction, Flow, chains
+from proxy.filters.tokenize import Tokenize
 from proxy.relay import Relay
 from proxy.session import ProxySession
 from proxy.wiring import Assembly
@@ -111,7 +112,8 @@ async def test_a_stage_that_needs_the_vault_resumes_in_a_worker_thread_from_that
 async def test_new_values_are_stored_from_a_worker_and_known_ones_tokenized_on_the_loop(engine):
     probe = Probe()
     stage_chains = chains()
-    stage_chains[Direction.TO_CLIENT].insert(1, probe)  # right after tokenization
+    to_client = stage_chains[Direction.TO_CLIENT]
+    to_client.insert(next(i for i, f in enumerate(to_client) if isinstance(f, Tokenize)) + 1, probe)
     async with relayed(engine, stage_chains) as (client, _):
         first = json.loads(text_of(await client.call_tool("whoami", {})))
         again = json.loads(text_of(await client.call_tool("whoami", {})))

@@ -25,6 +25,9 @@ def engine() -> Any:
 
     eng = Assembly.load(Settings.resolve())
     eng.policy.budget = None
+    # Every example lists other tools under one backend label; pinning would hide them (its own tests:
+    # tests/e2e/test_tool_pinning_run.py), and these tests are about what the scan does to them.
+    eng.policy.pin_tools = False
     yield eng
     eng.vault.close()
     for k, v in old.items():

@@ -98,7 +98,7 @@ def test_an_old_log_upgrades_verifies_and_reads_back_as_typed_fields(
         {"result_id": "f" * 32, "size": 52_000},
         {"entity_type": None, "token": None, "count": 1, "reason": "malformed", "fingerprint": "0" * 20},
         {"rewrapped": 4, "to_version": 2, "resumed": 0, "unreadable": None},
-        {"duration_ms": 12.5},
+        {"duration_ms": 12.5, "peak_rss_bytes": None, "cpu_ms": None},  # not measured then
     ]
     assert not any("malformed" in r for r in rows.values())
     # The columns old rows were written with read as before; new rows show the same columns.

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TABLES = {
     "alembic_version", "key_versions", "sessions", "tokens", "stored_results",
     "audit_events", "audit_head", "audit_checkpoints",
-    "audit_rollup", "approvals",
+    "audit_rollup", "approvals", "tool_pins", "quota_usage",
 }  # fmt: skip
 
 
@@ -59,7 +59,7 @@ def test_programmatic_upgrade_creates_the_schema_and_is_a_no_op_at_head(vault_ur
     try:
         migrate.upgrade(engine)
         assert set(inspect(engine).get_table_names()) == TABLES
-        assert migrate.current_revision(engine) == migrate.head_revision() == "0003"
+        assert migrate.current_revision(engine) == migrate.head_revision() == "0005_quotas"
         migrate.upgrade(engine)
     finally:
         engine.dispose()

@@ -5,15 +5,12 @@ transaction) and pruning · chain: what a row's hash covers, and verification ·
 stats: the hourly rollup behind `veil audit stats`. Everything is importable from `vault.audit`.
 """
 
+from vault.audit.approval_events import ApprovalDenied, ApprovalExpired, ApprovalGranted, ApprovalRequested
 from vault.audit.chain import HASHED_FIELDS, Checkpoint, VerifyResult, chain_hash, head, verify
 from vault.audit.events import (
     DIRECTIONS,
     EVENT_TYPES,
     OUTCOMES,
-    ApprovalDenied,
-    ApprovalExpired,
-    ApprovalGranted,
-    ApprovalRequested,
     AuditContext,
     AuditEvent,
     AuditPruned,
@@ -25,6 +22,9 @@ from vault.audit.events import (
     Legacy,
     MessageBlocked,
     PolicyLoaded,
+    QuotaWarned,
+    ResultHanded,
+    ResultQueried,
     ResultStored,
     SessionClosed,
     SessionOpened,
@@ -47,6 +47,7 @@ from vault.audit.query import (
     value_tokens,
 )
 from vault.audit.stats import ToolStats, bucket_ms, latency_bucket, stats
+from vault.audit.tool_events import ToolApproved, ToolChanged, ToolPinned, ToolReported
 from vault.models import GENESIS_HASH
 
 __all__ = [
@@ -74,6 +75,9 @@ __all__ = [
     "MessageBlocked",
     "PolicyLoaded",
     "PruneResult",
+    "QuotaWarned",
+    "ResultHanded",
+    "ResultQueried",
     "ResultStored",
     "SessionClosed",
     "SessionOpened",
@@ -83,6 +87,10 @@ __all__ = [
     "TokenExpired",
     "TokenRevoked",
     "TokenizeSummary",
+    "ToolApproved",
+    "ToolChanged",
+    "ToolPinned",
+    "ToolReported",
     "ToolStats",
     "ValueSearch",
     "VerifyResult",

@@ -24,6 +24,7 @@ DIRECTIONS = frozenset({"to-client", "to-backend"})
 OUTCOMES = frozenset({"ok", "refused", "blocked", "error"})
 LEGACY_COLUMNS = ("count", "reason", "detail")
 COLUMN_FIELDS = ("entity_type", "token", "duration_ms")  # declared fields stored in columns of their own
+EVENT_TYPES: dict[str, type[AuditEvent]] = {}  # every named event by name, filled as its class is defined
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,15 @@ class AuditEvent:
 
     name: ClassVar[str] = ""
     legacy: ClassVar[Legacy] = Legacy()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A class that declares its own `name` is an event: it joins `EVENT_TYPES`, wherever it is defined
+        (one module per family: `tool_events`, `approval_events`), under a name no other event has."""
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__:
+            if cls.name in EVENT_TYPES:
+                raise TypeError(f"two audit events named {cls.name!r}")
+            EVENT_TYPES[cls.name] = cls
     actor: str | None = None
     session_id: str | None = None
     backend: str | None = None
@@ -312,12 +322,51 @@ class ResultStored(AuditEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ResultHanded(AuditEvent):
+    """A stored result's handle in a tool's argument was replaced by its `rows` on the way to the backend."""
+
+    name = "result-handed"
+    legacy = Legacy(count="rows", reason="result_id", detail=("argument",))
+    result_id: str | None = None
+    rows: int | None = None
+    argument: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResultQueried(AuditEvent):
+    """`veil_query_result` over a stored result: `rows` it ran over, `answer_rows`, or the `reason` (a fixed
+    vocabulary: not-read-only, unknown-column, query-timeout, …) it was refused for. Never the SQL."""
+
+    name = "result-queried"
+    legacy = Legacy(count="rows", reason="reason", detail=("result_id", "answer_rows"))
+    result_id: str | None = None
+    rows: int | None = None
+    answer_rows: int | None = None
+    reason: str | None = None
+    duration_ms: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class CallCompleted(AuditEvent):
-    """One per request the proxy answered (tools/call, resources/read, ...): outcome and `duration_ms`,
-    the source of `veil audit stats` calls and latency."""
+    """One per request the proxy answered: outcome, `duration_ms` (`veil audit stats`), and a stdio
+    backend's process-tree `peak_rss_bytes` and `cpu_ms` during the call (`veil top`)."""
 
     name = "call-completed"
+    legacy = Legacy(detail=("peak_rss_bytes", "cpu_ms"))
     duration_ms: float | None = None  # time the proxy took to answer the request
+    peak_rss_bytes: int | None = None
+    cpu_ms: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuotaWarned(AuditEvent):
+    """An API `quota` (its policy name) crossed 80 %: `used` of `limit` in its window."""
+
+    name = "quota-warned"
+    legacy = Legacy(count="used", reason="quota", detail=("limit",))
+    quota: str | None = None
+    used: int | None = None
+    limit: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -342,57 +391,3 @@ class TokenizeSummary(AuditEvent):
     replaced: int = 0
     by_type: Mapping[str, int] | None = None
 
-
-@dataclass(frozen=True, kw_only=True)
-class _ApprovalEvent(AuditEvent):
-    """The fields every approval event has: `approval` (its id), `call_hash` (keyed with the session's
-    approval key, so it confirms no guessed value) and a `reason` from the vocabulary of each event."""
-
-    legacy = Legacy(reason="reason", detail=("approval", "call_hash"))
-    reason: str | None = None
-    approval: str | None = None
-    call_hash: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class ApprovalRequested(_ApprovalEvent):
-    """A call to an approval-required tool is waiting for a human: `reason` says how it is asked
-    (`elicitation`, `input-required`, `out-of-band`, `none`); `call_hash` is keyed with the session's
-    approval key (it confirms no guessed value), `approval` is the approval's id."""
-
-    name = "approval-requested"
-
-
-@dataclass(frozen=True, kw_only=True)
-class ApprovalGranted(_ApprovalEvent):
-    """A human accepted: `actor` is the approver (`elicitation:<client>` or the terminal user)."""
-
-    name = "approval-granted"
-
-
-@dataclass(frozen=True, kw_only=True)
-class ApprovalDenied(_ApprovalEvent):
-    """Refused: `reason` is `decline`, `cancel`, `mismatch` (an answer that does not fit the request, a
-    replay, altered arguments), `no-approver` (a client that cannot elicit), `withdrawn` (the client cancelled
-    the waiting call) or `denied` (out of band)."""
-
-    name = "approval-denied"
-
-
-@dataclass(frozen=True, kw_only=True)
-class ApprovalExpired(_ApprovalEvent):
-    """Nobody answered before the approval's deadline: the call was refused."""
-
-    name = "approval-expired"
-
-
-EVENT_TYPES: dict[str, type[AuditEvent]] = {
-    cls.name: cls
-    for cls in (
-        SessionOpened, SessionClosed, TokenCreated, TokenDetokenized, DetokenizeRefused, TokenRevoked,
-        TokenExpired, SessionShredded, KeyRotated, MessageBlocked, PolicyLoaded, TokenizeSummary,
-        KeyVersionCreated, KeyRetired, ResultStored,
-        CallCompleted, AuditPruned,
-        ApprovalRequested, ApprovalGranted, ApprovalDenied, ApprovalExpired,
-    )
-}  # fmt: skip

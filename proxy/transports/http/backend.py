@@ -22,6 +22,7 @@ from proxy.errors import (
     BACKEND_UNAVAILABLE,
     BackendUnavailable,
 )
+from proxy.transports.http.mirrored_headers import HeaderedWriter, MirroredHeaders, observed
 from proxy.transports.wire import McpHttpClientFactory, Streams
 
 log = logging.getLogger("proxy.transports.http")
@@ -146,6 +147,7 @@ async def backend_http(spec: HttpBackend) -> AsyncIterator[Streams]:
         return
     async with (
         _http_client(spec) as client,
-        streamable_http_client(spec.url, http_client=client, max_sse_event_size=None) as streams,
+        streamable_http_client(spec.url, http_client=client, max_sse_event_size=None) as (read, write),
     ):
-        yield streams
+        mirrored = MirroredHeaders()  # 2026-07-28 headers, from the body the backend gets
+        yield observed(read, mirrored), HeaderedWriter(write, mirrored)
