@@ -350,8 +350,17 @@ def _decode_body(body: str) -> str | None:
         if text is not None:
             return text
         first = raw if first is None else first
-    # Media that is no text may still carry some: its printable runs (`carried_text`).
-    return carried_text.media_text(first) if first is not None else None
+    # Media that is no text may still carry some: its printable runs (`carried_text`); so may other binary
+    # that is mostly text (a length prefix, msgpack, a record format) — not random bytes, whose few short
+    # printable runs are noise.
+    if first is None:
+        return None
+    carried = carried_text.media_text(first)
+    if carried is None:
+        runs = carried_text.printable_text(first)
+        if runs is not None and len(runs.replace("\n", "")) * 2 >= len(first):
+            carried = runs
+    return carried
 
 
 def _as_text(raw: bytes) -> str | None:

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from proxy.errors import DetectionFailed
+from vault.tokens import TOKEN_RE
 
 # A place a scanned string sits: (container, key or index, document it belongs to). Document 0 is the
 # payload; each embedded JSON text and each blob is a document of its own.
@@ -133,7 +134,7 @@ class Patcher:
                 dumped = d.encode(d.value) if d.encode else dump_like(d.text, d.value)
                 for container, key, parent in d.locations:
                     k = at(container, key)
-                    if d.guard and container[k] != d.text:
+                    if d.guard and container[k] != d.text and not _superseded(container[k]):
                         raise DetectionFailed(
                             "mcp-veil blocked this message: a blob read two ways holds personal data in both"
                         )
@@ -214,3 +215,12 @@ def _rename_keys(node: Any, renamed: dict[str, str], depth: int, max_depth: int)
         for v in node:
             changed = _rename_keys(v, renamed, depth + 1, max_depth) or changed
     return changed
+
+
+def _superseded(plain: str) -> bool:
+    """A weak blob's plain reading that replaced the whole blob with one token found its value by decoding
+    the base64 too (the printable runs of its bytes): the document's own reading of the same bytes, in an
+    ASCII-safe charset, holds every such run, and was patched (a charset in which ASCII is not ASCII is
+    read with its runs as a second text, which refuses to be patched). Its re-encoding is the better
+    answer: a blob still, with the token inside."""
+    return TOKEN_RE.fullmatch(plain) is not None

@@ -178,7 +178,9 @@ _CONTEXT: dict[str, tuple[str, Callable[[str], bool]]] = {
     **dict.fromkeys(("customer", "cid", "cust"), ("GOOGLE_ADS_CUSTOMER_ID", _n_digits(10, 10))),
     **dict.fromkeys(("client",), ("GOOGLE_ADS_CUSTOMER_ID", _n_digits(10, 10))),
     **dict.fromkeys(("account", "acct"), ("ACCOUNT_NUMBER", _n_digits(6, 18))),
-    **dict.fromkeys(("ssn", "sin", "tin"), ("US_SSN", _n_digits(9, 9))),
+    # Seven or eight digits too: an SSN whose area starts with zeros loses them as a JSON number or in a
+    # spreadsheet's export (`078051120` → 78051120); the key says what it was.
+    **dict.fromkeys(("ssn", "sin", "tin"), ("US_SSN", _n_digits(7, 9))),
     **dict.fromkeys(("card", "cc", "pan"), ("CREDIT_CARD", _n_digits(12, 19))),
     **dict.fromkeys(
         ("tel", "phone", "telephone", "mobile", "cell", "fax", "msisdn", "whatsapp"),
@@ -187,7 +189,7 @@ _CONTEXT: dict[str, tuple[str, Callable[[str], bool]]] = {
     "iban": ("IBAN_CODE", _iban),
     # Several words naming one thing (`social_security_number`, `socialSecurityNo`, `credit-card`): matched on
     # the key's words joined, as field rules normalize keys (`normalize_key`).
-    **dict.fromkeys(("socialsecurity", "socialinsurance", "taxpayer", "taxid"), ("US_SSN", _n_digits(9, 9))),
+    **dict.fromkeys(("socialsecurity", "socialinsurance", "taxpayer", "taxid"), ("US_SSN", _n_digits(7, 9))),
     **dict.fromkeys(("creditcard", "debitcard", "paymentcard"), ("CREDIT_CARD", _n_digits(12, 19))),
     **dict.fromkeys(("phonenumber", "telno", "cellphone"), ("PHONE_NUMBER", _n_digits(7, 15))),
 }

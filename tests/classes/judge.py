@@ -3,9 +3,9 @@
 The client's message is taken apart the way a model (or a tool it calls) could: every string, object key and
 number, JSON inside strings parsed again (every duplicate key kept), and each string decoded through every
 layer a reader might peel (Unicode tag characters and variation-selector bytes, base64 and base64url,
-MIME-wrapped or not, percent, HTML entities, `\\u` escapes, quoted-printable, gzip/zlib/bz2/xz/deflate, UTF-16 and Latin-1), up to three layers deep. Each view
-is then normalized (NFKC, invisible and format characters dropped, digits to ASCII, confusables folded,
-casefolded) and searched for the value's needle.
+MIME-wrapped or not, percent, HTML entities, `\\u` escapes, quoted-printable, gzip/zlib/bz2/xz/deflate,
+UTF-16 and Latin-1), up to three layers deep. Each view is then normalized (NFKC, invisible and format
+characters dropped, digits to ASCII, confusables folded, casefolded) and searched for the value's needle.
 """
 
 from __future__ import annotations

@@ -56,6 +56,14 @@ def encoded(rng: Random) -> Case:
     return Case("encoded", [call(result)], [value], label=f"{label}:{where}")
 
 
+def framed_base64(rng: Random) -> Case:
+    """A sentence holding a value, in binary framing (bytes that are no UTF-8 around it), base64 encoded."""
+    value = reliable_value(rng)
+    written, label = tf.framed_b64(rng, sentence(rng, value))
+    result, where = _carry(rng, written)
+    return Case("encoded", [call(result)], [value], label=f"{label}:{where}")
+
+
 def blobs(rng: Random) -> Case:
     """A text blob holding a value: any label or none, any charset, maybe compressed, base64 or base64url;
     or media carrying it (`media_blobs`)."""

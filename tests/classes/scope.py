@@ -228,7 +228,9 @@ def _number(rng: Random) -> tuple[Planted, str, str]:
         d = f"{rng.randrange(1, 10)}{rng.randrange(10**9):09d}"
     else:
         d = ssn_digits(rng)
-    if d[0] == "0":  # a JSON number has no leading zero: write the value one can
+    if d[0] == "0" and kind == "ssn":  # a JSON number loses the leading zeros; the key says what it was
+        d = d.lstrip("0")
+    elif d[0] == "0":  # a JSON number has no leading zero: write the value one can
         d = "1" + d[1:]
         d = luhn_complete(d[:-1]) if kind == "card" else d
     return Planted(kind, d, digits_needle(d)), d, rng.choice(_KEYS[kind])

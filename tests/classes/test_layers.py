@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.classes.case import Case
 from tests.classes.checks import assert_no_leak, class_settings
 from tests.classes.harness import ChainHarness
+from tests.classes.layers import framed_base64
 from tests.classes.strategies import cases
 
 
@@ -37,4 +39,12 @@ def test_a_text_blob_is_scanned_whatever_its_label_charset_or_compression(
 @given(case=cases("differentials"))
 def test_json_that_parses_one_way_and_reads_another_hides_nothing(chain: ChainHarness, case: Case) -> None:
     """Duplicate keys (the hidden one first) in JSON text, error data, blobs and structuredContent mirrors."""
+    assert_no_leak(chain, case)
+
+
+@class_settings(60)
+@given(case=st.randoms(use_true_random=False).map(framed_base64))
+def test_base64_of_binary_that_is_mostly_text_is_tokenized(chain: ChainHarness, case: Case) -> None:
+    """A length prefix or msgpack-like framing around the text makes the bytes no UTF-8; their text runs
+    are read all the same."""
     assert_no_leak(chain, case)

@@ -226,6 +226,15 @@ def b64(rng: Random, text: str) -> tuple[str, str]:
     return base64.b64encode(text.encode()).decode(), "base64"
 
 
+def framed_b64(rng: Random, text: str) -> tuple[str, str]:
+    """Base64 of binary that is mostly text: a record's length prefix or msgpack-like framing (bytes that
+    are no UTF-8) around the text."""
+    raw = text.encode()
+    head = rng.choice([bytes([0x00, 0x01, 0x02, 0xFF, 0xFE]), bytes([0xDA, len(raw) >> 8, len(raw) & 0xFF])])
+    tail = rng.choice([b"", bytes([0xA4, 0x00]), bytes([0x80, 0xFF])])  # the next field's type byte
+    return base64.b64encode(head + raw + tail).decode(), "framed-base64"
+
+
 def b64url(rng: Random, text: str) -> tuple[str, str]:
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("="), "base64url"
 
