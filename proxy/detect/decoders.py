@@ -18,7 +18,7 @@ import html
 import html.entities
 import re
 
-from proxy.detect import carried_text
+from proxy.detect import byte_escapes, carried_text
 from proxy.detect.views import View, normalize, rewrite
 
 # Local decoding rounds per chain: `%252540` is three layers of percent-encoding, and layers that mix
@@ -37,11 +37,12 @@ _ENTITY = (
     r"|&#(?:1[01][0-9]|12[0-6]|[3-9][0-9])|&#[xX][2-7][0-9A-Fa-f]|&[A-Za-z]{2,32}(?![A-Za-z=])"
 )  # `&note=` is a form field, as HTML reads it in an attribute: no `¬` before `e=`
 _BACKSLASH = (
-    r"\\u[0-9A-Fa-f]{4}(?:\\u[0-9A-Fa-f]{4})?"  # JSON \u escapes (a surrogate pair as one)
+    byte_escapes.BACKSLASH_RUNS  # octal and CSS escape runs (`proxy.detect.byte_escapes`)
+    + r"|\\u[0-9A-Fa-f]{4}(?:\\u[0-9A-Fa-f]{4})?"  # JSON \u escapes (a surrogate pair as one)
     r"|\\u\{[0-9A-Fa-f]{1,6}\}|\\U[0-9A-Fa-f]{8}|(?:\\x[0-9A-Fa-f]{2})+"
     r"|\\[nrtbf\"/\\]"  # JSON / C escapes
 )
-_WEB = "|".join((_PERCENT, _ENTITY, _BACKSLASH, _FORM_SPACE))
+_WEB = "|".join((_PERCENT, _ENTITY, _BACKSLASH, _FORM_SPACE, byte_escapes.LISTS))
 # Quoted-printable bytes and soft line breaks. Decoded in a chain of its own as well as with the others:
 # `q=4000%20…` is a form field, and reading its `=40` as `@` would hide the card number after it.
 # A base64 run's padding at a line's end (`SmVzc2UgTWltdW4=`, the run a whole number of quanta with it) is
@@ -58,10 +59,12 @@ _FAMILIES = [
     re.compile(_PERCENT + "|" + _FORM_SPACE),
     re.compile(_ENTITY),
     re.compile(_BACKSLASH),
+    byte_escapes.TRIGGER,
     _QP_RE,
 ]
 # Cheap pre-test for `_LOCAL`: one of these characters must be in the text.
 _LOCAL_CHARS = ("%", "&", "\\", "=", "+")
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": " ", "f": " ", '"': '"', "/": "/", "\\": "\\"}
 # HTML5's entity names that take a `;`, for reading one written without it by its longest prefix.
 _ENTITY_NAMES = frozenset(name[:-1] for name in html.entities.html5 if name.endswith(";"))
@@ -107,6 +110,8 @@ def _decode_local(s: str) -> str:
     head = s[0]
     if s[-1] == "\n" and head != "=":
         return s  # base64 padding at a line's end (`_PADDED_LINE_END`)
+    if head not in _LOCAL_CHARS or (head == "\\" and len(s) > 3 and s[1] in _HEX_DIGITS):
+        return byte_escapes.decode(s)
     if head == "%":
         return _char(int(s[2:], 16)) if s[1] in "uU" else _bytes(s, "%")
     if head == "&":
@@ -135,7 +140,9 @@ def _char(unit: int) -> str:
 
 
 def has_local(text: str) -> bool:
-    return any(c in text for c in _LOCAL_CHARS) and _LOCAL.search(text) is not None
+    return (any(c in text for c in _LOCAL_CHARS) and _LOCAL.search(text) is not None) or (
+        byte_escapes.TRIGGER.search(text) is not None
+    )
 
 
 def decoded_views(view: View) -> list[View]:

@@ -142,6 +142,10 @@ def _text_views(data: bytes) -> Iterator[str]:
         yield data.decode("utf-8")
     except UnicodeDecodeError:
         yield data.decode("latin-1")
+        # binary around text (a printable run long enough to hold a value): that text, the rest as blanks;
+        # random bytes are not read so (views are capped in number: noise would crowd out what matters)
+        if re.search(rb"[\x20-\x7e]{12}", data) is not None:
+            yield re.sub(rb"[^\x20-\x7e\t\r\n]+", b" ", data).decode("ascii")
 
 
 def _b64(run: str) -> Iterator[bytes]:
@@ -189,6 +193,29 @@ def _carried(text: str, tags: bool = True, selectors: bool = True) -> str:
     return "".join(out)
 
 
+# Runs long enough to carry a value (shorter ones are dates, times and small lists, and views are capped).
+_OCTAL_RUN = re.compile(r"(?:\\[0-7]{3}){4,}")
+_CSS_RUN = re.compile(r"(?:\\[0-9A-Fa-f]{1,6} ?){4,}")
+_HEX_PAIRS = re.compile(r"[0-9A-Fa-f]{2}(?:[ :\-][0-9A-Fa-f]{2}){5,}")
+_CHAR_CODES = re.compile(r"[0-9]{2,3}(?: ?, ?[0-9]{2,3}){5,}")
+
+
+def _octal(m: re.Match[str]) -> str:
+    return bytes(int(o, 8) & 0xFF for o in m.group().split("\\")[1:]).decode("utf-8", "replace")
+
+
+def _css(m: re.Match[str]) -> str:
+    return "".join(chr(min(int(h, 16), 0x10FFFF)) for h in re.findall(r"\\([0-9A-Fa-f]{1,6})", m.group()))
+
+
+def _hex_pairs(m: re.Match[str]) -> str:
+    return bytes.fromhex(re.sub("[^0-9A-Fa-f]", "", m.group())).decode("latin-1")
+
+
+def _codes(m: re.Match[str]) -> str:
+    return "".join(chr(int(c)) for c in re.split(r" ?, ?", m.group()) if int(c) < 0x110000)
+
+
 def decodings(text: str) -> Iterator[str]:
     """One layer peeled, every way that applies."""
     if _CARRIER.search(text):  # invisible to a person, read by a model: tag characters, selector bytes
@@ -223,6 +250,13 @@ def decodings(text: str) -> Iterator[str]:
             yield from _bytes_views(data)
     for m in list(_HEX.finditer(text))[:8]:
         yield from _text_views(bytes.fromhex(m[1]))
+    if "\\" in text:  # bytes one escape at a time: C octal, CSS
+        yield _OCTAL_RUN.sub(_octal, text)
+        yield _CSS_RUN.sub(_css, text)
+    if _HEX_PAIRS.search(text):  # a hex dump with separators
+        yield _HEX_PAIRS.sub(_hex_pairs, text)
+    if _CHAR_CODES.search(text):  # character codes (`String.fromCharCode`)
+        yield _CHAR_CODES.sub(_codes, text)
 
 
 def views(message: Any) -> list[str]:

@@ -64,6 +64,16 @@ def framed_base64(rng: Random) -> Case:
     return Case("encoded", [call(result)], [value], label=f"{label}:{where}")
 
 
+def byte_escapes(rng: Random) -> Case:
+    """A sentence holding a value, written byte by byte (`transforms.byte_by_byte`), in text or a field."""
+    value = reliable_value(rng)
+    written, label = tf.byte_by_byte(rng, sentence(rng, value))
+    if rng.random() < 0.5:
+        written = rng.choice(["String.fromCharCode({})", "dump: {}", "{}", "raw bytes [{}]"]).format(written)
+    result, where = _carry(rng, written)
+    return Case("encoded", [call(result)], [value], label=f"{label}:{where}")
+
+
 def blobs(rng: Random) -> Case:
     """A text blob holding a value: any label or none, any charset, maybe compressed, base64 or base64url;
     or media carrying it (`media_blobs`)."""

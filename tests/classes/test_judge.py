@@ -10,6 +10,7 @@ import pytest
 
 from tests.classes.catalog import CLASSES, seeded
 from tests.classes.harness import judge
+from tests.classes.layers import byte_escapes, framed_base64
 from tests.classes.planting import any_value, person
 from tests.classes.wire import envelope
 
@@ -46,3 +47,13 @@ def test_tokens_and_other_values_are_not_read_as_the_planted_value() -> None:
         if other.text != value.text:
             assert not value.found_in(text)
         assert not name.found_in(text)
+
+
+@pytest.mark.parametrize("generator", [byte_escapes, framed_base64])
+def test_every_value_written_byte_by_byte_or_in_binary_framing_is_readable(generator) -> None:
+    rng = Random(7)
+    cases = [generator(rng) for _ in range(150)]
+    blind = [
+        c.describe() for c in cases if len(judge(c, [m.payload for m in c.messages]).leaked) < len(c.planted)
+    ]
+    assert blind == []

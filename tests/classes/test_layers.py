@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from tests.classes.case import Case
 from tests.classes.checks import assert_no_leak, class_settings
 from tests.classes.harness import ChainHarness
-from tests.classes.layers import framed_base64
+from tests.classes.layers import byte_escapes, framed_base64
 from tests.classes.strategies import cases
 
 
@@ -47,4 +47,13 @@ def test_json_that_parses_one_way_and_reads_another_hides_nothing(chain: ChainHa
 def test_base64_of_binary_that_is_mostly_text_is_tokenized(chain: ChainHarness, case: Case) -> None:
     """A length prefix or msgpack-like framing around the text makes the bytes no UTF-8; their text runs
     are read all the same."""
+    assert_no_leak(chain, case)
+
+
+@class_settings(80)
+@given(case=st.randoms(use_true_random=False).map(byte_escapes))
+def test_bytes_written_one_escape_or_one_number_at_a_time_are_tokenized(
+    chain: ChainHarness, case: Case
+) -> None:
+    """C octal and CSS escapes, hex dumps with any separator, decimal character codes."""
     assert_no_leak(chain, case)

@@ -235,6 +235,23 @@ def framed_b64(rng: Random, text: str) -> tuple[str, str]:
     return base64.b64encode(head + raw + tail).decode(), "framed-base64"
 
 
+def byte_by_byte(rng: Random, text: str) -> tuple[str, str]:
+    """The text's bytes one escape or one number at a time: C octal, CSS escapes, hex pairs with a
+    separator (a dump), or decimal character codes (`String.fromCharCode`)."""
+    raw = text.encode()
+    how = rng.choice(["octal", "css", "hex-pairs", "char-codes"])
+    if how == "octal":
+        return "".join(f"\\{b:03o}" for b in raw), how
+    if how == "css":
+        return "".join(f"\\{b:x} " for b in raw), how
+    if how == "hex-pairs":
+        sep = rng.choice([" ", ":", "-"])
+        return sep.join(f"{b:02x}" if rng.random() < 0.5 else f"{b:02X}" for b in raw), f"{how}:{sep!r}"
+    if any(not 32 <= b <= 126 for b in raw):
+        return "".join(f"\\{b:03o}" for b in raw), "octal"
+    return rng.choice([", ", ","]).join(map(str, raw)), how
+
+
 def b64url(rng: Random, text: str) -> tuple[str, str]:
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("="), "base64url"
 

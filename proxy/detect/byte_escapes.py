@@ -1,0 +1,47 @@
+"""Bytes written one escape or one number at a time: C octal escapes (`\\152\\141\\156`), CSS escapes
+(`\\6a \\61 \\6e `), hex bytes with separators (`6a 61 6e 65`, `6a:61:6e:65`, what `xxd` and packet dumps
+print) and character codes as a list (`106,97,110,101`, what `String.fromCharCode(…)` takes).
+
+Each run is a local encoding (`proxy.detect.decoders`): decoded in place as one more view, so a value found
+in it maps back to the run, which is what gets replaced. A run must be long enough to carry a value (four
+escapes, eight bytes or codes) and codes must be printable ASCII, so ordinary lists of numbers and short
+hex pairs (a MAC address) are not read as text. A run whose bytes are no UTF-8 is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Backslash escapes: octal first (`\152` also reads as a CSS escape of U+0152).
+BACKSLASH_RUNS = r"(?:\\[0-3][0-7]{2}){4,}|(?:\\[0-9A-Fa-f]{2,6} ?){4,}"
+_CODE = r"(?:3[2-9]|[4-9][0-9]|1[01][0-9]|12[0-6])"  # printable ASCII, in decimal
+# Hex pairs with one separator each, and decimal character codes with commas.
+LISTS = (
+    r"(?<![0-9A-Fa-f:\-])[0-9A-Fa-f]{2}(?:[ :\-][0-9A-Fa-f]{2}){7,}(?![0-9A-Fa-f])"
+    rf"|(?<![0-9.]){_CODE}(?:[ \t]?,[ \t]?{_CODE}){{7,}}(?![0-9.])"
+)
+TRIGGER = re.compile(LISTS)
+_OCTAL = re.compile(r"\\([0-3][0-7]{2})")
+_CSS = re.compile(r"\\([0-9A-Fa-f]{2,6}) ?")
+_NOT_HEX = re.compile(r"[^0-9A-Fa-f]")
+
+
+def _text(raw: bytes, run: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return run
+
+
+def decode(run: str) -> str:
+    """The text a run spells (`run` itself when its bytes are no UTF-8)."""
+    if run[0] == "\\":
+        if _OCTAL.fullmatch(run[:4]) is not None and run[4:5] in ("\\", ""):
+            return _text(bytes(int(o, 8) for o in _OCTAL.findall(run)), run)
+        units = [int(h, 16) for h in _CSS.findall(run)]
+        if any(u > 0x10FFFF or 0xD800 <= u < 0xE000 for u in units):
+            return run
+        return "".join(map(chr, units))
+    if "," in run:
+        return "".join(chr(int(c)) for c in run.split(","))
+    return _text(bytes.fromhex(_NOT_HEX.sub("", run)), run)
