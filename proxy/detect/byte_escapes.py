@@ -20,7 +20,17 @@ LISTS = (
     r"(?<![0-9A-Fa-f:\-])[0-9A-Fa-f]{2}(?:[ :\-][0-9A-Fa-f]{2}){7,}(?![0-9A-Fa-f])"
     rf"|(?<![0-9.]){_CODE}(?:[ \t]?,[ \t]?{_CODE}){{7,}}(?![0-9.])"
 )
-TRIGGER = re.compile(LISTS)
+FAMILY = re.compile(LISTS)
+# The cheap tests (no lookbehind, no alternation: the engine's fast scan), a superset of what LISTS finds.
+_HEX_TRIGGER = re.compile(r"[0-9A-Fa-f]{2}(?:[ :\-][0-9A-Fa-f]{2}){7}")
+_CODES_TRIGGER = re.compile(r"[0-9]{2,3}(?:[ \t]?,[ \t]?[0-9]{2,3}){7}")
+
+
+def has_runs(text: str) -> bool:
+    """Whether `text` may hold a hex dump or a list of character codes (a superset; C-speed scans)."""
+    return _HEX_TRIGGER.search(text) is not None or (
+        "," in text and _CODES_TRIGGER.search(text) is not None
+    )
 _OCTAL = re.compile(r"\\([0-3][0-7]{2})")
 _CSS = re.compile(r"\\([0-9A-Fa-f]{2,6}) ?")
 _NOT_HEX = re.compile(r"[^0-9A-Fa-f]")

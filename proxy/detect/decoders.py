@@ -59,7 +59,7 @@ _FAMILIES = [
     re.compile(_PERCENT + "|" + _FORM_SPACE),
     re.compile(_ENTITY),
     re.compile(_BACKSLASH),
-    byte_escapes.TRIGGER,
+    byte_escapes.FAMILY,
     _QP_RE,
 ]
 # Cheap pre-test for `_LOCAL`: one of these characters must be in the text.
@@ -141,7 +141,7 @@ def _char(unit: int) -> str:
 
 def has_local(text: str) -> bool:
     return (any(c in text for c in _LOCAL_CHARS) and _LOCAL.search(text) is not None) or (
-        byte_escapes.TRIGGER.search(text) is not None
+        byte_escapes.has_runs(text)
     )
 
 
