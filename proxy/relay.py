@@ -10,6 +10,7 @@ request unanswered.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -202,6 +203,9 @@ class Relay:
                     # Nobody is waiting: it timed out, was cancelled, or never was a request of the client.
                     log.info("backend answered a request that is not in flight; dropped")
                     continue
+                # Answered in time: the call timeout is the backend's, no longer running (the scan has its own
+                # detection budget); a timeout firing while the answer is scanned would send a second answer.
+                call.deadline = math.inf
                 self.chain.on_response(call, msg)  # before this very answer is scanned
                 out, result = await self.chain.answer(msg, Direction.TO_CLIENT, call, item.metadata)
             self.stats.to_client += 1

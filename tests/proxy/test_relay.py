@@ -321,3 +321,33 @@ async def test_a_backend_flooding_notifications_is_rate_limited_and_the_flood_au
         query(engine.vault.engine, AuditQuery(session_id=session.session_id, event="message-blocked"))
     )
     assert any(r["reason"] == "NotificationFlood" for r in rows)
+
+
+async def test_an_answer_that_came_in_time_is_not_timed_out_while_it_is_scanned(proxied, engine):
+    """One answer per request: the backend answered before the call timeout; a scan that outlasts it (a
+    megabyte of text) still delivers that answer, and no timeout error is sent beside it."""
+    import anyio
+
+    from proxy.policy import ToolSpec
+
+    engine.policy.tool_specs["echo"] = ToolSpec(timeout_seconds=0.3)
+    sent: list[object] = []
+    async with proxied(make_backend([])) as (client, _):
+        relay = proxied.relay
+        answer, to_client = relay.chain.answer, relay.to_client
+
+        async def slow_answer(*args, **kwargs):
+            await anyio.sleep(0.8)  # past the call's timeout, with the housekeeping loop running
+            return await answer(*args, **kwargs)
+
+        async def recording(message):
+            sent.append(getattr(message.message, "id", None))
+            await to_client(message)
+
+        relay.chain.answer, relay.to_client = slow_answer, recording
+        with anyio.fail_after(10):
+            result = await client.call_tool("echo", {"text": "hello"})
+        assert result.is_error is False
+        await anyio.sleep(0.3)
+    ids = [i for i in sent if i is not None]
+    assert len(ids) == len(set(ids))  # no request was answered twice
