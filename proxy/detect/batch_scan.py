@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from itertools import accumulate
 
-from proxy.detect import decoders, views
+from proxy.detect import byte_escapes, decoders, ip_forms, views
 from proxy.detect.defanged import DEFANGED_TRIGGERS
 from proxy.detect.folded_view import FOLD_TRIGGER
 from proxy.detect.iban_trigger import IBAN_TRIGGER
@@ -38,6 +38,8 @@ VIEW_TRIGGERS = (
     FOLD_TRIGGER,
     decoders.LONG_TRIGGER,
     *decoders.CHUNK_TRIGGERS,
+    *byte_escapes.TRIGGERS,
+    *ip_forms.TRIGGERS,
 )
 
 

@@ -26,6 +26,9 @@ _HEX_TRIGGER = re.compile(r"[0-9A-Fa-f]{2}(?:[ :\-][0-9A-Fa-f]{2}){7}")
 _CODES_TRIGGER = re.compile(r"[0-9]{2,3}(?:[ \t]?,[ \t]?[0-9]{2,3}){7}")
 
 
+TRIGGERS = (_HEX_TRIGGER, _CODES_TRIGGER)
+
+
 def has_runs(text: str) -> bool:
     """Whether `text` may hold a hex dump or a list of character codes (a superset; C-speed scans)."""
     return _HEX_TRIGGER.search(text) is not None or (

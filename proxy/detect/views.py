@@ -21,6 +21,7 @@ from importlib import resources
 
 import regex
 
+from proxy.detect import ip_forms
 from proxy.detect.defanged import defanged, undefang
 from proxy.detect.spaced import SPACED_OUT_TRIGGER, collapse_spaced, spaced_out
 from proxy.detect.view_map import View, replace_ranges, rewrite
@@ -308,7 +309,13 @@ def changes(text: str) -> bool:
         fold_pattern().search(text) is not None or _SYMBOL_AFTER_DIGIT.search(text) is not None
     ):
         return True
-    return _ascii_changes(text) or _may_spell_email(text) or spaced_out(text) or defanged(text)
+    return (
+        _ascii_changes(text)
+        or _may_spell_email(text)
+        or spaced_out(text)
+        or defanged(text)
+        or ip_forms.may_hold(text)
+    )
 
 
 def normalize(view: View) -> View:
@@ -332,6 +339,8 @@ def normalize(view: View) -> View:
         view = rewrite(view, _SPELLED_EMAIL, _spelled_email)
     if defanged(view.text):  # after addresses: `[dot]` is an address's spelled dot first
         view = undefang(view)
+    if ip_forms.may_hold(view.text):
+        view = ip_forms.read(view)
     return view
 
 

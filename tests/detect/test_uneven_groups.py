@@ -104,10 +104,18 @@ def test_a_card_whose_first_group_is_one_digit_is_a_card(detector, data):
 
 @FAST
 @given(st.data())
-def test_an_ipv4_address_with_zero_padded_octets_is_an_ip_address(detector, data):
-    """`203.000.113.077`: a reader (and `inet_aton` on some systems) reads the same address."""
+def test_an_ipv4_address_with_zero_padded_or_hex_octets_or_spaced_dots_is_an_ip_address(detector, data):
+    """`203.000.113.077`, `0xcb.0x0.0x71.0x4d`, `203 . 0 . 113 . 77`: a reader (and `inet_aton`) reads the
+    same address."""
     octets = data.draw(st.lists(st.integers(0, 255), min_size=4, max_size=4).filter(lambda o: o[0] >= 11))
-    value = ".".join(f"{o:03d}" if data.draw(st.booleans()) else str(o) for o in octets)
-    assume(value != ".".join(map(str, octets)))
+    form = data.draw(st.sampled_from(["zero-padded", "hex", "spaced"]))
+    if form == "zero-padded":
+        value = ".".join(f"{o:03d}" if data.draw(st.booleans()) else str(o) for o in octets)
+        assume(value != ".".join(map(str, octets)))
+    elif form == "hex":
+        shape = data.draw(st.sampled_from(["0x{:x}", "0x{:02X}", "0X{:02x}"]))
+        value = ".".join(shape.format(o) for o in octets)
+    else:
+        value = data.draw(st.sampled_from([" . ", " .", ". ", "  .  "])).join(map(str, octets))
     text, start, end = embed(data.draw, "", value)
     assert survives(detector, text, start, end) == ""
