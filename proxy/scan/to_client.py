@@ -32,6 +32,7 @@ from proxy.errors import check_depth, check_size
 from proxy.policy import Policy, ToolRules, normalize_key
 from proxy.policy.keys import key_rule_entity
 from proxy.scan import accounts, labels, names
+from proxy.scan.byte_lists import MIN_BYTES, bytes_text, refuse_patch
 from proxy.scan.columns import plain_rows
 from proxy.scan.documents import Documents, mark_schemas
 from proxy.scan.key_info import (
@@ -319,6 +320,10 @@ class ToClientWalker(Documents, KeyedText, Patcher):
         if plain:
             self._plan.plain.append((node, doc))
         self._grow(size)
+        carried = bytes_text(node) if len(node) >= MIN_BYTES else None
+        if carried:  # bytes as numbers (`Buffer.toJSON()`): a document that blocks if patched (byte_lists)
+            self._plan.docs.append(Doc("(bytes)", [carried], [(node, 0, doc)], encode=refuse_patch))
+            self._walk(self._plan.docs[-1].value, len(self._plan.docs) - 1, None, depth + 1, None, False)
 
     def _plain_rows(self, rows: list[Any], doc: int, depth: int) -> bool:
         """A list of records walked column by column (`columns.plain_rows`); False: walk it row by row."""

@@ -58,6 +58,8 @@ def leaves(node: Any) -> Iterator[str]:
             yield from leaves(k)
             yield from leaves(v)
     elif isinstance(node, list):
+        if len(node) >= 4 and all(type(v) is int and 0 <= v <= 255 for v in node):
+            yield bytes(node).decode("latin-1")  # bytes as numbers (`Buffer.toJSON()`): a reader decodes them
         for v in node:
             yield from leaves(v)
     elif isinstance(node, str):

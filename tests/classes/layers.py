@@ -74,6 +74,22 @@ def byte_escapes(rng: Random) -> Case:
     return Case("encoded", [call(result)], [value], label=f"{label}:{where}")
 
 
+def byte_list(rng: Random) -> Case:
+    """A sentence holding a value as a JSON list of its bytes (`Buffer.toJSON()`), maybe after a few bytes
+    that are no text, in a structured result or JSON in a text block."""
+    value = reliable_value(rng)
+    raw = sentence(rng, value).encode()
+    if rng.random() < 0.3:
+        raw = bytes([0x00, 0x01, 0xFE]) + raw
+    node: Any = list(raw)
+    if rng.random() < 0.5:
+        node = {"type": "Buffer", "data": node}
+    record = filler_record(rng) | {rng.choice(["attachment", "payload", "body", "data"]): node}
+    if rng.random() < 0.5:
+        return Case("encoded", [call(tool_result(structured=record))], [value], label="byte-list:structured")
+    return Case("encoded", [call(tool_result(json.dumps(record)))], [value], label="byte-list:json-text")
+
+
 def blobs(rng: Random) -> Case:
     """A text blob holding a value: any label or none, any charset, maybe compressed, base64 or base64url;
     or media carrying it (`media_blobs`)."""

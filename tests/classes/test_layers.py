@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from tests.classes.case import Case
 from tests.classes.checks import assert_no_leak, class_settings
 from tests.classes.harness import ChainHarness
-from tests.classes.layers import byte_escapes, framed_base64
+from tests.classes.layers import byte_escapes, byte_list, framed_base64
 from tests.classes.strategies import cases
 
 
@@ -57,3 +57,12 @@ def test_bytes_written_one_escape_or_one_number_at_a_time_are_tokenized(
 ) -> None:
     """C octal and CSS escapes, hex dumps with any separator, decimal character codes."""
     assert_no_leak(chain, case)
+
+
+@class_settings(60)
+@given(case=st.randoms(use_true_random=False).map(byte_list))
+def test_a_value_in_a_list_of_its_bytes_never_reaches_the_client(chain: ChainHarness, case: Case) -> None:
+    """A byte list cannot carry a token: a value in one blocks the message (`proxy/scan/byte_lists.py`)."""
+    outcome = chain.run(case)
+    assert not outcome.leaked, f"leak: {outcome.summary()}"
+    assert outcome.blocked == 1
