@@ -14,10 +14,13 @@ silently run unisolated.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 from proxy.errors import BackendUnavailable
 from proxy.sandbox import SandboxSpec
@@ -57,9 +60,23 @@ def isolated_command(spec: SandboxSpec, command: Sequence[str], bwrap: str = "bw
         # No network namespace reaches a filesystem socket: hide the usual place for them (databases,
         # D-Bus, systemd). /tmp is already private.
         args += ["--tmpfs", "/run"]
+    for path in _code_under_tmp(command):
+        args += ["--ro-bind", path, path]
     for path in spec.writable:
         args += ["--bind", path, path]
     return [*args, "--", *command]
+
+
+def _code_under_tmp(command: Sequence[str]) -> list[str]:
+    """What the launcher needs that the private /tmp would hide, read-only: the interpreter's prefix (a
+    virtualenv), the proxy's own code (the launcher is `proxy/sandbox.py`) and every existing file the
+    command line names, where they lie under /tmp (a checkout or a CI workspace there)."""
+    root = str(Path(__file__).resolve().parents[1])
+    candidates = [sys.prefix, root, *(a for a in command if os.path.isabs(a))]
+    existing = [p for p in candidates if os.path.exists(p)]
+    inside = [*map(os.path.normpath, existing), *map(os.path.realpath, existing)]  # a link and its target
+    under = {p for p in inside if p == PRIVATE_TMP or p.startswith(PRIVATE_TMP + "/")}
+    return sorted(under - {PRIVATE_TMP})
 
 
 def require_isolation(bwrap: str = "bwrap") -> str:

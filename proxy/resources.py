@@ -1,10 +1,11 @@
 """Backend resource accounting: the memory (RSS) and CPU time of each backend's process tree, per call.
 
 A stdio backend is a process tree (the sandbox launcher, the server, whatever it spawns). A `TreeSampler`
-per backend process reads the tree with psutil from a daemon thread every `interval` seconds (the tree's
-membership every `refresh` seconds: listing children scans /proc), exports the tree's RSS and CPU time as
-metrics labelled by the backend's label only, and keeps the peak RSS of each call in flight. A call's
-`Window` opens when the request is forwarded (`begin`) and closes when it is answered (`end`): its peak
+per backend process reads the tree with psutil from a daemon thread every `interval` seconds. It lists the
+tree's members (a scan of /proc) every `refresh` seconds when idle, and at every reading while a call is in
+flight, so that a child a call spawns for a few hundred milliseconds is seen. It exports the tree's RSS and
+CPU time as metrics labelled by the backend's label only, and keeps the peak RSS of each call in flight. A
+call's `Window` opens when the request is forwarded (`begin`) and closes when it is answered (`end`): its peak
 memory is the largest tree RSS seen meanwhile (the samples taken during it and a reading at its end), its
 CPU time the tree's CPU time at the end minus at the start (Linux counts it in 10 ms ticks). Calls that
 overlap share the tree, so each is charged the tree's CPU time during its window — an upper bound, exact
@@ -95,7 +96,7 @@ class TreeSampler:
     def sample(self) -> None:
         """One reading of the tree: RSS and CPU, the metrics, and every open window's peak."""
         now = time.monotonic()
-        if now - self._listed >= self.refresh:
+        if self._open or now - self._listed >= self.refresh:  # a call's children may live 100s of ms
             self._list_tree()
             self._listed = now
         rss, cpu = self._read()

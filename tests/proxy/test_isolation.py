@@ -165,3 +165,22 @@ def test_a_bad_isolation_setting_is_a_clear_policy_error(tmp_path, body, complai
     policy.write_text(f"version: 1\nname: bad\nsandbox:\n  isolate: true\n{body}")
     with pytest.raises(PolicyError, match=complaint):
         load_policy([str(policy)])
+
+
+@needs_bwrap
+def test_a_backend_whose_code_lies_under_tmp_still_runs_read_only_beside_a_private_tmp(tmp_path):
+    """A checkout or CI workspace under /tmp: the private /tmp must not hide the launcher, the backend's
+    script or the virtualenv, and must not make them writable either."""
+    script = tmp_path / "backend.py"
+    assert str(script).startswith("/tmp/")
+    script.write_text(
+        "import pathlib, sys\n"
+        "p = pathlib.Path(sys.argv[0])\n"
+        "try:\n    p.write_text('changed')\nexcept OSError:\n    print('read-only')\n"
+    )
+    spec = SandboxSpec(isolate=True, network="none")
+    argv = isolated_command(spec, launcher_command(spec, [sys.executable, str(script)]), require_isolation())
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "read-only"
+    assert script.read_text() != "changed"
