@@ -13,7 +13,9 @@ than what it came from (so layers cannot grow a bomb); the detector bounds the d
 
 from __future__ import annotations
 
+import base64
 import binascii
+import contextlib
 import html
 import html.entities
 import re
@@ -234,6 +236,7 @@ SHORT_TRIGGER = re.compile(r"[A-Za-z0-9+/_-]{10}")  # only in a text with a capi
 CHUNK_TRIGGERS = (re.compile(r"[A-Z][A-Za-z0-9+/_-]{0,75}=?=?[\r\n \t]"),)  # a chunk with a tell, a break
 _CAPITAL = _BASE64_TELL
 _HEX = re.compile(r"(?:0[xX])?((?:[0-9a-f]{2}){8,}|(?:[0-9A-F]{2}){8,})")
+_BASE32 = re.compile(r"[A-Z2-7]{16,}=*")
 _URLSAFE = str.maketrans("-_", "+/")
 _WRAP = str.maketrans("", "", "\r\n= \t")
 MIN_CHUNKS = 2
@@ -327,6 +330,11 @@ def decode_base64(run: str) -> str | None:
         if text is not None:
             return text
     body = run.translate(_WRAP)
+    if _BASE32.fullmatch(body) is not None:  # upper-case letters and 2-7: base32 before base64 reads it
+        with contextlib.suppress(binascii.Error, ValueError):
+            text = _as_text(base64.b32decode(body + "=" * (-len(body) % 8)))
+            if text is not None:
+                return text
     text = _decode_body(body)
     if text is None and "\n" in run:
         text = _decode_body(run.split("\n", 1)[0].translate(_WRAP))

@@ -199,6 +199,7 @@ def _carried(text: str, tags: bool = True, selectors: bool = True) -> str:
 _OCTAL_RUN = re.compile(r"(?:\\[0-7]{3}){4,}")
 _CSS_RUN = re.compile(r"(?:\\[0-9A-Fa-f]{1,6} ?){4,}")
 _HEX_PAIRS = re.compile(r"[0-9A-Fa-f]{2}(?:[ :\-][0-9A-Fa-f]{2}){5,}")
+_BASE32_RUN = re.compile(r"[A-Z2-7]{16,}=*")
 _CHAR_CODES = re.compile(r"[0-9]{2,3}(?: ?, ?[0-9]{2,3}){5,}")
 
 
@@ -259,6 +260,10 @@ def decodings(text: str) -> Iterator[str]:
         yield _HEX_PAIRS.sub(_hex_pairs, text)
     if _CHAR_CODES.search(text):  # character codes (`String.fromCharCode`)
         yield _CHAR_CODES.sub(_codes, text)
+    for m in list(_BASE32_RUN.finditer(text))[:4]:  # base32
+        body = m.group().rstrip("=")
+        with contextlib.suppress(binascii.Error, ValueError):
+            yield from _text_views(base64.b32decode(body + "=" * (-len(body) % 8)))
 
 
 def views(message: Any) -> list[str]:

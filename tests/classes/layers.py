@@ -90,6 +90,18 @@ def byte_list(rng: Random) -> Case:
     return Case("encoded", [call(tool_result(json.dumps(record)))], [value], label="byte-list:json-text")
 
 
+def base32_text(rng: Random) -> Case:
+    """A sentence holding a value in base32 (RFC 4648, padded or not), maybe after a label."""
+    value = reliable_value(rng)
+    written = base64.b32encode(sentence(rng, value).encode()).decode()
+    if rng.random() < 0.5:
+        written = written.rstrip("=")
+    if rng.random() < 0.5:
+        written = rng.choice(["b32: {}", "payload={}", "({})"]).format(written)
+    result, where = _carry(rng, written)
+    return Case("encoded", [call(result)], [value], label=f"base32:{where}")
+
+
 def blobs(rng: Random) -> Case:
     """A text blob holding a value: any label or none, any charset, maybe compressed, base64 or base64url;
     or media carrying it (`media_blobs`)."""

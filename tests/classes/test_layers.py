@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from tests.classes.case import Case
 from tests.classes.checks import assert_no_leak, class_settings
 from tests.classes.harness import ChainHarness
-from tests.classes.layers import byte_escapes, byte_list, framed_base64
+from tests.classes.layers import base32_text, byte_escapes, byte_list, framed_base64
 from tests.classes.strategies import cases
 
 
@@ -66,3 +66,9 @@ def test_a_value_in_a_list_of_its_bytes_never_reaches_the_client(chain: ChainHar
     outcome = chain.run(case)
     assert not outcome.leaked, f"leak: {outcome.summary()}"
     assert outcome.blocked == 1
+
+
+@class_settings(60)
+@given(case=st.randoms(use_true_random=False).map(base32_text))
+def test_a_value_in_base32_is_tokenized(chain: ChainHarness, case: Case) -> None:
+    assert_no_leak(chain, case)
