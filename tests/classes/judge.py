@@ -200,6 +200,9 @@ _OCTAL_RUN = re.compile(r"(?:\\[0-7]{3}){4,}")
 _CSS_RUN = re.compile(r"(?:\\[0-9A-Fa-f]{1,6} ?){4,}")
 _HEX_PAIRS = re.compile(r"[0-9A-Fa-f]{2}(?:[ :\-][0-9A-Fa-f]{2}){5,}")
 _BASE32_RUN = re.compile(r"[A-Z2-7]{16,}=*")
+_DUMP_LINE = re.compile(
+    r"[0-9a-f]{8}:?((?: [0-9a-f]{4})+(?: [0-9a-f]{2})?(?![0-9a-f])|(?: {1,2}[0-9a-f]{2}(?![0-9a-f]))+)"
+)
 _CHAR_CODES = re.compile(r"[0-9]{2,3}(?: ?, ?[0-9]{2,3}){5,}")
 
 
@@ -221,6 +224,10 @@ def _codes(m: re.Match[str]) -> str:
 
 def decodings(text: str) -> Iterator[str]:
     """One layer peeled, every way that applies."""
+    dump = [m for m in map(_DUMP_LINE.search, text.splitlines()) if m is not None]
+    if dump:  # a hex dump (`xxd`, `hexdump -C`): its bytes, read across its lines
+        hexes = re.sub("[^0-9A-Fa-f]", "", "".join(m.group(1) for m in dump))
+        yield bytes.fromhex(hexes[: len(hexes) // 2 * 2]).decode("latin-1")
     if _CARRIER.search(text):  # invisible to a person, read by a model: tag characters, selector bytes
         yield _carried(text)
         yield _carried(text, selectors=False)

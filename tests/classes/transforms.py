@@ -239,7 +239,9 @@ def byte_by_byte(rng: Random, text: str) -> tuple[str, str]:
     """The text's bytes one escape or one number at a time: C octal, CSS escapes, hex pairs with a
     separator (a dump), or decimal character codes (`String.fromCharCode`)."""
     raw = text.encode()
-    how = rng.choice(["octal", "css", "hex-pairs", "char-codes"])
+    how = rng.choice(["octal", "css", "hex-pairs", "char-codes", "xxd", "hexdump-c"])
+    if how in ("xxd", "hexdump-c"):
+        return _dump(raw, how), how
     if how == "octal":
         return "".join(f"\\{b:03o}" for b in raw), how
     if how == "css":
@@ -250,6 +252,21 @@ def byte_by_byte(rng: Random, text: str) -> tuple[str, str]:
     if any(not 32 <= b <= 126 for b in raw):
         return "".join(f"\\{b:03o}" for b in raw), "octal"
     return rng.choice([", ", ","]).join(map(str, raw)), how
+
+
+def _dump(raw: bytes, tool: str) -> str:
+    """`raw` as `xxd` or `hexdump -C` print it: offsets, hex, and the characters column."""
+    lines = []
+    for at in range(0, len(raw), 16):
+        chunk = raw[at : at + 16]
+        shown = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
+        if tool == "xxd":
+            groups = " ".join(chunk[i : i + 2].hex() for i in range(0, len(chunk), 2))
+            lines.append(f"{at:08x}: {groups:<39}  {shown}")
+        else:
+            left, right = " ".join(f"{b:02x}" for b in chunk[:8]), " ".join(f"{b:02x}" for b in chunk[8:])
+            lines.append(f"{at:08x}  {left:<23}  {right:<23}  |{shown}|")
+    return "\n".join(lines) + "\n"
 
 
 def b64url(rng: Random, text: str) -> tuple[str, str]:
