@@ -75,8 +75,10 @@ def _code_under_tmp(command: Sequence[str]) -> list[str]:
     candidates = [sys.prefix, root, *(a for a in command if os.path.isabs(a))]
     existing = [p for p in candidates if os.path.exists(p)]
     inside = [*map(os.path.normpath, existing), *map(os.path.realpath, existing)]  # a link and its target
-    under = {p for p in inside if p == PRIVATE_TMP or p.startswith(PRIVATE_TMP + "/")}
-    return sorted(under - {PRIVATE_TMP})
+    under = sorted({p for p in inside if p.startswith(PRIVATE_TMP + "/")})
+    # A path inside one already bound is visible through it (and a read-only bind has no room for a mount
+    # point: bwrap could not create one there).
+    return [p for i, p in enumerate(under) if not any(p.startswith(q + "/") for q in under[:i])]
 
 
 def require_isolation(bwrap: str = "bwrap") -> str:

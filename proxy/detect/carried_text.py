@@ -26,6 +26,7 @@ import re
 import zlib
 from collections.abc import Callable
 
+from proxy.detect.pdf_text import pdf_text
 from proxy.errors import LimitExceeded, blocked
 from proxy.scan.blob_layers import is_raw_deflate, open_layer
 from proxy.scan.blobs import is_media
@@ -86,7 +87,31 @@ def media_text(raw: bytes) -> str | None:
     blob reads as text in a charset (and a text field never held as anything but noise)."""
     if raw[:5] != b"%PDF-" and not is_media(raw):
         return None
-    return printable_text(raw)
+    runs = printable_text(raw)
+    shown = pdf_shown_text(raw, beside=runs)
+    return "\n".join(t for t in (runs, shown) if t) or None
+
+
+def pdf_shown_text(raw: bytes, beside: str | None = None) -> str | None:
+    """What a PDF's text operators show (`pdf_text`), its streams inflated within one budget for all; None
+    for bytes that are no PDF. Only what `beside` (the text it is read with) does not already hold: a
+    string read as written stays in its context, where a name finder judges it as before."""
+    if raw[:5] != b"%PDF-":
+        return None
+    spent = 0
+
+    def inflate(data: bytes) -> bytes:
+        nonlocal spent
+        out = _inflate(memoryview(data), INFLATE_LIMIT - spent)
+        spent += len(out)
+        return out
+
+    shown = pdf_text(raw, inflate)
+    if shown is not None and len(shown) > MAX_TEXT:
+        raise _too_much("text")
+    if shown and beside:
+        shown = "\n".join(line for line in shown.split("\n") if line.strip() and line.strip() not in beside)
+    return shown or None
 
 
 def printable_text(raw: bytes) -> str | None:

@@ -360,6 +360,8 @@ def _decode_body(body: str) -> str | None:
         except (binascii.Error, ValueError):
             continue
         text = _as_text(raw)
+        if text is not None and raw[:5] == b"%PDF-":  # a PDF written as text: what its pages show, too
+            text = "\n".join(t for t in (text, carried_text.pdf_shown_text(raw, beside=text)) if t)
         if text is None:  # compressed text (gzip, zlib, bz2, xz, zip): `carried_text`
             text = carried_text.opened_text(raw, _as_text)
         if text is not None:

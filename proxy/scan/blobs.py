@@ -123,7 +123,26 @@ def sniff(raw: bytes, charset: str | None, limit: int, depth: int = 0) -> Decode
         # A guessed charset in which ASCII does not read as ASCII (UTF-16, EBCDIC): the printable runs of
         # the bytes are a second reading (`_guarded`).
         return _guarded(raw, text, codec, prefix)
+    if raw[:5] == b"%PDF-":  # a PDF that is text: patched as text, but what its pages show is read too
+        return _pdf_as_text(raw, text, codec, prefix, guessed)
     return Decoded([text], lambda texts: prefix + texts[0].encode(codec), codecs=[codec], weak=guessed)
+
+
+def _pdf_as_text(raw: bytes, text: str, codec: str, prefix: bytes, guessed: bool) -> Decoded:
+    """A PDF written as text: its text is patched where it reads as written; what its text operators show
+    (`proxy.detect.pdf_text`: strings cut by `TJ`, escaped, hex, in encoded streams) is a second reading
+    that cannot be patched, so a value found only there blocks the message."""
+    from proxy.detect.carried_text import pdf_shown_text
+
+    shown = pdf_shown_text(raw, beside=text)
+    extra = [shown] if shown else []
+
+    def encode(new: list[str]) -> bytes:
+        if new[1:] != extra:
+            raise blocked("a PDF shows personal data it cannot patch")
+        return prefix + new[0].encode(codec)
+
+    return Decoded([text, *extra], encode, codecs=[codec, "pdf-shown"], weak=guessed)
 
 
 _ASCII_PROBE = bytes(range(0x20, 0x7F))
@@ -143,9 +162,9 @@ def _media(raw: bytes, opaque: bool = True) -> Decoded:
     back with a token in it (a PDF's offsets, a compressed chunk), a token in place of the whole blob would
     hand the client a broken file under a media label, and reading it whole as Latin-1 text has a name
     finder read persons in its compressed bytes (and patch them)."""
-    from proxy.detect.carried_text import printable_text  # proxy.detect opens compressions with ours
+    from proxy.detect.carried_text import media_text  # proxy.detect opens compressions with ours
 
-    carried = printable_text(raw)
+    carried = media_text(raw)  # printable runs, and what a PDF's pages show
     texts = [carried] if carried else []
 
     def encode(new: list[str]) -> bytes:

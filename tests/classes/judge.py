@@ -101,6 +101,28 @@ def normalize(text: str) -> str:
     return "".join(out).translate(_FOLD).casefold()
 
 
+_PDF_STREAM = re.compile(rb"<<([^>]*)>>\s*stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
+_PDF_STRING = re.compile(rb"\(((?:\\.|[^\\)])*)\)|<([0-9A-Fa-f]+)>", re.DOTALL)
+
+
+def _pdf_strings(data: bytes) -> Iterator[str]:
+    """Every string a PDF's streams hold, in order and glued: what its pages show, however cut."""
+    for head, body in _PDF_STREAM.findall(data):
+        with contextlib.suppress(Exception):
+            if b"ASCII85" in head:
+                body = base64.a85decode(re.sub(rb"\s", b"", body.split(b"~>")[0]))
+            if b"Flate" in head:  # a stream cut short by a byte (the EOL before `endstream`) still opens
+                body = zlib.decompressobj().decompress(body)
+        parts = []
+        for lit, hexed in _PDF_STRING.findall(body):
+            if hexed:
+                parts.append(bytes.fromhex(hexed.decode()))
+            else:
+                parts.append(re.sub(rb"\\([0-7]{1,3})", lambda m: bytes([int(m[1], 8) & 255]), lit))
+        if parts:
+            yield b"".join(parts).decode("latin-1")
+
+
 def _bytes_views(data: bytes) -> Iterator[str]:
     """Text readings of bytes: as they are, and opened by every decompressor that accepts them (a raw
     deflate stream "opens" much garbage too, so the bytes as they are always stay a reading)."""
@@ -117,6 +139,8 @@ def _bytes_views(data: bytes) -> Iterator[str]:
         except Exception:
             continue
     opened.extend(_inner_streams(data))
+    if data[:5] == b"%PDF-":
+        yield from _pdf_strings(data)
     for raw in opened:
         yield from _text_views(raw)
 

@@ -102,6 +102,20 @@ def base32_text(rng: Random) -> Case:
     return Case("encoded", [call(result)], [value], label=f"base32:{where}")
 
 
+def pdf_text(rng: Random) -> Case:
+    """A PDF showing a value's sentence in pieces, escapes or encoded streams (`media.pdf_shown`), as a
+    resource blob or a text field's base64."""
+    value = reliable_value(rng)
+    data, label = media.pdf_shown(rng, sentence(rng, value))
+    blob = base64.b64encode(data).decode()
+    resource = {"uri": "file:///r.pdf", "mimeType": "application/pdf", "blob": blob}
+    if rng.random() < 0.5:
+        msg = call({"content": [{"type": "resource", "resource": resource}]})
+    else:
+        msg = call(tool_result(structured={"file": "r.pdf", "data": blob}))
+    return Case("blobs", [msg], [value], label=label)
+
+
 def blobs(rng: Random) -> Case:
     """A text blob holding a value: any label or none, any charset, maybe compressed, base64 or base64url;
     or media carrying it (`media_blobs`)."""

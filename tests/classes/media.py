@@ -17,6 +17,7 @@ Where the text sits (`Meta.where`):
 
 from __future__ import annotations
 
+import base64
 import struct
 import zlib
 from collections.abc import Callable
@@ -220,6 +221,41 @@ def pdf(rng: Random, meta: Meta) -> bytes:
     ]
     body = head + b"".join(b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n" for i, o in enumerate(objs))
     return body + b"trailer\n<< /Root 1 0 R /Info 6 0 R >>\n%%EOF\n"
+
+
+def pdf_shown(rng: Random, text: str) -> tuple[bytes, str]:
+    """A PDF whose page shows `text` the ways writers do: in one string or cut into a `TJ` array with
+    kerning between the pieces, written plain, with octal escapes or as hex strings, in a content stream
+    that is plain, FlateDecode, ASCII85Decode or both. (The bytes, and how they were written.)"""
+    raw = text.encode("latin-1", "replace")
+    cuts = sorted(rng.sample(range(1, len(raw)), min(len(raw) - 1, rng.randrange(1, 5))))
+    pieces = [raw[a:b] for a, b in zip([0, *cuts], [*cuts, len(raw)], strict=True)]
+    how = rng.choice(["plain", "octal", "hex"])
+
+    def string(b: bytes) -> bytes:
+        if how == "hex":
+            return b"<" + b.hex().encode() + b">"
+        if how == "octal":
+            return b"(" + b"".join(b"\\%03o" % c if not chr(c).isalnum() else bytes([c]) for c in b) + b")"
+        return b"(" + b.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+    if len(pieces) > 1 and rng.random() < 0.8:
+        shown = b"[" + b" ".join(string(p) + b" %d" % rng.randrange(-90, 90) for p in pieces) + b"] TJ"
+        form = "TJ"
+    else:
+        shown, form = string(raw) + b" Tj", "Tj"
+    content = b"BT /F1 11 Tf 72 700 Td " + shown + b" ET"
+    flt = rng.choice(["none", "flate", "a85", "a85+flate"])
+    filters = {"none": b"", "flate": b" /Filter /FlateDecode", "a85": b" /Filter /ASCII85Decode"}
+    filters["a85+flate"] = b" /Filter [/ASCII85Decode /FlateDecode]"
+    data = zlib.compress(content) if "flate" in flt else content
+    if "a85" in flt:
+        data = base64.a85encode(data) + b"~>"
+    stream = b"<< /Length %d%s >>\nstream\n" % (len(data), filters[flt]) + data + b"\nendstream"
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>", stream]  # fmt: skip
+    body = b"%PDF-1.7\n" + b"".join(b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n" for i, o in enumerate(objs))
+    return body + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n", f"pdf:{form}:{how}:{flt}"
 
 
 BUILDERS: dict[str, tuple[Callable[[Random, Meta], bytes], str]] = {

@@ -10,7 +10,7 @@ import pytest
 
 from tests.classes.catalog import CLASSES, seeded
 from tests.classes.harness import judge
-from tests.classes.layers import base32_text, byte_escapes, byte_list, framed_base64
+from tests.classes.layers import base32_text, byte_escapes, byte_list, framed_base64, pdf_text
 from tests.classes.planting import any_value, person
 from tests.classes.wire import envelope
 
@@ -49,7 +49,7 @@ def test_tokens_and_other_values_are_not_read_as_the_planted_value() -> None:
         assert not name.found_in(text)
 
 
-@pytest.mark.parametrize("generator", [base32_text, byte_escapes, byte_list, framed_base64])
+@pytest.mark.parametrize("generator", [base32_text, byte_escapes, byte_list, framed_base64, pdf_text])
 def test_every_value_written_byte_by_byte_or_in_binary_framing_is_readable(generator) -> None:
     rng = Random(7)
     cases = [generator(rng) for _ in range(150)]

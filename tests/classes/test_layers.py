@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from tests.classes.case import Case
 from tests.classes.checks import assert_no_leak, class_settings
 from tests.classes.harness import ChainHarness
-from tests.classes.layers import base32_text, byte_escapes, byte_list, framed_base64
+from tests.classes.layers import base32_text, byte_escapes, byte_list, framed_base64, pdf_text
 from tests.classes.strategies import cases
 
 
@@ -71,4 +71,14 @@ def test_a_value_in_a_list_of_its_bytes_never_reaches_the_client(chain: ChainHar
 @class_settings(60)
 @given(case=st.randoms(use_true_random=False).map(base32_text))
 def test_a_value_in_base32_is_tokenized(chain: ChainHarness, case: Case) -> None:
+    assert_no_leak(chain, case)
+
+
+@class_settings(60)
+@given(case=st.randoms(use_true_random=False).map(pdf_text))
+def test_a_value_a_pdf_shows_in_pieces_escapes_or_encoded_streams_never_reaches_the_client(
+    chain: ChainHarness, case: Case
+) -> None:
+    """A binary PDF cannot be patched: a value its text operators show blocks the message (a PDF that is all
+    text is patched as text)."""
     assert_no_leak(chain, case)

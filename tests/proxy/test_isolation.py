@@ -171,7 +171,8 @@ def test_a_bad_isolation_setting_is_a_clear_policy_error(tmp_path, body, complai
 def test_a_backend_whose_code_lies_under_tmp_still_runs_read_only_beside_a_private_tmp(tmp_path):
     """A checkout or CI workspace under /tmp: the private /tmp must not hide the launcher, the backend's
     script or the virtualenv, and must not make them writable either."""
-    script = tmp_path / "backend.py"
+    (tmp_path / "pkg").mkdir()
+    script = tmp_path / "pkg" / "backend.py"
     assert str(script).startswith("/tmp/")
     script.write_text(
         "import pathlib, sys\n"
@@ -179,7 +180,13 @@ def test_a_backend_whose_code_lies_under_tmp_still_runs_read_only_beside_a_priva
         "try:\n    p.write_text('changed')\nexcept OSError:\n    print('read-only')\n"
     )
     spec = SandboxSpec(isolate=True, network="none")
-    argv = isolated_command(spec, launcher_command(spec, [sys.executable, str(script)]), require_isolation())
+    # The command names the folder, a script in it and an interpreter linked there (a checkout and its
+    # virtualenv): one bind each would nest a mount point on a link inside a read-only bind, which bwrap
+    # cannot create.
+    python = script.parent / "python"
+    python.symlink_to(sys.executable)
+    command = [str(python), str(script), str(script.parent)]
+    argv = isolated_command(spec, launcher_command(spec, command), require_isolation())
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "read-only"
