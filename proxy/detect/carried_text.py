@@ -171,8 +171,10 @@ def _stop(classes: bytes, at: int, end: int) -> int:
 
 
 def _utf16_runs(raw: bytes, classes: bytes) -> list[str]:
-    """UTF-16LE runs: found by `MIN_RUN` ASCII units, then extended both ways over any character of
-    U+0000..U+00FF that is printable (`Noël`), which the ASCII classes alone would cut."""
+    """UTF-16 runs: found by `MIN_RUN` ASCII units, then extended both ways over any character of
+    U+0000..U+00FF that is printable (`Noël`), which the ASCII classes alone would cut. A run whose first
+    unit has its zero byte before it is big-endian (`\0i\0b\0a\0n`): read as such, its last character is
+    whole (read little-endian from one byte on, it would pair with the byte after the run)."""
     out, at = [], 0
     while (at := classes.find(_UTF16_START, at)) >= 0:
         start = at
@@ -181,8 +183,14 @@ def _utf16_runs(raw: bytes, classes: bytes) -> list[str]:
         end = at
         while end + 1 < len(raw) and raw[end + 1] == 0 and (classes[end] == 0x41 or raw[end] >= 0xA0):
             end += 2
-        out.append(raw[start:end].decode("utf-16-le"))
-        at = end
+        if start >= 1 and raw[start - 1] == 0:  # big-endian: `\0X` pairs from the byte before
+            big = start - 1
+            while big + 1 < len(raw) and raw[big] == 0 and (classes[big + 1] == 0x41 or raw[big + 1] >= 0xA0):
+                big += 2
+            out.append(raw[start - 1 : big].decode("utf-16-be"))
+        else:
+            out.append(raw[start:end].decode("utf-16-le"))
+        at = max(end, start + 2)
     return out
 
 

@@ -8,7 +8,13 @@ from hypothesis import strategies as st
 from tests.classes.case import Case
 from tests.classes.checks import assert_no_leak, class_settings
 from tests.classes.harness import ChainHarness
-from tests.classes.layers import base32_text, byte_escapes, byte_list, framed_base64, pdf_text
+from tests.classes.layers import (
+    base32_text,
+    byte_escapes,
+    byte_list,
+    framed_base64,
+    pdf_text,
+)
 from tests.classes.strategies import cases
 
 
@@ -82,3 +88,4 @@ def test_a_value_a_pdf_shows_in_pieces_escapes_or_encoded_streams_never_reaches_
     """A binary PDF cannot be patched: a value its text operators show blocks the message (a PDF that is all
     text is patched as text)."""
     assert_no_leak(chain, case)
+

@@ -171,3 +171,16 @@ def test_noise_reads_as_no_text():
     rng = random.Random(7)
     texts = [carried_text.printable_text(rng.randbytes(1 << 20)) for _ in range(3)]
     assert sum(len(t or "") for t in texts) < 200
+
+
+@SETTINGS
+@given(rng=RANDOMS, order=st.sampled_from(["utf-16-be", "utf-16-le"]), last=st.booleans())
+def test_utf16_text_in_binary_is_read_whole_in_either_byte_order(rng, order, last):
+    """Text in UTF-16 inside binary (a PNG tEXt chunk written so), whatever its byte order, is read whole,
+    its last character too when the value ends the text and random bytes follow it."""
+    value = reliable_value(rng)
+    text = f"contact: {value.text}" if last else sentence(rng, value)
+    after = bytes([rng.randrange(1, 256)]) + rng.randbytes(8)  # a CRC: its first byte is no zero
+    raw = rng.randbytes(24) + b"Comment\x00" + text.encode(order) + after
+    carried = carried_text.printable_text(raw) or ""
+    assert leaked([value], carried) == [value], f"{order}: {carried!r}"
