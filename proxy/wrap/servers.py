@@ -72,7 +72,11 @@ def _plan_http(entry: dict[str, Any], veil: str, headers_in_env: bool) -> Plan:
     if entry.get("type") == "sse":
         args += ["--transport", "sse"]
     for name, value in headers.items():
-        var = "VEIL_HEADER_" + _HEADER_VAR.sub("_", name.upper()).strip("_")
+        var = base = "VEIL_HEADER_" + _HEADER_VAR.sub("_", name.upper()).strip("_")
+        n = 1
+        while var in env:  # two names of one spelling (`Q`, `q`; `X-Key`, `X_KEY`), or the entry's own env
+            n += 1
+            var = f"{base}_{n}"
         env[var] = value
         args += ["--header", f"{name}: ${{{var}}}"]
     changes: dict[str, Any] = {"url": None, "headers": None, "command": veil, "args": args}

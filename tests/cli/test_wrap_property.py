@@ -32,9 +32,13 @@ stdio = st.builds(
 )  # fmt: skip
 header_name = st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,12}", fullmatch=True)
 secret = text.map(lambda t: "s3cr3t:" + t)  # a header value: a credential, whatever it holds
+# Header maps, including names of one spelling in two cases (`Q`, `q`): each keeps its own value.
+header_maps = st.dictionaries(header_name, secret, max_size=2) | st.builds(
+    lambda n, a, b: {n: a, n.swapcase(): b}, header_name, secret, secret
+)
 http = st.builds(
     lambda u, h, x: {**x, "type": "http", "url": u, **({"headers": h} if h else {})},
-    text.map(lambda t: "https://mcp.example/" + t), st.dictionaries(header_name, secret, max_size=2), extras,
+    text.map(lambda t: "https://mcp.example/" + t), header_maps, extras,
 )  # fmt: skip
 server_maps = st.dictionaries(text.filter(bool), st.one_of(stdio, http), min_size=1, max_size=4)
 
