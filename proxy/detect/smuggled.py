@@ -26,8 +26,11 @@ from proxy.detect.view_map import View, rewrite
 from proxy.detect.views import invisible_class, normalize
 
 _CARRIERS = "\U000e0020-\U000e007e\ufe00-\ufe0f\U000e0100-\U000e01ef"
-TRIGGER = re.compile(f"[{_CARRIERS}]")
 _CARRIER = re.compile(f"[{_CARRIERS}]")
+# What only smuggling writes: a tag character, or a selector of the supplementary block (printable ASCII is
+# bytes 0x20-0x7E, so text carried in selectors always uses it). An emoji's own U+FE0F is not enough: it is
+# in most emoji text, and reading every such text four more ways would cost every message with one.
+TRIGGER = re.compile("[\U000e0020-\U000e007e\U000e0100-\U000e01ef]")
 _DEPTH = 3  # runs that carry runs (tag characters written as variation-selector bytes)
 
 
