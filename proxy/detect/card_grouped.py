@@ -11,6 +11,7 @@ for American Express), so plain integers such as micros amounts and IDs stay rea
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer
@@ -76,6 +77,21 @@ def issued(digits: str) -> bool:
 _SEPARATORS = re.compile(r"[^0-9]+")
 
 
+class _AsciiDigits(dict[int, str]):
+    """`str.translate` table: every character with a digit value (decimal digits of any script, circled,
+    superscript and other compatibility digits) to its ASCII digit; anything else unchanged."""
+
+    def __missing__(self, cp: int) -> str:
+        value = unicodedata.digit(chr(cp), None)
+        if value is None:
+            return chr(cp)  # not kept: the table holds digits only, whatever text goes through it
+        self[cp] = str(value)
+        return self[cp]
+
+
+_AS_ASCII_DIGITS = _AsciiDigits()
+
+
 def _is_amount(candidate: str) -> bool:
     """A number grouped in thousands (`6 870 000 000 000`: one to three digits, then threes, one separator
     throughout), or an amount with cents (`566'999'999'999.09`, `5 669 999 999 999,09`: the last separator a
@@ -92,7 +108,8 @@ def _is_amount(candidate: str) -> bool:
 def is_card(candidate: str) -> bool:
     """Whether `candidate` (digits, bare or grouped) is a card number: 13–19 digits, an issuer's range and
     length, Luhn; bare only with a usual length. Applied to every card detection (`recognizers.guard`)."""
-    digits = "".join(c for c in candidate if c.isdigit())
+    candidate = candidate.translate(_AS_ASCII_DIGITS)  # `④①①①…`, `٤١١١…`: a digit of any form is a digit
+    digits = "".join(c for c in candidate if "0" <= c <= "9")
     if not 13 <= len(digits) <= 19 or _is_amount(candidate):
         return False
     if (

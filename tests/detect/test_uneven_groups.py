@@ -9,6 +9,7 @@ from itertools import pairwise
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from proxy.detect.card_grouped import is_card
 from tests.detect.helpers import survives, tokenized
 from tests.detect.strategies import SEPARATED, embed, ibans
 from tests.detect.view_classes import unevenly_grouped
@@ -118,4 +119,25 @@ def test_an_ipv4_address_with_zero_padded_or_hex_octets_or_spaced_dots_is_an_ip_
     else:
         value = data.draw(st.sampled_from([" . ", " .", ". ", "  .  "])).join(map(str, octets))
     text, start, end = embed(data.draw, "", value)
+    assert survives(detector, text, start, end) == ""
+
+
+@FAST
+@given(st.data())
+def test_a_card_in_digits_of_any_form_is_judged_without_error(detector, data):
+    """Circled, superscript, fullwidth or another script's digits: the card check reads each as its digit
+    (it raised on `④`, which `str.isdigit` admits and `int` does not read, and the message was blocked as an
+    internal error)."""
+    digits = "".join(data.draw(SEPARATED["card"]))
+    forms = data.draw(st.sampled_from(["circled", "superscript", "fullwidth", "arabic-indic", "devanagari"]))
+    table = {
+        "circled": "⓪①②③④⑤⑥⑦⑧⑨",
+        "superscript": "⁰¹²³⁴⁵⁶⁷⁸⁹",
+        "fullwidth": "０１２３４５６７８９",
+        "arabic-indic": "٠١٢٣٤٥٦٧٨٩",
+        "devanagari": "०१२३४५६७८९",
+    }[forms]
+    value = "".join(table[int(c)] for c in digits)
+    assert is_card(value)
+    text, start, end = embed(data.draw, "card ", value)
     assert survives(detector, text, start, end) == ""
