@@ -114,6 +114,25 @@ def _xz(raw: bytes, limit: int) -> bytes:
     return _bounded(data, limit)
 
 
+def _zstd(raw: bytes, limit: int) -> bytes:
+    import zstandard
+
+    try:
+        reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+        data = reader.read(limit + 1)
+    except zstandard.ZstdError as exc:  # one error family for `open_layer`: not a zstd frame after all
+        raise ValueError("not a zstd frame") from exc
+    if len(data) > limit:
+        raise too_big(limit)
+    return data
+
+
+def _zstd_pack(data: bytes) -> bytes:
+    import zstandard
+
+    return zstandard.ZstdCompressor().compress(data)
+
+
 def is_raw_deflate(raw: bytes) -> bool:
     """Whether `raw` starts as a deflate stream does (`_inflate` then checks it to its end, within the
     limit): reserved block types and bad codes fail within the first bytes."""
@@ -148,6 +167,7 @@ COMPRESSIONS: tuple[
     ("bz2", lambda r: r[:3] == b"BZh", _bz2, bz2.compress),
     ("xz", lambda r: r[:6] == b"\xfd7zXZ\x00", _xz, lambda d: lzma.compress(d, format=lzma.FORMAT_XZ)),
     ("lzma", lambda r: r[:3] == b"\x5d\x00\x00", _xz, lambda d: lzma.compress(d, format=lzma.FORMAT_ALONE)),
+    ("zstd", lambda r: r[:4] == b"\x28\xb5\x2f\xfd", _zstd, _zstd_pack),
     # Last: raw deflate (what zlib wraps, as a ZIP member or `Content-Encoding: deflate` sometimes sends it)
     # has no magic bytes; a byte string is one only if it inflates to its very end (`_inflate`).
     ("deflate", is_raw_deflate, lambda r, n: _inflate(r, -zlib.MAX_WBITS, n), _deflate),

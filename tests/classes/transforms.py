@@ -17,6 +17,8 @@ from collections.abc import Callable
 from random import Random
 from urllib.parse import quote, quote_plus
 
+import zstandard
+
 from tests.detect.decoder_classes import BLOCK as MORE_BLOCK
 from tests.detect.decoder_classes import LOCAL as MORE_LOCAL
 from tests.detect.view_classes import compatibility_forms as compat_pool
@@ -399,6 +401,7 @@ COMPRESSIONS: dict[str, Callable[[bytes], bytes]] = {
     "bz2": bz2.compress,
     "xz": lzma.compress,
     "deflate": lambda b: _raw_deflate(b),  # no magic bytes: read by inflating to the stream's end
+    "zstd": lambda b: zstandard.ZstdCompressor().compress(b),
 }
 BLOB_MIME = (
     None,

@@ -8,6 +8,7 @@ import lzma
 import zlib
 
 import pytest
+import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +30,7 @@ COMPRESSIONS = {
     "bz2": bz2.compress,
     "xz": lambda b: lzma.compress(b, format=lzma.FORMAT_XZ),
     "deflate": lambda b: (lambda p: p.compress(b) + p.flush())(zlib.compressobj(wbits=-zlib.MAX_WBITS)),
+    "zstd": lambda b: zstandard.ZstdCompressor().compress(b),
 }
 MIMES = [
     None,

@@ -21,6 +21,7 @@ import zipfile
 import zlib
 
 import pytest
+import zstandard
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -119,6 +120,7 @@ COMPRESSIONS = {
     "bz2": bz2.compress,
     "xz": lambda b: lzma.compress(b, format=lzma.FORMAT_XZ),
     "zip": _zip,
+    "zstd": lambda b: zstandard.ZstdCompressor().compress(b),
 }
 
 
