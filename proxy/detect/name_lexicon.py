@@ -124,8 +124,17 @@ def common_surnames() -> frozenset[str]:
 _SURNAME_RANKS = 5000
 
 
+# Letters that no decomposition takes to ASCII (a stroke, a ligature): read as a keyboard writes them, so
+# `Czesław` is found as `czeslaw` in a handle or an address.
+_NO_DECOMPOSITION = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ħ": "h", "ı": "i", "ŀ": "l", "ð": "d",
+     "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH"}
+)  # fmt: skip
+
+
 def fold_accents(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    decomposed = unicodedata.normalize("NFKD", word.translate(_NO_DECOMPOSITION))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def lexicon_form(word: str) -> str:
@@ -148,6 +157,12 @@ def is_vocabulary_word(word: str) -> bool:
     NER pipeline's vocabulary and in no name list (the vocabulary holds lower-cased names too)."""
     form = lexicon_form(word)
     return form in _vocabulary() and form not in first_names() and form not in common_surnames()
+
+
+def written_lower_case(word: str) -> bool:
+    """Whether the NER pipeline's training text has the word in lower case at all (`max`, `mark`, `rose`
+    are; `maurizio`, `czeslaw` are not): a name written lower case there is mostly also a word."""
+    return lexicon_form(word) in _vocabulary()
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,7 @@ from proxy.detect.name_lexicon import (
     is_first_name,
     is_vocabulary_word,
     lexicon_form,
+    written_lower_case,
 )
 from proxy.detect.name_patterns import CONFIDENT, NameRunRecognizer
 from proxy.detect.name_words import STRONG, given_evidence, looks_like_surname
@@ -49,7 +50,22 @@ def _given(part: str) -> bool:
 
 
 def handle_is_name(handle: str) -> bool:
-    return _parts_are_name(handle) or _halves_are_name(handle)
+    return _parts_are_name(handle) or _halves_are_name(handle) or _foreign_given_first(handle)
+
+
+def _foreign_given_first(handle: str) -> bool:
+    """`@maurizio_pages`, `@michèle.baglioni`: a clear given name that is no word at all, in the dictionary
+    or written lower case in the pipeline's text (`maurizio`, `michèle`; not `max`, `mark`, `maria`), then a separator and one or two alphabetic parts.
+    No handle of a team or a feature starts with such a name, so the rest need not look like a surname:
+    surnames are words too (`Pages`, `Baker`)."""
+    parts = [p for p in _SEPARATOR.split(handle) if p]
+    if not 2 <= len(parts) <= 3 or any(not p.isalpha() or len(p) < 2 for p in parts):
+        return False
+    lead = parts[0]
+    # An accented lead (`michèle`) is no English word whatever the pipeline's text holds unaccented.
+    word = in_dictionary(lead) or (lead.isascii() and written_lower_case(lead))
+    plain_name = _given(lead) and not word
+    return plain_name and max(len(p) for p in parts[1:]) >= _MIN_GIVEN
 
 
 def _halves_are_name(handle: str) -> bool:
