@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from itertools import accumulate
 
-from proxy.detect import byte_escapes, decoders, ip_forms, views
+from proxy.detect import block_encodings, byte_escapes, decoders, ip_forms, spelled_digits, vertical, views
 from proxy.detect.defanged import DEFANGED_TRIGGERS
 from proxy.detect.folded_view import FOLD_TRIGGER
 from proxy.detect.iban_trigger import IBAN_TRIGGER
@@ -19,6 +19,7 @@ from proxy.detect.known import KnownValues
 from proxy.detect.markup_view import MARKUP_BESIDE_DIGIT
 from proxy.detect.name_case_view import LOWER_CASE_TEXT, lower_case_name_starts
 from proxy.detect.name_prefilter import NAME_PREFILTER
+from proxy.detect.reordered import OVERRIDE_TRIGGER
 from proxy.detect.spaced import SPACED_OUT_TRIGGER
 from proxy.detect.triggers import IPV6_TRIGGER, digit_trigger_at
 
@@ -40,6 +41,10 @@ VIEW_TRIGGERS = (
     *decoders.CHUNK_TRIGGERS,
     *byte_escapes.TRIGGERS,
     *ip_forms.TRIGGERS,
+    spelled_digits.TRIGGER,
+    vertical.TRIGGER,
+    block_encodings.TRIGGER,
+    OVERRIDE_TRIGGER,
 )
 
 

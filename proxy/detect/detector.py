@@ -20,6 +20,7 @@ from itertools import accumulate
 
 from proxy.detect import decoders, views
 from proxy.detect.batch_scan import BATCH, SEP, VIEW_TRIGGERS, candidates
+from proxy.detect.block_encodings import blocks_view
 from proxy.detect.deadline import NO_DEADLINE, Deadline
 from proxy.detect.folded_view import folded_views
 from proxy.detect.glued import GLUED_ENTITIES, GLUED_MIN_SCORE, glued_view
@@ -35,10 +36,12 @@ from proxy.detect.name_layers import (
 from proxy.detect.name_prefilter import might_hold_name
 from proxy.detect.presidio_engine import build_analyzer
 from proxy.detect.recognizers import guard
+from proxy.detect.reordered import CHECKSUMMED, display_view, flip, inside_number, mirrored
 from proxy.detect.smuggled import smuggled_views
 from proxy.detect.spaced import chunked_view
 from proxy.detect.spans import Span, merge_spans
 from proxy.detect.triggers import digit_trigger_at, triggered
+from proxy.detect.vertical import vertical_view
 from proxy.errors import DetectionBudgetExceeded, DetectionFailed
 from proxy.policy import Policy
 from proxy.worker import NeedsWorker
@@ -125,6 +128,8 @@ class Detector:
             decoders.escapes_as_spaces(view),
             views.letter_view(text),
             *smuggled_views(text),
+            display_view(text),
+            blocks_view(text),
             self._case_view(view),
             *spaced,
         ):
@@ -163,10 +168,12 @@ class Detector:
         # a word, `jane@**acme**.com`; a folded line, `jane@exa\r\n mple.com`) or regrouped
         # (`14/052/321/34`): only what is certain without one.
         folded = folded_views(text)
+        column = vertical_view(text)
         certain_only = [
             glued_view(view) if digit_trigger_at(view.text) >= 0 else None,
             markup_view(text),
             chunked_view(view),
+            column,
             *folded,
         ]
         for extra_view in certain_only:
@@ -177,10 +184,15 @@ class Detector:
                 spans.extend(known.find(extra_view))
             for s in self._analyze_cached(extra_view.text, deadline, on_loop):
                 a, b = extra_view.span(s.start, s.end)
-                if (s.entity in GLUED_ENTITIES and s.score >= GLUED_MIN_SCORE) or (
+                certain = s.entity in GLUED_ENTITIES or (extra_view is column and s.entity != "PERSON")
+                if (certain and s.score >= GLUED_MIN_SCORE) or (
                     s.entity == "PERSON" and "\n" in text[a:b] and any(extra_view is f for f in folded)
                 ):  # a name across a fold (`FN:Jo Osborne-Zopp\r\n etto`) is read whole only unfolded
                     spans.append(Span(a, b, s.entity, s.score))
+        backwards = mirrored(text)
+        if backwards is not None:
+            analyzed = True
+            spans.extend(self._mirrored(backwards, known if has_known else None, deadline, on_loop))
         decoded: list[tuple[int, int]] = []  # the runs whose decoding holds something: one span each
         for (start, end), readings in runs.items():
             deadline.check()
@@ -205,6 +217,32 @@ class Detector:
         ):
             self._quiet[text] = None
         return spans
+
+    def _mirrored(
+        self, backwards: str, known: KnownValues | None, deadline: Deadline, on_loop: bool
+    ) -> list[Span]:
+        """Spans of values written backwards (`reordered`), in the coordinates of the text as written."""
+        view = views.view_of(backwards)
+        found = [Span(*view.span(s.start, s.end), s.entity, s.score) for s in
+                 (self._analyze_cached(view.text, deadline, on_loop) if triggered(view.text) else [])]
+        # Each judged by the guards: a checksummed kind as it reads backwards (its checksum, its label),
+        # and not inside a number as written (`0.6102…` backwards passes Luhn by chance); any other kind
+        # as it stands written (an amount or a version stays one).
+        text, n = backwards[::-1], len(backwards)
+        out = [
+            s
+            for s in flip(found, backwards)
+            if (
+                guard(backwards, n - s.end, n - s.start, s.entity) is not None
+                and not inside_number(text, s.start, s.end)
+                if s.entity in CHECKSUMMED
+                else guard(text, s.start, s.end, s.entity) is not None
+            )
+        ]
+        if known is not None:  # a known value a tool wrote backwards, whatever its kind
+            out += [Span(len(backwards) - s.end, len(backwards) - s.start, s.entity, s.score)
+                    for s in known.find(view)]
+        return out
 
     def _case_view(self, view: views.View) -> views.View | None:
         """A text written in one case, re-cased for the name recognizers (`name_case_view`): with NER."""

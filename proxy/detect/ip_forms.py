@@ -1,32 +1,120 @@
-"""IPv4 addresses written so that the dotted-quad pattern misses them but a reader (and `inet_aton`) does
-not: blanks around the dots (`203 . 0 . 113 . 77`) and octets in hex (`0xcb.0x0.0x71.0x4d`). The view
-reads each as the dotted quad it is; a zero-padded quad (`203.000.113.077`) is `views`' dotted groups.
+"""IPv4 addresses in every notation `inet_aton` (and a browser's URL parser) reads, as their dotted quad.
+
+A reader does not need the dotted-decimal quad: `0313.0.0161.0115` (octal parts), `0xcb.0x0.0x71.0x4d`
+(hex parts), `203.29005` and `203.0.29005` (the last part fills the remaining bytes), `3405803853` or
+`3,405,803,853` (one 32-bit number), `0xCB00714D`, `031300070515`, and blanks around the dots
+(`203 . 0 . 113 . 77`) all name 203.0.113.77. The view rewrites each to its quad, so the IP recognizer
+judges it and the original span is what gets replaced.
+
+Two kinds, by how sure the shape is:
+- *Dotted four-part forms* with a hex or octal part the decimal quad pattern cannot read, or blanks
+  around their dots: an address whatever surrounds it.
+- *Short forms* (one to three parts): a bare number is usually a count, an ID or an amount, so these are
+  read only where an address is expected: a URL's host (`http://3405803853/`, `user@0xcb00714d`) or right
+  after a word that names one (`ip`, `address`, `host`, `server`, `from`, `via`, …). A one-part number must
+  also have a non-zero first byte (eight digits or more); a zero-padded quad (`203.000.113.077`) is
+  `views`' dotted groups.
 """
 
 from __future__ import annotations
 
 import re
 
-from proxy.detect.view_map import View, rewrite
+from proxy.detect.view_map import View, replace_ranges, rewrite
 
 _SPACED = re.compile(r"(?<![\d.])\d{1,3}(?:[ \t]{0,2}\.[ \t]{0,2}\d{1,3}){3}(?![\d]|\.\d)")
-_HEX = re.compile(r"(?<![\w.])0[xX][0-9A-Fa-f]{1,2}(?:\.0[xX][0-9A-Fa-f]{1,2}){3}(?![\w]|\.\w)")
-TRIGGERS = (re.compile(r"\d[ \t]{1,2}\.|\.[ \t]{1,2}\d"), re.compile(r"0[xX][0-9A-Fa-f]{1,2}\.0[xX]"))
+_PART = r"(?:0[xX][0-9A-Fa-f]{1,2}|0[0-7]{1,3}|[1-9]\d{0,2}|0)"
+_DOTTED = re.compile(rf"(?<![\w.]){_PART}(?:\.{_PART}){{3}}(?![\w]|\.\w)")
+# One to three parts, the last one wide; a one-part decimal may be grouped by commas.
+_WIDE = r"(?:0[xX][0-9A-Fa-f]{1,8}|[1-9]\d{0,2}(?:,\d{3}){2,3}(?![\d,])|\d{1,12})"
+_SHORT = re.compile(
+    rf"(?<![\w.,]){_PART}(?:\.{_PART}){{0,1}}\.{_WIDE}(?![\w]|\.\w)|(?<![\w.,]){_WIDE}(?![\w]|\.\w)"
+)
+# Where an address is expected: a URL's host (after `//` or a userinfo's `@`), or after a word naming one,
+# with a separator (`:`, `=`, quotes, blanks) between.
+_HOST_BEFORE = re.compile(r"(?://|@)$")
+_WORD_BEFORE = re.compile(
+    r"(?i)\b(?:ip|ipv4|inet|addr|address|host|hostname|server|peer|remote|client|src|dst|source|"
+    r"destination|from|via|gateway|gw|origin|endpoint|node|router|proxy|resolved?|connect(?:ed|ion)?"
+    r"(?:\s+(?:to|from))?)(?:[ _-]?(?:ip|addr|address))?[\"']?\s*[:=]?\s*[\"'(\[]?$"
+)
+_HOST_AFTER = re.compile(r"[:/?#\s\]\)\"',;]|$")
+TRIGGERS = (
+    re.compile(r"\d[ \t]{1,2}\.|\.[ \t]{1,2}\d"),
+    re.compile(r"0[xX][0-9A-Fa-f]"),
+    re.compile(r"(?<![\w.])0[0-7]{1,3}\.\d"),
+    re.compile(r"(?://|@)\d"),
+    re.compile(r"(?i)(?:ip|addr|address|host|server|peer|remote|client|src|dst|source|destination|from|via|"
+               r"gateway|gw|origin|endpoint|node|router|proxy|resolved?|connect\w*)\W{1,4}\d"),
+)
 
 
 def may_hold(text: str) -> bool:
     return any(t.search(text) is not None for t in TRIGGERS)
 
 
-def _spaced(quad: str) -> str:
-    parts = [p.strip() for p in quad.split(".")]
-    return ".".join(parts) if all(int(p) <= 255 for p in parts) else quad
+def _number(part: str) -> int:
+    if part[:2] in ("0x", "0X"):
+        return int(part[2:], 16)
+    part = part.replace(",", "")
+    if len(part) > 1 and part[0] == "0":
+        return int(part, 8) if set(part) <= set("01234567") else -1
+    return int(part)
 
 
-def _hex(quad: str) -> str:
-    return ".".join(str(int(p, 16)) for p in quad.split("."))
+def quad(form: str) -> str | None:
+    """The dotted quad `form` names as `inet_aton` reads it (parts in decimal, octal with a leading 0, hex
+    with 0x; the last part fills the remaining bytes), or None if it names none."""
+    parts = [p.strip() for p in form.split(".")]
+    if not 1 <= len(parts) <= 4 or not all(parts):
+        return None
+    try:
+        numbers = [_number(p) for p in parts]
+    except ValueError:
+        return None
+    head, last = numbers[:-1], numbers[-1]
+    if any(not 0 <= n <= 255 for n in head) or not 0 <= last < 256 ** (5 - len(parts)):
+        return None
+    value = 0
+    for n in head:
+        value = value * 256 + n
+    value = value * 256 ** (5 - len(parts)) + last
+    return ".".join(str(value >> shift & 255) for shift in (24, 16, 8, 0))
+
+
+def _spaced(form: str) -> str:
+    return quad(form) or form
+
+
+def _dotted(form: str) -> str:
+    """A four-part form with a hex or octal part, read as `inet_aton` reads it (a zero-padded quad is octal
+    there, and an address either way); a plain decimal quad is left as it is."""
+    if all(p.isdigit() and int(p) <= 255 and (p == "0" or p[0] != "0") for p in form.split(".")):
+        return form
+    return quad(form) or form
+
+
+def _expected_at(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 48) : start]
+    if _HOST_BEFORE.search(before) is not None:
+        return _HOST_AFTER.match(text, end) is not None
+    return _WORD_BEFORE.search(before) is not None
+
+
+def _short_forms(view: View) -> View:
+    text = view.text
+    edits: list[tuple[int, int, str]] = []
+    for m in _SHORT.finditer(text):
+        form = m.group()
+        read = quad(form)
+        if read is None or read.startswith("0.") or not _expected_at(text, *m.span()):
+            continue
+        if "." not in form and _number(form) < 256**3:
+            continue
+        edits.append((*m.span(), read))
+    return replace_ranges(view, edits) if edits else view
 
 
 def read(view: View) -> View:
-    """`view` with spaced and hex dotted quads read as the address (module doc)."""
-    return rewrite(rewrite(view, _SPACED, _spaced), _HEX, _hex)
+    """`view` with every notation of an IPv4 address read as its dotted quad (module doc)."""
+    return _short_forms(rewrite(rewrite(view, _SPACED, _spaced), _DOTTED, _dotted))

@@ -21,7 +21,7 @@ from importlib import resources
 
 import regex
 
-from proxy.detect import ip_forms
+from proxy.detect import ip_forms, spelled_digits
 from proxy.detect.defanged import defanged, undefang
 from proxy.detect.spaced import SPACED_OUT_TRIGGER, collapse_spaced, spaced_out
 from proxy.detect.view_map import View, replace_ranges, rewrite
@@ -315,6 +315,7 @@ def changes(text: str) -> bool:
         or spaced_out(text)
         or defanged(text)
         or ip_forms.may_hold(text)
+        or spelled_digits.may_hold(text)
     )
 
 
@@ -331,6 +332,10 @@ def normalize(view: View) -> View:
         view = collapse_spaced(view)
     if folded and _SYMBOL_AFTER_DIGIT.search(view.text) is not None:
         view = rewrite(view, _DIGIT_CHAIN, _unify_chain)
+    if spelled_digits.may_hold(view.text):
+        view = spelled_digits.read(view)
+    if ip_forms.may_hold(view.text):  # before dotted groups: `0313.010.0161.0115` is no phone number
+        view = ip_forms.read(view)
     if _ascii_changes(view.text):
         view = rewrite(view, _ASCII_CONTROLS, lambda _m: "")
         view = rewrite(view, _DOTTED_DIGITS, _unify_dots)  # first: `+1_201.200.0000` is then one chain
@@ -339,8 +344,6 @@ def normalize(view: View) -> View:
         view = rewrite(view, _SPELLED_EMAIL, _spelled_email)
     if defanged(view.text):  # after addresses: `[dot]` is an address's spelled dot first
         view = undefang(view)
-    if ip_forms.may_hold(view.text):
-        view = ip_forms.read(view)
     return view
 
 

@@ -17,6 +17,7 @@ from proxy.filters.egress import Egress
 from proxy.filters.flow import Direction, Flow, Stage
 from proxy.filters.output_schemas import AcceptTokens
 from proxy.filters.request_state import HoldRequestState, OpenRequestState, ReturnHeld
+from proxy.filters.split_values import MendSplitValues
 from proxy.filters.task_binding import BoundTaskIds, LearnTaskIds
 from proxy.filters.tokenize import Tokenize
 from proxy.filters.tool_pins import PinTools, RefuseChangedTools
@@ -31,12 +32,14 @@ def chains() -> dict[Direction, list[Stage]]:
     `requestState` is sealed and held out of scanning, and opened last on its way back
     (`proxy.request_state`). Task ids are learnt before anything is scanned and checked after detokenize
     (`task_binding`): the backend's real ids. The compact catalog comes after the schemas are widened (it
-    keeps the definitions as the client would have had them in full)."""
+    keeps the definitions as the client would have had them in full). A value cut across text blocks is made
+whole in one block just before tokenize (`split_values`)."""
     return {
         Direction.TO_CLIENT: [
             PinTools(),
             LearnTaskIds(),
             HoldRequestState(),
+            MendSplitValues(),
             Tokenize(),
             ReturnHeld(),
             AcceptTokens(),

@@ -7,6 +7,7 @@ from random import Random
 
 from tests.classes.case import Case
 from tests.classes.layers import blobs, differentials, encoded, normalized
+from tests.classes.notations import notations
 from tests.classes.people import known_values, names_in_fields, names_in_free_text
 from tests.classes.scope import control, formats, numbers, placement
 from tests.classes.survivors import over_redaction
@@ -20,6 +21,7 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
     "encoded": encoded,
     "blobs": blobs,
     "differentials": differentials,
+    "notations": notations,
     "known-values": known_values,
     "names-text": names_in_free_text,
     "names-fields": names_in_fields,

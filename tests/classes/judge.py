@@ -27,7 +27,10 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote, unquote_plus
 
+import zstandard
+
 from tests.classes.planting import Planted
+from tests.classes.readings import joined, readings
 from tests.classes.transforms import CONFUSABLE
 from tests.detect.view_classes import invisible_pool
 
@@ -133,6 +136,7 @@ def _bytes_views(data: bytes) -> Iterator[str]:
         bz2.decompress,
         lzma.decompress,
         lambda b: zlib.decompress(b, -15),
+        lambda b: zstandard.ZstdDecompressor().stream_reader(b).read(1 << 22),
     ):
         try:
             opened.append(opener(data))
@@ -300,8 +304,10 @@ def decodings(text: str) -> Iterator[str]:
 def views(message: Any) -> list[str]:
     """Normalized views of everything the client can read in `message` (a JSON value or raw text)."""
     seen: dict[str, None] = {}
-    roots = [message] if isinstance(message, str) else []
+    roots = [message] if isinstance(message, str) else [*joined(message)]
     strings = list(dict.fromkeys([*roots, *leaves(message)]))
+    # Other notations and orders of what is written (`readings`), then decoded like the rest.
+    strings = list(dict.fromkeys([*strings, *(r for s in strings for r in readings(s))]))
     for s in strings:
         frontier = [s]
         for _depth in range(4):

@@ -1,0 +1,76 @@
+"""To the client, before tokenize: a value cut across a result's text blocks is moved whole into one block.
+
+A client shows a `content` list's text blocks one after the other, and a model reads them as one text: a
+backend that cuts `jane.doe@` and `acme.com` into two blocks (or a card number into three) hides the value
+from a scan of each block, not from the reader. This filter reads each list of two or more text blocks
+joined, and where a detected value crosses a cut, moves the cut to the value's end: the blocks' joined
+text is unchanged, so are their number and order, and the value now stands whole in one block, where
+tokenize finds it as it finds any value. Lists anywhere in the payload are read (a tool result's
+`content`, a prompt's or a sampling request's messages' `content`).
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Any
+
+from proxy.detect.deadline import Deadline
+from proxy.filters.flow import Flow
+
+
+def _text_runs(node: Any, out: list[list[dict[str, Any]]]) -> None:
+    """Every run of two or more consecutive text blocks in the lists of `node`."""
+    if isinstance(node, dict):
+        for v in node.values():
+            _text_runs(v, out)
+    elif isinstance(node, list):
+        run: list[dict[str, Any]] = []
+        for item in node:
+            if isinstance(item, dict) and item.get("type") == "text" and isinstance(item.get("text"), str):
+                run.append(item)
+                continue
+            if len(run) >= 2:
+                out.append(run)
+            run = []
+            _text_runs(item, out)
+        if len(run) >= 2:
+            out.append(run)
+
+
+def mended_cuts(pieces: list[str], spans: list[tuple[int, int]]) -> list[str] | None:
+    """`pieces` re-cut so that no span of their joined text crosses a cut (each cut inside a span moves to
+    the span's end); None if no span crosses one."""
+    cuts: list[int] = []
+    pos = 0
+    for p in pieces[:-1]:
+        pos += len(p)
+        cuts.append(pos)
+    moved = list(cuts)
+    for start, end in spans:
+        moved = [end if start < c < end else c for c in moved]
+    if moved == cuts:
+        return None
+    joined = "".join(pieces)
+    bounds = [0, *moved, len(joined)]
+    return [joined[a:b] for a, b in pairwise(bounds)]
+
+
+class MendSplitValues:
+    def __call__(self, flow: Flow) -> None:
+        runs: list[list[dict[str, Any]]] = []
+        _text_runs(flow.payload, runs)
+        if not runs:
+            return
+        deadline = Deadline(flow.policy.detection_seconds)
+        joined = ["".join(block["text"] for block in run) for run in runs]
+        found = flow.detector.detect(joined, flow.session.known, deadline, on_loop=flow.on_loop)
+        for run, text in zip(runs, joined, strict=True):
+            spans = found.get(text)
+            if not spans:
+                continue
+            pieces = mended_cuts([block["text"] for block in run], [(s.start, s.end) for s in spans])
+            if pieces is None:
+                continue
+            for block, piece in zip(run, pieces, strict=True):
+                block["text"] = piece
+            flow.changed = True
