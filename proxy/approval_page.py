@@ -44,10 +44,10 @@ import anyio
 import h11
 import mcp_types as types
 from anyio.abc import ByteStream, SocketAttribute
-from mcp.shared.message import SessionMessage
 
 from proxy.approval_prompts import GatedCall, GateIO, Verdict, _forwardable, _refused, dry_run
 from proxy.policy import ApprovalRule
+from proxy.transports.wire import SessionMessage
 from vault import approvals as vault_approvals
 from vault import audit
 

@@ -165,6 +165,9 @@ class Start:
         return self.http is None and self.backends is None and self.policy.sandbox.on_exit != "restart"
 
     def assemble(self) -> Assembly:
+        # The wire first: the rest then finds the MCP SDK's envelope types loaded the light way, without
+        # the SDK's client, server and protocol models (proxy.transports.light_sdk).
+        from proxy.transports import wire  # noqa: F401
         from proxy.wiring import Assembly
 
         engine = Assembly.load(self.settings, background=True, policy=self.policy)
