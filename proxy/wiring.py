@@ -269,6 +269,7 @@ async def _load_after_handshake(engine: Assembly, stats: RelayStats) -> None:
     with anyio.move_on_after(HANDSHAKE_HEAD_START):
         while stats.to_client == 0:
             await anyio.sleep(0.005)
+    gc.enable()  # off for the start (`proxy.cli.run`)
     engine.start_loading()
     # The SDK's stdio helpers (the backend's stop sequence) are not imported at start (transports.wire):
     # imported now, so a stopping proxy does not spend its short grace importing them.
