@@ -9,7 +9,7 @@ import shutil
 import signal
 import threading
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -271,9 +271,18 @@ async def _load_after_handshake(engine: Assembly, stats: RelayStats) -> None:
             await anyio.sleep(0.005)
     gc.enable()  # off for the start (`proxy.cli.run`)
     engine.start_loading()
-    # The SDK's stdio helpers (the backend's stop sequence) are not imported at start (transports.wire):
-    # imported now, so a stopping proxy does not spend its short grace importing them.
-    threading.Thread(target=wire.load_sdk_stdio, name="veil-sdk-load", daemon=True).start()
+    threading.Thread(target=_load_sdk_stdio, args=(engine,), name="veil-sdk-load", daemon=True).start()
+
+
+def _load_sdk_stdio(engine: Assembly) -> None:
+    """The SDK's stdio helpers (the backend's stop sequence) are not imported at start (transports.wire):
+    imported once the detectors are loaded (messages wait for those, not for this), so that a stopping
+    proxy does not spend its short grace importing them."""
+    detector: object = engine.detector
+    if isinstance(detector, BackgroundDetector):
+        with suppress(Exception):  # detectors that failed to load: their messages are blocked, this goes on
+            detector.wait()
+    wire.load_sdk_stdio()
 
 
 async def _stop_on_signal(scope: anyio.CancelScope, stats: RelayStats) -> None:
