@@ -109,7 +109,7 @@ class _Completing:
 
     def __call__(self, name: str) -> Any:
         with _lock:
-            if not self.done and not name.startswith("__"):
+            if not self.done and (name == "__all__" or not name.startswith("__")):
                 self.done = True
                 spec = self.package.__spec__
                 assert spec is not None and spec.loader is not None

@@ -70,6 +70,18 @@ print(before, "mcp_types._types" in sys.modules, Tool.__module__, hasattr(mcp_ty
     assert done.stdout.split() == ["False", "True", "mcp_types._types", "False"]
 
 
+def test_a_star_import_of_the_light_mcp_types_gets_every_name():
+    done = run_python(
+        """
+from proxy.transports import wire
+from mcp_types import *
+print(Tool.__name__, JSONRPCRequest.__name__)
+"""
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["Tool", "JSONRPCRequest"]
+
+
 @pytest.mark.parametrize("line", LINES)
 def test_the_wire_parses_a_line_as_the_sdk_stdio_client_does(line):
     sdk_stdio = wire.load_sdk_stdio()
