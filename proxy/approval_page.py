@@ -41,17 +41,18 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 import anyio
-import h11
 import mcp_types as types
 from anyio.abc import ByteStream, SocketAttribute
-from mcp.shared.message import SessionMessage
 
 from proxy.approval_prompts import GatedCall, GateIO, Verdict, _forwardable, _refused, dry_run
 from proxy.policy import ApprovalRule
+from proxy.transports.wire import SessionMessage
 from vault import approvals as vault_approvals
 from vault import audit
 
 if TYPE_CHECKING:
+    import h11  # imported by the page server when it first serves: not on the path to `initialize`
+
     from proxy.approvals import ApprovalGate
     from proxy.chain import Pump
 
@@ -176,6 +177,8 @@ class PageServer:
             log.warning("approval page: request failed", extra={"error": type(exc).__name__})
 
     async def _exchange(self, stream: ByteStream) -> None:
+        import h11
+
         async with stream:
             conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD)
             try:
@@ -237,6 +240,8 @@ class _TooLarge(Exception):
 
 
 async def _read(conn: h11.Connection, stream: ByteStream) -> tuple[h11.Request, bytes]:
+    import h11
+
     request: h11.Request | None = None
     body = b""
     while True:

@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import anyio
 import mcp_types as types
-from mcp.shared.message import SessionMessage
 
 from proxy.envelope import activate_packs, outcome
 from proxy.errors import to_jsonrpc_error
 from proxy.filters import Direction, Flow, Stage, chains
+from proxy.transports.wire import SessionMessage
 from proxy.worker import NeedsWorker
 
 if TYPE_CHECKING:

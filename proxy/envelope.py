@@ -8,13 +8,13 @@ import time
 from typing import Any
 
 import mcp_types as types
-from mcp.shared.message import ServerMessageMetadata, SessionMessage
 from pydantic import ValidationError
 
 from proxy.approval_prompts import ID_PREFIX
 from proxy.call import Call, CallTable
 from proxy.errors import INVALID_REQUEST, PARSE_ERROR
 from proxy.session import ProxySession
+from proxy.transports.wire import ServerMessageMetadata, SessionMessage
 
 log = logging.getLogger("proxy.relay")  # the pump's own log, wherever its helpers live
 

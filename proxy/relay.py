@@ -17,7 +17,6 @@ from typing import Any
 
 import anyio
 import mcp_types as types
-from mcp.shared.message import SessionMessage
 
 from proxy.call import Call, CallTable
 from proxy.chain import Chain, Verdict, error_reply
@@ -40,6 +39,7 @@ from proxy.filters.quota import Quotas
 from proxy.filters.result_handles import ResultHandles
 from proxy.filters.scan_request import ScanRequest
 from proxy.session import ProxySession
+from proxy.transports.wire import SessionMessage
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,12 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
 import orjson
+
+if TYPE_CHECKING:
+    import duckdb  # imported by the functions that run a query: not on the path to `initialize`
 
 QUERY_TOOL = "veil_query_result"
 TABLE = "rows"
@@ -93,6 +95,8 @@ def run_query(rows: list[Any], sql: str, *, seconds: float, memory_mb: int) -> A
 
 
 def _engine(memory_mb: int) -> duckdb.DuckDBPyConnection:
+    import duckdb
+
     return duckdb.connect(
         ":memory:",
         config={
@@ -108,6 +112,8 @@ def _engine(memory_mb: int) -> duckdb.DuckDBPyConnection:
 
 
 def _check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    import duckdb
+
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as exc:
@@ -143,6 +149,8 @@ def _load(con: duckdb.DuckDBPyConnection, rows: list[Any]) -> None:
 
 def _timed(con: duckdb.DuckDBPyConnection, sql: str, seconds: float) -> tuple[list[str], list[Any]]:
     """Run and fetch (a streamed query does its work while it is fetched) under the time limit."""
+    import duckdb
+
     timer = threading.Timer(seconds, con.interrupt)
     timer.start()
     try:

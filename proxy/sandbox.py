@@ -1,30 +1,19 @@
 """Backends in a box: resource limits, their own process group, a scrubbed environment.
 
-`veil run` starts a stdio backend through this launcher (`python -m proxy.sandbox [limits] -- COMMAND`):
-it sets the limits with setrlimit, starts the backend in its place in the process tree (same stdin and
-stdout, so the wire is untouched), waits, and when a limit killed it says which on stderr and exits with
-the backend's status. The proxy's stdio transport already gives the backend its own session and process
-group, so a stop or a crash takes the whole tree down.
+`veil run` starts a stdio backend through the launcher (`proxy.launcher`: `python launcher.py [limits]
+-- COMMAND`): it sets the limits with setrlimit, starts the backend in its place in the process tree (same
+stdin and stdout, so the wire is untouched), waits, and when a limit killed it says which on stderr and
+exits with the backend's status. The proxy's stdio transport already gives the backend its own session
+and process group, so a stop or a crash takes the whole tree down.
 """
 
 from __future__ import annotations
 
-import argparse
-import ctypes
 import fnmatch
-import os
-import resource
-import signal
-import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-_PR_SET_PDEATHSIG = 1
-# What a limit kill looks like from outside.
-_LIMIT_SIGNALS = {signal.SIGXCPU: "cpu time", signal.SIGKILL: "a hard limit", signal.SIGSEGV: "memory"}
-
 
 # What every backend gets in `scrub` mode besides the policy's `env_allow`: what a process needs to find
 # programs, its home, the locale and the time zone, temporary files, TLS roots and the operator's outbound
@@ -99,7 +88,7 @@ def _report_dropped(names: list[str]) -> None:
     if not names or frozenset(names) in _reported:
         return
     _reported.add(frozenset(names))
-    import logging  # here: the launcher (`python -I -S sandbox.py`) starts without it
+    import logging  # here: only when there is something to say
 
     logging.getLogger(__name__).warning(
         "the backend's environment is scrubbed: credential-looking variables were not passed: %s. To pass "
@@ -113,9 +102,10 @@ def launcher_command(spec: SandboxSpec, command: Sequence[str]) -> list[str]:
     """The command line that runs `command` under this launcher: it dies with the proxy (a parent-death
     signal, so even a `kill -9` of the proxy takes the backend down) and, with limits, under them.
 
-    Started by path with `-I -S`: the launcher needs only the standard library, and starts in milliseconds.
+    Started by path with `-I -S`: the launcher (`proxy.launcher`) needs only the standard library, and
+    starts in milliseconds.
     """
-    args = [sys.executable, "-I", "-S", str(Path(__file__).resolve())]
+    args = [sys.executable, "-I", "-S", str(Path(__file__).resolve().with_name("launcher.py"))]
     if spec.isolate:
         args.append("--in-pid-namespace")
     if spec.address_space_mb is not None:
@@ -127,79 +117,7 @@ def launcher_command(spec: SandboxSpec, command: Sequence[str]) -> list[str]:
     return [*args, "--", *command]
 
 
-def die_with_parent(in_pid_namespace: bool = False) -> None:
-    """Linux: SIGKILL this process when its parent dies (kept across exec). A no-op elsewhere.
+if __name__ == "__main__":  # `python -m proxy.sandbox`, as before the launcher had a module of its own
+    from proxy.launcher import main
 
-    In bwrap's PID namespace the parent is the namespace's init, pid 1, and alive: the orphan check is
-    skipped there (bwrap's `--die-with-parent` and the namespace take the backend down with the proxy)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1 and not in_pid_namespace:  # the parent is already gone
-        os._exit(1)
-
-
-def _apply_limits(address_space_mb: int | None, cpu_seconds: int | None, open_files: int | None) -> None:
-    if address_space_mb is not None:
-        size = address_space_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (size, size))
-    if cpu_seconds is not None:
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-    if open_files is not None:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m proxy.sandbox")
-    parser.add_argument("--address-space-mb", type=int)
-    parser.add_argument("--cpu-seconds", type=int)
-    parser.add_argument("--open-files", type=int)
-    parser.add_argument("--in-pid-namespace", action="store_true")
-    parser.add_argument("command", nargs=argparse.REMAINDER)
-    args = parser.parse_args(argv)
-    command = args.command[1:] if args.command[:1] == ["--"] else args.command
-    if not command:
-        parser.error("no backend command")
-    die_with_parent(args.in_pid_namespace)
-    limits = (args.address_space_mb, args.cpu_seconds, args.open_files)
-    if limits == (None, None, None):
-        try:
-            os.execvp(command[0], command)  # no limits: become the backend, keeping the death signal
-        except OSError as exc:
-            sys.stderr.write(f"veil sandbox: cannot start the backend: {exc.strerror}\n")
-            return 127
-    # Forward a stop to the backend; the SDK also signals the whole group.
-    child: subprocess.Popen[bytes] | None = None
-
-    def forward(signum: int, _frame: object) -> None:
-        if child is not None and child.poll() is None:
-            child.send_signal(signum)
-
-    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        signal.signal(sig, forward)
-    try:
-        child = subprocess.Popen(command, preexec_fn=lambda: _apply_limits(*limits))
-    except OSError as exc:
-        sys.stderr.write(f"veil sandbox: cannot start the backend: {exc.strerror}\n")
-        return 127
-    code = child.wait()
-    if code < 0:
-        sig = signal.Signals(-code)
-        what = _LIMIT_SIGNALS.get(sig)
-        why = f" (its {what} limit)" if what and sig != signal.SIGKILL else ""
-        sys.stderr.write(f"veil sandbox: backend killed by {sig.name}{why}\n")
-        return 128 - code
-    if code != 0 and args.address_space_mb is not None:
-        sys.stderr.write(
-            f"veil sandbox: backend exited with status {code} (address space limited to "
-            f"{args.address_space_mb} MiB)\n"
-        )
-    return code
-
-
-if __name__ == "__main__":
     sys.exit(main())

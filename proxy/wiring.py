@@ -7,8 +7,9 @@ import logging
 import os
 import shutil
 import signal
+import threading
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -20,14 +21,14 @@ from proxy.background_detector import BackgroundDetector, check_ner_installed
 from proxy.config import Settings
 from proxy.errors import BackendUnavailable
 from proxy.isolation import ISOLATION_UNAVAILABLE, IsolationUnavailable
-from proxy.mux import Mux, multiplexed
 from proxy.policy import Policy, load_policy
 from proxy.policy.sources import policy_files
 from proxy.relay import Relay, RelayStats, Streams
 from proxy.sandbox import SandboxSpec
 from proxy.session import ProxySession, os_actor
+from proxy.transports import wire
 from proxy.transports.backend_stderr import OPENING
-from proxy.transports.http import HttpBackend, answer_without_backend, backend_http, guess_transport
+from proxy.transports.no_backend import answer_without_backend
 from proxy.transports.restarting import restarting_backend
 from proxy.transports.stdio import backend_process, client_front
 from vault import audit
@@ -36,6 +37,7 @@ from vault.store import Vault
 
 if TYPE_CHECKING:
     from proxy.detect.detector import Detector
+    from proxy.transports.http import HttpBackend
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +151,8 @@ def backend_opener(
     already), or an HTTP one with `http`. `label`: the backend's name (a `veil.toml` backend's), else one
     derived from the command."""
     if http is not None:
+        from proxy.transports.http import backend_http  # the HTTP stack: imported for HTTP backends only
+
         return http.label, backend_http(http)
     label = label or backend_label(command)
     if sandbox is not None and sandbox.on_exit == "restart":
@@ -174,6 +178,8 @@ def mux_openers(
 ) -> dict[str, AbstractAsyncContextManager[Streams]]:
     """One connection per configured backend: a subprocess (the policy's sandbox — its own policy's, if
     it has one — plus its `env`) or HTTP. ValueError names a header whose environment variable is missing."""
+    from proxy.transports.http import HttpBackend, backend_http, guess_transport
+
     openers: dict[str, AbstractAsyncContextManager[Streams]] = {}
     own = own or {}
     for spec in config.backends:
@@ -194,6 +200,8 @@ async def multiplexed_backends(
 ) -> AsyncIterator[Streams]:
     """The configured backends as one, with the session's tokens bound to their backends and each
     backend's messages under its own policy, if it has one."""
+    from proxy.mux import Mux, multiplexed
+
     session = session or OPENING.get()
     if session is None:
         raise RuntimeError("multiplexed backends need the session they serve")
@@ -261,7 +269,20 @@ async def _load_after_handshake(engine: Assembly, stats: RelayStats) -> None:
     with anyio.move_on_after(HANDSHAKE_HEAD_START):
         while stats.to_client == 0:
             await anyio.sleep(0.005)
+    gc.enable()  # off for the start (`proxy.cli.run`)
     engine.start_loading()
+    threading.Thread(target=_load_sdk_stdio, args=(engine,), name="veil-sdk-load", daemon=True).start()
+
+
+def _load_sdk_stdio(engine: Assembly) -> None:
+    """The SDK's stdio helpers (the backend's stop sequence) are not imported at start (transports.wire):
+    imported once the detectors are loaded (messages wait for those, not for this), so that a stopping
+    proxy does not spend its short grace importing them."""
+    detector: object = engine.detector
+    if isinstance(detector, BackgroundDetector):
+        with suppress(Exception):  # detectors that failed to load: their messages are blocked, this goes on
+            detector.wait()
+    wire.load_sdk_stdio()
 
 
 async def _stop_on_signal(scope: anyio.CancelScope, stats: RelayStats) -> None:

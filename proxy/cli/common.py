@@ -133,13 +133,15 @@ def url_backend_options(f: F) -> F:
 
 
 def http_backend(url: str | None, transport: str, headers: tuple[str, ...]) -> Any:
-    """The `HttpBackend` for `--url`, or None. ValueError (a usage error) on a bad header."""
-    from proxy.transports.http import HttpBackend, guess_transport, parse_header
-
+    """The `HttpBackend` for `--url`, or None. ValueError (a usage error) on a bad header. The HTTP
+    transport (httpx, Starlette, the MCP SDK) is imported only for `--url`: a stdio backend is started
+    before those imports (`proxy.transports.spawn`)."""
     if url is None:
         if headers:
             raise ValueError("--header applies to an HTTP backend: give --url")
         return None
+    from proxy.transports.http import HttpBackend, guess_transport, parse_header
+
     if not url.startswith(("http://", "https://")):
         raise ValueError("--url takes an http:// or https:// URL")
     kind = guess_transport(url)

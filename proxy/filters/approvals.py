@@ -17,13 +17,13 @@ from typing import Any
 
 import anyio
 import mcp_types as types
-from mcp.shared.message import ServerMessageMetadata, SessionMessage
 
 from proxy.approval_prompts import ID_PREFIX
 from proxy.approvals import ApprovalGate
 from proxy.call import Call
 from proxy.chain import CONTINUE, Chain, Pump, Verdict
 from proxy.policy import ApprovalRule
+from proxy.transports.wire import ServerMessageMetadata, SessionMessage
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ the backend's own scope; a handshake-era result (no `ttlMs`/`cacheScope` on the 
 
 from __future__ import annotations
 
-from mcp_types.methods import CACHEABLE_METHODS
+from functools import cache
 
 from proxy.filters.flow import Flow
 
@@ -20,10 +20,21 @@ CACHE_FIELDS = ("cacheScope", "ttlMs")
 class PrivateWhenTokenized:
     def __call__(self, flow: Flow) -> None:
         payload = flow.payload
-        if flow.kind != "response" or flow.method not in CACHEABLE_METHODS or type(payload) is not dict:
+        if flow.kind != "response" or type(payload) is not dict:
             return
         if not any(flow.counts.values()) or not any(k in payload for k in CACHE_FIELDS):
+            return
+        if flow.method not in cacheable_methods():
             return
         if payload.get("cacheScope") != "private":
             payload["cacheScope"] = "private"
             flow.changed = True
+
+
+@cache
+def cacheable_methods() -> frozenset[str]:
+    """The SDK's `CACHEABLE_METHODS`, looked up when a result first carries a cache field: its module builds
+    every protocol version's models (a third of a second), which a handshake-era session never needs."""
+    from mcp_types.methods import CACHEABLE_METHODS
+
+    return CACHEABLE_METHODS

@@ -12,13 +12,13 @@ import time
 
 import anyio
 import mcp_types as types
-from mcp.shared.message import SessionMessage
 
 from proxy.call import Call, CallTable
 from proxy.chain import CONTINUE, Pump, Verdict
 from proxy.errors import CallTimedOut
 from proxy.limits import CallLimiter, CallRefused
 from proxy.session import ProxySession
+from proxy.transports.wire import SessionMessage
 
 HOUSEKEEPING_SECONDS = 0.1
 

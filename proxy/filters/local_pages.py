@@ -15,13 +15,13 @@ from urllib.parse import parse_qs, urlsplit
 import anyio
 import mcp_types as types
 import orjson
-from mcp.shared.message import SessionMessage
 
 from proxy import budget
 from proxy.call import Call
 from proxy.chain import CONTINUE, Verdict, error_reply
 from proxy.errors import INVALID_PARAMS, ProxyError, to_jsonrpc_error
 from proxy.session import ProxySession
+from proxy.transports.wire import SessionMessage
 from vault.errors import ResultUnavailable
 
 DEFAULT_PAGE_SIZE = 100  # for a stored result that does not say its page size

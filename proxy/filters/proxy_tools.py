@@ -16,7 +16,6 @@ from typing import Any
 import anyio
 import mcp_types as types
 import orjson
-from mcp.shared.message import SessionMessage
 
 from proxy.call import Call
 from proxy.catalog import DESCRIBE_TOOL, MAX_DESCRIBE, SEARCH_LIMIT, SEARCH_TOOL
@@ -25,6 +24,7 @@ from proxy.errors import to_jsonrpc_error
 from proxy.filters.local_pages import LocalRequestError
 from proxy.result_handles import result_id_of, stored_rows
 from proxy.result_query import QUERY_TOOL, Answer, QueryRefused, run_query
+from proxy.transports.wire import SessionMessage
 from vault import audit
 from vault.errors import ResultUnavailable
 

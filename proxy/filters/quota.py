@@ -21,7 +21,6 @@ from typing import Any
 import anyio
 import mcp_types as types
 import orjson
-from mcp.shared.message import SessionMessage
 
 from proxy import budget, metrics
 from proxy.call import Call
@@ -29,6 +28,7 @@ from proxy.chain import CONTINUE, Pump, Verdict
 from proxy.errors import QuotaExceeded
 from proxy.policy import Quota
 from proxy.session import ProxySession
+from proxy.transports.wire import SessionMessage
 from vault import audit
 from vault.quotas import QuotaKey, QuotaUse
 

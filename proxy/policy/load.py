@@ -226,14 +226,22 @@ def shipped_policy_files() -> list[Path]:
 # --------------------------------------------------------------------------- loading with line numbers
 
 
+# libyaml's parser where PyYAML has it (the same safe constructors, several times faster: every policy file
+# is read on every start); an error is worded by PyYAML's own parser, and the nodes with their line numbers
+# are composed only for an error message.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_policy_file(path: Path) -> PolicyFile:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PolicyError(f"{path}: cannot read policy file ({exc.strerror})") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        try:
+            data = yaml.load(text, Loader=_LOADER)
+        except yaml.YAMLError:  # worded (and placed) by PyYAML's own parser, as the docs and tests show it
+            data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
@@ -246,7 +254,7 @@ def load_policy_file(path: Path) -> PolicyFile:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
-        line = _line_of(node, loc)
+        line = _line_of(yaml.compose(text, Loader=yaml.SafeLoader), loc)  # the nodes, for line numbers
         option = ".".join(str(p) for p in loc) or "(top level)"
         raise PolicyError(f"{path}: line {line}: option '{option}': {err['msg']}") from None
 

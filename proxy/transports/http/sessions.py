@@ -23,13 +23,12 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from proxy.errors import (
-    BACKEND_UNAVAILABLE,
     INVALID_REQUEST,
     PARSE_ERROR,
     BackendUnavailable,
     to_jsonrpc_error,
 )
-from proxy.relay import Relay, _error
+from proxy.relay import Relay
 from proxy.session import ProxySession
 from proxy.transports.http.asgi import (
     _buffer_body,
@@ -41,6 +40,7 @@ from proxy.transports.http.asgi import (
 )
 from proxy.transports.http.backend import BackendOpener
 from proxy.transports.http.lanes import SessionEvents, _ModernLane, _Session
+from proxy.transports.no_backend import answer_without_backend
 from proxy.transports.wire import Streams
 
 log = logging.getLogger("proxy.transports.http")
@@ -330,19 +330,3 @@ class HttpSessions:
             )
             log.error("backend could not be opened", extra={"error": type(exc).__name__})
             await answer_without_backend(client, why, first_only=False)
-
-
-async def answer_without_backend(
-    client: Streams, why: str, grace: float = 5.0, *, first_only: bool = True, code: int = BACKEND_UNAVAILABLE
-) -> None:
-    """Give every request a JSON-RPC error instead of silence, for up to `grace` seconds, until the client
-    closes its end or (with `first_only`) the first request was answered. An HTTP session keeps answering
-    for the grace period: its transport must still deliver the answer when this returns."""
-    read, write = client
-    with anyio.move_on_after(grace):
-        async for item in read:
-            msg = getattr(item, "message", None)
-            if isinstance(msg, types.JSONRPCRequest):
-                await write.send(_error(msg.id, {"code": code, "message": why}))
-                if first_only:
-                    break
