@@ -55,9 +55,9 @@ def handle_is_name(handle: str) -> bool:
 
 def _foreign_given_first(handle: str) -> bool:
     """`@maurizio_pages`, `@michèle.baglioni`: a clear given name that is no word at all, in the dictionary
-    or written lower case in the pipeline's text (`maurizio`, `michèle`; not `max`, `mark`, `maria`), then a separator and one or two alphabetic parts.
-    No handle of a team or a feature starts with such a name, so the rest need not look like a surname:
-    surnames are words too (`Pages`, `Baker`)."""
+    or written lower case in the pipeline's text (`maurizio`, `michèle`; not `max`, `mark`, `maria`), then
+    a separator and one or two alphabetic parts. No handle of a team or a feature starts with such a name,
+    so the rest need not look like a surname: surnames are words too (`Pages`, `Baker`)."""
     parts = [p for p in _SEPARATOR.split(handle) if p]
     if not 2 <= len(parts) <= 3 or any(not p.isalpha() or len(p) < 2 for p in parts):
         return False
