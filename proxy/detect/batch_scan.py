@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from itertools import accumulate
 
-from proxy.detect import block_encodings, byte_escapes, decoders, ip_forms, spelled_digits, vertical, views
+from proxy.detect import block_encodings, byte_escapes, decoders, ip_forms, vertical, views
 from proxy.detect.defanged import DEFANGED_TRIGGERS
 from proxy.detect.folded_view import FOLD_TRIGGER
 from proxy.detect.iban_trigger import IBAN_TRIGGER
@@ -22,6 +22,8 @@ from proxy.detect.name_prefilter import NAME_PREFILTER
 from proxy.detect.reordered import OVERRIDE_TRIGGER
 from proxy.detect.spaced import SPACED_OUT_TRIGGER
 from proxy.detect.triggers import IPV6_TRIGGER, digit_trigger_at
+from proxy.detect.word_triggers import patterns as word_patterns
+from proxy.detect.word_triggers import word_trigger_starts
 
 # What makes a text's views differ from it, for the batch pre-scan: a local encoding's first character or an
 # ASCII control (NUL left out: the batch scan joins texts with it, and a text holding one is never
@@ -41,7 +43,6 @@ VIEW_TRIGGERS = (
     *decoders.CHUNK_TRIGGERS,
     *byte_escapes.TRIGGERS,
     *ip_forms.TRIGGERS,
-    spelled_digits.TRIGGER,
     vertical.TRIGGER,
     block_encodings.TRIGGER,
     OVERRIDE_TRIGGER,
@@ -98,6 +99,13 @@ def candidates(
     # a non-ASCII character the view rewrites): every step runs on those.
     for trigger in VIEW_TRIGGERS:
         scan(regex_finder(trigger, joined))
+    word_starts = word_trigger_starts(joined)  # an address's word or spelled digits before them
+    if word_starts is None:
+        for trigger in word_patterns():
+            scan(regex_finder(trigger, joined))
+    else:
+        for at in word_starts:
+            hits.add(bisect_right(starts, at) - 1)
     # A short base64 run counts only with a capital: the texts with one are tried alone.
     pos = 0
     while (capital := CAPITAL.search(joined, pos)) is not None:

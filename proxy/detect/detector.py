@@ -42,6 +42,8 @@ from proxy.detect.spaced import chunked_view
 from proxy.detect.spans import Span, merge_spans
 from proxy.detect.triggers import digit_trigger_at, triggered
 from proxy.detect.vertical import vertical_view
+from proxy.detect.word_triggers import patterns as word_patterns
+from proxy.detect.word_triggers import word_trigger_starts
 from proxy.errors import DetectionBudgetExceeded, DetectionFailed
 from proxy.policy import Policy
 from proxy.worker import NeedsWorker
@@ -189,7 +191,7 @@ class Detector:
                     s.entity == "PERSON" and "\n" in text[a:b] and any(extra_view is f for f in folded)
                 ):  # a name across a fold (`FN:Jo Osborne-Zopp\r\n etto`) is read whole only unfolded
                     spans.append(Span(a, b, s.entity, s.score))
-        backwards = mirrored(text)
+        backwards = mirrored(text, spans)
         if backwards is not None:
             analyzed = True
             spans.extend(self._mirrored(backwards, known if has_known else None, deadline, on_loop))
@@ -284,7 +286,14 @@ class Detector:
             return range(len(texts))
         starts = [0, *accumulate(len(t) + 1 for t in texts)]
         hits = {bisect_right(starts, at) - 1 for at in starts_known}
-        triggers = [*VIEW_TRIGGERS, *([] if joined.isascii() else [views.fold_pattern()])]
+        word_starts = word_trigger_starts(joined)
+        if word_starts is not None:
+            hits.update(bisect_right(starts, at) - 1 for at in word_starts)
+        triggers = [
+            *VIEW_TRIGGERS,
+            *(word_patterns() if word_starts is None else ()),
+            *([] if joined.isascii() else [views.fold_pattern()]),
+        ]
         for trigger in triggers:
             pos = 0
             while (m := trigger.search(joined, pos)) is not None:

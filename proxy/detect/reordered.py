@@ -20,7 +20,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from proxy.detect.iban_trigger import IBAN_TRIGGER
 from proxy.detect.spans import Span
 from proxy.detect.triggers import digit_trigger_at
 from proxy.detect.view_map import View, rewrite
@@ -36,9 +38,13 @@ MIRROR_MIN_SCORE = 0.5
 CHECKSUMMED = frozenset({"CREDIT_CARD", "IBAN_CODE"})
 _CHECKED = CHECKSUMMED | {"EMAIL_ADDRESS"}
 _SAYS_REVERSED = re.compile(r"(?i)\b(?:revers\w*|backwards?|mirror\w*|right[ -]to[ -]left)\b")
-_KIND_WORDS = re.compile(
-    r"(?i)\b(?:phone|tel|call|mobile|cell|fax|ssn|social|ip|ipv4|login|from|host|server|address|contact)\b"
-)
+_KINDS = ("phone", "tel", "call", "mobile", "cell", "fax", "ssn", "social", "ip", "ipv4", "login", "from",
+          "host", "server", "address", "contact")  # fmt: skip
+# A word of a value's kind written backwards (`enohp`, `nss`), looked for in the text as written.
+_KIND_BACKWARDS = re.compile(r"(?i)\b(?:" + "|".join(w[::-1] for w in _KINDS) + r")\b")
+_KIND_WORDS = re.compile(r"(?i)\b(?:" + "|".join(_KINDS) + r")\b")
+# A card's length of digits, separators between them allowed: what a checksummed kind backwards needs.
+_LONG_DIGITS = re.compile(r"\d(?:[ .\-]?\d){12}")
 
 
 def display_view(text: str) -> View | None:
@@ -49,26 +55,42 @@ def display_view(text: str) -> View | None:
     return rewrite(View(text), _OVERRIDE, lambda span: " " + _OVERRIDE.sub(r"\1", span)[::-1] + " ")
 
 
-def mirrored(text: str) -> str | None:
-    """`text` backwards, if a value written backwards could be in it (module doc); else None."""
-    if len(text) > MIRROR_MAX or ("@" not in text and digit_trigger_at(text) < 0):
+def told(text: str) -> bool:
+    """Whether `text` says it is written backwards: a word saying so, or a word of a value's kind that
+    reads only backwards."""
+    return _SAYS_REVERSED.search(text) is not None or (
+        _KIND_BACKWARDS.search(text) is not None and _KIND_WORDS.search(text) is None
+    )
+
+
+def mirrored(text: str, found: Sequence[Span] = ()) -> str | None:
+    """`text` backwards, if a value written backwards could be in it (module doc); else None: an address
+    (an `@` that no span `found` as written covers), a checksummed number (a card's length of digits, an
+    IBAN's letters at the end), or a text that says it is written backwards with a digit run in it."""
+    if len(text) > MIRROR_MAX:
         return None
-    return text[::-1]
+    at = text.find("@")
+    while at >= 0:
+        if not any(s.start <= at < s.end for s in found):
+            return text[::-1]
+        at = text.find("@", at + 1)
+    if digit_trigger_at(text) < 0:
+        return None
+    if _LONG_DIGITS.search(text) is not None or told(text) or IBAN_TRIGGER.search(text[::-1]) is not None:
+        return text[::-1]
+    return None
 
 
 def flip(spans: list[Span], backwards: str) -> list[Span]:
     """Spans found in `backwards` (a text read backwards), in the coordinates of the text as written; only
     the structured kinds that are certain (`MIRROR_ENTITIES` at `MIRROR_MIN_SCORE` or more)."""
     length = len(backwards)
-    text = backwards[::-1]
-    told = _SAYS_REVERSED.search(text) is not None or (
-        _KIND_WORDS.search(backwards) is not None and _KIND_WORDS.search(text) is None
-    )
+    says = told(backwards[::-1])
     out = []
     for s in spans:
         if s.entity not in MIRROR_ENTITIES or s.score < MIRROR_MIN_SCORE:
             continue
-        if s.entity not in _CHECKED and not told:
+        if s.entity not in _CHECKED and not says:
             continue
         start, end = length - s.end, length - s.start
         if s.entity == "IP_ADDRESS" and _valid_quad(backwards[s.start : s.end][::-1]):

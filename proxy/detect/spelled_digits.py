@@ -15,6 +15,7 @@ _DIGITS = {
     "zero": "0", "oh": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
     "six": "6", "seven": "7", "eight": "8", "nine": "9",
 }  # fmt: skip
+WORDS = tuple(_DIGITS)
 _WORD = "(?:" + "|".join(sorted(_DIGITS, key=len, reverse=True)) + ")"
 _SEP = r"(?:\s*[,\-–]\s*|\s+)"
 _RUN = re.compile(rf"(?i)\b(?:plus\s+)?{_WORD}(?:{_SEP}{_WORD}){{3,}}\b")
@@ -27,8 +28,13 @@ def _digits(run: str) -> str:
     return plus + "".join(_DIGITS[w.lower()] for w in words if w.lower() in _DIGITS)
 
 
+# Two digit words in a row need a word's last letter, a separator and a word's first letter: a character
+# class scan (fast) before the case-insensitive one (slow).
+_PAIR = re.compile(r"[eEoOhHtTrRxXnN][\s,\-–]+[zZoOnNtTfFsSeE]")
+
+
 def may_hold(text: str) -> bool:
-    return TRIGGER.search(text) is not None
+    return _PAIR.search(text) is not None and TRIGGER.search(text) is not None
 
 
 def read(view: View) -> View:

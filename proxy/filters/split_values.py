@@ -5,8 +5,10 @@ backend that cuts `jane.doe@` and `acme.com` into two blocks (or a card number i
 from a scan of each block, not from the reader. This filter reads each list of two or more text blocks
 joined, and where a detected value crosses a cut, moves the cut to the value's end: the blocks' joined
 text is unchanged, so are their number and order, and the value now stands whole in one block, where
-tokenize finds it as it finds any value. Lists anywhere in the payload are read (a tool result's
-`content`, a prompt's or a sampling request's messages' `content`).
+tokenize finds it as it finds any value. The lists read are the protocol's own: a tool result's
+`content`, a resource read's `contents` (text items), and the `content` lists of a prompt's or a sampling
+request's `messages`; a list inside a tool's own data is data (`split_values` does not walk a 25,000-row
+result).
 """
 
 from __future__ import annotations
@@ -18,23 +20,30 @@ from proxy.detect.deadline import Deadline
 from proxy.filters.flow import Flow
 
 
-def _text_runs(node: Any, out: list[list[dict[str, Any]]]) -> None:
-    """Every run of two or more consecutive text blocks in the lists of `node`."""
-    if isinstance(node, dict):
-        for v in node.values():
-            _text_runs(v, out)
-    elif isinstance(node, list):
-        run: list[dict[str, Any]] = []
-        for item in node:
-            if isinstance(item, dict) and item.get("type") == "text" and isinstance(item.get("text"), str):
-                run.append(item)
-                continue
-            if len(run) >= 2:
-                out.append(run)
-            run = []
-            _text_runs(item, out)
+def _content_lists(payload: Any) -> list[list[Any]]:
+    """The protocol's lists of content blocks in a payload (module doc)."""
+    if not isinstance(payload, dict):
+        return []
+    lists = [payload.get("content"), payload.get("contents")]
+    messages = payload.get("messages")
+    if isinstance(messages, list):
+        lists += [m.get("content") for m in messages if isinstance(m, dict)]
+    return [x for x in lists if isinstance(x, list)]
+
+
+def _text_runs(blocks: list[Any], out: list[list[dict[str, Any]]]) -> None:
+    """Every run of two or more consecutive text blocks (or resource text items) in `blocks`."""
+    run: list[dict[str, Any]] = []
+    for item in blocks:
+        text_item = isinstance(item, dict) and item.get("type", "text") == "text"
+        if text_item and isinstance(item.get("text"), str):
+            run.append(item)
+            continue
         if len(run) >= 2:
             out.append(run)
+        run = []
+    if len(run) >= 2:
+        out.append(run)
 
 
 def mended_cuts(pieces: list[str], spans: list[tuple[int, int]]) -> list[str] | None:
@@ -58,7 +67,8 @@ def mended_cuts(pieces: list[str], spans: list[tuple[int, int]]) -> list[str] | 
 class MendSplitValues:
     def __call__(self, flow: Flow) -> None:
         runs: list[list[dict[str, Any]]] = []
-        _text_runs(flow.payload, runs)
+        for blocks in _content_lists(flow.payload):
+            _text_runs(blocks, runs)
         if not runs:
             return
         deadline = Deadline(flow.policy.detection_seconds)
