@@ -3,15 +3,16 @@
 A `Call` holds what every guardrail needs to know about the request it belongs to — its method, tool and
 backend, its deadline, whether it holds a slot of the call limiter — so a response is scanned knowing what
 it answers, and so no request is left unanswered when the backend goes away. The `CallTable` is the only
-place calls are opened and closed; closing one frees whatever it holds (its limiter slot), the way the MCP
-SDK's `RequestResponder` completes a request exactly once, whichever of answer, cancel or timeout comes
-first.
+place calls are opened and closed. Closing one tells every call filter (`on_done`), whatever ended the
+call, so each frees what it holds itself (the limits filter its limiter slot, the accounting filter writes
+the call's row) and the table knows nothing of any filter's state: the way the MCP SDK's `RequestResponder`
+completes a request exactly once, whichever of answer, cancel or timeout comes first.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,11 +31,12 @@ class Call:
     on_unanswered: Callable[[], Awaitable[None]] | None = None
     started: float = field(default_factory=time.monotonic)
     deadline: float = float("inf")
-    release: Callable[[], None] | None = None  # frees the call limiter's slot this call holds
+    holds_slot: bool = False  # holds a slot of the call limiter (freed by the limits filter's `on_done`)
     message: Any = None  # the request as the client sent it (tokens)
     outgoing: Any = None  # the request as the backend gets it (real values), set by the scan filter
     position: int = 0  # the call filter the chain is at (a paused call resumes after it)
     usage: Any = None  # the backend's resource window while it is forwarded (`proxy.resources.Window`)
+    outcome: str | None = None  # what the client got — ok, error, blocked — once the backend answered
 
     @property
     def seconds(self) -> float:
@@ -43,10 +45,13 @@ class Call:
 
 
 class CallTable:
-    """The calls in flight, by request id. A call leaves it exactly once (`close`), which frees its slot."""
+    """The calls in flight, by request id. A call leaves it exactly once (`close`), and every filter of
+    `filters` that has an `on_done` hook hears of it then (the list is shared, not copied: the relay fills
+    the chain's list after the table is made)."""
 
-    def __init__(self) -> None:
+    def __init__(self, filters: Sequence[object] = ()) -> None:
         self._calls: dict[Any, Call] = {}
+        self.filters = filters
 
     def open(self, call: Call) -> Call:
         self._calls[call.id] = call
@@ -56,12 +61,12 @@ class CallTable:
         return self._calls.get(request_id)
 
     def close(self, request_id: Any) -> Call | None:
-        """The call is answered, cancelled or timed out: it leaves the table and frees its limiter slot.
-        None if it was not in flight (already closed, or never a call)."""
+        """The call is answered, cancelled or timed out: it leaves the table, and each filter's `on_done`
+        runs (in list order; one that raises does not keep the others from theirs). None if it was not in
+        flight (already closed, or never a call)."""
         call = self._calls.pop(request_id, None)
-        if call is not None and call.release is not None:
-            release, call.release = call.release, None
-            release()
+        if call is not None:
+            _done(self.filters, call)
         return call
 
     def overdue(self, now: float) -> list[Call]:
@@ -88,3 +93,17 @@ class CallTable:
 
     def __iter__(self) -> Iterator[Any]:
         return iter(list(self._calls))
+
+
+def _done(filters: Sequence[object], call: Call) -> None:
+    failed: Exception | None = None
+    for f in filters:
+        hook = getattr(f, "on_done", None)
+        if hook is None:
+            continue
+        try:
+            hook(call)
+        except Exception as exc:  # the others still free what they hold; the first error is raised after
+            failed = failed or exc
+    if failed is not None:
+        raise failed

@@ -268,7 +268,8 @@ async def test_the_request_scan_answers_a_refused_request_with_its_error(session
 
 async def test_limits_set_the_deadline_and_take_a_slot_that_closing_the_call_frees(session):
     session.policy.tool_specs["slow"] = ToolSpec(max_concurrent=1)
-    limits, calls = Limits(session), CallTable()
+    limits = Limits(session)
+    calls = CallTable([limits])
     first = request("tools/call", {"name": "slow"}, 1)
     assert await limits.on_request(first) is CONTINUE
     assert first.deadline > time.monotonic()
