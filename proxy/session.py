@@ -178,20 +178,31 @@ class ProxySession:
     def tokenize(self, items: Sequence[tuple[str, str]], flow: Flow) -> list[str]:
         """Tokens for (entity, value) pairs. On the event loop, only values this process has stored before
         (no I/O); anything new raises NeedsWorker and is tokenized from a worker thread."""
-        scope = self._scope(flow)
-        stored = self.vault.stored_tokens(items, scope) if flow.on_loop else None
-        if flow.on_loop and stored is None:
-            raise NeedsWorker("tokenize")  # before the timer: the worker's attempt is the one measured
+        if flow.on_loop:
+            stored = self.stored_tokens(items, flow)
+            if stored is None:
+                raise NeedsWorker("tokenize")  # the guard: a filter asks `stored_tokens` first
+            return stored
         with metrics.VAULT_SECONDS.labels("tokenize").time():
-            tokens = (
-                stored
-                if stored is not None
-                else self.vault.tokenize(items, self.context(flow), ttl=self.token_ttls or None, scope=scope)
+            tokens = self.vault.tokenize(
+                items, self.context(flow), ttl=self.token_ttls or None, scope=self._scope(flow)
             )
+        self._tokenized(items, flow)
+        return tokens
+
+    def stored_tokens(self, items: Sequence[tuple[str, str]], flow: Flow) -> list[str] | None:
+        """Tokens for (entity, value) pairs this process has stored before (no I/O: it may run on the event
+        loop), or None if any pair is new (then `tokenize`, from a worker)."""
+        with metrics.VAULT_SECONDS.labels("tokenize").time():
+            tokens = self.vault.stored_tokens(items, self._scope(flow))
+        if tokens is not None:
+            self._tokenized(items, flow)
+        return tokens
+
+    def _tokenized(self, items: Sequence[tuple[str, str]], flow: Flow) -> None:
         self.learn(items)
         for entity, _value in items:
             metrics.TOKENIZED.labels(flow.backend or self.backend, entity).inc()
-        return tokens
 
     def detokenize(self, tokens: Sequence[str], flow: Flow) -> dict[str, str]:
         if flow.on_loop:  # every detokenization reads the vault (revocations take effect at once)
