@@ -3,8 +3,8 @@
 A value under a plain key (one no field rule, context, name, org or schema rule applies to) is decided by
 its type alone: a string is a text to scan (JSON carried in it opened as its own document), a large number
 is scanned as its digits, a container is walked the same way. Any other key goes back to the walker's
-`_other` (`proxy.scan.to_client`). A list of records is tried column by column first (`columns`), and a
-list of byte values is read as the text it carries (`byte_lists`).
+`_other` (`proxy.scan.to_client`, which also keeps the walk of plain lists). A long list of records is
+tried column by column (`columns`).
 """
 
 from __future__ import annotations
@@ -12,18 +12,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from proxy.errors import check_depth
-from proxy.scan import labels, names
-from proxy.scan.byte_lists import MIN_BYTES, bytes_text, refuse_patch
+from proxy.scan import labels
 from proxy.scan.columns import plain_rows
-from proxy.scan.key_info import ENTITY, JSON_STARTS, METRIC_TEXT, NUM, PLAIN_SCALARS, KeyInfo
-from proxy.scan.plan import Doc, Location, ScanPlan
+from proxy.scan.key_info import ENTITY, JSON_STARTS, METRIC_TEXT, NUM, PLAIN_SCALARS, KeyInfo, big
+from proxy.scan.plan import Location, ScanPlan
 from proxy.scan.shapes import BIG_INT, INT64, refuse_beyond_64_bits
 
 if TYPE_CHECKING:
     from proxy.scan.to_client import ToClientWalker
-
-_ROWS = 32  # a list of at least this many objects is tried column by column (`columns.plain_rows`)
-
 
 class PlainWalk:
     """Mixed into `ToClientWalker`: the walk of plain objects and lists."""
@@ -46,6 +42,10 @@ class PlainWalk:
         ) -> None: ...
 
         def _key_info(self, key: str) -> KeyInfo: ...
+
+        def _plain_list(self, node: list[Any], doc: int, depth: int) -> None: ...
+
+        def _locate(self, text: str, location: Location) -> None: ...
 
         def _embedded(self, container: Any, key: Any, text: str, doc: int, depth: int) -> bool: ...
 
@@ -113,36 +113,23 @@ class PlainWalk:
             labels.record(self._whole, node, doc)  # `{"name": "SSN", "value": "123456789"}`
         self._grow(size)
 
-    def _plain_list(self, node: list[Any], doc: int, depth: int) -> None:
-        """`_walk` of a list no rule applies to (the usual case, kept short: it runs once per row)."""
-        check_depth(depth, self.max_depth)
-        if len(node) >= 2 and type(node[0]) is dict:
-            if len(node) >= _ROWS and self._plain_rows(node, doc, depth):
-                return
-            names.record_columns(self._whole, node, doc)
-        texts = self._plan.texts
-        size = 0
-        plain = False
-        for i, v in enumerate(node):
-            t = type(v)
-            if t is str:
-                size += len(v)
-                if v in texts or v[:1] not in JSON_STARTS or not self._embedded(node, i, v, doc, depth):
-                    texts[v] = None
-                    plain = True
-            elif t is dict:
-                self._plain_dict(v, doc, depth + 1)
-            elif t is list:
-                self._plain_list(v, doc, depth + 1)
-            elif (t is int or t is float) and (v >= BIG_INT or v <= -BIG_INT):
-                self._number(v, (node, i, doc))
-        if plain:
-            self._plan.plain.append((node, doc))
-        self._grow(size)
-        carried = bytes_text(node) if len(node) >= MIN_BYTES else None
-        if carried:  # bytes as numbers (`Buffer.toJSON()`): a document that blocks if patched (byte_lists)
-            self._plan.docs.append(Doc("(bytes)", [carried], [(node, 0, doc)], encode=refuse_patch))
-            self._walk(self._plan.docs[-1].value, len(self._plan.docs) - 1, None, depth + 1, None, False)
+    def _plain_value(self, node: Any, k: Any, v: Any, doc: int, depth: int, info: KeyInfo) -> int:
+        """A value under a plain key outside plain containers (below a path rule)."""
+        t = type(v)
+        if t is str:
+            if not info[NUM] and METRIC_TEXT.fullmatch(v):
+                return len(v)  # a metric written as a string
+            if v[:1] not in JSON_STARTS or not self._embedded(node, k, v, doc, depth):
+                self._locate(v, (node, k, doc))
+            return len(v)
+        if t is dict or t is list:
+            self._walk(v, doc, None, depth + 1, None, False)
+        elif (t is int or t is float) and big(v):
+            if info[NUM]:
+                self._number(v, (node, k, doc))
+            elif t is int:  # under a metric key
+                refuse_beyond_64_bits(v)
+        return 0
 
     def _plain_rows(self, rows: list[Any], doc: int, depth: int) -> bool:
         """A list of records walked column by column (`columns.plain_rows`); False: walk it row by row."""

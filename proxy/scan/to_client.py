@@ -33,12 +33,12 @@ from proxy.errors import check_depth, check_size
 from proxy.policy import Policy, ToolRules, normalize_key
 from proxy.policy.keys import key_rule_entity
 from proxy.scan import accounts, labels, names
+from proxy.scan.byte_lists import MIN_BYTES, bytes_text, refuse_patch
 from proxy.scan.documents import Documents, mark_schemas
 from proxy.scan.key_info import (
     CTX,
     ENTITY,
     JSON_STARTS,
-    METRIC_TEXT,
     NAME,
     NUM,
     NUMBERS,
@@ -62,9 +62,10 @@ from proxy.scan.shapes import (
     is_metric_key,
     key_context,
     number_text,
-    refuse_beyond_64_bits,
 )
 from vault.tokens import TOKEN_RE
+
+_ROWS = 32  # a list of at least this many objects is tried column by column (`columns.plain_rows`)
 
 # Methods whose results describe the server (tool schemas, prompt and template lists): key rules name
 # values only in schema value positions there (`email` is a parameter name in a schema, not a value).
@@ -226,23 +227,36 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
                     self._walk(v, doc, sub, depth + 1, _carried(entity, v), list_skip)
         self._grow(size)
 
-    def _plain_value(self, node: Any, k: Any, v: Any, doc: int, depth: int, info: KeyInfo) -> int:
-        """A value under a plain key outside plain containers (below a path rule)."""
-        t = type(v)
-        if t is str:
-            if not info[NUM] and METRIC_TEXT.fullmatch(v):
-                return len(v)  # a metric written as a string
-            if v[:1] not in JSON_STARTS or not self._embedded(node, k, v, doc, depth):
-                self._locate(v, (node, k, doc))
-            return len(v)
-        if t is dict or t is list:
-            self._walk(v, doc, None, depth + 1, None, False)
-        elif (t is int or t is float) and big(v):
-            if info[NUM]:
-                self._number(v, (node, k, doc))
-            elif t is int:  # under a metric key
-                refuse_beyond_64_bits(v)
-        return 0
+    def _plain_list(self, node: list[Any], doc: int, depth: int) -> None:
+        """`_walk` of a list no rule applies to (the usual case, kept short: it runs once per row)."""
+        check_depth(depth, self.max_depth)
+        if len(node) >= 2 and type(node[0]) is dict:
+            if len(node) >= _ROWS and self._plain_rows(node, doc, depth):
+                return
+            names.record_columns(self, node, doc)
+        texts = self._plan.texts
+        size = 0
+        plain = False
+        for i, v in enumerate(node):
+            t = type(v)
+            if t is str:
+                size += len(v)
+                if v in texts or v[:1] not in JSON_STARTS or not self._embedded(node, i, v, doc, depth):
+                    texts[v] = None
+                    plain = True
+            elif t is dict:
+                self._plain_dict(v, doc, depth + 1)
+            elif t is list:
+                self._plain_list(v, doc, depth + 1)
+            elif (t is int or t is float) and (v >= BIG_INT or v <= -BIG_INT):
+                self._number(v, (node, i, doc))
+        if plain:
+            self._plan.plain.append((node, doc))
+        self._grow(size)
+        carried = bytes_text(node) if len(node) >= MIN_BYTES else None
+        if carried:  # bytes as numbers (`Buffer.toJSON()`): a document that blocks if patched (byte_lists)
+            self._plan.docs.append(Doc("(bytes)", [carried], [(node, 0, doc)], encode=refuse_patch))
+            self._walk(self._plan.docs[-1].value, len(self._plan.docs) - 1, None, depth + 1, None, False)
 
     def _locate(self, text: str, location: Location) -> None:
         """A string to scan outside a plain container, and where it sits."""
