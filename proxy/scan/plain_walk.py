@@ -21,6 +21,7 @@ from proxy.scan.shapes import BIG_INT, INT64, refuse_beyond_64_bits
 if TYPE_CHECKING:
     from proxy.scan.to_client import ToClientWalker
 
+
 class PlainWalk:
     """Mixed into `ToClientWalker`: the walk of plain objects and lists."""
 
