@@ -21,8 +21,7 @@ from mcp.shared.message import SessionMessage
 from proxy.call import Call
 from proxy.catalog import DESCRIBE_TOOL, MAX_DESCRIBE, SEARCH_LIMIT, SEARCH_TOOL
 from proxy.chain import CONTINUE, Chain, Verdict, error_reply
-from proxy.errors import to_jsonrpc_error
-from proxy.filters.local_pages import LocalRequestError
+from proxy.errors import LocalRequestError, to_jsonrpc_error
 from proxy.result_handles import result_id_of, stored_rows
 from proxy.result_query import QUERY_TOOL, Answer, QueryRefused, run_query
 from vault import audit
