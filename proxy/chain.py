@@ -1,11 +1,12 @@
 """The chain: every guardrail is a filter, and the order of the filters lives in one list.
 
-A client request passes the call filters in `REQUEST_ORDER` — local pages, egress, detokenize, approvals,
-limits/timeout — each returning a `Verdict`: continue, answer locally, refuse, or pause (the filter took the
-call over and resumes the chain from the next filter when it is done: the approval wait). An answer or a
-backend message toward the client passes tokenize and budget; a backend notification passes the flood gate
-before anything is scanned. A filter that raises fails its message closed — an error is better than a leak —
-where mitmproxy would log an addon's error and let the flow go on.
+A client request passes the call filters in `REQUEST_ORDER` (`proxy.filters.request_order`: local pages,
+the request scan — egress, detokenize —, approvals, quotas, limits/timeout, accounting), each returning a
+`Verdict`: continue, answer locally, refuse, or pause (the filter took the call over and resumes the chain
+from the next filter when it is done: the approval wait); `on_response` and `on_done` hooks follow the call
+to its end. An answer or a backend message toward the client passes tokenize and budget; a backend
+notification passes the flood gate before anything is scanned. A filter that raises fails its message
+closed — an error is better than a leak — where mitmproxy would log an addon's error and let the flow go on.
 
 The scan filters (egress, detokenize, tokenize, budget) are functions of a `Flow`. Blocking work has one
 home: a small message runs through them on the event loop, each filter that may block through its
