@@ -32,6 +32,7 @@ from proxy.envelope import (
 from proxy.errors import BACKEND_UNAVAILABLE, INVALID_REQUEST, LineTooLong, LineUnparsable, to_jsonrpc_error
 from proxy.filters import Direction, Stage
 from proxy.filters.approvals import Approvals
+from proxy.filters.call_tool import CallThroughCatalog
 from proxy.filters.flood import Flood
 from proxy.filters.limits import Limits
 from proxy.filters.local_pages import LocalPages
@@ -77,6 +78,7 @@ class Relay:
         self.flood = Flood(self.session, self.stats.count_blocked)
         # REQUEST_ORDER: the call filters a client request passes before it is forwarded.
         self.chain.call_filters = [
+            CallThroughCatalog(self.session),
             LocalPages(self.session),
             ProxyTools(self.chain),
             ResultHandles(self.session),

@@ -119,5 +119,5 @@ def test_veil_toml_takes_a_catalog_and_refuses_an_unknown_one(tmp_path: Path):
     path.write_text('catalog = "compact"\n[backends.a]\ncommand = ["true"]\n')
     assert load_backends(path).catalog == "compact"
     path.write_text('catalog = "small"\n[backends.a]\ncommand = ["true"]\n')
-    with pytest.raises(ConfigError, match='catalog: expected "full" or "compact"'):
+    with pytest.raises(ConfigError, match='catalog: expected "full", "compact" or "search"'):
         load_backends(path)
