@@ -8,6 +8,7 @@ The sizes are measured by `benchmarks.catalog_bench` (tests/e2e/test_compact_cat
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from mcp import Client, MCPError, StdioServerParameters
 
 from benchmarks import catalog_bench
+from vault.tokens import TOKEN_RE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.anyio]
 LISTED = ["veil_search_tools", "veil_call_tool"]
@@ -29,12 +31,22 @@ def search_policy(tmp_path: Path) -> Path:
     return path
 
 
+def audit(env: dict[str, str], event: str) -> list[dict[str, Any]]:
+    out = subprocess.run(
+        [sys.executable, "-m", "proxy", "audit", "query", "--event", event, "--json", "--oldest-first"],
+        env=env, cwd=catalog_bench.ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    return [json.loads(line) for line in out.stdout.splitlines()]
+
+
 def contents(result: Any) -> list[dict[str, Any]]:
     return [c.model_dump(mode="json", by_alias=True, exclude_none=True) for c in result.content]
 
 
 async def test_in_search_mode_a_tool_found_described_and_called_through_the_proxy_answers_as_without_it(
     tmp_path: Path,
+    veil_env: dict[str, str],
     veil_stdio: Callable[..., StdioServerParameters],
     direct_stdio: Callable[..., StdioServerParameters],
     node_package_cmd: Callable[..., list[str]],
@@ -79,6 +91,11 @@ async def test_in_search_mode_a_tool_found_described_and_called_through_the_prox
             )
             with pytest.raises(MCPError) as nameless:
                 await client.call_tool("veil_call_tool", {"arguments": {"message": "hello"}})
+            mail = {"name": "echo", "arguments": {"message": "write to jane.doe@example.com"}}
+            tokenized = contents(await client.call_tool("veil_call_tool", mail))[0]["text"]
+            token = tokenized.removeprefix("Echo: write to ")
+            back = {"name": "echo", "arguments": {"message": token}}
+            echoed_back = contents(await client.call_tool("veil_call_tool", back))[0]["text"]
     assert listed == LISTED
     assert found is not None and every is not None
     hit = found["tools"][0]
@@ -98,6 +115,10 @@ async def test_in_search_mode_a_tool_found_described_and_called_through_the_prox
     assert json.loads(attached.split(": ", 2)[2]) == full["echo"]
     assert not long_op.is_error and steps == [1, 2, 3]  # the request's progress token went along
     assert "veil_call_tool needs `name`" in nameless.value.error.message
+    # Policy and audit see the named tool: its result was tokenized, its argument detokenized, as echo's.
+    assert TOKEN_RE.fullmatch(token) and echoed_back == f"Echo: {token}"
+    detokenized = audit(veil_env, "token-detokenized")
+    assert [(r["tool"], r["token"]) for r in detokenized] == [("echo", token)]
 
 
 async def test_in_search_mode_behind_a_veil_toml_veil_call_tool_reaches_the_backend_its_name_names(
