@@ -5,7 +5,8 @@ tool's full definition.
 The full definitions are kept in the session's catalog as the scan left them (`proxy.catalog`), so what
 `veil_describe_tools` and an attached definition show was judged like the list itself. The proxy's own
 tools are added to the last page of the list: `veil_describe_tools` always, `veil_search_tools` over the
-policy's `search_over`. One filter, one place where `tools/list` answers are touched for the catalog.
+policy's `search_over` (in search mode, the search and call tools, and no page lists a backend's tool).
+One filter, one place where `tools/list` answers are touched for the catalog.
 """
 
 from __future__ import annotations
