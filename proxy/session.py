@@ -119,11 +119,16 @@ class ProxySession:
         self.backends = config
         self._own = own or {}
 
+    def catalog_mode(self) -> str:
+        """The catalog mode, "full", "compact" or "search", from a policy's `catalog` or the veil.toml's; of
+        two that differ, the one that keeps more out of the client's context (search, then compact)."""
+        modes = {self.policy.catalog, self.backends.catalog if self.backends is not None else None}
+        return next((m for m in ("search", "compact") if m in modes), "full")
+
     def compact_catalog(self) -> bool:
-        """`catalog: compact` in a policy, or `catalog = "compact"` in the veil.toml."""
-        return self.policy.catalog == "compact" or (
-            self.backends is not None and self.backends.catalog == "compact"
-        )
+        """The backends' tools are listed short (compact) or not at all (search): their full definitions
+        come on request and with each tool's first result."""
+        return self.catalog_mode() != "full"
 
     def policy_for(self, backend: str | None) -> Policy:
         own = self._own.get(backend) if backend is not None else None

@@ -1,6 +1,7 @@
 """REQUEST_ORDER: the call filters a client request passes before it is forwarded, in one list.
 
-Local pages first (a page of a stored result never reaches the backend), then the proxy's own tools and
+A search catalog's `veil_call_tool` first (it becomes the named tool's own call, which every later filter
+then judges as such), local pages (a page of a stored result never reaches the backend), then the proxy's own tools and
 result handles, the request scan (egress, detokenize: `proxy.filters.scan_request`), approvals (a call
 paused for a human resumes at the next filter), quotas, limits/timeout, and accounting last (the call's
 resource window opens as it is forwarded). The pump talks to two of them by name: approvals (a cancelled
@@ -12,6 +13,7 @@ from __future__ import annotations
 from proxy.chain import CallFilter, Chain, Pump
 from proxy.filters.accounting import Accounting
 from proxy.filters.approvals import Approvals
+from proxy.filters.call_tool import CallThroughCatalog
 from proxy.filters.limits import Limits
 from proxy.filters.local_pages import LocalPages
 from proxy.filters.proxy_tools import ProxyTools
@@ -28,6 +30,7 @@ class RequestFilters:
         self.approvals = Approvals(chain, pump)
         self.limits = Limits(session)
         self.ordered: list[CallFilter] = [
+            CallThroughCatalog(session),
             LocalPages(session),
             ProxyTools(chain),
             ResultHandles(session),
