@@ -35,6 +35,10 @@ class Call:
     outgoing: Any = None  # the request as the backend gets it (real values), set by the scan filter
     position: int = 0  # the call filter the chain is at (a paused call resumes after it)
     usage: Any = None  # the backend's resource window while it is forwarded (`proxy.resources.Window`)
+    # What the scans of its request and answer replaced, as `Flow.counts` (entity type -> values tokenized,
+    # "detokenized" -> tokens resolved): counts only, never a value or token (the call's span reports them).
+    counts: dict[str, int] = field(default_factory=dict)
+    span: Any = None  # the call's trace span while telemetry is on (`proxy.telemetry`), else None
 
     @property
     def seconds(self) -> float:

@@ -26,7 +26,7 @@ import mcp_types as types
 from mcp.shared.message import SessionMessage
 
 from proxy.envelope import activate_packs, outcome
-from proxy.errors import to_jsonrpc_error
+from proxy.errors import CallTimedOut, to_jsonrpc_error
 from proxy.filters import Direction, Flow, Stage, chains
 from proxy.worker import NeedsWorker
 
@@ -51,9 +51,34 @@ class Verdict:
 CONTINUE = Verdict()
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """How a client's call ended, told to the call filters' `on_done` exactly once: `name` is ok, error (the
+    backend's), blocked (its answer could not be scanned), refused (the proxy answered it with an error of its
+    own and never forwarded it), timeout, cancelled (by the client) or interrupted (the relay stopped);
+    `code` the JSON-RPC error code the client got, `reason` the refusing exception's type name. Value-free."""
+
+    name: str
+    code: int | None = None
+    reason: str | None = None
+
+    @classmethod
+    def refused(cls, exc: Exception, *, blocked: bool = False) -> Outcome:
+        name = "timeout" if isinstance(exc, CallTimedOut) else "blocked" if blocked else "refused"
+        return cls(name, to_jsonrpc_error(exc)["code"], type(exc).__name__)
+
+    @classmethod
+    def answered(cls, message: SessionMessage, result: str) -> Outcome:
+        """What the client got: `result` (ok/error/blocked/refused), with the error's code if it is one."""
+        msg = message.message
+        return cls(result, msg.error.code if isinstance(msg, types.JSONRPCError) else None)
+
+
 class CallFilter(Protocol):
     """A guardrail on a client request, run before the request is forwarded. What a call holds (its limiter
-    slot) is freed when it leaves the call table (`CallTable.close`), whatever ended it."""
+    slot) is freed when it leaves the call table (`CallTable.close`), whatever ended it. A filter may also
+    have `on_response(call, msg)` (an answer arrived, before it is scanned) and `on_done(call, outcome)` (the
+    call ended, however: `Chain.done`)."""
 
     async def on_request(self, call: Call) -> Verdict: ...
 
@@ -112,8 +137,10 @@ class Chain:
         method: str | None,
         tool: str | None,
         origin: Any = None,
+        call: Call | None = None,
     ) -> SessionMessage | Exception:
-        """The message as it may leave in `direction`, or the exception that blocked it (audited)."""
+        """The message as it may leave in `direction`, or the exception that blocked it (audited). With
+        `call` (the client's call it belongs to), what the scan replaced is added to `call.counts`."""
         payload = _payload(msg)
         # A backend's request or notification is screened even without params: its method name and id.
         screened = direction is Direction.TO_CLIENT and kind in ("request", "notification")
@@ -131,6 +158,9 @@ class Chain:
             await self.blocked(direction, method, tool, exc)
             return exc
         self.follow_ups.extend(flow.follow_ups)
+        if call is not None:
+            for name, n in flow.counts.items():
+                call.counts[name] = call.counts.get(name, 0) + n
         return out
 
     async def answer(
@@ -140,7 +170,7 @@ class Chain:
         error if it was blocked — and what the asker got: ok, error or blocked."""
         kind = "error" if isinstance(msg, types.JSONRPCError) else "response"
         method, tool = (call.method, call.tool) if call is not None else (None, None)
-        out = await self.scan(msg, direction, kind, method, tool, origin)
+        out = await self.scan(msg, direction, kind, method, tool, origin, call)
         if isinstance(out, Exception):
             return error_reply(getattr(msg, "id", None), to_jsonrpc_error(out)), "blocked"
         return out, outcome(msg, out)
@@ -196,6 +226,17 @@ class Chain:
                 hook(call, msg)
         if call.method in ("tools/list", "tools/call"):
             activate_packs(self.session, call, msg)
+
+    def done(self, call: Call, outcome: Outcome) -> None:
+        """A client's call ended (answered, refused, timed out, cancelled): each call filter's `on_done`. A
+        hook that raises is logged and skipped: the call is over, and the relay must go on."""
+        for f in self.call_filters:
+            hook = getattr(f, "on_done", None)
+            if hook is not None:
+                try:
+                    hook(call, outcome)
+                except Exception as exc:
+                    log.warning("a call filter failed at a call's end", extra={"reason": type(exc).__name__})
 
 
 def _run_all(filters: list[Stage], flow: Flow) -> None:

@@ -20,7 +20,7 @@ import mcp_types as types
 from mcp.shared.message import SessionMessage
 
 from proxy.call import Call, CallTable
-from proxy.chain import Chain, Verdict, error_reply
+from proxy.chain import Chain, Outcome, Verdict, error_reply
 from proxy.envelope import (
     GarbageLines,
     call_of,
@@ -40,6 +40,7 @@ from proxy.filters.quota import Quotas
 from proxy.filters.result_handles import ResultHandles
 from proxy.filters.scan_request import ScanRequest
 from proxy.session import ProxySession
+from proxy.telemetry import call_filters as traced
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +76,11 @@ class Relay:
         self.approvals = Approvals(self.chain, self)
         self.limits = Limits(self.session)
         self.flood = Flood(self.session, self.stats.count_blocked)
-        # REQUEST_ORDER: the call filters a client request passes before it is forwarded.
+        # REQUEST_ORDER: the call filters a client request passes before it is forwarded. With telemetry on,
+        # a call's span starts first and its trace context is written into the request last (else no-ops).
+        first, last = traced(self.session)
         self.chain.call_filters = [
+            *first,
             LocalPages(self.session),
             ProxyTools(self.chain),
             ResultHandles(self.session),
@@ -84,6 +88,7 @@ class Relay:
             self.approvals,
             Quotas(self.session, self),
             self.limits,
+            *last,
         ]
         self.garbage = GarbageLines()
         self._tg: anyio.abc.TaskGroup | None = None
@@ -115,6 +120,9 @@ class Relay:
                 tg.start_soon(from_backend)
                 tg.start_soon(self.limits.watch, self.calls, self)
         finally:
+            for request_id in self.calls:  # never answered: the relay stops (their spans end here)
+                if (pending := self.calls.get(request_id)) is not None:
+                    self.chain.done(pending, Outcome("interrupted"))
             self.garbage.report()  # the lines dropped since the last report
             # The front transport ends when its write side closes: the client then sees a clean EOF.
             with anyio.CancelScope(shield=True):
@@ -145,6 +153,8 @@ class Relay:
                     if await self.approvals.withdraw(request_id):
                         continue
                     cancelled = self.calls.close(request_id)
+                    if cancelled is not None:
+                        self.chain.done(cancelled, Outcome("cancelled"))
                     if cancelled is not None and cancelled.on_unanswered is not None:
                         await cancelled.on_unanswered()
             elif is_own(msg.id):
@@ -161,6 +171,8 @@ class Relay:
             return
         if verdict.answer is not None:
             await self.to_client(verdict.answer)
+            local = "refused" if isinstance(verdict.answer.message, types.JSONRPCError) else "ok"
+            self.chain.done(call, Outcome.answered(verdict.answer, local))
         elif verdict.refuse is not None:
             await self.refuse(call, verdict.refuse)
         else:
@@ -216,6 +228,7 @@ class Relay:
             if call is not None:
                 # Only now is it no longer in flight: a draining relay waits for the delivery too.
                 self.calls.close(call.id)
+                self.chain.done(call, Outcome.answered(out, result))
                 self.session.call_completed(
                     call.method, call.tool, result, call.seconds, backend=call.backend, usage=call.usage
                 )
@@ -233,13 +246,16 @@ class Relay:
     async def _fail_pending(self, why: str) -> None:
         err = {"code": BACKEND_UNAVAILABLE, "message": f"mcp-veil: {why}"}
         for request_id in self.calls:
-            self.calls.close(request_id)
+            call = self.calls.close(request_id)
+            if call is not None:
+                self.chain.done(call, Outcome("error", BACKEND_UNAVAILABLE))
             await self.to_client(error_reply(request_id, err))
 
     # ------------------------------------------------------------------ Pump (for the filters)
     async def refuse(self, call: Call, exc: Exception, direction: Direction = Direction.TO_BACKEND) -> None:
         self.stats.count_blocked()
         await self.to_client(error_reply(call.id, to_jsonrpc_error(exc)))
+        self.chain.done(call, Outcome.refused(exc, blocked=direction is Direction.TO_CLIENT))
         await self.chain.audit_blocked(direction, call.method, call.tool, exc)
 
     async def to_client(self, message: SessionMessage) -> None:

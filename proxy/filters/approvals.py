@@ -22,7 +22,7 @@ from mcp.shared.message import ServerMessageMetadata, SessionMessage
 from proxy.approval_prompts import ID_PREFIX
 from proxy.approvals import ApprovalGate
 from proxy.call import Call
-from proxy.chain import CONTINUE, Chain, Pump, Verdict
+from proxy.chain import CONTINUE, Chain, Outcome, Pump, Verdict
 from proxy.policy import ApprovalRule
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,7 @@ class Approvals:
                 except anyio.get_cancelled_exc_class():
                     with anyio.CancelScope(shield=True):  # withdrawn by the client while waiting
                         await self.gate.withdrawn(call.id)
+                    self.chain.done(call, Outcome("cancelled"))
                     raise
             except Exception as exc:  # a vault or audit failure: the call does not happen
                 self._gated.pop(call.id, None)
@@ -85,6 +86,7 @@ class Approvals:
             elif verdict.result is not None:
                 reply = types.JSONRPCResponse(jsonrpc="2.0", id=call.id, result=verdict.result)
                 await self.pump.to_client(SessionMessage(reply))
+                self.chain.done(call, Outcome("ok"))
             else:
                 call.outgoing = call.message.model_copy(update={"params": verdict.params})
                 await self.pump.resume(call)
