@@ -21,6 +21,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
 
 from proxy.chain import CONTINUE, Outcome, Verdict
 from proxy.telemetry.context import parent_of, with_trace_context
+from proxy.telemetry.setup import export_soon
 
 if TYPE_CHECKING:
     from proxy.call import Call
@@ -63,6 +64,7 @@ class CallSpans:
                 span.set_status(Status(StatusCode.ERROR))
         finally:
             span.end()
+            export_soon()  # the call is answered: the exporter may be built now (`proxy.telemetry.setup`)
 
 
 class TraceForward:

@@ -65,7 +65,7 @@ def receiver() -> Iterator[tuple[str, Receiver]]:
     got = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (the http.server name)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             got.paths.append(self.path)
             if self.path != "/v1/traces":
