@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from mcp import MCPError
 from mcp.server.mcpserver import Context
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
@@ -20,6 +22,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from proxy.errors import TOKEN_REFUSED
+from proxy.filters import Direction, Flow, chains
 from proxy.telemetry import enabled, setup
 from tests.polling import wait_until
 from tests.proxy.conftest import PERSON, make_backend
@@ -224,3 +227,44 @@ def test_with_telemetry_off_no_opentelemetry_sdk_or_exporter_is_imported(switch)
         assert found == {"filters": 0, "sdk": []}
     else:  # the same probe sees them once it is on
         assert found["filters"] == 2 and "opentelemetry.sdk.trace" in found["sdk"]
+
+
+_hex = st.text(alphabet="0123456789abcdef", min_size=1, max_size=1)
+_digits = st.text(alphabet="0123456789", min_size=1, max_size=1)
+
+
+def _field(n: int):
+    """n lower-case hex digits, often digits only (the runs a phone or card recognizer would look at)."""
+    return st.one_of(
+        st.lists(_hex, min_size=n, max_size=n).map("".join),
+        st.lists(_digits, min_size=n, max_size=n).map("".join),
+    )
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(trace_id=_field(32), parent_id=_field(16), tracestate=st.sampled_from(["", "vendor=abc", "a=1,b=2"]))
+def test_trace_context_reaches_the_backend_unchanged_through_the_request_scan(
+    engine, trace_id, parent_id, tracestate
+):
+    """Toward the backend only tokens are looked for (and a token in `_meta` is refused): a client's trace
+    context, whatever its digits, passes as it was."""
+    session = engine.open_session(backend="test-backend", actor="test")
+    meta = {"traceparent": f"00-{trace_id}-{parent_id}-01", "tracestate": tracestate}
+    payload = {"name": "echo", "arguments": {"text": "hi"}, "_meta": dict(meta)}
+    flow = Flow(Direction.TO_BACKEND, session, payload, "request", "tools/call", "echo")
+    for stage in chains()[Direction.TO_BACKEND]:
+        stage(flow)
+    assert flow.payload["_meta"] == meta
+
+
+def test_a_backends_traceparent_whose_digits_spell_a_card_number_is_tokenized_toward_the_client(engine):
+    """Toward the client `_meta` is scanned like any member: a trace id can carry 32 digits, so it is judged
+    like any other string (privacy first; a client reads the changed value as malformed and ignores it)."""
+    session = engine.open_session(backend="test-backend", actor="test")
+    planted = f"00-4111111111111111abcdefabcdefabcd-{PARENT_ID}-01"
+    payload = {"content": [{"type": "text", "text": "hi"}], "_meta": {"traceparent": planted}}
+    flow = Flow(Direction.TO_CLIENT, session, payload, "response", "tools/call", "echo")
+    for stage in chains()[Direction.TO_CLIENT]:
+        stage(flow)
+    assert "4111111111111111" not in flow.payload["_meta"]["traceparent"]
+    assert TOKEN_RE.search(flow.payload["_meta"]["traceparent"])
