@@ -268,3 +268,18 @@ def test_a_backends_traceparent_whose_digits_spell_a_card_number_is_tokenized_to
         stage(flow)
     assert "4111111111111111" not in flow.payload["_meta"]["traceparent"]
     assert TOKEN_RE.search(flow.payload["_meta"]["traceparent"])
+
+
+def test_telemetry_turned_on_without_the_sdk_installed_warns_and_adds_no_filters():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "VEIL_OTEL"))}
+    env.update(PYTHONPATH=str(ROOT), VEIL_OTEL="1")
+    probe = (
+        "import sys; sys.modules['opentelemetry.sdk'] = None\n"  # as if the otel extra were not installed
+        "from proxy.telemetry import call_filters\n"
+        "print(call_filters(None))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == "([], [])"
+    assert "OpenTelemetry is not installed" in out.stderr
