@@ -105,7 +105,7 @@ async def test_veil_run_exports_a_span_per_call_to_an_otlp_http_receiver_and_pas
         **veil_env,
         "OTEL_EXPORTER_OTLP_ENDPOINT": url,
         "OTEL_SERVICE_NAME": "veil-e2e",
-        "OTEL_BSP_SCHEDULE_DELAY": "50",
+        "OTEL_BSP_SCHEDULE_DELAY": "600000",  # no batch is due while it runs: only the flush at exit sends
     }
     params = StdioServerParameters(
         command=sys.executable,

@@ -21,8 +21,9 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from proxy.errors import TOKEN_REFUSED
+from proxy.errors import TOKEN_REFUSED, CallTimedOut, to_jsonrpc_error
 from proxy.filters import Direction, Flow, chains
+from proxy.policy import ToolSpec
 from proxy.telemetry import enabled, setup
 from tests.polling import wait_until
 from tests.proxy.conftest import PERSON, make_backend
@@ -129,6 +130,17 @@ async def test_a_refused_call_is_a_span_with_outcome_refused_and_its_error_code(
     assert refused.attributes["veil.outcome"] == "refused"
     assert refused.attributes["rpc.jsonrpc.error_code"] == TOKEN_REFUSED
     assert received == []
+
+
+async def test_a_call_that_times_out_is_a_span_with_outcome_timeout_and_the_error_type(proxied, exported):
+    async with proxied(make_backend([])) as (client, session):
+        session.policy.tool_specs["slow"] = ToolSpec(timeout_seconds=0.2)
+        with pytest.raises(MCPError):
+            await client.call_tool("slow", {"seconds": 30})
+    (span,) = calls(exported, "tools/call slow")
+    assert span.attributes["veil.outcome"] == "timeout"
+    assert span.attributes["error.type"] == "CallTimedOut"
+    assert span.attributes["rpc.jsonrpc.error_code"] == to_jsonrpc_error(CallTimedOut("x"))["code"]
 
 
 async def test_a_clients_traceparent_makes_the_span_its_child_and_the_backend_gets_the_proxys(
