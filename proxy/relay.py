@@ -27,6 +27,7 @@ from proxy.envelope import (
     cancelled_id,
     exception_error,
     is_own,
+    outcome,
     routed,
 )
 from proxy.errors import BACKEND_UNAVAILABLE, INVALID_REQUEST, LineTooLong, LineUnparsable, to_jsonrpc_error
@@ -171,7 +172,8 @@ class Relay:
             return
         if verdict.answer is not None:
             await self.to_client(verdict.answer)
-            local = "refused" if isinstance(verdict.answer.message, types.JSONRPCError) else "ok"
+            answer = verdict.answer.message  # the proxy's own: an error is a refusal (never forwarded)
+            local = "refused" if isinstance(answer, types.JSONRPCError) else outcome(answer, verdict.answer)
             self.chain.done(call, Outcome.answered(verdict.answer, local))
         elif verdict.refuse is not None:
             await self.refuse(call, verdict.refuse)
