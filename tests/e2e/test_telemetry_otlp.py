@@ -16,12 +16,13 @@ from typing import Any
 
 import anyio
 import pytest
-from mcp import Client, StdioServerParameters
+from mcp import Client, MCPError, StdioServerParameters
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
     ExportTraceServiceResponse,
 )
 
+from proxy.errors import BACKEND_UNAVAILABLE
 from tests.polling import wait_until
 from vault.tokens import TOKEN_RE
 
@@ -144,3 +145,24 @@ async def test_veil_run_exports_a_span_per_call_to_an_otlp_http_receiver_and_pas
     for value in (EMAIL, CUSTOMER_ID):
         assert value.encode() not in raw and value not in decoded
     assert token.encode() not in raw and not TOKEN_RE.search(decoded)
+
+
+async def test_a_call_the_backend_dies_during_is_exported_as_an_error_with_the_backend_unavailable_code(
+    veil_env, receiver
+):
+    url, got = receiver
+    env = {**veil_env, "OTEL_EXPORTER_OTLP_ENDPOINT": url}
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "proxy", "run", "--", sys.executable, "-m", "examples.hostile_backends", "crash"],
+        env=env,
+        cwd=str(ROOT),
+    )
+    with anyio.fail_after(60):
+        async with Client(params, mode="legacy") as client:
+            with pytest.raises(MCPError):
+                await client.call_tool("crash", {"text": "now"})
+        await wait_until(lambda: any(s.name == "tools/call crash" for _, s in got.spans()), timeout=30)
+    crash = next(s for _, s in got.spans() if s.name == "tools/call crash")
+    assert attributes(crash)["veil.outcome"] == "error"
+    assert attributes(crash)["rpc.jsonrpc.error_code"] == BACKEND_UNAVAILABLE

@@ -21,6 +21,7 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from proxy.chain import CONTINUE
 from proxy.errors import TOKEN_REFUSED, CallTimedOut, to_jsonrpc_error
 from proxy.filters import Direction, Flow, chains
 from proxy.policy import ToolSpec
@@ -203,6 +204,32 @@ async def test_a_call_cancelled_by_the_client_ends_its_span(proxied, exported):
         await wait_until(lambda: calls(exported, "tools/call slow"))
     (span,) = calls(exported, "tools/call slow")
     assert span.attributes["veil.outcome"] == "cancelled"
+
+
+class _FailsAtTheEnd:
+    """A call filter whose `on_done` raises."""
+
+    def __init__(self) -> None:
+        self.ended: list[str] = []
+
+    async def on_request(self, call):
+        return CONTINUE
+
+    def on_done(self, call, outcome) -> None:
+        self.ended.append(outcome.name)
+        raise RuntimeError("boom")
+
+
+async def test_a_call_filter_that_fails_at_a_calls_end_neither_stops_the_relay_nor_the_other_hooks(
+    proxied, exported
+):
+    failing = _FailsAtTheEnd()
+    async with proxied(make_backend([])) as (client, _):
+        proxied.relay.chain.call_filters.insert(0, failing)
+        await client.call_tool("whoami", {})
+        assert text_of(await client.call_tool("echo", {"text": "still here"})) == "still here"
+    assert len(failing.ended) >= 2 and set(failing.ended) == {"ok"}  # each call (the client lists tools too)
+    assert len(calls(exported, "tools/call echo")) == 1  # the span filter after it still ended its span
 
 
 def test_telemetry_is_off_unless_an_otlp_endpoint_or_veil_otel_turns_it_on():
