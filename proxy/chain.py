@@ -57,8 +57,8 @@ CONTINUE = Verdict()
 class CallFilter(Protocol):
     """A guardrail on a client request, run before the request is forwarded. Two optional hooks besides:
     `on_response(call, msg)`, the backend's answer before it is scanned, and `on_done(call) -> None`, the
-    call has left the call table (`CallTable.close`) whatever ended it, so the filter frees what it holds
-    for the call (its limiter slot) itself."""
+    call ended, whatever ended it (`CallTable.end`: once per call, `call.ended` says how), so the filter frees
+    what it holds for the call (its limiter slot) itself, or reports it (the call's span)."""
 
     async def on_request(self, call: Call) -> Verdict: ...
 
@@ -75,6 +75,10 @@ class Pump(Protocol):
 
     async def resume(self, call: Call) -> None:
         """Run a paused call's chain on from the filter after the one that paused it."""
+
+    def end(self, call: Call) -> None:
+        """A call the filter answered itself (or that was withdrawn while paused) ended: `call.ended` says
+        how; the call filters' `on_done` run (`CallTable.end`)."""
 
     def start_soon(self, func: Callable[..., Any], *args: Any) -> None: ...
 
@@ -117,8 +121,10 @@ class Chain:
         method: str | None,
         tool: str | None,
         origin: Any = None,
+        call: Call | None = None,
     ) -> SessionMessage | Exception:
-        """The message as it may leave in `direction`, or the exception that blocked it (audited)."""
+        """The message as it may leave in `direction`, or the exception that blocked it (audited). With
+        `call` (the client's call it belongs to), what the scan replaced is added to `call.counts`."""
         payload = _payload(msg)
         # A backend's request or notification is screened even without params: its method name and id.
         screened = direction is Direction.TO_CLIENT and kind in ("request", "notification")
@@ -136,6 +142,9 @@ class Chain:
             await self.blocked(direction, method, tool, exc)
             return exc
         self.follow_ups.extend(flow.follow_ups)
+        if call is not None:
+            for name, n in flow.counts.items():
+                call.counts[name] = call.counts.get(name, 0) + n
         return out
 
     async def answer(
@@ -145,7 +154,7 @@ class Chain:
         error if it was blocked — and what the asker got: ok, error or blocked."""
         kind = "error" if isinstance(msg, types.JSONRPCError) else "response"
         method, tool = (call.method, call.tool) if call is not None else (None, None)
-        out = await self.scan(msg, direction, kind, method, tool, origin)
+        out = await self.scan(msg, direction, kind, method, tool, origin, call)
         if isinstance(out, Exception):
             return error_reply(getattr(msg, "id", None), to_jsonrpc_error(out)), "blocked"
         return out, outcome(msg, out)

@@ -18,7 +18,7 @@ import anyio
 import mcp_types as types
 from mcp.shared.message import SessionMessage
 
-from proxy.call import Call, CallTable
+from proxy.call import Call, CallTable, Outcome, log_failure
 from proxy.chain import Chain, Verdict, error_reply
 from proxy.envelope import (
     GarbageLines,
@@ -63,7 +63,7 @@ class Relay:
 
     def __post_init__(self) -> None:
         self.chain = Chain(self.session, self.stage_chains, on_blocked=self.stats.count_blocked)
-        self.calls = CallTable(self.chain.call_filters)  # client → backend, awaiting the backend
+        self.calls = CallTable(self.chain.call_filters, log_failure)  # client → backend, awaiting the backend
         self._backend_calls = CallTable()  # backend → client, awaiting the client
         filters = RequestFilters(self.chain, self)
         self.chain.call_filters[:] = filters.ordered
@@ -99,6 +99,8 @@ class Relay:
                 tg.start_soon(from_backend)
                 tg.start_soon(self.limits.watch, self.calls, self)
         finally:
+            for request_id in self.calls:  # never answered: the relay stops
+                self.calls.close(request_id, Outcome("interrupted"))
             self.garbage.report()  # the lines dropped since the last report
             # The front transport ends when its write side closes: the client then sees a clean EOF.
             with anyio.CancelScope(shield=True):
@@ -128,7 +130,7 @@ class Relay:
                     request_id = cancelled_id(msg.params)
                     if await self.approvals.withdraw(request_id):
                         continue
-                    cancelled = self.calls.close(request_id)
+                    cancelled = self.calls.close(request_id, Outcome("cancelled"))
                     if cancelled is not None and cancelled.on_unanswered is not None:
                         await cancelled.on_unanswered()
             elif is_own(msg.id):
@@ -144,7 +146,9 @@ class Relay:
         if verdict.pause:
             return
         if verdict.answer is not None:
+            call.ended = Outcome.local(verdict.answer)
             await self.to_client(verdict.answer)
+            self.calls.end(call)
         elif verdict.refuse is not None:
             await self.refuse(call, verdict.refuse)
         else:
@@ -188,6 +192,7 @@ class Relay:
                     continue
                 self.chain.on_response(call, msg)  # before this very answer is scanned (it ends the timeout)
                 out, call.outcome = await self.chain.answer(msg, Direction.TO_CLIENT, call, item.metadata)
+                call.ended = Outcome.answered(out, call.outcome)
             self.stats.to_client += 1
             await self.to_client(routed(out, msg, self.calls))
             while self.chain.follow_ups:
@@ -201,21 +206,26 @@ class Relay:
         gets the error now, instead of waiting for its call timeout; the message is audited as blocked."""
         call = self.calls.get(exc.request_id)
         if call is not None:
-            call.outcome = "blocked"
+            call.outcome, call.ended = "blocked", Outcome.refused(exc, blocked=True)
             self.calls.close(call.id)
             await self.refuse(call, exc, Direction.TO_CLIENT)
 
     async def _fail_pending(self, why: str) -> None:
         err = {"code": BACKEND_UNAVAILABLE, "message": f"mcp-veil: {why}"}
         for request_id in self.calls:
-            self.calls.close(request_id)
+            self.calls.close(request_id, Outcome("error", BACKEND_UNAVAILABLE))
             await self.to_client(error_reply(request_id, err))
 
     # ------------------------------------------------------------------ Pump (for the filters)
     async def refuse(self, call: Call, exc: Exception, direction: Direction = Direction.TO_BACKEND) -> None:
         self.stats.count_blocked()
+        call.ended = call.ended or Outcome.refused(exc, blocked=direction is Direction.TO_CLIENT)
         await self.to_client(error_reply(call.id, to_jsonrpc_error(exc)))
+        self.end(call)  # a call closed already (timed out, its answer unreadable) is not ended twice
         await self.chain.audit_blocked(direction, call.method, call.tool, exc)
+
+    def end(self, call: Call) -> None:
+        self.calls.end(call)
 
     async def to_client(self, message: SessionMessage) -> None:
         await _send(self._client_write, message)

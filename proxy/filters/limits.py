@@ -18,7 +18,7 @@ import anyio
 import mcp_types as types
 from mcp.shared.message import SessionMessage
 
-from proxy.call import Call, CallTable
+from proxy.call import Call, CallTable, Outcome
 from proxy.chain import CONTINUE, Pump, Verdict
 from proxy.errors import CallTimedOut
 from proxy.limits import CallLimiter, CallRefused
@@ -62,13 +62,8 @@ class Limits:
             await anyio.sleep(HOUSEKEEPING_SECONDS)
             if self.session.calls_due():
                 await anyio.to_thread.run_sync(self.session.flush_calls)
-            for call in calls.overdue(time.monotonic()):
-                seconds = call.deadline - call.started
-                exc = CallTimedOut(
-                    f"mcp-veil: the backend did not answer within {seconds:g} s; the call was cancelled",
-                    data={"timeout_seconds": seconds},
-                )
-                await pump.refuse(call, exc)
+            for call in calls.overdue(time.monotonic(), lambda c: Outcome.refused(_timed_out(c))):
+                await pump.refuse(call, _timed_out(call))
                 cancel = types.JSONRPCNotification(
                     jsonrpc="2.0",
                     method="notifications/cancelled",
@@ -77,3 +72,11 @@ class Limits:
                 await pump.to_backend(SessionMessage(cancel))
                 if call.on_unanswered is not None:
                     await call.on_unanswered()
+
+
+def _timed_out(call: Call) -> CallTimedOut:
+    seconds = call.deadline - call.started
+    return CallTimedOut(
+        f"mcp-veil: the backend did not answer within {seconds:g} s; the call was cancelled",
+        data={"timeout_seconds": seconds},
+    )

@@ -71,6 +71,7 @@ class FakePump:
         self.sent: list[SessionMessage] = []
         self.refused: list[tuple[Call, Exception]] = []
         self.resumed: list[Call] = []
+        self.ended: list[Call] = []
         self.tg = tg
 
     async def to_client(self, message: SessionMessage) -> None:
@@ -84,6 +85,9 @@ class FakePump:
 
     async def resume(self, call: Call) -> None:
         self.resumed.append(call)
+
+    def end(self, call: Call) -> None:
+        self.ended.append(call)
 
     def start_soon(self, func: Any, *args: Any) -> None:
         self.tg.start_soon(func, *args)

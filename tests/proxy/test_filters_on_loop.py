@@ -13,7 +13,7 @@ from typing import Any
 import mcp_types as types
 import pytest
 
-from proxy.call import Call, CallTable
+from proxy.call import Call, CallTable, Outcome
 from proxy.chain import CONTINUE, Chain
 from proxy.filters import Detokenize, Direction, Flow, ResponseBudget, Tokenize
 from proxy.filters.accounting import Accounting
@@ -283,3 +283,20 @@ def test_closing_a_call_runs_every_filters_on_done_even_after_one_raises():
         calls.close(1)
     assert seen == ["broken", "tidy"] and len(calls) == 0
     assert calls.close(1) is None and seen == ["broken", "tidy"]  # once only
+
+
+def test_a_call_answered_before_it_was_forwarded_ends_once_and_leaves_an_in_flight_namesake_alone():
+    ended: list[Outcome | None] = []
+
+    class Hook:
+        def on_done(self, call: Call) -> None:
+            ended.append(call.ended)
+
+    calls = CallTable([Hook()])
+    calls.open(Call(1, "tools/call"))  # a call in flight under the same id (a client reusing ids)
+    refused = Call(1, "tools/call", ended=Outcome("refused", -32600, "PolicyError"))
+    calls.end(refused)
+    calls.end(refused)
+    assert ended == [Outcome("refused", -32600, "PolicyError")]  # once
+    assert 1 in calls and calls.close(1, Outcome("cancelled")) is not None
+    assert ended[-1] == Outcome("cancelled")
