@@ -18,8 +18,7 @@ from proxy.call import Call
 from proxy.catalog import CALL_TOOL
 from proxy.chain import CONTINUE, Verdict, error_reply
 from proxy.envelope import tool_of
-from proxy.errors import to_jsonrpc_error
-from proxy.filters.local_pages import LocalRequestError
+from proxy.errors import LocalRequestError, to_jsonrpc_error
 from proxy.session import ProxySession
 
 

@@ -11,9 +11,8 @@ import pytest
 
 from proxy.backend_config import load_backends
 from proxy.catalog import ToolCatalog, compact_tool, first_line
-from proxy.errors import ConfigError, PolicyError
+from proxy.errors import ConfigError, LocalRequestError, PolicyError
 from proxy.filters.call_tool import _inner_params
-from proxy.filters.local_pages import LocalRequestError
 from proxy.policy import load_policy
 from proxy.session import ProxySession
 
