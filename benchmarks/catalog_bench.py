@@ -1,15 +1,21 @@
-"""How much of a model's context `tools/list` takes, full and compact (`catalog: compact`), on three catalogs:
-server-everything, the bundled Google backends (Google Ads + Search Console behind one `veil.toml`) and a
-three-backend `veil.toml` (those two and server-everything).
+"""How much of a model's context `tools/list` takes, full, compact (`catalog: compact`) and searched
+(`catalog: search`), on three catalogs: server-everything, the bundled Google backends (Google Ads + Search
+Console behind one `veil.toml`) and a three-backend `veil.toml` (those two and server-everything).
 
     python -m benchmarks.catalog_bench [--json]
 
-Each catalog is listed through a real `veil run` subprocess (every page), once with the shipped policies and
-once with a policy adding `catalog: compact`; the size is the JSON of the `tools` array as the client
-received it, in characters and in tokens of `o200k_base` from the PyPI package `bpe-openai`, whose
-vocabularies are compiled into its wheel (nothing is downloaded: `tokens_offline()` checks it with the
-network namespace unshared). Every tool of the full list must still be in the compact one, with the same
-argument names and required arguments.
+Each catalog is listed through a real `veil run` subprocess (every page), with the shipped policies and with
+a policy adding each catalog mode; the size is the JSON of the `tools` array as the client received it, in
+characters and in tokens of `o200k_base` from the PyPI package `bpe-openai`, whose vocabularies are compiled
+into its wheel (nothing is downloaded: `tokens_offline()` checks it with the network namespace unshared).
+Every tool must stay callable with the same arguments: in the compact list, every tool of the full one with
+the same argument names and required arguments; in search mode, `veil_call_tool` listed and every tool of
+the full list found by `veil_search_tools` (no query: all of them) with those same names.
+
+One more row is computed, not listed by any mode: `index`, each tool of the full list by its name and first
+description line with an empty input schema (`{"type": "object"}`), plus `veil_describe_tools`. It shows
+why `catalog: search` lists no backend tool: on catalogs of one-line descriptions, listing every tool even
+that way leaves a quarter of the tokens.
 """
 
 from __future__ import annotations
@@ -29,10 +35,15 @@ from typing import Any
 import anyio
 from mcp import Client, StdioServerParameters
 
+from proxy.catalog import DESCRIBE_TOOL_DEFINITION, first_line
+
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / ".node" / "node_modules"
 TOKENIZER = "bpe-openai o200k_base"
-PROXY_TOOLS = {"veil_describe_tools", "veil_search_tools"}
+PROXY_TOOLS = {"veil_describe_tools", "veil_search_tools", "veil_call_tool"}
+MODES = ("compact", "search")
+ROWS = (*MODES, "index")
+EMPTY = {"type": "object"}
 
 
 def count_tokens(text: str) -> int:
@@ -100,8 +111,10 @@ def veil_params(env: dict[str, str], args: Sequence[str]) -> StdioServerParamete
     )
 
 
-async def list_all_tools(params: StdioServerParameters) -> list[dict[str, Any]]:
-    """Every tool of every page, as JSON objects the way the client received them."""
+async def list_all_tools(params: StdioServerParameters, *, search: bool = False) -> list[dict[str, Any]]:
+    """Every tool of every page, as JSON objects the way the client received them; with `search`, what
+    `veil_search_tools` finds without a query in the same session after it, appended under a `found` key of
+    a last item (not counted: it is what the model gets on request, not at connection)."""
     tools: list[dict[str, Any]] = []
     async with Client(params, mode="legacy") as client:
         cursor: str | None = None
@@ -110,30 +123,65 @@ async def list_all_tools(params: StdioServerParameters) -> list[dict[str, Any]]:
             tools += [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in page.tools]
             cursor = page.next_cursor
             if not cursor:
-                return tools
+                break
+        if search:
+            found = await client.call_tool("veil_search_tools", {})
+            tools.append({"found": (found.structured_content or {}).get("tools", [])})
+        return tools
+
+
+@dataclass(frozen=True)
+class Size:
+    chars: int
+    tokens: int
+
+    @classmethod
+    def of(cls, tools: list[dict[str, Any]]) -> Size:
+        text = json.dumps(tools, separators=(",", ":"), ensure_ascii=False)
+        return cls(len(text), count_tokens(text))
 
 
 @dataclass(frozen=True)
 class Measure:
     catalog: str
     tools: int
-    full_chars: int
-    compact_chars: int
-    full_tokens: int
-    compact_tokens: int
-    callable: bool  # every full tool is listed in compact form with the same argument names and required
+    full: Size
+    compact: Size
+    search: Size
+    index: Size  # computed from the full list (see the module's docstring)
+    compact_callable: bool  # every full tool listed with the same argument names and required
+    search_callable: bool  # veil_call_tool listed, every full tool found with those same names
 
-    @property
-    def char_reduction(self) -> float:
-        return 1 - self.compact_chars / self.full_chars
+    def reduction(self, mode: str, unit: str) -> float:
+        size: Size = getattr(self, mode)
+        return 1 - getattr(size, unit) / getattr(self.full, unit)
 
-    @property
-    def token_reduction(self) -> float:
-        return 1 - self.compact_tokens / self.full_tokens
+    def row(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"catalog": self.catalog, "tools": self.tools}
+        for mode in ("full", *ROWS):
+            size: Size = getattr(self, mode)
+            out[mode] = {"chars": size.chars, "tokens": size.tokens}
+            if mode != "full":
+                out[mode] |= {
+                    "char_reduction": round(self.reduction(mode, "chars"), 4),
+                    "token_reduction": round(self.reduction(mode, "tokens"), 4),
+                }
+            if mode in MODES:
+                out[mode]["callable"] = getattr(self, f"{mode}_callable")
+        return out
 
 
-def _same_calls(full: list[dict[str, Any]], compact: list[dict[str, Any]]) -> bool:
-    by_name = {t["name"]: t for t in compact}
+def index_of(full: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each tool by name, first description line and an empty schema, and `veil_describe_tools`."""
+    listed = [
+        {"name": t["name"], "description": first_line(t.get("description")), "inputSchema": EMPTY}
+        for t in full
+    ]
+    return [{k: v for k, v in t.items() if v} for t in listed] + [dict(DESCRIBE_TOOL_DEFINITION)]
+
+
+def _same_calls(full: list[dict[str, Any]], listed: list[dict[str, Any]]) -> bool:
+    by_name = {t["name"]: t for t in listed}
     for tool in full:
         lean = by_name.get(tool["name"])
         if lean is None:
@@ -146,36 +194,43 @@ def _same_calls(full: list[dict[str, Any]], compact: list[dict[str, Any]]) -> bo
     return True
 
 
-async def measure(catalog: str, args: Sequence[str], compact_policy: Path, home: Path) -> Measure:
+async def measure(catalog: str, args: Sequence[str], policies: dict[str, Path], home: Path) -> Measure:
     env = proxy_env(home)
     full = await list_all_tools(veil_params(env, args))
-    compact = await list_all_tools(veil_params(env, ["--policy", str(compact_policy), *args]))
-    full_text = json.dumps(full, separators=(",", ":"), ensure_ascii=False)
-    compact_text = json.dumps(compact, separators=(",", ":"), ensure_ascii=False)
+    compact = await list_all_tools(veil_params(env, ["--policy", str(policies["compact"]), *args]))
+    *search, found = await list_all_tools(
+        veil_params(env, ["--policy", str(policies["search"]), *args]), search=True
+    )
+    names = {t["name"] for t in full}
     return Measure(
         catalog,
         len(full),
-        len(full_text),
-        len(compact_text),
-        count_tokens(full_text),
-        count_tokens(compact_text),
-        _same_calls(full, compact)
-        and {t["name"] for t in compact} - {t["name"] for t in full} <= PROXY_TOOLS,
+        Size.of(full),
+        Size.of(compact),
+        Size.of(search),
+        Size.of(index_of(full)),
+        _same_calls(full, compact) and {t["name"] for t in compact} - names <= PROXY_TOOLS,
+        "veil_call_tool" in {t["name"] for t in search}
+        and _same_calls(full, found["found"])
+        and {t["name"] for t in search} <= PROXY_TOOLS,
     )
 
 
 async def run_all(work: Path) -> list[Measure]:
-    policy = work / "compact.yaml"
-    policy.write_text("version: 1\nname: compact-catalog\ncatalog: compact\n")
+    policies = {}
+    for mode in MODES:
+        policies[mode] = work / f"{mode}.yaml"
+        policies[mode].write_text(f"version: 1\nname: {mode}-catalog\ncatalog: {mode}\n")
     found: list[Measure] = []
     everything = everything_cmd()
     google = write_config(work / "google.toml", google_backends())
     if everything is not None:
-        found.append(await measure("server-everything", ["--", *everything], policy, work / "h1"))
-    found.append(await measure("Google Ads + Search Console", ["--config", str(google)], policy, work / "h2"))
+        found.append(await measure("server-everything", ["--", *everything], policies, work / "h1"))
+    google_args = ["--config", str(google)]
+    found.append(await measure("Google Ads + Search Console", google_args, policies, work / "h2"))
     if everything is not None:
         three = write_config(work / "three.toml", {**google_backends(), "everything": everything})
-        found.append(await measure("three backends", ["--config", str(three)], policy, work / "h3"))
+        found.append(await measure("three backends", ["--config", str(three)], policies, work / "h3"))
     return found
 
 
@@ -184,22 +239,20 @@ def main() -> None:
         results = anyio.run(run_all, Path(tmp))
     offline = tokens_offline("tools/list, compact and full")
     if "--json" in sys.argv:
-        rows = [
-            m.__dict__ | {"char_reduction": m.char_reduction, "token_reduction": m.token_reduction}
-            for m in results
-        ]
+        rows = [m.row() for m in results]
         print(json.dumps({"tokenizer": TOKENIZER, "offline_check": offline, "catalogs": rows}, indent=2))
         return
     print(f"tokenizer: {TOKENIZER} (counted with the network unshared: {offline is not None})")
-    print(
-        f"{'catalog':<30}{'tools':>6}{'full chars':>12}{'compact':>9}{'cut':>7}"
-        f"{'full tok':>10}{'compact':>9}{'cut':>7}"
-    )
+    print(f"{'catalog':<28}{'tools':>6}{'mode':>9}{'chars':>8}{'cut':>7}{'tokens':>8}{'cut':>7}  callable")
     for m in results:
-        print(
-            f"{m.catalog:<30}{m.tools:>6}{m.full_chars:>12,}{m.compact_chars:>9,}{m.char_reduction:>7.1%}"
-            f"{m.full_tokens:>10,}{m.compact_tokens:>9,}{m.token_reduction:>7.1%}  callable={m.callable}"
-        )
+        print(f"{m.catalog:<28}{m.tools:>6}{'full':>9}{m.full.chars:>8,}{'':>7}{m.full.tokens:>8,}")
+        for mode in ROWS:
+            size: Size = getattr(m, mode)
+            callable_ = getattr(m, f"{mode}_callable") if mode in MODES else "(computed, not a mode)"
+            print(
+                f"{'':<34}{mode:>9}{size.chars:>8,}{m.reduction(mode, 'chars'):>7.1%}"
+                f"{size.tokens:>8,}{m.reduction(mode, 'tokens'):>7.1%}  {callable_}"
+            )
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 ```toml
 policy = ["policies/default.yaml"]          # optional: policy files for every backend (else the shipped set)
-catalog = "compact"                         # optional: tools/list in compact form (see docs/results.md)
+catalog = "compact"                         # optional: tools/list compact, or "search" (see docs/results.md)
 
 [backends.ads]                              # the name: lowercase letters, digits, hyphens; no "__"
 command = ["python", "-m", "examples.google_ads_server"]
@@ -66,7 +66,7 @@ class BackendsConfig:
     backends: tuple[BackendSpec, ...]
     policies: tuple[Path, ...] = ()
     shares: tuple[ShareRule, ...] = ()
-    catalog: str | None = None  # `catalog = "compact"`: the merged tools/list in compact form
+    catalog: str | None = None  # `catalog = "compact"` or `"search"`: how the merged tools/list is shown
 
     def names(self) -> list[str]:
         return [b.name for b in self.backends]
@@ -103,8 +103,8 @@ def load_backends(path: str | Path) -> BackendsConfig:
             f"{src}: unknown option {sorted(unknown)[0]!r} (expected backends, policy, share, catalog)"
         )
     catalog = doc.get("catalog")
-    if catalog not in (None, "full", "compact"):
-        raise ConfigError(f'{src}: catalog: expected "full" or "compact"')
+    if catalog not in (None, "full", "compact", "search"):
+        raise ConfigError(f'{src}: catalog: expected "full", "compact" or "search"')
     base = Path(src).parent
     policies = tuple(base / p for p in _strings(doc.get("policy", []), src, "policy"))
     raw = doc.get("backends")

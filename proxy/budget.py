@@ -7,18 +7,28 @@ numeric column of identifier-sized numbers under a key that names no quantity (`
 only its count of distinct values, and the filter (`proxy.filters.budget`) sends the whole summary through
 the to-client scan before it reaches the model; the full, already tokenized
 result stays in the vault (encrypted, with a TTL) and is paged through the `veil_result_page` tool or the
-`veil://results/{id}?page=k` resource, both answered by the proxy itself.
+`veil://results/{id}?page=k` resource, both answered by the proxy itself (`answer_page_request`, hooked in
+by the first call filter, `proxy.filters.local_pages`). The limits themselves are the policy's
+(`policy.Budget`, per tool with `budget_for`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
 
 import orjson
 
+from proxy.errors import LocalRequestError
 from proxy.scan.shapes import BIG_INT, is_metric_key
+from vault.errors import ResultUnavailable
+
+if TYPE_CHECKING:
+    import mcp_types as types
+
+    from proxy.session import ProxySession
 
 PAGE_TOOL = "veil_result_page"
 QUERY_TOOL = "veil_query_result"  # proxy.result_query; named here so this module imports no engine
@@ -151,3 +161,56 @@ def page_of(stored: str, page: int, page_size: int) -> dict[str, Any]:
     if page < 1 or page > pages:
         raise ValueError(f"page {page} is out of range 1..{pages}")
     return {"rows": rows[(page - 1) * size : page * size], "page": page, "pages": pages, "total": len(rows)}
+
+
+DEFAULT_PAGE_SIZE = 100  # for a stored result that does not say its page size
+
+
+def is_page_request(msg: types.JSONRPCRequest) -> bool:
+    """A `veil_result_page` call or a `veil://results/…` read: answered by the proxy itself."""
+    params = msg.params or {}
+    if msg.method == "tools/call":
+        return params.get("name") == PAGE_TOOL
+    if msg.method == "resources/read":
+        uri = params.get("uri")
+        return isinstance(uri, str) and uri.startswith(RESULT_URI)
+    return False
+
+
+def answer_page_request(session: ProxySession, msg: types.JSONRPCRequest) -> dict[str, Any]:
+    """The result for a request `is_page_request` accepted (it reads the vault: call it from a worker);
+    LocalRequestError with a clear message otherwise."""
+    params = msg.params or {}
+    if msg.method == "tools/call":
+        args = params.get("arguments") or {}
+        result_id, page = args.get("result_id"), args.get("page", 1)
+        if not isinstance(result_id, str) or not isinstance(page, int) or isinstance(page, bool):
+            raise LocalRequestError("mcp-veil: veil_result_page needs a string result_id and an integer page")
+        data = _page(session, result_id, page)
+        return {
+            "content": [{"type": "text", "text": orjson.dumps(data).decode()}],
+            "structuredContent": data,
+            "isError": False,
+        }
+    uri = str(params.get("uri"))
+    parts = urlsplit(uri)
+    result_id = uri[len(RESULT_URI) :].split("?", 1)[0]
+    try:
+        page = int(parse_qs(parts.query).get("page", ["1"])[0])
+    except ValueError:
+        raise LocalRequestError("mcp-veil: the page must be a number") from None
+    data = _page(session, result_id, page)
+    return {"contents": [{"uri": uri, "mimeType": "application/json", "text": orjson.dumps(data).decode()}]}
+
+
+def _page(session: ProxySession, result_id: str, page: int) -> dict[str, Any]:
+    try:
+        stored = session.load_result(result_id)
+    except ResultUnavailable:
+        raise LocalRequestError(
+            "mcp-veil: that result is unknown, has expired, or belongs to another session"
+        ) from None
+    try:
+        return page_of(stored, page, DEFAULT_PAGE_SIZE)
+    except ValueError as exc:
+        raise LocalRequestError(f"mcp-veil: {exc}") from None

@@ -1,5 +1,5 @@
-"""The compact tool catalog: what `tools/list` shows when `catalog: compact`, and the full definitions kept
-for the session.
+"""The compact tool catalog: what `tools/list` shows when `catalog: compact` or `catalog: search`, and the
+full definitions kept for the session.
 
 A client loads every tool definition at connection, and with several backends behind one front that is most
 of a model's context before it has done anything. In compact form each tool keeps its name, title, hints,
@@ -8,6 +8,12 @@ enums stay, so every tool can still be called). The full definitions, as the to-
 (tokens only), stay here: `veil_describe_tools` answers with them, the first result of each tool in a
 session carries its own, and over `search_over` tools `veil_search_tools` ranks them by BM25 over name and
 description, computed here (offline, no index to download).
+
+`catalog: search` goes further, for catalogs whose descriptions are one line already (there, trimming prose
+cuts half at most, and even names alone with an empty schema cost more than a tenth of the full list):
+`tools/list` shows only `veil_search_tools`, which answers with the compact form of the tools it finds, and
+`veil_call_tool`, which calls any of them by name (`proxy.filters.call_tool`). The backends' tools are
+still called by their own names too: the proxy forwards any `tools/call`, listed or not.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any
 
 DESCRIBE_TOOL = "veil_describe_tools"
 SEARCH_TOOL = "veil_search_tools"
+CALL_TOOL = "veil_call_tool"
 MAX_DESCRIBE = 50  # names per veil_describe_tools call
 SEARCH_LIMIT = 10
 
@@ -41,7 +48,25 @@ SEARCH_TOOL_DEFINITION: dict[str, Any] = {
         "required": ["query"],
     },
 }
-PROXY_TOOLS = frozenset({DESCRIBE_TOOL, SEARCH_TOOL})
+# `catalog: search`: the whole list. Short on purpose: with a catalog of 7 tools whose descriptions are one
+# line, these two definitions are most of what is left of 1,000 tokens.
+SEARCH_MODE_TOOLS: tuple[dict[str, Any], ...] = (
+    {
+        "name": SEARCH_TOOL,
+        "description": "Find tools by keywords (none: all of them).",
+        "inputSchema": {"type": "object", "properties": {"query": {"type": "string"}}},  # `limit` unlisted
+    },
+    {
+        "name": CALL_TOOL,
+        "description": "Call a tool found by veil_search_tools.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"name": {"type": "string"}, "arguments": {"type": "object"}},
+            "required": ["name"],
+        },
+    },
+)
+PROXY_TOOLS = frozenset({DESCRIBE_TOOL, SEARCH_TOOL, CALL_TOOL})
 
 # Schema keywords that only explain: dropped from a compact input schema at every depth.
 _PROSE = frozenset(

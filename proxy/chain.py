@@ -1,17 +1,20 @@
 """The chain: every guardrail is a filter, and the order of the filters lives in one list.
 
-A client request passes the call filters in `REQUEST_ORDER` — local pages, egress, detokenize, approvals,
-limits/timeout — each returning a `Verdict`: continue, answer locally, refuse, or pause (the filter took the
-call over and resumes the chain from the next filter when it is done: the approval wait). An answer or a
-backend message toward the client passes tokenize and budget; a backend notification passes the flood gate
-before anything is scanned. A filter that raises fails its message closed — an error is better than a leak —
-where mitmproxy would log an addon's error and let the flow go on.
+A client request passes the call filters in `REQUEST_ORDER` (`proxy.filters.request_order`: local pages,
+the request scan — egress, detokenize —, approvals, quotas, limits/timeout, accounting), each returning a
+`Verdict`: continue, answer locally, refuse, or pause (the filter took the call over and resumes the chain
+from the next filter when it is done: the approval wait); `on_response` and `on_done` hooks follow the call
+to its end. An answer or a backend message toward the client passes tokenize and budget; a backend
+notification passes the flood gate before anything is scanned. A filter that raises fails its message
+closed — an error is better than a leak — where mitmproxy would log an addon's error and let the flow go on.
 
-The scan filters (egress, detokenize, tokenize, budget) are plain functions of a `Flow`. Blocking work has
-one home: the chain runs them on the event loop while the message is small and no filter needs the vault or
-Presidio; a filter that does raises `NeedsWorker` before changing anything, and the chain goes on from that
-filter in a worker thread, which it awaits. The two thread hops of a small call were about half a
-millisecond, most of what the proxy added to it.
+The scan filters (egress, detokenize, tokenize, budget) are functions of a `Flow`. Blocking work has one
+home: a small message runs through them on the event loop, each filter that may block through its
+`on_loop` attempt (`proxy.worker`), which does the part that needs no I/O and hands back the rest — the
+vault, Presidio — as a `Finish`; the chain awaits that in a worker thread, and the filters after it run
+there too (one hop, not one per filter). A large message runs whole in a worker. The two thread hops of a
+small call were about half a millisecond, most of what the proxy added to it: a call whose values are all
+known makes none.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from proxy.envelope import activate_packs, outcome
 from proxy.errors import to_jsonrpc_error
 from proxy.filters import Direction, Flow, Stage, chains
 from proxy.transports.wire import SessionMessage
-from proxy.worker import NeedsWorker
+from proxy.worker import Finish
 
 if TYPE_CHECKING:
     from proxy.call import Call
@@ -52,8 +55,10 @@ CONTINUE = Verdict()
 
 
 class CallFilter(Protocol):
-    """A guardrail on a client request, run before the request is forwarded. What a call holds (its limiter
-    slot) is freed when it leaves the call table (`CallTable.close`), whatever ended it."""
+    """A guardrail on a client request, run before the request is forwarded. Two optional hooks besides:
+    `on_response(call, msg)`, the backend's answer before it is scanned, and `on_done(call) -> None`, the
+    call ended, whatever ended it (`CallTable.end`: once per call, `call.ended` says how), so the filter frees
+    what it holds for the call (its limiter slot) itself, or reports it (the call's span)."""
 
     async def on_request(self, call: Call) -> Verdict: ...
 
@@ -70,6 +75,10 @@ class Pump(Protocol):
 
     async def resume(self, call: Call) -> None:
         """Run a paused call's chain on from the filter after the one that paused it."""
+
+    def end(self, call: Call) -> None:
+        """A call the filter answered itself (or that was withdrawn while paused) ended: `call.ended` says
+        how; the call filters' `on_done` run (`CallTable.end`)."""
 
     def start_soon(self, func: Callable[..., Any], *args: Any) -> None: ...
 
@@ -112,8 +121,10 @@ class Chain:
         method: str | None,
         tool: str | None,
         origin: Any = None,
+        call: Call | None = None,
     ) -> SessionMessage | Exception:
-        """The message as it may leave in `direction`, or the exception that blocked it (audited)."""
+        """The message as it may leave in `direction`, or the exception that blocked it (audited). With
+        `call` (the client's call it belongs to), what the scan replaced is added to `call.counts`."""
         payload = _payload(msg)
         # A backend's request or notification is screened even without params: its method name and id.
         screened = direction is Direction.TO_CLIENT and kind in ("request", "notification")
@@ -131,6 +142,9 @@ class Chain:
             await self.blocked(direction, method, tool, exc)
             return exc
         self.follow_ups.extend(flow.follow_ups)
+        if call is not None:
+            for name, n in flow.counts.items():
+                call.counts[name] = call.counts.get(name, 0) + n
         return out
 
     async def answer(
@@ -140,7 +154,7 @@ class Chain:
         error if it was blocked — and what the asker got: ok, error or blocked."""
         kind = "error" if isinstance(msg, types.JSONRPCError) else "response"
         method, tool = (call.method, call.tool) if call is not None else (None, None)
-        out = await self.scan(msg, direction, kind, method, tool, origin)
+        out = await self.scan(msg, direction, kind, method, tool, origin, call)
         if isinstance(out, Exception):
             return error_reply(getattr(msg, "id", None), to_jsonrpc_error(out)), "blocked"
         return out, outcome(msg, out)
@@ -154,11 +168,24 @@ class Chain:
 
     @staticmethod
     async def run(filters: list[Stage], flow: Flow, *, small: bool) -> None:
-        """On the loop while `small` and no filter needs a worker; from that filter on, in a worker."""
-        rest = _run_on_loop(filters, flow) if small else 0
-        if rest is not None:
+        """On the loop while `small` and no filter has blocking work left; from that work on, in a worker."""
+        if not small:
+            await anyio.to_thread.run_sync(_run_all, None, filters, flow)
+            return
+        flow.on_loop = True
+        try:
+            for index, f in enumerate(filters):
+                attempt = getattr(f, "on_loop", None)
+                if attempt is None:
+                    f(flow)
+                    continue
+                finish = attempt(flow)
+                if finish is not None:
+                    flow.on_loop = False
+                    await anyio.to_thread.run_sync(_run_all, finish, filters[index + 1 :], flow)
+                    return
+        finally:
             flow.on_loop = False
-            await anyio.to_thread.run_sync(_run_all, filters[rest:], flow)
 
     async def blocked(
         self, direction: Direction, method: str | None, tool: str | None, exc: Exception
@@ -198,21 +225,12 @@ class Chain:
             activate_packs(self.session, call, msg)
 
 
-def _run_all(filters: list[Stage], flow: Flow) -> None:
+def _run_all(finish: Finish | None, filters: list[Stage], flow: Flow) -> None:
+    """In a worker: the blocking rest of one filter, then the filters after it, each whole."""
+    if finish is not None:
+        finish()
     for f in filters:
         f(flow)
-
-
-def _run_on_loop(filters: list[Stage], flow: Flow) -> int | None:
-    """Run the filters on the event loop until one needs a worker (the vault, Presidio): the index of that
-    filter (the rest runs in a worker thread), or None when all ran."""
-    flow.on_loop = True
-    for index, f in enumerate(filters):
-        try:
-            f(flow)
-        except NeedsWorker:
-            return index
-    return None
 
 
 # A payload within these bounds is scanned on the event loop (its chain takes microseconds); a larger

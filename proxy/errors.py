@@ -44,6 +44,13 @@ class InvalidMessage(ProxyError):
     code = INVALID_REQUEST
 
 
+class LocalRequestError(ProxyError):
+    """A request the proxy answers itself (a page of a stored result, a query of one) with bad arguments:
+    the client's error, not a blocked message."""
+
+    code = INVALID_PARAMS
+
+
 class LimitExceeded(ProxyError):
     """Over the size or depth limit: refused, never forwarded."""
 

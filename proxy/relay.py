@@ -10,7 +10,6 @@ request unanswered.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 import anyio
 import mcp_types as types
 
-from proxy.call import Call, CallTable
+from proxy.call import Call, CallTable, Outcome, log_failure
 from proxy.chain import Chain, Verdict, error_reply
 from proxy.envelope import (
     GarbageLines,
@@ -30,14 +29,8 @@ from proxy.envelope import (
 )
 from proxy.errors import BACKEND_UNAVAILABLE, INVALID_REQUEST, LineTooLong, LineUnparsable, to_jsonrpc_error
 from proxy.filters import Direction, Stage
-from proxy.filters.approvals import Approvals
 from proxy.filters.flood import Flood
-from proxy.filters.limits import Limits
-from proxy.filters.local_pages import LocalPages
-from proxy.filters.proxy_tools import ProxyTools
-from proxy.filters.quota import Quotas
-from proxy.filters.result_handles import ResultHandles
-from proxy.filters.scan_request import ScanRequest
+from proxy.filters.request_order import RequestFilters
 from proxy.session import ProxySession
 from proxy.transports.wire import SessionMessage
 
@@ -69,22 +62,13 @@ class Relay:
     drain_timeout: float = 10.0
 
     def __post_init__(self) -> None:
-        self.calls = CallTable()  # client → backend, awaiting the backend
-        self._backend_calls = CallTable()  # backend → client, awaiting the client
         self.chain = Chain(self.session, self.stage_chains, on_blocked=self.stats.count_blocked)
-        self.approvals = Approvals(self.chain, self)
-        self.limits = Limits(self.session)
+        self.calls = CallTable(self.chain.call_filters, log_failure)  # client → backend, awaiting the backend
+        self._backend_calls = CallTable()  # backend → client, awaiting the client
+        filters = RequestFilters(self.chain, self)
+        self.chain.call_filters[:] = filters.ordered
+        self.approvals, self.limits = filters.approvals, filters.limits
         self.flood = Flood(self.session, self.stats.count_blocked)
-        # REQUEST_ORDER: the call filters a client request passes before it is forwarded.
-        self.chain.call_filters = [
-            LocalPages(self.session),
-            ProxyTools(self.chain),
-            ResultHandles(self.session),
-            ScanRequest(self.chain),
-            self.approvals,
-            Quotas(self.session, self),
-            self.limits,
-        ]
         self.garbage = GarbageLines()
         self._tg: anyio.abc.TaskGroup | None = None
 
@@ -115,6 +99,8 @@ class Relay:
                 tg.start_soon(from_backend)
                 tg.start_soon(self.limits.watch, self.calls, self)
         finally:
+            for request_id in self.calls:  # never answered: the relay stops
+                self.calls.close(request_id, Outcome("interrupted"))
             self.garbage.report()  # the lines dropped since the last report
             # The front transport ends when its write side closes: the client then sees a clean EOF.
             with anyio.CancelScope(shield=True):
@@ -144,7 +130,7 @@ class Relay:
                     request_id = cancelled_id(msg.params)
                     if await self.approvals.withdraw(request_id):
                         continue
-                    cancelled = self.calls.close(request_id)
+                    cancelled = self.calls.close(request_id, Outcome("cancelled"))
                     if cancelled is not None and cancelled.on_unanswered is not None:
                         await cancelled.on_unanswered()
             elif is_own(msg.id):
@@ -160,12 +146,13 @@ class Relay:
         if verdict.pause:
             return
         if verdict.answer is not None:
+            call.ended = Outcome.local(verdict.answer)
             await self.to_client(verdict.answer)
+            self.calls.end(call)
         elif verdict.refuse is not None:
             await self.refuse(call, verdict.refuse)
         else:
             self.calls.open(call)
-            call.usage = self.session.usage.begin(call.backend or self.session.backend)
             await self.to_backend(SessionMessage(call.outgoing), count=True)
 
     async def resume(self, call: Call) -> None:
@@ -203,44 +190,42 @@ class Relay:
                     # Nobody is waiting: it timed out, was cancelled, or never was a request of the client.
                     log.info("backend answered a request that is not in flight; dropped")
                     continue
-                # Answered in time: the call timeout is the backend's, no longer running (the scan has its own
-                # detection budget); a timeout firing while the answer is scanned would send a second answer.
-                call.deadline = math.inf
-                self.chain.on_response(call, msg)  # before this very answer is scanned
-                out, result = await self.chain.answer(msg, Direction.TO_CLIENT, call, item.metadata)
+                self.chain.on_response(call, msg)  # before this very answer is scanned (it ends the timeout)
+                out, call.outcome = await self.chain.answer(msg, Direction.TO_CLIENT, call, item.metadata)
+                call.ended = Outcome.answered(out, call.outcome)
             self.stats.to_client += 1
             await self.to_client(routed(out, msg, self.calls))
             while self.chain.follow_ups:
                 note = types.JSONRPCNotification(jsonrpc="2.0", method=self.chain.follow_ups.pop(0))
                 await self.to_client(SessionMessage(note))
-            if call is not None:
-                # Only now is it no longer in flight: a draining relay waits for the delivery too.
+            if call is not None:  # only now no longer in flight: a draining relay waits for the delivery too
                 self.calls.close(call.id)
-                self.session.call_completed(
-                    call.method, call.tool, result, call.seconds, backend=call.backend, usage=call.usage
-                )
 
     async def _answer_unreadable(self, exc: LineTooLong | LineUnparsable) -> None:
         """The backend's answer to a request in flight was too large to read, or unparsable: the request
         gets the error now, instead of waiting for its call timeout; the message is audited as blocked."""
-        call = self.calls.close(exc.request_id)
+        call = self.calls.get(exc.request_id)
         if call is not None:
-            self.session.call_completed(
-                call.method, call.tool, "blocked", call.seconds, backend=call.backend, usage=call.usage
-            )
+            call.outcome, call.ended = "blocked", Outcome.refused(exc, blocked=True)
+            self.calls.close(call.id)
             await self.refuse(call, exc, Direction.TO_CLIENT)
 
     async def _fail_pending(self, why: str) -> None:
         err = {"code": BACKEND_UNAVAILABLE, "message": f"mcp-veil: {why}"}
         for request_id in self.calls:
-            self.calls.close(request_id)
+            self.calls.close(request_id, Outcome("error", BACKEND_UNAVAILABLE))
             await self.to_client(error_reply(request_id, err))
 
     # ------------------------------------------------------------------ Pump (for the filters)
     async def refuse(self, call: Call, exc: Exception, direction: Direction = Direction.TO_BACKEND) -> None:
         self.stats.count_blocked()
+        call.ended = call.ended or Outcome.refused(exc, blocked=direction is Direction.TO_CLIENT)
         await self.to_client(error_reply(call.id, to_jsonrpc_error(exc)))
+        self.end(call)  # a call closed already (timed out, its answer unreadable) is not ended twice
         await self.chain.audit_blocked(direction, call.method, call.tool, exc)
+
+    def end(self, call: Call) -> None:
+        self.calls.end(call)
 
     async def to_client(self, message: SessionMessage) -> None:
         await _send(self._client_write, message)

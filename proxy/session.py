@@ -119,11 +119,16 @@ class ProxySession:
         self.backends = config
         self._own = own or {}
 
+    def catalog_mode(self) -> str:
+        """The catalog mode, "full", "compact" or "search", from a policy's `catalog` or the veil.toml's; of
+        two that differ, the one that keeps more out of the client's context (search, then compact)."""
+        modes = {self.policy.catalog, self.backends.catalog if self.backends is not None else None}
+        return next((m for m in ("search", "compact") if m in modes), "full")
+
     def compact_catalog(self) -> bool:
-        """`catalog: compact` in a policy, or `catalog = "compact"` in the veil.toml."""
-        return self.policy.catalog == "compact" or (
-            self.backends is not None and self.backends.catalog == "compact"
-        )
+        """The backends' tools are listed short (compact) or not at all (search): their full definitions
+        come on request and with each tool's first result."""
+        return self.catalog_mode() != "full"
 
     def policy_for(self, backend: str | None) -> Policy:
         own = self._own.get(backend) if backend is not None else None
@@ -178,20 +183,31 @@ class ProxySession:
     def tokenize(self, items: Sequence[tuple[str, str]], flow: Flow) -> list[str]:
         """Tokens for (entity, value) pairs. On the event loop, only values this process has stored before
         (no I/O); anything new raises NeedsWorker and is tokenized from a worker thread."""
-        scope = self._scope(flow)
-        stored = self.vault.stored_tokens(items, scope) if flow.on_loop else None
-        if flow.on_loop and stored is None:
-            raise NeedsWorker("tokenize")  # before the timer: the worker's attempt is the one measured
+        if flow.on_loop:
+            stored = self.stored_tokens(items, flow)
+            if stored is None:
+                raise NeedsWorker("tokenize")  # the guard: a filter asks `stored_tokens` first
+            return stored
         with metrics.VAULT_SECONDS.labels("tokenize").time():
-            tokens = (
-                stored
-                if stored is not None
-                else self.vault.tokenize(items, self.context(flow), ttl=self.token_ttls or None, scope=scope)
+            tokens = self.vault.tokenize(
+                items, self.context(flow), ttl=self.token_ttls or None, scope=self._scope(flow)
             )
+        self._tokenized(items, flow)
+        return tokens
+
+    def stored_tokens(self, items: Sequence[tuple[str, str]], flow: Flow) -> list[str] | None:
+        """Tokens for (entity, value) pairs this process has stored before (no I/O: it may run on the event
+        loop), or None if any pair is new (then `tokenize`, from a worker)."""
+        with metrics.VAULT_SECONDS.labels("tokenize").time():
+            tokens = self.vault.stored_tokens(items, self._scope(flow))
+        if tokens is not None:
+            self._tokenized(items, flow)
+        return tokens
+
+    def _tokenized(self, items: Sequence[tuple[str, str]], flow: Flow) -> None:
         self.learn(items)
         for entity, _value in items:
             metrics.TOKENIZED.labels(flow.backend or self.backend, entity).inc()
-        return tokens
 
     def detokenize(self, tokens: Sequence[str], flow: Flow) -> dict[str, str]:
         if flow.on_loop:  # every detokenization reads the vault (revocations take effect at once)

@@ -74,30 +74,54 @@ class ToolPinning:
 
     def screen(self, result: dict[str, Any], flow: Flow) -> bool:
         """Take the tools whose definition is not the pinned one out of a `tools/list` result; whether it
-        changed. NeedsWorker on the event loop when the vault must be asked."""
-        tools = result.get("tools")
-        if not isinstance(tools, list):
-            return False
-        seen: list[tool_pins.SeenTool] = []
-        index: dict[int, tuple[str, str]] = {}
-        for i, entry in enumerate(tools):
-            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-                continue
-            backend, local = self._where(entry["name"], flow)
-            definition = {k: v for k, v in entry.items() if k != "name"}
-            index[i] = (backend, local)
-            if self._pinned.get((backend, local)) == tool_pins.canonical(definition):
-                continue
-            seen.append(tool_pins.SeenTool(backend, local, definition, hidden_characters(entry)))
+        changed. Asks the vault about definitions not seen pinned yet (blocking)."""
+        seen = self.unpinned(result, flow)
         if seen:
             if flow.on_loop:
                 raise NeedsWorker("tool pins")
             self._observe(seen)
-        hide = {i for i, where in index.items() if where in self._hidden}
+        return self.hide(result, flow)
+
+    def unpinned(self, result: dict[str, Any], flow: Flow) -> list[tool_pins.SeenTool]:
+        """The definitions in a `tools/list` result this session has not seen pinned (no I/O)."""
+        tools = result.get("tools")
+        if not isinstance(tools, list):
+            return []
+        seen: list[tool_pins.SeenTool] = []
+        for entry in tools:
+            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+                continue
+            backend, local = self._where(entry["name"], flow)
+            definition = {k: v for k, v in entry.items() if k != "name"}
+            if self._pinned.get((backend, local)) == tool_pins.canonical(definition):
+                continue
+            seen.append(tool_pins.SeenTool(backend, local, definition, hidden_characters(entry)))
+        return seen
+
+    def observe(self, seen: list[tool_pins.SeenTool]) -> None:
+        """Record definitions with the vault (blocking): pinned, or hidden as changed."""
+        self._observe(seen)
+
+    def hide(self, result: dict[str, Any], flow: Flow) -> bool:
+        """Take the tools this session hid out of the result (no I/O); whether any was."""
+        tools = result.get("tools")
+        if not isinstance(tools, list) or not self._hidden:
+            return False
+        hide = {
+            i
+            for i, entry in enumerate(tools)
+            if isinstance(entry, dict)
+            and isinstance(entry.get("name"), str)
+            and self._where(entry["name"], flow) in self._hidden
+        }
         if not hide:
             return False
         result["tools"] = [t for i, t in enumerate(tools) if i not in hide]
         return True
+
+    def hidden(self, flow: Flow) -> bool:
+        """Whether the tool a call names was hidden by this session (no I/O): `check_call` asks the vault."""
+        return flow.tool is not None and (flow.backend or self.session.backend, flow.tool) in self._hidden
 
     def check_call(self, flow: Flow) -> None:
         """ToolNotApproved for a call of a tool this session hid, unless it has been approved since."""

@@ -32,7 +32,8 @@ from vault.key_versions import KeyInfo, KeyVersions, RotationResult
 from vault.keys import MasterKey
 from vault.models import KeyVersion, Session
 from vault.quotas import Quotas
-from vault.session_vault import TTL, Receiver, SessionVault
+from vault.session_vault import TTL, SessionVault
+from vault.token_lookup import Receiver
 
 _NAME_RACE_RETRIES = 3
 

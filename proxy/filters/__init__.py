@@ -3,8 +3,9 @@
 A scan filter has one signature, `filter(flow) -> None`, and edits `flow.payload` in place of the message's
 params/result/error. A filter that raises fails the message closed: the relay answers with a JSON-RPC error
 (or drops a notification) and records `message-blocked`; nothing is forwarded unscanned. The call filters
-(local pages, approvals, limits, flood) act on a whole `Call`; `proxy.chain` runs both kinds, and the relay
-lists the call filters in `REQUEST_ORDER`.
+(local pages, approvals, quotas, limits, accounting) act on a whole `Call`; `proxy.chain` runs both kinds,
+and `proxy.filters.request_order` lists the call filters in order. A scan filter that may block has an
+`on_loop` half besides (`proxy.worker`).
 """
 
 from __future__ import annotations

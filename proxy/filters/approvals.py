@@ -20,7 +20,7 @@ import mcp_types as types
 
 from proxy.approval_prompts import ID_PREFIX
 from proxy.approvals import ApprovalGate
-from proxy.call import Call
+from proxy.call import Call, Outcome
 from proxy.chain import CONTINUE, Chain, Pump, Verdict
 from proxy.policy import ApprovalRule
 from proxy.transports.wire import ServerMessageMetadata, SessionMessage
@@ -74,6 +74,8 @@ class Approvals:
                 except anyio.get_cancelled_exc_class():
                     with anyio.CancelScope(shield=True):  # withdrawn by the client while waiting
                         await self.gate.withdrawn(call.id)
+                    call.ended = Outcome("cancelled")
+                    self.pump.end(call)
                     raise
             except Exception as exc:  # a vault or audit failure: the call does not happen
                 self._gated.pop(call.id, None)
@@ -84,7 +86,9 @@ class Approvals:
                 await self.pump.refuse(call, verdict.error)
             elif verdict.result is not None:
                 reply = types.JSONRPCResponse(jsonrpc="2.0", id=call.id, result=verdict.result)
+                call.ended = Outcome("ok")
                 await self.pump.to_client(SessionMessage(reply))
+                self.pump.end(call)
             else:
                 call.outgoing = call.message.model_copy(update={"params": verdict.params})
                 await self.pump.resume(call)

@@ -9,58 +9,72 @@ import orjson
 from proxy import budget
 from proxy.filters.flow import Flow
 from proxy.filters.tokenize import Tokenize
+from proxy.policy import Budget
 from proxy.result_query import QUERY_TOOL_DEFINITION
 from proxy.scan.shapes import number_text
+from proxy.worker import Finish
 
 
 class ResponseBudget:
-    """Named apart from `policy.Budget`, the limits it applies."""
+    """Named apart from `policy.Budget`, the limits it applies. On the event loop it only decides: storing a
+    result (and scanning its summary) is the vault's work, handed to the chain for a worker."""
 
     def __call__(self, flow: Flow) -> None:
+        finish = self.on_loop(flow)
+        if finish is not None:
+            finish()
+
+    def on_loop(self, flow: Flow) -> Finish | None:
         if flow.method == "tools/list" and flow.kind == "response":
             _offer_page_tool(flow)  # only once this session has a stored result: otherwise transparent
-            return
+            return None
         if flow.method != "tools/call" or flow.kind != "response" or not isinstance(flow.payload, dict):
-            return
+            return None
         limits = flow.policy.budget_for(flow.tool)
         if limits is None:
-            return
-        payload = flow.payload
-        doc, text_block = _document(payload)
+            return None
+        doc, text_block = _document(flow.payload)
         if doc is None:
-            return
+            return None
         target = budget.find_rows(doc)
         if target is None or len(target.rows) <= 1:
-            return
+            return None
         size = len(orjson.dumps(doc))
         if len(target.rows) <= limits.max_items and size <= limits.max_bytes:
             if flow.policy.keeps_results(flow.tool):
-                _keep(flow, target.rows, limits.ttl)
-            return
-        rows = target.rows
-        shown = budget.first_rows(rows, limits.max_items, limits.max_bytes)
-        summary = _scanned(flow, budget.summarize(rows))  # first: it may need a worker (NeedsWorker)
-        stored = orjson.dumps({"rows": rows, "page_size": shown}).decode()
-        result_id = flow.session.store_result(stored, limits.ttl, flow)
-        _offer_from_now_on(flow)
-        page = rows[:shown]
-        if target.holder is None:
-            doc = page
-            if "structuredContent" in payload:
-                payload["structuredContent"] = page
-        else:
-            target.holder[target.key] = page
-        note = budget.note(result_id, shown, len(rows), shown) + budget.handle_note(result_id, rows)
-        content = [c for c in payload.get("content", []) if c is not text_block]
-        if text_block is not None or "structuredContent" in payload:
-            text = orjson.dumps(doc).decode()
-            content.insert(0, {"type": "text", "text": text})
-        content.append({"type": "text", "text": note + "\nSummary: " + orjson.dumps(summary).decode()})
-        payload["content"] = content
-        meta = payload.setdefault("_meta", {})
-        if isinstance(meta, dict):
-            meta["io.mcp-veil/budget"] = {"resultId": result_id, "shown": shown, "total": len(rows)}
-        flow.changed = True
+                return lambda: _keep(flow, target.rows, limits.ttl)
+            return None
+        return lambda: _cut(flow, doc, text_block, target, limits)
+
+
+def _cut(flow: Flow, doc: Any, text_block: Any, target: budget.Target, limits: Budget) -> None:
+    """The result over its budget becomes its first page, a scanned summary and a note; all of it is stored
+    for paging."""
+    payload = flow.payload
+    rows = target.rows
+    shown = budget.first_rows(rows, limits.max_items, limits.max_bytes)
+    summary = _scanned(flow, budget.summarize(rows))
+    stored = orjson.dumps({"rows": rows, "page_size": shown}).decode()
+    result_id = flow.session.store_result(stored, limits.ttl, flow)
+    _offer_from_now_on(flow)
+    page = rows[:shown]
+    if target.holder is None:
+        doc = page
+        if "structuredContent" in payload:
+            payload["structuredContent"] = page
+    else:
+        target.holder[target.key] = page
+    note = budget.note(result_id, shown, len(rows), shown) + budget.handle_note(result_id, rows)
+    content = [c for c in payload.get("content", []) if c is not text_block]
+    if text_block is not None or "structuredContent" in payload:
+        text = orjson.dumps(doc).decode()
+        content.insert(0, {"type": "text", "text": text})
+    content.append({"type": "text", "text": note + "\nSummary: " + orjson.dumps(summary).decode()})
+    payload["content"] = content
+    meta = payload.setdefault("_meta", {})
+    if isinstance(meta, dict):
+        meta["io.mcp-veil/budget"] = {"resultId": result_id, "shown": shown, "total": len(rows)}
+    flow.changed = True
 
 
 def _offer_from_now_on(flow: Flow) -> None:
@@ -74,7 +88,7 @@ def _keep(flow: Flow, rows: list[Any], ttl: Any) -> None:
     """A result within its budget of a tool with `keep_results: true`: shown whole, and stored so its
     handle can be passed on or queried."""
     stored = orjson.dumps({"rows": rows, "page_size": max(len(rows), 1)}).decode()
-    result_id = flow.session.store_result(stored, ttl, flow)  # NeedsWorker on the loop: before any change
+    result_id = flow.session.store_result(stored, ttl, flow)
     _offer_from_now_on(flow)
     content = flow.payload.setdefault("content", [])
     if isinstance(content, list):
@@ -108,7 +122,7 @@ def _scanned(flow: Flow, summary: dict[str, Any]) -> dict[str, Any]:
                 summary["columns"][col][name] = None
     sub = Flow(flow.direction, flow.session, {"summary": summary}, flow.kind, flow.method, flow.tool)
     sub.backend = flow.backend
-    sub.on_loop = flow.on_loop
+    sub.on_loop = flow.on_loop  # the guard: in a worker, both are off
     Tokenize()(sub)
     for entity, n in sub.counts.items():
         flow.counts[entity] = flow.counts.get(entity, 0) + n

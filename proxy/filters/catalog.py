@@ -1,10 +1,12 @@
-"""To the client, after tokenization: with `catalog: compact`, `tools/list` in its compact form, and the
-first result of each tool with that tool's full definition.
+"""To the client, after tokenization: with `catalog: compact`, `tools/list` in its compact form (with
+`catalog: search`, only the proxy's search and call tools), and the first result of each tool with that
+tool's full definition.
 
 The full definitions are kept in the session's catalog as the scan left them (`proxy.catalog`), so what
 `veil_describe_tools` and an attached definition show was judged like the list itself. The proxy's own
 tools are added to the last page of the list: `veil_describe_tools` always, `veil_search_tools` over the
-policy's `search_over`. One filter, one place where `tools/list` answers are touched for the catalog.
+policy's `search_over` (in search mode, the search and call tools, and no page lists a backend's tool).
+One filter, one place where `tools/list` answers are touched for the catalog.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from proxy.backend_config import SEPARATOR
 from proxy.catalog import (
     DESCRIBE_TOOL_DEFINITION,
     PROXY_TOOLS,
+    SEARCH_MODE_TOOLS,
     SEARCH_TOOL_DEFINITION,
     compact_tool,
 )
@@ -42,11 +45,16 @@ def _compact(flow: Flow) -> None:
     catalog = flow.session.catalog
     own = [t for t in tools if isinstance(t, dict) and t.get("name") not in PROXY_TOOLS]
     catalog.remember(own)
-    listed: list[Any] = [compact_tool(t) for t in own]
-    if not flow.payload.get("nextCursor"):  # the last page: the proxy's own tools, once
-        listed.append(dict(DESCRIBE_TOOL_DEFINITION))
-        if len(catalog.tools) > flow.policy.catalog_search_over:
-            listed.append(dict(SEARCH_TOOL_DEFINITION))
+    last_page = not flow.payload.get("nextCursor")  # the proxy's own tools go on it, once
+    listed: list[Any]
+    if flow.session.catalog_mode() == "search":  # the backends' tools are found and called through these
+        listed = [dict(t) for t in SEARCH_MODE_TOOLS] if last_page else []
+    else:
+        listed = [compact_tool(t) for t in own]
+        if last_page:
+            listed.append(dict(DESCRIBE_TOOL_DEFINITION))
+            if len(catalog.tools) > flow.policy.catalog_search_over:
+                listed.append(dict(SEARCH_TOOL_DEFINITION))
     listed += [t for t in tools if isinstance(t, dict) and t.get("name") in PROXY_TOOLS]
     flow.payload["tools"] = listed
     flow.changed = True

@@ -35,7 +35,9 @@ class Flow:
     # Toward the backend: every string holding something token-shaped, found once and shared by the filters.
     token_strings: dict[str, list[str]] | None = None
     counts: dict[str, int] = field(default_factory=dict)  # entity type -> values replaced
-    on_loop: bool = False  # on the event loop: the vault and Presidio raise NeedsWorker instead of running
+    # On the event loop: blocking code (the vault, Presidio) raises NeedsWorker instead of running — a guard
+    # only, since a filter's `on_loop` asks before it blocks (`proxy.worker`).
+    on_loop: bool = False
     request_id: Any = None  # a request's own id (a backend's request: scanned like its method name)
     # Top-level members taken out before scanning and put back after it (`proxy.request_state`): text the
     # proxy itself wrote (a sealed `requestState`, ciphertext), which holds nothing to judge.
@@ -52,4 +54,9 @@ class Flow:
 
 
 class Stage(Protocol):
+    """A scan filter: edits `flow.payload` in place of the message's params/result/error, or raises to
+    block it. Called, it runs whole, blocking allowed (the chain calls it so in a worker thread). A filter
+    that may block also has `on_loop(flow) -> Finish | None` (`proxy.worker`): the chain calls that instead
+    on the event loop; a filter without one never blocks."""
+
     def __call__(self, flow: Flow) -> None: ...

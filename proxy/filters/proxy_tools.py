@@ -1,5 +1,6 @@
 """A call filter answering the proxy's own tools: `veil_describe_tools`, `veil_search_tools` (the compact
-catalog, `proxy.catalog`) and `veil_query_result` (SQL over a stored result, `proxy.result_query`).
+and search catalogs, `proxy.catalog`; `veil_call_tool` is unwrapped before, `proxy.filters.call_tool`) and
+`veil_query_result` (SQL over a stored result, `proxy.result_query`).
 
 Such a call is never forwarded: the backend knows nothing of these tools. Definitions come from the
 session's catalog, which holds them as the to-client scan left them (tokens only). A query's answer is new
@@ -18,10 +19,9 @@ import mcp_types as types
 import orjson
 
 from proxy.call import Call
-from proxy.catalog import DESCRIBE_TOOL, MAX_DESCRIBE, SEARCH_LIMIT, SEARCH_TOOL
+from proxy.catalog import CALL_TOOL, DESCRIBE_TOOL, MAX_DESCRIBE, SEARCH_LIMIT, SEARCH_TOOL, compact_tool
 from proxy.chain import CONTINUE, Chain, Verdict, error_reply
-from proxy.errors import to_jsonrpc_error
-from proxy.filters.local_pages import LocalRequestError
+from proxy.errors import LocalRequestError, to_jsonrpc_error
 from proxy.result_handles import result_id_of, stored_rows
 from proxy.result_query import QUERY_TOOL, Answer, QueryRefused, run_query
 from proxy.transports.wire import SessionMessage
@@ -84,12 +84,25 @@ class ProxyTools:
         return _result({"tools": tools})
 
     def _search(self, args: dict[str, Any]) -> dict[str, Any]:
-        query, limit = args.get("query"), args.get("limit", SEARCH_LIMIT)
-        if not isinstance(query, str) or not query.strip():
+        """Ranked hits; with `catalog: search` (the list shows no backend tool) each in compact form, what
+        calling it takes, and no query at all lists every tool (up to the limit)."""
+        search_mode = self.session.catalog_mode() == "search"
+        query = args.get("query", "" if search_mode else None)
+        limit = args.get("limit", MAX_DESCRIBE if search_mode and not query else SEARCH_LIMIT)
+        if not isinstance(query, str) or not (query.strip() or search_mode):
             raise LocalRequestError(f"mcp-veil: {SEARCH_TOOL} needs a non-empty `query`")
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
             raise LocalRequestError("mcp-veil: `limit` must be a positive integer")
-        return _result({"tools": self.session.catalog.search(query, min(limit, 50))})
+        catalog, limit = self.session.catalog, min(limit, MAX_DESCRIBE)
+        if not search_mode:
+            return _result({"tools": catalog.search(query, limit)})
+        if query.strip():
+            hits = [(h["name"], {"score": h["score"]}) for h in catalog.search(query, limit)]
+        else:
+            hits = [(name, {}) for name in list(catalog.tools)[:limit]]
+        found = [compact_tool(catalog.tools[name]) | extra for name, extra in hits]
+        more = {"of": len(catalog.tools), "call_with": CALL_TOOL, "full_definitions": DESCRIBE_TOOL}
+        return _result({"tools": found, **more})
 
     async def _query(self, call: Call, args: dict[str, Any]) -> dict[str, Any]:
         result_id = result_id_of(args.get("result", args.get("result_id")))

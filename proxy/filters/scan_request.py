@@ -20,7 +20,7 @@ class ScanRequest:
 
     async def on_request(self, call: Call) -> Verdict:
         msg = call.message
-        out = await self.chain.scan(msg, Direction.TO_BACKEND, "request", msg.method, call.tool)
+        out = await self.chain.scan(msg, Direction.TO_BACKEND, "request", msg.method, call.tool, call=call)
         if isinstance(out, Exception):
             return Verdict(answer=error_reply(msg.id, to_jsonrpc_error(out)))
         call.outgoing = out.message

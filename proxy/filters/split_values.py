@@ -18,6 +18,7 @@ from typing import Any
 
 from proxy.detect.deadline import Deadline
 from proxy.filters.flow import Flow
+from proxy.worker import Finish, cached_detect
 
 
 def _content_lists(payload: Any) -> list[list[Any]]:
@@ -65,22 +66,50 @@ def mended_cuts(pieces: list[str], spans: list[tuple[int, int]]) -> list[str] | 
 
 
 class MendSplitValues:
+    """Called, it runs whole (in a worker: Presidio may run). `on_loop` reads the joined blocks from the
+    detector's cached verdicts and hands the chain the Presidio run as its `Finish` when one is needed."""
+
     def __call__(self, flow: Flow) -> None:
-        runs: list[list[dict[str, Any]]] = []
-        for blocks in _content_lists(flow.payload):
-            _text_runs(blocks, runs)
+        runs = _runs(flow)
+        if runs:
+            joined = _joined(runs)
+            deadline = Deadline(flow.policy.detection_seconds)
+            _mend(flow, runs, joined, flow.detector.detect(joined, flow.session.known, deadline))
+
+    def on_loop(self, flow: Flow) -> Finish | None:
+        runs = _runs(flow)
         if not runs:
-            return
+            return None
+        joined = _joined(runs)
         deadline = Deadline(flow.policy.detection_seconds)
-        joined = ["".join(block["text"] for block in run) for run in runs]
-        found = flow.detector.detect(joined, flow.session.known, deadline, on_loop=flow.on_loop)
-        for run, text in zip(runs, joined, strict=True):
-            spans = found.get(text)
-            if not spans:
-                continue
-            pieces = mended_cuts([block["text"] for block in run], [(s.start, s.end) for s in spans])
-            if pieces is None:
-                continue
-            for block, piece in zip(run, pieces, strict=True):
-                block["text"] = piece
-            flow.changed = True
+        found = cached_detect(flow.detector, joined, flow.session.known, deadline)
+        if found is None:
+            known = flow.session.known
+            return lambda: _mend(flow, runs, joined, flow.detector.detect(joined, known, deadline))
+        _mend(flow, runs, joined, found)
+        return None
+
+
+def _runs(flow: Flow) -> list[list[dict[str, Any]]]:
+    runs: list[list[dict[str, Any]]] = []
+    for blocks in _content_lists(flow.payload):
+        _text_runs(blocks, runs)
+    return runs
+
+
+def _joined(runs: list[list[dict[str, Any]]]) -> list[str]:
+    return ["".join(block["text"] for block in run) for run in runs]
+
+
+def _mend(flow: Flow, runs: list[list[dict[str, Any]]], joined: list[str], found: dict[str, Any]) -> None:
+    """Each run re-cut where a value found in its joined text crosses a cut."""
+    for run, text in zip(runs, joined, strict=True):
+        spans = found.get(text)
+        if not spans:
+            continue
+        pieces = mended_cuts([block["text"] for block in run], [(s.start, s.end) for s in spans])
+        if pieces is None:
+            continue
+        for block, piece in zip(run, pieces, strict=True):
+            block["text"] = piece
+        flow.changed = True

@@ -11,32 +11,72 @@ from proxy.scan.plan import ScanPlan
 from proxy.scan.protocol import refuse_retyped
 from proxy.scan.shapes import number_text
 from proxy.scan.to_client import ToClientWalker, key_rules_apply
+from proxy.worker import Finish, cached_detect
 
 
 class Tokenize:
+    """Called, it runs whole (in a worker: the vault and Presidio may block). `on_loop` runs the same pass
+    on the event loop as far as it needs no I/O, and hands the chain the rest of it (`Finish`) at the first
+    step that does: Presidio for a text it has no cached verdict for, the vault for a value it never
+    tokenized. The walk and what was detected on the loop are not done again."""
+
     def __call__(self, flow: Flow) -> None:
-        session = flow.session
-        policy = flow.policy
-        deadline = Deadline(policy.detection_seconds)  # the message's detection budget starts now
+        scan = _Pass(flow)
+        scan.tokenize(scan.judge(scan.detect()))
+
+    def on_loop(self, flow: Flow) -> Finish | None:
+        scan = _Pass(flow)
+        spans = cached_detect(flow.detector, scan.texts, flow.session.known, scan.deadline)
+        if spans is None:
+            return lambda: scan.tokenize(scan.judge(scan.detect()))
+        items = scan.judge(spans)
+        if items is None:
+            return None
+        tokens = flow.session.stored_tokens(items[0], flow)
+        if tokens is None:
+            return lambda: scan.tokenize(items)
+        scan.apply(items, tokens)
+        return None
+
+
+_Items = tuple[list[tuple[str, str]], list[tuple[str, list[Span]]]]  # (entity, value) pairs; spans by text
+
+
+class _Pass:
+    """One message's tokenize pass, in the steps `Tokenize.on_loop` may stop between."""
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow = flow
+        session, policy = flow.session, flow.policy
+        self.deadline = Deadline(policy.detection_seconds)  # the message's detection budget starts now
         descriptive = not key_rules_apply(flow.method)
         rules = policy.rules_for_tool(None if descriptive else flow.tool)
-        walker = ToClientWalker(policy, rules, descriptive=descriptive)
-        plan = walker.collect(flow.payload)
+        self.walker = ToClientWalker(policy, rules, descriptive=descriptive)
+        self.plan = plan = self.walker.collect(flow.payload)
         envelope = _envelope_strings(flow)
         # A keyed pair in the method name or id (`{"clientName": …}`) names a value as a result would: known
         # below, found in the envelope string, refused.
-        plan.field_values.update(dict.fromkeys(walker.keyed(envelope)))
+        plan.field_values.update(dict.fromkeys(self.walker.keyed(envelope)))
         # A value a field rule names is known from now on, in this very message too (an account name in a
         # campaign name next to the account's own record).
         session.learn(plan.field_values)
-        envelope = _envelope_strings(flow)
-        texts = [*plan.texts, *plan.keys, *envelope, *_schema_only(plan)]
-        spans = flow.detector.detect(texts, session.known, deadline, on_loop=flow.on_loop)
+        self.envelope = _envelope_strings(flow)
+        self.texts = [*plan.texts, *plan.keys, *self.envelope, *_schema_only(plan)]
+
+    def detect(self) -> dict[str, list[Span]]:
+        """Every span, Presidio included (blocking: on the loop, the detectors' guard raises)."""
+        flow = self.flow
+        return flow.detector.detect(self.texts, flow.session.known, self.deadline, on_loop=flow.on_loop)
+
+    def judge(self, spans: dict[str, list[Span]]) -> _Items | None:
+        """What the spans found mean for the message: the values to tokenize, or None when there are none
+        (the message is patched as scanned here). Raises for a message that must be refused."""
+        flow, plan = self.flow, self.plan
         _no_guessed_names(plan, spans)
         _labelled_spans(plan, spans)
-        _spread_new_values(flow, texts, spans, deadline)
+        _spread_new_values(flow, self.texts, spans, self.deadline)
         refuse_retyped(plan.protocol, spans, plan.field_locations)  # a protocol number stays a number
-        if envelope and any(s in spans for s in envelope):
+        if self.envelope and any(s in spans for s in self.envelope):
             # The id of a backend's request, or a method name the backend chose, holds personal data. An id
             # is the backend's correlation handle (the client answers with it): a rewritten one would need a
             # second id map in the relay, and no legitimate server puts personal data there. Refused, fail
@@ -44,17 +84,24 @@ class Tokenize:
             raise InvalidMessage("mcp-veil blocked this message: personal data in its id or method name")
         if not plan.field_values and not spans:
             if plan.rewrites():  # JSON texts forwarded as the documents that were scanned
-                flow.changed = walker.apply(plan, {}, {}) or flow.changed
-            return
-
+                flow.changed = self.walker.apply(plan, {}, {}) or flow.changed
+            return None
         # One vault call per message: field values first, then every detected span's value.
         items: list[tuple[str, str]] = list(plan.field_values)
-        span_values: list[tuple[str, list]] = []
+        span_values: list[tuple[str, list[Span]]] = []
         for text, found in spans.items():
             span_values.append((text, found))
             items.extend((s.entity, text[s.start : s.end]) for s in found)
-        tokens = session.tokenize(items, flow)
+        return items, span_values
 
+    def tokenize(self, items: _Items | None) -> None:
+        """The values' tokens from the vault (blocking), written into the message."""
+        if items is not None:
+            self.apply(items, self.flow.session.tokenize(items[0], self.flow))
+
+    def apply(self, items: _Items, tokens: list[str]) -> None:
+        flow, plan = self.flow, self.plan
+        pairs, span_values = items
         n_fields = len(plan.field_values)
         field_tokens = dict(zip(plan.field_values, tokens[:n_fields], strict=True))
         replaced: dict[str, str] = {}
@@ -62,9 +109,9 @@ class Tokenize:
         for text, found in span_values:
             replaced[text] = replace_spans(text, found, tokens[pos : pos + len(found)])
             pos += len(found)
-        for entity, _value in items:
+        for entity, _value in pairs:
             flow.counts[entity] = flow.counts.get(entity, 0) + 1
-        flow.changed = walker.apply(plan, field_tokens, replaced) or flow.changed
+        flow.changed = self.walker.apply(plan, field_tokens, replaced) or flow.changed
 
 
 def _labelled_spans(plan: ScanPlan, spans: dict[str, list[Span]]) -> None:

@@ -148,7 +148,7 @@ class Policy:
     detection_seconds: float = DETECTION_SECONDS
     tool_specs: dict[str, ToolSpec] = field(default_factory=dict)
     budget: Budget | None = field(default_factory=lambda: Budget(100, 256 * 1024, timedelta(hours=1)))
-    catalog: str = "full"  # "full" | "compact": how tools/list shows the backends' tools
+    catalog: str = "full"  # "full" | "compact" | "search": how tools/list shows the backends' tools
     catalog_search_over: int = 30  # a compact catalog of more tools also offers veil_search_tools
     pin_tools: bool = True  # hide a tool whose definition changed until approved (proxy/tool_pins.py)
     query_seconds: float = 10.0  # veil_query_result: time and memory of one query over a stored result

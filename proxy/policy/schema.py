@@ -136,11 +136,12 @@ class ToolSpec(_Strict):
 
 
 class CatalogSpec(_Strict):
-    """How `tools/list` shows the backends' tools: `full` as they are, or `compact` (first description
-    line, input schema without per-property prose; the full definition on request and with the first
-    result). `search_over`: a catalog of more tools than this also gets `veil_search_tools`."""
+    """How `tools/list` shows the backends' tools: `full` as they are, `compact` (first description line,
+    input schema without per-property prose; the full definition on request and with the first result), or
+    `search` (only `veil_search_tools` and `veil_call_tool`: found on request, called through the proxy).
+    `search_over`: a compact catalog of more tools than this also gets `veil_search_tools`."""
 
-    mode: Literal["full", "compact"] = "full"
+    mode: Literal["full", "compact", "search"] = "full"
     search_over: int = Field(30, ge=0)
 
 
@@ -249,7 +250,7 @@ class PolicyFile(_Strict):
     tools: dict[str, ToolSpec] = Field(default_factory=dict)
     egress: EgressSpec | None = None
     budget: BudgetSpec | Literal["off"] | None = None
-    catalog: CatalogSpec | Literal["full", "compact"] | None = None
+    catalog: CatalogSpec | Literal["full", "compact", "search"] | None = None
     pin_tools: bool | None = None
     """Tool pinning (docs/tool-pinning.md), on unless a policy turns it off: a tool whose definition
     changed since first seen is hidden, and its calls refused, until an operator approves it."""

@@ -21,7 +21,8 @@ carried in their strings (a description, a name, a cursor holding `{"clientName"
 `"key": "value"` pair inside any other text, object key or envelope string is judged by the same rules
 (`proxy.scan.keyed_text`).
 
-Rebuilding is in `proxy.scan.plan`; blobs are sniffed in `proxy.scan.blobs`.
+The plain containers (no rule below: most of a large payload) are walked in `proxy.scan.plain_walk`;
+rebuilding is in `proxy.scan.plan`; blobs are sniffed in `proxy.scan.blobs`.
 """
 
 from __future__ import annotations
@@ -33,13 +34,11 @@ from proxy.policy import Policy, ToolRules, normalize_key
 from proxy.policy.keys import key_rule_entity
 from proxy.scan import accounts, labels, names
 from proxy.scan.byte_lists import MIN_BYTES, bytes_text, refuse_patch
-from proxy.scan.columns import plain_rows
 from proxy.scan.documents import Documents, mark_schemas
 from proxy.scan.key_info import (
     CTX,
     ENTITY,
     JSON_STARTS,
-    METRIC_TEXT,
     NAME,
     NUM,
     NUMBERS,
@@ -52,20 +51,21 @@ from proxy.scan.key_info import (
     big,
 )
 from proxy.scan.keyed_text import KeyedText
+from proxy.scan.plain_walk import PlainWalk
 from proxy.scan.plan import Doc, Location, Patcher, ScanPlan
 from proxy.scan.protocol import protocol_numbers
 from proxy.scan.shapes import (
     BIG_INT,
-    INT64,
     context_entity,
     decimal_text,
     is_enum_shaped,
     is_metric_key,
     key_context,
     number_text,
-    refuse_beyond_64_bits,
 )
 from vault.tokens import TOKEN_RE
+
+_ROWS = 32  # a list of at least this many objects is tried column by column (`columns.plain_rows`)
 
 # Methods whose results describe the server (tool schemas, prompt and template lists): key rules name
 # values only in schema value positions there (`email` is a parameter name in a schema, not a value).
@@ -89,10 +89,9 @@ def key_rules_apply(method: str | None) -> bool:
     return method not in _DESCRIPTIVE_METHODS
 
 
-_ROWS = 32  # a list of at least this many objects is tried column by column (`columns.plain_rows`)
 
 
-class ToClientWalker(Documents, KeyedText, Patcher):
+class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
     """One walk collects every scannable string and where it sits; `apply` then patches in place."""
 
     def __init__(self, policy: Policy, rules: ToolRules | None, *, descriptive: bool = False) -> None:
@@ -228,72 +227,6 @@ class ToClientWalker(Documents, KeyedText, Patcher):
                     self._walk(v, doc, sub, depth + 1, _carried(entity, v), list_skip)
         self._grow(size)
 
-    def _plain_value(self, node: Any, k: Any, v: Any, doc: int, depth: int, info: KeyInfo) -> int:
-        """A value under a plain key outside plain containers (below a path rule)."""
-        t = type(v)
-        if t is str:
-            if not info[NUM] and METRIC_TEXT.fullmatch(v):
-                return len(v)  # a metric written as a string
-            if v[:1] not in JSON_STARTS or not self._embedded(node, k, v, doc, depth):
-                self._locate(v, (node, k, doc))
-            return len(v)
-        if t is dict or t is list:
-            self._walk(v, doc, None, depth + 1, None, False)
-        elif (t is int or t is float) and big(v):
-            if info[NUM]:
-                self._number(v, (node, k, doc))
-            elif t is int:  # under a metric key
-                refuse_beyond_64_bits(v)
-        return 0
-
-    def _plain_dict(self, node: dict[str, Any], doc: int, depth: int) -> None:
-        """`_walk` of an object with no path rule below (the usual case): a plain key has its value
-        decided by type alone; any other key takes `_other`."""
-        check_depth(depth, self.max_depth)
-        plan = self._plan
-        texts = plan.texts
-        memo = self._key_memo
-        size = 0
-        plain = False
-        top = doc == 0 and depth == 0 and plan.structured is not None
-        for k, v in node.items():
-            info = memo.get(k)
-            if info is None:
-                info = self._key_info(k)
-            t = type(v)
-            if info[2]:
-                if t is str:
-                    size += len(v)
-                    if not info[NUM] and METRIC_TEXT.fullmatch(v):
-                        continue  # a metric written as a string (`"costMicros": "1994969632"`)
-                    # A string seen before is a text again (whether a string is JSON never varies).
-                    if v in texts or v[:1] not in JSON_STARTS or not self._embedded(node, k, v, doc, depth):
-                        texts[v] = None
-                        plain = True
-                elif t is list:
-                    if not (top and k == "structuredContent"):  # walked as its own document
-                        self._plain_list(v, doc, depth + 1)
-                elif t is dict:
-                    if not (top and k == "structuredContent"):
-                        self._plain_dict(v, doc, depth + 1)
-                elif t is int or t is float:
-                    if v >= BIG_INT or v <= -BIG_INT:
-                        if info[NUM]:
-                            self._number(v, (node, k, doc))
-                        elif t is int and (v >= INT64 or v < -INT64):  # under a metric key
-                            refuse_beyond_64_bits(v)
-                elif t not in PLAIN_SCALARS:  # not JSON: scanned as what it prints as
-                    size += self._other(node, k, v, doc, None, depth, None, info)
-                continue
-            if top and k == "structuredContent":
-                continue
-            size += self._other(node, k, v, doc, None, depth, info[ENTITY], info)
-        if plain:
-            plan.plain.append((node, doc))
-        if self._label_roles == 3 and len(node) <= labels.MAX_RECORD_KEYS and not self._descriptive:
-            labels.record(self, node, doc)  # `{"name": "SSN", "value": "123456789"}`
-        self._grow(size)
-
     def _plain_list(self, node: list[Any], doc: int, depth: int) -> None:
         """`_walk` of a list no rule applies to (the usual case, kept short: it runs once per row)."""
         check_depth(depth, self.max_depth)
@@ -324,10 +257,6 @@ class ToClientWalker(Documents, KeyedText, Patcher):
         if carried:  # bytes as numbers (`Buffer.toJSON()`): a document that blocks if patched (byte_lists)
             self._plan.docs.append(Doc("(bytes)", [carried], [(node, 0, doc)], encode=refuse_patch))
             self._walk(self._plan.docs[-1].value, len(self._plan.docs) - 1, None, depth + 1, None, False)
-
-    def _plain_rows(self, rows: list[Any], doc: int, depth: int) -> bool:
-        """A list of records walked column by column (`columns.plain_rows`); False: walk it row by row."""
-        return plain_rows(self, rows, doc, depth)
 
     def _locate(self, text: str, location: Location) -> None:
         """A string to scan outside a plain container, and where it sits."""

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks import catalog_bench
 from tests.conformance.test_conformance import MODULES, ROOT, node22, stop, veil_serve
 from vault.tokens import TOKEN_RE
 
@@ -82,3 +83,30 @@ def test_the_inspector_cli_accepts_a_tokenized_result_of_a_tool_with_a_strict_ou
     assert not result.get("isError") and got["status"] == "active"
     assert all(TOKEN_RE.fullmatch(got[k]) for k in ("customerId", "email", "phone", "name", "owner"))
     assert "acme-plumbing" not in json.dumps(result) and "7157461338" not in json.dumps(result)
+
+
+def test_the_inspector_cli_finds_and_calls_tools_of_a_search_catalog_with_typed_arguments(env, tmp_path):
+    """`catalog: search` lists no backend tool, and the inspector types `--tool-arg` values from the listed
+    schema: `veil_call_tool`'s `arguments` is an object, so `arguments={"a":2,"b":3}` reaches the backend as
+    numbers."""
+    node22()
+    everything = catalog_bench.everything_cmd()
+    if everything is None:
+        pytest.skip("server-everything is not installed under .node (run `make node`)")
+    policy = tmp_path / "search.yaml"
+    policy.write_text("version: 1\nname: search\ncatalog: search\n")
+    veil = [sys.executable, "-m", "proxy", "run", "--policy", str(policy), "--", *everything]
+    args = [a for k in ("VEIL_HOME", "VEIL_MASTER_KEY", "PYTHONPATH") for a in ("-e", f"{k}={env[k]}")]
+
+    def call(tool: str, *tool_args: str) -> dict:
+        more = [a for pair in tool_args for a in ("--tool-arg", pair)]
+        return inspector(env, *args, *veil, "--method", "tools/call", "--tool-name", tool, *more)
+
+    listed = inspector(env, *args, *veil, "--method", "tools/list")
+    found = call("veil_search_tools", "query=sum of two numbers")
+    summed = call("veil_call_tool", "name=get-sum", 'arguments={"a": 2, "b": 3}')
+    described = call("veil_call_tool", "name=veil_describe_tools", 'arguments={"names": ["get-sum"]}')
+    assert [t["name"] for t in listed["tools"]] == ["veil_search_tools", "veil_call_tool"]
+    assert found["structuredContent"]["tools"][0]["name"] == "get-sum"
+    assert not summed.get("isError") and summed["content"][0]["text"] == "The sum of 2 and 3 is 5."
+    assert described["structuredContent"]["tools"][0]["inputSchema"]["required"] == ["a", "b"]

@@ -3,14 +3,18 @@ veil.toml options that switch it on."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from proxy.backend_config import load_backends
 from proxy.catalog import ToolCatalog, compact_tool, first_line
-from proxy.errors import ConfigError, PolicyError
+from proxy.errors import ConfigError, LocalRequestError, PolicyError
+from proxy.filters.call_tool import _inner_params
 from proxy.policy import load_policy
+from proxy.session import ProxySession
 
 TOOL = {
     "name": "search_analytics_query",
@@ -119,5 +123,55 @@ def test_veil_toml_takes_a_catalog_and_refuses_an_unknown_one(tmp_path: Path):
     path.write_text('catalog = "compact"\n[backends.a]\ncommand = ["true"]\n')
     assert load_backends(path).catalog == "compact"
     path.write_text('catalog = "small"\n[backends.a]\ncommand = ["true"]\n')
-    with pytest.raises(ConfigError, match='catalog: expected "full" or "compact"'):
+    with pytest.raises(ConfigError, match='catalog: expected "full", "compact" or "search"'):
         load_backends(path)
+
+
+def test_catalog_search_is_a_policy_and_veil_toml_mode_and_the_stricter_of_two_modes_wins(tmp_path: Path):
+    policy_file = tmp_path / "search.yaml"
+    policy_file.write_text("version: 1\nname: s\ncatalog: {mode: search}\n")
+    assert load_policy([policy_file]).catalog == "search"
+    toml = tmp_path / "veil.toml"
+    toml.write_text('catalog = "search"\n[backends.a]\ncommand = ["true"]\n')
+    assert load_backends(toml).catalog == "search"
+
+    def mode(policy: str, backends: str | None) -> str:
+        fake = SimpleNamespace(
+            policy=SimpleNamespace(catalog=policy),
+            backends=None if backends is None else SimpleNamespace(catalog=backends),
+        )
+        return ProxySession.catalog_mode(fake)  # type: ignore[arg-type]
+
+    assert mode("full", None) == "full" and mode("compact", None) == "compact"
+    assert mode("full", "search") == "search" and mode("search", "compact") == "search"
+    assert mode("compact", "full") == "compact" and mode("full", "full") == "full"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [
+        ({}, "needs `name`"),
+        ({"name": ""}, "needs `name`"),
+        ({"name": 3}, "needs `name`"),
+        ({"name": "veil_call_tool"}, "cannot call itself"),
+        ({"name": "get-sum", "arguments": [2, 3]}, "`arguments` must be an object"),
+        ({"name": "get-sum", "a": 2}, "'a' belongs inside `arguments`"),
+    ],
+)
+def test_veil_call_tool_with_a_bad_argument_is_refused_naming_it(arguments, named):
+    with pytest.raises(LocalRequestError, match=re.escape(named)):
+        _inner_params({"name": "veil_call_tool", "arguments": arguments})
+
+
+def test_veil_call_tool_stands_for_the_named_tools_call_and_keeps_the_requests_meta():
+    outer = {
+        "name": "veil_call_tool",
+        "arguments": {"name": "everything__get-sum", "arguments": {"a": 2, "b": 3}},
+        "_meta": {"progressToken": 7},
+    }
+    assert _inner_params(outer) == {
+        "_meta": {"progressToken": 7},
+        "name": "everything__get-sum",
+        "arguments": {"a": 2, "b": 3},
+    }
+    assert _inner_params({"arguments": {"name": "echo"}})["arguments"] == {}  # no arguments: none

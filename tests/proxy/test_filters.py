@@ -71,6 +71,7 @@ class FakePump:
         self.sent: list[SessionMessage] = []
         self.refused: list[tuple[Call, Exception]] = []
         self.resumed: list[Call] = []
+        self.ended: list[Call] = []
         self.tg = tg
 
     async def to_client(self, message: SessionMessage) -> None:
@@ -84,6 +85,9 @@ class FakePump:
 
     async def resume(self, call: Call) -> None:
         self.resumed.append(call)
+
+    def end(self, call: Call) -> None:
+        self.ended.append(call)
 
     def start_soon(self, func: Any, *args: Any) -> None:
         self.tg.start_soon(func, *args)
@@ -268,7 +272,8 @@ async def test_the_request_scan_answers_a_refused_request_with_its_error(session
 
 async def test_limits_set_the_deadline_and_take_a_slot_that_closing_the_call_frees(session):
     session.policy.tool_specs["slow"] = ToolSpec(max_concurrent=1)
-    limits, calls = Limits(session), CallTable()
+    limits = Limits(session)
+    calls = CallTable([limits])
     first = request("tools/call", {"name": "slow"}, 1)
     assert await limits.on_request(first) is CONTINUE
     assert first.deadline > time.monotonic()

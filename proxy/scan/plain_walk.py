@@ -1,0 +1,137 @@
+"""The to-client walk's fast path: containers with no rule below them, most of any large payload.
+
+A value under a plain key (one no field rule, context, name, org or schema rule applies to) is decided by
+its type alone: a string is a text to scan (JSON carried in it opened as its own document), a large number
+is scanned as its digits, a container is walked the same way. Any other key goes back to the walker's
+`_other` (`proxy.scan.to_client`, which also keeps the walk of plain lists). A long list of records is
+tried column by column (`columns`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from proxy.errors import check_depth
+from proxy.scan import labels
+from proxy.scan.columns import plain_rows
+from proxy.scan.key_info import ENTITY, JSON_STARTS, METRIC_TEXT, NUM, PLAIN_SCALARS, KeyInfo, big
+from proxy.scan.plan import Location, ScanPlan
+from proxy.scan.shapes import BIG_INT, INT64, refuse_beyond_64_bits
+
+if TYPE_CHECKING:
+    from proxy.scan.to_client import ToClientWalker
+
+
+class PlainWalk:
+    """Mixed into `ToClientWalker`: the walk of plain objects and lists."""
+
+    _plan: ScanPlan
+    _key_memo: dict[str, KeyInfo]
+    _label_roles: int
+    _descriptive: bool
+    max_depth: int
+
+    @property
+    def _whole(self) -> ToClientWalker:
+        """The walker this is part of (the helpers take the whole walker)."""
+        return cast("ToClientWalker", self)
+
+    if TYPE_CHECKING:
+
+        def _walk(
+            self, node: Any, doc: int, trie: Any, depth: int, list_entity: str | None, list_skip: bool
+        ) -> None: ...
+
+        def _key_info(self, key: str) -> KeyInfo: ...
+
+        def _plain_list(self, node: list[Any], doc: int, depth: int) -> None: ...
+
+        def _locate(self, text: str, location: Location) -> None: ...
+
+        def _embedded(self, container: Any, key: Any, text: str, doc: int, depth: int) -> bool: ...
+
+        def _number(self, v: int | float, location: Location) -> None: ...
+
+        def _grow(self, size: int) -> None: ...
+
+        def _other(
+            self,
+            container: Any,
+            key: Any,
+            v: Any,
+            doc: int,
+            trie: Any,
+            depth: int,
+            entity: str | None,
+            info: KeyInfo,
+        ) -> int: ...
+
+    def _plain_dict(self, node: dict[str, Any], doc: int, depth: int) -> None:
+        """`_walk` of an object with no path rule below (the usual case): a plain key has its value
+        decided by type alone; any other key takes `_other`."""
+        check_depth(depth, self.max_depth)
+        plan = self._plan
+        texts = plan.texts
+        memo = self._key_memo
+        size = 0
+        plain = False
+        top = doc == 0 and depth == 0 and plan.structured is not None
+        for k, v in node.items():
+            info = memo.get(k)
+            if info is None:
+                info = self._key_info(k)
+            t = type(v)
+            if info[2]:
+                if t is str:
+                    size += len(v)
+                    if not info[NUM] and METRIC_TEXT.fullmatch(v):
+                        continue  # a metric written as a string (`"costMicros": "1994969632"`)
+                    # A string seen before is a text again (whether a string is JSON never varies).
+                    if v in texts or v[:1] not in JSON_STARTS or not self._embedded(node, k, v, doc, depth):
+                        texts[v] = None
+                        plain = True
+                elif t is list:
+                    if not (top and k == "structuredContent"):  # walked as its own document
+                        self._plain_list(v, doc, depth + 1)
+                elif t is dict:
+                    if not (top and k == "structuredContent"):
+                        self._plain_dict(v, doc, depth + 1)
+                elif t is int or t is float:
+                    if v >= BIG_INT or v <= -BIG_INT:
+                        if info[NUM]:
+                            self._number(v, (node, k, doc))
+                        elif t is int and (v >= INT64 or v < -INT64):  # under a metric key
+                            refuse_beyond_64_bits(v)
+                elif t not in PLAIN_SCALARS:  # not JSON: scanned as what it prints as
+                    size += self._other(node, k, v, doc, None, depth, None, info)
+                continue
+            if top and k == "structuredContent":
+                continue
+            size += self._other(node, k, v, doc, None, depth, info[ENTITY], info)
+        if plain:
+            plan.plain.append((node, doc))
+        if self._label_roles == 3 and len(node) <= labels.MAX_RECORD_KEYS and not self._descriptive:
+            labels.record(self._whole, node, doc)  # `{"name": "SSN", "value": "123456789"}`
+        self._grow(size)
+
+    def _plain_value(self, node: Any, k: Any, v: Any, doc: int, depth: int, info: KeyInfo) -> int:
+        """A value under a plain key outside plain containers (below a path rule)."""
+        t = type(v)
+        if t is str:
+            if not info[NUM] and METRIC_TEXT.fullmatch(v):
+                return len(v)  # a metric written as a string
+            if v[:1] not in JSON_STARTS or not self._embedded(node, k, v, doc, depth):
+                self._locate(v, (node, k, doc))
+            return len(v)
+        if t is dict or t is list:
+            self._walk(v, doc, None, depth + 1, None, False)
+        elif (t is int or t is float) and big(v):
+            if info[NUM]:
+                self._number(v, (node, k, doc))
+            elif t is int:  # under a metric key
+                refuse_beyond_64_bits(v)
+        return 0
+
+    def _plain_rows(self, rows: list[Any], doc: int, depth: int) -> bool:
+        """A list of records walked column by column (`columns.plain_rows`); False: walk it row by row."""
+        return plain_rows(self._whole, rows, doc, depth)
