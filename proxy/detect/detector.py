@@ -24,19 +24,20 @@ from proxy.detect.block_encodings import blocks_view
 from proxy.detect.deadline import NO_DEADLINE, Deadline
 from proxy.detect.folded_view import folded_views
 from proxy.detect.glued import GLUED_ENTITIES, GLUED_MIN_SCORE, glued_view
-from proxy.detect.known import KNOWN_SCORE, KnownValues
+from proxy.detect.known import KnownValues
 from proxy.detect.markup_view import markup_view
 from proxy.detect.name_case_view import case_view
 from proxy.detect.name_layers import (
     chunked_base64_name,
     plus_as_space,
-    reads_as_words,
     short_base64_names,
 )
 from proxy.detect.name_prefilter import might_hold_name
 from proxy.detect.presidio_engine import build_analyzer
 from proxy.detect.recognizers import guard
-from proxy.detect.reordered import CHECKSUMMED, display_view, flip, inside_number, mirrored
+from proxy.detect.reordered import display_view, mirrored
+from proxy.detect.reordered_spans import backwards_spans
+from proxy.detect.run_spans import outside_decoded_runs, outside_long_runs
 from proxy.detect.smuggled import smuggled_views
 from proxy.detect.spaced import chunked_view
 from proxy.detect.spans import Span, merge_spans
@@ -207,7 +208,7 @@ class Detector:
                     decoded.append((start, end))
                     break
         if runs and spans:
-            spans = _outside_long_runs(text, _outside_decoded_runs(spans, decoded))
+            spans = outside_long_runs(text, outside_decoded_runs(spans, decoded))
         if (
             depth == 0
             and not analyzed
@@ -225,26 +226,8 @@ class Detector:
     ) -> list[Span]:
         """Spans of values written backwards (`reordered`), in the coordinates of the text as written."""
         view = views.view_of(backwards)
-        found = [Span(*view.span(s.start, s.end), s.entity, s.score) for s in
-                 (self._analyze_cached(view.text, deadline, on_loop) if triggered(view.text) else [])]
-        # Each judged by the guards: a checksummed kind as it reads backwards (its checksum, its label),
-        # and not inside a number as written (`0.6102…` backwards passes Luhn by chance); any other kind
-        # as it stands written (an amount or a version stays one).
-        text, n = backwards[::-1], len(backwards)
-        out = [
-            s
-            for s in flip(found, backwards)
-            if (
-                guard(backwards, n - s.end, n - s.start, s.entity) is not None
-                and not inside_number(text, s.start, s.end)
-                if s.entity in CHECKSUMMED
-                else guard(text, s.start, s.end, s.entity) is not None
-            )
-        ]
-        if known is not None:  # a known value a tool wrote backwards, whatever its kind
-            out += [Span(len(backwards) - s.end, len(backwards) - s.start, s.entity, s.score)
-                    for s in known.find(view)]
-        return out
+        found = self._analyze_cached(view.text, deadline, on_loop) if triggered(view.text) else []
+        return backwards_spans(backwards, view, found, known)
 
     def _case_view(self, view: views.View) -> views.View | None:
         """A text written in one case, re-cased for the name recognizers (`name_case_view`): with NER."""
@@ -363,45 +346,6 @@ class Detector:
             text=text, language="en", entities=self.entities, score_threshold=self.policy.score_threshold
         )
         return [Span(r.start + offset, r.end + offset, r.entity_type, r.score) for r in results]
-
-
-# A base64 run this long is read by decoding it; its letters as written are noise to the name recognizers
-# (`…PBzBtvSUQ9oN2ih…` holds CamelCase humps and capitalised words by chance).
-_OPAQUE_RUN = 32
-_WORD_ENTITIES = frozenset({"PERSON", "ACCOUNT_NAME"})
-
-
-def _outside_decoded_runs(spans: list[Span], decoded: list[tuple[int, int]]) -> list[Span]:
-    """`spans` without those strictly inside a run whose decoding found something: the run's own span
-    covers them, and its verdict names what it holds (hex of a name is no card for the digits it shows)."""
-    if not decoded:
-        return spans
-    return [
-        s
-        for s in spans
-        if not any(a <= s.start and s.end <= b and (s.start, s.end) != (a, b) for a, b in decoded)
-    ]
-
-
-def _outside_long_runs(text: str, spans: list[Span]) -> list[Span]:
-    """`spans` without the names found inside a long base64 run written out in `text` (what its decoding
-    finds covers the whole run, and stays). Words glued by `+` are a form value, not such a run; a known value
-    stays wherever it stands: it is certain, and a path or slug (`/accounts/Korbinian_Esposito/report`) is a
-    base64-alphabet run too."""
-    long_runs = [
-        (a, b)
-        for a, b in decoders.base64_runs(text)
-        if b - a >= _OPAQUE_RUN and not any(c.isspace() for c in text[a:b]) and not reads_as_words(text[a:b])
-    ]
-    if not long_runs:
-        return spans
-    return [
-        s
-        for s in spans
-        if s.entity not in _WORD_ENTITIES
-        or s.score >= KNOWN_SCORE
-        or not any(a <= s.start and s.end <= b and (s.start, s.end) != (a, b) for a, b in long_runs)
-    ]
 
 
 def _guarded(text: str, spans: list[Span]) -> list[Span]:

@@ -1,0 +1,49 @@
+"""Which spans stand when a text holds base64 runs: a run whose decoding found something is one span (what
+it holds is named by its verdict, not by digits it happens to show), and names read in a long run written
+out are noise. Kept apart from the detector, which calls them once per text.
+"""
+
+from __future__ import annotations
+
+from proxy.detect import decoders
+from proxy.detect.known import KNOWN_SCORE
+from proxy.detect.name_layers import reads_as_words
+from proxy.detect.spans import Span
+
+# A base64 run this long is read by decoding it; its letters as written are noise to the name recognizers
+# (`…PBzBtvSUQ9oN2ih…` holds CamelCase humps and capitalised words by chance).
+_OPAQUE_RUN = 32
+_WORD_ENTITIES = frozenset({"PERSON", "ACCOUNT_NAME"})
+
+
+def outside_decoded_runs(spans: list[Span], decoded: list[tuple[int, int]]) -> list[Span]:
+    """`spans` without those strictly inside a run whose decoding found something: the run's own span
+    covers them, and its verdict names what it holds (hex of a name is no card for the digits it shows)."""
+    if not decoded:
+        return spans
+    return [
+        s
+        for s in spans
+        if not any(a <= s.start and s.end <= b and (s.start, s.end) != (a, b) for a, b in decoded)
+    ]
+
+
+def outside_long_runs(text: str, spans: list[Span]) -> list[Span]:
+    """`spans` without the names found inside a long base64 run written out in `text` (what its decoding
+    finds covers the whole run, and stays). Words glued by `+` are a form value, not such a run; a known value
+    stays wherever it stands: it is certain, and a path or slug (`/accounts/Korbinian_Esposito/report`) is a
+    base64-alphabet run too."""
+    long_runs = [
+        (a, b)
+        for a, b in decoders.base64_runs(text)
+        if b - a >= _OPAQUE_RUN and not any(c.isspace() for c in text[a:b]) and not reads_as_words(text[a:b])
+    ]
+    if not long_runs:
+        return spans
+    return [
+        s
+        for s in spans
+        if s.entity not in _WORD_ENTITIES
+        or s.score >= KNOWN_SCORE
+        or not any(a <= s.start and s.end <= b and (s.start, s.end) != (a, b) for a, b in long_runs)
+    ]
