@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ENV_SWITCH = "VEIL_APPROVAL_PAGES"  # "1": URL mode for clients that declare it (opt-in, see docs)
+ENV_SWITCH = "VEIL_APPROVAL_PAGES"  # overrides the policy's approvals.mode: "1" pages on, "0" the form
 HOST = "127.0.0.1"
 PATH = "/approve/"
 READ_SECONDS = 10.0
@@ -86,10 +86,24 @@ _HEADERS = [
 ]  # fmt: skip
 
 
-def wanted() -> bool:
-    """URL mode is opt-in for now: every MCP SDK client with an elicitation callback declares `url`, and
-    clients that answer the form prompt would stop working unchanged."""
-    return os.environ.get(ENV_SWITCH, "").strip().lower() in ("1", "true", "yes", "on")
+MODES = ("auto", "url", "form")
+_ON = ("1", "true", "yes", "on")
+_OFF = ("0", "false", "no", "off")
+
+
+def mode(policy_mode: str) -> str:
+    """The policy's `approvals.mode`, overridden by `VEIL_APPROVAL_PAGES` where it is set: the switch is for
+    one run (or a client known never to open links), so it wins over the file. `1` turns pages on (`form`
+    becomes `auto`; `url` stays `url`, a switch meant to turn pages on must not relax a refusal); `0` turns
+    them off (`form`, also over `url`). Any other value is ignored, with a warning."""
+    raw = os.environ.get(ENV_SWITCH, "").strip().lower()
+    if raw in _ON:
+        return "url" if policy_mode == "url" else "auto"
+    if raw in _OFF:
+        return "form"
+    if raw:
+        log.warning("%s=%r is neither 1 nor 0, ignored: approvals.mode %s", ENV_SWITCH, raw[:9], policy_mode)
+    return policy_mode
 
 
 def client_opens_urls(capabilities: Any) -> bool:

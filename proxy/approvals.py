@@ -10,8 +10,9 @@ own task while other messages keep flowing. How the human is asked:
 - out of band (`approvals.out_of_band`): a row in the vault's `approvals` table, decided with
   `veil approvals approve|deny` from a terminal, polled until its deadline.
 
-- URL mode (opt-in, `proxy.approval_page`): a client that declared URL-mode elicitation gets a link to a
-  local, single-use page that shows the real values; the form stays the fallback.
+- URL mode (`approvals.mode`, default `auto`, `proxy.approval_page`): a client that declared URL-mode
+  elicitation gets a link to a local, single-use page that shows the real values; the form stays the
+  fallback (`form`: always the form; `url`: never the form, refused instead).
 
 The prompt shows the tool, the backend, the arguments as the model sent them (tokens) and a dry-run preview,
 and passes through the tokenize direction like anything else bound for the client. An approval is bound to
@@ -79,7 +80,7 @@ class ApprovalGate(ApprovalRules):
 
     def __init__(self, session: ProxySession) -> None:
         super().__init__(session)
-        self.url_mode = approval_page.wanted()
+        self.mode = approval_page.mode(session.policy.approval_mode)  # auto | url | form
         self.pages = approval_page.PageServer()
         self._issued: dict[str, _Issued] = {}
         # Calls waiting for an answer: request id -> (call, approval id, asked out of band).
@@ -129,16 +130,29 @@ class ApprovalGate(ApprovalRules):
                 audit.ApprovalDenied, call, approval_id, reason="no-approver", outcome="refused"
             )
             return Verdict(error=_refused(call.tool, "the client cannot show approval prompts (elicitation)"))
-        if not use_terminal and not call.era_2026 and self.url_mode and self.client_opens_urls:
+        by_url = not call.era_2026 and self.client_opens_urls
+        if not use_terminal and by_url and self.mode != "form":
             verdict = await approval_page.ask(self, rule, call, real_params, io)
             if verdict is not None:
                 return verdict
+        if not use_terminal and self.mode == "url":  # never the form: it would show the human tokens
+            return await self._no_page(call)
         text = await self._prompt(rule, call, io)
         if use_terminal:
             return await self._out_of_band(rule, call, text, real_params)
         if call.era_2026:
             return await self._issue(rule, call, text, io)
         return await self._elicit(rule, call, text, real_params, io)
+
+    async def _no_page(self, call: GatedCall) -> Verdict:
+        """`approvals.mode: url` and the page cannot be used (the client did not declare URL mode, a
+        2026-07-28 call, or the link would not reach the client intact): refused, audited like no approver."""
+        approval_id = vault_approvals.new_id()
+        await self._record(audit.ApprovalRequested, call, approval_id, reason="none")
+        await self._record(audit.ApprovalDenied, call, approval_id, reason="no-approver", outcome="refused")
+        return Verdict(
+            error=_refused(call.tool, "approvals.mode is url and the client cannot open an approval page")
+        )
 
     async def _elicit(
         self, rule: ApprovalRule, call: GatedCall, text: str, real_params: dict[str, Any], io: GateIO

@@ -141,6 +141,7 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
             ap = pf.approvals
             policy.approval_timeout_seconds = ap.timeout_seconds or policy.approval_timeout_seconds
             policy.out_of_band = ap.out_of_band or policy.out_of_band
+            policy.approval_mode = ap.mode or policy.approval_mode
             policy.destructive_approval = ap.destructive or policy.destructive_approval
             policy.unannotated_write_approval = ap.unannotated_writes or policy.unannotated_write_approval
             policy.approval_rules.extend(ap.rules)

@@ -155,6 +155,7 @@ class Policy:
     query_memory_mb: int = 256
     approval_timeout_seconds: float = 120.0
     out_of_band: str = "never"
+    approval_mode: str = "auto"  # "auto" | "url" | "form": how the client is asked (proxy.approval_page)
     destructive_approval: str = "never"
     unannotated_write_approval: str = "never"
     approval_rules: list[ApprovalRuleSpec] = field(default_factory=list)

@@ -210,6 +210,10 @@ class ApprovalsSpec(_Strict):
     out_of_band: Literal["never", "auto", "always"] | None = None
     """`auto`: a client that cannot elicit waits for `veil approvals approve`; `always`: every approval
     comes from there; `never` (default): such a client's call is refused."""
+    mode: Literal["auto", "url", "form"] | None = None
+    """How a client is asked (docs/approvals.md): `auto` (default) a local page with the real values for a
+    client that declared URL-mode elicitation, the form otherwise; `url` the page or nothing (a client that
+    cannot open it is refused: the form would show the human tokens); `form` always the form."""
     destructive: Literal["required", "never"] | None = None
     """What a tool that declares `annotations.destructiveHint: true` (and no rule of its own) needs."""
     unannotated_writes: Literal["required", "never"] | None = None

@@ -16,6 +16,7 @@ import pytest
 from mcp import Client, MCPError, StdioServerParameters
 
 from examples.crm_server import CONTACTS, WRITES_ENV
+from proxy.approval_page import ENV_SWITCH
 from proxy.errors import APPROVAL_REFUSED
 from vault.tokens import TOKEN_RE
 
@@ -37,19 +38,27 @@ tools:
 approvals:
   timeout_seconds: {timeout}
   out_of_band: {out_of_band}
-"""
+{mode}"""
 
 
 @pytest.fixture
 def crm(tmp_path: Path, veil_home: Path):
-    """(make_params, writes): `make_params(timeout=.., out_of_band=..)` gives the StdioServerParameters of
-    `veil run --policy default --policy approvals -- crm`; `writes()` the writes that reached the backend."""
+    """(make_params, writes): `make_params(timeout=.., out_of_band=.., mode=..)` gives the
+    StdioServerParameters of `veil run --policy default --policy approvals -- crm`; `writes()` the writes
+    that reached the backend.
+    `mode` is `approvals.mode`, `form` unless a test asks otherwise (None: the policy leaves it at its
+    default): the SDK client declares URL mode whenever it has an elicitation callback, and these tests
+    answer the form. The environment never carries `VEIL_APPROVAL_PAGES` unless a test adds it."""
     writes = tmp_path / "writes.jsonl"
     env = {**os.environ, "PYTHONPATH": str(ROOT), WRITES_ENV: str(writes)}
+    env.pop(ENV_SWITCH, None)
 
-    def make(timeout: float = 10, out_of_band: str = "never") -> StdioServerParameters:
+    def make(
+        timeout: float = 10, out_of_band: str = "never", mode: str | None = "form"
+    ) -> StdioServerParameters:
         policy = tmp_path / "approvals.yaml"
-        policy.write_text(POLICY.format(timeout=timeout, out_of_band=out_of_band))
+        mode_line = f"  mode: {mode}\n" if mode else ""
+        policy.write_text(POLICY.format(timeout=timeout, out_of_band=out_of_band, mode=mode_line))
         args = ["-m", "proxy", "run", "--policy", str(ROOT / "policies" / "default.yaml")]
         args += ["--policy", str(policy), "--", *CRM]
         return StdioServerParameters(command=sys.executable, args=args, env=env, cwd=str(ROOT))
@@ -237,10 +246,11 @@ async def test_an_out_of_band_approval_nobody_gives_expires_and_refuses(crm):
 
 
 async def test_the_2026_era_through_veil_run_asks_with_an_input_required_result_and_runs_once(crm):
+    """With `approvals.mode` at its default: the page is for the handshake era, this era gets the form."""
     make, written = crm
     human = Human(ACCEPT, types.ElicitResult(action="decline"))
     with anyio.fail_after(LIMIT):
-        async with Client(make(), mode="2026-07-28", elicitation_callback=human) as client:
+        async with Client(make(mode=None), mode="2026-07-28", elicitation_callback=human) as client:
             omar = await tokens_of_omar(client)
             args = {"contact_id": "c-1001", "email": omar["email"]}
             result = await client.call_tool("update_contact", args)

@@ -30,18 +30,20 @@ EMAIL = PERSON["email"]
 URL_CAPS: dict[str, Any] = {"elicitation": {"form": {}, "url": {}}}
 
 
-def make_engine(tmp_path: Path, timeout: float) -> Assembly:
+def make_engine(tmp_path: Path, timeout: float, mode: str | None = None) -> Assembly:
+    """The policy leaves `approvals.mode` at its default (`auto`) unless a test names one."""
     policy = tmp_path / "approvals.yaml"
     policy.write_text(
         f"version: 1\nname: pages\ntools:\n  send_*:\n    approval: required\n"
         f"approvals:\n  timeout_seconds: {timeout}\n  destructive: required\n"
+        + (f"  mode: {mode}\n" if mode else "")
     )
     return Assembly.load(Settings.resolve(policies=(str(ROOT / "policies" / "default.yaml"), str(policy))))
 
 
 @pytest.fixture
 def engine(veil_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setenv(ENV_SWITCH, "1")
+    monkeypatch.delenv(ENV_SWITCH, raising=False)  # URL mode by default, not by the switch
     eng = make_engine(tmp_path, 20)
     yield eng
     eng.vault.close()
@@ -49,7 +51,7 @@ def engine(veil_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 @pytest.fixture
 def hurried(veil_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setenv(ENV_SWITCH, "1")
+    monkeypatch.delenv(ENV_SWITCH, raising=False)
     eng = make_engine(tmp_path, 1)
     yield eng
     eng.vault.close()
@@ -287,14 +289,6 @@ async def test_a_client_without_url_mode_still_gets_the_form(engine):
         ("approval-requested", "elicitation"),
         ("approval-granted", "elicitation"),
     ]
-
-
-async def test_url_mode_is_opt_in_a_url_capable_client_gets_the_form_without_the_switch(engine, monkeypatch):
-    monkeypatch.delenv(ENV_SWITCH)
-    with anyio.fail_after(LIMIT):
-        async with url_client(engine, []) as client:
-            prompt = await client.ask_to_send("x@example.org")
-    assert (prompt.params or {})["mode"] == "form"
 
 
 async def test_chromium_shows_the_real_value_runs_no_script_and_approves_with_its_button(engine):

@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 30.0
 ERA = "2026-07-28"
 
+# `mode: form`: these tests answer the form prompt, and the SDK client declares URL mode whenever it has an
+# elicitation callback (the modes themselves: test_approval_modes.py).
 POLICY = """\
 version: 1
 name: approvals
@@ -43,6 +45,7 @@ tools:
 approvals:
   timeout_seconds: 5
   destructive: required
+  mode: form
 """
 
 
