@@ -100,6 +100,11 @@ class SessionVault(TokenLookup):
             self._known.update(known)
             self._stored.update(known.values())
 
+    def issued(self, token: str) -> bool:
+        """Whether this session holds `token` (issued here, or loaded on resume). In memory."""
+        with self._lock:
+            return token in self._stored
+
     def stored_tokens(self, items: Sequence[tuple[str, str]], scope: str | None = None) -> list[str] | None:
         """Tokens for pairs this process has already committed or looked up, in order, with no round trip
         and no audit row (as `tokenize` gives them); None if any pair still needs the database."""

@@ -7,6 +7,7 @@ from proxy.detect.known import KNOWN_SCORE, KnownValues
 from proxy.detect.spans import Span, merge_spans, replace_spans
 from proxy.errors import InvalidMessage
 from proxy.filters.flow import Flow
+from proxy.scan.forged_tokens import refuse_forged
 from proxy.scan.plan import ScanPlan
 from proxy.scan.protocol import refuse_retyped
 from proxy.scan.shapes import number_text
@@ -62,6 +63,7 @@ class _Pass:
         session.learn(plan.field_values)
         self.envelope = _envelope_strings(flow)
         self.texts = [*plan.texts, *plan.keys, *self.envelope, *_schema_only(plan)]
+        refuse_forged([*self.texts, *plan.token_fields], session.vault.issued)
 
     def detect(self) -> dict[str, list[Span]]:
         """Every span, Presidio included (blocking: on the loop, the detectors' guard raises)."""

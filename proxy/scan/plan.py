@@ -42,6 +42,7 @@ class ScanPlan:
     field_values: dict[tuple[str, str], None] = field(default_factory=dict)  # (entity, value), ordered set
     field_locations: list[tuple[Location, tuple[str, str]]] = field(default_factory=list)
     texts: dict[str, None] = field(default_factory=dict)  # unique strings to scan, in order of appearance
+    token_fields: list[str] = field(default_factory=list)  # token-shaped values a field rule left as they are
     # Where they sit. Most leaves are in plain containers (no rule applies to any string in them): those are
     # recorded once per container and searched again only if something is patched, which spares a
     # location per leaf (a third of the walk on a large report). Other leaves are recorded one by one.

@@ -278,7 +278,9 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
     def _field(self, container: Any, key: Any, v: Any, doc: int, entity: str) -> int:
         """A value a rule names: tokenized whole, whatever it holds (a number as its decimal text)."""
         text = v if type(v) is str else decimal_text(v)
-        if text and text not in self.allow and not (text[:2] == "[[" and TOKEN_RE.fullmatch(text)):
+        if text[:2] == "[[" and TOKEN_RE.fullmatch(text):
+            self._plan.token_fields.append(text)  # one of ours, or forged (`forged_tokens`)
+        elif text and text not in self.allow:
             fv = (entity, text)
             self._plan.field_values[fv] = None
             self._plan.field_locations.append(((container, key, doc), fv))

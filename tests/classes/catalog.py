@@ -6,6 +6,7 @@ from collections.abc import Callable
 from random import Random
 
 from tests.classes.case import Case
+from tests.classes.forged import forged_tokens
 from tests.classes.layers import blobs, differentials, encoded, normalized
 from tests.classes.notations import notations
 from tests.classes.people import known_values, names_in_fields, names_in_free_text
@@ -22,6 +23,7 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
     "blobs": blobs,
     "differentials": differentials,
     "notations": notations,
+    "forged-tokens": forged_tokens,
     "known-values": known_values,
     "names-text": names_in_free_text,
     "names-fields": names_in_fields,

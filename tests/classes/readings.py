@@ -26,6 +26,7 @@ _DIGIT_WORDS = {
 _WORD = re.compile(r"[A-Za-z]+")
 _RLO_SPAN = re.compile("[\u202e\u202b\u2067]([^\u202c\u2069]*)[\u202c\u2069]?")
 _A85 = re.compile(r"<~(.*?)~>", re.DOTALL)
+_TOKEN_ID = re.compile(r"\[\[[A-Z0-9_]*:([a-z2-7]{16})\]\]")
 _UU = re.compile(r"^begin [0-7]{3,4} \S+\r?\n(.*?)^end\s*$", re.DOTALL | re.MULTILINE)
 
 
@@ -98,6 +99,9 @@ def readings(text: str) -> Iterator[str]:
         yield one
     for data in _blocks(text):
         yield data.decode("utf-8", "replace")
+    for m in _TOKEN_ID.finditer(text):  # a token's id is base32: ten bytes a reader can decode
+        with contextlib.suppress(binascii.Error, ValueError):
+            yield base64.b32decode(m.group(1).upper()).decode("latin-1")
 
 
 def joined(node: Any) -> Iterator[str]:
