@@ -30,6 +30,11 @@ _WIDE = r"(?:0[xX][0-9A-Fa-f]{1,8}|[1-9]\d{0,2}(?:,\d{3}){2,3}(?![\d,])|\d{1,12}
 _SHORT = re.compile(
     rf"(?<![\w.,]){_PART}(?:\.{_PART}){{0,1}}\.{_WIDE}(?![\w]|\.\w)|(?<![\w.,]){_WIDE}(?![\w]|\.\w)"
 )
+# An address in a host name's label, its dots written as dashes (`ec2-93-184-216-35.compute-1.amazonaws.com`,
+# `ip-10-0-0-1`): four parts after a lower-case label word and a dash, or before a dot and a domain.
+_DASHED = re.compile(
+    r"(?<=[a-z0-9]-)\d{1,3}(?:-\d{1,3}){3}(?=\.[A-Za-z]|[^\w-]|$)|(?<![\w-])\d{1,3}(?:-\d{1,3}){3}(?=\.[A-Za-z])"
+)
 # Where an address is expected: a URL's host (after `//` or a userinfo's `@`), or after a word naming one,
 # with a separator (`:`, `=`, quotes, blanks) between.
 _HOST_BEFORE = re.compile(r"(?://|@)$")
@@ -52,6 +57,7 @@ WORD_TRIGGER = re.compile(
 # What the batch pre-scan looks for besides the words.
 TRIGGERS = (
     re.compile(r"\d[ \t]{1,2}\.|\.[ \t]{1,2}\d"),
+    re.compile(r"\d-\d{1,3}-\d{1,3}-\d"),
     re.compile(r"0[xX][0-9A-Fa-f]"),
     re.compile(r"(?<![\w.])0[0-7]{1,3}\.\d"),
     re.compile(r"(?://|@)\d"),
@@ -68,13 +74,15 @@ def may_hold(text: str) -> bool:
     if _DIGIT.search(text) is None:  # every notation has a digit; a class scan is the cheap test
         return False
     # Each trigger only where its tell is (substring tests run at C speed, unlike a pattern's search).
-    if ("0x" in text or "0X" in text) and TRIGGERS[1].search(text) is not None:
+    if ("0x" in text or "0X" in text) and TRIGGERS[2].search(text) is not None:
         return True
-    if ("//" in text or "@" in text) and TRIGGERS[3].search(text) is not None:
+    if ("//" in text or "@" in text) and TRIGGERS[4].search(text) is not None:
         return True
-    if "0" in text and TRIGGERS[2].search(text) is not None:
+    if "0" in text and TRIGGERS[3].search(text) is not None:
         return True
     if (" ." in text or ". " in text or "\t" in text) and TRIGGERS[0].search(text) is not None:
+        return True
+    if "-" in text and TRIGGERS[1].search(text) is not None and _DASHED.search(text) is not None:
         return True
     return _SHORT_SHAPE.search(text) is not None and WORD_TRIGGER.search(text) is not None
 
@@ -120,6 +128,12 @@ def _dotted(form: str) -> str:
     return quad(form) or form
 
 
+def _dashed(form: str) -> str:
+    parts = form.split("-")
+    ok = all(int(p) <= 255 for p in parts) and (form[0] != "0" or form[1] == "-")
+    return ".".join(parts) if ok else form
+
+
 def _expected_at(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 48) : start]
     if _HOST_BEFORE.search(before) is not None:
@@ -143,4 +157,5 @@ def _short_forms(view: View) -> View:
 
 def read(view: View) -> View:
     """`view` with every notation of an IPv4 address read as its dotted quad (module doc)."""
-    return _short_forms(rewrite(rewrite(view, _SPACED, _spaced), _DOTTED, _dotted))
+    view = rewrite(rewrite(rewrite(view, _SPACED, _spaced), _DOTTED, _dotted), _DASHED, _dashed)
+    return _short_forms(view)

@@ -54,6 +54,13 @@ def ip_notations(rng: Random) -> Case:
     is expected: a URL's host or after a word naming one."""
     value = reliable_value(rng, "ipv4")
     written, form = _ip_form(rng, value.text)
+    if rng.random() < 0.2:  # a host name's label, dots as dashes (cloud and ISP reverse DNS)
+        label = rng.choice(["ip", "ec2", "host", "static", "dsl", "pool", "node7"])
+        domain = rng.choice(["eu-west-1.compute.internal", "compute-1.amazonaws.com", "dyn.example.net"])
+        host = f"{label}-{value.text.replace('.', '-')}.{domain}"
+        text = f"{rng.choice(['resolved', 'peer', 'seen at'])} {host}"
+        result, carried = _carry(rng, text)
+        return Case("notations", [call(result)], [value], label=f"ip-dashed-host:{carried}")
     if rng.random() < 0.4:
         scheme = rng.choice(["http", "https", "ftp", "ssh"])
         tail = rng.choice(["/", ":8080/x", "", "/admin?q=1"])
