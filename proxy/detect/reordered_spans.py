@@ -6,11 +6,17 @@ which the views must not import.
 
 from __future__ import annotations
 
+import re
+
 from proxy.detect.known import KnownValues
 from proxy.detect.recognizers import guard
 from proxy.detect.reordered import CHECKSUMMED, flip, inside_number
 from proxy.detect.spans import Span
 from proxy.detect.view_map import View
+
+# A card read backwards is taken when it reads the way cards are written: one run, or groups of four (Amex
+# 4-6-5) with one separator; digits in other groups are an identifier's read backwards (`ORD-2024-8365467346`).
+_CARD_WRITTEN = re.compile(r"\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5}")
 
 
 def backwards_spans(
@@ -29,6 +35,7 @@ def backwards_spans(
         if (
             guard(backwards, n - s.end, n - s.start, s.entity) is not None
             and not inside_number(text, s.start, s.end)
+            and (s.entity != "CREDIT_CARD" or _CARD_WRITTEN.fullmatch(backwards[n - s.end : n - s.start]) is not None)
             if s.entity in CHECKSUMMED
             else guard(text, s.start, s.end, s.entity) is not None
         )
