@@ -14,8 +14,9 @@ from proxy.detect.reordered import CHECKSUMMED, flip, inside_number
 from proxy.detect.spans import Span
 from proxy.detect.view_map import View
 
-# A card read backwards is taken when it reads the way cards are written: one run, or groups of four (Amex
-# 4-6-5) with one separator; digits in other groups are an identifier's read backwards (`ORD-2024-8365467346`).
+# A card read backwards is taken when it reads the way cards are written: one run, or groups of four
+# (Amex 4-6-5) with one separator; digits in other groups are an identifier's, read backwards
+# (`ORD-2024-8365467346`).
 _CARD_WRITTEN = re.compile(r"\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5}")
 
 
@@ -35,7 +36,7 @@ def backwards_spans(
         if (
             guard(backwards, n - s.end, n - s.start, s.entity) is not None
             and not inside_number(text, s.start, s.end)
-            and (s.entity != "CREDIT_CARD" or _CARD_WRITTEN.fullmatch(backwards[n - s.end : n - s.start]) is not None)
+            and (s.entity != "CREDIT_CARD" or _card_written(backwards[n - s.end : n - s.start]))
             if s.entity in CHECKSUMMED
             else guard(text, s.start, s.end, s.entity) is not None
         )
@@ -43,3 +44,7 @@ def backwards_spans(
     if known is not None:  # a known value a tool wrote backwards, whatever its kind
         out += [Span(n - s.end, n - s.start, s.entity, s.score) for s in known.find(view)]
     return out
+
+
+def _card_written(value: str) -> bool:
+    return _CARD_WRITTEN.fullmatch(value) is not None
