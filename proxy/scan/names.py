@@ -76,6 +76,24 @@ def is_name_column_of(key: str, name_key: bool, distinct: list[str]) -> bool:
     return len(distinct) <= _SAMPLE or _is_name_column(key, distinct)
 
 
+def list_people(walker: ToClientWalker, items: list[Any], doc: int) -> bool:
+    """A list of three or more short strings judged as a column is (a completion's values, a `members` or
+    `values` list): if its distinct values make a name column, each is a PERSON field value and True."""
+    if not AVAILABLE or walker._descriptive or len(items) < 3 or type(items[0]) is not str:
+        return False
+    if not all(type(v) is str for v in items):
+        return False
+    distinct = list(dict.fromkeys(items))
+    # A list written all in lower case (a completion's values often are) is judged as it would be written.
+    judged = [v.title() for v in distinct] if all(v.islower() for v in distinct) else distinct
+    if not is_name_column_of("", False, judged):
+        return False
+    for i, v in enumerate(items):
+        if v.strip():
+            walker._field(items, i, v, doc, "PERSON")
+    return True
+
+
 def record_people(walker: ToClientWalker, rows: list[Any], key: str, doc: int) -> None:
     """Every non-empty string of a PERSON column, as a PERSON field value."""
     for row in rows:

@@ -234,6 +234,8 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
             if len(node) >= _ROWS and self._plain_rows(node, doc, depth):
                 return
             names.record_columns(self, node, doc)
+        elif len(node) >= 3 and type(node[0]) is str and names.list_people(self, node, doc):
+            return  # a list of person names: each a field value
         texts = self._plan.texts
         size = 0
         plain = False

@@ -84,6 +84,7 @@ FIELDS = (
     "log",
     "list-item",
     "completion",
+    "name-list",
     "csv",
     "role-key",
 )
@@ -106,8 +107,12 @@ def names_in_fields(rng: Random) -> Case:
 
 def _names(rng: Random, where: str) -> Case:
     planted, first, last = person(rng)
-    written, style = _written(rng, first, last, lower=where in ("csv", "role-key"))
-    if where in ("block", "log", "list-item", "completion", "csv", "role-key", "possessive", "mention"):
+    lowered = ("csv", "role-key", "completion", "name-list")
+    written, style = _written(rng, first, last, lower=where in lowered)
+    if where in ("block", "log", "list-item", "completion", "name-list", "csv", "role-key") or where in (
+        "possessive",
+        "mention",
+    ):
         return _placed(rng, where, planted, first, last, written, style)
     if where in ("note", "caps-note"):
         text = rng.choice(NOTES).format(n=written)
@@ -162,7 +167,15 @@ def _placed(
     elif where == "completion":
         method = "completion/complete"
         values = [written, *(f"{p.text}" for p in [person(rng)[0] for _ in range(rng.randrange(3))])]
+        if style == "lower":
+            values = [v.lower() for v in values]
         payload = {"completion": {"values": values, "total": len(values), "hasMore": False}}
+    elif where == "name-list":  # a bare list of names under a neutral key, in one case
+        others = [_written(rng, *person(rng)[1:])[0] for _ in range(rng.randrange(2, 5))]
+        cased = {"lower": str.lower, "caps": str.upper}.get(style, str)
+        values = [written, *(cased(o) for o in others)]
+        rng.shuffle(values)
+        payload = tool_result(structured={rng.choice(["values", "members", "items", "watchers"]): values})
     elif where == "csv":
         sep = rng.choice([",", "\t", ";", "|"])
         header = rng.choice(["name", "contact", "Account Owner", "assignee", "salesRep", "Full Name"])
