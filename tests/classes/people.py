@@ -254,3 +254,19 @@ def known_values(rng: Random) -> Case:
         text = json.dumps({"contact": laundered}) if how == "percent" else html.escape(text, quote=False)
     second = call(tool_result(text), "search_notes")
     return Case("known-values", [first_msg, second], [planted], label=f"{kind}:{how}")
+
+
+def name_lists(rng: Random) -> Case:
+    """Three to five person names as a list: a completion's values or a bare list under a neutral key, in
+    one case (plain, ALL CAPS or lower case)."""
+    planted, first, last = person(rng)
+    style = rng.choice(["plain", "caps", "lower"])
+    cased = {"lower": str.lower, "caps": str.upper}.get(style, str)
+    values = [cased(f"{first} {last}"), *(cased(person(rng)[0].text) for _ in range(rng.randrange(2, 5)))]
+    rng.shuffle(values)
+    if rng.random() < 0.5:
+        payload: dict[str, Any] = {"completion": {"values": values, "total": len(values), "hasMore": False}}
+        msg = Message("response", "completion/complete", payload, None)
+    else:
+        msg = Message("response", "tools/call", tool_result(structured={"members": values}), "crm_notes")
+    return Case("names-fields", [msg], [planted], label=f"name-list:{style}")

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from tests.classes.case import Case
 from tests.classes.checks import assert_no_leak, class_settings
 from tests.classes.harness import ChainHarness
-from tests.classes.people import names_in_fields, names_in_free_text
+from tests.classes.people import name_lists, names_in_fields, names_in_free_text
 from tests.classes.strategies import cases
 
 
@@ -37,3 +37,11 @@ def test_a_known_value_upper_cased_respaced_reordered_or_encoded_is_tokenized(
     chain: ChainHarness, case: Case
 ) -> None:
     assert_no_leak(chain, case)
+
+
+def test_a_list_of_person_names_is_judged_as_a_name_column_whatever_its_case(chain: ChainHarness) -> None:
+    """A completion's values or a bare `members` list, plain, ALL CAPS or lower case (seeded cases: each
+    style comes up a score of times)."""
+    outcomes = [chain.run(name_lists(Random(f"name-list:{i}"))) for i in range(80)]
+    leaky = [o.summary() for o in outcomes if o.leaked]
+    assert leaky == []
