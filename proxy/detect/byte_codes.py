@@ -5,12 +5,15 @@ each behind `0x` (`0x6a 0x61 …`) and code points (`U+006A U+0061 …`).
 `byte_escapes` reads the escaped and comma-listed forms; these are the bare ones, which ordinary numbers
 also take (scores, a matrix), so each run of eight codes or more is read as one more view, decoded whole
 and set apart by blanks: a value found in it maps to the whole run, which is what gets replaced. The view
-is a reading, not a verdict: only a run that decodes to printable text with letters is read at all (a list
+is a reading, not a verdict: only a run that decodes to printable text is read at all (a list
 of ordinary numbers decodes to control characters or broken UTF-8 and stays as written), and the detector
 then judges the decoded text like any other. Decimal and octal codes must also spell two letters or more:
 ordinary numbers take those forms, and a list of them between 43 and 57 would read as a digit string (a
-bare card number written so is therefore not read; written in a sentence, it is). Base-2 groups, `0x…` and
-`U+…` are written for bytes only and need no letters. Decoded text is shorter than its run (no bomb).
+bare card number written so is therefore not read; written in a sentence, it is); and seven in ten of
+their characters must be what text and values are mostly written with (lower-case letters, digits, blanks,
+`@.-_+:,/`): scores between 60 and 100 spell capitals and brackets, noise a name finder may still take.
+Base-2 groups, `0x…` and `U+…` are written for bytes only and need no letters. Decoded text is shorter
+than its run (no bomb).
 """
 
 from __future__ import annotations
@@ -42,12 +45,19 @@ def may_hold(text: str) -> bool:
     return any(t.search(text) is not None for t in TRIGGERS)
 
 
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 @.-_+:,/")
+
+
 def _as_text(raw: bytes, letters: int = 0) -> str | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return text if text.isprintable() and sum(c.isalpha() for c in text) >= letters else None
+    if not text.isprintable() or sum(c.isalpha() for c in text) < letters:
+        return None
+    if letters and sum(c in _PLAIN for c in text) * 10 < len(text) * 7:
+        return None  # ordinary numbers (scores 60-100) spell capitals and brackets, not text
+    return text
 
 
 def _codes(run: str) -> str | None:
