@@ -29,11 +29,20 @@ def _read(escape: str) -> str:
             return unicodedata.lookup(escape[3:-1])
         except KeyError:
             return escape
+    return _utf7(escape)
+
+
+def _utf7(run: str) -> str:
+    """A UTF-7 run as its text; one that is none from its first `+` may be from a later one: `+` also
+    joins an address's tag (`ron+c+AHI-`), so the run is read from its last `+` and what precedes it kept."""
     try:
-        text = escape.encode("ascii").decode("utf-7")
+        text = run.encode("ascii").decode("utf-7")
     except UnicodeDecodeError:
-        return escape
-    return text if text and text.isprintable() else escape
+        text = ""
+    if text and text.isprintable():
+        return text
+    cut = run.rfind("+")
+    return run[:cut] + _utf7(run[cut:]) if cut > 0 else run
 
 
 def escapes_view(text: str) -> View | None:

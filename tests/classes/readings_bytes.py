@@ -71,7 +71,9 @@ def _lookup(name: str, written: str) -> str:
 
 
 def _utf7(run: str) -> str:
+    """A UTF-7 run; one that is no UTF-7 from its first `+` may be from a later one (`ron+c+AHI-`)."""
     try:
         return run.encode("ascii").decode("utf-7")
     except UnicodeError:
-        return run
+        cut = run.rfind("+")
+        return run[:cut] + _utf7(run[cut:]) if cut > 0 else run

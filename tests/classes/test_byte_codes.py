@@ -4,13 +4,17 @@ characters, look-alike `@`s and address comments, Ascii85/uuencode without a clo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from random import Random
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.classes import byte_codes
 from tests.classes.case import Case
 from tests.classes.checks import assert_no_leak, class_settings
-from tests.classes.harness import ChainHarness
+from tests.classes.harness import ChainHarness, judge
 
 
 @class_settings(60)
@@ -43,3 +47,19 @@ def test_an_ascii85_or_uuencode_block_without_its_closing_frame_is_tokenized(
     chain: ChainHarness, case: Case
 ) -> None:
     assert_no_leak(chain, case)
+
+
+@pytest.mark.parametrize(
+    "builder",
+    [byte_codes.byte_codes, byte_codes.named_characters, byte_codes.email_stand_ins, byte_codes.open_blocks],
+)
+def test_the_judge_reads_every_value_of_these_notations_when_nothing_is_tokenized(
+    builder: Callable[[Random], Case],
+) -> None:
+    """Without this the tests above could not fail: the judge must read each notation on its own."""
+    rng = Random(f"{builder.__name__}:20261206")
+    cases = [builder(rng) for _ in range(150)]
+    blind = [
+        c.describe() for c in cases if len(judge(c, [m.payload for m in c.messages]).leaked) < len(c.planted)
+    ]
+    assert blind == []
