@@ -36,7 +36,7 @@ TRIGGERS = (
     re.compile(r"[01]{64}"),
     re.compile(r"0[xX][0-9A-Fa-f]{1,2}[ \t,;]+0[xX][0-9A-Fa-f]{1,2}[ \t,;]+0[xX]"),
     re.compile(r"[uU]\+[0-9A-Fa-f]{4}"),
-    re.compile(r"[0-9]{1,3}[ \t,;]+[0-9]{1,3}[ \t,;]+[0-9]{1,3}[ \t,;]+[0-9]{1,3}[ \t,;]+[0-9]{1,3}"),
+    re.compile(r"(?:[0-9]{1,3}[ \t,;]+){7}[0-9]{1,3}"),  # eight codes, as a run needs
 )
 _TOKEN = re.compile(r"[0-9A-Fa-fxXuU+]+")
 
