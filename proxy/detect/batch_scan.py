@@ -11,7 +11,17 @@ from collections.abc import Callable
 from functools import partial
 from itertools import accumulate
 
-from proxy.detect import block_encodings, byte_escapes, decoders, ip_forms, vertical, views
+from proxy.detect import (
+    block_encodings,
+    byte_codes,
+    byte_escapes,
+    decoders,
+    email_stand_ins,
+    ip_forms,
+    text_escapes,
+    vertical,
+    views,
+)
 from proxy.detect.defanged import DEFANGED_TRIGGERS
 from proxy.detect.folded_view import FOLD_TRIGGER
 from proxy.detect.iban_trigger import IBAN_TRIGGER
@@ -45,6 +55,9 @@ VIEW_TRIGGERS = (
     *ip_forms.TRIGGERS,
     vertical.TRIGGER,
     block_encodings.TRIGGER,
+    *byte_codes.TRIGGERS,
+    *text_escapes.TRIGGERS,
+    *email_stand_ins.TRIGGERS,
     OVERRIDE_TRIGGER,
 )
 

@@ -13,8 +13,10 @@ import re
 
 from proxy.detect.view_map import View, rewrite
 
-_A85 = re.compile(r"<~[!-u\sz]*~>")
-_UU = re.compile(r"(?m)^begin [0-7]{3,4} [^\n]*\n(?:[!-`][ -`]*\r?\n)*?(?:`\r?\n)?end[ \t]*$")
+# A block is read with its closing frame or without it: a writer that leaves out `~>` or `end` leaves the
+# reader no less able to decode it (an open Ascii85 block runs to the end of its lines of the alphabet).
+_A85 = re.compile(r"<~[!-u\sz]*~>|<~[!-uz]+(?:\r?\n[!-uz]+)*")
+_UU = re.compile(r"(?m)^begin [0-7]{3,4} [^\n]*\n(?:[!-`][ -`]*(?:\r?\n|\Z))*(?:end[ \t]*$)?")
 TRIGGER = re.compile(r"(?m)<~|^begin [0-7]{3,4} ")
 
 
@@ -23,10 +25,15 @@ def _text(raw: bytes) -> str:
 
 
 def _a85(block: str) -> str:
-    try:
-        return _text(base64.a85decode(block, adobe=True, ignorechars=b" \t\n\r\x0b"))
-    except ValueError:
-        return block
+    closed = block.endswith("~>")
+    body = block if closed else block[2:]
+    for cut in range(0, 1 if closed else 5):  # an open block may end in a word glued to it
+        try:
+            raw = base64.a85decode(body[: len(body) - cut], adobe=closed, ignorechars=b" \t\n\r\x0b")
+        except ValueError:
+            continue
+        return _text(raw)
+    return block
 
 
 def _uu(block: str) -> str:
@@ -37,7 +44,9 @@ def _uu(block: str) -> str:
         try:
             out += binascii.a2b_uu(line)
         except (binascii.Error, ValueError):
-            return block
+            if not out:
+                return block
+            break  # without `end`, the block is over where its lines stop decoding
     return _text(bytes(out))
 
 

@@ -21,7 +21,9 @@ from itertools import accumulate
 from proxy.detect import decoders, views
 from proxy.detect.batch_scan import BATCH, SEP, VIEW_TRIGGERS, candidates
 from proxy.detect.block_encodings import blocks_view
+from proxy.detect.byte_codes import codes_view
 from proxy.detect.deadline import NO_DEADLINE, Deadline
+from proxy.detect.email_stand_ins import stand_ins_view
 from proxy.detect.folded_view import folded_views
 from proxy.detect.glued import GLUED_ENTITIES, GLUED_MIN_SCORE, glued_view
 from proxy.detect.known import KnownValues
@@ -41,6 +43,7 @@ from proxy.detect.run_spans import outside_decoded_runs, outside_long_runs
 from proxy.detect.smuggled import smuggled_views
 from proxy.detect.spaced import chunked_view
 from proxy.detect.spans import Span, merge_spans
+from proxy.detect.text_escapes import escapes_view
 from proxy.detect.triggers import digit_trigger_at, triggered
 from proxy.detect.vertical import vertical_view
 from proxy.detect.word_triggers import patterns as word_patterns
@@ -133,6 +136,9 @@ class Detector:
             *smuggled_views(text),
             display_view(text),
             blocks_view(text),
+            codes_view(text),
+            escapes_view(text),
+            stand_ins_view(text),
             self._case_view(view),
             *spaced,
         ):

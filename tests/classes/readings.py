@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tests.classes import readings_bytes
+
 _INET = re.compile(r"(?<![\w.])(?:0[xX][0-9A-Fa-f]+|\d[\d,]*)(?:\.(?:0[xX][0-9A-Fa-f]+|\d+)){0,3}(?![\w])")
 _DIGIT_WORDS = {
     "zero": "0", "oh": "0", "o": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
@@ -102,6 +104,7 @@ def readings(text: str) -> Iterator[str]:
     for m in _TOKEN_ID.finditer(text):  # a token's id is base32: ten bytes a reader can decode
         with contextlib.suppress(binascii.Error, ValueError):
             yield base64.b32decode(m.group(1).upper()).decode("latin-1")
+    yield from readings_bytes.readings(text)
 
 
 def joined(node: Any) -> Iterator[str]:
