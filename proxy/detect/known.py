@@ -120,12 +120,14 @@ class KnownValues:
     def add(self, value: str, entity: str) -> None:
         if len(value) < MIN_LENGTH or value in self._seen:
             return
-        self._add(value, entity)
+        self._add(value, entity, True)
         for part in known_parts.distinctive_parts(value, entity):  # a surname, a local part (`known_parts`)
             if part not in self._seen:
-                self._add(part, entity)
+                self._add(part, entity, False)
 
-    def _add(self, value: str, entity: str) -> None:
+    def _add(self, value: str, entity: str, whole: bool) -> None:
+        """`whole`: a value as tokenized, which may match inside a word as written; a part matches only as a
+        word of its own (`Thistlewood`, not inside `Thistlewoodsmith`)."""
         view = view_of(value).text
         folded = _fold_view(View(view)).text.strip()
         if len(folded) < MIN_LENGTH:
@@ -140,7 +142,8 @@ class KnownValues:
         loose = known_parts.loose_form(folded, entity)
         with self._lock:
             self._seen.add(value)
-            self._values.add(view)
+            if whole:
+                self._values.add(view)
             self.holds_nul = self.holds_nul or "\x00" in value
             for form in forms:
                 if form not in self._entities:
