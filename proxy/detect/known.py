@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 from ahocorasick_rs import AhoCorasick, MatchKind
 
-from proxy.detect import known_skeleton
+from proxy.detect import known_parts, known_skeleton
 from proxy.detect.spans import Span
 from proxy.detect.views import View, rewrite, view_of
 
@@ -107,6 +107,7 @@ class KnownValues:
         self._values: set[str] = set()  # their normalized views: an exact match may stand inside a word
         self._exact = _Tiers(overlapping=False)
         self._skeleton = _Tiers(overlapping=True)
+        self._loose = _Tiers(overlapping=False)  # an email's letters and digits alone (`known_parts`)
         self.holds_nul = False  # a value contains NUL (the detector's batch scan joins texts with it)
         self._lock = threading.Lock()
 
@@ -119,6 +120,14 @@ class KnownValues:
     def add(self, value: str, entity: str) -> None:
         if len(value) < MIN_LENGTH or value in self._seen:
             return
+        self._add(value, entity, True)
+        for part in known_parts.distinctive_parts(value, entity):  # a surname, a local part (`known_parts`)
+            if part not in self._seen:
+                self._add(part, entity, False)
+
+    def _add(self, value: str, entity: str, whole: bool) -> None:
+        """`whole`: a value as tokenized, which may match inside a word as written; a part matches only as a
+        word of its own (`Thistlewood`, not inside `Thistlewoodsmith`)."""
         view = view_of(value).text
         folded = _fold_view(View(view)).text.strip()
         if len(folded) < MIN_LENGTH:
@@ -129,15 +138,27 @@ class KnownValues:
             forms += _name_variants(folded)
         skeletons = known_skeleton.skeleton_forms(folded, person)
         needle = max(known_skeleton.words(folded) or [folded], key=len)
+        laundered = known_parts.laundered_forms(folded, needle)  # backwards, every character doubled
+        loose = known_parts.loose_form(folded, entity)
         with self._lock:
             self._seen.add(value)
-            self._values.add(view)
+            if whole:
+                self._values.add(view)
             self.holds_nul = self.holds_nul or "\x00" in value
             for form in forms:
                 if form not in self._entities:
                     self._entities[form] = entity
                     self._needle_of[form] = needle
                     self._exact.pending.append(form)
+            for form, form_needle in laundered:
+                if form not in self._entities:
+                    self._entities[form] = entity
+                    self._needle_of[form] = form_needle
+                    self._exact.pending.append(form)
+            if loose is not None and loose not in self._entities:
+                self._entities[loose] = entity
+                self._needle_of[loose] = loose
+                self._loose.pending.append(loose)
             for form, form_needle in skeletons:
                 if form not in self._skeletons:
                     self._skeletons[form] = entity
@@ -186,6 +207,24 @@ class KnownValues:
             base = known_skeleton.unmarked(folded)  # its map points into folded.text
             if any(t.needles.find_matches_as_indexes(base.text) for t in tiers):  # type: ignore[union-attr]
                 spans.extend(self._skeleton_spans(view, folded, base, tiers))
+        if "@" in text and (self._loose.pending or self._loose.main.patterns or self._loose.recent.patterns):
+            spans.extend(self._loose_spans(view, folded))
+        return spans
+
+    def _loose_spans(self, view: View, folded: View) -> list[Span]:
+        """Known emails in the text's letters and digits alone (`g-i_s.e|l-a . m_a.r…@…`)."""
+        if self._loose.pending:
+            with self._lock:
+                if self._loose.pending:
+                    self._loose.current(self._needle_of)
+        bare = known_parts.alnum_view(known_skeleton.unmarked(folded))  # its map points into folded.text
+        spans: list[Span] = []
+        for tier in (self._loose.main, self._loose.recent):
+            if tier.automaton is None:
+                continue
+            for idx, start, end in tier.automaton.find_matches_as_indexes(bare.text):
+                a, b = view.span(*folded.span(*bare.span(start, end)))
+                spans.append(Span(a, b, self._entities[tier.patterns[idx]], KNOWN_SCORE))
         return spans
 
     def _skeleton_spans(self, view: View, folded: View, base: View, tiers: list[_Tier]) -> list[Span]:

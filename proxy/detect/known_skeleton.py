@@ -47,7 +47,7 @@ def words(folded: str) -> list[str]:
     return [w for w in _WORDS.split(folded) if w]
 
 
-def _unmark(c: str) -> str:
+def unmark(c: str) -> str:
     """`é` → `e`: a letter without its accents, as a slug writes it (a letter NFD does not split stays)."""
     base = "".join(ch for ch in unicodedata.normalize("NFD", c) if not unicodedata.combining(ch))
     return base if len(base) == 1 else c
@@ -55,7 +55,7 @@ def _unmark(c: str) -> str:
 
 def unmarked(folded: View) -> View:
     """The folded view without accents; its map points into `folded.text`."""
-    return rewrite(View(folded.text), _NON_ASCII, _unmark)
+    return rewrite(View(folded.text), _NON_ASCII, unmark)
 
 
 def stripped(base: View) -> View:
@@ -72,7 +72,7 @@ def skeleton_forms(folded: str, person: bool) -> list[tuple[str, str]]:
         return [(f, f[:3]) for f in _digit_forms(folded)]
     out: dict[str, str] = {}
     for spelling in dict.fromkeys([folded, folded.translate(_UMLAUTS)]):
-        spelling = _NON_ASCII.sub(lambda m: _unmark(m.group()), spelling)
+        spelling = _NON_ASCII.sub(lambda m: unmark(m.group()), spelling)
         needle = max(words(spelling) or [spelling], key=len)
         for form in _forms(spelling, person):
             out.setdefault(form, needle)

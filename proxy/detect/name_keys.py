@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from proxy.detect.name_words import words_of
-from proxy.policy import normalize_key
+from proxy.policy import key_vocab, normalize_key
 
 # A key whose last part is one of these holds a person (`owner`, `accountManager`, `salesRep`).
 _PERSON_ROLES = frozenset(
@@ -17,7 +17,7 @@ _PERSON_ROLES = frozenset(
     customer user assignedto lead admin administrator editor publisher signatory submitter host speaker
     teacher student patient doctor physician nurse driver buyer seller tenant landlord guest holder
     cardholder beneficiary payee sponsor""")
-)
+) | key_vocab.words(key_vocab.PERSON_ROLES)
 # `<part>Name` is a person's name only after these (`displayName`, `firstName`; not `campaignName`).
 _PERSON_NAME_QUALIFIERS = _PERSON_ROLES | frozenset(
     words_of("first last given family middle full display nick maiden sur legal preferred real birth by")
@@ -30,7 +30,7 @@ _ROLE_QUALIFIERS = frozenset(
 )
 _BARE_NAME_KEYS = frozenset(
     words_of("name names first last given family middle surname forename fullname displayname nickname")
-)
+) | key_vocab.words(key_vocab.NAME_KEYS)
 # `createdBy`, `updated_by`, `sent-by`: someone did it.
 _BY = "by"
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")

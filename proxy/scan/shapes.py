@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from proxy.errors import blocked
+from proxy.policy import key_vocab
 from proxy.policy.keys import key_words  # the one key reading (`clientCustomerId` → client, customer, id)
 
 _ENUM = re.compile(r"[A-Za-z][A-Za-z0-9_.:/+\-]{0,63}")
@@ -36,10 +37,26 @@ _ISO_DATE = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])
 
 
 def is_enum_shaped(value: str) -> bool:
-    """A short identifier or a calendar date: it can hold no detectable value (see the module docstring)."""
+    """A short identifier or a calendar date: it can hold no detectable value (see the module docstring).
+
+    The identifier shape alone would pass `DE50-52-60-18-…` (an IBAN in pairs: no run of three digits) and
+    `HenrikeOkonkwo` (a name glued in CamelCase), so a value a structured trigger fires on (an IBAN's start,
+    seven digits across separators) or that reads as a glued full name is no enum: it is scanned."""
     if _ISO_DATE.fullmatch(value) is not None:
         return True
-    return _ENUM.fullmatch(value) is not None and _DIGITS3.search(value) is None
+    if _ENUM.fullmatch(value) is None or _DIGITS3.search(value) is not None:
+        return False
+    return not _holds_a_value(value)
+
+
+def _holds_a_value(value: str) -> bool:
+    from proxy.detect.triggers import triggered  # light: regexes only
+
+    if triggered(value):
+        return True
+    from proxy.detect.name_glued import GLUED_WORD, glued_name
+
+    return any(glued_name(m.group()) for m in GLUED_WORD.finditer(value))
 
 
 # Integers with at least this many digits are candidates (the detectors' digit trigger is seven digits).
@@ -192,6 +209,10 @@ _CONTEXT: dict[str, tuple[str, Callable[[str], bool]]] = {
     **dict.fromkeys(("socialsecurity", "socialinsurance", "taxpayer", "taxid"), ("US_SSN", _n_digits(7, 9))),
     **dict.fromkeys(("creditcard", "debitcard", "paymentcard"), ("CREDIT_CARD", _n_digits(12, 19))),
     **dict.fromkeys(("phonenumber", "telno", "cellphone"), ("PHONE_NUMBER", _n_digits(7, 15))),
+    # The same things in other languages (`telefon`, `kreditkarte`, `steuerId`): proxy/policy/key_vocab.py
+    **dict.fromkeys(key_vocab.words(key_vocab.NATIONAL_ID), ("US_SSN", _n_digits(7, 9))),
+    **dict.fromkeys(key_vocab.words(key_vocab.CARD), ("CREDIT_CARD", _n_digits(12, 19))),
+    **dict.fromkeys(key_vocab.words(key_vocab.PHONE), ("PHONE_NUMBER", _n_digits(7, 15))),
 }
 _MAX_COMPOUND = 3  # words joined at most
 # Keys that say nothing themselves: their context is the key of the object they sit in (`customer.id`).

@@ -34,6 +34,7 @@ from proxy.policy import Policy, ToolRules, normalize_key
 from proxy.policy.keys import key_rule_entity
 from proxy.scan import accounts, labels, names
 from proxy.scan.byte_lists import MIN_BYTES, bytes_text, refuse_patch
+from proxy.scan.char_lists import MIN_CHARS, char_list_entity
 from proxy.scan.documents import Documents, mark_schemas
 from proxy.scan.key_info import (
     CTX,
@@ -234,8 +235,11 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
             if len(node) >= _ROWS and self._plain_rows(node, doc, depth):
                 return
             names.record_columns(self, node, doc)
-        elif len(node) >= 3 and type(node[0]) is str and names.list_people(self, node, doc):
-            return  # a list of person names: each a field value
+        elif len(node) >= 3 and type(node[0]) is str:
+            if names.list_people(self, node, doc):
+                return  # a list of person names: each a field value
+            if len(node) >= MIN_CHARS and self._char_list(node, doc):
+                return  # a value spelled one character per item
         texts = self._plan.texts
         size = 0
         plain = False
@@ -259,6 +263,15 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
         if carried:  # bytes as numbers (`Buffer.toJSON()`): a document that blocks if patched (byte_lists)
             self._plan.docs.append(Doc("(bytes)", [carried], [(node, 0, doc)], encode=refuse_patch))
             self._walk(self._plan.docs[-1].value, len(self._plan.docs) - 1, None, depth + 1, None, False)
+
+    def _char_list(self, node: list[Any], doc: int) -> bool:
+        """A list spelling a certain value one character per item: its token in every item (char_lists)."""
+        whole = char_list_entity(node)
+        if whole is None:
+            return False
+        self._plan.field_values[whole] = None
+        self._plan.field_locations.extend(((node, i, doc), whole) for i in range(len(node)))
+        return True
 
     def _locate(self, text: str, location: Location) -> None:
         """A string to scan outside a plain container, and where it sits."""

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tests.classes import readings_bytes
+from tests.classes import readings_known_parts
 
 _INET = re.compile(r"(?<![\w.])(?:0[xX][0-9A-Fa-f]+|\d[\d,]*)(?:\.(?:0[xX][0-9A-Fa-f]+|\d+)){0,3}(?![\w])")
 _DIGIT_WORDS = {
@@ -105,6 +106,7 @@ def readings(text: str) -> Iterator[str]:
         with contextlib.suppress(binascii.Error, ValueError):
             yield base64.b32decode(m.group(1).upper()).decode("latin-1")
     yield from readings_bytes.readings(text)
+    yield from readings_known_parts.readings(text)
 
 
 def joined(node: Any) -> Iterator[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from proxy.detect.known import KnownValues
@@ -65,12 +65,12 @@ def test_a_known_value_with_invisible_characters_or_encoded_is_tokenized(detecto
 @FAST
 @given(st.data())
 def test_a_first_name_alone_or_inside_a_word_is_not_a_known_full_name(detector, data):
+    # (a distinctive surname alone is the person: tests/detect/test_known_parts.py)
     first, last = data.draw(person())
+    assume(first.casefold() != last.casefold())  # then the first name is the surname too
     known = KnownValues()
     known.add(f"{first} {last}", "PERSON")
-    alone = data.draw(
-        st.sampled_from([first, first.upper(), last.lower(), f"x{first.lower()}{last.lower()}y"])
-    )
+    alone = data.draw(st.sampled_from([first, first.upper(), f"x{first.lower()}{last.lower()}y"]))
     text, _, _ = embed(data.draw, "", alone)
     out, _ = tokenized(detector, text, known)
     without, _ = tokenized(detector, text, KnownValues())

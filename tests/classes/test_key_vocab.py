@@ -1,0 +1,34 @@
+"""Values under keys in other languages through the real to-client chain (`key_vocab_cases`)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.classes import key_vocab_cases
+from tests.classes.case import Case
+from tests.classes.checks import class_settings
+from tests.classes.harness import ChainHarness
+from tests.classes.label_cases import readable
+
+_RANDOMS = st.randoms(use_true_random=False, note_method_calls=False)
+
+
+def _no_leak(chain: ChainHarness, case: Case) -> None:
+    received = chain.deliver(case)
+    assert None not in received, f"blocked: {case.describe()}"
+    assert not readable(case.planted, received), f"leak: {case.describe()}"
+
+
+@class_settings(80)
+@given(case=_RANDOMS.map(key_vocab_cases.keyed_value))
+def test_an_ssn_phone_or_card_under_a_german_french_or_spanish_key_is_tokenized(
+    chain: ChainHarness, case: Case
+) -> None:
+    _no_leak(chain, case)
+
+
+@class_settings(60)
+@given(case=_RANDOMS.map(key_vocab_cases.name_column))
+def test_a_column_of_names_under_a_non_english_name_key_is_tokenized(chain: ChainHarness, case: Case) -> None:
+    _no_leak(chain, case)
