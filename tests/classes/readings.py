@@ -18,8 +18,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from tests.classes import readings_bytes
-from tests.classes import readings_known_parts
+from tests.classes import readings_bytes, readings_known_parts
 
 _INET = re.compile(r"(?<![\w.])(?:0[xX][0-9A-Fa-f]+|\d[\d,]*)(?:\.(?:0[xX][0-9A-Fa-f]+|\d+)){0,3}(?![\w])")
 _DIGIT_WORDS = {
