@@ -11,7 +11,16 @@ from collections.abc import Callable
 from functools import partial
 from itertools import accumulate
 
-from proxy.detect import block_encodings, byte_escapes, decoders, ip_forms, vertical, views
+from proxy.detect import (
+    block_encodings,
+    byte_escapes,
+    decoders,
+    digit_letters,
+    ip_forms,
+    numeral_scripts,
+    vertical,
+    views,
+)
 from proxy.detect.defanged import DEFANGED_TRIGGERS
 from proxy.detect.folded_view import FOLD_TRIGGER
 from proxy.detect.iban_trigger import IBAN_TRIGGER
@@ -46,6 +55,10 @@ VIEW_TRIGGERS = (
     vertical.TRIGGER,
     block_encodings.TRIGGER,
     OVERRIDE_TRIGGER,
+    numeral_scripts.CJK_TRIGGER,
+    numeral_scripts.BRAILLE_TRIGGER,
+    numeral_scripts.MORSE_TRIGGER,
+    *digit_letters.TRIGGERS,
 )
 
 

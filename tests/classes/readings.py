@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tests.classes import readings_numerals
+
 _INET = re.compile(r"(?<![\w.])(?:0[xX][0-9A-Fa-f]+|\d[\d,]*)(?:\.(?:0[xX][0-9A-Fa-f]+|\d+)){0,3}(?![\w])")
 _DIGIT_WORDS = {
     "zero": "0", "oh": "0", "o": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
@@ -98,6 +100,7 @@ def readings(text: str) -> Iterator[str]:
         yield one
     for data in _blocks(text):
         yield data.decode("utf-8", "replace")
+    yield from readings_numerals.readings(text)
 
 
 def joined(node: Any) -> Iterator[str]:
