@@ -16,6 +16,7 @@ from proxy.detect import (
     byte_escapes,
     decoders,
     digit_letters,
+    digit_separators,
     ip_forms,
     numeral_scripts,
     vertical,
@@ -59,6 +60,7 @@ VIEW_TRIGGERS = (
     numeral_scripts.BRAILLE_TRIGGER,
     numeral_scripts.MORSE_TRIGGER,
     *digit_letters.TRIGGERS,
+    *digit_separators.TRIGGERS,
 )
 
 

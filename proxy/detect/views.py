@@ -21,7 +21,7 @@ from importlib import resources
 
 import regex
 
-from proxy.detect import digit_letters, ip_forms, numeral_scripts, spelled_digits
+from proxy.detect import digit_letters, digit_separators, ip_forms, numeral_scripts, spelled_digits
 from proxy.detect.defanged import defanged, undefang
 from proxy.detect.spaced import SPACED_OUT_TRIGGER, collapse_spaced, spaced_out
 from proxy.detect.view_map import View, replace_ranges, rewrite
@@ -318,6 +318,7 @@ def changes(text: str) -> bool:
         or spelled_digits.may_hold(text)
         or numeral_scripts.may_hold(text)
         or digit_letters.may_hold(text)
+        or digit_separators.may_hold(text)
     )
 
 
@@ -340,6 +341,8 @@ def normalize(view: View) -> View:
         view = collapse_spaced(view)
     if folded and _SYMBOL_AFTER_DIGIT.search(view.text) is not None:
         view = rewrite(view, _DIGIT_CHAIN, _unify_chain)
+    if digit_separators.may_hold(view.text):  # `4848,3048,2199,3510`, `(312)\n555-0199`, `4.5E+15`
+        view = digit_separators.read(view)
     if ip_forms.may_hold(view.text):  # before dotted groups: `0313.010.0161.0115` is no phone number
         view = ip_forms.read(view)
     if _ascii_changes(view.text):

@@ -13,7 +13,7 @@ from random import Random
 
 from tests.classes.case import Case, call
 from tests.classes.layers import _carry
-from tests.classes.planting import Planted, reliable_value, sentence
+from tests.classes.planting import Planted, card_digits, digits_needle, reliable_value, sentence
 
 _CJK = ("〇一二三四五六七八九", "零壹贰叁肆伍陆柒捌玖", "零壹貳參肆伍陸柒捌玖")
 _BRAILLE = "⠚⠁⠃⠉⠙⠑⠋⠛⠓⠊"
@@ -128,3 +128,44 @@ def spelled_numbers(rng: Random) -> Case:
     if value.text.startswith("+"):
         written = value.text.split()[0] + " " + written
     return _in_sentence(rng, value, written, f"spelled-{how}")
+
+
+def _card16(rng: Random) -> str:
+    while True:
+        digits = card_digits(rng)
+        if len(digits) == 16 and digits[0] in "3456":
+            return digits
+
+
+def separator_notations(rng: Random) -> Case:
+    """A card in four groups of four joined by commas or colons, in E notation, or in pairs glued to a
+    word by a dash; a phone with its area code on the line before; a customer ID in pairs after a label."""
+    how = rng.choice(["card-commas", "card-colons", "card-e", "card-glued-pairs", "phone-break", "cid-pairs"])
+    if how.startswith("card"):
+        digits = _card16(rng)
+        value = Planted("card", digits, digits_needle(digits))
+        groups = [digits[i : i + 4] for i in range(0, 16, 4)]
+        if how == "card-commas":
+            written = ",".join(groups)
+        elif how == "card-colons":
+            written = ":".join(groups)
+        elif how == "card-e":
+            written = repr(float(int(digits)))
+            written = written.upper() if rng.random() < 0.5 else written
+        else:
+            written = rng.choice(["visa", "card", "mc", "pan"]) + "-" + "-".join(
+                digits[i : i + 2] for i in range(0, 16, 2)
+            )
+        text = f"{rng.choice(['card', 'amount field:', 'ref', 'paid with'])} {written}"
+    elif how == "phone-break":
+        digits = rng.choice(["312", "415", "206"]) + str(rng.randrange(200, 999))
+        digits += f"{rng.randrange(10000):04d}"
+        value = Planted("phone", digits, digits_needle(digits, bounded=False))
+        text = f"call ({digits[:3]})\n{digits[3:6]}-{digits[6:]} {rng.choice(['tonight', 'after 5', ''])}"
+    else:
+        digits = str(rng.randrange(1, 10)) + f"{rng.randrange(10**9):09d}"
+        value = Planted("customer-id", digits, digits_needle(digits))
+        label = rng.choice(["customer id", "Customer ID:", "client number", "customer no."])
+        text = f"{label} {'-'.join(digits[i : i + 2] for i in range(0, 10, 2))}"
+    result, where = _carry(rng, text)
+    return Case("numerals", [call(result)], [value], label=f"separators-{how}:{where}")

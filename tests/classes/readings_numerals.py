@@ -1,11 +1,13 @@
 """The judge's own readings of the notations in `tests.classes.numerals`, written apart from the product's
 views: CJK numerals, Braille and Morse digits as digits; `O`/`o`/`l`/`I` among digits as digits; digit
-words of English, German and French (tens pairs, `double`, a spelled `dot`) as digits."""
+words of English, German and French (tens pairs, `double`, a spelled `dot`) as digits; a number in E
+notation as the integer it spells."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 _CJK_TABLES = ("〇一二三四五六七八九", "零壹贰叁肆伍陆柒捌玖", "零壹貳參肆伍陸柒捌玖")
 _CJK = str.maketrans({c: str(i) for t in _CJK_TABLES for i, c in enumerate(t)})
@@ -62,6 +64,14 @@ def _spoken(text: str) -> str:
     return re.sub(r"(?<=\d)[\s,\-]+(?=\d)", "", joined)
 
 
+_E_NUMBER = re.compile(r"\d\.\d+[eE]\+?\d+")
+
+
+def _e_integer(number: str) -> str:
+    value = Decimal(number)
+    return str(int(value)) if value == value.to_integral_value() else number
+
+
 def readings(text: str) -> Iterator[str]:
     """The text as a reader of these notations reads it (module doc); nothing when it holds none."""
     if not text.isascii():
@@ -74,5 +84,7 @@ def readings(text: str) -> Iterator[str]:
         yield _MORSE_RUN.sub(lambda m: "".join(_MORSE.get(c, c) for c in m.group().split() if c != "/"), text)
     if any(c in text for c in "OolI") and any(c.isdigit() for c in text):
         yield _LOOKALIKE_RUN.sub(lambda m: _lookalikes(m.group()), text)
+    if _E_NUMBER.search(text) is not None:
+        yield _E_NUMBER.sub(lambda m: _e_integer(m.group()), text)
     if _TWO_WORDS.search(text) is not None:
         yield _spoken(text)

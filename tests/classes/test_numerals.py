@@ -34,3 +34,13 @@ def test_a_number_spelled_in_german_french_or_spoken_english_is_tokenized(
     chain: ChainHarness, case: Case
 ) -> None:
     assert_no_leak(chain, case)
+
+
+@class_settings(60)
+@given(case=st.randoms(use_true_random=False).map(numerals.separator_notations))
+def test_a_card_phone_or_customer_id_whose_separators_mean_something_else_elsewhere_is_tokenized(
+    chain: ChainHarness, case: Case
+) -> None:
+    """Commas or colons between four groups of four, E notation, pairs glued to a word, a line break after
+    the area code, pairs after a customer label."""
+    assert_no_leak(chain, case)
