@@ -56,8 +56,6 @@ VIEW_TRIGGERS = (
     vertical.TRIGGER,
     block_encodings.TRIGGER,
     OVERRIDE_TRIGGER,
-    numeral_scripts.CJK_TRIGGER,
-    numeral_scripts.BRAILLE_TRIGGER,
     numeral_scripts.MORSE_TRIGGER,
     *digit_letters.TRIGGERS,
     *digit_separators.TRIGGERS,
@@ -131,6 +129,8 @@ def candidates(
     if not joined.isascii():
         scan(regex_finder(views.fold_pattern(), joined))
         scan(regex_finder(views.SYMBOL_AFTER_DIGIT_TRIGGER, joined))
+        for trigger in numeral_scripts.NON_ASCII_TRIGGERS:  # CJK numerals, Braille digits
+            scan(regex_finder(trigger, joined))
     if ner:
         scan(regex_finder(NAME_PREFILTER, joined))
         hits.update(_lower_case_named(texts, joined, starts, quiet))

@@ -30,6 +30,7 @@ CJK_TRIGGER = re.compile(rf"{_CJK_CLASS}{{2}}")
 _BRAILLE = {c: str((i + 1) % 10) for i, c in enumerate("⠁⠃⠉⠙⠑⠋⠛⠓⠊⠚")}
 _BRAILLE_RUN = re.compile("⠼[" + "".join(_BRAILLE) + "⠼]+")
 BRAILLE_TRIGGER = re.compile("⠼[" + "".join(_BRAILLE) + "]")
+NON_ASCII_TRIGGERS = (CJK_TRIGGER, BRAILLE_TRIGGER)  # for the batch pre-scan of a non-ASCII text only
 
 _MORSE = {
     ".----": "1", "..---": "2", "...--": "3", "....-": "4", ".....": "5",
