@@ -16,8 +16,11 @@ from proxy.detect import (
     byte_codes,
     byte_escapes,
     decoders,
+    digit_letters,
+    digit_separators,
     email_stand_ins,
     ip_forms,
+    numeral_scripts,
     text_escapes,
     vertical,
     views,
@@ -59,6 +62,9 @@ VIEW_TRIGGERS = (
     *text_escapes.TRIGGERS,
     *email_stand_ins.TRIGGERS,
     OVERRIDE_TRIGGER,
+    numeral_scripts.MORSE_TRIGGER,
+    *digit_letters.TRIGGERS,
+    *digit_separators.TRIGGERS,
 )
 
 
@@ -129,6 +135,8 @@ def candidates(
     if not joined.isascii():
         scan(regex_finder(views.fold_pattern(), joined))
         scan(regex_finder(views.SYMBOL_AFTER_DIGIT_TRIGGER, joined))
+        for trigger in numeral_scripts.NON_ASCII_TRIGGERS:  # CJK numerals, Braille digits
+            scan(regex_finder(trigger, joined))
     if ner:
         scan(regex_finder(NAME_PREFILTER, joined))
         hits.update(_lower_case_named(texts, joined, starts, quiet))

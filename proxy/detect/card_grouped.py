@@ -45,10 +45,11 @@ SCORE = 1.0  # checksum and structure validated, as Presidio scores its own (a t
 # Bare, or a first group of 1–18 digits and groups of 1–17 after it (`6222 021234567890123`,
 # `451-913-056-159-277-6`, `4-012-8888-8888-1881`) with a space, dot, dash, apostrophe or comma between
 # every two, mixed or not (`4781-2713 9822.3515`, `4963'3500'1067'7512`: Luhn and the issuer's range
-# decide; an amount with cents is none, `_is_amount`). Not inside a word, a decimal or a longer chain;
+# decide; an amount with cents is none, `_is_amount`). Not inside a word, a decimal or a longer chain; a
+# dash after a word is a glue (`visa-42-18-89-86-09-13-90-99`);
 # the lookahead refuses a chain cut short, so one digit run is one candidate.
 _CANDIDATE = (
-    r"(?<![\w+.,:/\-])(?<!\d[ .\-])"
+    r"(?<![\w+.,:/])(?<![^A-Za-z]-)(?<!^-)(?<!\d[ .\-])"
     r"(?:\d{13,19}+|\d{1,18}+(?:[ .\-']|, )\d{1,17}+(?:(?:[ .\-']|, )\d{1,13}+){0,7})"
     r"(?![\w%]|[ .,:/\-]\d)"
 )

@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from itertools import accumulate
 
-from proxy.detect import decoders, views
+from proxy.detect import decoders, numeral_scripts, views
 from proxy.detect.batch_scan import BATCH, SEP, VIEW_TRIGGERS, candidates
 from proxy.detect.block_encodings import blocks_view
 from proxy.detect.byte_codes import codes_view
@@ -281,7 +281,7 @@ class Detector:
         triggers = [
             *VIEW_TRIGGERS,
             *(word_patterns() if word_starts is None else ()),
-            *([] if joined.isascii() else [views.fold_pattern()]),
+            *([] if joined.isascii() else [views.fold_pattern(), *numeral_scripts.NON_ASCII_TRIGGERS]),
         ]
         for trigger in triggers:
             pos = 0

@@ -46,6 +46,14 @@ class GoogleAdsCustomerIdRecognizer(_WindowContextRecognizer):
         # Ten digits standing alone are the shape of a customer ID: tokenized without context (a bare run
         # after an order or invoice label, or a metric label, is kept by `guard`).
         Pattern("bare", r"(?<![\w.,])(?<!\d[.,])\d{10}(?![\w]|[.,]\d)", 0.45),
+        # Ten digits in any grouping of twos to fours (`48-29-13-55-97`) right after a label naming a
+        # customer's ID: the label says what the digits are, whatever their grouping.
+        Pattern(
+            "labeled grouping",
+            r"(?<=(?i:customer|client)[ \t]{1,2}(?i:id|number|no\.?)[ \t]{0,2}[:#=]?[ \t]{0,2})"
+            r"(?=(?:[-. ]?\d){10}(?![\w]|[-. ]\d))\d{2,4}(?:[-. ]\d{2,4}){2,4}(?![\w-])",
+            0.6,
+        ),
     ]
     CONTEXT: ClassVar[list[str]] = ["customer", "cid", "account", "client", "acct", "mcc", "advertiser"]
 

@@ -21,7 +21,7 @@ from importlib import resources
 
 import regex
 
-from proxy.detect import ip_forms, spelled_digits
+from proxy.detect import digit_letters, digit_separators, ip_forms, numeral_scripts, spelled_digits
 from proxy.detect.defanged import defanged, undefang
 from proxy.detect.spaced import SPACED_OUT_TRIGGER, collapse_spaced, spaced_out
 from proxy.detect.view_map import View, replace_ranges, rewrite
@@ -316,6 +316,9 @@ def changes(text: str) -> bool:
         or defanged(text)
         or ip_forms.may_hold(text)
         or spelled_digits.may_hold(text)
+        or numeral_scripts.may_hold(text)
+        or digit_letters.may_hold(text)
+        or digit_separators.may_hold(text)
     )
 
 
@@ -325,15 +328,21 @@ def normalize(view: View) -> View:
     prototype; dash and space variants unified; text spaced out one character at a time read without its
     separators (`spaced`); separator runs between digits unified to `-`; spelled-out email addresses read as
     addresses; punctuation wrapped in brackets read as itself (`defanged`)."""
+    if numeral_scripts.may_hold(view.text):  # before the fold, which reads `〇` as the letter `O`
+        view = numeral_scripts.read(view)
     folded = not view.text.isascii()
     if folded:
         view = rewrite(view, fold_pattern(), _fold_char)
+    if digit_letters.may_hold(view.text):  # `4l2-58-339l`: letters standing for digits in a digit run
+        view = digit_letters.read(view)
+    if spelled_digits.may_hold(view.text):  # before spaced text: `3 2 5, 8 0, zero 3` keeps its groups
+        view = spelled_digits.read(view)
     if spaced_out(view.text):  # before digit groups: `+\t1\t4\t1\t5` is one run, its `+` included
         view = collapse_spaced(view)
     if folded and _SYMBOL_AFTER_DIGIT.search(view.text) is not None:
         view = rewrite(view, _DIGIT_CHAIN, _unify_chain)
-    if spelled_digits.may_hold(view.text):
-        view = spelled_digits.read(view)
+    if digit_separators.may_hold(view.text):  # `4848,3048,2199,3510`, `(312)\n555-0199`, `4.5E+15`
+        view = digit_separators.read(view)
     if ip_forms.may_hold(view.text):  # before dotted groups: `0313.010.0161.0115` is no phone number
         view = ip_forms.read(view)
     if _ascii_changes(view.text):

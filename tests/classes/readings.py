@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from tests.classes import readings_bytes, readings_known_parts
+from tests.classes import readings_bytes, readings_known_parts, readings_numerals
 
 _INET = re.compile(r"(?<![\w.])(?:0[xX][0-9A-Fa-f]+|\d[\d,]*)(?:\.(?:0[xX][0-9A-Fa-f]+|\d+)){0,3}(?![\w])")
 _DIGIT_WORDS = {
@@ -106,6 +106,7 @@ def readings(text: str) -> Iterator[str]:
             yield base64.b32decode(m.group(1).upper()).decode("latin-1")
     yield from readings_bytes.readings(text)
     yield from readings_known_parts.readings(text)
+    yield from readings_numerals.readings(text)
 
 
 def joined(node: Any) -> Iterator[str]:

@@ -1,0 +1,171 @@
+"""Classes about digits written as something other than ASCII digits or a plain digit run: CJK numerals
+(everyday and financial forms), Braille digits, Morse digits; letters standing for digits inside a digit
+run (`4l2-58-339l`); digits spelled as words in German or French, mixed with digits, as tens pairs, in
+spoken groups or around a spelled `dot`.
+
+Each builder is `f(rng) -> Case`; the judge reads each notation back on its own
+(`tests.classes.readings_numerals`).
+"""
+
+from __future__ import annotations
+
+from random import Random
+
+from tests.classes.case import Case, call
+from tests.classes.layers import _carry
+from tests.classes.planting import Planted, card_digits, digits_needle, reliable_value, sentence
+
+_CJK = ("〇一二三四五六七八九", "零壹贰叁肆伍陆柒捌玖", "零壹貳參肆伍陸柒捌玖")
+_BRAILLE = "⠚⠁⠃⠉⠙⠑⠋⠛⠓⠊"
+_MORSE = ("-----", ".----", "..---", "...--", "....-", ".....", "-....", "--...", "---..", "----.")
+
+
+def _value(rng: Random) -> Planted:
+    return reliable_value(rng, rng.choice(["phone", "card", "ssn", "customer-id"]))
+
+
+def _in_sentence(rng: Random, value: Planted, written: str, label: str) -> Case:
+    text = sentence(rng, value).replace(value.text, written)
+    result, where = _carry(rng, text)
+    return Case("numerals", [call(result)], [value], label=f"{label}:{where}")
+
+
+def other_numerals(rng: Random) -> Case:
+    """A phone, card, SSN or customer ID written in CJK numerals (separators kept), Braille digits (a number
+    sign before each group) or Morse digits (cells apart by spaces, groups by ` / `, a phone's `+` kept)."""
+    value = _value(rng)
+    how = rng.choice(["cjk", "braille", "morse"])
+    if how == "cjk":
+        table = rng.choice(_CJK)
+        written = "".join(table[int(c)] if c.isdigit() else c for c in value.text)
+    elif how == "braille":
+        groups = "".join(c if c.isdigit() else " " for c in value.text).split()
+        written = " ".join("⠼" + "".join(_BRAILLE[int(c)] for c in g) for g in groups)
+    else:
+        groups = "".join(c if c.isdigit() else " " for c in value.text).split()
+        sep = rng.choice([" / ", " "])
+        written = sep.join(" ".join(_MORSE[int(c)] for c in g) for g in groups)
+        written = ("+" if value.text.startswith("+") else "") + written  # Morse has no plus sign of its own
+    return _in_sentence(rng, value, written, f"numerals-{how}")
+
+
+_LOOKALIKE = {"0": "Oo", "1": "lI"}
+
+
+def letters_for_digits(rng: Random) -> Case:
+    """A phone, card or SSN with one to three of its zeros and ones typed as `O`/`o` and `l`/`I`."""
+    for _ in range(20):
+        value = reliable_value(rng, rng.choice(["phone", "card", "ssn"]))
+        spots = [i for i, c in enumerate(value.text) if c in _LOOKALIKE]
+        if spots:
+            break
+    chars = list(value.text)
+    total = sum(c.isdigit() for c in chars)
+    for i in rng.sample(spots, min(len(spots), rng.randint(1, 3), max(1, (total * 3) // 10))):
+        chars[i] = rng.choice(_LOOKALIKE[chars[i]])
+    return _in_sentence(rng, value, "".join(chars), "letters-for-digits")
+
+
+_WORDS = {
+    "de": ("null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"),
+    "fr": ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"),
+    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+}
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen")  # fmt: skip
+
+
+def _pair_words(pair: str) -> str | None:
+    tens, ones = int(pair[0]), int(pair[1])
+    if tens == 1:
+        return _TEENS[ones]
+    if tens < 2:
+        return None
+    return _TENS[tens] + ("" if ones == 0 else "-" + _WORDS["en"][ones])
+
+
+def _spoken_group(rng: Random, group: str, how: str) -> str:
+    words = _WORDS["en"]
+    if how == "tens" and len(group) % 2 == 0:
+        pairs = [_pair_words(group[i : i + 2]) for i in range(0, len(group), 2)]
+        if all(pairs):
+            return " ".join(p for p in pairs if p)
+    if how == "mixed":
+        return " ".join(c if rng.random() < 0.5 else words[int(c)] for c in group)
+    out: list[str] = []
+    i = 0
+    while i < len(group):
+        if how == "double" and group[i : i + 2] == group[i] * 2:
+            out.append("double " + words[int(group[i])])
+            i += 2
+            continue
+        out.append(words[int(group[i])])
+        i += 1
+    return " ".join(out)
+
+
+def spelled_numbers(rng: Random) -> Case:
+    """A phone, card, SSN or customer ID spelled in German or French digit words, or spoken in English the
+    ways people say numbers: digits and digit words mixed, tens pairs (`eighty-eight`), `double five`,
+    groups apart by commas; or an IPv4 address spelled with `dot` between its numbers."""
+    how = rng.choice(["de", "fr", "mixed", "tens", "double", "commas", "ip"])
+    kind = "ipv4" if how == "ip" else rng.choice(["phone", "card", "ssn", "customer-id"])
+    value = reliable_value(rng, kind)
+    groups = "".join(c if c.isdigit() else " " for c in value.text).split()
+    if value.text.startswith("+"):
+        groups = groups[1:]
+    if how in ("de", "fr"):
+        words = _WORDS[how]
+        written = " ".join(words[int(c)] for g in groups for c in g)
+    elif how == "ip":
+        written = " dot ".join(" ".join(_WORDS["en"][int(c)] for c in g) for g in groups)
+    else:
+        sep = ", " if how == "commas" else rng.choice([", ", " "])
+        written = sep.join(_spoken_group(rng, g, how) for g in groups)
+        if how == "mixed" and sum(w.isalpha() for w in written.split()) < 2:
+            written = " ".join(_WORDS["en"][int(c)] for g in groups for c in g)
+    if value.text.startswith("+"):
+        written = value.text.split()[0] + " " + written
+    return _in_sentence(rng, value, written, f"spelled-{how}")
+
+
+def _card16(rng: Random) -> str:
+    while True:
+        digits = card_digits(rng)
+        if len(digits) == 16 and digits[0] in "3456":
+            return digits
+
+
+def separator_notations(rng: Random) -> Case:
+    """A card in four groups of four joined by commas or colons, in E notation, or in pairs glued to a
+    word by a dash; a phone with its area code on the line before; a customer ID in pairs after a label."""
+    how = rng.choice(["card-commas", "card-colons", "card-e", "card-glued-pairs", "phone-break", "cid-pairs"])
+    if how.startswith("card"):
+        digits = _card16(rng)
+        value = Planted("card", digits, digits_needle(digits))
+        groups = [digits[i : i + 4] for i in range(0, 16, 4)]
+        if how == "card-commas":
+            written = ",".join(groups)
+        elif how == "card-colons":
+            written = ":".join(groups)
+        elif how == "card-e":
+            written = repr(float(int(digits)))
+            written = written.upper() if rng.random() < 0.5 else written
+        else:
+            written = rng.choice(["visa", "card", "mc", "pan"]) + "-" + "-".join(
+                digits[i : i + 2] for i in range(0, 16, 2)
+            )
+        text = f"{rng.choice(['card', 'amount field:', 'ref', 'paid with'])} {written}"
+    elif how == "phone-break":
+        digits = rng.choice(["312", "415", "206"]) + str(rng.randrange(200, 999))
+        digits += f"{rng.randrange(10000):04d}"
+        value = Planted("phone", digits, digits_needle(digits, bounded=False))
+        text = f"call ({digits[:3]})\n{digits[3:6]}-{digits[6:]} {rng.choice(['tonight', 'after 5', ''])}"
+    else:
+        digits = str(rng.randrange(1, 10)) + f"{rng.randrange(10**9):09d}"
+        value = Planted("customer-id", digits, digits_needle(digits))
+        label = rng.choice(["customer id", "Customer ID:", "client number", "customer no."])
+        text = f"{label} {'-'.join(digits[i : i + 2] for i in range(0, 10, 2))}"
+    result, where = _carry(rng, text)
+    return Case("numerals", [call(result)], [value], label=f"separators-{how}:{where}")

@@ -1,0 +1,46 @@
+"""Digits written as something other than ASCII digits: CJK numerals, Braille, Morse, letters typed for
+digits, digits spelled in German, French or spoken English (`tests.classes.numerals`)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.classes import numerals
+from tests.classes.case import Case
+from tests.classes.checks import assert_no_leak, class_settings
+from tests.classes.harness import ChainHarness
+
+
+@class_settings(40)
+@given(case=st.randoms(use_true_random=False).map(numerals.other_numerals))
+def test_a_value_in_cjk_numerals_braille_or_morse_digits_is_tokenized(
+    chain: ChainHarness, case: Case
+) -> None:
+    assert_no_leak(chain, case)
+
+
+@class_settings(40)
+@given(case=st.randoms(use_true_random=False).map(numerals.letters_for_digits))
+def test_letters_typed_for_zeros_and_ones_inside_a_number_are_read_as_digits(
+    chain: ChainHarness, case: Case
+) -> None:
+    assert_no_leak(chain, case)
+
+
+@class_settings(60)
+@given(case=st.randoms(use_true_random=False).map(numerals.spelled_numbers))
+def test_a_number_spelled_in_german_french_or_spoken_english_is_tokenized(
+    chain: ChainHarness, case: Case
+) -> None:
+    assert_no_leak(chain, case)
+
+
+@class_settings(60)
+@given(case=st.randoms(use_true_random=False).map(numerals.separator_notations))
+def test_a_card_phone_or_customer_id_whose_separators_mean_something_else_elsewhere_is_tokenized(
+    chain: ChainHarness, case: Case
+) -> None:
+    """Commas or colons between four groups of four, E notation, pairs glued to a word, a line break after
+    the area code, pairs after a customer label."""
+    assert_no_leak(chain, case)
