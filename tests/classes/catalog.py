@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from random import Random
 
+from tests.classes import byte_codes as codes
+from tests.classes import numerals as nums
 from tests.classes.case import Case
 from tests.classes.forged import forged_tokens
 from tests.classes.layers import blobs, differentials, encoded, normalized
@@ -24,6 +26,12 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
     "differentials": differentials,
     "notations": notations,
     "forged-tokens": forged_tokens,
+    "numerals": lambda rng: rng.choice(
+        [nums.other_numerals, nums.letters_for_digits, nums.spelled_numbers, nums.separator_notations]
+    )(rng),
+    "byte-codes": lambda rng: rng.choice(
+        [codes.byte_codes, codes.named_characters, codes.email_stand_ins, codes.open_blocks]
+    )(rng),
     "known-values": known_values,
     "names-text": names_in_free_text,
     "names-fields": names_in_fields,
