@@ -16,6 +16,8 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer
 
+from proxy.detect.checksums import luhn_ok
+
 # (lowest prefix, highest prefix, lengths): a number matches when its leading digits, as many as the
 # prefixes have, fall in the range.
 ISSUERS: tuple[tuple[int, int, frozenset[int]], ...] = (
@@ -53,18 +55,6 @@ _CANDIDATE = (
     r"(?:\d{13,19}+|\d{1,18}+(?:[ .\-']|, )\d{1,17}+(?:(?:[ .\-']|, )\d{1,13}+){0,7})"
     r"(?![\w%]|[ .,:/\-]\d)"
 )
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i % 2:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
 
 
 def issued(digits: str) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from proxy.detect.checksums import luhn_ok
 from proxy.detect.view_map import View, rewrite
 
 _FOUR_GROUPS = re.compile(r"(?<![\d.,:])\d{4}([,:])\d{4}\1\d{4}\1\d{4}(?![\d.,:])")
@@ -32,17 +33,9 @@ def may_hold(text: str) -> bool:
     return any(t.search(text) is not None for t in TRIGGERS)
 
 
-def _luhn(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
-
-
 def _four_groups(run: str) -> str:
     digits = re.sub(r"\D", "", run)
-    if digits[0] not in "3456" or not _luhn(digits):
+    if digits[0] not in "3456" or not luhn_ok(digits):
         return run
     return re.sub(r"[,:]", "-", run)
 

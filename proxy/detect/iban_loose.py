@@ -16,6 +16,8 @@ from typing import ClassVar
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from proxy.detect.checksums import mod97_ok
+
 # IBAN length per country (ISO 13616 registry). Presidio's per-country patterns are not used: some have the
 # wrong length (Portugal's reads 21 characters; a Portuguese IBAN has 25).
 IBAN_LENGTHS = {
@@ -33,12 +35,6 @@ _ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX
 _SEPARATORS = frozenset(" -")
 MIN_LENGTH, MAX_LENGTH = 15, 34
 SCORE = 1.0  # checksum and structure validated, as Presidio scores its own (a tie goes to the longer span)
-
-
-def mod97_ok(iban: str) -> bool:
-    """The ISO 13616 check: the country and check digits moved to the end, letters as 10–35, mod 97 is 1."""
-    rearranged = iban[4:] + iban[:4]
-    return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
 
 
 def is_iban(compact: str) -> bool:

@@ -13,24 +13,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from proxy.detect.checksums import luhn_ok, mod97_ok
+
 MIN_CHARS = 6
 MAX_CHARS = 320  # the longest email address
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _GROUPING = re.compile(r"[\s\-.]")
 _IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
-
-
-def _luhn(digits: str) -> bool:
-    total = 0
-    for i, c in enumerate(reversed(digits)):
-        d = int(c) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
-
-
-def _iban_valid(value: str) -> bool:
-    moved = value[4:] + value[:4]
-    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
 
 
 def joined_chars(items: list[Any]) -> str | None:
@@ -49,11 +38,11 @@ def char_list_entity(items: list[Any]) -> tuple[str, str] | None:
         return None
     value = joined.strip()
     digits = _GROUPING.sub("", value)
-    if digits.isdigit() and 13 <= len(digits) <= 19 and _luhn(digits):
+    if digits.isdigit() and 13 <= len(digits) <= 19 and luhn_ok(digits):
         return "CREDIT_CARD", value
     if "@" in value and _EMAIL.fullmatch(value):
         return "EMAIL_ADDRESS", value
     compact = _GROUPING.sub("", value).upper()
-    if _IBAN.fullmatch(compact) and _iban_valid(compact):
+    if _IBAN.fullmatch(compact) and mod97_ok(compact):
         return "IBAN_CODE", value
     return None
