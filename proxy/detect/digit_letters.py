@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 
-from proxy.detect.view_map import View, rewrite
+from proxy.detect.iban_trigger import IBAN_TRIGGER
+from proxy.detect.view_map import View, replace_ranges
 
 _AS_DIGIT = {"O": "0", "o": "0", "l": "1", "I": "1"}
 _RUN = re.compile(r"(?<![A-Za-z0-9])\+?\(?[0-9OolI]+\)?(?:[ \-.]{1,2}\(?[0-9OolI]+\)?)*(?![A-Za-z0-9])")
 # A digit beside one of the letters: the cheap tell (one class scan for a digit first).
 TRIGGERS = (re.compile(r"[0-9][OolI]"), re.compile(r"[OolI][0-9]"))
 _DIGIT = re.compile(r"[0-9]")
+_IBAN_START = re.compile(r"[A-Za-z]{2}\d{2}")
 
 
 def may_hold(text: str) -> bool:
@@ -33,5 +35,14 @@ def _read(run: str) -> str:
 
 
 def read(view: View) -> View:
-    """`view` with the letters of digit-dominant runs read as the digits they stand for (module doc)."""
-    return rewrite(view, _RUN, _read)
+    """`view` with the letters of digit-dominant runs read as the digits they stand for (module doc). An
+    IBAN's letters are its own (`NL43 AAAI 0000…` written `AAA I0 000…`): a run inside what starts as an
+    IBAN is left as written."""
+    text = view.text
+    ibans = [m.span() for m in IBAN_TRIGGER.finditer(text)] if _IBAN_START.search(text) else []
+    edits = []
+    for m in _RUN.finditer(text):
+        read_as = _read(m.group())
+        if read_as != m.group() and not any(a <= m.start() < b + 16 for a, b in ibans):
+            edits.append((m.start(), m.end(), read_as))
+    return replace_ranges(view, edits) if edits else view

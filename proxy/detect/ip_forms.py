@@ -33,7 +33,8 @@ _SHORT = re.compile(
 # An address in a host name's label, its dots written as dashes (`ec2-93-184-216-35.compute-1.amazonaws.com`,
 # `ip-10-0-0-1`): four parts after a lower-case label word and a dash, or before a dot and a domain.
 _DASHED = re.compile(
-    r"(?<=[a-z0-9]-)\d{1,3}(?:-\d{1,3}){3}(?=\.[A-Za-z]|[^\w-]|$)|(?<![\w-])\d{1,3}(?:-\d{1,3}){3}(?=\.[A-Za-z])"
+    r"(?:(?<=[a-z]-)|(?<=[a-z][0-9]-))\d{1,3}(?:-\d{1,3}){3}(?=\.[A-Za-z]|[^\w-]|$)"
+    r"|(?<![\w-])\d{1,3}(?:-\d{1,3}){3}(?=\.[A-Za-z])"
 )
 # Where an address is expected: a URL's host (after `//` or a userinfo's `@`), or after a word naming one,
 # with a separator (`:`, `=`, quotes, blanks) between.

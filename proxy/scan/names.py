@@ -78,12 +78,15 @@ def is_name_column_of(key: str, name_key: bool, distinct: list[str]) -> bool:
 
 def list_people(walker: ToClientWalker, items: list[Any], doc: int) -> bool:
     """A list of three or more short strings judged as a column is (a completion's values, a `members` or
-    `values` list): if its distinct values make a name column, each is a PERSON field value and True."""
+    `values` list), when most of them are two words or more (a full name; a given name alone identifies
+    nobody): if its distinct values make a name column, each is a PERSON field value and True."""
     if not AVAILABLE or walker._descriptive or len(items) < 3 or type(items[0]) is not str:
         return False
     if not all(type(v) is str for v in items):
         return False
     distinct = list(dict.fromkeys(items))
+    if sum(len(v.split()) >= 2 for v in distinct) * 2 <= len(distinct):
+        return False  # given names alone (`Alice`, `Bob`: a completion's choices) identify nobody
     # A list written all in lower case (a completion's values often are) is judged as it would be written.
     judged = [v.title() for v in distinct] if all(v.islower() for v in distinct) else distinct
     if not is_name_column_of("", False, judged):
