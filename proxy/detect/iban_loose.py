@@ -30,9 +30,11 @@ IBAN_LENGTHS = {
     "RO": 24, "RS": 22, "SA": 24, "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28,
     "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
 }  # fmt: skip
-_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z])[ \-]?([A-Za-z])[ \-]?\d[ \-]?\d(?=[ \-]?[A-Za-z0-9])")
+_START = re.compile(
+    r"(?<![A-Za-z0-9])([A-Za-z])[ \-./]?([A-Za-z])[ \-./]?\d[ \-./]?\d(?=[ \-./]?[A-Za-z0-9])"
+)
 _ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_SEPARATORS = frozenset(" -")
+_SEPARATORS = frozenset(" -./")  # the checksum and length decide; dots and strokes group pairs too
 MIN_LENGTH, MAX_LENGTH = 15, 34
 SCORE = 1.0  # checksum and structure validated, as Presidio scores its own (a tie goes to the longer span)
 

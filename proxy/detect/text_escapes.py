@@ -15,8 +15,8 @@ import unicodedata
 
 from proxy.detect.view_map import View, rewrite
 
-_ESCAPES = re.compile(r"\\N\{[A-Za-z0-9][A-Za-z0-9 \-]{1,88}\}|\+[A-Za-z0-9+/]{2,}-")
-TRIGGERS = (re.compile(r"\\N\{"), re.compile(r"\+[A-Za-z0-9+/]{2,}-"))
+_ESCAPES = re.compile(r"\\N\{[A-Za-z0-9][A-Za-z0-9 \-]{1,88}\}|\+[A-Za-z0-9+/]{2,120}-")
+TRIGGERS = (re.compile(r"\\N\{"), re.compile(r"\+[A-Za-z0-9+/]{2,120}-"))
 
 
 def may_hold(text: str) -> bool:
