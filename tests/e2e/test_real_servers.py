@@ -18,6 +18,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 from typing import Any
 
 import anyio
@@ -144,9 +145,29 @@ def normalize_current_time(direct: dict[str, Any], proxied: dict[str, Any]) -> N
         assert abs((instants[0] - instants[1]).total_seconds()) < 60
 
 
+def local_days() -> tuple[str, ...]:
+    """Today's date in every zone the script touches: the server answers with its dates and weekdays."""
+    zones = set(ZONES) | {z for args in CONVERSIONS for z in (args["source_timezone"], args["target_timezone"])}
+    return tuple(datetime.now(ZoneInfo(zone)).date().isoformat() for zone in sorted(zones))
+
+
+async def time_sessions(direct: StdioServerParameters, proxied: StdioServerParameters, mode: str) -> Any:
+    """Both runs within one calendar day in every zone: a run that straddles a midnight is repeated.
+
+    A real clock, not a mocked one: if the direct run answered before a midnight and the proxied run after,
+    their dates and weekdays differ for a reason that has nothing to do with the proxy.
+    """
+    for _attempt in range(3):
+        before = local_days()
+        runs = await both(time_session, direct, proxied, mode)
+        if local_days() == before:
+            return runs
+    raise AssertionError("three runs in a row straddled a midnight")
+
+
 @pytest.mark.parametrize("mode", ["legacy", "auto"])
 async def test_time_server_direct_and_proxied_agree(direct_stdio, veil_stdio, mode):
-    direct, proxied = await both(time_session, direct_stdio(TIME_CMD), veil_stdio(TIME_CMD), mode)
+    direct, proxied = await time_sessions(direct_stdio(TIME_CMD), veil_stdio(TIME_CMD), mode)
     # auto = the SDK's default: server/discover, so this run speaks the 2026-07-28 protocol through the proxy.
     assert proxied["protocol"] == ("2025-11-25" if mode == "legacy" else "2026-07-28")
     for args in CONVERSIONS:
