@@ -18,8 +18,8 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import anyio
 import mcp_types as types
@@ -147,7 +147,8 @@ def normalize_current_time(direct: dict[str, Any], proxied: dict[str, Any]) -> N
 
 def local_days() -> tuple[str, ...]:
     """Today's date in every zone the script touches: the server answers with its dates and weekdays."""
-    zones = set(ZONES) | {z for args in CONVERSIONS for z in (args["source_timezone"], args["target_timezone"])}
+    pairs = [(args["source_timezone"], args["target_timezone"]) for args in CONVERSIONS]
+    zones = set(ZONES) | {zone for pair in pairs for zone in pair}
     return tuple(datetime.now(ZoneInfo(zone)).date().isoformat() for zone in sorted(zones))
 
 
