@@ -43,6 +43,7 @@ from proxy.detect.run_spans import outside_decoded_runs, outside_long_runs
 from proxy.detect.smuggled import smuggled_views
 from proxy.detect.spaced import chunked_view
 from proxy.detect.spans import Span, merge_spans
+from proxy.detect.terminal_codes import terminal_views
 from proxy.detect.text_escapes import escapes_view
 from proxy.detect.triggers import digit_trigger_at, triggered
 from proxy.detect.vertical import vertical_view
@@ -139,6 +140,7 @@ class Detector:
             codes_view(text),
             escapes_view(text),
             stand_ins_view(text),
+            *terminal_views(text),
             self._case_view(view),
             *spaced,
         ):
@@ -255,7 +257,7 @@ class Detector:
             text = texts[index]
             view = views.view_of(text)
             spans: list[Span] = []
-            extra = (decoders.escapes_as_spaces(view), *smuggled_views(text))
+            extra = (decoders.escapes_as_spaces(view), *terminal_views(text), *smuggled_views(text))
             for v in (view, *_decoded(view, text), *extra):
                 if v is not None:
                     spans.extend(known.find(v))

@@ -14,6 +14,7 @@ from tests.classes.notations import notations
 from tests.classes.people import known_values, names_in_fields, names_in_free_text
 from tests.classes.scope import control, formats, numbers, placement
 from tests.classes.survivors import over_redaction
+from tests.classes.terminal import terminal_codes
 
 CLASSES: dict[str, Callable[[Random], Case]] = {
     "control": control,
@@ -32,6 +33,7 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
     "byte-codes": lambda rng: rng.choice(
         [codes.byte_codes, codes.named_characters, codes.email_stand_ins, codes.open_blocks]
     )(rng),
+    "terminal-codes": terminal_codes,
     "known-values": known_values,
     "names-text": names_in_free_text,
     "names-fields": names_in_fields,

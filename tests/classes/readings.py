@@ -29,6 +29,13 @@ _WORD = re.compile(r"[A-Za-z]+")
 _RLO_SPAN = re.compile("[\u202e\u202b\u2067]([^\u202c\u2069]*)[\u202c\u2069]?")
 _A85 = re.compile(r"<~(.*?)~>", re.DOTALL)
 _TOKEN_ID = re.compile(r"\[\[[A-Z0-9_]*:([a-z2-7]{16})\]\]")
+# What a terminal prints as nothing (ECMA-48): CSI (7-bit or 8-bit), OSC/DCS/APC/PM/SOS strings up to BEL or
+# ST, two- and three-byte escapes.
+_TERMINAL = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]P_^X]|[\x90\x9d\x9e\x9f\x98])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]"
+)
 _UU = re.compile(r"^begin [0-7]{3,4} \S+\r?\n(.*?)^end\s*$", re.DOTALL | re.MULTILINE)
 
 
@@ -96,6 +103,8 @@ def readings(text: str) -> Iterator[str]:
     yield text[::-1]
     if _RLO_SPAN.search(text):
         yield _display(text)
+    if _TERMINAL.search(text):
+        yield _TERMINAL.sub("", text)
     one = _lines_of_one(text)
     if one is not None:
         yield one

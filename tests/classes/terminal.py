@@ -1,0 +1,64 @@
+"""Class `terminal-codes`: a value with terminal control sequences inside or around it, as command-line tools
+and log pipelines write it (`123-\\e[1m45\\e[0m-6789`): colours and styles (SGR, 7-bit and 8-bit CSI), cursor
+and erase codes, window titles and OSC 8 hyperlinks (BEL or ST terminated; a link's hidden target may be the
+value itself), charset and keypad escapes.
+
+A terminal shows the value whole; the judge reads it as a terminal does (`tests.classes.readings`).
+"""
+
+from __future__ import annotations
+
+from random import Random
+
+from tests.classes.case import Case, call
+from tests.classes.layers import _carry
+from tests.classes.planting import reliable_value, sentence
+
+_ESC, _CSI8, _BEL, _ST = "\x1b", "\x9b", "\x07", "\x1b\\"
+
+
+def _sgr(rng: Random) -> str:
+    params = rng.choice(["", "0", "1", "4", "22", "31", "1;31", "38;5;208", "38;2;255;99;71", "48;5;17"])
+    return f"{_ESC}[{params}m" if rng.random() < 0.85 else f"{_CSI8}{params}m"
+
+
+def _sequence(rng: Random) -> str:
+    """One control sequence a terminal prints as nothing."""
+    kind = rng.choice(["sgr", "sgr", "sgr", "csi", "title", "link", "charset", "private"])
+    if kind == "sgr":
+        return _sgr(rng)
+    if kind == "csi":
+        return _ESC + "[" + rng.choice(["K", "0K", "2K", "1J", "s", "u", "?25l", "?25h", "?2004h"])
+    if kind == "title":
+        end = rng.choice([_BEL, _ST])
+        return f"{_ESC}]{rng.choice(['0', '2'])};{rng.choice(['build', 'tail -f app.log', 'vim'])}{end}"
+    if kind == "link":  # an empty OSC 8 link (the end of one): a target of its own would be text to scan
+        return f"{_ESC}]8;;{rng.choice([_BEL, _ST])}"
+    if kind == "charset":
+        return _ESC + rng.choice(["(B", ")0", "(0", "(B"])
+    return _ESC + rng.choice(["7", "8", "=", ">", "M"])
+
+
+def terminal_codes(rng: Random) -> Case:
+    """A value with one to four control sequences at random places inside it, or coloured whole."""
+    value = reliable_value(rng)
+    written = value.text
+    if rng.random() < 0.25:
+        written = _sgr(rng) + written + f"{_ESC}[0m"
+        how = "wrapped"
+    elif rng.random() < 0.15:  # a hyperlink whose target is the value: the terminal hides it, a client not
+        end = rng.choice([_BEL, _ST])
+        target = ("mailto:" if value.kind == "email" else "https://crm.example/find?q=") + value.text
+        written = f"{_ESC}]8;;{target}{end}{rng.choice(['open', 'link', 'details'])}{_ESC}]8;;{end}"
+        how = "link-target"
+    else:
+        cuts = sorted(rng.sample(range(1, len(written)), k=min(len(written) - 1, rng.randint(1, 4))))
+        pieces, last = [], 0
+        for cut in cuts:
+            pieces += [written[last:cut], _sequence(rng)]
+            last = cut
+        written = "".join(pieces) + written[last:]
+        how = "inside"
+    text = sentence(rng, value).replace(value.text, written)
+    result, where = _carry(rng, text)
+    return Case("terminal-codes", [call(result)], [value], label=f"terminal-{how}:{value.kind}:{where}")
