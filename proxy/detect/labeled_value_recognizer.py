@@ -8,6 +8,11 @@ check (how many digits) keeps a label's other numbers (`phone: 2 lines`) out.
 
 The pattern is anchored on the `:`/`=` and the number after it (cheap to find); the label is then read
 backwards from the `:` on the same line, up to four words.
+
+A number grouped in thousands (`ssn 123,456,789`, `cid 1,234,567,890`, `phone 4,155,550,132`) is an amount's
+notation, which the phone and SSN formats never use, so no other recognizer reads it: after a label (with or
+without `:`/`=`) it is judged as the digits it writes. Without a label it stays an amount
+(`revenue 1,234,567,890` names no identifier, and `context_entity` says so).
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ SCORE = 1.0  # the label names the value: as sure as a checksum, and the whole n
 ENTITIES = ("US_SSN", "PHONE_NUMBER", "GOOGLE_ADS_CUSTOMER_ID", "CREDIT_CARD", "ACCOUNT_NUMBER")
 _LABEL_REACH = 130
 _LABEL = regex.compile(r"(?<![\p{L}\p{N}])\p{L}{1,30}(?:[ ._\-]{1,2}\p{L}{1,30}){0,3}[ \t]{0,3}$")
+# Seven to twelve digits in groups of three after the first, not part of a longer number or a decimal.
+_THOUSANDS = regex.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3}){2,3}(?![\d]|[.,]\d)")
+_BEFORE_THOUSANDS = regex.compile(r"[ \t]{0,3}(?:[.:=#]{1,2}[ \t]{0,3})?$")
 
 
 class VeilLabeledValueRecognizer(PatternRecognizer):
@@ -47,11 +55,21 @@ class VeilLabeledValueRecognizer(PatternRecognizer):
     ) -> list[RecognizerResult]:
         out: list[RecognizerResult] = []
         for m in self._value.finditer(text):
-            before = text[max(0, m.start() - _LABEL_REACH) : m.start()]
-            label = _LABEL.search(before[before.rfind("\n") + 1 :])
-            if label is None:
-                continue
-            entity = context_entity(label.group().strip(), m.group(1))
+            entity = _labeled(text, m.start(), m.group(1))
             if entity is not None and entity in entities:
                 out.append(RecognizerResult(entity, m.start(1), m.end(1), SCORE))
+        if "," in text:
+            for m in _THOUSANDS.finditer(text):
+                gap = _BEFORE_THOUSANDS.search(text, max(0, m.start() - 8), m.start())
+                at = gap.start() if gap is not None else m.start()
+                entity = _labeled(text, at, m.group().replace(",", ""))
+                if entity is not None and entity in entities:
+                    out.append(RecognizerResult(entity, m.start(), m.end(), SCORE))
         return out
+
+
+def _labeled(text: str, at: int, value: str) -> str | None:
+    """The entity the label ending at `at` (on the same line, up to four words) gives `value`, if any."""
+    before = text[max(0, at - _LABEL_REACH) : at]
+    label = _LABEL.search(before[before.rfind("\n") + 1 :])
+    return None if label is None else context_entity(label.group().strip(), value)

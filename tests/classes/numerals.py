@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from random import Random
 
-from tests.classes.case import Case, call
+from tests.classes.case import Case, Survivor, call
 from tests.classes.layers import _carry
 from tests.classes.planting import Planted, card_digits, digits_needle, reliable_value, sentence
 
@@ -137,10 +137,42 @@ def _card16(rng: Random) -> str:
             return digits
 
 
+_ID_LABELS = {
+    "ssn": ["ssn", "SSN:", "social security no.", "SSN #", "ssn="],
+    "customer-id": ["cid", "customer id", "Customer ID:", "account", "client_id ="],
+    "phone": ["phone", "tel:", "mobile", "Phone #", "cell ="],
+}
+_AMOUNT_LABELS = ["revenue", "impressions", "cost:", "spend (micros):", "clicks", "total =", "budget"]
+
+
+def thousands(rng: Random) -> Case:
+    """An SSN, customer ID or phone number written as an amount, in thousands groups (`ssn 123,456,789`),
+    after a label naming it; beside it, an amount of the same shape after a label that names none, which
+    must stay as written."""
+    kind = rng.choice(sorted(_ID_LABELS))
+    if kind == "ssn":
+        digits = f"{rng.randrange(1, 666):03d}{rng.randrange(1, 100):02d}{rng.randrange(1, 10000):04d}"
+    elif kind == "phone":
+        area, exchange = rng.randrange(200, 1000), rng.randrange(200, 1000)
+        digits = f"{area}{exchange}{rng.randrange(10**4):04d}"
+    else:
+        digits = str(rng.randrange(1, 10)) + f"{rng.randrange(10**9):09d}"
+    value = Planted(kind, digits, digits_needle(digits))
+    amount = f"{rng.randrange(10**6, 10**10):,}"
+    text = f"{rng.choice(_ID_LABELS[kind])} {int(digits):,}; {rng.choice(_AMOUNT_LABELS)} {amount}"
+    result, where = _carry(rng, text)
+    survivor = Survivor(amount, label="amount")
+    return Case("numerals", [call(result)], [value], [survivor], label=f"thousands-{kind}:{where}")
+
+
 def separator_notations(rng: Random) -> Case:
     """A card in four groups of four joined by commas or colons, in E notation, or in pairs glued to a
     word by a dash; a phone with its area code on the line before; a customer ID in pairs after a label."""
-    how = rng.choice(["card-commas", "card-colons", "card-e", "card-glued-pairs", "phone-break", "cid-pairs"])
+    how = rng.choice(
+        ["card-commas", "card-colons", "card-e", "card-glued-pairs", "phone-break", "cid-pairs", "thousands"]
+    )
+    if how == "thousands":
+        return thousands(rng)
     if how.startswith("card"):
         digits = _card16(rng)
         value = Planted("card", digits, digits_needle(digits))

@@ -44,3 +44,12 @@ def test_a_card_phone_or_customer_id_whose_separators_mean_something_else_elsewh
     """Commas or colons between four groups of four, E notation, pairs glued to a word, a line break after
     the area code, pairs after a customer label."""
     assert_no_leak(chain, case)
+
+
+@class_settings(60)
+@given(case=st.randoms(use_true_random=False).map(numerals.thousands))
+def test_an_identifier_written_in_thousands_groups_after_its_label_is_tokenized_and_an_amount_is_not(
+    chain: ChainHarness, case: Case
+) -> None:
+    """`ssn 123,456,789`, `cid 1,234,567,890`, `phone 4,155,550,132`; `revenue 1,234,567` beside it stays."""
+    assert_no_leak(chain, case)
