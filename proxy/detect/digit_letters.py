@@ -4,13 +4,16 @@
 or an SSN reads them as digits without a second thought. The view does too, but only inside a run that is
 a number to begin with: digit groups joined by the separators phones, cards and SSNs use, seven
 digit-like characters at least, seven in ten of them real digits. A word is no such run (`Oslo`, `I`),
-and short codes (`B2B`, `O2`, `10l`) are too short to be read.
+and short codes (`B2B`, `O2`, `10l`) are too short to be read. A run with fewer real digits is read when what
+it spells is a card number by its own checksum (`4lll llll llll llll`): thirteen to nineteen digits starting
+as a card does and passing Luhn, which no run of those four letters does by chance in prose.
 """
 
 from __future__ import annotations
 
 import re
 
+from proxy.detect.checksums import luhn_ok
 from proxy.detect.iban_trigger import IBAN_TRIGGER
 from proxy.detect.view_map import View, replace_ranges
 
@@ -29,9 +32,17 @@ def may_hold(text: str) -> bool:
 def _read(run: str) -> str:
     marks = [c for c in run if c.isdigit() or c in _AS_DIGIT]
     digits = sum(c.isdigit() for c in marks)
-    if len(marks) < 7 or digits == len(marks) or digits * 10 < len(marks) * 7:
+    if len(marks) < 7 or digits == len(marks):
         return run
-    return "".join(_AS_DIGIT.get(c, c) for c in run)
+    read_as = "".join(_AS_DIGIT.get(c, c) for c in run)
+    if digits * 10 >= len(marks) * 7 or _card(read_as):
+        return read_as
+    return run
+
+
+def _card(read_as: str) -> bool:
+    number = "".join(c for c in read_as if c.isdigit())
+    return 13 <= len(number) <= 19 and number[0] in "3456" and luhn_ok(number)
 
 
 def read(view: View) -> View:

@@ -13,7 +13,14 @@ from random import Random
 
 from tests.classes.case import Case, Survivor, call
 from tests.classes.layers import _carry
-from tests.classes.planting import Planted, card_digits, digits_needle, reliable_value, sentence
+from tests.classes.planting import (
+    Planted,
+    card_digits,
+    digits_needle,
+    luhn_complete,
+    reliable_value,
+    sentence,
+)
 
 _CJK = ("〇一二三四五六七八九", "零壹贰叁肆伍陆柒捌玖", "零壹貳參肆伍陸柒捌玖")
 _BRAILLE = "⠚⠁⠃⠉⠙⠑⠋⠛⠓⠊"
@@ -53,7 +60,14 @@ _LOOKALIKE = {"0": "Oo", "1": "lI"}
 
 
 def letters_for_digits(rng: Random) -> Case:
-    """A phone, card or SSN with one to three of its zeros and ones typed as `O`/`o` and `l`/`I`."""
+    """A phone, card or SSN with one to three of its zeros and ones typed as `O`/`o` and `l`/`I`; or a card
+    of mostly zeros and ones (as test and dummy cards are) with every one of them typed as a letter."""
+    if rng.random() < 0.3:
+        digits = luhn_complete(rng.choice("3456") + "".join(rng.choice("01") for _ in range(14)))
+        value = Planted("card", digits, digits_needle(digits))
+        typed = "".join(rng.choice(_LOOKALIKE[c]) if c in _LOOKALIKE else c for c in digits)
+        written = " ".join(typed[i : i + 4] for i in range(0, 16, 4))
+        return _in_sentence(rng, value, written, "letters-for-most-digits")
     for _ in range(20):
         value = reliable_value(rng, rng.choice(["phone", "card", "ssn"]))
         spots = [i for i, c in enumerate(value.text) if c in _LOOKALIKE]

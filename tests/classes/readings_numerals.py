@@ -33,9 +33,21 @@ _TOKENS = re.compile(r"[^\W\d_]+|\d+|[^\w\s]+|\s+")
 
 
 def _lookalikes(run: str) -> str:
-    if sum(c.isdigit() for c in run) < 5:
+    """Letters for digits in a run of mostly digits, or in any run that then spells a card (Luhn)."""
+    read = run.translate(str.maketrans("OolI", "0011"))
+    if sum(c.isdigit() for c in run) < 5 and not _luhn_card("".join(c for c in read if c.isdigit())):
         return run
-    return run.translate(str.maketrans("OolI", "0011"))
+    return read
+
+
+def _luhn_card(number: str) -> bool:
+    if not 13 <= len(number) <= 19:
+        return False
+    total = 0
+    for i, c in enumerate(reversed(number)):
+        d = int(c) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
 
 
 def _spoken(text: str) -> str:
