@@ -1,0 +1,33 @@
+"""A value laid out in pieces a reader joins again: down a column in list, quote, array or table markup, a
+few characters a line, base64 one character a line; string literals a program concatenates; an 11-digit US
+number with its leading 1 beside a phone word (`tests.classes.layouts`)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.classes import layouts
+from tests.classes.case import Case
+from tests.classes.checks import assert_no_leak, class_settings
+from tests.classes.harness import ChainHarness
+
+
+@class_settings(80)
+@given(case=st.randoms(use_true_random=False).map(layouts.column_layouts))
+def test_a_value_down_a_column_of_short_items_in_any_list_or_table_markup_is_tokenized(
+    chain: ChainHarness, case: Case
+) -> None:
+    assert_no_leak(chain, case)
+
+
+@class_settings(60)
+@given(case=st.randoms(use_true_random=False).map(layouts.concatenated))
+def test_a_value_cut_into_concatenated_string_literals_is_tokenized(chain: ChainHarness, case: Case) -> None:
+    assert_no_leak(chain, case)
+
+
+@class_settings(60)
+@given(case=st.randoms(use_true_random=False).map(layouts.us_eleven_digits))
+def test_an_eleven_digit_us_number_beside_a_phone_word_is_tokenized(chain: ChainHarness, case: Case) -> None:
+    assert_no_leak(chain, case)
