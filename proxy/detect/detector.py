@@ -185,6 +185,11 @@ class Detector:
             column,
             *folded,
         ]
+        if column is not None and depth < MAX_DEPTH and decoders.has_base64_run(column.text):
+            # base64 laid out down a column: the run it spells is decoded like any other, and replaces
+            # the column from its first character to its last
+            for start, end in decoders.base64_runs(column.text):
+                runs.setdefault(column.span(start, end), []).append(column.text[start:end])
         for extra_view in certain_only:
             if extra_view is None:
                 continue

@@ -13,7 +13,7 @@ import base64
 import json
 from random import Random
 
-from tests.classes.case import Case, call, filler_record, tool_result
+from tests.classes.case import Case, Survivor, call, filler_record, tool_result
 from tests.classes.layers import _carry
 from tests.classes.planting import Planted, digits_needle, reliable_value, sentence
 
@@ -38,7 +38,8 @@ def _column(rng: Random, pieces: list[str]) -> tuple[str, str]:
         lines = [f"{i}{end}{p}" for i, p in enumerate(pieces, 1)]
     elif style == "quoted":
         q = rng.choice(["'", '"', "`"])
-        lines = [f"{rng.choice(['', '  ', '> '])}{q}{p}{q}" for p in pieces]
+        lead = rng.choice(["", "  ", "> "])
+        lines = [f"{lead}{q}{p}{q}" for p in pieces]
     elif style == "array":
         q = rng.choice(["'", '"'])
         lines = [f"  {q}{p}{q}," for p in pieces]
@@ -164,3 +165,39 @@ def us_eleven_digits(rng: Random) -> Case:
 def layouts(rng: Random) -> Case:
     """Any of the builders above."""
     return rng.choice([column_layouts, concatenated, us_eleven_digits])(rng)
+
+
+# ------------------------------------------------------------------------------ columns that are data
+def _benign_items(rng: Random) -> tuple[list[str], str]:
+    kind = rng.choice(["decimals", "two-digit", "small-ints", "codes", "sizes", "digits", "words", "times"])
+    n = rng.randrange(4, 14)
+    if kind == "decimals":
+        items = [f"{rng.randrange(10)}.{rng.randrange(10)}" for _ in range(n)]
+    elif kind == "two-digit":
+        items = [f"{rng.randrange(10, 100)}" for _ in range(n)]
+    elif kind == "small-ints":
+        items = [str(rng.randrange(1000)) for _ in range(n)]
+    elif kind == "codes":
+        items = [
+            rng.choice(["DE", "FR", "GB", "US", "NL", "AT", "CH", "EUR", "USD", "GBP", "JPY"])
+            for _ in range(n)
+        ]
+    elif kind == "sizes":
+        items = [rng.choice(["XS", "S", "M", "L", "XL", "XXL", "2XL"]) for _ in range(n)]
+    elif kind == "digits":
+        items = [str(rng.randrange(10)) for _ in range(rng.randrange(4, 13))]
+    elif kind == "words":
+        items = [rng.choice(["yes", "no", "ok", "n/a", "-", "TBD", "on", "off", "x", "✓"]) for _ in range(n)]
+    else:
+        items = [f"{rng.randrange(24)}h" for _ in range(n)]
+    return items, kind
+
+
+def benign_columns(rng: Random) -> Case:
+    """Columns of short items that are data (scores, ages, codes, sizes, a few digits, ticks): unchanged."""
+    items, kind = _benign_items(rng)
+    written, style = _column(rng, items)
+    text = f"{rng.choice(['Scores', 'Sizes', 'Results', 'Values'])}:\n{written}\n"
+    result, where = _carry(rng, text)
+    survivors = [Survivor(written, label=f"column-{kind}")]
+    return Case("layouts", [call(result)], [], survivors, label=f"benign-{style}-{kind}:{where}")

@@ -31,3 +31,11 @@ def test_a_value_cut_into_concatenated_string_literals_is_tokenized(chain: Chain
 @given(case=st.randoms(use_true_random=False).map(layouts.us_eleven_digits))
 def test_an_eleven_digit_us_number_beside_a_phone_word_is_tokenized(chain: ChainHarness, case: Case) -> None:
     assert_no_leak(chain, case)
+
+
+@class_settings(80)
+@given(case=st.randoms(use_true_random=False).map(layouts.benign_columns))
+def test_a_column_of_scores_codes_sizes_or_a_few_digits_reaches_the_client_unchanged(
+    chain: ChainHarness, case: Case
+) -> None:
+    assert_no_leak(chain, case)
