@@ -27,14 +27,13 @@ from proxy.detect.view_map import View
 TRIGGER = re.compile(r"\n[^\n]{1,16}\n[^\n]{0,16}\n")
 _ITEM = re.compile(
     r"(?m)^[ \t]*(?:"
-    r"\|(?:[^|\n]*\|)*?[ \t]*(?P<t>[^|\s](?:[^|\n]?[^|\s])?)?[ \t]*\|"  # a table row: its last cell
+    r"(?P<tab>\|)(?:[^|\n]*\|)*?[ \t]*(?P<t>[^|\s](?:[^|\n]?[^|\s])?)?[ \t]*\|"  # a table row: its last cell
     r"|(?:(?P<m>[-*•+–>]|\d{1,4}[.):])[ \t]+)?"  # a bullet or a number
     r"(?:(?P<qq>['\"`])(?P<q>[^\n'\"`]{0,3})(?P=qq)|(?P<b>\S(?:[^\n]?[^\s,;])?))?[ \t]*[,;]?"
     r")[ \t]*\r?$"
 )
 _TABLE_RULE = re.compile(r":?-+:?")
 _DECIMAL = re.compile(r"\d+(?:\.\d+)?")
-_GAP = re.compile(r"[ \t\r\n]*")
 _CARD_LEAST = 13
 _CARD_MOST = 19
 _LEAST_ITEMS = 4
@@ -45,19 +44,19 @@ _LEAST_CHARS = 6
 def _item(m: re.Match[str]) -> tuple[str, int, int] | None:
     """How a matched line lays out its item (a run keeps one layout) and the item's range (possibly
     empty: a blank a value holds); None for a blank line or a table's rule row."""
-    if m.group(0).startswith("|", len(m.group(0)) - len(m.group(0).lstrip())):
-        t = m.group("t")
+    tab, t, marker, qq, q, b = m.group("tab", "t", "m", "qq", "q", "b")
+    if tab is not None:
         if t is not None and _TABLE_RULE.fullmatch(t):
             return None
         return ("|", *(m.span("t") if t is not None else (m.end(), m.end())))
-    marker = m.group("m")
-    layout = ("n" if marker and marker[0].isdigit() else marker or "") + (m.group("qq") or "")
-    for group in ("q", "b"):
-        if m.group(group) is not None:
-            return (layout, *m.span(group))
-    if marker and not m.group("qq"):  # a bullet alone: a blank item of a list, or a `+`/`-` of a value
+    layout = ("n" if marker and marker[0].isdigit() else marker or "") + (qq or "")
+    if b is not None:
+        return (layout, *m.span("b"))
+    if q is not None:
+        return (layout, *m.span("q"))
+    if marker and not qq:  # a bullet alone: a blank item of a list, or a `+`/`-` of a value
         return ("?" + marker, *m.span("m"))
-    return (layout, m.end(), m.end()) if m.group("qq") else None
+    return None  # a blank line
 
 
 def _runs(text: str) -> list[list[tuple[int, int]]]:
@@ -66,9 +65,11 @@ def _runs(text: str) -> list[list[tuple[int, int]]]:
     run: list[tuple[int, int]] = []
     layout = ""
     last_end = -1
+    first_wide = False
     for m in _ITEM.finditer(text):
         item = _item(m)
-        if item is None and m.group("t") is None and not m.group(0).strip():
+        start = m.start()
+        if item is None and m.group("tab") is None:
             continue  # a blank line: part of the gap
         # a bullet alone, or a bare character that is the list's bullet: blank in a list, else a character
         if item is not None and (
@@ -76,17 +77,23 @@ def _runs(text: str) -> list[list[tuple[int, int]]]:
         ):
             marker = item[0][1:] or layout
             item = (layout, item[2], item[2]) if run and layout == marker else ("", item[1], item[2])
-        adjacent = last_end >= 0 and _GAP.fullmatch(text, last_end, m.start()) is not None
+        adjacent = last_end >= 0 and (start - last_end <= 2 or text[last_end:start].isspace())
         # a column of single characters ends at a wider item (`end` under it is the text after it); pieces
         # of two or three characters vary by a blank trimmed from their ends (`+1 `, `303`)
-        wider = item is not None and run and item[2] - item[1] > 1 and run[0][1] - run[0][0] == 1
-        if not adjacent or item is None or item[0] != layout or wider:
+        if (
+            not adjacent
+            or item is None
+            or item[0] != layout
+            or (run and not first_wide and item[2] - item[1] > 1)
+        ):
             if run:
                 runs.append(run)
             run = []
         if item is not None:
+            if not run:
+                first_wide = item[2] - item[1] != 1
             layout = item[0]
-            run.append(item[1:])
+            run.append((item[1], item[2]))
         last_end = m.end()
     if run:
         runs.append(run)
