@@ -93,13 +93,12 @@ def concatenated(rng: Random) -> Case:
     value = reliable_value(rng)
     pieces = _literals(rng, value.text)
     how = rng.choice([*_JOINERS, "concat-call"])
+    survivors: list[Survivor] = []
     if how == "concat-call":
         q = rng.choice(["'", '"'])
-        expr = (
-            f"{rng.choice(['concat', 'CONCAT', 'String.concat', 'str.join'])}("
-            + ", ".join(f"{q}{p}{q}" for p in pieces)
-            + ")"
-        )
+        func = rng.choice(["concat", "CONCAT", "String.concat", "CONCAT"])
+        expr = f"{func}(" + ", ".join(f"{q}{p}{q}" for p in pieces) + ")"
+        survivors.append(Survivor(f"{func}(", label="function-name"))  # code, not a name after `to =`
     else:
         quote, joiner = _JOINERS[how]
         q = quote.format(q=rng.choice(["'", '"']))
@@ -125,7 +124,7 @@ def concatenated(rng: Random) -> Case:
     if rng.random() < 0.5:
         line = f"```\n{line}\n```"
     result, where = _carry(rng, line)
-    return Case("layouts", [call(result)], [value], label=f"concat-{how}:{where}")
+    return Case("layouts", [call(result)], [value], survivors, label=f"concat-{how}:{where}")
 
 
 # ------------------------------------------------------------------------------------- 1 + ten digits
@@ -201,3 +200,30 @@ def benign_columns(rng: Random) -> Case:
     result, where = _carry(rng, text)
     survivors = [Survivor(written, label=f"column-{kind}")]
     return Case("layouts", [call(result)], [], survivors, label=f"benign-{style}-{kind}:{where}")
+
+
+_BENIGN_CODE = (
+    'query = "SELECT id, name FROM " + "campaigns" + " WHERE status = " + "\'ENABLED\'"',
+    "greeting = 'Hello, ' + 'world' + '!'",
+    'url = "https://" + "www.example-shop.example" + "/products/" + "shoes"',
+    "$title = 'Report ' . '2026' . '-Q3';",
+    'local label = "clicks" .. ": " .. "1234"',
+    'msg = ("Campaign budget " "exceeded for " "Brand – Search – DE")',
+    "SELECT 'Total: ' || '42' || ' rows' FROM dual;",
+    'label = concat("PMax", " | ", "Shoes", " | ", "2026-Q3")',
+    'He said "hi". "Bye", she said, "see you at 09:14".',
+    '"12"\t"34"\t"56"\t"78"\t"90"\t"12"',
+    '"2026-01-04","1532","0.0412","EUR"',
+    'path = "/v17/customers/" + "reports" + "/daily"',
+)
+
+
+def benign_code(rng: Random) -> Case:
+    """Concatenated literals that make no personal value (queries, URLs, labels, quoted columns)."""
+    line = rng.choice(_BENIGN_CODE)
+    if rng.random() < 0.5:
+        line = f"```\n{line}\n```"
+    result, where = _carry(rng, line)
+    return Case(
+        "layouts", [call(result)], [], [Survivor(line, label="benign-code")], label=f"benign-code:{where}"
+    )

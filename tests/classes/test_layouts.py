@@ -39,3 +39,11 @@ def test_a_column_of_scores_codes_sizes_or_a_few_digits_reaches_the_client_uncha
     chain: ChainHarness, case: Case
 ) -> None:
     assert_no_leak(chain, case)
+
+
+@class_settings(40)
+@given(case=st.randoms(use_true_random=False).map(layouts.benign_code))
+def test_concatenated_literals_that_make_no_value_reach_the_client_unchanged(
+    chain: ChainHarness, case: Case
+) -> None:
+    assert_no_leak(chain, case)
