@@ -227,3 +227,24 @@ def benign_code(rng: Random) -> Case:
     return Case(
         "layouts", [call(result)], [], [Survivor(line, label="benign-code")], label=f"benign-code:{where}"
     )
+
+
+def benign_eleven_digits(rng: Random) -> Case:
+    """Eleven digits in NANP shape after a `1` that are no phone: under a neutral key, beside a phone key
+    that is not theirs, after an ID, order or metric label, or a call's own ID or duration."""
+    # drawn from a stream of its own: the session is shared, and a number the phone classes planted is known
+    number = "1" + nanp_digits(Random(f"benign-eleven:{rng.random()}"))
+    how = rng.choice(["key", "beside-phone-key", "label", "call-id"])
+    if how == "key":
+        record = filler_record(rng) | {rng.choice(["id", "orderId", "campaignId", "row", "n"]): int(number)}
+        result = tool_result(json.dumps(record))
+    elif how == "beside-phone-key":
+        record = {"phone": rng.choice([None, "", "n/a"]), rng.choice(["id", "ticketId", "ref"]): number}
+        result = tool_result(json.dumps(record))
+    elif how == "label":
+        label = rng.choice(["Order", "Invoice #", "impressions", "costMicros", "Ticket", "row id"])
+        result, _ = _carry(rng, f"{label} {number} processed")
+    else:
+        label = rng.choice(["Call ID", "call id:", "call duration (ms)", "Call log ref", "phone ids"])
+        result, _ = _carry(rng, f"{label} {number}")
+    return Case("layouts", [call(result)], [], [Survivor(number, label=how)], label=f"benign-eleven-{how}")

@@ -47,3 +47,11 @@ def test_concatenated_literals_that_make_no_value_reach_the_client_unchanged(
     chain: ChainHarness, case: Case
 ) -> None:
     assert_no_leak(chain, case)
+
+
+@class_settings(60)
+@given(case=st.randoms(use_true_random=False).map(layouts.benign_eleven_digits))
+def test_eleven_digits_under_an_id_order_or_metric_label_or_a_calls_own_id_stay_unchanged(
+    chain: ChainHarness, case: Case
+) -> None:
+    assert_no_leak(chain, case)
