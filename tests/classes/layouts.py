@@ -128,7 +128,7 @@ def concatenated(rng: Random) -> Case:
 
 
 # ------------------------------------------------------------------------------------- 1 + ten digits
-_PHONE_KEYS = ("phone", "phoneNumber", "mobile", "tel", "cell", "contact_phone", "whatsapp", "sms")
+PHONE_KEYS = ("phone", "phoneNumber", "mobile", "tel", "cell", "contact_phone", "whatsapp", "sms")
 _PHONE_WORDS = ("call", "phone:", "tel", "mobile", "text me at", "cell:", "reach me on", "phone number")
 
 
@@ -142,14 +142,14 @@ def nanp_digits(rng: Random) -> str:
     return area + exchange + f"{rng.randrange(10000):04d}"
 
 
-def us_eleven_digits(rng: Random) -> Case:
+def us_eleven_digits(rng: Random, key: str | None = None) -> Case:
     """`1` and a NANP number, no separators (`14155550123`), under a phone key (as a string or a JSON
     number) or after a phone word."""
     nsn = nanp_digits(rng)
     written = rng.choice(["1", "+1"]) + nsn if rng.random() < 0.2 else "1" + nsn
     value = Planted("phone", written, digits_needle(nsn, bounded=False))
-    if rng.random() < 0.5:
-        key = rng.choice(_PHONE_KEYS)
+    if key is not None or rng.random() < 0.5:
+        key = key or rng.choice(PHONE_KEYS)
         field = int(written) if rng.random() < 0.3 and written.isdigit() else written
         record = filler_record(rng) | {key: field}
         result = tool_result(json.dumps(record)) if rng.random() < 0.5 else tool_result(structured=record)

@@ -4,6 +4,8 @@ number with its leading 1 beside a phone word (`tests.classes.layouts`)."""
 
 from __future__ import annotations
 
+from random import Random
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -55,3 +57,11 @@ def test_eleven_digits_under_an_id_order_or_metric_label_or_a_calls_own_id_stay_
     chain: ChainHarness, case: Case
 ) -> None:
     assert_no_leak(chain, case)
+
+
+def test_an_eleven_digit_us_number_under_every_phone_key_is_tokenized(chain: ChainHarness) -> None:
+    """Each key of the class, as a string and as a JSON number, in text and in structured content."""
+    rng = Random("us-eleven-keys")
+    for key in layouts.PHONE_KEYS:
+        for _ in range(6):
+            assert_no_leak(chain, layouts.us_eleven_digits(rng, key))
