@@ -1,13 +1,14 @@
 """A value written down a column (`j\\na\\nn\\ne\\n@…`, `- j\\n- a…`, `"ja",\\n"ne",…`, `| 1 | j |…`): read as
 the line its items spell.
 
-An item is a line holding one to three characters, after what lays out a list, a quote, an array or a
-table: a bullet or a number (`- `, `* `, `• `, `1. `, `2) `), a `>` quote, quotes around it, a trailing comma
-or semicolon, or a Markdown table row (its last cell). Items laid out alike (a column of single characters
-ends at a wider one: `end` under it is the text after it), four or more in a row (blank lines between them
-skipped), or three of two or three characters, are joined without their blanks and read as one line; every
-character of it maps back to the character it was, so a value found there replaces the original from its
-first piece to its last, the markup between them included.
+An item is a line holding one to three characters, after what lays out a list, a quote or an array: a
+bullet or a number (`- `, `* `, `• `, `1. `, `2) `), a `>` quote, quotes around it, a trailing comma or
+semicolon; in a Markdown table, a cell (of the column of short cells with the most that is no digit: a
+value's column beside a row number). Items laid out alike (a column of single characters ends at a wider
+one: `end` under it is the text after it), four or more in a row (blank lines between them skipped), or
+three of two or three characters, are joined without their blanks and read as one line; every character
+of it maps back to the character it was, so a value found there replaces the original from its first
+piece to its last, the markup between them included.
 
 A column of digits alone is usually a column (ratings, a keypad, a list of small numbers), so it is read
 only when its digits make a card (13 to 19, Luhn); a list of decimals (`4.5`, `3.9`) is never read. Read
@@ -19,6 +20,7 @@ a line).
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from proxy.detect.checksums import luhn_ok
 from proxy.detect.view_map import View
@@ -33,6 +35,7 @@ _ITEM = re.compile(
     r")[ \t]*\r?$"
 )
 _TABLE_RULE = re.compile(r":?-+:?")
+_ROW = re.compile(r"(?m)^[ \t]*\|[^\n]*\|[ \t]*\r?$")
 _DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 _CARD_LEAST = 13
 _CARD_MOST = 19
@@ -68,6 +71,8 @@ def _runs(text: str) -> list[list[tuple[int, int]]]:
     first_wide = False
     for m in _ITEM.finditer(text):
         item = _item(m)
+        if item is not None and item[0] == "|":
+            item = None  # a table row: its columns are read by `_table_runs`
         start = m.start()
         if item is None and m.group("tab") is None:
             continue  # a blank line: part of the gap
@@ -100,6 +105,16 @@ def _runs(text: str) -> list[list[tuple[int, int]]]:
     return runs
 
 
+def _trimmed(text: str, run: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`run` without a last item of letters wider than the one before it: the word after a value cut
+    in pieces (`…82`, `62`, `2`, `end`), not its last piece."""
+    if len(run) >= 2:
+        (pa, pb), (a, b) = run[-2], run[-1]
+        if text[a:b].isalpha() and b - a > pb - pa:
+            return run[:-1]
+    return run
+
+
 def _readable(text: str, run: list[tuple[int, int]]) -> bool:
     items = [text[a:b] for a, b in run]
     chars = "".join(items).replace(" ", "").replace("\t", "")
@@ -113,11 +128,63 @@ def _readable(text: str, run: list[tuple[int, int]]) -> bool:
     return len(run) >= _LEAST_ITEMS or (len(run) >= _LEAST_WIDE_ITEMS and wide >= 2)
 
 
+def _cells(text: str, row: re.Match[str]) -> list[tuple[int, int]]:
+    """The cells of a table row, each as the range of its content without blanks (empty: where it is)."""
+    cells: list[tuple[int, int]] = []
+    pipe = text.index("|", row.start())
+    while (nxt := text.find("|", pipe + 1, row.end())) >= 0:
+        a, b = pipe + 1, nxt
+        while a < b and text[a] in " \t":
+            a += 1
+        while b > a and text[b - 1] in " \t":
+            b -= 1
+        cells.append((a, b))
+        pipe = nxt
+    return cells
+
+
+def _table_runs(text: str) -> list[list[tuple[int, int]]]:
+    """For each Markdown table, the readable column of short cells with the most that is no digit (a
+    value's column beside a row number): one run per table."""
+    if "|" not in text:
+        return []
+    tables: list[list[list[tuple[int, int]]]] = []
+    last_end = -1
+    for row in _ROW.finditer(text):
+        if last_end < 0 or not (row.start() - last_end <= 2 or text[last_end : row.start()].isspace()):
+            tables.append([])
+        tables[-1].append(_cells(text, row))
+        last_end = row.end()
+    out: list[list[tuple[int, int]]] = []
+    for rows in tables:
+        best: list[tuple[int, int]] = []
+        best_chars = -1
+        for column in range(max(map(len, rows))):
+            run: list[tuple[int, int]] = []
+            for cells in rows:
+                cell = cells[column] if column < len(cells) else None
+                if cell is None or cell[1] - cell[0] > 3 or _TABLE_RULE.fullmatch(text, *cell):
+                    if run and _readable(text, run):
+                        break
+                    run = []
+                    continue
+                run.append(cell)
+            if run and _readable(text, run):
+                chars = sum(not c.isdigit() for a, b in run for c in text[a:b])
+                if chars > best_chars:
+                    best, best_chars = run, chars
+        if best:
+            out.append(best)
+    return out
+
+
 def vertical_view(text: str) -> View | None:
     """`text` with each column of short items read as one line (module doc); None if none is."""
     if TRIGGER.search(text) is None:
         return None
-    runs = [r for r in _runs(text) if _readable(text, r)]
+    runs = sorted(
+        [*(r for r in map(partial(_trimmed, text), _runs(text)) if _readable(text, r)), *_table_runs(text)]
+    )
     if not runs:
         return None
     out: list[str] = []

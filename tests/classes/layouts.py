@@ -28,7 +28,9 @@ def _chunks(rng: Random, text: str, width: int) -> list[str]:
 
 def _column(rng: Random, pieces: list[str]) -> tuple[str, str]:
     """Pieces one per line in one of the markups a list, an array or a table is written in."""
-    style = rng.choice(["bullet", "numbered", "quoted", "array", "table", "table-indexed", "plain"])
+    style = rng.choice(
+        ["bullet", "numbered", "quoted", "array", "table", "table-indexed", "table-char-first", "plain"]
+    )
     brk = rng.choice(["\n", "\n", "\r\n"])
     if style == "bullet":
         mark = rng.choice(_BULLETS)
@@ -49,6 +51,8 @@ def _column(rng: Random, pieces: list[str]) -> tuple[str, str]:
         lines = ["| ch |", "|----|", *(f"| {p} |" for p in pieces)]
     elif style == "table-indexed":
         lines = ["| # | char |", "|---|:---:|", *(f"| {i} | {p} |" for i, p in enumerate(pieces, 1))]
+    elif style == "table-char-first":
+        lines = ["| char | pos |", "|:----:|----:|", *(f"| {p} | {i} |" for i, p in enumerate(pieces))]
     else:
         lines = list(pieces)
     return brk.join(lines), style

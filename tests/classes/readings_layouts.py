@@ -18,14 +18,14 @@ _LITERAL = r"(?:'[^'\n]*'|\"[^\"\n]*\")"
 _CHAIN = re.compile(rf"{_LITERAL}(?:\s*(?:\+|\|\||\.\.|\.|,|\\)?\s*{_LITERAL})+")
 
 
-def _item(line: str, markup: bool) -> str | None:
+def _item(line: str, markup: bool, column: int) -> str | None:
     """What a line of a column holds, or None when it is no short item."""
     s = line.strip()
     if not markup:
         return s if 0 < len(s) <= 3 else None
     if s.startswith("|") and s.endswith("|") and len(s) > 1:
         cells = [c.strip() for c in s[1:-1].split("|")]
-        s = cells[-1]
+        s = cells[column] if -len(cells) <= column < len(cells) else ""
         if _SEPARATOR_CELL.match(s):
             return None
     else:
@@ -36,7 +36,7 @@ def _item(line: str, markup: bool) -> str | None:
     return s if len(s) <= 3 else None
 
 
-def _columns(text: str, markup: bool) -> str | None:
+def _columns(text: str, markup: bool, column: int = -1) -> str | None:
     """`text` with each run of four or more short items read as one line (blank lines inside skipped)."""
     out: list[str] = []
     run: list[str] = []
@@ -54,7 +54,7 @@ def _columns(text: str, markup: bool) -> str | None:
     for line in text.splitlines():
         if not line.strip():
             continue
-        item = _item(line, markup)
+        item = _item(line, markup, column)
         if item is None:
             flush()
             out.append("\n" + line + "\n")
@@ -71,8 +71,8 @@ def _joined_literals(m: re.Match[str]) -> str:
 def readings(text: str) -> Iterator[str]:
     """The text as a reader of these layouts reads it (module doc); nothing when it holds none."""
     if "\n" in text:
-        for markup in (True, False):
-            col = _columns(text, markup)
+        for markup, column in ((True, -1), (False, -1), (True, 0)):  # a table: its last or first column
+            col = _columns(text, markup, column)
             if col is not None:
                 yield col
     if _CHAIN.search(text):
