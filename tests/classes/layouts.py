@@ -171,8 +171,11 @@ def layouts(rng: Random) -> Case:
 
 
 # ------------------------------------------------------------------------------ columns that are data
-def _benign_items(rng: Random) -> tuple[list[str], str]:
-    kind = rng.choice(["decimals", "two-digit", "small-ints", "codes", "sizes", "digits", "words", "times"])
+BENIGN_KINDS = ("decimals", "two-digit", "small-ints", "codes", "sizes", "digits", "words", "times")
+
+
+def _benign_items(rng: Random, kinds: tuple[str, ...] = BENIGN_KINDS) -> tuple[list[str], str]:
+    kind = rng.choice(kinds)
     n = rng.randrange(4, 14)
     if kind == "decimals":
         items = [f"{rng.randrange(10)}.{rng.randrange(10)}" for _ in range(n)]
@@ -196,9 +199,9 @@ def _benign_items(rng: Random) -> tuple[list[str], str]:
     return items, kind
 
 
-def benign_columns(rng: Random) -> Case:
+def benign_columns(rng: Random, kinds: tuple[str, ...] = BENIGN_KINDS) -> Case:
     """Columns of short items that are data (scores, ages, codes, sizes, a few digits, ticks): unchanged."""
-    items, kind = _benign_items(rng)
+    items, kind = _benign_items(rng, kinds)
     written, style = _column(rng, items)
     text = f"{rng.choice(['Scores', 'Sizes', 'Results', 'Values'])}:\n{written}\n"
     result, where = _carry(rng, text)
