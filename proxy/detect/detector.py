@@ -22,6 +22,7 @@ from proxy.detect import decoders, numeral_scripts, views
 from proxy.detect.batch_scan import BATCH, SEP, VIEW_TRIGGERS, candidates
 from proxy.detect.block_encodings import blocks_view
 from proxy.detect.byte_codes import codes_view
+from proxy.detect.concatenated import concatenated_view
 from proxy.detect.deadline import NO_DEADLINE, Deadline
 from proxy.detect.email_stand_ins import stand_ins_view
 from proxy.detect.folded_view import folded_views
@@ -187,6 +188,11 @@ class Detector:
             column,
             *folded,
         ]
+        if column is not None and depth < MAX_DEPTH and decoders.has_base64_run(column.text):
+            # base64 laid out down a column: the run it spells is decoded like any other, and replaces
+            # the column from its first character to its last
+            for start, end in decoders.base64_runs(column.text):
+                runs.setdefault(column.span(start, end), []).append(column.text[start:end])
         for extra_view in certain_only:
             if extra_view is None:
                 continue
@@ -200,6 +206,10 @@ class Detector:
                     s.entity == "PERSON" and "\n" in text[a:b] and any(extra_view is f for f in folded)
                 ):  # a name across a fold (`FN:Jo Osborne-Zopp\r\n etto`) is read whole only unfolded
                     spans.append(Span(a, b, s.entity, s.score))
+        concat = concatenated_view(text)
+        if concat is not None:  # literals a program joins: what is found across a chain of them
+            analyzed = True
+            spans.extend(self._across_chains(*concat, known if has_known else None, deadline, on_loop))
         backwards = mirrored(text, spans)
         if backwards is not None:
             analyzed = True
@@ -236,6 +246,23 @@ class Detector:
         view = views.view_of(backwards)
         found = self._analyze_cached(view.text, deadline, on_loop) if triggered(view.text) else []
         return backwards_spans(backwards, view, found, known)
+
+    def _across_chains(
+        self,
+        view: views.View,
+        chains: list[tuple[int, int]],
+        known: KnownValues | None,
+        deadline: Deadline,
+        on_loop: bool,
+    ) -> list[Span]:
+        """Spans the concatenated view (`concatenated`) finds inside one of its chains of literals, in the
+        coordinates of the text as written."""
+        found = list(known.find(view)) if known is not None else []
+        inner = view.text  # the view's own coordinates, mapped back below
+        for s in self._analyze_cached(inner, deadline, on_loop) if self.needs_analysis(inner) else []:
+            if any(a < s.end and s.start < b for a, b in chains):
+                found.append(Span(*view.span(s.start, s.end), s.entity, s.score))
+        return found
 
     def _case_view(self, view: views.View) -> views.View | None:
         """A text written in one case, re-cased for the name recognizers (`name_case_view`): with NER."""

@@ -45,6 +45,8 @@ class VeilLabeledNameRecognizer(NameRunRecognizer):
         name = match.group("name")
         if not name_shaped(name) or (" " not in name and not single_word_name(name)):
             return None
+        if text.startswith("(", match.end("name")):
+            return None  # `to = CONCAT('jane', …)`: a function a program calls, not a name
         if _all_common_words(name):
             return None  # `Contact: Search Console`: words of the language that no name list knows
         line_start = text.rfind("\n", 0, match.start()) + 1

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from proxy.detect.account_label_recognizer import VeilAccountLabelRecognizer
 from proxy.detect.card_grouped import GroupedCardRecognizer, is_card
@@ -116,6 +117,9 @@ class VeilPhoneRecognizer(_WindowContextRecognizer):
         ),
         Pattern("north american", r"(?<![\w-])(?:\(\d{3}\) ?|\d{3}[ .\-])\d{3}[ .\-]\d{4}(?![\w-])", 0.5),
         Pattern("uk national", r"(?<![\w-])0\d{2,4}[ \-]\d{3,4}[ \-]?\d{3,4}(?![\w-])", 0.45),
+        # `1` and a NANP number, no separator (`14155550123`): eleven digits are an ID as often as not, so
+        # this one stands only right after a phone label (`analyze`).
+        Pattern("north american with its 1", r"(?<![\w+.,\-])1[2-9]\d\d[2-9]\d{6}(?![\w\-]|[.,]\d)", 0.3),
     ]
     CONTEXT: ClassVar[list[str]] = ["phone", "tel", "call", "mobile", "cell", "fax", "ring", "whatsapp"]
     context_boost = 0.2
@@ -131,6 +135,20 @@ class VeilPhoneRecognizer(_WindowContextRecognizer):
     def validate_result(self, pattern_text: str) -> bool | None:
         n = len(_DIGITS.findall(pattern_text))
         return 8 <= n <= 15
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        for r in results:
+            if text[r.start : r.end].isdigit():  # the bare `1` + NANP run: a phone after a phone label only
+                before = text[max(0, r.start - _LABEL_WINDOW) : r.start]
+                r.score = _TRUNK_SCORE if _TRUNK_LABEL.search(before) else 0.0
+        return [r for r in results if r.score > 0]
 
 
 # Over-redaction guards, applied to every recognizer's results (Presidio's own included).
@@ -200,6 +218,15 @@ _METRIC_LABEL = re.compile(
     r"|conversions?|views?|time(?:stamp)?s?|epoch|seconds|millis)[A-Za-z_\-]{0,12}[\s:=()\"'\[\]]{1,6}$"
 )
 _LABEL_WINDOW = 40
+# Right before a bare `1` + NANP number, what says it is a phone (`call`, `tel`, `phone number:`, `text me
+# at`): no digit, quote or field break between (a phone key's value never lends its word to an ID beside
+# it), nor a word that makes it something of a call's (`Call ID`, `call duration`).
+_TRUNK_LABEL = re.compile(
+    r"(?<![A-Za-z])(?i:tel|phone|mobile|cell|fax|call|whatsapp|handy|sms|text me|reach me)(?![a-z])"
+    r"(?![^\n\d]{0,16}(?<![A-Za-z])(?i:ids?|ref|count|duration|length|log|seconds|secs|ms|time)(?![a-z]))"
+    r"[^\n\d\"',;{}\[\]]{0,16}$"
+)
+_TRUNK_SCORE = 0.9
 # A label that says a reference number of a document follows (`order #1234567890`, `Order number …`,
 # `ORD-2024-…`, `invoice`).
 _REFERENCE_LABEL = re.compile(

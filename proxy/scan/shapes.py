@@ -200,7 +200,7 @@ _CONTEXT: dict[str, tuple[str, Callable[[str], bool]]] = {
     **dict.fromkeys(("ssn", "sin", "tin"), ("US_SSN", _n_digits(7, 9))),
     **dict.fromkeys(("card", "cc", "pan"), ("CREDIT_CARD", _n_digits(12, 19))),
     **dict.fromkeys(
-        ("tel", "phone", "telephone", "mobile", "cell", "fax", "msisdn", "whatsapp"),
+        ("tel", "phone", "telephone", "mobile", "cell", "fax", "msisdn", "whatsapp", "sms"),
         ("PHONE_NUMBER", _n_digits(7, 15)),
     ),
     "iban": ("IBAN_CODE", _iban),

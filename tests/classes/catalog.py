@@ -10,6 +10,7 @@ from tests.classes import numerals as nums
 from tests.classes.case import Case
 from tests.classes.forged import forged_tokens
 from tests.classes.layers import blobs, differentials, encoded, normalized
+from tests.classes.layouts import layouts
 from tests.classes.notations import notations
 from tests.classes.people import known_values, names_in_fields, names_in_free_text
 from tests.classes.scope import control, formats, numbers, placement
@@ -26,6 +27,7 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
     "blobs": blobs,
     "differentials": differentials,
     "notations": notations,
+    "layouts": layouts,
     "forged-tokens": forged_tokens,
     "numerals": lambda rng: rng.choice(
         [nums.other_numerals, nums.letters_for_digits, nums.spelled_numbers, nums.separator_notations]

@@ -16,7 +16,7 @@ import regex
 from mcp import MCPError
 from mcp.server.mcpserver import MCPServer
 
-from proxy.detect import decoders, views
+from proxy.detect import concatenated, decoders, vertical, views
 from proxy.detect.batch_scan import VIEW_TRIGGERS as _VIEW_TRIGGERS
 from proxy.detect.deadline import Deadline
 from proxy.detect.detector import _NAME_TRIGGER, _PROSE, Detector
@@ -47,6 +47,9 @@ BAIT = {
     "capitalised-run": "A" + "a" * MB + " B",
     "percent-escapes": "%5B%5B" * (MB // 6),
     "token-marks": "[[A:" * (MB // 4),
+    "table-cells": "| a " * (MB // 4) + "|x",
+    "short-lines": "- a\n" * (MB // 4),
+    "literals": "(\"a\" + " * (MB // 7),
 }
 
 
@@ -67,6 +70,10 @@ def _our_patterns() -> list[tuple[str, regex.Pattern[str] | re.Pattern[str]]]:
         "escape run": decoders._ESCAPE_RUN,
         **{f"view trigger {i}": rx for i, rx in enumerate(_VIEW_TRIGGERS)},
         "dotted digits": views._DOTTED_DIGITS,
+        "column item": vertical._ITEM,
+        "literal chain": concatenated._OPERATOR,
+        "concat call": concatenated._CALL,
+        "implicit concatenation": concatenated._IMPLICIT,
         "structured trigger": _STRUCTURED_TRIGGER,
         "digit trigger": _DIGIT_TRIGGER,
         "ipv6 trigger": _IPV6_TRIGGER,
