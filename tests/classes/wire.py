@@ -8,14 +8,16 @@ one proxy process: one session, as in the chain harness.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from random import Random
-from typing import Any
+from typing import IO, Any
 
 from tests.classes.case import Case, Message
 from tests.classes.harness import Outcome, judge
@@ -119,16 +121,51 @@ def _exchange(home: Path, script: dict[str, Any], lines: list[dict[str, Any]], t
         "VEIL_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
     }
     env.pop("VEIL_MASTER_KEY_FILE", None)
-    proc = subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "proxy", "run", "--", sys.executable, str(BACKEND), str(home / "script.json")],
-        input="".join(json.dumps(m) + "\n" for m in lines).encode(),
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         env=env,
         cwd=ROOT,
-        timeout=timeout,
-        check=False,
     )
-    return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    assert proc.stdin is not None and proc.stdout is not None
+    # Stdin stays open until every request is answered, as a client's does: a client that closes it
+    # early gets only what the proxy answers within its drain time, which a busy machine can exceed.
+    writer = threading.Thread(target=_write_all, args=(proc.stdin, lines), daemon=True)
+    writer.start()
+    killer = threading.Timer(timeout, proc.kill)
+    killer.start()
+    received: list[Any] = []
+    waiting = {m["id"] for m in lines if "id" in m and "method" in m}
+    try:
+        for line in proc.stdout:
+            if not line.strip():
+                continue
+            msg = json.loads(line)
+            received.append(msg)
+            if "result" in msg or "error" in msg:
+                waiting.discard(msg.get("id"))
+                if not waiting:
+                    break
+    finally:
+        killer.cancel()
+        writer.join(timeout=5)
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return received
+
+
+def _write_all(stdin: IO[bytes], lines: list[dict[str, Any]]) -> None:
+    with contextlib.suppress(OSError):
+        for m in lines:
+            stdin.write((json.dumps(m) + "\n").encode())
+            stdin.flush()
 
 
 def _outcomes(
