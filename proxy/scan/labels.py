@@ -103,7 +103,9 @@ def label_entity(label: str, value: str) -> str | None:
     found = context_entity(label, value)
     if found is not None:
         return found
-    if names.is_name_key(label) and (names.is_person_value(value) or _name_shaped(value)):
+    if names.is_name_key(label) and (
+        names.is_person_value(value) or _name_shaped(value) or names.family_value(label, value)
+    ):
         return "PERSON"
     return None
 
