@@ -6,7 +6,7 @@ from __future__ import annotations
 from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any
 
-from proxy.scan import accounts, names
+from proxy.scan import accounts, names, record_parts
 from proxy.scan.key_info import (
     COLUMN,
     DICT,
@@ -43,6 +43,8 @@ def plain_rows(walker: ToClientWalker, rows: list[Any], doc: int, depth: int) ->
         info = memo.get(name) or walker._key_info(name)
         if not info[COLUMN]:
             return False
+    if walker._part_roles and any(map(record_parts.role, keys)):
+        return False  # a value split across a row's fields: the row walk joins them (`record_parts`)
     texts = walker._plan.texts
     new: list[str] = []
     columns: list[tuple[list[Any], str, bool, int]] = []
