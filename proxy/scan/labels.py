@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_plus
 
 from proxy.detect.name_csv import MAX_CELL, cells, delimiter
 from proxy.detect.name_lexicon import in_dictionary
@@ -251,6 +252,14 @@ def _table_cells(text: str) -> Iterable[tuple[str, int, int]]:
                 yield label, a, b
 
 
+def _percent_decoded(value: str) -> str:
+    """A query string's or form body's value as its reader decodes it (`Ad%C3%A1n`, `O%27Neill`,
+    `de+la+Cruz`); the encoded span is what is replaced."""
+    if "%" not in value and "+" not in value:
+        return value
+    return unquote_plus(value)
+
+
 def labelled_spans(walker: ToClientWalker, texts: Iterable[str]) -> dict[str, list[tuple[int, int, str]]]:
     """Per text, the (start, end, entity) of each value a label written in it names. Spans, not only
     field values: a cell of a CSV row reads as part of a decimal to the known-value matcher
@@ -267,7 +276,7 @@ def labelled_spans(walker: ToClientWalker, texts: Iterable[str]) -> dict[str, li
             if not ok:
                 continue
             value = text[a:b]
-            entity = label_entity(label, value)
+            entity = label_entity(label, _percent_decoded(value))
             if entity is not None and value not in walker.allow and not TOKEN_RE.fullmatch(value):
                 out.setdefault(text, []).append((a, b, entity))
     return out
