@@ -97,15 +97,16 @@ def label_matters(label: str) -> bool:
 _DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d|(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}")
 
 
-def label_entity(label: str, value: str) -> str | None:
-    """The entity a label names `value` as, if the value has that entity's shape (module doc)."""
+def label_entity(label: str, value: str, beside_given: bool = False) -> str | None:
+    """The entity a label names `value` as, if the value has that entity's shape (module doc); a family
+    name beside a given name's label is a name in any family name's shape (`name_parts`)."""
     if _DATE.fullmatch(value) is not None:
         return None
     found = context_entity(label, value)
     if found is not None:
         return found
     if names.is_name_key(label) and (
-        names.is_person_value(value) or _name_shaped(value) or names.family_value(label, value)
+        names.is_person_value(value) or _name_shaped(value) or names.family_value(label, value, beside_given)
     ):
         return "PERSON"
     return None
@@ -267,16 +268,20 @@ def labelled_spans(walker: ToClientWalker, texts: Iterable[str]) -> dict[str, li
     out: dict[str, list[tuple[int, int, str]]] = {}
     matters: dict[str, bool] = {}
     for text in texts:
+        pairs = []
         for label, a, b in text_pairs(text):
             if a >= b or len(label) > MAX_LABEL:
                 continue
             ok = matters.get(label)
             if ok is None:
                 ok = matters[label] = label_matters(label)
-            if not ok:
-                continue
+            if ok:
+                pairs.append((label, a, b))
+        # A given-name column or parameter beside a family name's (`first,last`, `?first=…&last=…`).
+        given = any(names.is_given_key(label) for label, _, _ in pairs)
+        for label, a, b in pairs:
             value = text[a:b]
-            entity = label_entity(label, _percent_decoded(value))
+            entity = label_entity(label, _percent_decoded(value), given)
             if entity is not None and value not in walker.allow and not TOKEN_RE.fullmatch(value):
                 out.setdefault(text, []).append((a, b, entity))
     return out

@@ -12,6 +12,7 @@ from tests.classes.forged import forged_tokens
 from tests.classes.layers import blobs, differentials, encoded, normalized
 from tests.classes.notations import notations
 from tests.classes.people import known_values, names_in_fields, names_in_free_text
+from tests.classes.record_parts_cases import record_parts
 from tests.classes.scope import control, formats, numbers, placement
 from tests.classes.survivors import over_redaction
 
@@ -32,6 +33,7 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
     "byte-codes": lambda rng: rng.choice(
         [codes.byte_codes, codes.named_characters, codes.email_stand_ins, codes.open_blocks]
     )(rng),
+    "record-parts": record_parts,
     "known-values": known_values,
     "names-text": names_in_free_text,
     "names-fields": names_in_fields,
