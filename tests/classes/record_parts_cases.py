@@ -58,8 +58,9 @@ NAME_KEYS = [
 ]
 # Family names that are dictionary words and no frequent census surname: only the given name beside them
 # says they are names.
-WORD_SURNAMES = ("Summer", "Brook", "Heart", "Salt", "Sugar", "Honey", "Lace", "Velvet", "Amber", "Coral",
-                 "Shadow", "Thunder", "Rain", "Sky", "Star", "Feather")  # fmt: skip
+WORD_SURNAMES = ("Brook", "Heart", "Salt", "Sugar", "Honey", "Lace", "Velvet", "Shadow", "Thunder",
+                 "Feather", "Mustard", "Ribbon", "Pillow", "Kettle", "Lantern", "Meadow", "Orchard", "Saddle",
+                 "Candle")  # fmt: skip
 NAME_PLACEMENTS = ("structured", "json-text", "rows", "nested", "csv", "tsv", "query", "form", "xml", "alone")
 
 
@@ -67,16 +68,21 @@ def _filler(rng: Random) -> dict[str, Any]:
     return {"id": rng.randrange(10**5), "city": rng.choice(["Madrid", "Kyiv", "Lyon", "Austin"])}
 
 
-def name_parts(rng: Random) -> Case:
+def name_parts_word_surname(rng: Random) -> Case:
+    """A family name that is also a word (`Honey`, `Salt`) beside a given name: only the record says so."""
+    return name_parts(rng, word_surname=True)
+
+
+def name_parts(rng: Random, word_surname: bool = False) -> Case:
     gk, fk = rng.choice(NAME_KEYS)
     people = [person(rng) for _ in range(rng.randrange(1, 4))]
-    if rng.random() < 0.2:  # a family name that is also a word (`Summer`, `Honey`) beside a given name
+    if word_surname or rng.random() < 0.2:  # a family name that is also a word beside a given name
         people = [(p, first, rng.choice(WORD_SURNAMES)) for p, first, _ in people]
         people = [
             (Planted("person", last, rf"(?<!\w){last.casefold()}(?!\w)"), f, last) for _, f, last in people
         ]
     planted = [Planted("person", last, p.needle) for p, _, last in people]
-    where = rng.choice(NAME_PLACEMENTS)
+    where = rng.choice(NAME_PLACEMENTS[:-1] if word_surname else NAME_PLACEMENTS)
     records = [{**_filler(rng), gk: first, fk: last} for _, first, last in people]
     if where == "alone":  # the family name with no given name beside it, under a key that says so alone
         people = [(p, first, last) for p, first, last in people if last not in WORD_SURNAMES] or [person(rng)]

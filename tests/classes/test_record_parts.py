@@ -33,6 +33,14 @@ def test_a_family_name_in_its_own_field_is_tokenized_in_every_record_placement(
     _assert_hidden(chain, case)
 
 
+@class_settings(40)
+@given(case=_RANDOMS.map(cases.name_parts_word_surname))
+def test_a_family_name_that_is_also_a_word_is_tokenized_beside_a_given_name(
+    chain: ChainHarness, case: Case
+) -> None:
+    _assert_hidden(ChainHarness(chain.engine), case)  # a session of its own: nothing learnt before
+
+
 @class_settings(60)
 @given(case=_RANDOMS.map(cases.phone_parts))
 def test_a_phone_number_split_into_country_area_and_number_fields_is_tokenized(
