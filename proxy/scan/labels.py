@@ -33,7 +33,7 @@ from proxy.detect.name_csv import MAX_CELL, cells, delimiter
 from proxy.detect.name_lexicon import in_dictionary
 from proxy.detect.name_words import COMPANY_WORDS
 from proxy.policy import normalize_key
-from proxy.scan import names
+from proxy.scan import names, record_parts
 from proxy.scan.shapes import context_entity, decimal_text, key_context
 from vault.tokens import TOKEN_RE
 
@@ -268,6 +268,9 @@ def labelled_spans(walker: ToClientWalker, texts: Iterable[str]) -> dict[str, li
     out: dict[str, list[tuple[int, int, str]]] = {}
     matters: dict[str, bool] = {}
     for text in texts:
+        for a, b, kind in record_parts.handle_spans(text):  # `user maria.gonzalez on domain example.com`
+            if text[a:b] not in walker.allow and not TOKEN_RE.fullmatch(text[a:b]):
+                out.setdefault(text, []).append((a, b, kind))
         pairs = []
         for label, a, b in text_pairs(text):
             if a >= b or len(label) > MAX_LABEL:

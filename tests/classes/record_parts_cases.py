@@ -191,6 +191,12 @@ def email_parts(rng: Random) -> Case:
                          ("mailbox", "domain"), ("username", "domain"), ("user", "domain")])  # fmt: skip
     record = {**_filler(rng), lk: local, dk: rng.choice([domain, "@" + domain])}
     planted = Planted("email", local, r"(?<![\w.+-])" + re.escape(local.casefold()) + r"(?![\w-])")
+    if rng.random() < 0.3:  # the same split in prose
+        word = rng.choice(["user", "User", "login:", "username", "Mailbox"])
+        text = rng.choice([f"{word} {local} on domain {domain}", f"{word} {local}, domain: {domain}"])
+        return Case(
+            "record-parts", [call(tool_result(f"Account moved. {text}."))], [planted], label="email:text"
+        )
     return _record_case(rng, record, planted, "email")
 
 
