@@ -28,7 +28,7 @@ class PlainWalk:
     _plan: ScanPlan
     _key_memo: dict[str, KeyInfo]
     _label_roles: int
-    _part_roles: bool
+    _part_roles: int
     _descriptive: bool
     max_depth: int
 
@@ -113,7 +113,7 @@ class PlainWalk:
             plan.plain.append((node, doc))
         if self._label_roles == 3 and len(node) <= labels.MAX_RECORD_KEYS and not self._descriptive:
             labels.record(self._whole, node, doc)  # `{"name": "SSN", "value": "123456789"}`
-        if self._part_roles and not self._descriptive:
+        if self._part_roles and not self._descriptive and record_parts.combined(self._part_roles):
             record_parts.record(self._whole, node, doc)  # `{"area_code": "415", "number": "5550132"}`
         self._grow(size)
 

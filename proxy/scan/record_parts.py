@@ -75,6 +75,34 @@ def role(key: str) -> int:
     return GIVEN if is_given_key(key) else FAMILY if is_family_key(key) else 0
 
 
+def _bit(*roles: int) -> int:
+    return sum(1 << r for r in roles)
+
+
+# The roles that make a split value together (a number needs an area or a country code beside it).
+_COMBOS = (
+    _bit(GIVEN, FAMILY),
+    _bit(NUMBER, AREA),
+    _bit(NUMBER, CC),
+    _bit(GROUP, SERIAL, AREA),
+    _bit(GROUP, SERIAL, SSN_AREA),
+    _bit(LOCAL, DOMAIN),
+    _bit(NUMBER, DOMAIN),  # `local` is both a number and a local part
+)
+
+
+def mask(key: str) -> int:
+    """The key's role as a bit of a message's mask (`combined`)."""
+    r = role(key)
+    return 1 << r if r else 0
+
+
+def combined(roles: int) -> bool:
+    """Whether the part roles seen in a message can make a split value (a key named `number` or `user`
+    alone runs no record pass)."""
+    return any(roles & c == c for c in _COMBOS)
+
+
 def _text(v: Any) -> str | None:
     t = type(v)
     if t is str:

@@ -106,7 +106,7 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
         self._descriptive = descriptive
         self._key_memo: dict[str, KeyInfo] = {}
         self._label_roles = 0  # 1: a label key seen in this message, 2: a value key, 3: both (`labels`)
-        self._part_roles = False  # a key naming part of a split value seen in this message (`record_parts`)
+        self._part_roles = 0  # the part keys of split values seen in this message (`record_parts.mask`)
         self._value_memo: dict[str, KeyInfo] = {}  # a descriptive result's JSON texts: keys as in values
         self._schemas: dict[int, str] = {}  # id of a property's schema -> the property's name
         self._structured_json: bytes | None = None
@@ -135,8 +135,8 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
             role = labels.ROLES.get(nk, 0)
             if role:  # a key of a record that may carry its own label (`labels`)
                 self._label_roles |= 1 if role in (labels.LABEL, labels.HEADER) else 2
-            if not descriptive and record_parts.role(key):
-                self._part_roles = True
+            if not descriptive:
+                self._part_roles |= record_parts.mask(key)
             self._plan.keys[key] = None
         return info
 
@@ -150,7 +150,7 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
         self._size = 0
         self._schemas = {}
         self._label_roles = 0
-        self._part_roles = False
+        self._part_roles = 0
         if self._descriptive:
             mark_schemas(payload, self._schemas, 0, self.max_depth)
         elif isinstance(payload, dict) and type(payload.get("requestedSchema")) is dict:
