@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from proxy.detect.name_parts import is_part_key
 from proxy.detect.name_words import words_of
 from proxy.policy import key_vocab, normalize_key
 
@@ -48,7 +49,7 @@ def is_name_key(key: str) -> bool:
     (`contactName`, `name`; not `campaignName`), or `by` (`lastModifiedBy`). `ownerEmail` and `managerId`
     end in another word and are not name keys.
     """
-    if normalize_key(key) in _BARE_NAME_KEYS:
+    if normalize_key(key) in _BARE_NAME_KEYS or is_part_key(key):
         return True
     parts = _key_parts(key)
     if not parts:

@@ -3,10 +3,12 @@ a column is decided by a few C-speed passes (types, max/min, distinct values) in
 
 from __future__ import annotations
 
+from functools import reduce
 from itertools import chain, repeat
+from operator import or_
 from typing import TYPE_CHECKING, Any
 
-from proxy.scan import accounts, names
+from proxy.scan import accounts, names, record_parts
 from proxy.scan.key_info import (
     COLUMN,
     DICT,
@@ -43,6 +45,8 @@ def plain_rows(walker: ToClientWalker, rows: list[Any], doc: int, depth: int) ->
         info = memo.get(name) or walker._key_info(name)
         if not info[COLUMN]:
             return False
+    if walker._part_roles and record_parts.combined(reduce(or_, map(record_parts.mask, keys), 0)):
+        return False  # a value split across a row's fields: the row walk joins them (`record_parts`)
     texts = walker._plan.texts
     new: list[str] = []
     columns: list[tuple[list[Any], str, bool, int]] = []

@@ -93,7 +93,7 @@ class KeyedText:
         found = context_entity(key, value)
         if found is not None:
             return found
-        if names.is_name_key(key) and names.is_person_value(value):
+        if names.is_name_key(key) and (names.is_person_value(value) or names.family_value(key, value)):
             return "PERSON"
         if accounts.is_org_key(key) and accounts.is_org_name(value):
             return accounts.ENTITY

@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_plus
 
 from proxy.detect.name_csv import MAX_CELL, cells, delimiter
 from proxy.detect.name_lexicon import in_dictionary
 from proxy.detect.name_words import COMPANY_WORDS
 from proxy.policy import normalize_key
-from proxy.scan import names
+from proxy.scan import names, record_parts
 from proxy.scan.shapes import context_entity, decimal_text, key_context
 from vault.tokens import TOKEN_RE
 
@@ -96,14 +97,17 @@ def label_matters(label: str) -> bool:
 _DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d|(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}")
 
 
-def label_entity(label: str, value: str) -> str | None:
-    """The entity a label names `value` as, if the value has that entity's shape (module doc)."""
+def label_entity(label: str, value: str, beside_given: bool = False) -> str | None:
+    """The entity a label names `value` as, if the value has that entity's shape (module doc); a family
+    name beside a given name's label is a name in any family name's shape (`name_parts`)."""
     if _DATE.fullmatch(value) is not None:
         return None
     found = context_entity(label, value)
     if found is not None:
         return found
-    if names.is_name_key(label) and (names.is_person_value(value) or _name_shaped(value)):
+    if names.is_name_key(label) and (
+        names.is_person_value(value) or _name_shaped(value) or names.family_value(label, value, beside_given)
+    ):
         return "PERSON"
     return None
 
@@ -249,6 +253,14 @@ def _table_cells(text: str) -> Iterable[tuple[str, int, int]]:
                 yield label, a, b
 
 
+def _percent_decoded(value: str) -> str:
+    """A query string's or form body's value as its reader decodes it (`Ad%C3%A1n`, `O%27Neill`,
+    `de+la+Cruz`); the encoded span is what is replaced."""
+    if "%" not in value and "+" not in value:
+        return value
+    return unquote_plus(value)
+
+
 def labelled_spans(walker: ToClientWalker, texts: Iterable[str]) -> dict[str, list[tuple[int, int, str]]]:
     """Per text, the (start, end, entity) of each value a label written in it names. Spans, not only
     field values: a cell of a CSV row reads as part of a decimal to the known-value matcher
@@ -256,16 +268,23 @@ def labelled_spans(walker: ToClientWalker, texts: Iterable[str]) -> dict[str, li
     out: dict[str, list[tuple[int, int, str]]] = {}
     matters: dict[str, bool] = {}
     for text in texts:
+        for a, b, kind in record_parts.handle_spans(text):  # `user maria.gonzalez on domain example.com`
+            if text[a:b] not in walker.allow and not TOKEN_RE.fullmatch(text[a:b]):
+                out.setdefault(text, []).append((a, b, kind))
+        pairs = []
         for label, a, b in text_pairs(text):
             if a >= b or len(label) > MAX_LABEL:
                 continue
             ok = matters.get(label)
             if ok is None:
                 ok = matters[label] = label_matters(label)
-            if not ok:
-                continue
+            if ok:
+                pairs.append((label, a, b))
+        # A given-name column or parameter beside a family name's (`first,last`, `?first=…&last=…`).
+        given = any(names.is_given_key(label) for label, _, _ in pairs)
+        for label, a, b in pairs:
             value = text[a:b]
-            entity = label_entity(label, value)
+            entity = label_entity(label, _percent_decoded(value), given)
             if entity is not None and value not in walker.allow and not TOKEN_RE.fullmatch(value):
                 out.setdefault(text, []).append((a, b, entity))
     return out

@@ -30,6 +30,8 @@ _is_name_key: Callable[[str], bool]
 _likelihood: Callable[[str], float]
 _is_name_column: Callable[[str, Sequence[str]], bool]
 try:
+    from proxy.detect.name_parts import family_value as _family_value
+    from proxy.detect.name_parts import is_given_key as _is_given_key
     from proxy.detect.names import is_name_column as _is_name_column
     from proxy.detect.names import is_name_key as _is_name_key
     from proxy.detect.names import person_name_likelihood as _likelihood
@@ -41,9 +43,25 @@ except ImportError:  # pragma: no cover - a checkout without the names module
     _likelihood = lambda value: 0.0  # noqa: E731
     _is_name_column = lambda key, values: False  # noqa: E731
 
+    def _family_value(key: str, value: str, beside_given: bool = False) -> bool:
+        return False
+
+    def _is_given_key(key: str) -> bool:
+        return False
+
 
 def is_name_key(key: str) -> bool:
     return _is_name_key(key)
+
+
+def family_value(key: str, value: str, beside_given: bool = False) -> bool:
+    """A family name in its own field (`{"last": "Gonzalez"}`: `proxy.detect.name_parts`)."""
+    return type(key) is str and _family_value(key, value, beside_given)
+
+
+def is_given_key(key: str) -> bool:
+    """`first`, `givenName`, `vorname`: a key naming a given name (`proxy.detect.name_parts`)."""
+    return _is_given_key(key)
 
 
 def _short(value: str) -> bool:

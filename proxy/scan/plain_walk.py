@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from proxy.errors import check_depth
-from proxy.scan import labels
+from proxy.scan import labels, record_parts
 from proxy.scan.columns import plain_rows
 from proxy.scan.key_info import ENTITY, JSON_STARTS, METRIC_TEXT, NUM, PLAIN_SCALARS, KeyInfo, big
 from proxy.scan.plan import Location, ScanPlan
@@ -28,6 +28,7 @@ class PlainWalk:
     _plan: ScanPlan
     _key_memo: dict[str, KeyInfo]
     _label_roles: int
+    _part_roles: int
     _descriptive: bool
     max_depth: int
 
@@ -112,6 +113,8 @@ class PlainWalk:
             plan.plain.append((node, doc))
         if self._label_roles == 3 and len(node) <= labels.MAX_RECORD_KEYS and not self._descriptive:
             labels.record(self._whole, node, doc)  # `{"name": "SSN", "value": "123456789"}`
+        if self._part_roles and not self._descriptive and record_parts.combined(self._part_roles):
+            record_parts.record(self._whole, node, doc)  # `{"area_code": "415", "number": "5550132"}`
         self._grow(size)
 
     def _plain_value(self, node: Any, k: Any, v: Any, doc: int, depth: int, info: KeyInfo) -> int:

@@ -32,7 +32,7 @@ from typing import Any
 from proxy.errors import check_depth, check_size
 from proxy.policy import Policy, ToolRules, normalize_key
 from proxy.policy.keys import key_rule_entity
-from proxy.scan import accounts, labels, names
+from proxy.scan import accounts, labels, names, record_parts
 from proxy.scan.byte_lists import MIN_BYTES, bytes_text, refuse_patch
 from proxy.scan.char_lists import MIN_CHARS, char_list_entity
 from proxy.scan.documents import Documents, mark_schemas
@@ -106,6 +106,7 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
         self._descriptive = descriptive
         self._key_memo: dict[str, KeyInfo] = {}
         self._label_roles = 0  # 1: a label key seen in this message, 2: a value key, 3: both (`labels`)
+        self._part_roles = 0  # the part keys of split values seen in this message (`record_parts.mask`)
         self._value_memo: dict[str, KeyInfo] = {}  # a descriptive result's JSON texts: keys as in values
         self._schemas: dict[int, str] = {}  # id of a property's schema -> the property's name
         self._structured_json: bytes | None = None
@@ -134,6 +135,8 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
             role = labels.ROLES.get(nk, 0)
             if role:  # a key of a record that may carry its own label (`labels`)
                 self._label_roles |= 1 if role in (labels.LABEL, labels.HEADER) else 2
+            if not descriptive:
+                self._part_roles |= record_parts.mask(key)
             self._plan.keys[key] = None
         return info
 
@@ -147,6 +150,7 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
         self._size = 0
         self._schemas = {}
         self._label_roles = 0
+        self._part_roles = 0
         if self._descriptive:
             mark_schemas(payload, self._schemas, 0, self.max_depth)
         elif isinstance(payload, dict) and type(payload.get("requestedSchema")) is dict:
@@ -333,7 +337,7 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
                 found = context_entity(key, text)
                 if found is not None:
                     return self._field(container, key, v, doc, found)
-            if t is str and info[NAME] and names.is_person_value(v):
+            if t is str and info[NAME] and (names.is_person_value(v) or names.family_value(key, v)):
                 return self._field(container, key, v, doc, "PERSON")
             if t is str and info[ORG] and accounts.is_org_name(v):
                 return self._field(container, key, v, doc, accounts.ENTITY)

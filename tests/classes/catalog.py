@@ -13,6 +13,7 @@ from tests.classes.layers import blobs, differentials, encoded, normalized
 from tests.classes.layouts import layouts
 from tests.classes.notations import notations
 from tests.classes.people import known_values, names_in_fields, names_in_free_text
+from tests.classes.record_parts_cases import record_parts
 from tests.classes.scope import control, formats, numbers, placement
 from tests.classes.survivors import over_redaction
 from tests.classes.terminal import terminal_codes
@@ -36,6 +37,7 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
         [codes.byte_codes, codes.named_characters, codes.email_stand_ins, codes.open_blocks]
     )(rng),
     "terminal-codes": terminal_codes,
+    "record-parts": record_parts,
     "known-values": known_values,
     "names-text": names_in_free_text,
     "names-fields": names_in_fields,

@@ -7,7 +7,9 @@ out of the usual order or notation. Each is written without the product's code (
 - a value one character per line;
 - Ascii85 (`<~ … ~>`) and uuencode (`begin … end`) blocks;
 - columns of short items and concatenated string literals (`readings_layouts`);
-- the strings of one list read together (content blocks a client shows as one text, pieces of a field).
+- the strings of one list read together (content blocks a client shows as one text, pieces of a field);
+- the scalar values of one small record read together (a phone in `country_code`/`area_code`/`number`,
+  an SSN in `area`/`group`/`serial`, an address in `local`/`domain`), in JSON carried in text too.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -120,12 +123,21 @@ def readings(text: str) -> Iterator[str]:
     yield from readings_layouts.readings(text)
 
 
+_RECORD_VALUES = 12
+
+
 def joined(node: Any) -> Iterator[str]:
     """For each list of two or more strings (or of content blocks with a `text`), the strings read as one,
-    glued and line by line."""
+    glued and line by line; for each small record, its scalar values read as one (`@` between them)."""
     if isinstance(node, dict):
+        scalars = [str(v) for v in node.values() if type(v) in (str, int) and len(str(v)) <= 64]
+        if 2 <= len(scalars) <= _RECORD_VALUES:
+            yield "@".join(scalars)
         for v in node.values():
             yield from joined(v)
+    elif isinstance(node, str) and node.strip()[:1] == "{" and len(node) <= 4096:
+        with contextlib.suppress(ValueError):
+            yield from joined(json.loads(node))
     elif isinstance(node, list):
         texts = [
             x if isinstance(x, str) else x.get("text") if isinstance(x, dict) else None for x in node

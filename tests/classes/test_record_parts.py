@@ -1,0 +1,82 @@
+"""Values split across a record's fields, and digits one per list item, through the to-client chain
+(`record_parts_cases`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from random import Random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.classes import record_parts_cases as cases
+from tests.classes.case import Case
+from tests.classes.checks import class_settings
+from tests.classes.harness import ChainHarness
+from tests.classes.label_cases import altered
+
+_RANDOMS = st.randoms(use_true_random=False, note_method_calls=False)
+
+
+def _assert_hidden(chain: ChainHarness, case: Case) -> None:
+    received = chain.deliver(case)
+    assert None not in received, f"blocked: {case.describe()}"
+    assert not cases.readable(case.planted, received), f"leak: {case.describe()}"
+
+
+@class_settings(120)
+@given(case=_RANDOMS.map(cases.name_parts))
+def test_a_family_name_in_its_own_field_is_tokenized_in_every_record_placement(
+    chain: ChainHarness, case: Case
+) -> None:
+    _assert_hidden(chain, case)
+
+
+@class_settings(40)
+@given(case=_RANDOMS.map(cases.name_parts_word_surname))
+def test_a_family_name_that_is_also_a_word_is_tokenized_beside_a_given_name(
+    chain: ChainHarness, case: Case
+) -> None:
+    _assert_hidden(ChainHarness(chain.engine), case)  # a session of its own: nothing learnt before
+
+
+@class_settings(60)
+@given(case=_RANDOMS.map(cases.phone_parts))
+def test_a_phone_number_split_into_country_area_and_number_fields_is_tokenized(
+    chain: ChainHarness, case: Case
+) -> None:
+    _assert_hidden(chain, case)
+
+
+@class_settings(40)
+@given(case=_RANDOMS.map(cases.ssn_parts))
+def test_an_ssn_split_into_area_group_and_serial_fields_is_tokenized(chain: ChainHarness, case: Case) -> None:
+    _assert_hidden(chain, case)
+
+
+@class_settings(40)
+@given(case=_RANDOMS.map(cases.email_parts))
+def test_an_email_split_into_local_part_and_domain_fields_has_its_local_part_tokenized(
+    chain: ChainHarness, case: Case
+) -> None:
+    _assert_hidden(chain, case)
+
+
+@class_settings(60)
+@given(case=_RANDOMS.map(cases.digit_list))
+def test_an_ssn_phone_card_iban_or_customer_id_one_character_per_list_item_is_tokenized(
+    chain: ChainHarness, case: Case
+) -> None:
+    _assert_hidden(chain, case)
+
+
+@pytest.mark.parametrize("build", [cases.name_parts_ordinary, cases.digit_list_ordinary])
+def test_ordinary_values_under_part_keys_and_lists_of_ordinary_characters_stay(
+    chain: ChainHarness, build: Callable[[Random], Case]
+) -> None:
+    rng = Random(20261206)
+    for _ in range(40):
+        case = build(rng)
+        changed = altered(case, chain.deliver(case))
+        assert not changed, f"over-redaction: {case.describe()}: {changed}"
