@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from proxy.detect.account_keys import is_org_label
+from proxy.detect.directory_names import might_hold_directory_name
 from proxy.detect.name_csv import name_header
 from proxy.detect.name_glued import might_be_glued_name
 from proxy.detect.name_honorifics import TITLED_NAME
@@ -39,6 +40,8 @@ NAME_PREFILTER = _CAPITAL
 
 
 def might_hold_name(text: str) -> bool:
+    if might_hold_directory_name(text):  # a vCard `N`, a login (`uid=mgonzalez`, `/home/mgonzalez/`)
+        return True
     if _CAPITAL.search(text) is None:
         return False
     if text.count(" ") >= 2 and _LOWER_WORD.search(text) is not None:

@@ -6,6 +6,7 @@ out of the usual order or notation. Each is written without the product's code (
 - text reversed, and a bidi override's span in the order a screen shows it;
 - a value one character per line;
 - Ascii85 (`<~ … ~>`) and uuencode (`begin … end`) blocks;
+- mail and directory formats (`readings_directory`): MIME encoded words, folded lines, vCard fields;
 - the strings of one list read together (content blocks a client shows as one text, pieces of a field).
 """
 
@@ -18,7 +19,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from tests.classes import readings_bytes, readings_known_parts, readings_numerals
+from tests.classes import readings_bytes, readings_directory, readings_known_parts, readings_numerals
 
 _INET = re.compile(r"(?<![\w.])(?:0[xX][0-9A-Fa-f]+|\d[\d,]*)(?:\.(?:0[xX][0-9A-Fa-f]+|\d+)){0,3}(?![\w])")
 _DIGIT_WORDS = {
@@ -107,6 +108,7 @@ def readings(text: str) -> Iterator[str]:
     yield from readings_bytes.readings(text)
     yield from readings_known_parts.readings(text)
     yield from readings_numerals.readings(text)
+    yield from readings_directory.readings(text)
 
 
 def joined(node: Any) -> Iterator[str]:
