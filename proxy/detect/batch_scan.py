@@ -26,6 +26,7 @@ from proxy.detect import (
     views,
 )
 from proxy.detect.defanged import DEFANGED_TRIGGERS
+from proxy.detect.directory_names import LOWER_CASE_TRIGGERS as LOGIN_TRIGGERS
 from proxy.detect.folded_view import FOLD_TRIGGER
 from proxy.detect.iban_trigger import IBAN_TRIGGER
 from proxy.detect.known import KnownValues
@@ -139,6 +140,8 @@ def candidates(
             scan(regex_finder(trigger, joined))
     if ner:
         scan(regex_finder(NAME_PREFILTER, joined))
+        for trigger in LOGIN_TRIGGERS:  # a login in lower case (`uid=mgonzalez`, `/home/mgonzalez/`)
+            scan(regex_finder(trigger, joined))
         hits.update(_lower_case_named(texts, joined, starts, quiet))
     if quiet:
         # A text the detector already found quiet (nothing but known values can be in it, see `_scan`)

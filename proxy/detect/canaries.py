@@ -35,6 +35,7 @@ CANARIES: dict[str, tuple[str, str]] = {
     "VeilAccountLabelRecognizer": ("Account: Brightwater Plumbing LLC", "ACCOUNT_NAME"),
     "VeilTitledNameRecognizer": ("Dr. Huong Ngo", "PERSON"),
     "VeilVcardNameRecognizer": ("N:Gonzalez;Maria;;;", "PERSON"),
+    "VeilDnNameRecognizer": ("CN=Gonzalez\\, Maria,OU=Sales,DC=example,DC=com", "PERSON"),
     "VeilLoginNameRecognizer": ("dn: uid=mgonzalez,ou=people,dc=example,dc=com", "PERSON"),
     "VeilSpacyRecognizer": (PROSE_NAME, "PERSON"),  # the NER pipeline itself
 }

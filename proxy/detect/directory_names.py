@@ -29,6 +29,10 @@ from proxy.detect.name_words import looks_like_surname
 # Triggers (standard `re`, a literal or a small class first). A vCard `N` property at a line's start, with
 # a group prefix or parameters (`item1.N;CHARSET=UTF-8:`).
 VCARD_NAME_TRIGGER = re.compile(r"^(?:[A-Za-z0-9-]{1,20}\.)?N[;:]", re.MULTILINE)
+# An escaped comma in a DN's value (`CN=Gonzalez\, Maria`).
+DN_COMMA_TRIGGER = re.compile(r"\\, ?[A-Z]")
+# An LDIF person attribute at a line's start (`sn: Cabo`).
+LDIF_PERSON_TRIGGER = re.compile(r"^(?i:sn|surname|givenname)[ \t]{0,2}:", re.MULTILINE)
 # A user-id attribute or key followed by its separator, any case (`uid=`, `sAMAccountName:`, `"login": `).
 LOGIN_KEYS = r"uid|userid|user_id|samaccountname|mailnickname|username|user_name|login|logon|loginname"
 LOGIN_TRIGGER = re.compile(r"(?i:" + LOGIN_KEYS + r")[\"']?[ \t]{0,3}[:=]")
@@ -44,6 +48,7 @@ ec2-user runner vagrant git www-data nobody postgres mysql oracle jenkins gitlab
 SYSTEM_ACCOUNTS = frozenset(_SYSTEM.split())
 _SEPARATORS = re.compile(r"[._-]")
 _MIN_SURNAME = 4
+_MIN_DOTTED = 3
 
 
 def is_vcard_component(text: str) -> bool:
@@ -72,13 +77,16 @@ def login_is_name(value: str) -> bool:
 
 
 def initial_and_surname(value: str) -> bool:
-    """`mgonzalez`, `m.gonzalez`, `m_gonzalez`: one initial, then a surname a name list vouches for (a census
-    surname, a surname shape) or a word of no dictionary; the whole neither a given name nor a surname
-    alone (`jenkins` is one surname, not `j` + `enkins`)."""
+    """`mgonzalez`: one initial, then a surname a name list vouches for (a census surname, a surname shape)
+    or a word of no dictionary; the whole neither a given name nor a surname alone (`jenkins` is one
+    surname, not `j` + `enkins`). With the initial written apart (`m.gonzalez`, `s.cabo`) any word will
+    do: a login's convention, not a word's spelling."""
     folded = value.casefold()
     if lexicon_form(folded) in common_surnames() or is_first_name(folded):
         return False
     head, rest = folded[0], _SEPARATORS.sub("", folded[1:])
+    if folded[1:2] in (".", "_") and rest.isalpha() and len(rest) >= _MIN_DOTTED:
+        return True  # `m.gonzalez`, `s.cabo`: the initial written apart says "a person", whatever the rest is
     if not head.isalpha() or len(rest) < _MIN_SURNAME or not rest.isalpha():
         return False
     if lexicon_form(rest) in common_surnames() or looks_like_surname(rest.title()):
@@ -86,10 +94,14 @@ def initial_and_surname(value: str) -> bool:
     return not is_english_word(rest) and not is_vocabulary_word(rest) and not in_dictionary(rest)
 
 
+# Each scanned on its own (the batch pre-scan runs them over a whole message): what may hold a name with no
+# capital anywhere (`uid=mgonzalez`, `/home/maria.gonzalez/`); the others need a capital, which the
+# pre-scan looks for anyway.
+LOWER_CASE_TRIGGERS = (LOGIN_TRIGGER, HOME_TRIGGER)
+TRIGGERS = (VCARD_NAME_TRIGGER, DN_COMMA_TRIGGER, LDIF_PERSON_TRIGGER, *LOWER_CASE_TRIGGERS)
+
+
 def might_hold_directory_name(text: str) -> bool:
-    """The cheap test for the prefilter: a vCard `N` line, a user-id attribute, a home root."""
-    return (
-        VCARD_NAME_TRIGGER.search(text) is not None
-        or LOGIN_TRIGGER.search(text) is not None
-        or HOME_TRIGGER.search(text) is not None
-    )
+    """The cheap test for the prefilter: a vCard `N` line, a DN's escaped comma, an LDIF person attribute,
+    a user-id attribute, a home root."""
+    return any(t.search(text) is not None for t in TRIGGERS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from proxy.detect.name_csv_recognizer import VeilCsvNameColumnRecognizer
+from proxy.detect.name_dn_recognizer import VeilDnNameRecognizer
 from proxy.detect.name_glued_recognizer import VeilGluedNameRecognizer
 from proxy.detect.name_greeting_recognizer import VeilGreetingNameRecognizer
 from proxy.detect.name_labeled_recognizer import VeilLabeledNameRecognizer
@@ -26,4 +27,5 @@ NAME_RECOGNIZERS = (
     VeilGluedNameRecognizer,
     VeilVcardNameRecognizer,
     VeilLoginNameRecognizer,
+    VeilDnNameRecognizer,
 )

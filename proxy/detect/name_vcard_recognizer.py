@@ -9,6 +9,7 @@ the value is read unfolded (`folded_view`).
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 import regex
@@ -17,7 +18,9 @@ from presidio_analyzer import Pattern
 from proxy.detect.directory_names import is_vcard_component
 from proxy.detect.name_patterns import CONFIDENT, NameRunRecognizer
 
-_COMPONENT = r"[^;:\r\n]{0,60}+"
+# A component, a folded line inside it allowed (`N:Basso\r\n\t;Ian;;;`: a fold may fall anywhere).
+_COMPONENT = r"(?:[^;:\r\n]|\r?\n[ \t]){0,60}+"
+_FOLD = re.compile(r"\r?\n[ \t]")
 
 
 class VeilVcardNameRecognizer(NameRunRecognizer):
@@ -41,7 +44,7 @@ class VeilVcardNameRecognizer(NameRunRecognizer):
         for part in parts:
             stripped = part.strip()
             if stripped:
-                if not is_vcard_component(stripped):
+                if not is_vcard_component(_FOLD.sub("", stripped)):
                     return None
                 lead = at + part.index(stripped)
                 spans.append((lead, lead + len(stripped)))
