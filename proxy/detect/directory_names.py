@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from proxy.detect.name_lexicon import (
+    census_surnames,
     common_surnames,
     in_dictionary,
     is_english_word,
@@ -43,11 +44,14 @@ HOME_TRIGGER = re.compile(r"(?:[Hh][Oo][Mm][Ee]|[Uu][Ss][Ee][Rr][Ss])\$?[/\\]")
 # judgement leaves anyway): the closed class of names operating systems and CI images ship.
 _SYSTEM = """
 root admin administrator guest user users default public shared all ubuntu debian centos fedora
-ec2-user runner vagrant git www-data nobody postgres mysql oracle jenkins gitlab docker node
+ec2-user runner vagrant git www-data nobody postgres mysql oracle jenkins gitlab docker node redis
+gluster mongodb elastic kibana grafana tomcat splunk zabbix nagios puppet consul vault nginx apache
 """
 SYSTEM_ACCOUNTS = frozenset(_SYSTEM.split())
 _SEPARATORS = re.compile(r"[._-]")
-_MIN_SURNAME = 4
+_MIN_CENSUS = 3  # `mfox`
+_MIN_RARE = 4
+_MIN_GIVEN = 3
 _MIN_DOTTED = 3
 
 
@@ -73,25 +77,67 @@ def login_is_name(value: str) -> bool:
         return False
     if handle_is_name(value):
         return True
-    return initial_and_surname(value)
+    return given_and_surname(value) or initial_and_surname(value)
+
+
+def given_and_surname(value: str) -> bool:
+    """`summer.tremonti`, `celia_pla`, `maxwellquesada`: a given name any name list knows, then surname
+    parts. Looser than an @mention's rule (`handle_is_name`), since the place already says "a user": a
+    given name that is also a word will do (`summer`, `dalton`), and each part after it must be a census
+    surname or no word of the language (`dev.team`, `azureuser`, `build-agent` stay words). Glued, the
+    rest must be a census surname that is no word."""
+    parts = [p for p in _SEPARATORS.split(value.casefold()) if p]
+    if len(parts) == 1:
+        return _glued_given_and_surname(parts[0])
+    if not 2 <= len(parts) <= 3 or not all(p.isalpha() and len(p) >= 2 for p in parts):
+        return False
+    if len(parts[0]) < _MIN_GIVEN or not is_first_name(parts[0]):
+        return False
+    return all(_surname_part(p) for p in parts[1:])
+
+
+def _surname_part(part: str) -> bool:
+    return lexicon_form(part) in census_surnames() or not (
+        is_english_word(part) or is_vocabulary_word(part) or in_dictionary(part)
+    )
+
+
+def _glued_given_and_surname(run: str) -> bool:
+    for cut in range(_MIN_GIVEN, len(run) - _MIN_CENSUS + 1):
+        head, rest = run[:cut], run[cut:]
+        if (
+            is_first_name(head)
+            and lexicon_form(rest) in census_surnames()
+            and not in_dictionary(rest)
+            and not is_vocabulary_word(rest)
+        ):
+            return True
+    return False
 
 
 def initial_and_surname(value: str) -> bool:
-    """`mgonzalez`: one initial, then a surname a name list vouches for (a census surname, a surname shape)
-    or a word of no dictionary; the whole neither a given name nor a surname alone (`jenkins` is one
-    surname, not `j` + `enkins`). With the initial written apart (`m.gonzalez`, `s.cabo`) any word will
-    do: a login's convention, not a word's spelling."""
+    """`mgonzalez`: one initial, then a surname a name list vouches for (a census surname, a surname shape);
+    the whole neither a given name nor a surname alone (`jenkins` is one surname, not `j` + `enkins`).
+    A rarer census surname counts where it is no word (`rheydrich`); a word of no dictionary that no name
+    list knows does not: service accounts are written so (`nginx`, `avahi`, `rtkit`). With the initial
+    written apart (`m.gonzalez`, `s.cabo`) any word will do: a login's convention, not a word's spelling."""
     folded = value.casefold()
     if lexicon_form(folded) in common_surnames() or is_first_name(folded):
         return False
     head, rest = folded[0], _SEPARATORS.sub("", folded[1:])
     if folded[1:2] in (".", "_") and rest.isalpha() and len(rest) >= _MIN_DOTTED:
         return True  # `m.gonzalez`, `s.cabo`: the initial written apart says "a person", whatever the rest is
-    if not head.isalpha() or len(rest) < _MIN_SURNAME or not rest.isalpha():
+    if not head.isalpha() or len(rest) < _MIN_CENSUS or not rest.isalpha():
         return False
     if lexicon_form(rest) in common_surnames() or looks_like_surname(rest.title()):
         return True
-    return not is_english_word(rest) and not is_vocabulary_word(rest) and not in_dictionary(rest)
+    # A rarer census surname, no word of the language (`rheydrich`; `vmail`, `nginx`, `avahi` are none).
+    return (
+        len(rest) >= _MIN_RARE
+        and lexicon_form(rest) in census_surnames()
+        and not in_dictionary(rest)
+        and not is_vocabulary_word(rest)
+    )
 
 
 # Each scanned on its own (the batch pre-scan runs them over a whole message): what may hold a name with no

@@ -1,0 +1,55 @@
+"""Person names in structured text (`structured_names`), through the real to-client chain of a default
+install: vCards, LDAP entries and mail headers (MIME encoded words included), names cut or framed by
+Markdown and HTML emphasis, and logins made of name parts in home folders and user-id attributes. The
+given name and the surname both go; markup around ordinary words and system folders stay as written."""
+
+from __future__ import annotations
+
+from random import Random
+
+import pytest
+from hypothesis import given
+
+from tests.classes.case import Case
+from tests.classes.checks import assert_no_leak, class_settings
+from tests.classes.harness import ChainHarness
+from tests.classes.strategies import cases
+from tests.classes.structured_names import names_in_paths_and_logins
+
+
+@pytest.fixture(scope="module")
+def fresh(chain: ChainHarness) -> ChainHarness:
+    """A session of its own: a name another class's session learnt would be found as a known value."""
+    return ChainHarness(chain.engine)
+
+
+@class_settings(60)
+@given(case=cases("names-directory"))
+def test_names_in_vcards_ldap_entries_and_mail_headers_are_tokenized_given_name_and_surname(
+    fresh: ChainHarness, case: Case
+) -> None:
+    assert_no_leak(fresh, case)
+
+
+@class_settings(60)
+@given(case=cases("names-markup"))
+def test_a_name_cut_or_framed_by_emphasis_is_tokenized_whole_and_markup_on_words_stays(
+    fresh: ChainHarness, case: Case
+) -> None:
+    assert_no_leak(fresh, case)
+
+
+def test_logins_of_name_parts_in_home_folders_and_user_id_attributes_are_tokenized_and_system_folders_stay(
+    fresh: ChainHarness,
+) -> None:
+    """Seeded: a login whose parts a name list knows (`maria.gonzalez`, `maria_gonzalez`, `mariagonzalez`,
+    `m.gonzalez`, `C:\\Users\\Maria Gonzalez`) meets the names bar (≤ 5 % readable); an initial glued to a
+    surname no name list knows (`mfliegner`) reads as a service account's name (`nginx`, `avahi`), by
+    design, and is only reported. No system or service folder may change."""
+    rng = Random(20261206)
+    outcomes = [fresh.run(names_in_paths_and_logins(rng)) for _ in range(240)]
+    decidable = [o for o in outcomes if not o.case.label.endswith(":flast")]
+    leaked = [o.summary() for o in decidable if o.leaked]
+    altered = [o.summary() for o in outcomes if o.altered]
+    assert altered == []
+    assert len(leaked) <= 0.05 * len(decidable), leaked
