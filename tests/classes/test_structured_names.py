@@ -10,11 +10,12 @@ from random import Random
 import pytest
 from hypothesis import given
 
-from tests.classes.case import Case
+from proxy.detect.batch_scan import BATCH
+from tests.classes.case import Case, call, tool_result
 from tests.classes.checks import assert_no_leak, class_settings
 from tests.classes.harness import ChainHarness
 from tests.classes.strategies import cases
-from tests.classes.structured_names import names_in_paths_and_logins
+from tests.classes.structured_names import _login, _login_planted, _name, names_in_paths_and_logins
 
 
 @pytest.fixture(scope="module")
@@ -53,3 +54,26 @@ def test_logins_of_name_parts_in_home_folders_and_user_id_attributes_are_tokeniz
     altered = [o.summary() for o in outcomes if o.altered]
     assert altered == []
     assert len(leaked) <= 0.05 * len(decidable), leaked
+
+
+def _lower_case_login(rng: Random) -> Case:
+    """A short lower-case line holding a login, as one row of a result with more strings than the
+    detector's batch pre-scan threshold (`batch_scan.BATCH`): the pre-scan decides which strings are
+    looked at, and nothing here has a capital, its cue for a name."""
+    first, last = _name(rng)
+    login = _login(rng, first, last)
+    line = rng.choice(["/home/{l}/", "/users/{l}/", "uid: {l}", "login: {l}", "c:\\users\\{l}\\"]).format(
+        l=login
+    )
+    rows = [f"row {i}: ok" for i in range(BATCH + 8)] + [line]
+    message = call(tool_result(structured={"rows": rows}), "list_users")
+    return Case("names-paths", [message], [_login_planted(login)], label=line.split(login)[0])
+
+
+def test_a_lower_case_login_among_many_strings_is_tokenized(fresh: ChainHarness) -> None:
+    """Seeded: `/home/maria.gonzalez/`, `uid: maria_gonzalez` in a large result, logins of the forms a
+    name list decides (an initial glued to an unknown surname aside) meet the names bar."""
+    rng = Random(20261207)
+    outcomes = [fresh.run(_lower_case_login(rng)) for _ in range(80)]
+    leaked = [o.case.label for o in outcomes if o.leaked]
+    assert len(leaked) <= 0.15 * len(outcomes), leaked
