@@ -32,7 +32,7 @@ from proxy.detect.iban_trigger import IBAN_TRIGGER
 from proxy.detect.known import KnownValues
 from proxy.detect.markup_view import MARKUP_BESIDE_DIGIT
 from proxy.detect.name_case_view import LOWER_CASE_TEXT, lower_case_name_starts
-from proxy.detect.name_prefilter import NAME_PREFILTER
+from proxy.detect.name_prefilter import BARE_HANDLE_TRIGGER, NAME_PREFILTER
 from proxy.detect.reordered import OVERRIDE_TRIGGER
 from proxy.detect.spaced import SPACED_OUT_TRIGGER
 from proxy.detect.triggers import IPV6_TRIGGER, digit_trigger_at
@@ -142,6 +142,8 @@ def candidates(
         scan(regex_finder(NAME_PREFILTER, joined))
         for trigger in LOGIN_TRIGGERS:  # a login in lower case (`uid=mgonzalez`, `/home/mgonzalez/`)
             scan(regex_finder(trigger, joined))
+        if "_" in joined:  # a handle without its `@` (`maria_gonzalez`)
+            scan(regex_finder(BARE_HANDLE_TRIGGER, joined))
         hits.update(_lower_case_named(texts, joined, starts, quiet))
     if quiet:
         # A text the detector already found quiet (nothing but known values can be in it, see `_scan`)

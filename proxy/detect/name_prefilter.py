@@ -35,12 +35,18 @@ _LABELLED = re.compile(
 )
 _GREETED = re.compile(r"^\s*(?i:hi|hello|hey|dear)\s+[A-ZÀ-ÖØ-Þ]")
 
+# A lower-case handle of two parts joined by an underscore, a word of its own (`maria_gonzalez`): the mention
+# recognizer's `bare handle` judges it.
+BARE_HANDLE_TRIGGER = re.compile(r"(?<![\w@./\\:=+-])[a-zß-ÿ]{3,20}_[a-zß-ÿ]{2,30}(?![\w@/\\=+-])")
+
 # Exposed for the detector's one-piece scan of many strings: no text without a match can hold a name.
 NAME_PREFILTER = _CAPITAL
 
 
 def might_hold_name(text: str) -> bool:
     if might_hold_directory_name(text):  # a vCard `N`, a login (`uid=mgonzalez`, `/home/mgonzalez/`)
+        return True
+    if "_" in text and BARE_HANDLE_TRIGGER.search(text) is not None:  # `ping maria_gonzalez about it`
         return True
     if _CAPITAL.search(text) is None:
         return False

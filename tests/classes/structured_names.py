@@ -231,7 +231,9 @@ def names_in_paths_and_logins(rng: Random) -> Case:
     must stay readable."""
     first, last = _name(rng)
     login, form = _styled_login(rng, first, last)
-    style = rng.choice(["unix", "mac", "windows", "windows-display", "share", "attribute", "key", "url"])
+    style = rng.choice(
+        ["unix", "mac", "windows", "windows-display", "share", "attribute", "key", "url", "bare-handle"]
+    )
     planted = _login_planted(login)
     if style == "unix":
         text = f"Error: cannot open /home/{login}/projects/report-{rng.randrange(99)}.csv"
@@ -248,6 +250,12 @@ def names_in_paths_and_logins(rng: Random) -> Case:
         key = rng.choice(["uid", "sAMAccountName", "mailNickname", "userid"])
         sep = rng.choice(["=", ": "])
         text = f"{key}{sep}{login}"
+    elif style == "bare-handle":  # a chat handle written without its `@`
+        f = re.sub(r"[^a-z]", "", ascii_only(first).lower())
+        login, form = f"{f}_{re.sub(r'[^a-z]', '', ascii_only(last).lower())}", "bare"
+        planted = _login_planted(login)
+        text = rng.choice(["ping {h} about the renewal", "cc {h} and the finance team", "assigned to {h}"])
+        text = text.format(h=login)
     elif style == "url":
         text = f"https://git.example.org/users/{quote(login)}/repos"
     else:
