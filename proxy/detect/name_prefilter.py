@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from proxy.detect.account_keys import is_org_label
-from proxy.detect.directory_names import might_hold_directory_name
+from proxy.detect.directory_names import bare_handle_starts, might_hold_directory_name
 from proxy.detect.name_csv import name_header
 from proxy.detect.name_glued import might_be_glued_name
 from proxy.detect.name_honorifics import TITLED_NAME
@@ -35,21 +35,13 @@ _LABELLED = re.compile(
 )
 _GREETED = re.compile(r"^\s*(?i:hi|hello|hey|dear)\s+[A-ZÀ-ÖØ-Þ]")
 
-# A lower-case handle of two parts joined by an underscore, a word of its own (`maria_gonzalez`): the mention
-# recognizer's `bare handle` judges it.
-BARE_HANDLE_TRIGGER = re.compile(r"(?<![\w@./\\:=+-])[a-zß-ÿ]{3,20}_[a-zß-ÿ]{2,30}(?![\w@/\\=+-])")
-
 # Exposed for the detector's one-piece scan of many strings: no text without a match can hold a name.
 NAME_PREFILTER = _CAPITAL
 
 
 def might_hold_name(text: str) -> bool:
-    if might_hold_directory_name(text):  # a vCard `N`, a login (`uid=mgonzalez`, `/home/mgonzalez/`)
-        return True
-    if "_" in text and BARE_HANDLE_TRIGGER.search(text) is not None:  # `ping maria_gonzalez about it`
-        return True
     if _CAPITAL.search(text) is None:
-        return False
+        return _lower_case_directory_name(text)
     if text.count(" ") >= 2 and _LOWER_WORD.search(text) is not None:
         return True
     if _GREETED.search(text) is not None or TITLED_NAME.search(text) is not None:
@@ -58,4 +50,15 @@ def might_hold_name(text: str) -> bool:
     if any(is_name_label(m.group(1)) or is_org_label(m.group(1)) for m in _LABELLED.finditer(text)):
         return True
     # A name standing alone (a whole text or line: `Maria Gonzalez`), or a table with a person column.
-    return might_stand_alone(text) or name_header(text) or might_be_glued_name(text)
+    return (
+        might_stand_alone(text)
+        or name_header(text)
+        or might_be_glued_name(text)
+        or _lower_case_directory_name(text)
+    )
+
+
+def _lower_case_directory_name(text: str) -> bool:
+    """A vCard `N`, a login (`uid=mgonzalez`, `/home/mgonzalez/`), a handle without its `@`
+    (`ping maria_gonzalez about it`): names written where a capital need not be (`directory_names`)."""
+    return might_hold_directory_name(text) or ("_" in text and bool(bare_handle_starts(text)))
