@@ -133,7 +133,8 @@ def names_in_directory_formats(rng: Random) -> Case:
         text, label = _vcard(rng, first, last)
     elif kind == "ldap":
         text, label, login = _ldap(rng, first, last)
-        planted += [login] if login is not None else []
+        if login is not None:  # a DN by its login alone holds no other part of the name
+            planted = [login] if label == "ldap:uid" else [*planted, login]
     else:
         text, label = _mail(rng, first, last)
     result = tool_result(text) if rng.random() < 0.6 else tool_result(structured={"raw": text, "id": 7})
