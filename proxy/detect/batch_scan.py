@@ -27,6 +27,7 @@ from proxy.detect import (
     views,
 )
 from proxy.detect.defanged import DEFANGED_TRIGGERS
+from proxy.detect.directory_names import bare_handle_starts, login_starts
 from proxy.detect.folded_view import FOLD_TRIGGER
 from proxy.detect.iban_trigger import IBAN_TRIGGER
 from proxy.detect.known import KnownValues
@@ -141,6 +142,10 @@ def candidates(
             scan(regex_finder(trigger, joined))
     if ner:
         scan(regex_finder(NAME_PREFILTER, joined))
+        # A login in lower case (`uid=mgonzalez`, `/home/mgonzalez/`), a handle without its `@`
+        # (`maria_gonzalez`): literals found at C speed, each checked (`directory_names`).
+        for at in (*login_starts(joined), *bare_handle_starts(joined)):
+            hits.add(bisect_right(starts, at) - 1)
         hits.update(_lower_case_named(texts, joined, starts, quiet))
     if quiet:
         # A text the detector already found quiet (nothing but known values can be in it, see `_scan`)

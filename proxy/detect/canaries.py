@@ -34,5 +34,8 @@ CANARIES: dict[str, tuple[str, str]] = {
     "VeilCsvNameColumnRecognizer": ("name,email\nMaria Gonzalez,x", "PERSON"),
     "VeilAccountLabelRecognizer": ("Account: Brightwater Plumbing LLC", "ACCOUNT_NAME"),
     "VeilTitledNameRecognizer": ("Dr. Huong Ngo", "PERSON"),
+    "VeilVcardNameRecognizer": ("N:Gonzalez;Maria;;;", "PERSON"),
+    "VeilDnNameRecognizer": ("CN=Gonzalez\\, Maria,OU=Sales,DC=example,DC=com", "PERSON"),
+    "VeilLoginNameRecognizer": ("dn: uid=mgonzalez,ou=people,dc=example,dc=com", "PERSON"),
     "VeilSpacyRecognizer": (PROSE_NAME, "PERSON"),  # the NER pipeline itself
 }

@@ -21,6 +21,7 @@ import html.entities
 import re
 
 from proxy.detect import byte_escapes, carried_text
+from proxy.detect.encoded_words import ENCODED_WORDS, decode_run
 from proxy.detect.views import View, normalize, rewrite
 
 # Local decoding rounds per chain: `%252540` is three layers of percent-encoding, and layers that mix
@@ -44,7 +45,8 @@ _BACKSLASH = (
     r"|\\u\{[0-9A-Fa-f]{1,6}\}|\\U[0-9A-Fa-f]{8}|(?:\\x[0-9A-Fa-f]{2})+"
     r"|\\[nrtbf\"/\\]"  # JSON / C escapes
 )
-_WEB = "|".join((_PERCENT, _ENTITY, _BACKSLASH, _FORM_SPACE, byte_escapes.LISTS))
+# MIME encoded words first (`encoded_words`): their `=C3=AD` and `_` read only inside their frame.
+_WEB = "|".join((ENCODED_WORDS, _PERCENT, _ENTITY, _BACKSLASH, _FORM_SPACE, byte_escapes.LISTS))
 # Quoted-printable bytes and soft line breaks. Decoded in a chain of its own as well as with the others:
 # `q=4000%20…` is a form field, and reading its `=40` as `@` would hide the card number after it.
 # A base64 run's padding at a line's end (`SmVzc2UgTWltdW4=`, the run a whole number of quanta with it) is
@@ -58,6 +60,7 @@ _LOCAL = re.compile(_WEB + "|" + _QP)
 _QP_RE = re.compile(_QP)
 # The same escapes one family at a time, for layers decoded in their order (below).
 _FAMILIES = [
+    re.compile(ENCODED_WORDS),
     re.compile(_PERCENT + "|" + _FORM_SPACE),
     re.compile(_ENTITY),
     re.compile(_BACKSLASH),
@@ -120,6 +123,8 @@ def _decode_local(s: str) -> str:
         return html.unescape(s) if s.endswith(";") else _loose_entity(s)
     if head == "+":
         return " "
+    if head == "=" and s[1] == "?":
+        return decode_run(s)
     if head == "=":
         return "" if s[1] in "\r\n" else _quoted_printable(s)
     if s[1] == "x":

@@ -28,7 +28,7 @@ from proxy.detect.email_stand_ins import stand_ins_view
 from proxy.detect.folded_view import folded_views
 from proxy.detect.glued import GLUED_ENTITIES, GLUED_MIN_SCORE, glued_view
 from proxy.detect.known import KnownValues
-from proxy.detect.markup_view import markup_view
+from proxy.detect.markup_view import marked, markup_view
 from proxy.detect.name_case_view import case_view
 from proxy.detect.name_layers import (
     chunked_base64_name,
@@ -181,9 +181,10 @@ class Detector:
         # (`14/052/321/34`): only what is certain without one.
         folded = folded_views(text)
         column = vertical_view(text)
+        unmarked = markup_view(text)
         certain_only = [
             glued_view(view) if digit_trigger_at(view.text) >= 0 else None,
-            markup_view(text),
+            unmarked,
             chunked_view(view),
             column,
             *folded,
@@ -202,9 +203,12 @@ class Detector:
             for s in self._analyze_cached(extra_view.text, deadline, on_loop):
                 a, b = extra_view.span(s.start, s.end)
                 certain = s.entity in GLUED_ENTITIES or (extra_view is column and s.entity != "PERSON")
-                if (certain and s.score >= GLUED_MIN_SCORE) or (
-                    s.entity == "PERSON" and "\n" in text[a:b] and any(extra_view is f for f in folded)
-                ):  # a name across a fold (`FN:Jo Osborne-Zopp\r\n etto`) is read whole only unfolded
+                if (
+                    (certain and s.score >= GLUED_MIN_SCORE)
+                    or (s.entity == "PERSON" and "\n" in text[a:b] and any(extra_view is f for f in folded))
+                    or (extra_view is unmarked and s.entity == "PERSON" and marked(text, a, b))
+                ):  # a name across a fold (`FN:Jo Osborne-Zopp\r\n etto`) is read whole only unfolded, one
+                    # cut by emphasis (`**Maria** Gonzalez`) only without its markup (`markup_view`)
                     spans.append(Span(a, b, s.entity, s.score))
         concat = concatenated_view(text)
         if concat is not None:  # literals a program joins: what is found across a chain of them

@@ -26,7 +26,7 @@ _MARKUP = re.compile(
     r"<!--.{0,200}?-->|</?" + _INLINE + r"(?:\s[^<>]{0,120})?/?>"
     r"|(?<=\S)(?:\*{1,3}|_{2,3}|~~|`{1,3})++(?=\S)"
     # emphasis at a word's edge, or beside an address's `@` (`_jane_@_acme.com_`)
-    r"|(?:(?<=\s)|^)[*_~]{1,3}(?=[^\s*_~])|(?<=[^\s*_~])[*_~]{1,3}(?=\s|$)|(?<=@)[*_~]{1,3}|[*_~]{1,3}(?=@)",
+    r"|(?:(?<=\s)|^)[*_~`]{1,3}(?=[^\s*_~`])|(?<=[^\s*_~`])[*_~`]{1,3}(?=\s|$)|(?<=@)[*_~]{1,3}|[*_~]{1,3}(?=@)",
     re.DOTALL | re.MULTILINE,
 )
 MARKUP_TRIGGER = re.compile(r"<!--|</?[A-Za-z]|\*|__|~~|`|(?:^|\s)_|_(?:\s|$)|_@|@_", re.MULTILINE)
@@ -34,6 +34,18 @@ MARKUP_TRIGGER = re.compile(r"<!--|</?[A-Za-z]|\*|__|~~|`|(?:^|\s)_|_(?:\s|$)|_@
 # markup; an address cut by it has its `@`, which the pre-scan finds anyway). One character class first:
 # the engine's fast scan skips to it.
 MARKUP_BESIDE_DIGIT = re.compile(r"[<*_~`](?<=[0-9 ].)|[>*_~`](?=[0-9 ])")
+
+
+# Characters of the markup `_MARKUP` removes (an HTML tag's brackets, emphasis and code marks).
+_MARK_CHARS = re.compile(r"[*_~`<>]")
+
+
+def marked(text: str, start: int, end: int) -> bool:
+    """Whether markup sits inside `text[start:end]` or right beside it: a person's name found in the markup
+    view there was cut (`**Maria** Gonzalez`, `Maria <b>Gonzalez</b>`) or framed (`Owner: `Maria
+    Gonzalez``) by it, and may be read whole only in that view. A name with no markup at it is the plain
+    view's to find."""
+    return _MARK_CHARS.search(text, max(0, start - 1), min(len(text), end + 1)) is not None
 
 
 def markup_view(text: str) -> View | None:

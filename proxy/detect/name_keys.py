@@ -83,8 +83,10 @@ def _compound_parts(word: str) -> list[str]:
 
 # A text label before a name that is no key word: mail headers (`Reply-To`, `Sender`), sign-off lines, and
 # the person properties of vCard (`FN`, `NICKNAME`) and iCalendar (the `CN` parameter of `ORGANIZER`,
-# `ATTENDEE`).
-_LABEL_WORDS = frozenset(words_of("from to cc bcc sender attn attention signed with fn cn nickname"))
+# `ATTENDEE`), and the person attributes of LDAP (`sn`: the surname, `givenName`; RFC 4519).
+_LABEL_WORDS = frozenset(
+    words_of("from to cc bcc sender attn attention signed with fn cn nickname sn givenname")
+)
 
 
 def is_name_label(label: str) -> bool:

@@ -124,6 +124,14 @@ def common_surnames() -> frozenset[str]:
 _SURNAME_RANKS = 5000
 
 
+@lru_cache(maxsize=1)
+def census_surnames() -> frozenset[str]:
+    """Every surname of the same census list (~89,000, `Heydrich`, `Kowalczyk`, `Remy`): evidence only where
+    the place already says "a person's login" and the word is no word of the language (`login_is_name`)."""
+    text = resources.files("names").joinpath("dist.all.last").read_text(encoding="ascii")
+    return frozenset(line.split(None, 1)[0].casefold() for line in text.splitlines() if line)
+
+
 # Letters that no decomposition takes to ASCII (a stroke, a ligature): read as a keyboard writes them, so
 # `Czesław` is found as `czeslaw` in a handle or an address.
 _NO_DECOMPOSITION = str.maketrans(

@@ -1,5 +1,5 @@
 """`@maria.gonzalez`, `@maria_gonzalez`, `@MariaG`, `@mariagonzalez`: a chat mention whose handle is made
-of a person's name parts.
+of a person's name parts; and `maria_gonzalez` without its `@`, a word of its own in lower case.
 
 A handle is split into parts at dots, underscores and hyphens, at a lower-to-upper case change, or, for one
 lower-case run, after a known given name. It is a name when a part is a known given name and every other
@@ -16,6 +16,7 @@ import regex
 from presidio_analyzer import Pattern
 
 from proxy.detect.name_lexicon import (
+    census_surnames,
     common_surnames,
     in_dictionary,
     is_english_word,
@@ -25,9 +26,13 @@ from proxy.detect.name_lexicon import (
     written_lower_case,
 )
 from proxy.detect.name_patterns import CONFIDENT, NameRunRecognizer
-from proxy.detect.name_words import STRONG, given_evidence, looks_like_surname
+from proxy.detect.name_words import PLACE_PREFIXES, STRONG, given_evidence, looks_like_surname
 
 _SEPARATOR = re.compile(r"[._-]")
+BARE_HANDLE = (
+    r"(?<![\p{L}\p{N}_@./\\:=+-])(?P<name>\p{Ll}{3,20}+_\p{Ll}{2,30}+(?:-\p{Ll}{2,30}+)?)"
+    r"(?![\p{L}\p{N}_@/\\=+-]|\.\w)"
+)
 _HALF_SEPARATOR = re.compile(r"[._]")
 _CAMEL = regex.compile(r"\p{Lu}\p{Ll}+|\p{Lu}(?!\p{Ll})|\p{Ll}+")
 _MIN_GIVEN = 3
@@ -47,6 +52,34 @@ def _name_part(part: str) -> bool:
 def _given(part: str) -> bool:
     """A clear given name (`maria`, `max`; not `dev`, `here`): common somewhere or no English word."""
     return len(part) >= _MIN_GIVEN and given_evidence(part) == STRONG
+
+
+def bare_handle_is_name(handle: str) -> bool:
+    """A handle without its `@` (`maria_gonzalez`): code writes its identifiers so too (`config_file`,
+    `rose_gold`, `max_size`), so both parts need a name list's word: a clear given name that is no word of
+    the vocabulary and no place's prefix (`san_marino`), then a census surname of four letters or more
+    that is no word of the dictionary. Measured on 20,000 identifiers of the installed packages' sources:
+    two read as names, both a person's or a place's (`thomas_beale`, `diego_garcia`)."""
+    parts = handle.split("_")
+    if len(parts) != 2:
+        return False
+    given, surname = parts
+    return (
+        _given(given)
+        and not is_vocabulary_word(given)
+        and not in_dictionary(given)
+        and given not in PLACE_PREFIXES
+        and all(
+            len(p) >= _MIN_BARE_SURNAME
+            and lexicon_form(p) in census_surnames()
+            and not in_dictionary(p)
+            and not is_vocabulary_word(p)
+            for p in surname.split("-")
+        )
+    )
+
+
+_MIN_BARE_SURNAME = 4  # `max_len`, `max_val`: three letters after an underscore are an abbreviation
 
 
 def handle_is_name(handle: str) -> bool:
@@ -121,10 +154,14 @@ def _split_run(run: str) -> list[str]:
 class VeilMentionNameRecognizer(NameRunRecognizer):
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("mention", r"(?<![\w.@+-])@(?P<name>\p{L}[\p{L}._-]{1,40}+)(?![\w@]|\.\w)", CONFIDENT),
+        # A handle written without its `@` (`ping maria_gonzalez about it`): lower case, two parts joined by
+        # an underscore, a word of its own (not a path's, an address's or a dotted identifier's part).
+        Pattern("bare handle", BARE_HANDLE, CONFIDENT),
     ]
 
     def hit(self, match: regex.Match[str], text: str) -> tuple[int, int, float] | None:
         handle = match.group("name").rstrip("._-")
-        if not handle_is_name(handle):
+        bare = match.start("name") == 0 or text[match.start("name") - 1] != "@"
+        if not (bare_handle_is_name(handle) if bare else handle_is_name(handle)):
             return None
         return match.start("name"), match.start("name") + len(handle), CONFIDENT

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from proxy.detect.account_keys import is_org_label
+from proxy.detect.directory_names import bare_handle_starts, might_hold_directory_name
 from proxy.detect.name_csv import name_header
 from proxy.detect.name_glued import might_be_glued_name
 from proxy.detect.name_honorifics import TITLED_NAME
@@ -40,7 +41,7 @@ NAME_PREFILTER = _CAPITAL
 
 def might_hold_name(text: str) -> bool:
     if _CAPITAL.search(text) is None:
-        return False
+        return _lower_case_directory_name(text)
     if text.count(" ") >= 2 and _LOWER_WORD.search(text) is not None:
         return True
     if _GREETED.search(text) is not None or TITLED_NAME.search(text) is not None:
@@ -49,4 +50,15 @@ def might_hold_name(text: str) -> bool:
     if any(is_name_label(m.group(1)) or is_org_label(m.group(1)) for m in _LABELLED.finditer(text)):
         return True
     # A name standing alone (a whole text or line: `Maria Gonzalez`), or a table with a person column.
-    return might_stand_alone(text) or name_header(text) or might_be_glued_name(text)
+    return (
+        might_stand_alone(text)
+        or name_header(text)
+        or might_be_glued_name(text)
+        or _lower_case_directory_name(text)
+    )
+
+
+def _lower_case_directory_name(text: str) -> bool:
+    """A vCard `N`, a login (`uid=mgonzalez`, `/home/mgonzalez/`), a handle without its `@`
+    (`ping maria_gonzalez about it`): names written where a capital need not be (`directory_names`)."""
+    return might_hold_directory_name(text) or ("_" in text and bool(bare_handle_starts(text)))

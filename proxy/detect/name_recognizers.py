@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from proxy.detect.name_csv_recognizer import VeilCsvNameColumnRecognizer
+from proxy.detect.name_dn_recognizer import VeilDnNameRecognizer
 from proxy.detect.name_glued_recognizer import VeilGluedNameRecognizer
 from proxy.detect.name_greeting_recognizer import VeilGreetingNameRecognizer
 from proxy.detect.name_labeled_recognizer import VeilLabeledNameRecognizer
 from proxy.detect.name_lexicon_recognizer import VeilLexiconNameRecognizer
+from proxy.detect.name_login_recognizer import VeilLoginNameRecognizer
 from proxy.detect.name_mention_recognizer import VeilMentionNameRecognizer
 from proxy.detect.name_standalone_recognizer import VeilStandaloneNameRecognizer
 from proxy.detect.name_title_recognizer import VeilTitledNameRecognizer
+from proxy.detect.name_vcard_recognizer import VeilVcardNameRecognizer
 from proxy.detect.person_recognizer import VeilPersonRecognizer
 
 NAME_RECOGNIZERS = (
@@ -22,4 +25,7 @@ NAME_RECOGNIZERS = (
     VeilCsvNameColumnRecognizer,
     VeilTitledNameRecognizer,
     VeilGluedNameRecognizer,
+    VeilVcardNameRecognizer,
+    VeilLoginNameRecognizer,
+    VeilDnNameRecognizer,
 )

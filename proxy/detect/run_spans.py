@@ -5,6 +5,8 @@ out are noise. Kept apart from the detector, which calls them once per text.
 
 from __future__ import annotations
 
+import re
+
 from proxy.detect import decoders
 from proxy.detect.known import KNOWN_SCORE
 from proxy.detect.name_layers import reads_as_words
@@ -14,6 +16,9 @@ from proxy.detect.spans import Span
 # (`…PBzBtvSUQ9oN2ih…` holds CamelCase humps and capitalised words by chance).
 _OPAQUE_RUN = 32
 _WORD_ENTITIES = frozenset({"PERSON", "ACCOUNT_NAME"})
+# A home root right before a span: the span is a path's user folder (`/home/psolomon/projects/report-3`
+# is a base64-alphabet run too), named by the folder's place, not by chance letters (`directory_names`).
+_HOME_ROOT_BEFORE = re.compile(r"(?:[/\\](?i:home|users)\$?[/\\])\Z")
 
 
 def outside_decoded_runs(spans: list[Span], decoded: list[tuple[int, int]]) -> list[Span]:
@@ -32,7 +37,7 @@ def outside_long_runs(text: str, spans: list[Span]) -> list[Span]:
     """`spans` without the names found inside a long base64 run written out in `text` (what its decoding
     finds covers the whole run, and stays). Words glued by `+` are a form value, not such a run; a known value
     stays wherever it stands: it is certain, and a path or slug (`/accounts/Korbinian_Esposito/report`) is a
-    base64-alphabet run too."""
+    base64-alphabet run too; so does a user folder right under a home root (`/home/mgonzalez/…`)."""
     long_runs = [
         (a, b)
         for a, b in decoders.base64_runs(text)
@@ -45,5 +50,6 @@ def outside_long_runs(text: str, spans: list[Span]) -> list[Span]:
         for s in spans
         if s.entity not in _WORD_ENTITIES
         or s.score >= KNOWN_SCORE
+        or _HOME_ROOT_BEFORE.search(text, max(0, s.start - 8), s.start) is not None
         or not any(a <= s.start and s.end <= b and (s.start, s.end) != (a, b) for a, b in long_runs)
     ]

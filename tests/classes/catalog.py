@@ -15,6 +15,11 @@ from tests.classes.notations import notations
 from tests.classes.people import known_values, names_in_fields, names_in_free_text
 from tests.classes.record_parts_cases import record_parts
 from tests.classes.scope import control, formats, numbers, placement
+from tests.classes.structured_names import (
+    names_in_directory_formats,
+    names_in_markup,
+    names_in_paths_and_logins,
+)
 from tests.classes.survivors import over_redaction
 from tests.classes.terminal import terminal_codes
 
@@ -41,6 +46,9 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
     "known-values": known_values,
     "names-text": names_in_free_text,
     "names-fields": names_in_fields,
+    "names-directory": names_in_directory_formats,
+    "names-markup": names_in_markup,
+    "names-paths": names_in_paths_and_logins,
     "over-redaction": over_redaction,
 }
 

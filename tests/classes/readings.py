@@ -7,6 +7,7 @@ out of the usual order or notation. Each is written without the product's code (
 - a value one character per line;
 - Ascii85 (`<~ … ~>`) and uuencode (`begin … end`) blocks;
 - columns of short items and concatenated string literals (`readings_layouts`);
+- mail and directory formats (`readings_directory`): MIME encoded words, folded lines, vCard fields;
 - the strings of one list read together (content blocks a client shows as one text, pieces of a field);
 - the scalar values of one small record read together (a phone in `country_code`/`area_code`/`number`,
   an SSN in `area`/`group`/`serial`, an address in `local`/`domain`), in JSON carried in text too.
@@ -22,7 +23,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from tests.classes import readings_bytes, readings_known_parts, readings_layouts, readings_numerals
+from tests.classes import (
+    readings_bytes,
+    readings_directory,
+    readings_known_parts,
+    readings_layouts,
+    readings_numerals,
+)
 
 _INET = re.compile(r"(?<![\w.])(?:0[xX][0-9A-Fa-f]+|\d[\d,]*)(?:\.(?:0[xX][0-9A-Fa-f]+|\d+)){0,3}(?![\w])")
 _DIGIT_WORDS = {
@@ -121,6 +128,7 @@ def readings(text: str) -> Iterator[str]:
     yield from readings_known_parts.readings(text)
     yield from readings_numerals.readings(text)
     yield from readings_layouts.readings(text)
+    yield from readings_directory.readings(text)
 
 
 _RECORD_VALUES = 12
