@@ -88,3 +88,27 @@ class RateGate:
             return False
         self._tokens -= 1.0
         return True
+
+
+class TimeShare:
+    """A token bucket of seconds: work of one kind may take `share` of the wall clock on average, in bursts
+    of up to `burst` seconds. `spend` charges what a piece of work took; `allows` says whether there is any
+    left. Unlike a count of messages, it holds however the messages arrive: a backend held back by the
+    pipe sends only as fast as the proxy reads, so a count per second never trips, while the time spent
+    scanning what it sends still adds up."""
+
+    def __init__(self, share: float, burst: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._share = share
+        self._burst = burst
+        self._seconds = burst
+        self._clock = clock
+        self._stamp = clock()
+
+    def allows(self) -> bool:
+        now = self._clock()
+        self._seconds = min(self._burst, self._seconds + (now - self._stamp) * self._share)
+        self._stamp = now
+        return self._seconds > 0.0
+
+    def spend(self, seconds: float) -> None:
+        self._seconds -= seconds

@@ -22,7 +22,7 @@ from proxy.filters.flood import Flood
 from proxy.filters.limits import Limits
 from proxy.filters.local_pages import LocalPages
 from proxy.filters.scan_request import ScanRequest
-from proxy.limits import CallRefused
+from proxy.limits import CallRefused, TimeShare
 from proxy.policy import ToolSpec
 from proxy.session import ProxySession
 from tests.proxy.conftest import PERSON
@@ -335,3 +335,40 @@ async def test_the_flood_filter_drops_notifications_beyond_the_rate(session):
     flood = Flood(session, lambda: blocked.append(1))
     admitted = [await flood.admit("notifications/message") for _ in range(10)]
     assert admitted[:5] == [True] * 5 and admitted[5:] == [False] * 5 and len(blocked) == 5
+
+
+async def test_the_flood_filter_drops_notifications_once_scanning_them_took_its_share_of_the_time(session):
+    """However slowly they arrive (a backend held back by the pipe), notifications whose scans took more
+    than their share of the wall clock are dropped until the share refills; the count alone never trips."""
+    session.policy.notifications_per_second = 1_000.0
+    blocked: list[int] = []
+    flood = Flood(session, lambda: blocked.append(1))
+    now = [0.0]
+    flood._time = TimeShare(0.5, 1.0, clock=lambda: now[0])
+    admitted = []
+    for _ in range(12):
+        now[0] += 0.01  # arrives 10 ms after the last one: 100 a second, well under the count
+        ok = await flood.admit("notifications/message")
+        admitted.append(ok)
+        if ok:
+            flood.spent(0.25)  # each took 250 ms to scan
+    # The one-second burst (plus its refill) lasts five scans of 250 ms; the last one overdrew it.
+    assert admitted[:5] == [True] * 5
+    assert admitted[5:] == [False] * 7 and len(blocked) == 7
+    now[0] += 2.0  # two seconds later half of them have refilled: one more second to spend
+    assert await flood.admit("notifications/message")
+
+
+def test_a_time_share_refills_at_its_share_of_the_clock_up_to_its_burst():
+    now = [0.0]
+    share = TimeShare(0.25, 2.0, clock=lambda: now[0])
+    share.spend(3.0)
+    assert not share.allows()
+    now[0] += 4.0  # -1 + 4 × 0.25 = 0: nothing left yet
+    assert not share.allows()
+    now[0] += 100.0
+    assert share.allows()
+    share.spend(1.9)
+    assert share.allows()  # capped at the burst: 2.0 - 1.9
+    share.spend(0.2)
+    assert not share.allows()
