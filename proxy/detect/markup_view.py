@@ -26,18 +26,22 @@ _MARKUP = re.compile(
     r"<!--.{0,200}?-->|</?" + _INLINE + r"(?:\s[^<>]{0,120})?/?>"
     r"|(?<=\S)(?:\*{1,3}|_{2,3}|~~|`{1,3})++(?=\S)"
     # emphasis at a word's edge, or beside an address's `@` (`_jane_@_acme.com_`)
-    r"|(?:(?<=\s)|^)[*_~`]{1,3}(?=[^\s*_~`])|(?<=[^\s*_~`])[*_~`]{1,3}(?=\s|$)|(?<=@)[*_~]{1,3}|[*_~]{1,3}(?=@)",
+    r"|(?:(?<=\s)|^)[*_~`]{1,3}(?=[^\s*_~`])|(?<=[^\s*_~`])[*_~`]{1,3}(?=\s|$)|(?<=@)[*_~]{1,3}|[*_~]{1,3}(?=@)"
+    # a backslash escape (CommonMark: any ASCII punctuation, `O\'Neill`; a shell: a blank, `Maria\ Gonzalez`)
+    r"|\\(?=[ !-/:-@\[-`{-~])",
     re.DOTALL | re.MULTILINE,
 )
-MARKUP_TRIGGER = re.compile(r"<!--|</?[A-Za-z]|\*|__|~~|`|(?:^|\s)_|_(?:\s|$)|_@|@_", re.MULTILINE)
+MARKUP_TRIGGER = re.compile(
+    r"<!--|</?[A-Za-z]|\*|__|~~|`|(?:^|\s)_|_(?:\s|$)|_@|@_|\\[ !-/:-@\[-`{-~]", re.MULTILINE
+)
 # For the detector's batch pre-scan: markup touching a digit (a card, phone, IBAN or IP address cut by
 # markup; an address cut by it has its `@`, which the pre-scan finds anyway). One character class first:
 # the engine's fast scan skips to it.
 MARKUP_BESIDE_DIGIT = re.compile(r"[<*_~`](?<=[0-9 ].)|[>*_~`](?=[0-9 ])")
 
 
-# Characters of the markup `_MARKUP` removes (an HTML tag's brackets, emphasis and code marks).
-_MARK_CHARS = re.compile(r"[*_~`<>]")
+# Characters of the markup `_MARKUP` removes (an HTML tag's brackets, emphasis and code marks, escapes).
+_MARK_CHARS = re.compile(r"[*_~`<>\\]")
 
 
 def marked(text: str, start: int, end: int) -> bool:

@@ -47,6 +47,7 @@ _TERMINAL = re.compile(
     r"|(?:\x1b[\]P_^X]|[\x90\x9d\x9e\x9f\x98])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
     r"|\x1b[ -/]*[0-~]"
 )
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _UU = re.compile(r"^begin [0-7]{3,4} \S+\r?\n(.*?)^end\s*$", re.DOTALL | re.MULTILINE)
 
 
@@ -114,6 +115,8 @@ def readings(text: str) -> Iterator[str]:
     yield text[::-1]
     if _RLO_SPAN.search(text):
         yield _display(text)
+    if "\\" in text:  # Markdown's backslash escapes: any ASCII punctuation, shown without its backslash
+        yield _MD_ESCAPE.sub(r"\1", text)
     if _TERMINAL.search(text):
         yield _TERMINAL.sub("", text)
     one = _lines_of_one(text)

@@ -12,7 +12,7 @@ from random import Random
 from urllib.parse import quote
 
 from tests.classes.case import Case, Survivor, call, tool_result
-from tests.classes.name_lists import FIRST, ascii_only
+from tests.classes.name_lists import APOSTROPHE_LAST, FIRST, ascii_only
 from tests.classes.planting import Planted, person
 
 ENCODINGS = ("utf-8", "UTF-8", "iso-8859-1")
@@ -156,6 +156,9 @@ MARKUP_FRAMES = (
     ("{f} <strong>{l}</strong>", "html-last"),
     ("[{f} {l}](mailto:{a})", "mailto"),
     ("[{f} {l}](https://crm.example/contacts/{n})", "link"),
+    ("\\*{f} {l}\\*", "escaped-emphasis"),
+    ("{f} {le}", "escaped-punctuation"),
+    ("{f}\\ {le}", "escaped-blank"),
 )
 MARKUP_PLACES = (
     "Spoke to {n} about the renewal.",
@@ -177,7 +180,11 @@ def names_in_markup(rng: Random) -> Case:
     """A name with Markdown or HTML emphasis inside or around it, beside markup around ordinary words."""
     first, last = _name(rng)
     frame, label = rng.choice(MARKUP_FRAMES)
-    marked = frame.format(f=first, l=last, a=f"x{rng.randrange(99)}@example.org", n=rng.randrange(999))
+    if label.startswith("escaped-") and rng.random() < 0.7:
+        last = rng.choice((*APOSTROPHE_LAST, "Smith-Jones", "Garcia-Lopez"))
+    escaped = re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", last)  # CommonMark: any ASCII punctuation escaped
+    n = rng.randrange(999)
+    marked = frame.format(f=first, l=last, le=escaped, a=f"x{rng.randrange(99)}@example.org", n=n)
     place = rng.choice(MARKUP_PLACES)
     survivor = rng.choice(MARKUP_SURVIVORS)
     text = place.format(n=marked) + "\n" + survivor.capitalize() + "."
