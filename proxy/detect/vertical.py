@@ -34,7 +34,9 @@ _ITEM = re.compile(
     r"(?:(?P<qq>['\"`])(?P<q>[^\n'\"`]{0,3})(?P=qq)|(?P<b>\S(?:[^\n]?[^\s,;])?))?[ \t]*[,;]?"
     r")[ \t]*\r?$"
 )
-_TABLE_RULE = re.compile(r":?-+:?")
+# A table's rule cell: two dashes or more, or one with an alignment colon. A lone `-` is a cell holding a
+# dash (a value's own: `| - |` between the digits of an SSN or the parts of an address).
+_TABLE_RULE = re.compile(r":?-{2,}:?|:-+:?|-+:")
 _ROW = re.compile(r"(?m)^[ \t]*\|[^\n]*\|[ \t]*\r?$")
 _DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 _CARD_LEAST = 13

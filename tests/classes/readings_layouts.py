@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 _BULLET = re.compile(r"^\s*(?:[-*•+–>]\s+|\d{1,4}[.):]\s+)")
 _QUOTED = re.compile(r"^(['\"`])(.*)\1$")
-_SEPARATOR_CELL = re.compile(r"^:?-+:?$")
+_SEPARATOR_CELL = re.compile(r"^(?::?-{2,}:?|:-+:?|-+:)$")  # `-` alone is a cell holding a dash
 _LITERAL = r"(?:'[^'\n]*'|\"[^\"\n]*\")"
 _CHAIN = re.compile(rf"{_LITERAL}(?:\s*(?:\+|\|\||\.\.|\.|,|\\)?\s*{_LITERAL})+")
 
@@ -36,8 +36,10 @@ def _item(line: str, markup: bool, column: int) -> str | None:
     return s if len(s) <= 3 else None
 
 
-def _columns(text: str, markup: bool, column: int = -1) -> str | None:
-    """`text` with each run of four or more short items read as one line (blank lines inside skipped)."""
+def _columns(text: str, markup: bool, column: int = -1, word_apart: bool = False) -> str | None:
+    """`text` with each run of four or more short items read as one line (blank lines inside skipped);
+    with `word_apart`, a last item that is a word (`end`, `ok`) read on its own line, as a reader who sees
+    the value stop before it does."""
     out: list[str] = []
     run: list[str] = []
     found = False
@@ -46,7 +48,8 @@ def _columns(text: str, markup: bool, column: int = -1) -> str | None:
         nonlocal found
         if len(run) >= 4:
             found = True
-            out.append("\n" + "".join(run) + "\n")
+            tail = run.pop() if word_apart and run[-1].isalpha() and len(run[-1]) >= 2 else ""
+            out.append("\n" + "".join(run) + "\n" + tail + "\n")
         else:
             out.extend("\n" + r + "\n" for r in run)
         run.clear()
@@ -72,8 +75,9 @@ def readings(text: str) -> Iterator[str]:
     """The text as a reader of these layouts reads it (module doc); nothing when it holds none."""
     if "\n" in text:
         for markup, column in ((True, -1), (False, -1), (True, 0)):  # a table: its last or first column
-            col = _columns(text, markup, column)
-            if col is not None:
-                yield col
+            for word_apart in (False, True):
+                col = _columns(text, markup, column, word_apart)
+                if col is not None:
+                    yield col
     if _CHAIN.search(text):
         yield _CHAIN.sub(_joined_literals, text)
