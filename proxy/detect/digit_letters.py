@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from proxy.detect.checksums import luhn_ok
+from proxy.detect.checksums import IBAN_LENGTHS, luhn_ok
 from proxy.detect.iban_trigger import IBAN_TRIGGER
 from proxy.detect.view_map import View, replace_ranges
 
@@ -45,12 +45,21 @@ def _card(read_as: str) -> bool:
     return 13 <= len(number) <= 19 and number[0] in "3456" and luhn_ok(number)
 
 
+def _country(text: str, digits_at: int) -> bool:
+    """Whether the two letters before an IBAN-like start's check digits are a country with IBANs (`file 55…`
+    is a word before a number, not an IBAN)."""
+    letters = [c for c in text[max(0, digits_at - 4) : digits_at] if c.isalpha()][-2:]
+    return "".join(letters).upper() in IBAN_LENGTHS
+
+
 def read(view: View) -> View:
     """`view` with the letters of digit-dominant runs read as the digits they stand for (module doc). An
     IBAN's letters are its own (`NL43 AAAI 0000…` written `AAA I0 000…`): a run inside what starts as an
     IBAN is left as written."""
     text = view.text
-    ibans = [m.span() for m in IBAN_TRIGGER.finditer(text)] if _IBAN_START.search(text) else []
+    ibans = []
+    if _IBAN_START.search(text):
+        ibans = [m.span() for m in IBAN_TRIGGER.finditer(text) if _country(text, m.start())]
     edits = []
     for m in _RUN.finditer(text):
         read_as = _read(m.group())
