@@ -10,7 +10,6 @@ request unanswered.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -173,10 +172,9 @@ class Relay:
                 kind = "request" if isinstance(msg, types.JSONRPCRequest) else "notification"
                 if kind == "notification" and not await self.flood.admit(msg.method):
                     continue  # dropped before any scanning: a flood costs this session next to nothing
-                started = time.monotonic()
-                out = await self.chain.scan(msg, Direction.TO_CLIENT, kind, msg.method, None, item.metadata)
-                if kind == "notification":
-                    self.flood.spent(time.monotonic() - started)
+                with self.flood.timed(kind):
+                    scan = self.chain.scan
+                    out = await scan(msg, Direction.TO_CLIENT, kind, msg.method, None, item.metadata)
                 if isinstance(out, Exception):
                     if isinstance(msg, types.JSONRPCRequest):
                         await self.to_backend(error_reply(msg.id, to_jsonrpc_error(out)))

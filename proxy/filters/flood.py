@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import anyio
 
@@ -55,3 +56,13 @@ class Flood:
     def spent(self, seconds: float) -> None:
         """Charge the time an admitted notification took to scan."""
         self._time.spend(seconds)
+
+    @contextmanager
+    def timed(self, kind: str) -> Iterator[None]:
+        """Charge what the block takes (the scan of a backend message) when the message is a notification."""
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            if kind == "notification":
+                self.spent(time.monotonic() - started)
