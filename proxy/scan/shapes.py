@@ -253,12 +253,21 @@ def key_context(key: str) -> tuple[Context, ...] | None:
 _NO = frozenset({"no", "nr"})
 
 
+# An integer grouped in thousands, one separator throughout: `,` `'` `.` a blank, a no-break or thin space
+# (`123,456,789`, `1'234'567'890`, `1.234.567.890`, `1 234 567 890`).
+THOUSANDS = re.compile(r"\d{1,3}([,'. \u00a0\u2009\u202f])\d{3}(?:\1\d{3}){1,2}")
+
+
 def context_entity(key: str, value: str) -> str | None:
     """The entity of `value` (a string, or a number's decimal text) beside `key`, if the key gives one:
     the first of its contexts whose shape the value has (`customer_ssn`: 10 digits are a customer ID,
-    9 an SSN). A calendar date is none of them (`"account": "2024-05-01"`, `"card": "2024-05-01T10:00Z"`)."""
+    9 an SSN). A calendar date is none of them (`"account": "2024-05-01"`, `"card": "2024-05-01T10:00Z"`).
+    An identifier written as an amount, in thousands groups, is judged as the digits it writes: the key
+    says what it is (`"ssn": "123,456,789"`)."""
     if _ISO_DATE.fullmatch(value[:10]) is not None and (len(value) == 10 or value[10] in "T "):
         return None
+    if THOUSANDS.fullmatch(value) is not None:
+        value = re.sub(r"\D", "", value)
     for entity, valid in key_context(key) or ():
         if entity == "ACCOUNT_NUMBER" and _n_digits(10, 10)(value):
             return "GOOGLE_ADS_CUSTOMER_ID"  # a 10-digit account: a Google Ads customer account

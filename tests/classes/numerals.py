@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from random import Random
 
-from tests.classes.case import Case, Survivor, call
+from tests.classes.case import Case, Survivor, call, tool_result
 from tests.classes.layers import _carry
 from tests.classes.planting import (
     Planted,
@@ -156,12 +156,18 @@ _ID_LABELS = {
     "customer-id": ["cid", "customer id", "Customer ID:", "account", "client_id ="],
     "phone": ["phone", "tel:", "mobile", "Phone #", "cell ="],
 }
+_ID_KEYS = {
+    "ssn": ["ssn", "social_security_number", "customerSsn"],
+    "customer-id": ["customer_id", "cid", "customerId"],
+    "phone": ["phone", "mobileNumber", "tel"],
+}
 _AMOUNT_LABELS = ["revenue", "impressions", "cost:", "spend (micros):", "clicks", "total =", "budget"]
 
 
 def thousands(rng: Random) -> Case:
-    """An SSN, customer ID or phone number written as an amount, in thousands groups (`ssn 123,456,789`),
-    after a label naming it; beside it, an amount of the same shape after a label that names none, which
+    """An SSN, customer ID or phone number written as an amount, in thousands groups with any one separator
+    (`ssn 123,456,789`, `cid 1'234'567'890`, `1.234.567.890`, blanks, thin spaces), after a label or under a
+    key naming it; beside it, an amount of the same shape after a label that names none, which
     must stay as written."""
     kind = rng.choice(sorted(_ID_LABELS))
     if kind == "ssn":
@@ -172,9 +178,18 @@ def thousands(rng: Random) -> Case:
     else:
         digits = str(rng.randrange(1, 10)) + f"{rng.randrange(10**9):09d}"
     value = Planted(kind, digits, digits_needle(digits))
-    amount = f"{rng.randrange(10**6, 10**10):,}"
-    text = f"{rng.choice(_ID_LABELS[kind])} {int(digits):,}; {rng.choice(_AMOUNT_LABELS)} {amount}"
-    result, where = _carry(rng, text)
+    sep = rng.choice([",", "'", ".", " ", "\u00a0", "\u2009"])
+    written = f"{int(digits):,}".replace(",", sep)
+    # The amount keeps commas where the ID has blanks: digits in blank-separated groups on a line with a
+    # phone word read as a phone by the context recognizers (`phone 6 985 560 457; impressions 168 078 182`
+    # loses both, before this class's change too): a known over-redaction, not this class's subject.
+    amount = f"{rng.randrange(10**6, 10**10):,}".replace(",", sep if sep in ",'." else ",")
+    if rng.random() < 0.3:  # under a key naming it, in a record
+        key = rng.choice(_ID_KEYS[kind])
+        result, where = tool_result(structured={key: written, "cost": amount}), "key"
+    else:
+        text = f"{rng.choice(_ID_LABELS[kind])} {written}; {rng.choice(_AMOUNT_LABELS)} {amount}"
+        result, where = _carry(rng, text)
     survivor = Survivor(amount, label="amount")
     return Case("numerals", [call(result)], [value], [survivor], label=f"thousands-{kind}:{where}")
 
