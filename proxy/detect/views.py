@@ -149,7 +149,7 @@ def _fold_char(ch: str) -> str:
 
 # ASCII that the view changes: controls other than whitespace (NUL among them), and dotted digit groups.
 _ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]+")
-_DOTTED_DIGITS = re.compile(r"\d+(?:\.\d+){2,}")
+_DOTTED_DIGITS = re.compile(r"(?<!\d)\d+(?:\.\d+){2,}")  # from a run's first digit: linear on long runs
 
 # Separators between two digits, as a class: whitespace of any kind (tabs, CR, LF; Unicode spaces are
 # already a space, line separators a newline), the ASCII strokes and fillers `| \ / _ ~ * ! ? ^` and
