@@ -75,6 +75,9 @@ CAPITAL = re.compile(r"[A-Z]")
 # A message with at least this many unique strings is pre-scanned in one piece (`candidates`).
 BATCH = 64
 SEP = "\x00"
+# Texts remembered as silent (no trigger fires in them) per detector: short ones, a bounded number.
+SILENT_CHARS = 256
+SILENT_MAX = 100_000
 
 
 def regex_finder(pattern: re.Pattern[str], text: str) -> Callable[[int], int]:
@@ -86,7 +89,12 @@ def regex_finder(pattern: re.Pattern[str], text: str) -> Callable[[int], int]:
 
 
 def candidates(
-    texts: list[str], known: KnownValues | None, *, quiet: dict[str, None], ner: bool
+    texts: list[str],
+    known: KnownValues | None,
+    *,
+    quiet: dict[str, None],
+    ner: bool,
+    silent: dict[str, None] | None = None,
 ) -> set[int] | None:
     """The indices of the texts in which any step of `detect` could find something, from one scan of
     all of them joined by NUL (C speed, where a loop over thousands of strings costs microseconds
@@ -101,6 +109,27 @@ def candidates(
         return None
     if known is not None and known.holds_nul:
         return None
+    # What the triggers say of a text depends on the text alone: the texts found quiet (`Detector._scan`)
+    # or silent (no trigger, an earlier call) are not scanned for them again, so a response seen before
+    # (the next page of a paging client) costs the known-value scan alone.
+    fresh = [i for i, t in enumerate(texts) if t not in quiet and (silent is None or t not in silent)]
+    hits = {fresh[i] for i in _triggered([texts[i] for i in fresh], quiet, ner)} if fresh else set()
+    if silent is not None:
+        for i in fresh:
+            if i not in hits and len(texts[i]) <= SILENT_CHARS and len(silent) < SILENT_MAX:
+                silent[texts[i]] = None
+    if known is not None and len(known):
+        starts_known = known.starts(joined)
+        if starts_known is None:
+            return None
+        starts = [0, *accumulate(len(t) + 1 for t in texts)]
+        hits.update(bisect_right(starts, at) - 1 for at in starts_known)
+    return hits
+
+
+def _triggered(texts: list[str], quiet: dict[str, None], ner: bool) -> set[int]:
+    """The indices of `texts` (none holding NUL) in which a trigger of `detect` fires."""
+    joined = SEP.join(texts)
     starts = [0, *accumulate(len(t) + 1 for t in texts)]  # text i is joined[starts[i]:starts[i+1]-1]
     hits: set[int] = set()
 
@@ -147,15 +176,6 @@ def candidates(
         for at in (*login_starts(joined), *bare_handle_starts(joined)):
             hits.add(bisect_right(starts, at) - 1)
         hits.update(_lower_case_named(texts, joined, starts, quiet))
-    if quiet:
-        # A text the detector already found quiet (nothing but known values can be in it, see `_scan`)
-        # needs only the known-value check below.
-        hits = {i for i in hits if texts[i] not in quiet}
-    if known is not None and len(known):
-        starts_known = known.starts(joined)
-        if starts_known is None:
-            return None
-        hits.update(bisect_right(starts, at) - 1 for at in starts_known)
     return hits
 
 

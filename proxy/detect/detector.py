@@ -37,10 +37,11 @@ from proxy.detect.name_layers import (
 )
 from proxy.detect.name_prefilter import might_hold_name
 from proxy.detect.presidio_engine import build_analyzer
-from proxy.detect.recognizers import guard
+from proxy.detect.recognizers import guarded_spans
 from proxy.detect.reordered import display_view, mirrored
 from proxy.detect.reordered_spans import backwards_spans
 from proxy.detect.run_spans import outside_decoded_runs, outside_long_runs
+from proxy.detect.scan_memo import ScanMemo, Slot
 from proxy.detect.smuggled import smuggled_views
 from proxy.detect.spaced import chunked_view
 from proxy.detect.spans import Span, merge_spans
@@ -84,6 +85,8 @@ class Detector:
         # Short texts in which the text-only steps find nothing (no trigger, no `%`): the keys and labels
         # every message repeats skip them. Known values are still matched per session.
         self._quiet: dict[str, None] = {}
+        self._silent: dict[str, None] = {}  # texts no trigger fires in (`batch_scan.candidates`)
+        self._memo = ScanMemo()  # what the text-only steps found, per text (`scan_memo`)
 
     def needs_analysis(self, text: str) -> bool:
         if triggered(text):
@@ -128,6 +131,10 @@ class Detector:
         has_known = known is not None and len(known) > 0
         if depth == 0 and text in self._quiet:
             return known.find(text) if known is not None and has_known else []
+        remembered = self._memo.spans(text, known) if depth == 0 else None
+        if remembered is not None:
+            return remembered
+        slots: list[Slot] = []  # each view known values are matched on, with what the text alone gave
         view = views.view_of(text)
         all_views = [view, *_decoded(view, text)]
         # With NER, names in a form body (`+` for a space) are read in a view with spaces (`name_layers`).
@@ -159,11 +166,13 @@ class Detector:
             deadline.check()  # between views too: building them is linear, but a megabyte takes a second
             if known is not None and has_known:
                 spans.extend(known.find(v))
+            pure: list[Span] = []
+            slots.append((v, pure))
             if self.needs_analysis(v.text):
                 analyzed = True
                 for s in self._analyze_cached(v.text, deadline, on_loop):
                     a, b = v.span(s.start, s.end)
-                    spans.append(Span(a, b, s.entity, s.score))
+                    pure.append(Span(a, b, s.entity, s.score))
             if depth < MAX_DEPTH and decoders.has_base64_run(v.text):
                 for start, end in decoders.base64_runs(v.text):
                     a, b = v.span(start, end)
@@ -175,7 +184,8 @@ class Detector:
             if self._ner:  # a name is shorter than the general base64 scan's minimum (`name_layers`)
                 for start, end in short_base64_names(v.text):
                     analyzed = True
-                    spans.append(Span(*v.span(start, end), "PERSON", SHORT_BASE64_NAME_SCORE))
+                    pure.append(Span(*v.span(start, end), "PERSON", SHORT_BASE64_NAME_SCORE))
+            spans.extend(pure)
         # Views read without a word boundary (a value glued to letters, `abc378-56-3784xyz`; markup inside
         # a word, `jane@**acme**.com`; a folded line, `jane@exa\r\n mple.com`) or regrouped
         # (`14/052/321/34`): only what is certain without one.
@@ -200,6 +210,8 @@ class Detector:
             analyzed = True
             if known is not None and has_known:
                 spans.extend(known.find(extra_view))
+            certain_spans: list[Span] = []
+            slots.append((extra_view, certain_spans))
             for s in self._analyze_cached(extra_view.text, deadline, on_loop):
                 a, b = extra_view.span(s.start, s.end)
                 certain = s.entity in GLUED_ENTITIES or (extra_view is column and s.entity != "PERSON")
@@ -209,11 +221,16 @@ class Detector:
                     or (extra_view is unmarked and s.entity == "PERSON" and marked(text, a, b))
                 ):  # a name across a fold (`FN:Jo Osborne-Zopp\r\n etto`) is read whole only unfolded, one
                     # cut by emphasis (`**Maria** Gonzalez`) only without its markup (`markup_view`)
-                    spans.append(Span(a, b, s.entity, s.score))
+                    certain_spans.append(Span(a, b, s.entity, s.score))
+            spans.extend(certain_spans)
         concat = concatenated_view(text)
         if concat is not None:  # literals a program joins: what is found across a chain of them
             analyzed = True
-            spans.extend(self._across_chains(*concat, known if has_known else None, deadline, on_loop))
+            if known is not None and has_known:
+                spans.extend(known.find(concat[0]))
+            chained = self._across_chains(*concat, deadline, on_loop)
+            slots.append((concat[0], chained))
+            spans.extend(chained)
         backwards = mirrored(text, spans)
         if backwards is not None:
             analyzed = True
@@ -231,6 +248,8 @@ class Detector:
                     break
         if runs and spans:
             spans = outside_long_runs(text, outside_decoded_runs(spans, decoded))
+        if depth == 0 and not runs and backwards is None and mirrored(text) is None:
+            self._memo.keep(text, slots)
         if (
             depth == 0
             and not analyzed
@@ -252,16 +271,11 @@ class Detector:
         return backwards_spans(backwards, view, found, known)
 
     def _across_chains(
-        self,
-        view: views.View,
-        chains: list[tuple[int, int]],
-        known: KnownValues | None,
-        deadline: Deadline,
-        on_loop: bool,
+        self, view: views.View, chains: list[tuple[int, int]], deadline: Deadline, on_loop: bool
     ) -> list[Span]:
         """Spans the concatenated view (`concatenated`) finds inside one of its chains of literals, in the
-        coordinates of the text as written."""
-        found = list(known.find(view)) if known is not None else []
+        coordinates of the text as written (the session's known values are matched on it by the caller)."""
+        found: list[Span] = []
         inner = view.text  # the view's own coordinates, mapped back below
         for s in self._analyze_cached(inner, deadline, on_loop) if self.needs_analysis(inner) else []:
             if any(a < s.end and s.start < b for a, b in chains):
@@ -294,7 +308,7 @@ class Detector:
                     spans.extend(known.find(v))
             # The value's context here still counts against it: the guard that keeps `version 11.3.7.2`
             # from reading as an IP address keeps an IP address found elsewhere from landing on it.
-            spans = [s for s in _guarded(text, spans) if text[s.start : s.end] not in self._allow]
+            spans = [s for s in guarded_spans(text, spans) if text[s.start : s.end] not in self._allow]
             if spans:
                 found[text] = merge_spans(spans)
         return found
@@ -346,7 +360,7 @@ class Detector:
 
     def _candidates(self, texts: list[str], known: KnownValues | None) -> set[int] | None:
         """The texts any step of `detect` could find something in (`batch_scan.candidates`)."""
-        return candidates(texts, known, quiet=self._quiet, ner=self._ner)
+        return candidates(texts, known, quiet=self._quiet, ner=self._ner, silent=self._silent)
 
     def _analyze_cached(self, text: str, deadline: Deadline, on_loop: bool = False) -> list[Span]:
         with self._cache_lock:
@@ -372,7 +386,7 @@ class Detector:
                 # After the call too: Presidio skips a pattern whose regex timed out (it logs and goes on);
                 # its timeout is the budget, so a skipped pattern always shows up here as a spent budget.
                 deadline.check()
-            return _guarded(text, spans)
+            return guarded_spans(text, spans)
         except DetectionBudgetExceeded:
             raise
         except Exception as exc:  # a detector failure blocks the message, it never passes it through
@@ -385,15 +399,6 @@ class Detector:
             text=text, language="en", entities=self.entities, score_threshold=self.policy.score_threshold
         )
         return [Span(r.start + offset, r.end + offset, r.entity_type, r.score) for r in results]
-
-
-def _guarded(text: str, spans: list[Span]) -> list[Span]:
-    out = []
-    for s in spans:
-        kept = guard(text, s.start, s.end, s.entity)
-        if kept is not None:
-            out.append(Span(kept[0], kept[1], s.entity, s.score))
-    return out
 
 
 def _decoded(view: views.View, text: str) -> list[views.View]:

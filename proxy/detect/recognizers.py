@@ -21,6 +21,7 @@ from proxy.detect.labeled_value_recognizer import VeilLabeledValueRecognizer
 from proxy.detect.name_recognizers import NAME_RECOGNIZERS
 from proxy.detect.person_recognizer import VeilPersonRecognizer
 from proxy.detect.phone_national import NationalPhoneRecognizer, is_amount
+from proxy.detect.spans import Span
 from proxy.detect.ssn_context import ContextSsnRecognizer
 
 __all__ = [
@@ -300,3 +301,13 @@ OUR_RECOGNIZERS = {
         *NAME_RECOGNIZERS,
     )
 }
+
+
+def guarded_spans(text: str, spans: list[Span]) -> list[Span]:
+    """`spans` each cut to what its entity's guard keeps of it (`guard`), those it drops left out."""
+    out = []
+    for s in spans:
+        kept = guard(text, s.start, s.end, s.entity)
+        if kept is not None:
+            out.append(Span(kept[0], kept[1], s.entity, s.score))
+    return out
