@@ -29,25 +29,28 @@ from proxy.detect.view_map import View
 Slot = tuple[View, Sequence[Span]]
 
 MAX_ENTRIES = 50_000
-MAX_CHARS = 8_000_000  # texts' characters kept in all (their views are a few times that)
+MAX_BYTES = 64_000_000  # what the kept texts and views weigh in all, about (`_weight`)
 MAX_TEXT = 65_536  # a longer text is not kept
+# About what a character of a rewritten view costs: two list slots and, mostly, two int objects (its map).
+_MAPPED_CHAR_BYTES = 72
 
 
 class ScanMemo:
-    def __init__(self, max_entries: int = MAX_ENTRIES, max_chars: int = MAX_CHARS) -> None:
-        self._entries: OrderedDict[str, tuple[Slot, ...]] = OrderedDict()
-        self._chars = 0
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
+        self._entries: OrderedDict[str, tuple[tuple[Slot, ...], int]] = OrderedDict()
+        self._bytes = 0
         self._max_entries = max_entries
-        self._max_chars = max_chars
+        self._max_bytes = max_bytes
         self._lock = threading.Lock()
 
     def spans(self, text: str, known: KnownValues | None) -> list[Span] | None:
         """The spans a scan of `text` finds with `known`, if the text is remembered; else None."""
         with self._lock:
-            slots = self._entries.get(text)
-            if slots is None:
+            entry = self._entries.get(text)
+            if entry is None:
                 return None
             self._entries.move_to_end(text)
+        slots = entry[0]
         found: list[Span] = []
         for view, pure in slots:
             if known is not None and len(known) > 0:
@@ -58,14 +61,22 @@ class ScanMemo:
     def keep(self, text: str, slots: Sequence[Slot]) -> None:
         if len(text) > MAX_TEXT:
             return
+        weight = _weight(text, slots)
         with self._lock:
             if text in self._entries:
                 return
-            self._entries[text] = tuple(slots)
-            self._chars += len(text)
-            while len(self._entries) > self._max_entries or self._chars > self._max_chars:
-                old, _ = self._entries.popitem(last=False)
-                self._chars -= len(old)
+            self._entries[text] = (tuple(slots), weight)
+            self._bytes += weight
+            while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
+                _, (_, old) = self._entries.popitem(last=False)
+                self._bytes -= old
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def _weight(text: str, slots: Sequence[Slot]) -> int:
+    """About the bytes an entry holds: its text, and each view's text with, for a rewritten one, its map."""
+    return len(text) + sum(
+        len(view.text) * (1 if view.identity else 1 + _MAPPED_CHAR_BYTES) for view, _ in slots
+    )

@@ -66,12 +66,24 @@ def test_a_known_value_learnt_after_its_text_was_remembered_is_found_in_that_tex
     assert names == ["ACME PLUMBING  llc"]
 
 
-def test_the_memo_forgets_the_least_recently_used_texts_beyond_its_character_bound():
-    memo = ScanMemo(max_entries=100, max_chars=30)
+def test_the_memo_forgets_the_least_recently_used_texts_beyond_its_size_bound():
+    memo = ScanMemo(max_entries=100, max_bytes=50)  # a text and its one plain view: twice its length
     for word in ("first text", "second text", "third text"):
         memo.keep(word, [(View(word), [Span(0, 5, "X", 1.0)])])
-    assert memo.spans("first text", None) is None  # 31 characters: the oldest went
+    assert memo.spans("first text", None) is None  # 62 in all: the oldest went
     assert memo.spans("third text", None) == [Span(0, 5, "X", 1.0)]
     memo.spans("second text", None)  # used: now the most recent
     memo.keep("fourth text", [(View("fourth text"), [])])
     assert memo.spans("second text", None) is not None and memo.spans("third text", None) is None
+
+
+def test_a_rewritten_view_counts_its_map_back_to_the_text_against_the_bound():
+    memo = ScanMemo(max_entries=100, max_bytes=500)
+    text = "4111 1111 1111 1111"
+    plain = [(View(text), [])]
+    rewritten = [(View(text.replace(" ", ""), list(range(16)), list(range(1, 17))), [])]
+    memo.keep(text, plain)
+    assert memo.spans(text, None) == []
+    heavy = ScanMemo(max_entries=100, max_bytes=500)
+    heavy.keep(text, rewritten)  # 16 mapped characters weigh more than the whole bound
+    assert heavy.spans(text, None) is None
