@@ -24,3 +24,10 @@ POLICIES_DIR = _shipped("proxy", "policies")
 # The directory holding the `examples` package: put first on a backend's PYTHONPATH, it makes our
 # `examples.*` modules win over the top-level `examples` package google-ads installs.
 EXAMPLES_ROOT = _shipped("proxy", "examples").parent
+
+
+def shipped_policy_files() -> list[Path]:
+    """The shipped default policy, then every shipped pack."""
+    default = POLICIES_DIR / "default.yaml"
+    packs = sorted(p for p in POLICIES_DIR.glob("*.yaml") if p.name != "default.yaml")
+    return [default, *packs]

@@ -24,13 +24,16 @@ from proxy.cli.common import (
     vault_options,
 )
 from proxy.config import Settings
+from proxy.errors import PolicyError
 from proxy.isolation import ISOLATION_UNAVAILABLE
 from proxy.refusal import exit_code, explain, refuse_stdio
+from proxy.sandbox_section import start_fields
 from proxy.transports.spawn import early_backend, stop_now
 
 if TYPE_CHECKING:
     from proxy.backend_config import BackendsConfig
     from proxy.policy import Policy
+    from proxy.sandbox import SandboxSpec
     from proxy.transports.http import HttpBackend
     from proxy.wiring import Assembly
 
@@ -78,7 +81,7 @@ def run(
         veil run --url https://mcp.example/mcp --header 'Authorization: Bearer ${TOKEN}'
         veil run --config veil.toml     # several backends as one (docs/backends.md)
     """
-    from proxy.policy import load_policy
+    from proxy.sandbox_section import early_sandbox
 
     # No garbage collection until the handshake is answered (`wiring._load_after_handshake`): the start is
     # mostly imports, which make many long-lived objects and few cycles, and the collector's passes over
@@ -101,10 +104,13 @@ def run(
             durability=durability,
             default_policies=not no_default_policies,
         )
-        policy = load_policy(settings.policies)  # PolicyError names file, line and option
+        # One stdio backend starts before the policy's schema is loaded, on its sandbox section read alone
+        # (`proxy.sandbox_section`); otherwise, or where that reading cannot settle it, the policy first.
+        sandbox = early_sandbox(settings.policies) if http is None and backends is None else None
+        policy = None if sandbox is not None else _load_policy(settings)
     except Exception as exc:
         refuse(exc)
-    start = Start(settings, policy, list(command), http, backends, metrics_listen)
+    start = Start(settings, policy, sandbox, list(command), http, backends, metrics_listen)
     try:
         code = anyio.run(start.run)
     except KeyboardInterrupt:
@@ -120,6 +126,12 @@ def run(
     sys.exit(code)
 
 
+def _load_policy(settings: Settings) -> Policy:
+    from proxy.policy import load_policy
+
+    return load_policy(settings.policies)  # PolicyError names file, line and option
+
+
 def refuse(exc: Exception) -> NoReturn:
     """A start that cannot go on: the client's first request gets the cause and the fix (not "Connection
     closed"), then the process exits non-zero. An exception that is no known start failure propagates."""
@@ -132,21 +144,31 @@ def refuse(exc: Exception) -> NoReturn:
 
 @dataclass
 class Start:
-    """`veil run` from a loaded policy on: the backend is started first (`early_backend`), and the rest of
-    the proxy — the MCP SDK, SQLAlchemy, the vault, about a second of CPU — loads in a worker thread while
-    the backend starts, so a client waits for the slower of the two start-ups, not their sum."""
+    """`veil run` from the policy's sandbox on: the backend is started first (`early_backend`), and the rest
+    of the proxy — the policy's schema, the MCP SDK, SQLAlchemy, the vault, about a second of CPU — loads in
+    a worker thread while the backend starts, so a client waits for the slower of the two start-ups, not
+    their sum. `policy` is None when only its `sandbox` was read; the policy loaded in the thread must then
+    give the same sandbox, or the start is refused (the backend, sent nothing yet, is stopped)."""
 
     settings: Settings
-    policy: Policy
+    policy: Policy | None
+    sandbox: SandboxSpec | None
     command: list[str]
     http: HttpBackend | None
     backends: BackendsConfig | None
     metrics_listen: str | None
 
     async def run(self) -> int:
-        early = await early_backend(self.command, self.policy.sandbox) if self.solo else None
+        spec = self.policy.sandbox if self.policy is not None else self.sandbox
+        assert spec is not None
+        early = await early_backend(self.command, spec) if self.solo(spec) else None
         try:
             engine = await anyio.to_thread.run_sync(self.assemble)
+            if early is not None and start_fields(engine.policy.sandbox) != start_fields(spec):
+                raise PolicyError(
+                    "the policy's sandbox section read differently on its own and with the whole policy "
+                    "(a bug: please report it); nothing was sent to the backend"
+                )
         except Exception as exc:
             if early is not None:
                 await stop_now(early)
@@ -164,10 +186,9 @@ class Start:
                 await stop_now(early)  # the relay never took it over (it stops it itself otherwise)
             engine.vault.close()
 
-    @property
-    def solo(self) -> bool:
+    def solo(self, sandbox: SandboxSpec) -> bool:
         """One stdio backend that is started once: the case a backend can be started before the rest."""
-        return self.http is None and self.backends is None and self.policy.sandbox.on_exit != "restart"
+        return self.http is None and self.backends is None and sandbox.on_exit != "restart"
 
     def assemble(self) -> Assembly:
         # The wire first: the rest then finds the MCP SDK's envelope types loaded the light way, without

@@ -22,7 +22,8 @@ from proxy.policy.keys import normalize_key
 from proxy.policy.model import Budget, Pack, Policy
 from proxy.policy.paths import ToolRules, parse_path
 from proxy.policy.schema import EgressRule, FieldRule, PolicyFile, ToolSpec
-from proxy.shipped import POLICIES_DIR
+from proxy.sandbox_section import merged
+from proxy.shipped import POLICIES_DIR, shipped_policy_files
 
 SHIPPED_DIR = POLICIES_DIR
 
@@ -104,22 +105,7 @@ def load_policy(paths: Sequence[str | Path] | None = None) -> Policy:
         if pf.pin_tools is not None:
             policy.pin_tools = pf.pin_tools
         if pf.sandbox is not None:
-            sb = pf.sandbox
-            lim = sb.limits
-            policy.sandbox = replace(
-                policy.sandbox,
-                env=sb.env or policy.sandbox.env,
-                on_exit=sb.on_exit or policy.sandbox.on_exit,
-                env_allow=(*policy.sandbox.env_allow, *sb.env_allow),
-                address_space_mb=lim.address_space_mb
-                if lim and lim.address_space_mb
-                else policy.sandbox.address_space_mb,
-                cpu_seconds=lim.cpu_seconds if lim and lim.cpu_seconds else policy.sandbox.cpu_seconds,
-                open_files=lim.open_files if lim and lim.open_files else policy.sandbox.open_files,
-                isolate=sb.isolate if sb.isolate is not None else policy.sandbox.isolate,
-                network=sb.network or policy.sandbox.network,
-                writable=(*policy.sandbox.writable, *sb.writable),
-            )
+            policy.sandbox = merged(policy.sandbox, pf.sandbox)
         if pf.limits is not None:
             if pf.limits.max_message_bytes is not None:
                 policy.max_message_bytes = pf.limits.max_message_bytes
@@ -216,12 +202,6 @@ def _merge(parts: list[ToolRules]) -> ToolRules:
         keys.update(part.keys)
         paths.extend(part.paths)
     return ToolRules(keys, tuple(paths))
-
-
-def shipped_policy_files() -> list[Path]:
-    default = SHIPPED_DIR / "default.yaml"
-    packs = sorted(p for p in SHIPPED_DIR.glob("*.yaml") if p.name != "default.yaml")
-    return [default, *packs]
 
 
 # --------------------------------------------------------------------------- loading with line numbers

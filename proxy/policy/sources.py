@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from proxy.policy.load import shipped_policy_files
+from proxy.shipped import shipped_policy_files
 
 HOME_POLICIES = "policies"
 
