@@ -11,10 +11,12 @@
   back by `flip`. Only texts with an `@` or a digit run a recognizer could match are read backwards, and
   only up to `MIRROR_MAX` characters: a reversed value is a short thing, and each reading costs a
   Presidio call. An address backwards is its own tell (only reversed does it end in a real domain), and
-  a card or IBAN backwards passes its checksum only by chance; a bare digit run backwards is just another
-  number (`10000-42130` reads `03124-00001`, a phone number's shape), so a phone number, SSN or IP address
-  is read backwards only where the text tells it is written so: a word saying it (`reversed`,
-  `backwards`, `mirror`), or words of its kind that only read backwards (`enohp`, `nss`, `morf`).
+  a card or IBAN backwards passes its checksum only by chance (a card read so also needs a word saying
+  a card is meant, as written or backwards: a long amount passes a card's checksum backwards one time in
+  ten); a bare digit run backwards is just another number (`10000-42130` reads `03124-00001`, a phone
+  number's shape), so a phone number, SSN or IP address is read backwards only where the text tells it is
+  written so: a word saying it (`reversed`, `backwards`, `mirror`), or words of its kind that only read
+  backwards (`enohp`, `nss`, `morf`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ _KINDS = ("phone", "tel", "call", "mobile", "cell", "fax", "ssn", "social", "ip"
 # A word of a value's kind written backwards (`enohp`, `nss`), looked for in the text as written.
 _KIND_BACKWARDS = re.compile(r"(?i)\b(?:" + "|".join(w[::-1] for w in _KINDS) + r")\b")
 _KIND_WORDS = re.compile(r"(?i)\b(?:" + "|".join(_KINDS) + r")\b")
+# Words that say a card is meant, as written or backwards (`drac`): a card read backwards needs one.
+_CARD = ("card", "cards", "visa", "mastercard", "amex", "maestro", "discover", "cc", "pan", "credit", "debit")
+_CARD_WORDS = re.compile(r"(?i)(?<![a-z])(?:" + "|".join(w + "|" + w[::-1] for w in _CARD) + r")(?![a-z])")
 # A card's length of digits, separators between them allowed: what a checksummed kind backwards needs.
 _LONG_DIGITS = re.compile(r"\d(?:[ .\-]?\d){12}")
 
@@ -85,13 +90,16 @@ def flip(spans: list[Span], backwards: str) -> list[Span]:
     """Spans found in `backwards` (a text read backwards), in the coordinates of the text as written; only
     the structured kinds that are certain (`MIRROR_ENTITIES` at `MIRROR_MIN_SCORE` or more)."""
     length = len(backwards)
-    says = told(backwards[::-1])
+    written = backwards[::-1]
+    says = told(written)
     out = []
     for s in spans:
         if s.entity not in MIRROR_ENTITIES or s.score < MIRROR_MIN_SCORE:
             continue
         if s.entity not in _CHECKED and not says:
             continue
+        if s.entity == "CREDIT_CARD" and not says and _CARD_WORDS.search(written) is None:
+            continue  # digits alone: a long amount or id passes a card's checksum backwards one time in ten
         start, end = length - s.end, length - s.start
         if s.entity == "IP_ADDRESS" and _valid_quad(backwards[s.start : s.end][::-1]):
             continue  # a quad as written too: judged there, with its guards (a version stays readable)

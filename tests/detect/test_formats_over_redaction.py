@@ -105,6 +105,19 @@ def micros(draw: st.DrawFn) -> str:
 
 
 @st.composite
+def cards_backwards(draw: st.DrawFn) -> str:
+    """Long amounts and ids that read as a card only backwards (`291574850061773` is `377160058475192`
+    reversed, an Amex's shape and checksum), with no word saying a card is meant: a tenth of the numbers
+    with a card's last digits are."""
+    prefix = draw(st.sampled_from(["4", "51", "55", "34", "37", "6011", "2221", "3528"]))
+    size = 15 if prefix in ("34", "37") else draw(st.sampled_from([16, 19]))
+    body = str(draw(st.integers(10 ** (size - len(prefix) - 2), 10 ** (size - len(prefix) - 1) - 1)))
+    card = luhn_complete(prefix + body)
+    label = draw(st.sampled_from(["costMicros", "spend (micros):", "order", "id", "impressions", ""]))
+    return f"{label} {card[::-1]}".strip()
+
+
+@st.composite
 def decimals(draw: st.DrawFn) -> str:
     whole = draw(st.integers(0, 10**6))
     frac = draw(st.text("0123456789", min_size=1, max_size=12))
@@ -158,6 +171,7 @@ GENERATORS = {
     "order numbers": order_numbers(),
     "money": money(),
     "micros": micros(),
+    "cards backwards": cards_backwards(),
     "decimals": decimals(),
     "ranges": ranges(),
     "percentages": percentages(),
