@@ -200,7 +200,7 @@ def _table(walker: ToClientWalker, header: list[Any], rows: list[Any], doc: int)
 _TABLE_TRIGGER = re.compile(r"[,\t;|][^\n]*\n")
 # `<key>value</key>` (the same name closing it) and `key=value` / `key="value"` (logfmt, a query string,
 # an XML attribute): a name, then the value up to the next delimiter.
-_ELEMENT = re.compile(r"<([A-Za-z_][\w.-]{0,63})(?:\s[^<>]{0,200})?>([^<>\n]{1,256})</\1\s*>")
+ELEMENT = re.compile(r"<([A-Za-z_][\w.-]{0,63})(?:\s[^<>]{0,200})?>([^<>\n]{1,256})</\1\s*>")
 _ASSIGN = re.compile(
     r"(?<![\w.-])([A-Za-z_][\w.-]{0,63})="
     r"(?:\"([^\"\n]{1,256})\"|'([^'\n]{1,256})'|([^\s&;,\"'<>|]{1,256}))"
@@ -211,13 +211,13 @@ def text_pairs(text: str) -> Iterable[tuple[str, int, int]]:
     """(label, start, end) of each value a label names in a text: header columns of a delimited table,
     elements, assignments."""
     if "</" in text:
-        for m in _ELEMENT.finditer(text):
+        for m in ELEMENT.finditer(text):
             yield m[1], *_stripped(text, *m.span(2))
     if "=" in text:
         for m in _ASSIGN.finditer(text):
             g = next(i for i in (2, 3, 4) if m[i] is not None)
             yield m[1], *_stripped(text, *m.span(g))
-    if "\n" in text and _TABLE_TRIGGER.search(text) is not None:
+    if "\n" in text:
         yield from _table_cells(text)
 
 
@@ -231,6 +231,15 @@ def _stripped(text: str, a: int, b: int) -> tuple[int, int]:
 
 def _table_cells(text: str) -> Iterable[tuple[str, int, int]]:
     """Each cell of a delimited table (CSV, TSV, a Markdown table) with its column's header."""
+    for row in table_rows(text):
+        yield from row
+
+
+def table_rows(text: str) -> Iterable[list[tuple[str, int, int]]]:
+    """Each row of a delimited table (CSV, TSV, a Markdown table) as its cells with their column's header
+    (a cell empty or longer than a cell is left out); none unless a delimited line has a line below."""
+    if _TABLE_TRIGGER.search(text) is None:
+        return
     pos = 0
     lines = []
     for line in text.split("\n"):
@@ -248,9 +257,11 @@ def _table_cells(text: str) -> Iterable[tuple[str, int, int]]:
     for at, line in rows[1 : 1 + MAX_TABLE_ROWS]:
         if line.count(d) + 1 != width:
             continue
-        for (a, b), label in zip(cells(line, at, d), labels, strict=False):
-            if label and 0 < b - a <= MAX_CELL:
-                yield label, a, b
+        yield [
+            (label, a, b)
+            for (a, b), label in zip(cells(line, at, d), labels, strict=False)
+            if label and 0 < b - a <= MAX_CELL
+        ]
 
 
 def _percent_decoded(value: str) -> str:

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.classes import record_parts_cases as cases
+from tests.classes import split_parts_cases as split
 from tests.classes.case import Case
 from tests.classes.checks import class_settings
 from tests.classes.harness import ChainHarness
@@ -71,7 +72,25 @@ def test_an_ssn_phone_card_iban_or_customer_id_one_character_per_list_item_is_to
     _assert_hidden(chain, case)
 
 
-@pytest.mark.parametrize("build", [cases.name_parts_ordinary, cases.digit_list_ordinary])
+@class_settings(60)
+@given(case=_RANDOMS.map(split.split_parts))
+def test_an_ssn_phone_card_or_iban_in_parts_under_the_key_that_names_it_is_tokenized_whatever_the_parts_keys(
+    chain: ChainHarness, case: Case
+) -> None:
+    _assert_hidden(chain, case)
+
+
+@class_settings(60)
+@given(case=_RANDOMS.map(split.split_parts_text))
+def test_the_same_split_values_written_as_csv_xml_or_yaml_in_a_text_block_are_tokenized(
+    chain: ChainHarness, case: Case
+) -> None:
+    _assert_hidden(chain, case)
+
+
+@pytest.mark.parametrize(
+    "build", [cases.name_parts_ordinary, cases.digit_list_ordinary, split.split_parts_ordinary]
+)
 def test_ordinary_values_under_part_keys_and_lists_of_ordinary_characters_stay(
     chain: ChainHarness, build: Callable[[Random], Case]
 ) -> None:
