@@ -4,7 +4,8 @@ Key rules and digit context (`shapes.context_entity`) read a bare value by the k
 (`{"ssn": "123456789"}`). Many backends write that key as data instead, and a bare value then has no key:
 
 - attribute/value records (custom fields, contact points, form answers):
-  `{"name": "SSN", "value": "123456789"}`, `{"type": "mobile", "value": "4155550134"}`;
+  `{"name": "SSN", "value": "123456789"}`, `{"type": "mobile", "value": "4155550134"}`, and a value in
+  parts under its label (`{"name": "SSN", "value": {"a": "123", "b": "45", "c": "6789"}}`: `split_values`);
 - tables with a header row: `{"columns": ["id", "ssn"], "rows": [["7", "123456789"]]}`, and in text
   CSV/TSV, Markdown tables (`| id | ssn |`) whose first line is the header;
 - markup and `key=value` text: `<social_security_number>123456789</social_security_number>`,
@@ -144,6 +145,7 @@ def record(walker: ToClientWalker, node: dict[str, Any], doc: int) -> None:
     values: list[tuple[str, Any]] = []
     header: list[Any] | None = None
     rows: list[Any] | None = None
+    parts: list[Any] = []
     for k, v in node.items():
         r = role(k)
         if not r:
@@ -153,6 +155,8 @@ def record(walker: ToClientWalker, node: dict[str, Any], doc: int) -> None:
             label = v
         elif r == VALUE and t in _SCALARS and t is not bool:
             values.append((k, v))
+        elif r == VALUE and (t is dict or t is list):
+            parts.append(v)  # `{"name": "SSN", "value": {"a": "123", "b": "45", "c": "6789"}}`
         elif r == HEADER and t is list:
             header = v
         if t is list and (r == ROWS or normalize_key(k) in _BOTH):
@@ -163,6 +167,11 @@ def record(walker: ToClientWalker, node: dict[str, Any], doc: int) -> None:
             entity = label_entity(label, text) if text is not None else None
             if entity is not None:
                 walker._field(node, k, v, doc, entity)
+    if label is not None and parts:
+        from proxy.scan.split_values import children  # it reads tables and elements from here
+
+        for container in parts:
+            children(walker._plan, container, label, doc)
     if header is not None and rows is not None:
         _table(walker, header, rows, doc)
 

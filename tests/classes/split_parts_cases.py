@@ -1,7 +1,8 @@
 """Cases for "a value split across a record's fields" where the parts' keys say nothing and the container's
 key names the value (red team 5, issue 15), part of the class `record-parts` (`record_parts_cases`):
 
-- in JSON (structured, JSON in text, a list of records, nested): `{"ssn": {"first3": "123", "middle2": "45",
+- in JSON (structured, JSON in text, a list of records, nested, under a record's label: `{"name": "SSN",
+  "value": {…}}`): `{"ssn": {"first3": "123", "middle2": "45",
   "last4": "6789"}}`, `{"tel": {"npa": 415, "nxx": 555, "line": 123}}`, `{"card": {"bin": …, "middle": …,
   "last4": …}}`, `{"iban": {"country": "DE", "check": "89", "bban": …}}`, the children keyed `a/b/c`,
   `p1/p2/p3`, `part1…`, `0/1/2` or a list, their values strings or numbers;
@@ -89,6 +90,9 @@ def split_parts(rng: Random) -> Case:
     parts, planted = _value(rng, kind)
     parent = rng.choice(PARENT_KEYS[kind])
     record: dict[str, Any] = {"id": rng.randrange(10**5), parent: _children(rng, kind, _numbers(parts, rng))}
+    if rng.random() < 0.2:  # the record's name says what its value holds
+        label = rng.choice(["type", "label", "field", "kind"])
+        record = {"id": record["id"], label: parent, rng.choice(["value", "data"]): record[parent]}
     where = rng.choice(["structured", "json-text", "rows", "nested"])
     doc: Any = record
     if where == "rows":
