@@ -76,7 +76,7 @@ class _Pass:
         flow, plan = self.flow, self.plan
         _no_guessed_names(plan, spans)
         _labelled_spans(plan, spans)
-        _spread_new_values(flow, self.texts, spans, self.deadline)
+        _spread_new_values(flow, self.texts, spans, self.deadline, plan.part_values)
         refuse_retyped(plan.protocol, spans, plan.field_locations)  # a protocol number stays a number
         if self.envelope and any(s in spans for s in self.envelope):
             # The id of a backend's request, or a method name the backend chose, holds personal data. An id
@@ -91,9 +91,12 @@ class _Pass:
         # One vault call per message: field values first, then every detected span's value.
         items: list[tuple[str, str]] = list(plan.field_values)
         span_values: list[tuple[str, list[Span]]] = []
+        parts = plan.part_values  # a part of a split value takes the joined value's token
         for text, found in spans.items():
             span_values.append((text, found))
-            items.extend((s.entity, text[s.start : s.end]) for s in found)
+            items.extend(
+                parts.get((text, s.start, s.end)) or (s.entity, text[s.start : s.end]) for s in found
+            )
         return items, span_values
 
     def tokenize(self, items: _Items | None) -> None:
@@ -149,7 +152,11 @@ def _no_guessed_names(plan: ScanPlan, spans: dict[str, list[Span]]) -> None:
 
 
 def _spread_new_values(
-    flow: Flow, texts: list[str], spans: dict[str, list[Span]], deadline: Deadline
+    flow: Flow,
+    texts: list[str],
+    spans: dict[str, list[Span]],
+    deadline: Deadline,
+    parts: dict[tuple[str, int, int], tuple[str, str]],
 ) -> None:
     """A value detected in one leaf of this message is replaced in every other leaf too (and in object
     keys), even where that leaf's context alone would not have found it (`{"id": "4155550123", "note":
@@ -161,6 +168,8 @@ def _spread_new_values(
     for text, found in spans.items():
         for s in found:
             value = text[s.start : s.end]
+            if (text, s.start, s.end) in parts:
+                continue  # a part of a split value (`6789`): its joined value is the one learnt
             if value not in known and flow.policy.propagates(s.entity):
                 new.add(value, s.entity)
     if not len(new):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from proxy.errors import blocked
 from proxy.policy import normalize_key
 from proxy.policy.keys import key_rule_entity
+from proxy.scan import split_values
 from proxy.scan.blobs import open_blob
 from proxy.scan.key_info import JSON_STARTS, big
 from proxy.scan.parse import looks_like_json, parse_json, serialization_of, structured_json
@@ -63,15 +64,19 @@ class Documents:
             self._descriptive = True
             self._value_memo, self._key_memo = self._key_memo, memo
 
-    def _context_children(self, node: dict[str, Any], key: str, doc: int) -> None:
-        """`{"customer": {"id": 1234567890}}`: a generic child key takes its parent's context."""
+    def _context_children(self, node: dict[str, Any], key: str, doc: int) -> bool:
+        """`{"customer": {"id": 1234567890}}`: a generic child key takes its parent's context; children that
+        are the parts of one value the key names take its token (`split_values`)."""
+        if split_values.children(self._plan, node, key, doc):
+            return True
         for ck, cv in node.items():
             if normalize_key(ck) in GENERIC_KEYS and type(cv) in _CONTEXT_TYPES:
                 found = context_entity(key, cv if type(cv) is str else decimal_text(cv))
                 if found is not None:
                     self._field(node, ck, cv, doc, found)
+        return False
 
-    def _context_items(self, items: list[Any], key: str, doc: int) -> None:
+    def _context_items(self, items: list[Any], key: str, doc: int) -> bool:
         """`{"phones": [4155550123, "415-555-0199"]}`: a list's bare values take its key's context, and so do
         the generic keys of its objects (`{"phones": [{"number": 4155550123}]}`); a list of short digit
         runs may be one value in pieces (`pieces`)."""
@@ -79,7 +84,9 @@ class Documents:
         if whole is not None:
             self._plan.field_values[whole] = None
             self._plan.field_locations.extend(((items, i, doc), whole) for i in range(len(items)))
-            return
+            return True
+        if split_values.children(self._plan, items, key, doc):
+            return True  # `{"iban": ["DE", "89", "370400440532013000"]}`
         for i, item in enumerate(items):
             if type(item) is dict:
                 self._context_children(item, key, doc)
@@ -87,6 +94,7 @@ class Documents:
                 found = context_entity(key, item if type(item) is str else decimal_text(item))
                 if found is not None:
                     self._field(items, i, item, doc, found)
+        return False
 
     def _schema_value(self, container: Any, key: Any, v: Any, doc: int, depth: int, prop: str) -> None:
         """`default`/`const`/`enum`/`examples` of a property's schema: the property's key rule (or its

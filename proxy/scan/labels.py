@@ -4,7 +4,8 @@ Key rules and digit context (`shapes.context_entity`) read a bare value by the k
 (`{"ssn": "123456789"}`). Many backends write that key as data instead, and a bare value then has no key:
 
 - attribute/value records (custom fields, contact points, form answers):
-  `{"name": "SSN", "value": "123456789"}`, `{"type": "mobile", "value": "4155550134"}`;
+  `{"name": "SSN", "value": "123456789"}`, `{"type": "mobile", "value": "4155550134"}`, and a value in
+  parts under its label (`{"name": "SSN", "value": {"a": "123", "b": "45", "c": "6789"}}`: `split_values`);
 - tables with a header row: `{"columns": ["id", "ssn"], "rows": [["7", "123456789"]]}`, and in text
   CSV/TSV, Markdown tables (`| id | ssn |`) whose first line is the header;
 - markup and `key=value` text: `<social_security_number>123456789</social_security_number>`,
@@ -144,6 +145,7 @@ def record(walker: ToClientWalker, node: dict[str, Any], doc: int) -> None:
     values: list[tuple[str, Any]] = []
     header: list[Any] | None = None
     rows: list[Any] | None = None
+    parts: list[Any] = []
     for k, v in node.items():
         r = role(k)
         if not r:
@@ -153,6 +155,8 @@ def record(walker: ToClientWalker, node: dict[str, Any], doc: int) -> None:
             label = v
         elif r == VALUE and t in _SCALARS and t is not bool:
             values.append((k, v))
+        elif r == VALUE and (t is dict or t is list):
+            parts.append(v)  # `{"name": "SSN", "value": {"a": "123", "b": "45", "c": "6789"}}`
         elif r == HEADER and t is list:
             header = v
         if t is list and (r == ROWS or normalize_key(k) in _BOTH):
@@ -163,6 +167,11 @@ def record(walker: ToClientWalker, node: dict[str, Any], doc: int) -> None:
             entity = label_entity(label, text) if text is not None else None
             if entity is not None:
                 walker._field(node, k, v, doc, entity)
+    if label is not None and parts:
+        from proxy.scan.split_values import children  # it reads tables and elements from here
+
+        for container in parts:
+            children(walker._plan, container, label, doc)
     if header is not None and rows is not None:
         _table(walker, header, rows, doc)
 
@@ -200,7 +209,7 @@ def _table(walker: ToClientWalker, header: list[Any], rows: list[Any], doc: int)
 _TABLE_TRIGGER = re.compile(r"[,\t;|][^\n]*\n")
 # `<key>value</key>` (the same name closing it) and `key=value` / `key="value"` (logfmt, a query string,
 # an XML attribute): a name, then the value up to the next delimiter.
-_ELEMENT = re.compile(r"<([A-Za-z_][\w.-]{0,63})(?:\s[^<>]{0,200})?>([^<>\n]{1,256})</\1\s*>")
+ELEMENT = re.compile(r"<([A-Za-z_][\w.-]{0,63})(?:\s[^<>]{0,200})?>([^<>\n]{1,256})</\1\s*>")
 _ASSIGN = re.compile(
     r"(?<![\w.-])([A-Za-z_][\w.-]{0,63})="
     r"(?:\"([^\"\n]{1,256})\"|'([^'\n]{1,256})'|([^\s&;,\"'<>|]{1,256}))"
@@ -211,13 +220,13 @@ def text_pairs(text: str) -> Iterable[tuple[str, int, int]]:
     """(label, start, end) of each value a label names in a text: header columns of a delimited table,
     elements, assignments."""
     if "</" in text:
-        for m in _ELEMENT.finditer(text):
+        for m in ELEMENT.finditer(text):
             yield m[1], *_stripped(text, *m.span(2))
     if "=" in text:
         for m in _ASSIGN.finditer(text):
             g = next(i for i in (2, 3, 4) if m[i] is not None)
             yield m[1], *_stripped(text, *m.span(g))
-    if "\n" in text and _TABLE_TRIGGER.search(text) is not None:
+    if "\n" in text:
         yield from _table_cells(text)
 
 
@@ -231,6 +240,15 @@ def _stripped(text: str, a: int, b: int) -> tuple[int, int]:
 
 def _table_cells(text: str) -> Iterable[tuple[str, int, int]]:
     """Each cell of a delimited table (CSV, TSV, a Markdown table) with its column's header."""
+    for row in table_rows(text):
+        yield from row
+
+
+def table_rows(text: str) -> Iterable[list[tuple[str, int, int]]]:
+    """Each row of a delimited table (CSV, TSV, a Markdown table) as its cells with their column's header
+    (a cell empty or longer than a cell is left out); none unless a delimited line has a line below."""
+    if _TABLE_TRIGGER.search(text) is None:
+        return
     pos = 0
     lines = []
     for line in text.split("\n"):
@@ -248,9 +266,11 @@ def _table_cells(text: str) -> Iterable[tuple[str, int, int]]:
     for at, line in rows[1 : 1 + MAX_TABLE_ROWS]:
         if line.count(d) + 1 != width:
             continue
-        for (a, b), label in zip(cells(line, at, d), labels, strict=False):
-            if label and 0 < b - a <= MAX_CELL:
-                yield label, a, b
+        yield [
+            (label, a, b)
+            for (a, b), label in zip(cells(line, at, d), labels, strict=False)
+            if label and 0 < b - a <= MAX_CELL
+        ]
 
 
 def _percent_decoded(value: str) -> str:

@@ -53,6 +53,9 @@ class ScanPlan:
     columns: list[tuple[list[Any], str, bool, int]] = field(default_factory=list)
     # Values a label written in a text names (`proxy.scan.labels`): text -> (start, end, entity).
     labelled: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+    # A part of a value split across a text's record (`proxy.scan.split_values`): (text, start, end) -> the
+    # joined (entity, value) whose token it takes; the part alone is no value to learn.
+    part_values: dict[tuple[str, int, int], tuple[str, str]] = field(default_factory=dict)
     keys: dict[str, None] = field(default_factory=dict)  # unique object keys (renamed by a rare second walk)
     docs: list[Doc] = field(default_factory=list)
     embedded: dict[str, int] = field(default_factory=dict)  # JSON text -> index in docs

@@ -21,6 +21,7 @@ Cheap where it does not apply: the walker runs `record` only on objects of a mes
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 Parts = list[tuple[str, str]]
 GIVEN, FAMILY, CC, AREA, NUMBER, SSN_AREA, GROUP, SERIAL, LOCAL, DOMAIN = range(1, 11)
 MAX_KEYS = 40
+DIGIT_ROLES = frozenset({CC, AREA, NUMBER, SSN_AREA, GROUP, SERIAL})  # the parts of a phone number or an SSN
 
 _ROLES: dict[str, int] = {
     **dict.fromkeys(
@@ -42,12 +44,13 @@ _ROLES: dict[str, int] = {
     ),
     **dict.fromkeys(
         ("areacode", "phoneareacode", "citycode", "ndc", "regioncode", "trunkcode", "vorwahl", "prefijo",
-         "area"),
+         "area", "npa"),
         AREA,
     ),
     **dict.fromkeys(
         ("number", "num", "localnumber", "subscribernumber", "subscriber", "line", "linenumber",
-         "nationalnumber", "phonenumber", "phone", "exchange", "rufnummer", "numero", "local"),
+         "nationalnumber", "phonenumber", "phone", "exchange", "rufnummer", "numero", "local", "nxx",
+         "exchangecode", "centralofficecode"),
         NUMBER,
     ),
     **dict.fromkeys(("ssnarea", "areanumber"), SSN_AREA),
@@ -112,12 +115,9 @@ def _text(v: Any) -> str | None:
     return None
 
 
-def record(walker: ToClientWalker, node: dict[str, Any], doc: int) -> None:
-    """Every split value of one record (module docstring)."""
-    if len(node) > MAX_KEYS:
-        return
+def _parts(pairs: Iterable[tuple[str, Any]]) -> dict[int, Parts]:
     parts: dict[int, Parts] = {}
-    for k, v in node.items():
+    for k, v in pairs:
         r = role(k)
         if r:
             text = _text(v)
@@ -125,16 +125,38 @@ def record(walker: ToClientWalker, node: dict[str, Any], doc: int) -> None:
                 parts.setdefault(r, []).append((k, text))
                 if r == NUMBER and normalize_key(k) in _LOCAL_TOO:
                     parts.setdefault(LOCAL, []).append((k, text))
+    return parts
+
+
+def record(walker: ToClientWalker, node: dict[str, Any], doc: int) -> None:
+    """Every split value of one record (module docstring)."""
+    if len(node) > MAX_KEYS:
+        return
+    parts = _parts(node.items())
     if len(parts) < 2:
         return
     if GIVEN in parts and FAMILY in parts:
         _name(walker, node, doc, parts[GIVEN], parts[FAMILY])
-    if NUMBER in parts and (AREA in parts or CC in parts) and not (GROUP in parts and SERIAL in parts):
-        _phone(walker, node, doc, parts)
-    if GROUP in parts and SERIAL in parts and (SSN_AREA in parts or AREA in parts):
-        _ssn(walker, node, doc, parts)
+    for where, fv in _digit_values(parts):
+        _tokenize(walker, node, doc, where, fv)
     if LOCAL in parts and DOMAIN in parts:
         _email(walker, node, doc, parts[LOCAL], parts[DOMAIN])
+
+
+def digit_values(pairs: Iterable[tuple[str, str]]) -> list[tuple[Parts, tuple[str, str]]]:
+    """The phone numbers and SSNs split across `(key, text)` pairs (a CSV row under its header, an XML
+    record's elements): the pairs that carry each, and its (entity, joined value)."""
+    parts = _parts(pairs)
+    return _digit_values(parts) if len(parts) >= 2 else []
+
+
+def _digit_values(parts: dict[int, Parts]) -> list[tuple[Parts, tuple[str, str]]]:
+    out = []
+    if NUMBER in parts and (AREA in parts or CC in parts) and not (GROUP in parts and SERIAL in parts):
+        out.append(_phone(parts))
+    if GROUP in parts and SERIAL in parts and (SSN_AREA in parts or AREA in parts):
+        out.append(_ssn(parts))
+    return [found for found in out if found is not None]
 
 
 def _name(walker: ToClientWalker, node: dict[str, Any], doc: int, given: Parts, family: Parts) -> None:
@@ -160,7 +182,7 @@ def _digits(text: str) -> str | None:
     return d if d.isascii() and d.isdigit() else None
 
 
-def _phone(walker: ToClientWalker, node: dict[str, Any], doc: int, parts: dict[int, Parts]) -> None:
+def _phone(parts: dict[int, Parts]) -> tuple[Parts, tuple[str, str]] | None:
     cc = parts.get(CC, [])[:1]
     area = parts.get(AREA, [])[:1]
     number = parts[NUMBER][:3]  # `exchange` and `line` of a North American number, in record order
@@ -168,30 +190,30 @@ def _phone(walker: ToClientWalker, node: dict[str, Any], doc: int, parts: dict[i
     area_digits = _digits(area[0][1]) if area else ""
     pieces = [_digits(v) for _, v in number]
     if cc_digits is None or area_digits is None or None in pieces:
-        return
+        return None
     local = "".join(p for p in pieces if p is not None)
     if len(cc_digits) > 4 or len(area_digits) > 5 or not 4 <= len(local) <= 12:
-        return
+        return None
     national = area_digits + local
     explicit = any(normalize_key(k) != "area" for k, _ in area) or bool(cc)
     if not (7 if explicit else 9) <= len(national) <= 14:
-        return
+        return None
     value = (f"+{cc_digits} " if cc_digits else "") + (f"{area_digits} " if area_digits else "") + local
-    _tokenize(walker, node, doc, [*cc, *area, *number], ("PHONE_NUMBER", value))
+    return [*cc, *area, *number], ("PHONE_NUMBER", value)
 
 
-def _ssn(walker: ToClientWalker, node: dict[str, Any], doc: int, parts: dict[int, Parts]) -> None:
+def _ssn(parts: dict[int, Parts]) -> tuple[Parts, tuple[str, str]] | None:
     area = (parts.get(SSN_AREA) or parts[AREA])[:1]
     group, serial = parts[GROUP][:1], parts[SERIAL][:1]
     digits = [_digits(p[0][1]) for p in (area, group, serial)]
     if any(d is None or not d for d in digits):
-        return
+        return None
     a, g, s = (d.zfill(n) for d, n in zip(digits, (3, 2, 4), strict=True) if d is not None)
     if (len(a), len(g), len(s)) != (3, 2, 4) or a in ("000", "666") or a[0] == "9":
-        return
+        return None
     if g == "00" or s == "0000":
-        return
-    _tokenize(walker, node, doc, [*area, *group, *serial], ("US_SSN", f"{a}-{g}-{s}"))
+        return None
+    return [*area, *group, *serial], ("US_SSN", f"{a}-{g}-{s}")
 
 
 _LOCAL_PART = re.compile(r"[A-Za-z0-9._%+\-]{1,64}")

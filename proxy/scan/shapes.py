@@ -157,9 +157,12 @@ _METRIC_STEMS = (
 )
 
 
+_NOT_METRICS = frozenset({"country", "countries"})  # `count…` words that count nothing (`iban_country`)
+
+
 @lru_cache(maxsize=8192)
 def is_metric_key(key: str) -> bool:
-    return any(word.startswith(_METRIC_STEMS) for word in key_words(key))
+    return any(word.startswith(_METRIC_STEMS) and word not in _NOT_METRICS for word in key_words(key))
 
 
 _NON_DIGIT_SEPARATORS = re.compile(r"[\s().\-/+]")

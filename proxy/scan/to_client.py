@@ -32,7 +32,7 @@ from typing import Any
 from proxy.errors import check_depth, check_size
 from proxy.policy import Policy, ToolRules, normalize_key
 from proxy.policy.keys import key_rule_entity
-from proxy.scan import accounts, labels, names, record_parts
+from proxy.scan import accounts, labels, names, record_parts, split_values
 from proxy.scan.byte_lists import MIN_BYTES, bytes_text, refuse_patch
 from proxy.scan.char_lists import MIN_CHARS, char_list_entity
 from proxy.scan.documents import Documents, mark_schemas
@@ -172,6 +172,7 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
             plan.labelled = labels.labelled_spans(self, plan.texts)
             for text, found in plan.labelled.items():
                 plan.field_values.update(dict.fromkeys((e, text[a:b]) for a, b, e in found))
+            split_values.collect(plan, list(plan.texts))  # `<ssn><first3>123</first3>…</ssn>` in a text
         self._structured_json = None
         plan.size = self._size
         return plan
@@ -351,16 +352,16 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
                 self._locate(v, (container, key, doc))
             return len(v)
         if t is dict:
-            if info[CTX]:
-                self._context_children(v, key, doc)
+            if info[CTX] and self._context_children(v, key, doc):
+                return 0  # one value in parts, tokenized whole: no part is a value of its own to learn
             if info[NAME] and v.get("type") not in _SCHEMA_TYPES:  # a property's schema is no record
                 names.record_children(self, v, doc)
             if info[ORG]:
                 accounts.record_children(self, v, doc)
             self._walk(v, doc, trie, depth + 1, _carried(entity, v), False)
         elif t is list:
-            if info[CTX]:
-                self._context_items(v, key, doc)
+            if info[CTX] and self._context_items(v, key, doc):
+                return 0
             if info[ORG]:
                 accounts.record_items(self, v, doc)
             self._walk(v, doc, trie, depth + 1, entity, info[SKIP])

@@ -10,7 +10,8 @@ out of the usual order or notation. Each is written without the product's code (
 - mail and directory formats (`readings_directory`): MIME encoded words, folded lines, vCard fields;
 - the strings of one list read together (content blocks a client shows as one text, pieces of a field);
 - the scalar values of one small record read together (a phone in `country_code`/`area_code`/`number`,
-  an SSN in `area`/`group`/`serial`, an address in `local`/`domain`), in JSON carried in text too.
+  an SSN in `area`/`group`/`serial`, an address in `local`/`domain`), in JSON carried in text too, and in
+  XML, YAML and CSV text (`readings_records`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from tests.classes import (
     readings_known_parts,
     readings_layouts,
     readings_numerals,
+    readings_records,
 )
 
 _INET = re.compile(r"(?<![\w.])(?:0[xX][0-9A-Fa-f]+|\d[\d,]*)(?:\.(?:0[xX][0-9A-Fa-f]+|\d+)){0,3}(?![\w])")
@@ -132,6 +134,7 @@ def readings(text: str) -> Iterator[str]:
     yield from readings_numerals.readings(text)
     yield from readings_layouts.readings(text)
     yield from readings_directory.readings(text)
+    yield from readings_records.readings(text)
 
 
 _RECORD_VALUES = 12
@@ -144,6 +147,7 @@ def joined(node: Any) -> Iterator[str]:
         scalars = [str(v) for v in node.values() if type(v) in (str, int) and len(str(v)) <= 64]
         if 2 <= len(scalars) <= _RECORD_VALUES:
             yield "@".join(scalars)
+            yield " ".join(scalars)  # an IBAN's country, check digits and BBAN read as one
         for v in node.values():
             yield from joined(v)
     elif isinstance(node, str) and node.strip()[:1] == "{" and len(node) <= 4096:

@@ -20,7 +20,9 @@ from random import Random
 from typing import Any
 from urllib.parse import quote
 
+from tests.classes import readings_records
 from tests.classes.case import Case, Survivor, call, nest, tool_result
+from tests.classes.judge import leaves
 from tests.classes.label_cases import readable as readable_lists
 from tests.classes.label_cases import us_phone
 from tests.classes.planting import (
@@ -34,6 +36,7 @@ from tests.classes.planting import (
     person,
     ssn_digits,
 )
+from tests.classes.split_parts_cases import split_parts, split_parts_text
 
 # (given key, family key): one naming style per pair.
 NAME_KEYS = [
@@ -246,7 +249,7 @@ def digit_list_ordinary(rng: Random) -> Case:
     return Case("record-parts-ordinary", [call(tool_result(structured=record))], [], label="digit-list")
 
 
-BUILDERS = (name_parts, phone_parts, ssn_parts, email_parts, digit_list)
+BUILDERS = (name_parts, phone_parts, ssn_parts, email_parts, digit_list, split_parts, split_parts_text)
 
 
 def record_parts(rng: Random) -> Case:
@@ -259,6 +262,7 @@ def _records(node: Any, out: list[str]) -> None:
     if isinstance(node, dict):
         scalars = [str(v) for v in node.values() if isinstance(v, str | int) and not isinstance(v, bool)]
         out.append("".join(scalars))
+        out.append(" ".join(scalars))
         out.append("@".join(scalars))
         for v in node.values():
             _records(v, out)
@@ -270,13 +274,18 @@ def _records(node: Any, out: list[str]) -> None:
             _records(json.loads(node), out)
 
 
+def views_of(received: list[Any]) -> list[str]:
+    return [s for message in received if message is not None for s in leaves(message)]
+
+
 def readable(planted: list[Planted], received: list[Any]) -> list[Planted]:
     """What a reader recovers: any string's views, list items joined (`label_cases.readable`), and each
-    record's values joined."""
+    record's values joined, in JSON and in XML, YAML and CSV text (`readings_records`)."""
     found = readable_lists(planted, received)
     views: list[str] = []
     for message in received:
         if message is not None:
             _records(message, views)
+    views += [r for s in views_of(received) for r in readings_records.readings(s)]
     found += [p for p in planted if p not in found and any(p.found_in(v.casefold()) for v in views)]
     return found

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from random import Random
 
@@ -11,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.classes import record_parts_cases as cases
-from tests.classes.case import Case
+from tests.classes import split_parts_cases as split
+from tests.classes.case import Case, call, tool_result
 from tests.classes.checks import class_settings
 from tests.classes.harness import ChainHarness
 from tests.classes.label_cases import altered
@@ -71,7 +73,25 @@ def test_an_ssn_phone_card_iban_or_customer_id_one_character_per_list_item_is_to
     _assert_hidden(chain, case)
 
 
-@pytest.mark.parametrize("build", [cases.name_parts_ordinary, cases.digit_list_ordinary])
+@class_settings(60)
+@given(case=_RANDOMS.map(split.split_parts))
+def test_an_ssn_phone_card_or_iban_in_parts_under_the_key_that_names_it_is_tokenized_whatever_the_parts_keys(
+    chain: ChainHarness, case: Case
+) -> None:
+    _assert_hidden(chain, case)
+
+
+@class_settings(60)
+@given(case=_RANDOMS.map(split.split_parts_text))
+def test_the_same_split_values_written_as_csv_xml_or_yaml_in_a_text_block_are_tokenized(
+    chain: ChainHarness, case: Case
+) -> None:
+    _assert_hidden(chain, case)
+
+
+@pytest.mark.parametrize(
+    "build", [cases.name_parts_ordinary, cases.digit_list_ordinary, split.split_parts_ordinary]
+)
 def test_ordinary_values_under_part_keys_and_lists_of_ordinary_characters_stay(
     chain: ChainHarness, build: Callable[[Random], Case]
 ) -> None:
@@ -80,3 +100,20 @@ def test_ordinary_values_under_part_keys_and_lists_of_ordinary_characters_stay(
         case = build(rng)
         changed = altered(case, chain.deliver(case))
         assert not changed, f"over-redaction: {case.describe()}: {changed}"
+
+
+def test_a_split_values_parts_take_its_one_token_and_are_not_learnt_as_values_of_their_own(
+    chain: ChainHarness,
+) -> None:
+    """`6789`, the last part of an SSN in a CSV row or under `{"ssn": {…}}`, is no SSN of its own: a later
+    `room 6789` stays readable, and every part carries the joined value's token."""
+    session = ChainHarness(chain.engine)
+    texts = ["ssn_area,ssn_group,ssn_serial\n123,45,6789\n", "<ssn><a>123</a><b>45</b><c>6789</c></ssn>"]
+    for text in texts:
+        got = session.deliver(Case("x", [call(tool_result(text))]))[0]["content"][0]["text"]
+        assert len(set(re.findall(r"\[\[US_SSN:\w+\]\]", got))) == 1 and "6789" not in got
+    phone = {"tel": {"npa": "415", "nxx": "555", "line": "2013"}, "fax": {"a": 415, "b": 555, "c": 2014}}
+    got = session.deliver(Case("x", [call(tool_result(structured=phone))]))[0]["structuredContent"]
+    assert len({*got["tel"].values()}) == 1 and len({*got["fax"].values()}) == 1
+    later = "room 6789, ticket 2013, build 2014"
+    assert session.deliver(Case("x", [call(tool_result(later))]))[0]["content"][0]["text"] == later
