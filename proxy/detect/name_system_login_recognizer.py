@@ -47,13 +47,13 @@ class VeilSystemLoginNameRecognizer(NameRunRecognizer):
         ),
         Pattern(
             "person key",
-            r"(?<![\p{L}\p{N}_-])(?i:" + PERSON_KEYS + r")[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?(?P<name>"
-            + _HANDLE + r")" + _END,
+            r"(?<![\p{L}\p{N}_-])(?P<person>)(?i:" + PERSON_KEYS + r")"
+            + r"[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?(?P<name>" + _HANDLE + r")" + _END,
             CONFIDENT,
         ),
         Pattern(
             "person flag",
-            r"(?<![\p{L}\p{N}_-])--(?i:" + PERSON_FLAGS + r")(?:=|[ \t]+)[\"']?(?P<name>"
+            r"(?<![\p{L}\p{N}_-])--(?P<person>)(?i:" + PERSON_FLAGS + r")(?:=|[ \t]+)[\"']?(?P<name>"
             + _HANDLE + r")" + _END,
             CONFIDENT,
         ),
@@ -89,10 +89,15 @@ class VeilSystemLoginNameRecognizer(NameRunRecognizer):
         folded = login.casefold()
         if folded in SYSTEM_ACCOUNTS or folded in SERVICE_ACCOUNTS:
             return None
-        # A passwd line's first field is any account: its login must read as a name by itself or by
-        # its line; the other places name a person's account, so a surname's shape will do after an initial.
+        at = match.start("name")
+        single = text[at - 1 : at] == "\\" and text[at - 2 : at - 1] != "\\"
+        if single and login[0] in "nrtbfu" and '"' in text:
+            return None  # `"BUILD OK\\nsmith"`: JSON text's escape (a logon there is written `CORP\\\\…`)
         if login_is_name(login) or record_derived(login, text):
-            return match.start("name"), match.start("name") + len(login), CONFIDENT
-        if "gecos" in match.re.groupindex or not initial_and_surname_shape(login):
+            return at, at + len(login), CONFIDENT
+        # Only a key or a flag that names a person's account vouches for a surname by its shape after an
+        # initial (`owner=bferrazzi`): a passwd line's first field is any account, and a logon's domain may
+        # be no domain (`DEBUG\\matplotlib`).
+        if "person" not in match.re.groupindex:
             return None
-        return match.start("name"), match.start("name") + len(login), CONFIDENT
+        return (at, at + len(login), CONFIDENT) if initial_and_surname_shape(login) else None

@@ -94,7 +94,9 @@ def test_a_lower_case_login_among_many_strings_is_tokenized(fresh: ChainHarness)
     assert len(leaked) <= 0.15 * len(outcomes), leaked
 
 
-def test_logins_where_systems_write_accounts_are_tokenized_and_service_accounts_stay(fresh: ChainHarness) -> None:
+def test_logins_where_systems_write_accounts_are_tokenized_and_service_accounts_stay(
+    fresh: ChainHarness,
+) -> None:
     """Seeded: `CORP\\mgonzalez` (and JSON's `CORP\\\\mgonzalez`), `mgonzalez@CORP`, a shell prompt's
     `mgonzalez@laptop:~$`, `owner=jsmith` in logfmt and query strings, `--user maria.gonzalez`, a passwd line
     (login, comment field's name, home folder), in every login form (an initial glued to a surname no name
