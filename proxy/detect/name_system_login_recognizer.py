@@ -30,13 +30,21 @@ from proxy.detect.name_text import could_be_name
 # A login: letters, dots, underscores, hyphens (digits end it: `mgonzalez2` is judged as `mgonzalez`).
 _HANDLE = r"\p{L}[\p{L}._-]{1,59}+"
 _END = r"(?![\p{L}\p{N}_@])"
+# Capitals before a backslash that name no domain: log levels and status words, registry hives.
+_NO_DOMAINS = frozenset(
+    (
+        "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "ERR", "TRACE", "FATAL", "CRITICAL", "NOTICE", "OK",
+        "DONE", "FAIL", "FAILED", "PASS", "PASSED", "SKIP", "TODO", "NOTE",
+        "HKLM", "HKCU", "HKCR", "HKU", "HKCC",
+    )
+)  # fmt: skip
 
 
 class VeilSystemLoginNameRecognizer(NameRunRecognizer):
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "down-level logon",
-            r"(?<![\p{L}\p{N}\\$-])[A-Z][A-Z0-9-]{1,14}\\\\?(?P<name>" + _HANDLE + r")" + _END,
+            r"(?<![\p{L}\p{N}\\$-])(?P<domain>[A-Z][A-Z0-9-]{1,14})\\\\?(?P<name>" + _HANDLE + r")" + _END,
             CONFIDENT,
         ),
         Pattern(
@@ -47,13 +55,13 @@ class VeilSystemLoginNameRecognizer(NameRunRecognizer):
         ),
         Pattern(
             "person key",
-            r"(?<![\p{L}\p{N}_-])(?P<person>)(?i:" + PERSON_KEYS + r")"
+            r"(?<![\p{L}\p{N}_-])(?i:" + PERSON_KEYS + r")"
             + r"[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?(?P<name>" + _HANDLE + r")" + _END,
             CONFIDENT,
         ),
         Pattern(
             "person flag",
-            r"(?<![\p{L}\p{N}_-])--(?P<person>)(?i:" + PERSON_FLAGS + r")(?:=|[ \t]+)[\"']?(?P<name>"
+            r"(?<![\p{L}\p{N}_-])--(?i:" + PERSON_FLAGS + r")(?:=|[ \t]+)[\"']?(?P<name>"
             + _HANDLE + r")" + _END,
             CONFIDENT,
         ),
@@ -95,9 +103,9 @@ class VeilSystemLoginNameRecognizer(NameRunRecognizer):
             return None  # `"BUILD OK\\nsmith"`: JSON text's escape (a logon there is written `CORP\\\\…`)
         if login_is_name(login) or record_derived(login, text):
             return at, at + len(login), CONFIDENT
-        # Only a key or a flag that names a person's account vouches for a surname by its shape after an
-        # initial (`owner=bferrazzi`): a passwd line's first field is any account, and a logon's domain may
-        # be no domain (`DEBUG\\matplotlib`).
-        if "person" not in match.re.groupindex:
+        # A key, a flag, a logon's domain or realm names a person's account: a surname's shape will do after
+        # an initial (`owner=bferrazzi`, `CORP\\gpersico`). Not a passwd line's first field (any account),
+        # nor a word before a backslash that is no domain (`DEBUG\\matplotlib`, `HKLM\\Software`).
+        if "gecos" in match.re.groupindex or match.groupdict().get("domain") in _NO_DOMAINS:
             return None
         return (at, at + len(login), CONFIDENT) if initial_and_surname_shape(login) else None
