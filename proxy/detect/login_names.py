@@ -30,12 +30,12 @@ PERSON_KEYS = (
 )
 PERSON_FLAGS = r"user|owner|assignee|author|reporter|requester|approver|reviewer|login|username"
 # Triggers (standard `re`, lower-cased text for the key ones).
-_KEY_AT = re.compile(r"(?:" + PERSON_KEYS + r")[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?[a-z]")
+# A person key is found from its separator back (a text has few `=` and `:`; eighteen literals searched
+# each would cost every string): the word before it, then a value's first letter after it.
+_KEY_BEFORE = re.compile(r"([a-z_-]{3,20})[\"']?[ \t]{0,3}$")
+_PERSON_KEY = re.compile(r"(?:" + PERSON_KEYS + r")")
+_VALUE_AFTER = re.compile(r"[ \t]{0,3}[\"']?[a-z]")
 _FLAG_AT = re.compile(r"--(?:" + PERSON_FLAGS + r")[ =][\"']?[a-z]")
-_KEY_LITERALS = (
-    "user", "owner", "assign", "author", "report", "request", "approv", "review", "commit", "creat", "updat",
-    "modif", "chang", "opened", "closed", "submit", "logname", "account",
-)  # fmt: skip
 DOWN_LEVEL_TRIGGER = re.compile(r"(?<![A-Za-z0-9\\$-])[A-Z][A-Z0-9-]{1,14}\\\\?[A-Za-z]")
 PRINCIPAL_TRIGGER = re.compile(
     r"[A-Za-z0-9]@(?:[A-Z][A-Z0-9-]{1,62}(?:\.[A-Z0-9-]{1,62})*(?![A-Za-z0-9@_.-]|\.[A-Za-z])"
@@ -72,12 +72,13 @@ def system_login_starts(text: str, low: str) -> list[int]:
     """Where a logon, a principal, a person key or flag, or a passwd line may stand in `text` (`low` is its
     lower-cased copy, of the same length)."""
     out: list[int] = []
-    for literal in _KEY_LITERALS:
-        at = low.find(literal)
+    for sep in "=:":
+        at = low.find(sep)
         while at >= 0:
-            if _KEY_AT.match(low, at) is not None:
-                out.append(at)
-            at = low.find(literal, at + 1)
+            key = _KEY_BEFORE.search(low, max(0, at - 26), at)
+            if key is not None and _PERSON_KEY.fullmatch(key.group(1)) and _VALUE_AFTER.match(low, at + 1):
+                out.append(key.start(1))
+            at = low.find(sep, at + 1)
     at = low.find("--")
     while at >= 0:
         if _FLAG_AT.match(low, at) is not None:
