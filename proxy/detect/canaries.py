@@ -37,5 +37,6 @@ CANARIES: dict[str, tuple[str, str]] = {
     "VeilVcardNameRecognizer": ("N:Gonzalez;Maria;;;", "PERSON"),
     "VeilDnNameRecognizer": ("CN=Gonzalez\\, Maria,OU=Sales,DC=example,DC=com", "PERSON"),
     "VeilLoginNameRecognizer": ("dn: uid=mgonzalez,ou=people,dc=example,dc=com", "PERSON"),
+    "VeilSystemLoginNameRecognizer": ("Logon failure for CORP\\mgonzalez", "PERSON"),
     "VeilSpacyRecognizer": (PROSE_NAME, "PERSON"),  # the NER pipeline itself
 }

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from proxy.detect.login_names import SERVICE_ACCOUNTS, given_and_initial, system_login_starts
 from proxy.detect.name_lexicon import (
     census_surnames,
     common_surnames,
@@ -30,8 +31,9 @@ from proxy.detect.name_words import looks_like_surname
 # Triggers (standard `re`, a literal or a small class first). A vCard `N` property at a line's start, with
 # a group prefix or parameters (`item1.N;CHARSET=UTF-8:`).
 VCARD_NAME_TRIGGER = re.compile(r"^(?:[A-Za-z0-9-]{1,20}\.)?N[;:]", re.MULTILINE)
-# An escaped comma in a DN's value (`CN=Gonzalez\, Maria`).
-DN_COMMA_TRIGGER = re.compile(r"\\, ?[A-Z]")
+# An escaped comma or blank in a DN's value (`CN=Gonzalez\, Maria`, `CN=Gonzalez\2C Maria`,
+# `CN=Maria\20Gonzalez`: RFC 4514's escapes, a character or its hex pair).
+DN_COMMA_TRIGGER = re.compile(r"\\(?:,|2[Cc]|20) ?(?:\\20)?[A-Z]")
 # An LDIF person attribute at a line's start (`sn: Cabo`).
 LDIF_PERSON_TRIGGER = re.compile(r"^(?i:sn|surname|givenname)[ \t]{0,2}:", re.MULTILINE)
 # A user-id attribute or key followed by its separator, any case (`uid=`, `sAMAccountName:`, `"login": `), and
@@ -65,7 +67,8 @@ def login_is_name(value: str) -> bool:
     from proxy.detect.name_text import could_be_name
 
     value = value.strip()
-    if not 2 <= len(value) <= 60 or value.casefold() in SYSTEM_ACCOUNTS:
+    folded = value.casefold()
+    if not 2 <= len(value) <= 60 or folded in SYSTEM_ACCOUNTS or folded in SERVICE_ACCOUNTS:
         return False
     if " " in value:  # a display name as a folder (`C:\Users\Maria Gonzalez`)
         return could_be_name(value)
@@ -75,7 +78,7 @@ def login_is_name(value: str) -> bool:
         return False
     if handle_is_name(value):
         return True
-    return given_and_surname(value) or initial_and_surname(value)
+    return given_and_surname(value) or initial_and_surname(value) or given_and_initial(value)
 
 
 def given_and_surname(value: str) -> bool:
@@ -129,6 +132,8 @@ def initial_and_surname(value: str) -> bool:
         return False
     if lexicon_form(rest) in common_surnames() or looks_like_surname(rest.title()):
         return True
+    if _two_surnames(rest):
+        return True  # `tbradyzamora`: a double-barrelled surname, glued
     # A rarer census surname, no word of the language (`rheydrich`; `vmail`, `nginx`, `avahi` are none).
     return (
         len(rest) >= _MIN_RARE
@@ -136,6 +141,15 @@ def initial_and_surname(value: str) -> bool:
         and not in_dictionary(rest)
         and not is_vocabulary_word(rest)
     )
+
+
+def _two_surnames(run: str) -> bool:
+    """`bradyzamora`, `charlesabate`: two census surnames of four letters or more, glued."""
+    census = census_surnames()
+    for cut in range(_MIN_RARE, len(run) - _MIN_RARE + 1):
+        if lexicon_form(run[:cut]) in census and lexicon_form(run[cut:]) in census:
+            return not in_dictionary(run[:cut]) or not in_dictionary(run[cut:])
+    return False
 
 
 # A login's place in lower case, at one of its literals' positions (`login_starts`). Python's engine finds a
@@ -153,8 +167,8 @@ def login_starts(text: str) -> list[int]:
     starts in `text`, any case. Offsets of `text` (a lower-casing that changes the length is not used)."""
     low = text.lower()
     if len(low) != len(text):
-        return [m.start() for m in _LOGIN_AT_ANY_CASE.finditer(text)]
-    out: list[int] = []
+        return [m.start() for m in _LOGIN_AT_ANY_CASE.finditer(text)] + system_login_starts(text, text)
+    out = system_login_starts(text, low)
     for literal in _LOGIN_LITERALS:
         at = low.find(literal)
         while at >= 0:
@@ -181,7 +195,7 @@ def might_hold_directory_name(text: str) -> bool:
     a user-id attribute, a home root."""
     if ("N:" in text or "N;" in text) and VCARD_NAME_TRIGGER.search(text) is not None:
         return True
-    if "\\," in text and DN_COMMA_TRIGGER.search(text) is not None:
+    if "\\" in text and DN_COMMA_TRIGGER.search(text) is not None:
         return True
     if ":" in text and LDIF_PERSON_TRIGGER.search(text) is not None:
         return True

@@ -3,8 +3,9 @@ Gonzalez\\Documents`: a login made of a person's name parts, where a directory o
 
 The place says "a user": a user-id attribute or key, or the folder right under a home root (`home`,
 `Users`). What says "a person" is the login itself (`directory_names.login_is_name`): name parts a name
-list knows, an initial and a surname, or a display name; `uid=admin`, `/home/ubuntu/`, `/Users/Shared/` and
-`/api/users/search` stay readable. The span is the login.
+list knows, an initial and a surname, or a display name; or the capitalised words of the entry around it
+(`uid: cgeiler` beside `sn: Geiler`, `login_names.record_derived`); `uid=admin`, `/home/ubuntu/`,
+`/Users/Shared/` and `/api/users/search` stay readable. The span is the login.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import regex
 from presidio_analyzer import Pattern
 
 from proxy.detect.directory_names import LOGIN_KEYS, login_is_name
+from proxy.detect.login_names import record_derived
 from proxy.detect.name_patterns import CONFIDENT, NameRunRecognizer
 
 _HANDLE = r"\p{L}[\p{L}._-]{1,59}+(?![\p{L}\p{N}_@])"
@@ -42,6 +44,6 @@ class VeilLoginNameRecognizer(NameRunRecognizer):
 
     def hit(self, match: regex.Match[str], text: str) -> tuple[int, int, float] | None:
         login = match.group("name").rstrip("._-")
-        if not login_is_name(login):
+        if not (login_is_name(login) or record_derived(login, text)):
             return None
         return match.start("name"), match.start("name") + len(login), CONFIDENT

@@ -11,6 +11,7 @@ from proxy.detect.name_lexicon_recognizer import VeilLexiconNameRecognizer
 from proxy.detect.name_login_recognizer import VeilLoginNameRecognizer
 from proxy.detect.name_mention_recognizer import VeilMentionNameRecognizer
 from proxy.detect.name_standalone_recognizer import VeilStandaloneNameRecognizer
+from proxy.detect.name_system_login_recognizer import VeilSystemLoginNameRecognizer
 from proxy.detect.name_title_recognizer import VeilTitledNameRecognizer
 from proxy.detect.name_vcard_recognizer import VeilVcardNameRecognizer
 from proxy.detect.person_recognizer import VeilPersonRecognizer
@@ -28,4 +29,5 @@ NAME_RECOGNIZERS = (
     VeilVcardNameRecognizer,
     VeilLoginNameRecognizer,
     VeilDnNameRecognizer,
+    VeilSystemLoginNameRecognizer,
 )

@@ -14,6 +14,14 @@ from urllib.parse import quote
 from tests.classes.case import Case, Survivor, call, tool_result
 from tests.classes.name_lists import APOSTROPHE_LAST, FIRST, ascii_only
 from tests.classes.planting import Planted, person
+from tests.classes.structured_logins import (
+    escaped_dn,
+    key_value_list,
+    login_planted,
+    passwd_line,
+    person_login,
+    windows_logon,
+)
 
 ENCODINGS = ("utf-8", "UTF-8", "iso-8859-1")
 
@@ -128,8 +136,13 @@ def names_in_directory_formats(rng: Random) -> Case:
     """A vCard, an LDAP entry or DN, a mail header block: in a text result or under a neutral key."""
     first, last = _name(rng)
     planted = [_both(first, last)]
-    kind = rng.choice(["vcard", "ldap", "mail"])
-    if kind == "vcard":
+    kind = rng.choice(["vcard", "ldap", "mail", "escaped-dn"])
+    survivors: list[Survivor] = []
+    if kind == "escaped-dn":
+        text, style, survivor = escaped_dn(rng, first, last)
+        label = f"ldap:{style}"
+        survivors.append(Survivor(survivor, label="group-dn"))
+    elif kind == "vcard":
         text, label = _vcard(rng, first, last)
     elif kind == "ldap":
         text, label, login = _ldap(rng, first, last)
@@ -138,7 +151,7 @@ def names_in_directory_formats(rng: Random) -> Case:
     else:
         text, label = _mail(rng, first, last)
     result = tool_result(text) if rng.random() < 0.6 else tool_result(structured={"raw": text, "id": 7})
-    return Case("names-directory", [call(result, "export_contact")], planted, label=label)
+    return Case("names-directory", [call(result, "export_contact")], planted, survivors, label=label)
 
 
 # ------------------------------------------------------------------------------------------------ markup
@@ -238,6 +251,8 @@ def names_in_paths_and_logins(rng: Random) -> Case:
     user-id attribute or key (`uid=mgonzalez`, `sAMAccountName: mgonzalez`), beside system folders that
     must stay readable."""
     first, last = _name(rng)
+    if rng.random() < 0.4:
+        return _system_written_login(rng, first, last)
     login, form = _styled_login(rng, first, last)
     style = rng.choice(
         ["unix", "mac", "windows", "windows-display", "share", "attribute", "key", "url", "bare-handle"]
@@ -287,4 +302,28 @@ def names_in_paths_and_logins(rng: Random) -> Case:
         [planted],
         [Survivor(survivor, label="system-home")],
         label=f"login:{style}:{form}",
+    )
+
+
+def _system_written_login(rng: Random, first: str, last: str) -> Case:
+    """A person's login where a system writes accounts (`structured_logins`): a `DOMAIN\\user` logon, a
+    person key in a `key=value` list, a passwd line (its full name too), beside system accounts."""
+    login, form = person_login(rng, first, last)
+    planted = [login_planted(login)]
+    style = rng.choice(["logon", "key-value", "passwd"])
+    if style == "logon":
+        text, shape, survivor = windows_logon(rng, login)
+        survivors = [survivor]
+    elif style == "key-value":
+        text, shape, survivors = key_value_list(rng, login)
+    else:
+        text, survivors = passwd_line(rng, first, last, login)
+        shape, planted = "passwd", [*planted, _both(first, last)]
+    result = tool_result(text) if rng.random() < 0.7 else tool_result(structured={"log": text, "n": 3})
+    return Case(
+        "names-paths",
+        [call(result, "read_logs")],
+        planted,
+        [Survivor(s, label="system-account") for s in survivors],
+        label=f"system-login:{style}:{shape}:{form}",
     )

@@ -15,7 +15,13 @@ from tests.classes.case import Case, call, tool_result
 from tests.classes.checks import assert_no_leak, class_settings
 from tests.classes.harness import ChainHarness
 from tests.classes.strategies import cases
-from tests.classes.structured_names import _login, _login_planted, _name, names_in_paths_and_logins
+from tests.classes.structured_names import (
+    _login,
+    _login_planted,
+    _name,
+    _system_written_login,
+    names_in_paths_and_logins,
+)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +56,11 @@ def test_logins_of_name_parts_in_home_folders_and_user_id_attributes_are_tokeniz
     system or service folder may change."""
     rng = Random(20261206)
     outcomes = [fresh.run(names_in_paths_and_logins(rng)) for _ in range(400)]
-    decidable = [o for o in outcomes if not o.case.label.endswith((":flast", ":bare"))]
+    decidable = [
+        o
+        for o in outcomes
+        if not o.case.label.endswith((":flast", ":bare")) or o.case.label.startswith("system-login:")
+    ]
     leaked = [o.summary() for o in decidable if o.leaked]
     altered = [o.summary() for o in outcomes if o.altered]
     bare = [o for o in outcomes if o.case.label.endswith(":bare")]
@@ -82,3 +92,19 @@ def test_a_lower_case_login_among_many_strings_is_tokenized(fresh: ChainHarness)
     outcomes = [fresh.run(_lower_case_login(rng)) for _ in range(80)]
     leaked = [o.case.label for o in outcomes if o.leaked]
     assert len(leaked) <= 0.15 * len(outcomes), leaked
+
+
+def test_logins_where_systems_write_accounts_are_tokenized_and_service_accounts_stay(
+    fresh: ChainHarness,
+) -> None:
+    """Seeded: `CORP\\mgonzalez` (and JSON's `CORP\\\\mgonzalez`), `mgonzalez@CORP`, a shell prompt's
+    `mgonzalez@laptop:~$`, `owner=jsmith` in logfmt and query strings, `--user maria.gonzalez`, a passwd line
+    (login, comment field's name, home folder), in every login form (an initial glued to a surname no name
+    list knows included: the place names a person's account), meet the names bar; `NT AUTHORITY\\SYSTEM`,
+    `user=root`, `owner=www-data`, `user=nginx`, `lodash@latest`, a system passwd entry stay as written."""
+    rng = Random(20261208)
+    outcomes = [fresh.run(_system_written_login(rng, *_name(rng))) for _ in range(200)]
+    leaked = [o.summary() for o in outcomes if o.leaked]
+    altered = [o.summary() for o in outcomes if o.altered]
+    assert altered == []
+    assert len(leaked) <= 0.05 * len(outcomes), leaked
