@@ -249,14 +249,64 @@ def thousands(rng: Random) -> Case:
     return Case("numerals", [call(result)], [value], [survivor], label=f"thousands-{kind}:{where}")
 
 
+_LIST_SEPARATORS = (" / ", " | ", "; ", " or ", ", ")
+
+
+def _listed_phone(rng: Random) -> Planted:
+    """A UK, German or US number in one of the international or national forms a list of them mixes."""
+    how = rng.choice(["uk", "uk", "de", "us"])
+    if how == "uk":
+        nsn = "20" + rng.choice("378") + f"{rng.randrange(10**7):07d}"
+        text = rng.choice(
+            [
+                f"+44 (0){nsn[:2]} {nsn[2:6]} {nsn[6:]}",
+                f"0044 {nsn[:2]} {nsn[2:6]} {nsn[6:]}",
+                f"+44 {nsn[:2]} {nsn[2:6]} {nsn[6:]}",
+                f"0{nsn[:2]} {nsn[2:6]} {nsn[6:]}",
+            ]
+        )
+    elif how == "de":
+        nsn = rng.choice(["30", "89", "40"]) + f"{rng.randrange(10**7, 10**8)}"
+        text = rng.choice(
+            [f"+49 (0){nsn[:2]} {nsn[2:]}", f"0049 {nsn[:2]} {nsn[2:]}", f"0{nsn[:2]} {nsn[2:]}"]
+        )
+    else:
+        nsn = rng.choice(["415", "212", "312"]) + f"{rng.randrange(200, 999)}{rng.randrange(10**4):04d}"
+        text = rng.choice([f"+1 {nsn[:3]} {nsn[3:6]} {nsn[6:]}", f"({nsn[:3]}) {nsn[3:6]}-{nsn[6:]}"])
+    return Planted("phone", text, digits_needle(nsn, bounded=False))
+
+
+def phone_list(rng: Random) -> Case:
+    """Two or three phone numbers listed after one label with ` / `, ` | `, `; `, ` or ` or `, ` between
+    them (`Tel: +44 (0)20 7946 0958 / 0044 20 7946 0959`): each is its own token, the separator stays."""
+    sep = rng.choice(_LIST_SEPARATORS)
+    values = [_listed_phone(rng) for _ in range(rng.choice([2, 2, 3]))]
+    label = rng.choice(["Tel:", "Phone:", "Contact numbers:", "Call", "Numbers -"])
+    text = f"{label} {sep.join(v.text for v in values)}"
+    survivors = [Survivor("]]" + sep + "[[", label="list-separator")]
+    result, where = _carry(rng, text)
+    return Case("numerals", [call(result)], values, survivors, label=f"phone-list:{where}")
+
+
 def separator_notations(rng: Random) -> Case:
     """A card in four groups of four joined by commas or colons, in E notation, or in pairs glued to a
     word by a dash; a phone with its area code on the line before; a customer ID in pairs after a label."""
     how = rng.choice(
-        ["card-commas", "card-colons", "card-e", "card-glued-pairs", "phone-break", "cid-pairs", "thousands"]
+        [
+            "card-commas",
+            "card-colons",
+            "card-e",
+            "card-glued-pairs",
+            "phone-break",
+            "cid-pairs",
+            "thousands",
+            "phone-list",
+        ]
     )
     if how == "thousands":
         return thousands(rng)
+    if how == "phone-list":
+        return phone_list(rng)
     if how.startswith("card"):
         digits = _card16(rng)
         value = Planted("card", digits, digits_needle(digits))
@@ -269,8 +319,10 @@ def separator_notations(rng: Random) -> Case:
             written = repr(float(int(digits)))
             written = written.upper() if rng.random() < 0.5 else written
         else:
-            written = rng.choice(["visa", "card", "mc", "pan"]) + "-" + "-".join(
-                digits[i : i + 2] for i in range(0, 16, 2)
+            written = (
+                rng.choice(["visa", "card", "mc", "pan"])
+                + "-"
+                + "-".join(digits[i : i + 2] for i in range(0, 16, 2))
             )
         text = f"{rng.choice(['card', 'amount field:', 'ref', 'paid with'])} {written}"
     elif how == "phone-break":
