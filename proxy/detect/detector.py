@@ -24,6 +24,7 @@ from proxy.detect.block_encodings import blocks_view
 from proxy.detect.byte_codes import codes_view
 from proxy.detect.concatenated import concatenated_view
 from proxy.detect.deadline import NO_DEADLINE, Deadline
+from proxy.detect.digit_rows import row_view
 from proxy.detect.email_stand_ins import stand_ins_view
 from proxy.detect.folded_view import folded_views
 from proxy.detect.glued import GLUED_ENTITIES, GLUED_MIN_SCORE, glued_view
@@ -191,12 +192,14 @@ class Detector:
         # (`14/052/321/34`): only what is certain without one.
         folded = folded_views(text)
         column = vertical_view(text)
+        row = row_view(text)  # a row of single digits whose identifier's check passed: certain
         unmarked = markup_view(text)
         certain_only = [
             glued_view(view) if digit_trigger_at(view.text) >= 0 else None,
             unmarked,
             chunked_view(view),
             column,
+            row,
             *folded,
         ]
         if column is not None and depth < MAX_DEPTH and decoders.has_base64_run(column.text):
@@ -214,7 +217,7 @@ class Detector:
             slots.append((extra_view, certain_spans))
             for s in self._analyze_cached(extra_view.text, deadline, on_loop):
                 a, b = extra_view.span(s.start, s.end)
-                certain = s.entity in GLUED_ENTITIES or (extra_view is column and s.entity != "PERSON")
+                certain = s.entity in GLUED_ENTITIES or (extra_view in (column, row) and s.entity != "PERSON")
                 if (
                     (certain and s.score >= GLUED_MIN_SCORE)
                     or (s.entity == "PERSON" and "\n" in text[a:b] and any(extra_view is f for f in folded))

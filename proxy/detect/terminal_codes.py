@@ -17,6 +17,12 @@ the original characters it covers go with whatever span they fall in. A client s
 though, so what a control string carries (an OSC 8 link's target, a window title) is read in a second view:
 each string's payload between blanks, its introducer and terminator gone (a terminator removed outright would
 glue the target to the link's text: `…?q=2a02::5e2\\aopen`).
+
+A backspace moves the cursor back one cell and the next character overwrites it (`4\\b4111…` shows
+`4111…`; `9\\b4` shows `4`): nroff's bold (`X\\bX`) and underline (`_\\bX`, `X\\b_`) are the same overstrike,
+and a pager shows the character under an underscore, so an underscore struck over a character (or under it)
+leaves that character. The control-character pass alone drops each backspace and keeps both characters
+(`44111…`).
 """
 
 from __future__ import annotations
@@ -31,12 +37,50 @@ _STRING = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])([^\x07\x1b\x9c]{0,4096})(?:\
 _OTHER = r"\x1b[\x20-\x2f]*[\x30-\x7e]"
 SEQUENCE = re.compile(f"{_CSI}|{_STRING}|{_OTHER}")
 _CONTROL_STRING = re.compile(_STRING)
-_TRIGGER = re.compile(r"[\x1b\x90\x98\x9b-\x9f]")
+_TRIGGER = re.compile(r"[\x08\x1b\x90\x98\x9b-\x9f]")
 
 
 def may_hold(text: str) -> bool:
     """Whether `text` has an ESC or an 8-bit sequence introducer (cheap: one C-speed scan)."""
     return _TRIGGER.search(text) is not None
+
+
+def overstruck(view: View) -> View:
+    """`view` as a terminal shows its backspaces (module doc): each moves back one cell of the line (never
+    past its start) and the next character takes the cell, an underscore leaving the character it strikes.
+    A cell struck twice maps back to all it was written as."""
+    text = view.text
+    if "\x08" not in text:
+        return view
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    line = cursor = 0
+    for i, c in enumerate(text):
+        if c == "\x08":
+            cursor = max(line, cursor - 1)
+            continue
+        if c in "\r\n":  # a line ends where its text does, wherever the cursor stood
+            chars.append(c)
+            starts.append(i)
+            ends.append(i + 1)
+            cursor = line = len(chars)
+            continue
+        if cursor < len(chars):
+            if c != "_" or chars[cursor] == "_":
+                chars[cursor] = c
+            ends[cursor] = i + 1
+            cursor += 1
+            continue
+        chars.append(c)
+        starts.append(i)
+        ends.append(i + 1)
+        cursor = len(chars)
+    shown = View("".join(chars), starts, ends)
+    if view.starts is not None and view.ends is not None:
+        outer_s, outer_e = view.starts, view.ends
+        shown = View(shown.text, [outer_s[i] for i in starts], [outer_e[i - 1] for i in ends])
+    return shown
 
 
 def read(view: View) -> View:
@@ -51,6 +95,8 @@ def terminal_views(text: str) -> list[View]:
         return []
     out = []
     shown = read(View(text))
+    if "\x08" in text:
+        shown = overstruck(shown)
     if not shown.identity:
         out.append(normalize(shown))
     if _CONTROL_STRING.search(text) is not None:

@@ -181,8 +181,10 @@ def _unify_chain(chain: str) -> str:
     """A chain whose groups are joined by one separator run (spaces aside) is one value written with it: the
     run reads as `-`, the separator every digit recognizer takes. A gap of non-ASCII symbols reads as `-`
     whatever the chain's other gaps (`6011┅6685┅3368-4385`). A chain that mixes ASCII runs is a row of
-    values (`2022-10-18 | 18`, `14/09/2024<TAB>426`: a date beside a count) and stays as it is. A country
-    code (`+1`) may have a separator of its own."""
+    values (`2022-10-18 | 18`, `14/09/2024<TAB>426`: a date beside a count) and stays as it is, and so does a
+    chain of blank-separated groups with a blank-surrounded stroke between some of them: a list of numbers
+    (`0044 20 7946 0958 / 0044 20 7946 0959`), not one. A country code (`+1`) may have a separator of its
+    own."""
     chain = _SYMBOL_GAP.sub("-", chain)
     head = ""
     if chain.startswith("+"):
@@ -196,6 +198,8 @@ def _unify_chain(chain: str) -> str:
     if len(kinds) > 1 or (not kinds and not head):
         return chain if not head else head + chain
     kind = kinds.pop() if kinds else "-"
+    if " " in gaps and kind[0] == kind[-1] == " ":  # `…7946 0958 / 0044 20…`: a stroke between numbers
+        return head + chain
     return head + (chain if kind == "-" else chain.replace(kind, "-"))
 
 

@@ -15,7 +15,7 @@ from random import Random
 
 from tests.classes.case import Case, Survivor, call, filler_record, tool_result
 from tests.classes.layers import _carry
-from tests.classes.planting import Planted, digits_needle, reliable_value, sentence
+from tests.classes.planting import Planted, card_digits, digits_needle, reliable_value, sentence, ssn_digits
 
 # ---------------------------------------------------------------------------------------- in a column
 _BULLETS = ("- ", "* ", "• ", "+ ", "– ")
@@ -165,9 +165,73 @@ def us_eleven_digits(rng: Random, key: str | None = None) -> Case:
     return Case("layouts", [call(result)], [value], label=f"us-eleven:{where}")
 
 
+# ------------------------------------------------------------------------------------- across a row
+_ROW_DELIMITERS = ("|", ",", ";", "\t")
+
+
+def _row(rng: Random, digits: str, delimiter: str) -> str:
+    if delimiter == "|":
+        return "| " + " | ".join(digits) + " |"
+    return (delimiter if delimiter == "\t" else delimiter + rng.choice(["", " "])).join(digits)
+
+
+def _row_table(rng: Random, digits: str) -> tuple[str, str]:
+    """A row of one digit per cell, alone or in a table (a header of letters and a rule row over it)."""
+    delimiter = rng.choice(_ROW_DELIMITERS)
+    row = _row(rng, digits, delimiter)
+    if rng.random() < 0.5:
+        head = [chr(ord("a") + i) for i in range(len(digits))]
+        if delimiter == "|":
+            row = "| " + " | ".join(head) + " |\n|" + "---|" * len(digits) + "\n" + row
+        else:
+            row = delimiter.join(head) + "\n" + row
+    return row, {"|": "markdown", ",": "csv", ";": "semicolon", "\t": "tsv"}[delimiter]
+
+
+def row_layouts(rng: Random) -> Case:
+    """A card, a US phone number or an SSN one digit per cell across a Markdown, CSV, semicolon or TSV row,
+    with no label."""
+    kind = rng.choice(["card", "phone", "ssn"])
+    if kind == "card":
+        digits = card_digits(rng)
+    elif kind == "phone":
+        digits = rng.choice(["415", "212", "312", "206", "617"]) + str(rng.randrange(200, 1000))
+        digits += f"{rng.randrange(10**4):04d}"
+    else:
+        digits = ssn_digits(rng)
+    value = Planted(kind, digits, digits_needle(digits))
+    written, style = _row_table(rng, digits)
+    result, where = _carry(rng, f"{rng.choice(['Data', 'Row', 'Export', 'Result'])}:\n{written}\n")
+    return Case("layouts", [call(result)], [value], label=f"row-{style}-{kind}:{where}")
+
+
+def benign_rows(rng: Random) -> Case:
+    """Rows of small counts, one digit per cell: of lengths no identifier has, or of a phone's or an SSN's
+    length failing its check (the NANP plan, SSN ranges), or beside a wider cell: unchanged. Rows of
+    sixteen digits or more are left out: the main view reads `|`, `;` and tab runs between digits as one
+    number's separators and finds a card or a phone there, before this class's change too (`make eval`); so
+    does a row of ten apart by semicolons (`3;4;4;1;2;4;1;0;6;2`), left out too."""
+    from proxy.detect.digit_rows import _identifier  # the check itself decides what a look-alike is
+
+    while True:
+        n = rng.choice([3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+        digits = "".join(str(rng.randrange(10)) for _ in range(n))
+        if rng.random() < 0.3:
+            digits = digits[:-1] + str(rng.randrange(10, 100))  # a wider cell: a count row
+        if _identifier(digits) is None:
+            break
+    cells = [*digits[: n - 1], digits[n - 1 :]] if len(digits) > n else list(digits)
+    delimiter = rng.choice(["|", ",", "\t"])
+    written = "| " + " | ".join(cells) + " |" if delimiter == "|" else delimiter.join(cells)
+    result, where = _carry(rng, f"Counts:\n{written}\n")
+    return Case(
+        "layouts", [call(result)], [], [Survivor(written, label="count-row")], label=f"benign-row:{where}"
+    )
+
+
 def layouts(rng: Random) -> Case:
     """Any of the builders above."""
-    return rng.choice([column_layouts, concatenated, us_eleven_digits])(rng)
+    return rng.choice([column_layouts, concatenated, us_eleven_digits, row_layouts])(rng)
 
 
 # ------------------------------------------------------------------------------ columns that are data

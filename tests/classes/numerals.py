@@ -17,6 +17,7 @@ from tests.classes.planting import (
     Planted,
     card_digits,
     digits_needle,
+    iban,
     luhn_complete,
     reliable_value,
     sentence,
@@ -56,28 +57,82 @@ def other_numerals(rng: Random) -> Case:
     return _in_sentence(rng, value, written, f"numerals-{how}")
 
 
-_LOOKALIKE = {"0": "Oo", "1": "lI"}
+_LOOKALIKE = {"0": "Oo", "1": "lI", "5": "S", "8": "B", "2": "Z"}
+# Codes and words with those letters beside digits, that are no number: they stay as written.
+_LOOKALIKE_WORDS = ("ISO 9001", "B2B", "SOS at 10", "Z80 CPU", "S3 bucket", "Room 2B", "BOSS 2", "lOl 42",
+                    "O2 Arena", "SO-2024-17", "B-52", "IBM Z15")  # fmt: skip
+
+
+def _typed(rng: Random, text: str, at_most: int, spots: list[int] | None = None) -> str:
+    """`text` with one to `at_most` of its digits (at `spots`, else anywhere) typed as look-alike letters."""
+    spots = [i for i in (spots if spots is not None else range(len(text))) if text[i] in _LOOKALIKE]
+    chars = list(text)
+    for i in rng.sample(spots, min(len(spots), max(1, at_most))):
+        chars[i] = rng.choice(_LOOKALIKE[chars[i]])
+    return "".join(chars)
+
+
+def _letters_iban(rng: Random) -> tuple[Planted, str]:
+    """An IBAN (grouped or not) with two to five digits of its check digits or BBAN typed as letters; its
+    own letters hold none of them (the judge reads every such letter in a run as a digit)."""
+    while True:
+        value = iban(rng)
+        if not any(c in "OISBZ" for c in value.text[2:]):
+            break
+    digits = [i for i, c in enumerate(value.text) if i >= 2 and c.isdigit()]
+    return value, _typed(rng, value.text, rng.randint(2, 5), digits)
+
+
+def _letters_plus_phone(rng: Random) -> tuple[Planted, str]:
+    """A phone with its `+` and country code, laid out as people write it, up to half its digits (the
+    country code's included: `+l`) typed as letters."""
+    value = reliable_value(rng, "phone")
+    digits = "".join(c for c in value.text if c.isdigit())
+    if value.text.startswith("+1") or not value.text.startswith("+"):
+        nsn = digits[-10:]
+        text = rng.choice(
+            [
+                f"+1 ({nsn[:3]}) {nsn[3:6]}-{nsn[6:]}",
+                f"+1-{nsn[:3]}-{nsn[3:6]}-{nsn[6:]}",
+                f"+1 {nsn[:3]} {nsn[3:6]} {nsn[6:]}",
+                f"+1{nsn}",
+            ]
+        )
+        value = Planted("phone", text, digits_needle(nsn, bounded=False))
+    count = sum(c.isdigit() for c in value.text)
+    return value, _typed(rng, value.text, rng.randint(1, count // 2))
 
 
 def letters_for_digits(rng: Random) -> Case:
-    """A phone, card or SSN with one to three of its zeros and ones typed as `O`/`o` and `l`/`I`; or a card
-    of mostly zeros and ones (as test and dummy cards are) with every one of them typed as a letter."""
-    if rng.random() < 0.3:
+    """A phone, card or SSN with one to three of its digits typed as look-alike letters (`O`/`o`, `l`/`I`,
+    `S`, `B`, `Z`); a card of mostly zeros and ones (as test and dummy cards are) with every one of them
+    typed as a letter; an IBAN with letters in its digits (mod 97 decides); a phone with its `+` and up to
+    half its digits typed as letters (its numbering plan decides). Beside it, codes with such letters
+    beside digits (`ISO 9001`, `B2B`), which stay."""
+    survivors = [Survivor(w, label="lookalike-code") for w in rng.sample(_LOOKALIKE_WORDS, rng.randint(0, 2))]
+    roll = rng.random()
+    if roll < 0.2:
         digits = luhn_complete(rng.choice("3456") + "".join(rng.choice("01") for _ in range(14)))
         value = Planted("card", digits, digits_needle(digits))
-        typed = "".join(rng.choice(_LOOKALIKE[c]) if c in _LOOKALIKE else c for c in digits)
-        written = " ".join(typed[i : i + 4] for i in range(0, 16, 4))
-        return _in_sentence(rng, value, written, "letters-for-most-digits")
-    for _ in range(20):
-        value = reliable_value(rng, rng.choice(["phone", "card", "ssn"]))
-        spots = [i for i, c in enumerate(value.text) if c in _LOOKALIKE]
-        if spots:
-            break
-    chars = list(value.text)
-    total = sum(c.isdigit() for c in chars)
-    for i in rng.sample(spots, min(len(spots), rng.randint(1, 3), max(1, (total * 3) // 10))):
-        chars[i] = rng.choice(_LOOKALIKE[chars[i]])
-    return _in_sentence(rng, value, "".join(chars), "letters-for-digits")
+        typed = "".join(rng.choice(_LOOKALIKE[c][:2]) if c in "01" else c for c in digits)
+        written, label = " ".join(typed[i : i + 4] for i in range(0, 16, 4)), "letters-for-most-digits"
+    elif roll < 0.4:
+        (value, written), label = _letters_iban(rng), "letters-in-iban"
+    elif roll < 0.6:
+        (value, written), label = _letters_plus_phone(rng), "letters-in-plus-phone"
+    else:
+        for _ in range(20):
+            value = reliable_value(rng, rng.choice(["phone", "card", "ssn"]))
+            if any(c in _LOOKALIKE for c in value.text):
+                break
+        total = sum(c.isdigit() for c in value.text)
+        written = _typed(rng, value.text, min(rng.randint(1, 3), max(1, (total * 3) // 10)))
+        label = "letters-for-digits"
+    text = sentence(rng, value).replace(value.text, written)
+    if survivors:
+        text += " (" + "; ".join(s.text for s in survivors) + ")"
+    result, where = _carry(rng, text)
+    return Case("numerals", [call(result)], [value], survivors, label=f"{label}:{where}")
 
 
 _WORDS = {
@@ -194,14 +249,64 @@ def thousands(rng: Random) -> Case:
     return Case("numerals", [call(result)], [value], [survivor], label=f"thousands-{kind}:{where}")
 
 
+_LIST_SEPARATORS = (" / ", " | ", "; ", " or ", ", ")
+
+
+def _listed_phone(rng: Random) -> Planted:
+    """A UK, German or US number in one of the international or national forms a list of them mixes."""
+    how = rng.choice(["uk", "uk", "de", "us"])
+    if how == "uk":
+        nsn = "20" + rng.choice("378") + f"{rng.randrange(10**7):07d}"
+        text = rng.choice(
+            [
+                f"+44 (0){nsn[:2]} {nsn[2:6]} {nsn[6:]}",
+                f"0044 {nsn[:2]} {nsn[2:6]} {nsn[6:]}",
+                f"+44 {nsn[:2]} {nsn[2:6]} {nsn[6:]}",
+                f"0{nsn[:2]} {nsn[2:6]} {nsn[6:]}",
+            ]
+        )
+    elif how == "de":
+        nsn = rng.choice(["30", "89", "40"]) + f"{rng.randrange(10**7, 10**8)}"
+        text = rng.choice(
+            [f"+49 (0){nsn[:2]} {nsn[2:]}", f"0049 {nsn[:2]} {nsn[2:]}", f"0{nsn[:2]} {nsn[2:]}"]
+        )
+    else:
+        nsn = rng.choice(["415", "212", "312"]) + f"{rng.randrange(200, 999)}{rng.randrange(10**4):04d}"
+        text = rng.choice([f"+1 {nsn[:3]} {nsn[3:6]} {nsn[6:]}", f"({nsn[:3]}) {nsn[3:6]}-{nsn[6:]}"])
+    return Planted("phone", text, digits_needle(nsn, bounded=False))
+
+
+def phone_list(rng: Random) -> Case:
+    """Two or three phone numbers listed after one label with ` / `, ` | `, `; `, ` or ` or `, ` between
+    them (`Tel: +44 (0)20 7946 0958 / 0044 20 7946 0959`): each is its own token, the separator stays."""
+    sep = rng.choice(_LIST_SEPARATORS)
+    values = [_listed_phone(rng) for _ in range(rng.choice([2, 2, 3]))]
+    label = rng.choice(["Tel:", "Phone:", "Contact numbers:", "Call", "Numbers -"])
+    text = f"{label} {sep.join(v.text for v in values)}"
+    survivors = [Survivor("]]" + sep + "[[", label="list-separator")]
+    result, where = _carry(rng, text)
+    return Case("numerals", [call(result)], values, survivors, label=f"phone-list:{where}")
+
+
 def separator_notations(rng: Random) -> Case:
     """A card in four groups of four joined by commas or colons, in E notation, or in pairs glued to a
     word by a dash; a phone with its area code on the line before; a customer ID in pairs after a label."""
     how = rng.choice(
-        ["card-commas", "card-colons", "card-e", "card-glued-pairs", "phone-break", "cid-pairs", "thousands"]
+        [
+            "card-commas",
+            "card-colons",
+            "card-e",
+            "card-glued-pairs",
+            "phone-break",
+            "cid-pairs",
+            "thousands",
+            "phone-list",
+        ]
     )
     if how == "thousands":
         return thousands(rng)
+    if how == "phone-list":
+        return phone_list(rng)
     if how.startswith("card"):
         digits = _card16(rng)
         value = Planted("card", digits, digits_needle(digits))
@@ -214,8 +319,10 @@ def separator_notations(rng: Random) -> Case:
             written = repr(float(int(digits)))
             written = written.upper() if rng.random() < 0.5 else written
         else:
-            written = rng.choice(["visa", "card", "mc", "pan"]) + "-" + "-".join(
-                digits[i : i + 2] for i in range(0, 16, 2)
+            written = (
+                rng.choice(["visa", "card", "mc", "pan"])
+                + "-"
+                + "-".join(digits[i : i + 2] for i in range(0, 16, 2))
             )
         text = f"{rng.choice(['card', 'amount field:', 'ref', 'paid with'])} {written}"
     elif how == "phone-break":

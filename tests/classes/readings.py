@@ -108,6 +108,26 @@ def _blocks(text: str) -> Iterator[bytes]:
         yield out
 
 
+def _overstruck(text: str) -> str:
+    """Backspaces as a terminal or a pager shows them: the character after one takes the cell before it,
+    except an underscore (nroff's underline), which leaves the character it is struck with."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        cells: list[str] = []
+        at = 0
+        for c in line:
+            if c == "\b":
+                at = max(0, at - 1)
+            elif at < len(cells):
+                cells[at] = cells[at] if c == "_" else c
+                at += 1
+            else:
+                cells.append(c)
+                at = len(cells)
+        out.append("".join(cells))
+    return "\n".join(out)
+
+
 def readings(text: str) -> Iterator[str]:
     """The text as a reader could also read it (module doc), beside what `judge.decodings` peels."""
     if any(c.isdigit() for c in text):
@@ -121,6 +141,10 @@ def readings(text: str) -> Iterator[str]:
         yield _MD_ESCAPE.sub(r"\1", text)
     if _TERMINAL.search(text):
         yield _TERMINAL.sub("", text)
+        # what a client shows of the codes' own text: an OSC 8 link's target ends at its BEL, not glued on
+        yield re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", text)
+    if "\b" in text:
+        yield _overstruck(_TERMINAL.sub("", text))
     one = _lines_of_one(text)
     if one is not None:
         yield one

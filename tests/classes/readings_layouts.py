@@ -71,6 +71,9 @@ def _joined_literals(m: re.Match[str]) -> str:
     return "".join(x[1:-1] for x in re.findall(_LITERAL, m.group()))
 
 
+_DIGIT_ROW = re.compile(r"(?m)^[ \t]*\|?[ \t]*\d(?:[ \t]*[|,;\t][ \t]*\d){5,}[ \t]*\|?[ \t]*$")
+
+
 def readings(text: str) -> Iterator[str]:
     """The text as a reader of these layouts reads it (module doc); nothing when it holds none."""
     if "\n" in text:
@@ -81,3 +84,5 @@ def readings(text: str) -> Iterator[str]:
                     yield col
     if _CHAIN.search(text):
         yield _CHAIN.sub(_joined_literals, text)
+    if _DIGIT_ROW.search(text):  # a row of one digit per cell, read across
+        yield _DIGIT_ROW.sub(lambda m: " " + "".join(c for c in m.group() if c.isdigit()) + " ", text)

@@ -1,7 +1,7 @@
 """The judge's own readings of the notations in `tests.classes.numerals`, written apart from the product's
-views: CJK numerals, Braille and Morse digits as digits; `O`/`o`/`l`/`I` among digits as digits; digit
-words of English, German and French (tens pairs, `double`, a spelled `dot`) as digits; a number in E
-notation as the integer it spells."""
+views: CJK numerals, Braille and Morse digits as digits; `O`/`o`/`l`/`I`/`S`/`B`/`Z` among digits as
+digits; digit words of English, German and French (tens pairs, `double`, a spelled `dot`) as digits; a
+number in E notation as the integer it spells."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ _BRAILLE = str.maketrans({c: str(i) for i, c in enumerate("⠚⠁⠃⠉⠙⠑⠋
 _MORSE = {m: str(i) for i, m in enumerate(
     ("-----", ".----", "..---", "...--", "....-", ".....", "-....", "--...", "---..", "----."))}  # fmt: skip
 _MORSE_RUN = re.compile(r"[.\-]{5}(?:(?: / | )[.\-]{5}){3,}")
-_LOOKALIKE_RUN = re.compile(r"[0-9OolI+(][0-9OolI ()+\-.]{5,}[0-9OolI]")
+_LOOKALIKE_RUN = re.compile(r"(?:(?<![A-Za-z])[OolISBZ]|[0-9+(])[0-9OolISBZ ()+\-.]{5,}[0-9OolISBZ]")
+_AS_DIGITS = str.maketrans("OolISBZ", "0011582")
 
 _ONES = {}
 for _lang in ("zero one two three four five six seven eight nine", "null eins zwei drei vier fünf sechs "
@@ -34,7 +35,7 @@ _TOKENS = re.compile(r"[^\W\d_]+|\d+|[^\w\s]+|\s+")
 
 def _lookalikes(run: str) -> str:
     """Letters for digits in a run of mostly digits, or in any run that then spells a card (Luhn)."""
-    read = run.translate(str.maketrans("OolI", "0011"))
+    read = run.translate(_AS_DIGITS)
     if sum(c.isdigit() for c in run) < 5 and not _luhn_card("".join(c for c in read if c.isdigit())):
         return run
     return read
@@ -94,8 +95,10 @@ def readings(text: str) -> Iterator[str]:
             yield re.sub(r"(?<=[⠚⠁⠃⠉⠙⠑⠋⠛⠓⠊]) (?=⠼)", "", text).translate(_BRAILLE)
     if "----" in text or "...." in text or "--.." in text or "..--" in text:
         yield _MORSE_RUN.sub(lambda m: "".join(_MORSE.get(c, c) for c in m.group().split() if c != "/"), text)
-    if any(c in text for c in "OolI") and any(c.isdigit() for c in text):
+    if any(c in text for c in "OolISBZ") and any(c.isdigit() for c in text):
         yield _LOOKALIKE_RUN.sub(lambda m: _lookalikes(m.group()), text)
+        # a remark in brackets after the number (`4OOo IOlo lllI OOo2 (lOl 42)`) read on its own
+        yield _LOOKALIKE_RUN.sub(lambda m: " (".join(map(_lookalikes, m.group().split(" ("))), text)
     if _E_NUMBER.search(text) is not None:
         yield _E_NUMBER.sub(lambda m: _e_integer(m.group()), text)
     if _TWO_WORDS.search(text) is not None:

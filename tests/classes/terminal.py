@@ -39,8 +39,47 @@ def _sequence(rng: Random) -> str:
     return _ESC + rng.choice(["7", "8", "=", ">", "M"])
 
 
+def _overstrike(rng: Random, text: str) -> tuple[str, str]:
+    """`text` with backspaces a terminal resolves to `text`: nroff bold (`X\\bX`) or underline (`_\\bX`,
+    `X\\b_`) on every character or some, or a character typed wrong and struck over (`9\\b4111…`)."""
+    how = rng.choice(["bold", "underline", "underline-after", "struck-over"])
+    if how == "struck-over":
+        cuts = sorted(rng.sample(range(len(text)), k=min(len(text), rng.randint(1, 3))))
+        out, last = [], 0
+        for cut in cuts:
+            wrong = rng.choice("0123456789" if text[cut].isdigit() else "xq_")
+            out += [text[last:cut], wrong + "\b"]
+            last = cut
+        return "".join(out) + text[last:], how
+    every = rng.random() < 0.6
+    pieces = []
+    for c in text:
+        if not every and rng.random() < 0.5:
+            pieces.append(c)
+        elif how == "bold":
+            pieces.append(f"{c}\b{c}")
+        elif how == "underline":
+            pieces.append(f"_\b{c}")
+        else:
+            pieces.append(f"{c}\b_")
+    return "".join(pieces), how
+
+
+def overstrike(rng: Random) -> Case:
+    """A value written with backspaces a terminal resolves (`_overstrike`), in a sentence."""
+    value = reliable_value(rng)
+    written, how = _overstrike(rng, value.text)
+    text = sentence(rng, value).replace(value.text, written)
+    result, where = _carry(rng, text)
+    label = f"terminal-overstrike-{how}:{value.kind}:{where}"
+    return Case("terminal-codes", [call(result)], [value], label=label)
+
+
 def terminal_codes(rng: Random) -> Case:
-    """A value with one to four control sequences at random places inside it, or coloured whole."""
+    """A value with one to four control sequences at random places inside it, or coloured whole, or written
+    with backspaces (overstrike: nroff bold and underline, a wrong character struck over)."""
+    if rng.random() < 0.2:
+        return overstrike(rng)
     value = reliable_value(rng)
     written = value.text
     if rng.random() < 0.25:

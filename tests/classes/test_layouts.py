@@ -71,3 +71,12 @@ def test_an_eleven_digit_us_number_under_every_phone_key_is_tokenized(chain: Cha
     for key in layouts.PHONE_KEYS:
         for _ in range(6):
             assert_no_leak(chain, layouts.us_eleven_digits(rng, key))
+
+
+@class_settings(60)
+@given(case=st.randoms(use_true_random=False).map(layouts.row_layouts))
+def test_a_card_phone_or_ssn_one_digit_per_cell_across_a_table_or_csv_row_is_tokenized(
+    chain: ChainHarness, case: Case
+) -> None:
+    assert_no_leak(chain, case)
+

@@ -53,3 +53,12 @@ def test_an_identifier_written_in_thousands_groups_after_its_label_is_tokenized_
 ) -> None:
     """`ssn 123,456,789`, `cid 1,234,567,890`, `phone 4,155,550,132`; `revenue 1,234,567` beside it stays."""
     assert_no_leak(chain, case)
+
+
+@class_settings(60)
+@given(case=st.randoms(use_true_random=False).map(numerals.phone_list))
+def test_phone_numbers_listed_with_slashes_bars_semicolons_or_commas_are_each_tokenized(
+    chain: ChainHarness, case: Case
+) -> None:
+    """`Tel: +44 (0)20 7946 0958 / 0044 20 7946 0959`: each number its own token, the separator kept."""
+    assert_no_leak(chain, case)
