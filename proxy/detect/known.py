@@ -27,6 +27,10 @@ from proxy.detect.spans import Span
 from proxy.detect.views import View, rewrite, view_of
 
 MIN_LENGTH = 4
+# A value of digits alone (separators aside) shorter than this is not matched in later texts: it identifies
+# nobody alone (a part of a record, `3000`; a postal code), and as a known value it would match inside every
+# longer digit run (an IBAN's BBAN, an amount) of the rest of the session.
+MIN_DIGITS_ALONE = 7
 KNOWN_SCORE = 2.0  # beats any detector: the value is known to be personal data in this session
 _MIN_FOLD = 256
 _SPACES = re.compile(r"\s{2,}|[^\S ]")  # what collapsing changes: a single space is left alone
@@ -118,7 +122,7 @@ class KnownValues:
         return value in self._seen
 
     def add(self, value: str, entity: str) -> None:
-        if len(value) < MIN_LENGTH or value in self._seen:
+        if len(value) < MIN_LENGTH or value in self._seen or _short_digits(value):
             return
         self._add(value, entity, True)
         for part in known_parts.distinctive_parts(value, entity):  # a surname, a local part (`known_parts`)
@@ -249,3 +253,9 @@ class KnownValues:
                 if self._skeleton.pending:
                     self._skeleton.current(self._needle_of)
         return self._exact.main, self._exact.recent, self._skeleton.main, self._skeleton.recent
+
+
+def _short_digits(value: str) -> bool:
+    """Digits alone, separators aside, fewer than `MIN_DIGITS_ALONE` of them."""
+    alnum = [c for c in value if c.isalnum()]
+    return all(c.isdigit() for c in alnum) and len(alnum) < MIN_DIGITS_ALONE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -101,3 +102,16 @@ def test_a_known_numbers_digits_inside_a_decimal_are_not_the_number(
     number = f"{other}{point}{digits}" if fraction_side else f"{digits}{point}{other}"
     assert known.find(f"{prefix}{number} done") == []
     assert known.find(f"{prefix}{digits}{point} done")  # the ID before a full stop or a comma
+
+
+@pytest.mark.parametrize("short", ["3000", "02139", "12-34", "415 555", "0123"])
+def test_a_short_run_of_digits_learnt_as_a_value_is_not_matched_inside_later_numbers(short):
+    """A record's part or a postal code identifies nobody alone; known, it would hide the same digits in
+    every later IBAN, amount or id of the session (`370400440532013000`)."""
+    known = KnownValues()
+    known.add(short, "EMAIL_ADDRESS")
+    known.add("4155550123", "PHONE_NUMBER")  # long enough: still found, inside other text too
+    digits = "".join(c for c in short if c.isdigit())
+    later = f"bban 3704004405320{digits} amount {digits}.00 call 4155550123"
+    found = {later[s.start : s.end] for s in known.find(later)}
+    assert found == {"4155550123"}
