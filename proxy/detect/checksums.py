@@ -34,3 +34,8 @@ def mod97_ok(iban: str) -> bool:
     """The ISO 13616 check: the country and check digits moved to the end, letters as 10–35, mod 97 is 1."""
     rearranged = iban[4:] + iban[:4]
     return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
+
+
+def is_iban(compact: str) -> bool:
+    """`compact` (upper case, no separators) is an IBAN: its country's length, check digits, mod-97."""
+    return IBAN_LENGTHS.get(compact[:2]) == len(compact) and compact[2:4].isdigit() and mod97_ok(compact)

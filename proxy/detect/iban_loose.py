@@ -16,7 +16,7 @@ from typing import ClassVar
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from proxy.detect.checksums import IBAN_LENGTHS, mod97_ok
+from proxy.detect.checksums import IBAN_LENGTHS, is_iban
 
 _START = re.compile(
     r"(?<![A-Za-z0-9])([A-Za-z])[ \-./]?([A-Za-z])[ \-./]?\d[ \-./]?\d(?=[ \-./]?[A-Za-z0-9])"
@@ -25,11 +25,6 @@ _ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX
 _SEPARATORS = frozenset(" -./")  # the checksum and length decide; dots and strokes group pairs too
 MIN_LENGTH, MAX_LENGTH = 15, 34
 SCORE = 1.0  # checksum and structure validated, as Presidio scores its own (a tie goes to the longer span)
-
-
-def is_iban(compact: str) -> bool:
-    """`compact`: upper case, no separators."""
-    return IBAN_LENGTHS.get(compact[:2]) == len(compact) and compact[2:4].isdigit() and mod97_ok(compact)
 
 
 def iban_end(text: str, start: int) -> int | None:

@@ -35,8 +35,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from proxy.detect.checksums import luhn_ok
-from proxy.detect.iban_loose import is_iban
+from proxy.detect.checksums import is_iban, luhn_ok
 from proxy.policy.keys import key_words
 from proxy.scan import labels, record_parts
 from proxy.scan.plan import ScanPlan

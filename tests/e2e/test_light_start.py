@@ -1,5 +1,6 @@
 """`veil run` relays the handshake without importing what the stdio relay does not need: the MCP SDK's
-client and server, its per-type protocol models, the HTTP stack, DuckDB, the PostgreSQL dialect. Those
+client and server, its per-type protocol models, the HTTP stack, DuckDB, the PostgreSQL dialect, Presidio and
+spaCy (the detectors load in the background once the handshake is answered). Those
 were most of the proxy's start time (issue 17: start to the `initialize` result)."""
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ HEAVY = (
     "uvicorn",
     "duckdb",
     "sqlalchemy.dialects.postgresql",
+    "presidio_analyzer",
+    "spacy",
 )
 
 # Loaded first by the proxy's interpreter (PYTHONPATH): names each heavy module on stderr when it is imported.
