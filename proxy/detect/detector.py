@@ -45,7 +45,7 @@ from proxy.detect.run_spans import outside_decoded_runs, outside_long_runs
 from proxy.detect.scan_memo import ScanMemo, Slot
 from proxy.detect.smuggled import smuggled_views
 from proxy.detect.spaced import chunked_view
-from proxy.detect.spans import Span, merge_spans
+from proxy.detect.spans import Span, merge_spans, without_edge_blanks
 from proxy.detect.terminal_codes import terminal_views
 from proxy.detect.text_escapes import escapes_view
 from proxy.detect.triggers import digit_trigger_at, triggered
@@ -119,7 +119,7 @@ class Detector:
             spans = self._scan(text, known, deadline, on_loop, 0)
             if spans:
                 spans = [s for s in spans if text[s.start : s.end] not in self._allow]
-                merged = merge_spans(spans)
+                merged = without_edge_blanks(text, merge_spans(spans))
                 if merged:
                     found[text] = merged
         return found

@@ -55,3 +55,19 @@ def replace_spans(text: str, spans: list[Span], tokens: list[str]) -> str:
         pos = span.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def without_edge_blanks(text: str, spans: list[Span]) -> list[Span]:
+    """`spans` without the white space at either end: no value starts or ends with a blank, and a span that
+    took one (a view that joined `… / 0044 20 …` across the list's separator) would swallow the blank that
+    keeps a token apart from what stands before it."""
+    out = []
+    for s in spans:
+        start, end = s.start, s.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            out.append(s if (start, end) == (s.start, s.end) else Span(start, end, s.entity, s.score))
+    return out
