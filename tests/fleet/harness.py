@@ -41,6 +41,7 @@ defaults
     timeout client 5m           # MCP responses may be long SSE streams
     timeout server 5m
     timeout http-keep-alive 30s
+    timeout check 5s            # a probe answered late (an instance busy scanning) is no failure
 
 frontend mcp
     bind {listen}
