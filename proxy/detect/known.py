@@ -27,9 +27,9 @@ from proxy.detect.spans import Span
 from proxy.detect.views import View, rewrite, view_of
 
 MIN_LENGTH = 4
-# A value of digits alone (separators aside) shorter than this is not matched in later texts: it identifies
-# nobody alone (a part of a record, `3000`; a postal code), and as a known value it would match inside every
-# longer digit run (an IBAN's BBAN, an amount) of the rest of the session.
+# A value of digits alone (separators aside) shorter than this is matched in later texts only as a number of
+# its own: matched as written inside words, `3000` (a record's part, a postal code) would hide the same
+# digits inside every longer digit run of the rest of the session (an IBAN's BBAN, an id).
 MIN_DIGITS_ALONE = 7
 KNOWN_SCORE = 2.0  # beats any detector: the value is known to be personal data in this session
 _MIN_FOLD = 256
@@ -122,9 +122,10 @@ class KnownValues:
         return value in self._seen
 
     def add(self, value: str, entity: str) -> None:
-        if len(value) < MIN_LENGTH or value in self._seen or _short_digits(value):
+        if len(value) < MIN_LENGTH or value in self._seen:
             return
-        self._add(value, entity, True)
+        # A short run of digits is matched only as a number of its own, never inside a longer one.
+        self._add(value, entity, not _short_digits(value))
         for part in known_parts.distinctive_parts(value, entity):  # a surname, a local part (`known_parts`)
             if part not in self._seen:
                 self._add(part, entity, False)

@@ -115,3 +115,11 @@ def test_a_short_run_of_digits_learnt_as_a_value_is_not_matched_inside_later_num
     later = f"bban 3704004405320{digits} amount {digits}.00 call 4155550123"
     found = {later[s.start : s.end] for s in known.find(later)}
     assert found == {"4155550123"}
+
+
+@pytest.mark.parametrize("short", ["3000", "02139", "415 555"])
+def test_a_short_run_of_digits_learnt_as_a_value_is_still_found_standing_alone(short):
+    known = KnownValues()
+    known.add(short, "CUSTOMER_REF")
+    later = f"ref {short} confirmed"
+    assert {later[s.start : s.end] for s in known.find(later)} == {short}
