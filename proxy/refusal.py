@@ -95,9 +95,11 @@ def refuse_stdio(
     stdin: BinaryIO | None = None,
     stdout: BinaryIO | None = None,
     grace: float = STDIO_GRACE_SECONDS,
+    pending: bytes = b"",
 ) -> None:
     """Answer the first request on stdin with the refusal (notifications are read and ignored), then
-    return; also on end of input or after `grace` seconds without a request."""
+    return; also on end of input or after `grace` seconds without a request. `pending`: bytes read from
+    stdin already (the early handshake's front), read first."""
     sys.stderr.write(f"veil: could not start: {message}\n")
     sys.stderr.flush()
     inp = stdin or sys.stdin.buffer
@@ -110,7 +112,11 @@ def refuse_stdio(
                 return
         return
     end = time.monotonic() + grace
-    buffered = b""
+    buffered = pending
+    while b"\n" in buffered:
+        line, buffered = buffered.split(b"\n", 1)
+        if _answered(line, message, out):
+            return
     while (left := end - time.monotonic()) > 0:
         ready, _, _ = select.select([fd], [], [], left)
         if not ready:

@@ -19,6 +19,7 @@ from anyio.abc import Process
 from proxy.backend_config import BackendsConfig, header_values
 from proxy.background_detector import BackgroundDetector, check_ner_installed
 from proxy.config import Settings
+from proxy.early_handshake import Exchange, Replay
 from proxy.errors import BackendUnavailable
 from proxy.isolation import ISOLATION_UNAVAILABLE, IsolationUnavailable
 from proxy.policy import Policy, load_policy
@@ -146,10 +147,11 @@ def backend_opener(
     sandbox: SandboxSpec | None = None,
     label: str | None = None,
     process: Process | None = None,
+    prefix: bytes = b"",
 ) -> tuple[str, AbstractAsyncContextManager[Streams]]:
     """(label, connection) for a subprocess backend (in the policy's sandbox; `process` if it was started
     already), or an HTTP one with `http`. `label`: the backend's name (a `veil.toml` backend's), else one
-    derived from the command."""
+    derived from the command. `prefix`: what was read from a started `process`'s stdout already."""
     if http is not None:
         from proxy.transports.http import backend_http  # the HTTP stack: imported for HTTP backends only
 
@@ -157,7 +159,7 @@ def backend_opener(
     label = label or backend_label(command)
     if sandbox is not None and sandbox.on_exit == "restart":
         return label, _restarting(command, sandbox, label)
-    return label, backend_process(command, sandbox, label, process)
+    return label, backend_process(command, sandbox, label, process, prefix)
 
 
 @asynccontextmanager
@@ -219,24 +221,31 @@ async def run_stdio(
     http: HttpBackend | None = None,
     backends: BackendsConfig | None = None,
     process: Process | None = None,
+    exchange: Exchange | None = None,
 ) -> int:
     """Relay stdin/stdout to a backend subprocess (`process`, if `early_backend` started it already; or,
     with `http`, an HTTP backend; with `backends`, the backends of a `veil.toml` as one). Returns the
-    process exit code."""
+    process exit code. `exchange`: what the early handshake's front read and wrote (`proxy.early_handshake`),
+    taken over here."""
     if backends is not None:
         label = mux_label(backends)
         session = engine.open_session(backend=label)
         opener: AbstractAsyncContextManager[Streams] = multiplexed_backends(engine, backends, session)
         command = command or [backends.names()[0]]  # named in the error if no backend starts
     else:
-        label, opener = backend_opener(command, http, engine.policy.sandbox, process=process)
+        prefix = exchange.backend_bytes if exchange is not None else b""
+        label, opener = backend_opener(command, http, engine.policy.sandbox, process=process, prefix=prefix)
         session = engine.open_session(backend=label)
     OPENING.set(session)
     relay = Relay(session)
+    replay = Replay(exchange, engine.settings.home) if exchange is not None else None
+    pending = exchange.client_bytes if exchange is not None else b""
     try:
-        async with client_front(engine.policy.max_message_bytes) as client:
+        async with client_front(engine.policy.max_message_bytes, pending) as client:
             try:
                 async with opener as backend, anyio.create_task_group() as tg:
+                    if replay is not None:
+                        client, backend = replay.client(client), replay.backend(backend)
                     tg.start_soon(_stop_on_signal, tg.cancel_scope, relay.stats)
                     tg.start_soon(_load_after_handshake, engine, relay.stats)
                     await relay.run(client, backend)

@@ -31,11 +31,17 @@ from proxy.sandbox_section import start_fields
 from proxy.transports.spawn import early_backend, stop_now
 
 if TYPE_CHECKING:
+    from anyio.abc import Process
+
     from proxy.backend_config import BackendsConfig
+    from proxy.early_handshake import HandshakeFront
     from proxy.policy import Policy
     from proxy.sandbox import SandboxSpec
     from proxy.transports.http import HttpBackend
     from proxy.wiring import Assembly
+
+
+EX_SOFTWARE = 70  # sysexits: an internal inconsistency (an early handshake answer the chain disowns)
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
@@ -132,13 +138,14 @@ def _load_policy(settings: Settings) -> Policy:
     return load_policy(settings.policies)  # PolicyError names file, line and option
 
 
-def refuse(exc: Exception) -> NoReturn:
+def refuse(exc: Exception, pending: bytes = b"") -> NoReturn:
     """A start that cannot go on: the client's first request gets the cause and the fix (not "Connection
-    closed"), then the process exits non-zero. An exception that is no known start failure propagates."""
+    closed"), then the process exits non-zero. An exception that is no known start failure propagates.
+    `pending`: what the early handshake's front read from stdin and did not answer."""
     why = explain(exc)
     if why is None:
         raise exc
-    refuse_stdio(why)
+    refuse_stdio(why, pending=pending)
     sys.exit(exit_code(exc))
 
 
@@ -162,8 +169,12 @@ class Start:
         spec = self.policy.sandbox if self.policy is not None else self.sandbox
         assert spec is not None
         early = await early_backend(self.command, spec) if self.solo(spec) else None
+        front = self.front(early)
         try:
-            engine = await anyio.to_thread.run_sync(self.assemble)
+            if front is not None:
+                engine = await front.alongside(self.assemble)
+            else:
+                engine = await anyio.to_thread.run_sync(self.assemble)
             if early is not None and start_fields(engine.policy.sandbox) != start_fields(spec):
                 raise PolicyError(
                     "the policy's sandbox section read differently on its own and with the whole policy "
@@ -172,19 +183,47 @@ class Start:
         except Exception as exc:
             if early is not None:
                 await stop_now(early)
-            refuse(exc)
+            refuse(exc, front.exchange.unanswered() if front is not None else b"")
         try:
             if self.metrics_listen:
                 self.serve_metrics(self.metrics_listen)
+            from proxy.early_handshake import EarlyAnswerMismatch
             from proxy.wiring import run_stdio
 
-            return await run_stdio(
-                engine, self.command, http=self.http, backends=self.backends, process=early
-            )
+            code = EX_SOFTWARE
+            try:
+                code = await run_stdio(
+                    engine,
+                    self.command,
+                    http=self.http,
+                    backends=self.backends,
+                    process=early,
+                    exchange=front.exchange if front is not None else None,
+                )
+            except* EarlyAnswerMismatch:
+                pass  # logged where found; the memo is deleted
+            return code
         finally:
             if early is not None and early.returncode is None:
                 await stop_now(early)  # the relay never took it over (it stops it itself otherwise)
             engine.vault.close()
+
+    def front(self, early: Process | None) -> HandshakeFront | None:
+        """The early handshake's front (`proxy.early_handshake`) for a fresh session: a named session's
+        known values are in the vault, which the front does not read."""
+        if early is None or self.settings.session_name is not None:
+            return None
+        from proxy.early_handshake import HandshakeFront
+        from vault.keys import load_master_key
+
+        settings = self.settings
+        return HandshakeFront.for_start(
+            settings.home,
+            list(settings.policies),
+            settings.vault_url,
+            lambda: load_master_key(settings.home).secret,
+            early,
+        )
 
     def solo(self, sandbox: SandboxSpec) -> bool:
         """One stdio backend that is started once: the case a backend can be started before the rest."""

@@ -122,10 +122,13 @@ class ClientMessages:
             return exc
 
 
-async def _stdin_reader(limit: int) -> StdinLines | None:
-    """A pipe reader on a duplicate of fd 0, or None where stdin is not a pipe (a regular file)."""
+async def _stdin_reader(limit: int, pending: bytes = b"") -> StdinLines | None:
+    """A pipe reader on a duplicate of fd 0, or None where stdin is not a pipe (a regular file). `pending`:
+    bytes read from the pipe already (`proxy.early_handshake`), read first."""
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=limit)
+    if pending:
+        reader.feed_data(pending)
     pipe = os.fdopen(os.dup(0), "rb", buffering=0)
     try:
         await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), pipe)
@@ -142,14 +145,17 @@ def _file_lines() -> Any:
 
 
 @asynccontextmanager
-async def client_front(max_line_bytes: int) -> AsyncIterator[Streams]:
+async def client_front(max_line_bytes: int, pending: bytes = b"") -> AsyncIterator[Streams]:
     """The client's side: stdin/stdout. On exit, stops reading so the process can end with the client's
-    end still open (the client then sees EOF when the process exits).
+    end still open (the client then sees EOF when the process exits). `pending`: what was read from a
+    stdin pipe before (the early handshake's front), read first.
 
     Messages toward the client are written by our own writer (serialized once with orjson, see
     `client_writer`), not by the SDK's. fd 1 is claimed the SDK's way: the wire moves to a private
     descriptor and fd 1 points at stderr, so stray output from libraries cannot corrupt the wire."""
-    lines = await _stdin_reader(max_line_bytes)
+    lines = await _stdin_reader(max_line_bytes, pending)
+    if lines is None and pending:
+        raise RuntimeError("bytes read ahead from a stdin that is not a pipe")  # the front reads pipes only
     source: Any = lines if lines is not None else _file_lines()
     out, release = wire.claim_stdout()
     write = LineWriter(out)
@@ -175,10 +181,12 @@ class BackendMessages:
 
     CHUNK = 1 << 20
 
-    def __init__(self, stdout: ByteReceiveStream, max_line_bytes: int | None = None) -> None:
+    def __init__(
+        self, stdout: ByteReceiveStream, max_line_bytes: int | None = None, prefix: bytes = b""
+    ) -> None:
         self._stdout = stdout
         self._limit = max_line_bytes
-        self._buffer = bytearray()
+        self._buffer = bytearray(prefix)  # read already (the early handshake's front)
         self._scanned = 0  # no newline before this offset of the buffer
         self._skipping = False  # the rest of a line over the limit is being discarded
         self._head = self._tail = b""  # the first and last bytes of a discarded line, for its id
@@ -244,6 +252,7 @@ async def backend_process(
     sandbox: SandboxSpec | None = None,
     label: str | None = None,
     process: Process | None = None,
+    prefix: bytes = b"",
 ) -> AsyncIterator[Streams]:
     """Spawn the backend: its stdout is the wire; its stderr goes to ours through the detectors of the
     session being opened (`backend_stderr`). OSError if it cannot start.
@@ -251,10 +260,11 @@ async def backend_process(
     With a sandbox spec, the environment is scrubbed as configured and the command runs under the
     launcher that applies the resource limits (inside bubblewrap with `isolate`, `proxy.isolation`).
     `process`: the backend already started by `spawn.start_backend` (`veil run` starts it before loading
-    the rest of the proxy). On exit the SDK's shutdown sequence runs (close its stdin, wait briefly, then
-    end its process group), shielded and bounded, while its stdout is drained so a backend flushing output
-    can exit. While it runs, its process tree's memory and CPU are sampled under `label`
-    (`proxy.resources`), for the session being opened to charge to its calls."""
+    the rest of the proxy); `prefix`: what was read from its stdout already. On exit the SDK's shutdown
+    sequence runs (close its stdin, wait briefly, then end its process group), shielded and bounded, while
+    its stdout is drained so a backend flushing output can exit. While it runs, its process tree's memory
+    and CPU are sampled under `label` (`proxy.resources`), for the session being opened to charge to its
+    calls."""
     spec = sandbox or SandboxSpec()
     if process is None:
         process = await start_backend(command, spec)
@@ -272,7 +282,7 @@ async def backend_process(
         else:
             stderr.finished.set()
         try:
-            yield BackendMessages(process.stdout, spec.max_line_bytes), write
+            yield BackendMessages(process.stdout, spec.max_line_bytes, prefix), write
         finally:
             await write.aclose()
             with anyio.CancelScope(shield=True):
