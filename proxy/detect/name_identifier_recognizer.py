@@ -6,15 +6,25 @@ name beside a census surname that is no word (`web-01.prod`, `fix/login-timeout`
 
 from __future__ import annotations
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from typing import ClassVar
+
+from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from proxy.detect.name_identifiers import identifier_names
+from proxy.detect.name_identifiers import IDENTIFIER, TRIGGER, identifier_names
 from proxy.detect.name_patterns import CONFIDENT
 
 
 class VeilIdentifierNameRecognizer(EntityRecognizer):
+    """Not a pattern recognizer: identifiers are split into parts and judged (`name_identifiers`). Its
+    regexes are listed for the detection budget's linear-time test."""
+
     ENTITY = "PERSON"
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern("identifier", IDENTIFIER.pattern, CONFIDENT),
+        Pattern("identifier trigger", TRIGGER.pattern, CONFIDENT),
+    ]
+    global_regex_flags = 0
 
     def __init__(self) -> None:
         super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__)
