@@ -22,6 +22,7 @@ from proxy.detect import (
     digit_separators,
     email_stand_ins,
     ip_forms,
+    name_identifiers,
     numeral_scripts,
     text_escapes,
     vertical,
@@ -178,6 +179,14 @@ def _triggered(texts: list[str], quiet: dict[str, None], ner: bool) -> set[int]:
         for at in (*login_starts(joined), *bare_handle_starts(joined)):
             hits.add(bisect_right(starts, at) - 1)
         hits.update(_lower_case_named(texts, joined, starts, quiet))
+        # A name glued into a slug, a file or a host name (`/in/maria-gonzalez-4b2a19`): each text with a
+        # letter run, a separator and a letter run is judged whole (`name_identifiers`), once.
+        pos = 0
+        while (m := name_identifiers.TRIGGER.search(joined, pos)) is not None:
+            index = bisect_right(starts, m.start()) - 1
+            if index not in hits and name_identifiers.might_hold_identifier_name(texts[index]):
+                hits.add(index)
+            pos = starts[index + 1]
     return hits
 
 

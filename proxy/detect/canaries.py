@@ -38,5 +38,6 @@ CANARIES: dict[str, tuple[str, str]] = {
     "VeilDnNameRecognizer": ("CN=Gonzalez\\, Maria,OU=Sales,DC=example,DC=com", "PERSON"),
     "VeilLoginNameRecognizer": ("dn: uid=mgonzalez,ou=people,dc=example,dc=com", "PERSON"),
     "VeilSystemLoginNameRecognizer": ("Logon failure for CORP\\mgonzalez", "PERSON"),
+    "VeilIdentifierNameRecognizer": ("https://example.com/in/maria-gonzalez-4b2a19", "PERSON"),
     "VeilSpacyRecognizer": (PROSE_NAME, "PERSON"),  # the NER pipeline itself
 }

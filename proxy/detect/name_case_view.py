@@ -34,6 +34,7 @@ from proxy.detect.name_lexicon import (
     name_frequencies,
     stop_words,
 )
+from proxy.detect.name_queries import QUERY_KEY, QUERY_LINE, recase_query, recase_query_values
 from proxy.detect.name_words import (
     COMMON_NAME,
     COMPANY_WORDS,
@@ -70,16 +71,19 @@ _ACRONYM_MAX = 3
 
 
 def case_view(view: View) -> View | None:
-    """The re-cased view of `view`, or None when no line of it is written in one case."""
+    """The re-cased view of `view`, or None when no line of it is written in one case (nor holds a search
+    key's lower-case value, `q="maria gonzalez realtor"`)."""
     text = view.text
-    if (
-        _CAPS_RUN.search(text) is None
-        and not (text.islower() and text.count(" ") >= _MIN_LOWER_WORDS - 1)
-        and not any(m.group("name").islower() for m in _NAME_LINE.finditer(text))
-    ):
+    one_case = (
+        _CAPS_RUN.search(text) is not None
+        or (text.islower() and text.count(" ") >= _MIN_LOWER_WORDS - 1)
+        or any(m.group("name").islower() for m in _NAME_LINE.finditer(text))
+        or (text.islower() and QUERY_LINE.fullmatch(text) is not None)
+    )
+    if not one_case and QUERY_KEY.search(text) is None:
         return None
     lines = text.split("\n")
-    out = [_recase_line(line) for line in lines]
+    out = [_recase_line(line) if one_case else recase_query_values(line) for line in lines]
     if out == lines:
         return None
     recased = "\n".join(out)
@@ -100,8 +104,11 @@ def _recase_line(line: str) -> str:
     ):
         return _capitalise_span(line, labelled.start("name"), labelled.end("name"))
     if uppers == 0 and lowers and (_is_prose(line) or _is_name_line(line)):
-        return _from_lower(line)
-    return line
+        # A pair the runs leave out (`pou` is short enough to read as an acronym) is a name all the same.
+        return recase_query(_from_lower(line), prose=True)
+    if uppers == 0 and lowers and QUERY_LINE.fullmatch(line):
+        return recase_query(line)  # `maria gonzalez realtor`: a name typed into a search box
+    return recase_query_values(line)  # `q="maria gonzalez realtor"` in a log line or a URL
 
 
 def _same_length(word: str, new: str) -> str:

@@ -22,7 +22,9 @@ from proxy.detect.name_patterns import (
     PLAUSIBLE,
     NameRunRecognizer,
 )
+from proxy.detect.name_phrases import lexical_inside, phrase_modifier
 from proxy.detect.name_text import best_name_stretch, given_name_after_comma
+from proxy.detect.name_words import PARTICLES
 from proxy.detect.names import person_name_likelihood
 from proxy.detect.person_recognizer import has_person_context
 
@@ -45,6 +47,10 @@ class VeilLexiconNameRecognizer(NameRunRecognizer):
         if stretch is None:
             return None
         s, e, likelihood = stretch
+        following = name[e:].split(maxsplit=1)
+        core = [w for w in name[s:e].split() if w.casefold() not in PARTICLES]
+        if phrase_modifier(name[s:e], following[0] if following else None) or lexical_inside(core):
+            return None  # `Georgia Peach` of `Georgia Peach Tea`, `Jordan Retro High` (`name_phrases`)
         s, e = start + s, start + e
         if likelihood >= CLEAR:
             return s, e, CONFIDENT

@@ -14,6 +14,7 @@ from proxy.detect.directory_names import bare_handle_starts, might_hold_director
 from proxy.detect.name_csv import name_header
 from proxy.detect.name_glued import might_be_glued_name
 from proxy.detect.name_honorifics import TITLED_NAME
+from proxy.detect.name_identifiers import might_hold_identifier_name
 from proxy.detect.name_keys import is_name_label
 from proxy.detect.name_standalone import might_stand_alone
 
@@ -60,5 +61,10 @@ def might_hold_name(text: str) -> bool:
 
 def _lower_case_directory_name(text: str) -> bool:
     """A vCard `N`, a login (`uid=mgonzalez`, `/home/mgonzalez/`), a handle without its `@`
-    (`ping maria_gonzalez about it`): names written where a capital need not be (`directory_names`)."""
-    return might_hold_directory_name(text) or ("_" in text and bool(bare_handle_starts(text)))
+    (`ping maria_gonzalez about it`), a name in a slug, file or host name (`/in/maria-gonzalez-4b2a19`):
+    names written where a capital need not be (`directory_names`, `name_identifiers`)."""
+    return (
+        might_hold_directory_name(text)
+        or ("_" in text and bool(bare_handle_starts(text)))
+        or might_hold_identifier_name(text)
+    )

@@ -6,6 +6,7 @@ from proxy.detect.name_csv_recognizer import VeilCsvNameColumnRecognizer
 from proxy.detect.name_dn_recognizer import VeilDnNameRecognizer
 from proxy.detect.name_glued_recognizer import VeilGluedNameRecognizer
 from proxy.detect.name_greeting_recognizer import VeilGreetingNameRecognizer
+from proxy.detect.name_identifier_recognizer import VeilIdentifierNameRecognizer
 from proxy.detect.name_labeled_recognizer import VeilLabeledNameRecognizer
 from proxy.detect.name_lexicon_recognizer import VeilLexiconNameRecognizer
 from proxy.detect.name_login_recognizer import VeilLoginNameRecognizer
@@ -30,4 +31,5 @@ NAME_RECOGNIZERS = (
     VeilLoginNameRecognizer,
     VeilDnNameRecognizer,
     VeilSystemLoginNameRecognizer,
+    VeilIdentifierNameRecognizer,
 )

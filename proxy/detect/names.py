@@ -26,6 +26,7 @@ from proxy.detect.name_lexicon import (
     is_first_name,
     lexicon_form,
 )
+from proxy.detect.name_phrases import lexical_inside, phrase_modifier, place_head
 from proxy.detect.name_words import (
     COMPANY_WORDS,
     MAX_NAME_CHARS,
@@ -73,10 +74,16 @@ def person_name_likelihood(value: str) -> float:
         return 0.0
     words, titled, inverted = split
     folded = [w.strip(".").casefold() for w in words]
-    if any(f in COMPANY_WORDS for f in folded):
-        return 0.05
+    if any(f in COMPANY_WORDS for f in folded) or any(place_head(w) for w in words[1:]):
+        return 0.05  # `Acme Corp`; `Charlotte Airport` (`name_phrases`)
     core = [w for i, (w, f) in enumerate(zip(words, folded, strict=True)) if not is_particle(i, w, f)]
     has_particle = has_name_particle(words, folded)
+    if (
+        len(core) >= 2
+        and not (titled or has_particle)
+        and (lexical_inside(core) or phrase_modifier(" ".join(core[:-1]), core[-1]))
+    ):
+        return 0.1  # `Jordan Air Max`, `Victoria Secret`, `Georgia Peach Tea` (`name_phrases`)
     if not core or len(core) > 4:
         return 0.05
     if all(len(w.strip(".")) == 1 for w in core):

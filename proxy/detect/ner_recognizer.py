@@ -16,6 +16,7 @@ from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from proxy.detect.name_honorifics import HONORIFIC
 from proxy.detect.name_lexicon import is_first_name
 from proxy.detect.name_patterns import PARTICLE, WORD
+from proxy.detect.name_phrases import before_phrase_word
 from proxy.detect.name_text import (
     implausible_name,
     inside_company_name,
@@ -48,6 +49,8 @@ class VeilSpacyRecognizer(SpacyRecognizer):
                 r.end -= len(_possessive(text[r.start : r.end]))
                 if implausible_name(text[r.start : r.end]) or lone_word_starting_clause(text, r.start, r.end):
                     continue  # what the extension took in shows the span is none (`Le` + `Loin Guy`)
+                if before_phrase_word(text, r.start, r.end):
+                    continue  # `Hamilton Beach` of `Hamilton Beach Blender` (`name_phrases`)
                 if word_phrase(text[r.start : r.end]) and not has_person_context(text, r.start, r.end):
                     continue  # `Victoria Secret sale`: words of the language only, nothing says person
             out.append(r)

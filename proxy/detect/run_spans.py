@@ -9,6 +9,7 @@ import re
 
 from proxy.detect import decoders
 from proxy.detect.known import KNOWN_SCORE
+from proxy.detect.name_identifiers import identifier_names
 from proxy.detect.name_layers import reads_as_words
 from proxy.detect.spans import Span
 
@@ -37,7 +38,8 @@ def outside_long_runs(text: str, spans: list[Span]) -> list[Span]:
     """`spans` without the names found inside a long base64 run written out in `text` (what its decoding
     finds covers the whole run, and stays). Words glued by `+` are a form value, not such a run; a known value
     stays wherever it stands: it is certain, and a path or slug (`/accounts/Korbinian_Esposito/report`) is a
-    base64-alphabet run too; so does a user folder right under a home root (`/home/mgonzalez/…`)."""
+    base64-alphabet run too; so does a user folder right under a home root (`/home/mgonzalez/…`) and a
+    name glued into a slug (`/about/team/irmtrud-shaffer`)."""
     long_runs = [
         (a, b)
         for a, b in decoders.base64_runs(text)
@@ -45,11 +47,15 @@ def outside_long_runs(text: str, spans: list[Span]) -> list[Span]:
     ]
     if not long_runs:
         return spans
+    # A name glued into a slug between separators (`/about/team/irmtrud-shaffer`) is read by its parts,
+    # not by chance letters (`name_identifiers`): it stays too.
+    glued = set(identifier_names(text)) if any(s.entity in _WORD_ENTITIES for s in spans) else set()
     return [
         s
         for s in spans
         if s.entity not in _WORD_ENTITIES
         or s.score >= KNOWN_SCORE
         or _HOME_ROOT_BEFORE.search(text, max(0, s.start - 8), s.start) is not None
+        or (s.start, s.end) in glued
         or not any(a <= s.start and s.end <= b and (s.start, s.end) != (a, b) for a, b in long_runs)
     ]

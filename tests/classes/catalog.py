@@ -9,6 +9,11 @@ from tests.classes import byte_codes as codes
 from tests.classes import numerals as nums
 from tests.classes.case import Case
 from tests.classes.forged import forged_tokens
+from tests.classes.identifier_names import (
+    names_in_identifiers,
+    names_in_search_queries,
+    product_and_place_names,
+)
 from tests.classes.layers import blobs, differentials, encoded, normalized
 from tests.classes.layouts import layouts
 from tests.classes.notations import notations
@@ -49,6 +54,9 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
     "names-directory": names_in_directory_formats,
     "names-markup": names_in_markup,
     "names-paths": names_in_paths_and_logins,
+    "names-identifiers": names_in_identifiers,
+    "names-queries": names_in_search_queries,
+    "names-lookalikes": product_and_place_names,
     "over-redaction": over_redaction,
 }
 

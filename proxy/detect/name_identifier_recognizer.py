@@ -1,0 +1,38 @@
+"""`linkedin.com/in/maria-gonzalez-4b2a19`, `Maria_Gonzalez_Resume_2024.pdf`, `DESKTOP-LGARCIA`,
+`Sofia-Hernandezs-MacBook-Pro.local`: a person's name glued into an identifier a system wrote (a URL slug,
+a file, branch, host or device name). The judgement is `name_identifiers.identifier_names`: a clear given
+name beside a census surname that is no word (`web-01.prod`, `fix/login-timeout`,
+`q3_sales_report.pdf` stay readable). The span is the name's parts, not the whole identifier."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from proxy.detect.name_identifiers import IDENTIFIER, TRIGGER, identifier_names
+from proxy.detect.name_patterns import CONFIDENT
+
+
+class VeilIdentifierNameRecognizer(EntityRecognizer):
+    """Not a pattern recognizer: identifiers are split into parts and judged (`name_identifiers`). Its
+    regexes are listed for the detection budget's linear-time test."""
+
+    ENTITY = "PERSON"
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern("identifier", IDENTIFIER.pattern, CONFIDENT),
+        Pattern("identifier trigger", TRIGGER.pattern, CONFIDENT),
+    ]
+    global_regex_flags = 0
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__)
+
+    def load(self) -> None:
+        return None
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        return [RecognizerResult(self.ENTITY, s, e, CONFIDENT) for s, e in identifier_names(text)]
