@@ -64,7 +64,10 @@ def _part(word: str) -> str:
 
 
 def _person(first: str, last: str) -> Planted:
-    return Planted("person", f"{first} {last}", f"{_part(first)}|{_part(last)}")
+    """Found while either part is readable on its own, or both glued together (`MariaGonzalez_...`), where
+    no boundary sets either part apart."""
+    glued = re.escape((first + last).casefold())
+    return Planted("person", f"{first} {last}", f"{_part(first)}|{_part(last)}|{glued}")
 
 
 def _apart(rng: Random, planted: Planted, pool: tuple[str, ...], k: int = 1) -> list[str]:

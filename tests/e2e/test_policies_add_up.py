@@ -147,6 +147,7 @@ def test_a_shipped_pack_applies_to_the_backend_it_is_for_and_not_to_others(env):
     sites = _call(env, [sys.executable, "-m", "examples.search_console_server"], "list_sites", {})
     text = json.dumps(sites)
     assert "[[SITE_URL:" in text and "https://www." not in text  # called before any tools/list: still on
-    record = json.dumps({"siteUrl": "https://www.quintus-arbogast.example/"})
+    record = json.dumps({"siteUrl": "https://www.northwind-garden-supply.example/"})
     echoed = _call(env, ECHO, "echo_json", {"payload": record})
-    assert "https://www.quintus-arbogast.example/" in json.dumps(echoed)  # not a Search Console backend
+    # not a Search Console backend (a business's site: a site named after a person is a name in an identifier)
+    assert "https://www.northwind-garden-supply.example/" in json.dumps(echoed)
