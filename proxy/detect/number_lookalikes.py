@@ -99,13 +99,20 @@ _MAX_RUN = 160
 _INTERNET_ARC = "1.3.6.1."  # iso.org.dod.internet: the root of every SNMP MIB
 _OID_WORD = re.compile(r"(?<![A-Za-z])(?i:oid|snmp\w*|mib)(?![A-Za-z])")
 _OID_WORD_WINDOW = 24
+# A word right before the run that says an identifier follows (`SSN 1.3.6.12.1193`, `tel: .2.1.2…`): then
+# the run is read as that identifier, whatever its shape.
+_IDENTIFIER_WORD = re.compile(
+    r"(?<![A-Za-z])(?i:ssn|social|phone|tel|mobile|cell|fax|call|customer|cid|account|acct|card)(?![a-z])"
+    r"[^\n\d]{0,16}$"
+)
 
 
 def in_object_identifier(text: str, start: int, end: int) -> bool:
-    """Whether `text[start:end]` lies in a dotted run of numbers shaped like an OID, read out from the
-    span over digits and dots. Arcs of one digit each are also a phone or SSN spaced out with dots
-    (`2.1.2.5.5.5.0.1.3.4`): those need an OID's own mark, the absolute form's leading dot
-    (`.1.3.6.1.2.1.1.3.0`), the internet arc `1.3.6.1` first, or `oid`/`snmp`/`mib` before."""
+    """Whether `text[start:end]` lies in a dotted run of numbers shaped like an OID (read out from the
+    span over digits and dots) with no word naming an identifier right before it. Arcs of one digit each
+    are also a phone or SSN spaced out with dots (`2.1.2.5.5.5.0.1.3.4`): those need an OID's own mark,
+    the absolute form's leading dot (`.1.3.6.1.2.1.1.3.0`), the internet arc `1.3.6.1` first, or
+    `oid`/`snmp`/`mib` before."""
     lo, hi = start, end
     while lo > 0 and start - lo < _MAX_RUN and text[lo - 1] in _DOTTED:
         lo -= 1
@@ -115,9 +122,11 @@ def in_object_identifier(text: str, start: int, end: int) -> bool:
     arcs = run.lstrip(".")
     if arcs.count(".") < 4 or _OID.fullmatch(arcs) is None:
         return False
+    before = text[max(0, lo - _OID_WORD_WINDOW) : lo]
+    if _IDENTIFIER_WORD.search(before):
+        return False
     if len(arcs) > 2 * arcs.count(".") + 1:  # an arc of two digits or more: no spacing reads it
         return True
-    before = text[max(0, lo - _OID_WORD_WINDOW) : lo]
     return run[:1] == "." or arcs.startswith(_INTERNET_ARC) or _OID_WORD.search(before) is not None
 
 

@@ -199,6 +199,8 @@ def chunked_view(view: View) -> View | None:
         return None
     edits = []
     for m in _CHUNKED.finditer(view.text):
+        if m.group(1) == "." and in_object_identifier(view.text, m.start(), m.end()):
+            continue  # `1.3.6.1.2.1.19.3`: an OID's arcs, not a number cut in uneven groups
         reading = _chunked_reading(m.group(), m.group(1))
         if reading is not None:
             edits.append((m.start(), m.end(), reading))
