@@ -87,7 +87,10 @@ def _bytes(run: str, marker: str) -> str:
 
 def _quoted_printable(run: str) -> str:
     """A quoted-printable run. Lowercase escapes (`=3d`, `=40`) are read only where they spell punctuation:
-    `id=4e` in a query string is a value, not an `N`."""
+    `id=4e` in a query string is a value, not an `N`; a lone escape of a control character is a value too
+    (`os_version=10.0.19045.3803`, `=10` being DLE): no text hides in one byte that shows nothing."""
+    if len(run) == 3 and int(run[1:], 16) < 0x20 and run[1:] not in ("09", "0A", "0D", "0a", "0d"):
+        return run
     out: list[str] = []
     pending = ""
     for pair in run.split("=")[1:]:

@@ -19,6 +19,7 @@ from proxy.detect.context_window import WindowContextRecognizer as _WindowContex
 from proxy.detect.iban_loose import LooseIbanRecognizer
 from proxy.detect.labeled_value_recognizer import VeilLabeledValueRecognizer
 from proxy.detect.name_recognizers import NAME_RECOGNIZERS
+from proxy.detect.number_lookalikes import epoch_after_time_key, in_object_identifier, is_opening_hours
 from proxy.detect.person_recognizer import VeilPersonRecognizer
 from proxy.detect.phone_national import NationalPhoneRecognizer, is_amount
 from proxy.detect.spans import Span
@@ -155,7 +156,12 @@ class VeilPhoneRecognizer(_WindowContextRecognizer):
 # Over-redaction guards, applied to every recognizer's results (Presidio's own included).
 # A dotted run of numbers in a version context (`version 1.2.3.4`, `v1.2.3.4`, `build 10.0.19045.1`) is a
 # version, not an IP address, phone number or ID.
-_VERSION_CONTEXT = re.compile(r"(?:\b(?:version|ver|release|build|firmware|v)[\s:=#]*|\bv)$", re.IGNORECASE)
+# The word may close a compound key (`fw_version=`, `appVersion`), and quotes or JSON escapes may stand
+# between it and the number (`"version": "1.2.3.4"`).
+_VERSION_CONTEXT = re.compile(
+    r"(?:(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(?i:version|ver|release|build|firmware)|\b(?i:v))"
+    r"[\s:=#\"'\\]*$"
+)
 _VERSION_WINDOW = 24
 _NUMBER_ENTITIES = frozenset(
     {"IP_ADDRESS", "PHONE_NUMBER", "GOOGLE_ADS_CUSTOMER_ID", "US_SSN", "CREDIT_CARD"}
@@ -178,6 +184,8 @@ _DIGIT_GROUP = re.compile(r"\d+")
 def _mostly_single_digits(value: str) -> bool:
     groups = _DIGIT_GROUP.findall(value)
     return len(groups) >= 4 and 2 * sum(len(g) == 1 for g in groups) > len(groups)
+
+
 _THOUSANDS = re.compile(r"[1-9]\d?([ .,'\u00a0\u202f])\d{3}(?:\1\d{3})+")
 _MARKS = " .,'\u00a0\u202f"
 
@@ -254,8 +262,10 @@ def guard(text: str, start: int, end: int, entity: str) -> tuple[int, int] | Non
             return None
         if "." in value and _VERSION_CONTEXT.search(text[max(0, start - _VERSION_WINDOW) : start]):
             return None
-        if value.isdigit() and _METRIC_LABEL.search(before):
+        if value.isdigit() and (_METRIC_LABEL.search(before) or epoch_after_time_key(before, value)):
             return None
+        if "." in text[max(0, start - 1) : end + 1] and in_object_identifier(text, start, end):
+            return None  # `1.3.6.1.4.1.2021.10.1.3.1`: an OID's arcs, no address or phone
         if entity == "GOOGLE_ADS_CUSTOMER_ID" and value.isdigit() and _REFERENCE_LABEL.search(before):
             return None  # the shape alone: an order label says otherwise (checked kinds stay)
         if entity == "CREDIT_CARD" and not is_card(value) and not _CARD_LABEL.search(before):
@@ -263,7 +273,8 @@ def guard(text: str, start: int, end: int, entity: str) -> tuple[int, int] | Non
         if entity == "IP_ADDRESS" and is_amount(text, start, end, decimal_part=False):
             return None
         if entity == "PHONE_NUMBER" and (
-            _mostly_single_digits(value)  # spaced out with no label: `spaced` reads the labelled ones
+            is_opening_hours(text, start, end)  # `Phone: open 09:00-17:30`
+            or _mostly_single_digits(value)  # spaced out with no label: `spaced` reads the labelled ones
             or (start > 1 and text[start - 1] in "-_" and text[start - 2].isalpha())
             or (
                 _AMOUNT_SHAPED.fullmatch(value)

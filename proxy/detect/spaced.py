@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from proxy.detect.number_lookalikes import in_object_identifier
 from proxy.detect.view_map import View, replace_ranges
 
 _UNIT = r"(?:[^\W_]|[@+])"
@@ -140,15 +141,16 @@ def collapse_spaced(view: View) -> View:
     text = view.text
     edits: list[tuple[int, int, str]] = []
     for m in _RUN.finditer(text):
-        reading = _reading(
-            m.group(), _SAID.search(text, max(0, m.start() - _SAID_WINDOW), m.start()) is not None
-        )
+        said = _SAID.search(text, max(0, m.start() - _SAID_WINDOW), m.start()) is not None
+        reading = _reading(m.group(), said)
         if reading is None:
             continue
         spacing, found = reading
         start, end = m.start(), m.end()
         if _joined_to_word(text, start, end, spacing):
             continue
+        if spacing == "." and not said and in_object_identifier(text, start, end):
+            continue  # `.1.3.6.1.2.1.1.3.0`: an OID's arcs, not digits spaced out (`ssn: 1.3.6.…` is read)
         lead = start - len(spacing)
         if (  # `_j_a_n_e_`: the edges go too
             text.endswith(spacing, 0, start) and not spacing.isspace() and (not edits or edits[-1][1] <= lead)
@@ -197,6 +199,8 @@ def chunked_view(view: View) -> View | None:
         return None
     edits = []
     for m in _CHUNKED.finditer(view.text):
+        if m.group(1) == "." and in_object_identifier(view.text, m.start(), m.end()):
+            continue  # `1.3.6.1.2.1.19.3`: an OID's arcs, not a number cut in uneven groups
         reading = _chunked_reading(m.group(), m.group(1))
         if reading is not None:
             edits.append((m.start(), m.end(), reading))

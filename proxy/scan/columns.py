@@ -8,6 +8,7 @@ from itertools import chain, repeat
 from operator import or_
 from typing import TYPE_CHECKING, Any
 
+from proxy.detect.number_lookalikes import is_epoch
 from proxy.scan import accounts, names, record_parts
 from proxy.scan.key_info import (
     COLUMN,
@@ -22,6 +23,7 @@ from proxy.scan.key_info import (
     PLAIN_SCALARS,
     SKIP,
     STR,
+    TIME,
     big,
 )
 from proxy.scan.shapes import BIG_INT, is_enum_shaped, refuse_beyond_64_bits
@@ -77,6 +79,8 @@ def plain_rows(walker: ToClientWalker, rows: list[Any], doc: int, depth: int) ->
             distinct = list(dict.fromkeys(strings))
             if not info[NUM] and all(METRIC_TEXT.fullmatch(v) for v in distinct):
                 continue  # a metric column written as strings
+            if info[TIME] and any(map(is_epoch, distinct)):
+                return False  # a time key's epochs among its strings: the row walk judges each
             if not walker._descriptive and names.is_name_column_of(name, info[NAME], distinct):
                 people.append(name)
                 size += sum(map(len, strings))
@@ -119,9 +123,10 @@ def plain_rows(walker: ToClientWalker, rows: list[Any], doc: int, depth: int) ->
             if type(v) is str and v in named:
                 walker._field(row, name, v, doc, accounts.ENTITY)
     for name in numbers:
+        time = memo[name][TIME]
         for row in rows:
             v = row.get(name)
-            if type(v) in NUMBERS and big(v):
+            if type(v) in NUMBERS and big(v) and not (time and is_epoch(v)):
                 walker._number(v, (row, name, doc))
     walker._grow(size)
     return True

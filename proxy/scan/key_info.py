@@ -19,7 +19,7 @@ NUMBERS = frozenset({int, float})
 
 # The key memo's fields: (entity of a key rule, skipped key, plain, context, name key, numbers are
 # candidates, may be walked as a column, the rule's key only qualified: `emails`, `primary_email`; org key:
-# `proxy.scan.accounts`).
+# `proxy.scan.accounts`; time key: an epoch under it is a time, `proxy.detect.number_lookalikes`).
 ENTITY: Final = 0
 SKIP: Final = 1
 PLAIN: Final = 2
@@ -29,7 +29,8 @@ NUM: Final = 5
 COLUMN: Final = 6
 QUALIFIED: Final = 7
 ORG: Final = 8
-KeyInfo = tuple[str | None, bool, bool, bool, bool, bool, bool, bool, bool]
+TIME: Final = 9
+KeyInfo = tuple[str | None, bool, bool, bool, bool, bool, bool, bool, bool, bool]
 
 
 def big(v: int | float) -> bool:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from proxy.detect.number_lookalikes import is_epoch
 from proxy.errors import check_depth
 from proxy.scan import labels, record_parts
 from proxy.scan.columns import plain_rows
-from proxy.scan.key_info import ENTITY, JSON_STARTS, METRIC_TEXT, NUM, PLAIN_SCALARS, KeyInfo, big
+from proxy.scan.key_info import ENTITY, JSON_STARTS, METRIC_TEXT, NUM, PLAIN_SCALARS, TIME, KeyInfo, big
 from proxy.scan.plan import Location, ScanPlan
 from proxy.scan.shapes import BIG_INT, INT64, refuse_beyond_64_bits
 
@@ -87,6 +88,8 @@ class PlainWalk:
                     size += len(v)
                     if not info[NUM] and METRIC_TEXT.fullmatch(v):
                         continue  # a metric written as a string (`"costMicros": "1994969632"`)
+                    if info[TIME] and is_epoch(v):
+                        continue  # a time (`"expires_at": "1767225600"`), not an identifier
                     # A string seen before is a text again (whether a string is JSON never varies).
                     if v in texts or v[:1] not in JSON_STARTS or not self._embedded(node, k, v, doc, depth):
                         texts[v] = None
@@ -99,7 +102,7 @@ class PlainWalk:
                         self._plain_dict(v, doc, depth + 1)
                 elif t is int or t is float:
                     if v >= BIG_INT or v <= -BIG_INT:
-                        if info[NUM]:
+                        if info[NUM] and not (info[TIME] and is_epoch(v)):
                             self._number(v, (node, k, doc))
                         elif t is int and (v >= INT64 or v < -INT64):  # under a metric key
                             refuse_beyond_64_bits(v)
@@ -121,15 +124,15 @@ class PlainWalk:
         """A value under a plain key outside plain containers (below a path rule)."""
         t = type(v)
         if t is str:
-            if not info[NUM] and METRIC_TEXT.fullmatch(v):
-                return len(v)  # a metric written as a string
+            if (not info[NUM] and METRIC_TEXT.fullmatch(v)) or (info[TIME] and is_epoch(v)):
+                return len(v)  # a metric written as a string, or a time key's epoch
             if v[:1] not in JSON_STARTS or not self._embedded(node, k, v, doc, depth):
                 self._locate(v, (node, k, doc))
             return len(v)
         if t is dict or t is list:
             self._walk(v, doc, None, depth + 1, None, False)
         elif (t is int or t is float) and big(v):
-            if info[NUM]:
+            if info[NUM] and not (info[TIME] and is_epoch(v)):
                 self._number(v, (node, k, doc))
             elif t is int:  # under a metric key
                 refuse_beyond_64_bits(v)

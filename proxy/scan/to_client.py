@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from proxy.detect.number_lookalikes import is_time_key
 from proxy.errors import check_depth, check_size
 from proxy.policy import Policy, ToolRules, normalize_key
 from proxy.policy.keys import key_rule_entity
@@ -90,8 +91,6 @@ def key_rules_apply(method: str | None) -> bool:
     return method not in _DESCRIPTIVE_METHODS
 
 
-
-
 class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
     """One walk collects every scannable string and where it sits; `apply` then patches in place."""
 
@@ -130,7 +129,9 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
             column = entity is None and key != "blob" and not ctx and not schema
             plain = column and not skip and not name and not org
             qualified = entity is not None and nk not in self._keys
-            info = (entity, skip, plain, ctx, name, not is_metric_key(key), column, qualified, org)
+            num = not is_metric_key(key)
+            time = num and is_time_key(key)
+            info = (entity, skip, plain, ctx, name, num, column, qualified, org, time)
             self._key_memo[key] = info
             role = labels.ROLES.get(nk, 0)
             if role:  # a key of a record that may carry its own label (`labels`)

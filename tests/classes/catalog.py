@@ -17,6 +17,7 @@ from tests.classes.identifier_names import (
 from tests.classes.layers import blobs, differentials, encoded, normalized
 from tests.classes.layouts import layouts
 from tests.classes.notations import notations
+from tests.classes.number_lookalikes import number_lookalikes
 from tests.classes.people import known_values, names_in_fields, names_in_free_text
 from tests.classes.record_parts_cases import record_parts
 from tests.classes.scope import control, formats, numbers, placement
@@ -58,6 +59,7 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
     "names-queries": names_in_search_queries,
     "names-lookalikes": product_and_place_names,
     "over-redaction": over_redaction,
+    "numbers-lookalikes": number_lookalikes,
 }
 
 
