@@ -18,6 +18,7 @@ from tests.classes.layers import blobs, differentials, encoded, normalized
 from tests.classes.layouts import layouts
 from tests.classes.notations import notations
 from tests.classes.people import known_values, names_in_fields, names_in_free_text
+from tests.classes.positional import positional_lookalikes, positional_values
 from tests.classes.record_parts_cases import record_parts
 from tests.classes.scope import control, formats, numbers, placement
 from tests.classes.structured_names import (
@@ -57,6 +58,8 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
     "names-identifiers": names_in_identifiers,
     "names-queries": names_in_search_queries,
     "names-lookalikes": product_and_place_names,
+    "positional-values": positional_values,
+    "positional-lookalikes": positional_lookalikes,
     "over-redaction": over_redaction,
 }
 
