@@ -11,7 +11,10 @@ _DELIMITERS = ",\t;|"
 _HEADER_CHARS = 400
 MAX_ROWS = 5_000
 MAX_CELL = 64
-_FIELD = {d: re.compile(rf'[ \t]*"(?:[^"]|"")*"[ \t]*|[^{re.escape(d)}\n"]*') for d in _DELIMITERS}
+# A quoted field may have blanks around its quotes, never the delimiter itself: a tab-separated line's
+# `"SSN"\t"Phone"` is two fields.
+_PAD = {d: "[ ]*" if d == "\t" else "[ \t]*" for d in _DELIMITERS}
+_FIELD = {d: re.compile(rf'{_PAD[d]}"(?:[^"]|"")*"{_PAD[d]}|[^{re.escape(d)}\n"]*') for d in _DELIMITERS}
 
 
 def delimiter(header: str) -> str | None:

@@ -6,8 +6,10 @@ Key rules and digit context (`shapes.context_entity`) read a bare value by the k
 - attribute/value records (custom fields, contact points, form answers):
   `{"name": "SSN", "value": "123456789"}`, `{"type": "mobile", "value": "4155550134"}`, and a value in
   parts under its label (`{"name": "SSN", "value": {"a": "123", "b": "45", "c": "6789"}}`: `split_values`);
-- tables with a header row: `{"columns": ["id", "ssn"], "rows": [["7", "123456789"]]}`, and in text
-  CSV/TSV, Markdown tables (`| id | ssn |`) whose first line is the header;
+- tables with a header row: `{"columns": ["id", "ssn"], "rows": [["7", "123456789"]]}`, a rows matrix
+  whose first row is the header (a sheet's `values`), and in text CSV/TSV, Markdown tables (`| id | ssn |`)
+  whose first line is the header, and the layouts whose header is elsewhere (`positional`: an SQL
+  column list over its `VALUES`, an HTML `<th>` row);
 - markup and `key=value` text: `<social_security_number>123456789</social_security_number>`,
   `ssn=123456789` (logfmt, a query string, an XML attribute).
 
@@ -34,7 +36,7 @@ from proxy.detect.name_csv import MAX_CELL, cells, delimiter
 from proxy.detect.name_lexicon import in_dictionary
 from proxy.detect.name_words import COMPANY_WORDS
 from proxy.policy import normalize_key
-from proxy.scan import names, record_parts
+from proxy.scan import names, positional, record_parts
 from proxy.scan.shapes import context_entity, decimal_text, key_context
 from vault.tokens import TOKEN_RE
 
@@ -176,6 +178,20 @@ def record(walker: ToClientWalker, node: dict[str, Any], doc: int) -> None:
         _table(walker, header, rows, doc)
 
 
+def matrix(walker: ToClientWalker, key: str, rows: list[Any], doc: int) -> None:
+    """A list of row lists under a rows key whose first row is the header (a spreadsheet's `values`:
+    `[["Name", "SSN"], ["Maria Gonzalez", "512483967"]]`): the rows below it read as a table's
+    (`positional`). A first row of anything but short strings is data, and no header."""
+    head = rows[0]
+    if not 2 <= len(head) <= positional.MAX_COLUMNS or len(rows) < 2:
+        return
+    if not all(type(h) is str and 0 < len(h) <= MAX_LABEL for h in head):
+        return
+    nk = normalize_key(key)
+    if ROLES.get(nk) == ROWS or nk in _BOTH:
+        _table(walker, head, rows[1:], doc)
+
+
 def _header_label(h: Any) -> str | None:
     if type(h) is str:
         return h
@@ -218,7 +234,7 @@ _ASSIGN = re.compile(
 
 def text_pairs(text: str) -> Iterable[tuple[str, int, int]]:
     """(label, start, end) of each value a label names in a text: header columns of a delimited table,
-    elements, assignments."""
+    elements, assignments, and the cells of layouts whose header is elsewhere (`positional`)."""
     if "</" in text:
         for m in ELEMENT.finditer(text):
             yield m[1], *_stripped(text, *m.span(2))
@@ -228,6 +244,7 @@ def text_pairs(text: str) -> Iterable[tuple[str, int, int]]:
             yield m[1], *_stripped(text, *m.span(g))
     if "\n" in text:
         yield from _table_cells(text)
+    yield from positional.text_pairs(text)  # an SQL insert or dump, an HTML table
 
 
 def _stripped(text: str, a: int, b: int) -> tuple[int, int]:

@@ -97,6 +97,8 @@ class PlainWalk:
                 elif t is list:
                     if not (top and k == "structuredContent"):  # walked as its own document
                         self._plain_list(v, doc, depth + 1)
+                        if v and type(v[0]) is list and not self._descriptive:
+                            labels.matrix(self._whole, k, v, doc)  # `{"values": [["Name", "SSN"], …]}`
                 elif t is dict:
                     if not (top and k == "structuredContent"):
                         self._plain_dict(v, doc, depth + 1)

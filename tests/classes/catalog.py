@@ -19,6 +19,7 @@ from tests.classes.layouts import layouts
 from tests.classes.notations import notations
 from tests.classes.number_lookalikes import number_lookalikes
 from tests.classes.people import known_values, names_in_fields, names_in_free_text
+from tests.classes.positional import positional_lookalikes, positional_values
 from tests.classes.record_parts_cases import record_parts
 from tests.classes.scope import control, formats, numbers, placement
 from tests.classes.structured_names import (
@@ -58,6 +59,8 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
     "names-identifiers": names_in_identifiers,
     "names-queries": names_in_search_queries,
     "names-lookalikes": product_and_place_names,
+    "positional-values": positional_values,
+    "positional-lookalikes": positional_lookalikes,
     "over-redaction": over_redaction,
     "numbers-lookalikes": number_lookalikes,
 }
