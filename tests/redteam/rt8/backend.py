@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import sys
 
-CASES = json.load(open(sys.argv[1], encoding="utf-8"))
+with open(sys.argv[1], encoding="utf-8") as cases_file:
+    CASES = json.load(cases_file)
 
 
 def reply(mid, result):
@@ -28,16 +29,31 @@ for line in sys.stdin:
     if mid is None:
         continue
     if method == "initialize":
-        reply(mid, {
-            "protocolVersion": msg["params"].get("protocolVersion", "2025-06-18"),
-            "capabilities": {"tools": {}},
-            "serverInfo": {"name": "rt8-backend", "version": "1.0"},
-        })
+        reply(
+            mid,
+            {
+                "protocolVersion": msg["params"].get("protocolVersion", "2025-06-18"),
+                "capabilities": {"tools": {}},
+                "serverInfo": {"name": "rt8-backend", "version": "1.0"},
+            },
+        )
     elif method == "tools/list":
-        reply(mid, {"tools": [{
-            "name": "show", "description": "Return a stored record.",
-            "inputSchema": {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]},
-        }]})
+        reply(
+            mid,
+            {
+                "tools": [
+                    {
+                        "name": "show",
+                        "description": "Return a stored record.",
+                        "inputSchema": {
+                            "type": "object",
+                            "properties": {"n": {"type": "integer"}},
+                            "required": ["n"],
+                        },
+                    }
+                ]
+            },
+        )
     elif method == "tools/call":
         case = CASES[msg["params"]["arguments"]["n"]]
         content = [{"type": "text", "text": case["text"]}] if "text" in case else []
@@ -47,5 +63,7 @@ for line in sys.stdin:
             result["content"].append({"type": "text", "text": json.dumps(case["structured"])})
         reply(mid, result)
     else:
-        sys.stdout.write(json.dumps({"jsonrpc": "2.0", "id": mid, "error": {"code": -32601, "message": "no"}}) + "\n")
+        sys.stdout.write(
+            json.dumps({"jsonrpc": "2.0", "id": mid, "error": {"code": -32601, "message": "no"}}) + "\n"
+        )
         sys.stdout.flush()

@@ -20,9 +20,16 @@ PY = "/work/main/.venv/bin/python"
 
 
 CONTROLS = [
-    {"cls": "control (documented as handled)", "text": "https://www.linkedin.com/in/yolanda-villalobos-4b2a19",
-     "plant": ["villalobos"]},
-    {"cls": "control (documented as handled)", "text": "Please call Leticia Arredondo today.", "plant": ["arredondo"]},
+    {
+        "cls": "control (documented as handled)",
+        "text": "https://www.linkedin.com/in/yolanda-villalobos-4b2a19",
+        "plant": ["villalobos"],
+    },
+    {
+        "cls": "control (documented as handled)",
+        "text": "Please call Leticia Arredondo today.",
+        "plant": ["arredondo"],
+    },
 ]
 
 
@@ -30,7 +37,7 @@ def run_cases(cases: list[dict], timeout: float = 900) -> list[str]:
     """The client-visible text of each case, in one session; two controls (shapes documented as handled,
     names no case uses) run last and must be tokenized, so a run where detection was not live fails."""
     outs = _run(cases + CONTROLS)
-    for ctl, got in zip(CONTROLS, outs[len(cases):]):
+    for ctl, got in zip(CONTROLS, outs[len(cases) :], strict=False):
         assert ctl["plant"][0] not in got.casefold(), f"control leaked, detection not live: {got!r}"
     return outs[: len(cases)]
 
@@ -42,17 +49,35 @@ def _run(cases: list[dict]) -> list[str]:
     env = dict(os.environ, VEIL_HOME=home)
     env.pop("VEIL_MASTER_KEY", None)
     msgs = [
-        {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-            "protocolVersion": "2025-06-18", "capabilities": {},
-            "clientInfo": {"name": "rt8", "version": "1"}}},
+        {
+            "jsonrpc": "2.0",
+            "id": 0,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "rt8", "version": "1"},
+            },
+        },
         {"jsonrpc": "2.0", "method": "notifications/initialized"},
     ]
     for i in range(len(cases)):
-        msgs.append({"jsonrpc": "2.0", "id": i + 1, "method": "tools/call",
-                     "params": {"name": "show", "arguments": {"n": i}}})
+        msgs.append(
+            {
+                "jsonrpc": "2.0",
+                "id": i + 1,
+                "method": "tools/call",
+                "params": {"name": "show", "arguments": {"n": i}},
+            }
+        )
     proc = subprocess.Popen(
         [PY, "-m", "proxy", "run", "--", PY, str(HERE / "backend.py"), str(cases_file)],
-        cwd=WT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=WT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert proc.stdin and proc.stdout
     out: dict[int, str] = {}
@@ -91,11 +116,17 @@ def judge(cases: list[dict], outs: list[str]) -> list[tuple[str, dict, str, list
     """(verdict, case, output, offending values): LEAK when a planted value is readable, CHANGED when a
     kept value is not, ok otherwise."""
     rows = []
-    for case, got in zip(cases, outs):
+    for case, got in zip(cases, outs, strict=False):
         low = got.casefold()
         leaked = [v for v in case.get("plant", []) if v.casefold() in low]
         lost = [v for v in case.get("keep", []) if v not in got]
-        verdict = "LEAK" if leaked else "CHANGED" if lost else ("ERR" if got.startswith(("ERROR", "MISSING")) else "ok")
+        verdict = (
+            "LEAK"
+            if leaked
+            else "CHANGED"
+            if lost
+            else ("ERR" if got.startswith(("ERROR", "MISSING")) else "ok")
+        )
         rows.append((verdict, case, got, leaked or lost))
     return rows
 
@@ -103,6 +134,6 @@ def judge(cases: list[dict], outs: list[str]) -> list[tuple[str, dict, str, list
 def report(rows) -> None:
     for verdict, case, got, bad in rows:
         src = case.get("text") or json.dumps(case.get("structured"))
-        print(f"[{verdict}] {case.get('cls','')}: {src!r}")
+        print(f"[{verdict}] {case.get('cls', '')}: {src!r}")
         if verdict != "ok":
             print(f"    -> {got!r}  {bad}")

@@ -11,13 +11,25 @@ says header columns (CSV, TSV, Markdown, columns/rows) name their values as a ke
 from driver import judge, report, run_cases
 
 CASES = [
-    ("customer.descriptive_name,customer.id,metrics.clicks\nBramblewood Orthodontics,7157461339,120", "Bramblewood Orthodontics"),
-    ("customer.descriptive_name\tmetrics.clicks\nHollowmere Family Dentistry\t88", "Hollowmere Family Dentistry"),
+    (
+        "customer.descriptive_name,customer.id,metrics.clicks\nBramblewood Orthodontics,7157461339,120",
+        "Bramblewood Orthodontics",
+    ),
+    (
+        "customer.descriptive_name\tmetrics.clicks\nHollowmere Family Dentistry\t88",
+        "Hollowmere Family Dentistry",
+    ),
     ("| Account name | Clicks |\n|---|---|\n| Quillfeather Roofing LLC | 88 |", "Quillfeather Roofing LLC"),
     ("| Client | Spend |\n|---|---|\n| Ashgrove Veterinary Clinic | 120.50 |", "Ashgrove Veterinary Clinic"),
     ("Account Name,Impressions\nSilverbirch Landscaping,4410", "Silverbirch Landscaping"),
-    ({"columns": ["client", "spend"], "rows": [["Copperleaf Chiropractic", 120.5]]}, "Copperleaf Chiropractic"),
-    ({"columns": ["account_name", "clicks"], "rows": [["Fernhollow Pediatrics", 12]]}, "Fernhollow Pediatrics"),
+    (
+        {"columns": ["client", "spend"], "rows": [["Copperleaf Chiropractic", 120.5]]},
+        "Copperleaf Chiropractic",
+    ),
+    (
+        {"columns": ["account_name", "clicks"], "rows": [["Fernhollow Pediatrics", 12]]},
+        "Fernhollow Pediatrics",
+    ),
     ('account_name="Wrenfield Plumbing & Heating" clicks=12', "Wrenfield Plumbing"),
     ("client=Mossbank Physical Therapy spend=88.10", "Mossbank Physical Therapy"),
     ("<account_name>Larchmont Eye Associates</account_name>", "Larchmont Eye Associates"),

@@ -79,8 +79,15 @@ def main() -> None:
         for t in templates:
             g, s = next(gen)
             text = t.format(
-                g=g, s=s, G=g.capitalize(), S=s.capitalize(), GU=g.upper(), SU=s.upper(),
-                i=g[0], I=g[0].upper(), IU=g[0].upper(),
+                g=g,
+                s=s,
+                G=g.capitalize(),
+                S=s.capitalize(),
+                GU=g.upper(),
+                SU=s.upper(),
+                i=g[0],
+                I=g[0].upper(),
+                IU=g[0].upper(),
             )
             cases.append({"cls": cls, "text": text, "plant": [s]})
     report(judge(cases, run_cases(cases)))

@@ -39,7 +39,10 @@ def main() -> None:
     for t in SHAPES:
         g, s = next(gen)
         payload = fill(t, g=g, s=s, i=g[0])
-        case = {"cls": "lower-case name before its address", "plant": [f"{g} {s}", f"{s} <", f"{s}\" <", f"{s} ("]}
+        case = {
+            "cls": "lower-case name before its address",
+            "plant": [f"{g} {s}", f"{s} <", f'{s}" <', f"{s} ("],
+        }
         case["text" if isinstance(payload, str) else "structured"] = payload
         cases.append(case)
     report(judge(cases, run_cases(cases)))

@@ -8,14 +8,50 @@ of a phrase and drops the NER span, so the name reaches the client.
 
 from driver import judge, report, run_cases
 
-GIVEN = (
-    "Sarah Emily Rachel Megan Laura Hannah Olivia Chloe Natalie Vanessa Melissa Caroline Brian Kevin "
-    "Jason Justin Ryan Eric Steven Gregory"
-).split()
-SURNAMES = (
-    "Miller Baker Walker Hunter Fisher Carter Turner Parker Cooper Young King Brown White Green Stone "
-    "Bell Ward Porter Mason Butler"
-).split()
+GIVEN = [
+    "Sarah",
+    "Emily",
+    "Rachel",
+    "Megan",
+    "Laura",
+    "Hannah",
+    "Olivia",
+    "Chloe",
+    "Natalie",
+    "Vanessa",
+    "Melissa",
+    "Caroline",
+    "Brian",
+    "Kevin",
+    "Jason",
+    "Justin",
+    "Ryan",
+    "Eric",
+    "Steven",
+    "Gregory",
+]
+SURNAMES = [
+    "Miller",
+    "Baker",
+    "Walker",
+    "Hunter",
+    "Fisher",
+    "Carter",
+    "Turner",
+    "Parker",
+    "Cooper",
+    "Young",
+    "King",
+    "Brown",
+    "White",
+    "Green",
+    "Stone",
+    "Bell",
+    "Ward",
+    "Porter",
+    "Mason",
+    "Butler",
+]
 TEMPLATES = [
     "The {G} {S} Performance Review was moved to Friday.",
     "I filed the {G} {S} Contract Renewal yesterday.",
@@ -42,8 +78,12 @@ TEMPLATES = [
 
 def main() -> None:
     cases = [
-        {"cls": "word surname before a title-case word, in prose", "text": t.format(G=g, S=s), "plant": [f"{g} {s}"]}
-        for t, g, s in zip(TEMPLATES, GIVEN, SURNAMES)
+        {
+            "cls": "word surname before a title-case word, in prose",
+            "text": t.format(G=g, S=s),
+            "plant": [f"{g} {s}"],
+        }
+        for t, g, s in zip(TEMPLATES, GIVEN, SURNAMES, strict=False)
     ]
     report(judge(cases, run_cases(cases)))
 

@@ -24,7 +24,10 @@ CASES = [
 
 
 def main() -> None:
-    cases = [{"cls": "surname that is a place head, beside person context", "text": t, "plant": [v]} for t, v in CASES]
+    cases = [
+        {"cls": "surname that is a place head, beside person context", "text": t, "plant": [v]}
+        for t, v in CASES
+    ]
     report(judge(cases, run_cases(cases)))
 
 
