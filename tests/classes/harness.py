@@ -15,8 +15,10 @@ import copy
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from random import Random
 from typing import Any
 
 from tests.classes.case import Case, Survivor
@@ -107,6 +109,11 @@ class ChainHarness:
 
     def run(self, case: Case) -> Outcome:
         return judge(case, self.deliver(case))
+
+    def run_seeded(self, build: Callable[[Random], Case], seed: int, n: int) -> list[Outcome]:
+        """`n` cases of one generator from one seed, in this session."""
+        rng = Random(seed)
+        return [self.run(build(rng)) for _ in range(n)]
 
 
 @dataclass

@@ -178,9 +178,7 @@ def joined(node: Any) -> Iterator[str]:
         with contextlib.suppress(ValueError):
             yield from joined(json.loads(node))
     elif isinstance(node, list):
-        texts = [
-            x if isinstance(x, str) else x.get("text") if isinstance(x, dict) else None for x in node
-        ]
+        texts = [x if isinstance(x, str) else x.get("text") if isinstance(x, dict) else None for x in node]
         strings = [t for t in texts if isinstance(t, str)]
         if len(strings) >= 2:
             yield "".join(strings)

@@ -13,13 +13,9 @@ Figures at the time of writing, 150 seeded cases each (readable before → after
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from random import Random
 
-import pytest
-
-from tests.classes.case import Case
-from tests.classes.harness import ChainHarness, Outcome
+from tests.classes.harness import ChainHarness
 from tests.classes.identifier_names import (
     names_in_identifiers,
     names_in_search_queries,
@@ -27,17 +23,6 @@ from tests.classes.identifier_names import (
 )
 
 N = 150
-
-
-@pytest.fixture(scope="module")
-def fresh(chain: ChainHarness) -> ChainHarness:
-    """A session of its own: a name another class's session learnt would be found as a known value."""
-    return ChainHarness(chain.engine)
-
-
-def _run(fresh: ChainHarness, build: Callable[[Random], Case], seed: int) -> list[Outcome]:
-    rng = Random(seed)
-    return [fresh.run(build(rng)) for _ in range(N)]
 
 
 def test_names_glued_into_slugs_files_branches_and_host_names_are_tokenized_and_service_identifiers_stay(
@@ -48,7 +33,7 @@ def test_names_glued_into_slugs_files_branches_and_host_names_are_tokenized_and_
     know with a surname of no dictionary goes; `web-01.prod.internal`, `fix/login-timeout`,
     `/blog/how-to-fix-a-leaking-tap`, `Q3_Sales_Report_2024.xlsx`, `Asia/Hong_Kong` stay. Names no list
     knows are found by their place (a profile or team path, a device, a personal document)."""
-    outcomes = _run(fresh, names_in_identifiers, 20261207)
+    outcomes = fresh.run_seeded(names_in_identifiers, 20261207, N)
     by_kind = {
         k: [o for o in outcomes if o.case.label.startswith(f"{k}:")] for k in ("strong", "lexicon", "unknown")
     }
@@ -68,7 +53,7 @@ def test_lower_case_names_typed_into_search_queries_are_tokenized_and_product_an
     `q="…"`: a clear given name before a surname of no dictionary goes; `jordan shoes`, `grant park
     chicago`, `georgia peach tea`, `austin texas plumber`, `best buy` stay. A surname that is also a word
     (`levy`, `bonnet`) cannot be told from a query word in lower case: reported, not judged."""
-    outcomes = _run(fresh, names_in_search_queries, 20261208)
+    outcomes = fresh.run_seeded(names_in_search_queries, 20261208, N)
     strong = [o for o in outcomes if o.case.label.startswith("strong:")]
     assert len(strong) >= N // 2
     assert [o.summary() for o in outcomes if o.altered] == []

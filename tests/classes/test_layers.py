@@ -88,4 +88,3 @@ def test_a_value_a_pdf_shows_in_pieces_escapes_or_encoded_streams_never_reaches_
     """A binary PDF cannot be patched: a value its text operators show blocks the message (a PDF that is all
     text is patched as text)."""
     assert_no_leak(chain, case)
-

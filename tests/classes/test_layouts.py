@@ -79,4 +79,3 @@ def test_a_card_phone_or_ssn_one_digit_per_cell_across_a_table_or_csv_row_is_tok
     chain: ChainHarness, case: Case
 ) -> None:
     assert_no_leak(chain, case)
-

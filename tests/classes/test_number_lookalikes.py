@@ -41,11 +41,6 @@ BUILDERS: dict[str, tuple[Callable[[Random], Case], int]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def fresh(chain: ChainHarness) -> ChainHarness:
-    return ChainHarness(chain.engine)
-
-
 def _run(fresh: ChainHarness, name: str) -> list[Outcome]:
     """A session per case: a look-alike one case tokenized would be found again in the next as the
     session's known value, which is that mechanism's doing, not this class's."""

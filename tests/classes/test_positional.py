@@ -14,27 +14,10 @@ tab-separated header's quoted fields read apart in `proxy/detect/name_csv.py`):
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from random import Random
-
-import pytest
-
-from tests.classes.case import Case
-from tests.classes.harness import ChainHarness, Outcome
+from tests.classes.harness import ChainHarness
 from tests.classes.positional import positional_lookalikes, positional_values
 
 N = 150
-
-
-@pytest.fixture(scope="module")
-def fresh(chain: ChainHarness) -> ChainHarness:
-    """A session of its own: a value another class's session learnt would be found as a known value."""
-    return ChainHarness(chain.engine)
-
-
-def _run(fresh: ChainHarness, build: Callable[[Random], Case], seed: int) -> list[Outcome]:
-    rng = Random(seed)
-    return [fresh.run(build(rng)) for _ in range(N)]
 
 
 def test_values_named_by_an_sql_column_list_a_header_row_or_table_headers_are_tokenized(
@@ -44,7 +27,7 @@ def test_values_named_by_an_sql_column_list_a_header_row_or_table_headers_are_to
     (…)`, a `COPY … FROM stdin` dump, a CSV export, a sheet's `values` matrix whose first row is the
     header, an HTML table's `<th>` row: every value a header names goes, bare digits included, whichever
     carrier holds the table (a tool's text, `structuredContent`, a database log line)."""
-    outcomes = _run(fresh, positional_values, 20261215)
+    outcomes = fresh.run_seeded(positional_values, 20261215, N)
     assert [o.summary() for o in outcomes if o.blocked or any(p.kind != "person" for p in o.leaked)] == []
     # A name whose surname is also a word (`Emigdio Plaza`) under a bare `name` column reads as a `name`
     # key's value does (left: a product's name has that shape too).
@@ -55,5 +38,5 @@ def test_values_named_by_an_sql_column_list_a_header_row_or_table_headers_are_to
 def test_product_tables_in_the_same_layouts_reach_the_client_unchanged(fresh: ChainHarness) -> None:
     """Product names, SKUs, counts, dates and prices under `name`, `sku`, `qty`, `Order Date` in the same
     SQL, CSV, matrix and HTML layouts: every cell stays as written."""
-    outcomes = _run(fresh, positional_lookalikes, 20261216)
+    outcomes = fresh.run_seeded(positional_lookalikes, 20261216, N)
     assert [o.summary() for o in outcomes if o.altered or o.blocked] == []

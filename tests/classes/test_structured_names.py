@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from random import Random
 
-import pytest
 from hypothesis import given
 
 from proxy.detect.batch_scan import BATCH
@@ -22,12 +21,6 @@ from tests.classes.structured_names import (
     _system_written_login,
     names_in_paths_and_logins,
 )
-
-
-@pytest.fixture(scope="module")
-def fresh(chain: ChainHarness) -> ChainHarness:
-    """A session of its own: a name another class's session learnt would be found as a known value."""
-    return ChainHarness(chain.engine)
 
 
 @class_settings(60)
