@@ -47,6 +47,10 @@ def open_sealed(session: ProxySession, backend: str | None, sealed: object) -> s
         blob = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except (binascii.Error, ValueError):
         raise _refused() from None
+    # Only the form `seal` writes: a last character that differs in its unused bits decodes to the same
+    # bytes, so without this an altered state could still open (harmless, but no longer "echoed unchanged").
+    if base64.urlsafe_b64encode(blob).decode("ascii").rstrip("=") != body:
+        raise _refused()
     bindings = [backend or _PROXY_BINDING] + ([_PROXY_BINDING] if backend else [])
     for binding in bindings:
         try:

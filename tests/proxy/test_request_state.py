@@ -108,12 +108,17 @@ def test_an_invented_state_is_refused(engine, forged):
         run(session, Direction.TO_BACKEND, retry(forged), "request")
 
 
-def test_a_state_altered_by_one_character_is_refused(engine):
+@pytest.mark.parametrize("where", ["first", "middle", "last"])
+@pytest.mark.parametrize("by", [1, 2, 32])
+def test_a_state_altered_by_one_character_is_refused(engine, where, by):
+    """Anywhere in the sealed body, also in a last character's unused bits (`A` and `B` can decode alike)."""
     session = engine.open_session(backend="b", actor="test")
     sealed = run(session, Direction.TO_CLIENT, input_required(), "response")["requestState"]
-    last = "A" if sealed[-1] != "A" else "B"
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    at = {"first": len(PREFIX), "middle": (len(PREFIX) + len(sealed)) // 2, "last": len(sealed) - 1}[where]
+    other = alphabet[(alphabet.index(sealed[at]) ^ by) % 64]
     with pytest.raises(InvalidMessage):
-        run(session, Direction.TO_BACKEND, retry(sealed[:-1] + last), "request")
+        run(session, Direction.TO_BACKEND, retry(sealed[:at] + other + sealed[at + 1 :]), "request")
 
 
 def test_a_request_without_a_state_passes_untouched(engine):
