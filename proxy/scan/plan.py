@@ -15,9 +15,8 @@ from typing import Any
 
 import orjson
 
-from proxy.detect.number_lookalikes import is_epoch
 from proxy.errors import DetectionFailed
-from proxy.scan.key_info import PLAIN, TIME
+from proxy.scan.key_info import PLAIN
 from vault.tokens import TOKEN_RE
 
 # A place a scanned string sits: (container, key or index, document it belongs to). Document 0 is the
@@ -167,8 +166,6 @@ class Patcher:
                 memo = self._value_memo if doc in value_docs else self._key_memo
                 for k, v in container.items():
                     if type(v) is str and v in patched and memo[k][PLAIN]:
-                        if memo[k][TIME] and is_epoch(v):
-                            continue  # a time key's epoch, patched elsewhere as an identifier
                         container[k] = patched[v]
                         hit = True
             else:

@@ -16,12 +16,13 @@ Figures at the time of writing, 150 seeded cases each, look-alikes changed befor
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from random import Random
 
 import pytest
 
-from tests.classes.case import Case
+from tests.classes.case import Case, call, tool_result
 from tests.classes.harness import ChainHarness, Outcome, judge
 from tests.classes.number_lookalikes import (
     dotted_versions,
@@ -30,6 +31,7 @@ from tests.classes.number_lookalikes import (
     opening_hours,
     snmp_oids,
 )
+from tests.classes.planting import Planted
 
 N = 150
 BUILDERS: dict[str, tuple[Callable[[Random], Case], int]] = {
@@ -105,3 +107,30 @@ def test_real_identifiers_written_in_the_look_alikes_places_and_shapes_are_still
     outcomes = _run(fresh, "identifiers-in-their-places")
     assert [o.summary() for o in outcomes if o.leaked or o.blocked] == []
     assert [o.summary() for o in outcomes if o.altered] == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known leak (issue 15, open): a time key's epoch is skipped by the walk, so digits tokenized "
+    "under an identifier key beside it (or known to the session) stay readable under the time key",
+)
+@pytest.mark.parametrize("shape", ["flat", "rows", "nested"])
+def test_digits_tokenized_as_an_identifier_are_tokenized_under_a_time_key_of_the_same_message_too(
+    fresh: ChainHarness, shape: str
+) -> None:
+    """A time key keeps an epoch as written only while nothing else says those digits are an identifier:
+    the same digits as a customer ID beside it go everywhere (fail closed)."""
+    rng = Random(7)
+    for _ in range(30):
+        cid = str(rng.randrange(1_000_000_000, 2_500_000_000))
+        time_key = rng.choice(["created_at", "expires_at", "updatedTs", "last_seen"])
+        record = {"customer_id": cid, time_key: cid, "n": rng.randrange(99)}
+        structured = {"flat": record, "rows": {"rows": [record]}, "nested": {"a": {"b": record}}}[shape]
+        case = Case(
+            "numbers-lookalikes",
+            [call(tool_result(structured=structured))],
+            [Planted("id", cid, re.escape(cid))],
+            label=f"same-digits:{shape}:{time_key}",
+        )
+        outcome = ChainHarness(fresh.engine).run(case)
+        assert not outcome.leaked and not outcome.blocked, outcome.summary()
