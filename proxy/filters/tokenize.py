@@ -62,7 +62,7 @@ class _Pass:
         # campaign name next to the account's own record).
         session.learn(plan.field_values)
         self.envelope = _envelope_strings(flow)
-        self.texts = [*plan.texts, *plan.keys, *self.envelope, *_schema_only(plan)]
+        self.texts = [*plan.texts, *plan.keys, *self.envelope, *_quiet_only(plan)]
         refuse_forged([*self.texts, *plan.token_fields], session.vault.issued)
 
     def detect(self) -> dict[str, list[Span]]:
@@ -74,7 +74,7 @@ class _Pass:
         """What the spans found mean for the message: the values to tokenize, or None when there are none
         (the message is patched as scanned here). Raises for a message that must be refused."""
         flow, plan = self.flow, self.plan
-        _no_guessed_names(plan, spans)
+        _no_shape_evidence(plan, spans)
         _labelled_spans(plan, spans)
         _spread_new_values(flow, self.texts, spans, self.deadline, plan.part_values)
         refuse_retyped(plan.protocol, spans, plan.field_locations)  # a protocol number stays a number
@@ -126,25 +126,31 @@ def _labelled_spans(plan: ScanPlan, spans: dict[str, list[Span]]) -> None:
         spans[text] = merge_spans([*spans.get(text, []), *extra])
 
 
-def _schema_only(plan: ScanPlan) -> list[str]:
-    """The schema value strings (`ScanPlan.schema_values`) found nowhere else in the message, now located
-    for the patcher; a string also found elsewhere is judged there, and its token written here too."""
+def _quiet_only(plan: ScanPlan) -> list[str]:
+    """The quiet strings (`ScanPlan.quiet_values`) found nowhere else in the message, now located for the
+    patcher; a string also found elsewhere is judged there, and its token written here too."""
     only: dict[str, None] = {}
-    for location, text in plan.schema_values:
+    for location, text, _ in plan.quiet_values:
         plan.locations.setdefault(text, []).append(location)
         if text not in plan.texts:
             only[text] = None
-    plan.schema_values = [(loc, t) for loc, t in plan.schema_values if t in only]
+    plan.quiet_values = [q for q in plan.quiet_values if q[1] in only]
     return list(only)
 
 
-def _no_guessed_names(plan: ScanPlan, spans: dict[str, list[Span]]) -> None:
-    """A person name in a schema-only string, found by its shape alone, is no value (a form's `John Doe`)."""
-    for text in dict.fromkeys(t for _, t in plan.schema_values):
+def _no_shape_evidence(plan: ScanPlan, spans: dict[str, list[Span]]) -> None:
+    """A quiet string's spans found by its shape alone are no values (a form's `John Doe`, a time key's
+    `1767225600`); a value known to the session (or, later, found elsewhere in the message) still is."""
+    unheard: dict[str, set[str | None]] = {}
+    for _, text, entity in plan.quiet_values:
+        unheard.setdefault(text, set()).add(entity)
+    for text, entities in unheard.items():
         found = spans.get(text)
         if found is None:
             continue
-        kept = [s for s in found if s.entity != "PERSON" or s.score >= KNOWN_SCORE]
+        kept = [
+            s for s in found if s.score >= KNOWN_SCORE or (None not in entities and s.entity not in entities)
+        ]
         if kept:
             spans[text] = kept
         else:

@@ -126,7 +126,10 @@ def plain_rows(walker: ToClientWalker, rows: list[Any], doc: int, depth: int) ->
         time = memo[name][TIME]
         for row in rows:
             v = row.get(name)
-            if type(v) in NUMBERS and big(v) and not (time and is_epoch(v)):
-                walker._number(v, (row, name, doc))
+            if type(v) in NUMBERS and big(v):
+                if time and is_epoch(v):
+                    walker._epoch(v, (row, name, doc))
+                else:
+                    walker._number(v, (row, name, doc))
     walker._grow(size)
     return True

@@ -99,7 +99,7 @@ class Documents:
     def _schema_value(self, container: Any, key: Any, v: Any, doc: int, depth: int, prop: str) -> None:
         """`default`/`const`/`enum`/`examples` of a property's schema: the property's key rule (or its
         digit context) names these values, as it would in a result. Everything else in them is detected
-        as usual, but a person name only on evidence beyond its shape (`ScanPlan.schema_values`)."""
+        as usual, but a person name only on evidence beyond its shape (`ScanPlan.quiet_values`)."""
         entity = key_rule_entity(prop, self._keys)
         values = list(enumerate(v)) if type(v) is list else [(key, v)]
         holder = v if type(v) is list else container
@@ -116,7 +116,7 @@ class Documents:
             elif t is str:
                 self._grow(len(text))
                 if text[:1] not in JSON_STARTS or not self._embedded(holder, where, text, doc, depth):
-                    self._plan.schema_values.append(((holder, where, doc), text))
+                    self._plan.quiet_values.append(((holder, where, doc), text, "PERSON"))
             elif big(item) and number_text(item) is not None:
                 self._locate(text, (holder, where, doc))
 

@@ -54,6 +54,8 @@ class PlainWalk:
 
         def _number(self, v: int | float, location: Location) -> None: ...
 
+        def _epoch(self, v: int | str, location: Location) -> None: ...
+
         def _grow(self, size: int) -> None: ...
 
         def _other(
@@ -89,7 +91,8 @@ class PlainWalk:
                     if not info[NUM] and METRIC_TEXT.fullmatch(v):
                         continue  # a metric written as a string (`"costMicros": "1994969632"`)
                     if info[TIME] and is_epoch(v):
-                        continue  # a time (`"expires_at": "1767225600"`), not an identifier
+                        self._epoch(v, (node, k, doc))  # a moment, unless known as an identifier
+                        continue
                     # A string seen before is a text again (whether a string is JSON never varies).
                     if v in texts or v[:1] not in JSON_STARTS or not self._embedded(node, k, v, doc, depth):
                         texts[v] = None
@@ -104,7 +107,9 @@ class PlainWalk:
                         self._plain_dict(v, doc, depth + 1)
                 elif t is int or t is float:
                     if v >= BIG_INT or v <= -BIG_INT:
-                        if info[NUM] and not (info[TIME] and is_epoch(v)):
+                        if info[TIME] and is_epoch(v):
+                            self._epoch(v, (node, k, doc))
+                        elif info[NUM]:
                             self._number(v, (node, k, doc))
                         elif t is int and (v >= INT64 or v < -INT64):  # under a metric key
                             refuse_beyond_64_bits(v)
@@ -126,15 +131,20 @@ class PlainWalk:
         """A value under a plain key outside plain containers (below a path rule)."""
         t = type(v)
         if t is str:
-            if (not info[NUM] and METRIC_TEXT.fullmatch(v)) or (info[TIME] and is_epoch(v)):
-                return len(v)  # a metric written as a string, or a time key's epoch
+            if info[TIME] and is_epoch(v):
+                self._epoch(v, (node, k, doc))
+                return len(v)
+            if not info[NUM] and METRIC_TEXT.fullmatch(v):
+                return len(v)  # a metric written as a string
             if v[:1] not in JSON_STARTS or not self._embedded(node, k, v, doc, depth):
                 self._locate(v, (node, k, doc))
             return len(v)
         if t is dict or t is list:
             self._walk(v, doc, None, depth + 1, None, False)
         elif (t is int or t is float) and big(v):
-            if info[NUM] and not (info[TIME] and is_epoch(v)):
+            if info[TIME] and is_epoch(v):
+                self._epoch(v, (node, k, doc))
+            elif info[NUM]:
                 self._number(v, (node, k, doc))
             elif t is int:  # under a metric key
                 refuse_beyond_64_bits(v)

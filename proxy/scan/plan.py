@@ -67,11 +67,13 @@ class ScanPlan:
     protocol: list[tuple[Any, Any, str]] = field(default_factory=list)
     # Documents walked with the value key memo (JSON texts inside a descriptive result's strings).
     value_docs: set[int] = field(default_factory=set)
-    # Strings at a schema's value positions (a form's `default`, a tool parameter's `examples`), each with
-    # where it sits. A placeholder is written by the server's author, not read from an account: a person
-    # name there is tokenized only on evidence beyond its shape (known to the session, found elsewhere in
-    # the message, or named by the property's key rule); every other detector judges them as usual.
-    schema_values: list[tuple[Location, str]] = field(default_factory=list)
+    # Strings whose shape alone is no evidence where they sit, each with where it sits and the entity its
+    # shape may not name there (None: none at all). A schema's value positions (a form's `default`, a tool
+    # parameter's `examples`) hold placeholders the server's author wrote, not values read from an account:
+    # a person name there is no evidence ("PERSON"). A time key's epoch (`"expires_at": 1767225600`) is a
+    # moment, whose ten digits read like an identifier (None). Such a string is tokenized only on evidence
+    # beyond its shape: known to the session, found elsewhere in the message, or named by a key rule.
+    quiet_values: list[tuple[Location, str, str | None]] = field(default_factory=list)
     size: int = 0
 
     def rewrites(self) -> bool:

@@ -296,6 +296,13 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
         if text is not None:
             self._locate(text, location)
 
+    def _epoch(self, v: int | str, location: Location) -> None:
+        """A time key's epoch (`"expires_at": 1767225600`): located, but its digits read as an identifier
+        only on evidence beyond their shape (`ScanPlan.quiet_values`)."""
+        text = v if type(v) is str else number_text(v)
+        if text is not None:
+            self._plan.quiet_values.append((location, text, None))
+
     def _field(self, container: Any, key: Any, v: Any, doc: int, entity: str) -> int:
         """A value a rule names: tokenized whole, whatever it holds (a number as its decimal text)."""
         text = v if type(v) is str else decimal_text(v)

@@ -109,28 +109,31 @@ def test_real_identifiers_written_in_the_look_alikes_places_and_shapes_are_still
     assert [o.summary() for o in outcomes if o.altered] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known leak (issue 15, open): a time key's epoch is skipped by the walk, so digits tokenized "
-    "under an identifier key beside it (or known to the session) stay readable under the time key",
-)
+@pytest.mark.parametrize("evidence", ["beside", "known"])
 @pytest.mark.parametrize("shape", ["flat", "rows", "nested"])
-def test_digits_tokenized_as_an_identifier_are_tokenized_under_a_time_key_of_the_same_message_too(
-    fresh: ChainHarness, shape: str
+def test_digits_that_are_an_identifier_are_tokenized_under_a_time_key_too(
+    fresh: ChainHarness, shape: str, evidence: str
 ) -> None:
     """A time key keeps an epoch as written only while nothing else says those digits are an identifier:
-    the same digits as a customer ID beside it go everywhere (fail closed)."""
+    the same digits as a customer ID beside it in the message, or tokenized by an earlier call of the
+    session, are tokenized under the time key too (fail closed), as a string or as a JSON number."""
     rng = Random(7)
     for _ in range(30):
         cid = str(rng.randrange(1_000_000_000, 2_500_000_000))
         time_key = rng.choice(["created_at", "expires_at", "updatedTs", "last_seen"])
-        record = {"customer_id": cid, time_key: cid, "n": rng.randrange(99)}
+        moment: int | str = rng.choice([cid, int(cid)])
+        record: dict[str, object] = {time_key: moment, "n": rng.randrange(99)}
+        earlier = []
+        if evidence == "beside":
+            record["customer_id"] = cid
+        else:
+            earlier = [call(tool_result(structured={"customer_id": cid}))]
         structured = {"flat": record, "rows": {"rows": [record]}, "nested": {"a": {"b": record}}}[shape]
         case = Case(
             "numbers-lookalikes",
-            [call(tool_result(structured=structured))],
+            [*earlier, call(tool_result(structured=structured))],
             [Planted("id", cid, re.escape(cid))],
-            label=f"same-digits:{shape}:{time_key}",
+            label=f"same-digits:{shape}:{evidence}:{time_key}:{type(moment).__name__}",
         )
         outcome = ChainHarness(fresh.engine).run(case)
         assert not outcome.leaked and not outcome.blocked, outcome.summary()
