@@ -62,7 +62,7 @@ class _Pass:
         # campaign name next to the account's own record).
         session.learn(plan.field_values)
         self.envelope = _envelope_strings(flow)
-        self.texts = [*plan.texts, *plan.keys, *self.envelope, *_quiet_only(plan)]
+        self.texts = [*plan.texts, *plan.keys, *self.envelope, *_quiet_only(plan, self.envelope)]
         refuse_forged([*self.texts, *plan.token_fields], session.vault.issued)
 
     def detect(self) -> dict[str, list[Span]]:
@@ -126,13 +126,14 @@ def _labelled_spans(plan: ScanPlan, spans: dict[str, list[Span]]) -> None:
         spans[text] = merge_spans([*spans.get(text, []), *extra])
 
 
-def _quiet_only(plan: ScanPlan) -> list[str]:
-    """The quiet strings (`ScanPlan.quiet_values`) found nowhere else in the message, now located for the
-    patcher; a string also found elsewhere is judged there, and its token written here too."""
+def _quiet_only(plan: ScanPlan, envelope: list[str]) -> list[str]:
+    """The quiet strings (`ScanPlan.quiet_values`) found nowhere else in the message (no other leaf, object
+    key or envelope string), now located for the patcher; a string also found elsewhere is judged there
+    with every detector, and its token written here too."""
     only: dict[str, None] = {}
     for location, text, _ in plan.quiet_values:
         plan.locations.setdefault(text, []).append(location)
-        if text not in plan.texts:
+        if text not in plan.texts and text not in plan.keys and text not in envelope:
             only[text] = None
     plan.quiet_values = [q for q in plan.quiet_values if q[1] in only]
     return list(only)

@@ -109,14 +109,15 @@ def test_real_identifiers_written_in_the_look_alikes_places_and_shapes_are_still
     assert [o.summary() for o in outcomes if o.altered] == []
 
 
-@pytest.mark.parametrize("evidence", ["beside", "known"])
+@pytest.mark.parametrize("evidence", ["beside", "known", "key"])
 @pytest.mark.parametrize("shape", ["flat", "rows", "nested"])
 def test_digits_that_are_an_identifier_are_tokenized_under_a_time_key_too(
     fresh: ChainHarness, shape: str, evidence: str
 ) -> None:
     """A time key keeps an epoch as written only while nothing else says those digits are an identifier:
-    the same digits as a customer ID beside it in the message, or tokenized by an earlier call of the
-    session, are tokenized under the time key too (fail closed), as a string or as a JSON number."""
+    the same digits as a customer ID beside it in the message (as a value or an object key), or tokenized
+    by an earlier call of the session, are tokenized under the time key too (fail closed), as a string or as
+    a JSON number; and an object key of the same digits is judged as any key."""
     rng = Random(7)
     for _ in range(30):
         cid = str(rng.randrange(1_000_000_000, 2_500_000_000))
@@ -126,6 +127,8 @@ def test_digits_that_are_an_identifier_are_tokenized_under_a_time_key_too(
         earlier = []
         if evidence == "beside":
             record["customer_id"] = cid
+        elif evidence == "key":  # the same digits standing alone as an object key
+            record["clicks_by_customer"] = {cid: rng.randrange(99)}
         else:
             earlier = [call(tool_result(structured={"customer_id": cid}))]
         structured = {"flat": record, "rows": {"rows": [record]}, "nested": {"a": {"b": record}}}[shape]

@@ -15,6 +15,9 @@ from hypothesis import strategies as st
 _FAKE = Faker(["en_US", "en_GB", "de_DE", "fr_FR", "es_ES"])
 _FAKE.seed_instance(15)
 NAMES = [_FAKE.name() for _ in range(200)]
+_US = Faker("en_US")
+_US.seed_instance(16)
+PLAIN_NAMES = [f"{_US.first_name()} {_US.last_name()}" for _ in range(200)]  # given name, surname
 POSITIONS = ["default", "const", "enum", "examples"]
 PROPS = ["name", "contact", "who", "owner_hint", "label"]
 SETTINGS = settings(
@@ -88,4 +91,14 @@ def test_a_name_also_in_the_message_text_is_tokenized_in_the_schema_too(through,
 @given(name=st.sampled_from(NAMES), where=st.sampled_from(["elicitation", "tools/list"]))
 def test_a_schema_default_under_a_person_key_rule_is_tokenized(through, name, where) -> None:
     params, kwargs = _message(where, "fullName", _prop("default", name))
+    assert name not in through(params, **kwargs)
+
+
+@SETTINGS
+@given(name=st.sampled_from(PLAIN_NAMES), where=st.sampled_from(["elicitation", "tools/list"]))
+def test_a_name_also_an_object_key_of_the_message_is_tokenized_in_the_schema_too(through, name, where) -> None:
+    """An object key is judged with every detector like any leaf: the same string in a schema position is
+    no placeholder then, and neither copy reaches the client."""
+    params, kwargs = _message(where, "who", _prop("default", name))
+    params["_meta"] = {"hours_by_employee": {name: 38}}
     assert name not in through(params, **kwargs)
