@@ -96,7 +96,9 @@ def test_a_schema_default_under_a_person_key_rule_is_tokenized(through, name, wh
 
 @SETTINGS
 @given(name=st.sampled_from(PLAIN_NAMES), where=st.sampled_from(["elicitation", "tools/list"]))
-def test_a_name_also_an_object_key_of_the_message_is_tokenized_in_the_schema_too(through, name, where) -> None:
+def test_a_name_also_an_object_key_of_the_message_is_tokenized_in_the_schema_too(
+    through, name, where
+) -> None:
     """An object key is judged with every detector like any leaf: the same string in a schema position is
     no placeholder then, and neither copy reaches the client."""
     params, kwargs = _message(where, "who", _prop("default", name))
