@@ -62,8 +62,9 @@ class _Pass:
         # campaign name next to the account's own record).
         session.learn(plan.field_values)
         self.envelope = _envelope_strings(flow)
-        self.texts = [*plan.texts, *plan.keys, *self.envelope, *_quiet_only(plan, self.envelope)]
-        refuse_forged([*self.texts, *plan.token_fields], session.vault.issued)
+        shaped, self.unread = _quiet_only(plan, self.envelope)
+        self.texts = [*plan.texts, *plan.keys, *self.envelope, *shaped]
+        refuse_forged([*self.texts, *self.unread, *plan.token_fields], session.vault.issued)
 
     def detect(self) -> dict[str, list[Span]]:
         """Every span, Presidio included (blocking: on the loop, the detectors' guard raises)."""
@@ -75,8 +76,12 @@ class _Pass:
         (the message is patched as scanned here). Raises for a message that must be refused."""
         flow, plan = self.flow, self.plan
         _no_shape_evidence(plan, spans)
+        if self.unread:  # quiet strings no detector reads: the session's known values alone
+            known = flow.detector.detect_known(self.unread, flow.session.known, self.deadline)
+            for text, found in known.items():
+                spans[text] = merge_spans([*spans.get(text, ()), *found])
         _labelled_spans(plan, spans)
-        _spread_new_values(flow, self.texts, spans, self.deadline, plan.part_values)
+        _spread_new_values(flow, [*self.texts, *self.unread], spans, self.deadline, plan.part_values)
         refuse_retyped(plan.protocol, spans, plan.field_locations)  # a protocol number stays a number
         if self.envelope and any(s in spans for s in self.envelope):
             # The id of a backend's request, or a method name the backend chose, holds personal data. An id
@@ -126,17 +131,18 @@ def _labelled_spans(plan: ScanPlan, spans: dict[str, list[Span]]) -> None:
         spans[text] = merge_spans([*spans.get(text, []), *extra])
 
 
-def _quiet_only(plan: ScanPlan, envelope: list[str]) -> list[str]:
+def _quiet_only(plan: ScanPlan, envelope: list[str]) -> tuple[list[str], list[str]]:
     """The quiet strings (`ScanPlan.quiet_values`) found nowhere else in the message (no other leaf, object
-    key or envelope string), now located for the patcher; a string also found elsewhere is judged there
-    with every detector, and its token written here too."""
-    only: dict[str, None] = {}
-    for location, text, _ in plan.quiet_values:
+    key or envelope string), now located for the patcher: (those every detector reads, their spans judged
+    by `_no_shape_evidence`; those matched against known values alone). A string also found elsewhere is
+    judged there with every detector, and its token written here too."""
+    only: dict[str, bool] = {}  # text -> read by the detectors
+    for location, text, entity in plan.quiet_values:
         plan.locations.setdefault(text, []).append(location)
         if text not in plan.texts and text not in plan.keys and text not in envelope:
-            only[text] = None
+            only[text] = only.get(text, True) and entity is not None
     plan.quiet_values = [q for q in plan.quiet_values if q[1] in only]
-    return list(only)
+    return [t for t, read in only.items() if read], [t for t, read in only.items() if not read]
 
 
 def _no_shape_evidence(plan: ScanPlan, spans: dict[str, list[Span]]) -> None:

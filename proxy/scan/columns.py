@@ -26,6 +26,7 @@ from proxy.scan.key_info import (
     TIME,
     big,
 )
+from proxy.scan.plan import QUIET_MIN_CHARS
 from proxy.scan.shapes import BIG_INT, is_enum_shaped, refuse_beyond_64_bits
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ def plain_rows(walker: ToClientWalker, rows: list[Any], doc: int, depth: int) ->
     people: list[str] = []
     orgs: list[tuple[str, set[str]]] = []
     numbers: list[str] = []
+    quiet: list[str] = []  # metric columns holding large numbers (`ScanPlan.quiet_values`)
     strings: list[Any]
     size = 0
     for name in keys:
@@ -67,10 +69,13 @@ def plain_rows(walker: ToClientWalker, rows: list[Any], doc: int, depth: int) ->
                 top, bottom = max(nums), min(nums)
                 if info[NUM] and (top >= BIG_INT or bottom <= -BIG_INT):
                     numbers.append(name)
-                elif int in kinds:  # a metric column: only an integer beyond 64 bits matters
-                    ints = nums if float not in kinds else [v for v in nums if type(v) is int]
-                    refuse_beyond_64_bits(max(ints))
-                    refuse_beyond_64_bits(min(ints))
+                else:  # a metric column: an integer beyond 64 bits is refused, a large number is quiet
+                    if int in kinds:
+                        ints = nums if float not in kinds else [v for v in nums if type(v) is int]
+                        refuse_beyond_64_bits(max(ints))
+                        refuse_beyond_64_bits(min(ints))
+                    if top >= BIG_INT or bottom <= -BIG_INT:
+                        quiet.append(name)
             continue
         if kinds - PLAIN_SCALARS == STR:
             strings = column if kinds == STR else [v for v in column if type(v) is str]
@@ -78,6 +83,8 @@ def plain_rows(walker: ToClientWalker, rows: list[Any], doc: int, depth: int) ->
                 return False  # strings and numbers mixed: the row walk decides each
             distinct = list(dict.fromkeys(strings))
             if not info[NUM] and all(METRIC_TEXT.fullmatch(v) for v in distinct):
+                if any(len(v) >= QUIET_MIN_CHARS for v in distinct):
+                    quiet.append(name)
                 continue  # a metric column written as strings
             if info[TIME] and any(map(is_epoch, distinct)):
                 return False  # a time key's epochs among its strings: the row walk judges each
@@ -128,8 +135,13 @@ def plain_rows(walker: ToClientWalker, rows: list[Any], doc: int, depth: int) ->
             v = row.get(name)
             if type(v) in NUMBERS and big(v):
                 if time and is_epoch(v):
-                    walker._epoch(v, (row, name, doc))
+                    walker._quiet(v, (row, name, doc))
                 else:
                     walker._number(v, (row, name, doc))
+    for name in quiet:
+        for row in rows:
+            v = row.get(name)
+            if (type(v) in NUMBERS and big(v)) or type(v) is str:
+                walker._quiet(v, (row, name, doc))
     walker._grow(size)
     return True

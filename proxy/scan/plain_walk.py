@@ -54,7 +54,7 @@ class PlainWalk:
 
         def _number(self, v: int | float, location: Location) -> None: ...
 
-        def _epoch(self, v: int | str, location: Location) -> None: ...
+        def _quiet(self, v: int | float | str, location: Location) -> None: ...
 
         def _grow(self, size: int) -> None: ...
 
@@ -88,10 +88,10 @@ class PlainWalk:
             if info[2]:
                 if t is str:
                     size += len(v)
-                    if not info[NUM] and METRIC_TEXT.fullmatch(v):
-                        continue  # a metric written as a string (`"costMicros": "1994969632"`)
-                    if info[TIME] and is_epoch(v):
-                        self._epoch(v, (node, k, doc))  # a moment, unless known as an identifier
+                    if (not info[NUM] and METRIC_TEXT.fullmatch(v)) or (info[TIME] and is_epoch(v)):
+                        # A metric written as a string (`"costMicros": "1994969632"`), a time key's epoch:
+                        # an identifier only if known as one.
+                        self._quiet(v, (node, k, doc))
                         continue
                     # A string seen before is a text again (whether a string is JSON never varies).
                     if v in texts or v[:1] not in JSON_STARTS or not self._embedded(node, k, v, doc, depth):
@@ -107,12 +107,12 @@ class PlainWalk:
                         self._plain_dict(v, doc, depth + 1)
                 elif t is int or t is float:
                     if v >= BIG_INT or v <= -BIG_INT:
-                        if info[TIME] and is_epoch(v):
-                            self._epoch(v, (node, k, doc))
-                        elif info[NUM]:
+                        if info[NUM] and not (info[TIME] and is_epoch(v)):
                             self._number(v, (node, k, doc))
-                        elif t is int and (v >= INT64 or v < -INT64):  # under a metric key
-                            refuse_beyond_64_bits(v)
+                        else:  # under a metric key, or a time key's epoch
+                            if t is int and (v >= INT64 or v < -INT64):
+                                refuse_beyond_64_bits(v)
+                            self._quiet(v, (node, k, doc))
                 elif t not in PLAIN_SCALARS:  # not JSON: scanned as what it prints as
                     size += self._other(node, k, v, doc, None, depth, None, info)
                 continue
@@ -131,23 +131,21 @@ class PlainWalk:
         """A value under a plain key outside plain containers (below a path rule)."""
         t = type(v)
         if t is str:
-            if info[TIME] and is_epoch(v):
-                self._epoch(v, (node, k, doc))
+            if (not info[NUM] and METRIC_TEXT.fullmatch(v)) or (info[TIME] and is_epoch(v)):
+                self._quiet(v, (node, k, doc))  # a metric written as a string, a time key's epoch
                 return len(v)
-            if not info[NUM] and METRIC_TEXT.fullmatch(v):
-                return len(v)  # a metric written as a string
             if v[:1] not in JSON_STARTS or not self._embedded(node, k, v, doc, depth):
                 self._locate(v, (node, k, doc))
             return len(v)
         if t is dict or t is list:
             self._walk(v, doc, None, depth + 1, None, False)
         elif (t is int or t is float) and big(v):
-            if info[TIME] and is_epoch(v):
-                self._epoch(v, (node, k, doc))
-            elif info[NUM]:
+            if info[NUM] and not (info[TIME] and is_epoch(v)):
                 self._number(v, (node, k, doc))
-            elif t is int:  # under a metric key
-                refuse_beyond_64_bits(v)
+            else:  # under a metric key, or a time key's epoch
+                if t is int:
+                    refuse_beyond_64_bits(v)
+                self._quiet(v, (node, k, doc))
         return 0
 
     def _plain_rows(self, rows: list[Any], doc: int, depth: int) -> bool:

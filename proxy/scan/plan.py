@@ -22,6 +22,8 @@ from vault.tokens import TOKEN_RE
 # A place a scanned string sits: (container, key or index, document it belongs to). Document 0 is the
 # payload; each embedded JSON text and each blob is a document of its own.
 Location = tuple[Any, Any, int]
+# A number shorter than this is no identifier anyone could know (a metric's `250`, `0.27`): not located.
+QUIET_MIN_CHARS = 6
 
 
 @dataclass
@@ -70,9 +72,10 @@ class ScanPlan:
     # Strings whose shape alone is no evidence where they sit, each with where it sits and the entity its
     # shape may not name there (None: none at all). A schema's value positions (a form's `default`, a tool
     # parameter's `examples`) hold placeholders the server's author wrote, not values read from an account:
-    # a person name there is no evidence ("PERSON"). A time key's epoch (`"expires_at": 1767225600`) is a
-    # moment, whose ten digits read like an identifier (None). Such a string is tokenized only on evidence
-    # beyond its shape: known to the session, found elsewhere in the message, or named by a key rule.
+    # a person name there is no evidence ("PERSON"). A time key's epoch (`"expires_at": 1767225600`) and a
+    # metric key's number (`"cost_micros": 2500000000`) read like identifiers by their digits alone (None:
+    # matched against known values only). Such a string is tokenized only on evidence beyond its shape:
+    # known to the session, found elsewhere in the message, or named by a key rule.
     quiet_values: list[tuple[Location, str, str | None]] = field(default_factory=list)
     size: int = 0
 

@@ -54,7 +54,7 @@ from proxy.scan.key_info import (
 )
 from proxy.scan.keyed_text import KeyedText
 from proxy.scan.plain_walk import PlainWalk
-from proxy.scan.plan import Doc, Location, Patcher, ScanPlan
+from proxy.scan.plan import QUIET_MIN_CHARS, Doc, Location, Patcher, ScanPlan
 from proxy.scan.protocol import protocol_numbers
 from proxy.scan.shapes import (
     BIG_INT,
@@ -296,11 +296,12 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
         if text is not None:
             self._locate(text, location)
 
-    def _epoch(self, v: int | str, location: Location) -> None:
-        """A time key's epoch (`"expires_at": 1767225600`): located, but its digits read as an identifier
-        only on evidence beyond their shape (`ScanPlan.quiet_values`)."""
+    def _quiet(self, v: int | float | str, location: Location) -> None:
+        """A value whose shape is no evidence where it sits: a time key's epoch (`"expires_at": 1767225600`),
+        a metric key's number (`"cost_micros": 2500000000`). Located, but tokenized only on evidence beyond
+        its shape (`ScanPlan.quiet_values`): a customer ID the session knows is no metric under `clicks`."""
         text = v if type(v) is str else number_text(v)
-        if text is not None:
+        if text is not None and len(text) >= QUIET_MIN_CHARS:
             self._plan.quiet_values.append((location, text, None))
 
     def _field(self, container: Any, key: Any, v: Any, doc: int, entity: str) -> int:
@@ -355,6 +356,8 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
             if t is not str:
                 if info[NUM] or info[CTX]:
                     self._locate(text, (container, key, doc))
+                else:
+                    self._quiet(v, (container, key, doc))
                 return 0
             if v[:1] not in JSON_STARTS or not self._embedded(container, key, v, doc, depth):
                 self._locate(v, (container, key, doc))

@@ -111,17 +111,21 @@ def test_real_identifiers_written_in_the_look_alikes_places_and_shapes_are_still
 
 @pytest.mark.parametrize("evidence", ["beside", "known", "key"])
 @pytest.mark.parametrize("shape", ["flat", "rows", "nested"])
-def test_digits_that_are_an_identifier_are_tokenized_under_a_time_key_too(
-    fresh: ChainHarness, shape: str, evidence: str
+@pytest.mark.parametrize("place", ["time", "metric"])
+def test_digits_that_are_an_identifier_are_tokenized_under_a_time_or_metric_key_too(
+    fresh: ChainHarness, place: str, shape: str, evidence: str
 ) -> None:
-    """A time key keeps an epoch as written only while nothing else says those digits are an identifier:
-    the same digits as a customer ID beside it in the message (as a value or an object key), or tokenized
-    by an earlier call of the session, are tokenized under the time key too (fail closed), as a string or as
-    a JSON number; and an object key of the same digits is judged as any key."""
+    """A time key keeps an epoch, a metric key its number, as written only while nothing else says those
+    digits are an identifier: the same digits as a customer ID beside it in the message (as a value or an
+    object key), or tokenized by an earlier call of the session (a backend laundering a detokenized ID
+    under `clicks`), are tokenized there too (fail closed), as a string or as a JSON number; and an object
+    key of the same digits is judged as any key."""
     rng = Random(7)
     for _ in range(30):
         cid = str(rng.randrange(1_000_000_000, 2_500_000_000))
-        time_key = rng.choice(["created_at", "expires_at", "updatedTs", "last_seen"])
+        keys = {"time": ["created_at", "expires_at", "updatedTs", "last_seen"]}
+        keys["metric"] = ["clicks", "cost_micros", "costMicros", "impressions", "conversions_value", "spend"]
+        time_key = rng.choice(keys[place])
         moment: int | str = rng.choice([cid, int(cid)])
         record: dict[str, object] = {time_key: moment, "n": rng.randrange(99)}
         earlier = []
@@ -136,7 +140,7 @@ def test_digits_that_are_an_identifier_are_tokenized_under_a_time_key_too(
             "numbers-lookalikes",
             [*earlier, call(tool_result(structured=structured))],
             [Planted("id", cid, re.escape(cid))],
-            label=f"same-digits:{shape}:{evidence}:{time_key}:{type(moment).__name__}",
+            label=f"same-digits:{place}:{shape}:{evidence}:{time_key}:{type(moment).__name__}",
         )
         outcome = ChainHarness(fresh.engine).run(case)
         assert not outcome.leaked and not outcome.blocked, outcome.summary()
