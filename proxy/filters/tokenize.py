@@ -62,8 +62,8 @@ class _Pass:
         # campaign name next to the account's own record).
         session.learn(plan.field_values)
         self.envelope = _envelope_strings(flow)
-        shaped, self.unread = _quiet_only(plan, self.envelope)
-        self.texts = [*plan.texts, *plan.keys, *self.envelope, *shaped]
+        self.shaped, self.unread = _quiet_only(plan, self.envelope)
+        self.texts = [*plan.texts, *plan.keys, *self.envelope, *self.shaped]
         refuse_forged([*self.texts, *self.unread, *plan.token_fields], session.vault.issued)
 
     def detect(self) -> dict[str, list[Span]]:
@@ -75,13 +75,14 @@ class _Pass:
         """What the spans found mean for the message: the values to tokenize, or None when there are none
         (the message is patched as scanned here). Raises for a message that must be refused."""
         flow, plan = self.flow, self.plan
-        _no_shape_evidence(plan, spans)
+        _no_shape_evidence(self.shaped, spans)
         if self.unread:  # quiet strings no detector reads: the session's known values alone
             known = flow.detector.detect_known(self.unread, flow.session.known, self.deadline)
             for text, found in known.items():
                 spans[text] = merge_spans([*spans.get(text, ()), *found])
         _labelled_spans(plan, spans)
         _spread_new_values(flow, [*self.texts, *self.unread], spans, self.deadline, plan.part_values)
+        _locate_quiet(plan, spans)
         refuse_retyped(plan.protocol, spans, plan.field_locations)  # a protocol number stays a number
         if self.envelope and any(s in spans for s in self.envelope):
             # The id of a backend's request, or a method name the backend chose, holds personal data. An id
@@ -133,35 +134,39 @@ def _labelled_spans(plan: ScanPlan, spans: dict[str, list[Span]]) -> None:
 
 def _quiet_only(plan: ScanPlan, envelope: list[str]) -> tuple[list[str], list[str]]:
     """The quiet strings (`ScanPlan.quiet_values`) found nowhere else in the message (no other leaf, object
-    key or envelope string), now located for the patcher: (those every detector reads, their spans judged
-    by `_no_shape_evidence`; those matched against known values alone). A string also found elsewhere is
-    judged there with every detector, and its token written here too."""
-    only: dict[str, bool] = {}  # text -> read by the detectors
-    for location, text, entity in plan.quiet_values:
-        plan.locations.setdefault(text, []).append(location)
-        if text not in plan.texts and text not in plan.keys and text not in envelope:
-            only[text] = only.get(text, True) and entity is not None
-    plan.quiet_values = [q for q in plan.quiet_values if q[1] in only]
-    return [t for t, read in only.items() if read], [t for t, read in only.items() if not read]
-
-
-def _no_shape_evidence(plan: ScanPlan, spans: dict[str, list[Span]]) -> None:
-    """A quiet string's spans found by its shape alone are no values (a form's `John Doe`, a time key's
-    `1767225600`); a value known to the session (or, later, found elsewhere in the message) still is."""
-    unheard: dict[str, set[str | None]] = {}
+    key or envelope string): (those every detector reads, schema placeholders whose person names are
+    judged by `_no_shape_evidence`; those matched against known values alone). A string also found
+    elsewhere is judged there with every detector."""
+    texts, keys = plan.texts, plan.keys
+    read: dict[str, None] = {}
+    unread: dict[str, None] = {}
     for _, text, entity in plan.quiet_values:
-        unheard.setdefault(text, set()).add(entity)
-    for text, entities in unheard.items():
+        if text not in texts and text not in keys and text not in envelope:
+            (unread if entity is None else read)[text] = None
+    return [t for t in read if t not in unread], list(unread)
+
+
+def _no_shape_evidence(shaped: list[str], spans: dict[str, list[Span]]) -> None:
+    """A person name in a schema placeholder found by its shape alone is no value (a form's `John Doe`);
+    one known to the session (or, later, found elsewhere in the message) still is."""
+    for text in shaped:
         found = spans.get(text)
         if found is None:
             continue
-        kept = [
-            s for s in found if s.score >= KNOWN_SCORE or (None not in entities and s.entity not in entities)
-        ]
+        kept = [s for s in found if s.entity != "PERSON" or s.score >= KNOWN_SCORE]
         if kept:
             spans[text] = kept
         else:
             del spans[text]
+
+
+def _locate_quiet(plan: ScanPlan, spans: dict[str, list[Span]]) -> None:
+    """Where the quiet strings that will be patched sit (their token is written there too, whether the
+    string was judged at another place of the message or matched here)."""
+    locations = plan.locations
+    for location, text, _ in plan.quiet_values:
+        if text in spans:
+            locations.setdefault(text, []).append(location)
 
 
 def _spread_new_values(
