@@ -53,14 +53,18 @@ def params_for(case, n):
     return {"m": mk}
 
 
+ANSWER = {"text": None}
+
+
 def answer_server_request(msg):
     m = msg.get("method")
+    t = ANSWER["text"]
     if m == "sampling/createMessage":
-        res = {"role": "assistant", "content": {"type": "text", "text": "ok"}, "model": "m"}
+        res = {"role": "assistant", "content": {"type": "text", "text": f"reply to {t}" if t else "ok"}, "model": "m"}
     elif m == "elicitation/create":
-        res = {"action": "decline"}
+        res = {"action": "accept", "content": {"email": t}} if t else {"action": "decline"}
     elif m == "roots/list":
-        res = {"roots": []}
+        res = {"roots": [{"uri": f"file:///home/{t}", "name": t}]} if t else {"roots": []}
     elif m == "ping":
         res = {}
     else:

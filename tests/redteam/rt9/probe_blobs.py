@@ -36,14 +36,21 @@ def gif_comment(text, block=7):
             + b"\x2c" + struct.pack("<HHHHB", 0, 0, 1, 1, 0) + b"\x02\x02\x44\x01\x00" + b"\x3b")
 
 
-def pdf(stream_bytes, filt):
+def pdf(stream_bytes, filt, xref=True):
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
-            b"<< /Length %d%s >>\nstream\n" % (len(stream_bytes), (b" /Filter " + filt) if filt else b"") + stream_bytes + b"\nendstream"]
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d%s >>\nstream\n" % (len(stream_bytes), (b" /Filter " + filt) if filt else b"") + stream_bytes + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+    offs = []
     for i, o in enumerate(objs, 1):
+        offs.append(len(out))
         out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
-    return out + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    if not xref:
+        return out + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
 
 
 def lzw_encode(data):
@@ -103,7 +110,42 @@ def nest_b64gzip(s, n):
     return b
 
 
+def pdf_cid(text):
+    """A PDF as Word/Chrome write it: a Type0 font with Identity-H encoding, the page text as 2-byte glyph
+    ids in hex, and a ToUnicode CMap that maps each glyph id to its character (pdftotext reads it)."""
+    chars = sorted(set(text))
+    gid = {ch: i + 3 for i, ch in enumerate(chars)}  # glyph ids that are not the code points
+    shown = "".join(f"{gid[ch]:04X}" for ch in text)
+    content = zlib.compress(f"BT /F1 12 Tf 10 100 Td <{shown}> Tj ET".encode())
+    bf = "\n".join(f"<{gid[ch]:04X}> <{ord(ch):04X}>" for ch in chars)
+    cmap = zlib.compress((
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Adobe-Identity-UCS def "
+        "/CMapType 2 def 1 begincodespacerange <0000> <FFFF> endcodespacerange "
+        f"{len(chars)} beginbfchar\n{bf}\nendbfchar endcmap CMapName currentdict /CMap defineresource pop end end").encode())
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+Calibri /Encoding /Identity-H /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+Calibri /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
+    ]
+    out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    offs = []
+    for i, o in enumerate(objs, 1):
+        offs.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+
+
 KINDS = {
+    "pdf-flate-no-xref": lambda e: ("resource", "application/pdf", pdf(zlib.compress(f"BT /F1 12 Tf 10 100 Td ({e}) Tj ET".encode()), b"/FlateDecode", xref=False)),
+    "pdf-flate-with-xref (control)": lambda e: ("resource", "application/pdf", pdf(zlib.compress(f"BT /F1 12 Tf 10 100 Td ({e}) Tj ET".encode()), b"/FlateDecode")),
+    "pdf-lzw-no-xref": lambda e: ("resource", "application/pdf", pdf(lzw_encode(f"BT /F1 12 Tf 10 100 Td ({e}) Tj ET".encode()), b"/LZWDecode", xref=False)),
+    "pdf-identity-h-tounicode": lambda e: ("resource", "application/pdf", pdf_cid("Contact: " + e)),
     "png-itxt-compressed": lambda e: ("image", "image/png", png([(b"iTXt", b"Author\x00\x01\x00\x00\x00" + zlib.compress(e.encode()))])),
     "png-ztxt (documented, control)": lambda e: ("image", "image/png", png([(b"zTXt", b"Author\x00\x00" + zlib.compress(e.encode()))])),
     "png-text-split-two-chunks": lambda e: ("image", "image/png", png([(b"tEXt", b"Author\x00" + e.split("@")[0].encode()), (b"tEXt", b"Domain\x00@" + e.split("@")[1].encode())])),

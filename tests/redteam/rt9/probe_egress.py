@@ -14,7 +14,11 @@ from driver import run
 from values import email, text
 
 E = email()
-cases = [{"cls": "seed", "desc": "a tool result with an email: the session issues its token", "reply": text(f"owner {E}"), "plant": [E]}]
+import driver
+cases = [{"cls": "seed", "desc": "a tool result with an email: the session issues its token", "reply": text(f"owner {E}"), "plant": [E]},
+         {"cls": "server-request", "desc": "sampling", "emit": [{"jsonrpc": "2.0", "id": "samp-1", "method": "sampling/createMessage", "params": {"messages": [{"role": "user", "content": {"type": "text", "text": "hi"}}], "maxTokens": 5}}], "reply": text("ok")},
+         {"cls": "server-request", "desc": "elicitation", "emit": [{"jsonrpc": "2.0", "id": "elic-1", "method": "elicitation/create", "params": {"message": "mail?", "requestedSchema": {"type": "object", "properties": {"email": {"type": "string"}}}}}], "reply": text("ok")},
+         {"cls": "server-request", "desc": "roots", "emit": [{"jsonrpc": "2.0", "id": "roots-1", "method": "roots/list", "params": {}}], "reply": text("ok")}]
 
 
 def variants(T):
@@ -42,6 +46,7 @@ def after_first(lines):
     toks = re.findall(r"\[\[EMAIL_ADDRESS:[a-z2-7]+\]\]", "\n".join(lines))
     assert toks, lines
     T = toks[0]
+    driver.ANSWER["text"] = T
     msgs = []
     for k, (desc, params) in enumerate(variants(T)):
         msgs.append({"jsonrpc": "2.0", "id": 5000 + k, "method": "tools/call", "params": params, "_desc": desc})
@@ -79,4 +84,11 @@ for m, ans in extra:
         print("    backend got: " + h[h.find("RECV"):][:400])
     if ans:
         print("    client got:  " + ans[-1][:300])
-print(f"== {leaks} token(s) reached the backend / {len(extra)} tried")
+for rid in ("samp-1", "elic-1", "roots-1"):
+    hits = [ln for ln in recv if f'"id":"{rid}"' in ln.replace(" ", "") and '"result"' in ln]
+    tok = [h for h in hits if "[[" in h]
+    leaks += bool(tok)
+    print(f"[{'TOKEN-TO-BACKEND' if tok else ('ok' if hits else 'not-sent')}] client's answer to {rid}")
+    for h in (tok or hits)[:1]:
+        print("    backend got: " + h[h.find("RECV"):][:400])
+print(f"== {leaks} token(s) reached the backend / {len(extra) + 3} tried")

@@ -75,7 +75,29 @@ def dom(e):
     return e.split("@")[1]
 
 
+CYR = str.maketrans("abcdefghijklmnoprstuvyz", "абцдефгхийклмнопрстувыз")
+SCRIPTS = {
+    "hebrew": ("דוד", "דואר.ישראל"), "arabic": ("محمد", "بريد.مصر"), "thai": ("สมชาย", "ไปรษณีย์.ไทย"),
+    "devanagari": ("राहुल", "डाक.भारत"), "georgian": ("გიორგი", "ფოსტა.გე"), "armenian": ("արամ", "փոստ.հայ"),
+}
+
+
+def script_email(e, sc):
+    loc, dm = SCRIPTS[sc]
+    return f"{loc}{e[-6:-4]}@{dm}"
+
+
 CLASSES = {
+    "cyrillic-local-ascii-domain": (lambda e: (f"write {e.split('@')[0].translate(CYR)}@{e.split('@')[1]}", [f"{e.split('@')[0].translate(CYR)}@{e.split('@')[1]}"]), email),
+    "cyrillic-local-cyrillic-domain-com": (lambda e: (f"write {e.split('@')[0].translate(CYR)}@почта.com", [f"{e.split('@')[0].translate(CYR)}@почта.com"]), email),
+    "cyrillic-ukr-domain": (lambda e: (f"write {e.split('@')[0].translate(CYR)}@пошта.укр", [f"{e.split('@')[0].translate(CYR)}@пошта.укр"]), email),
+    "ascii-local-rf-domain": (lambda e: (f"write {e.split('@')[0]}@почта.рф", [f"{e.split('@')[0]}@почта.рф"]), email),
+    "hebrew-email": (lambda e: ("write " + script_email(e, "hebrew"), [script_email(e, "hebrew")]), email),
+    "arabic-email": (lambda e: ("write " + script_email(e, "arabic"), [script_email(e, "arabic")]), email),
+    "thai-email": (lambda e: ("write " + script_email(e, "thai"), [script_email(e, "thai")]), email),
+    "devanagari-email": (lambda e: ("write " + script_email(e, "devanagari"), [script_email(e, "devanagari")]), email),
+    "georgian-email": (lambda e: ("write " + script_email(e, "georgian"), [script_email(e, "georgian")]), email),
+    "armenian-email": (lambda e: ("write " + script_email(e, "armenian"), [script_email(e, "armenian")]), email),
     "json-in-string-x8": (lambda e: (jnest(e, 8), [e]), email),
     "json-in-string-x12": (lambda e: (jnest(e, 12), [e]), email),
     "email-comment-in-local": (lambda e: (f"write {lp(e)}(work)@{dom(e)}", [f"{lp(e)}(work)@{dom(e)}"]), email),

@@ -15,6 +15,16 @@ from values import ssn, text
 R = random.Random(77)
 
 FORMATS = {
+    "kv-aws-tag Key/Value": '{{"Tags": [{{"Key": "ssn", "Value": "{v}"}}]}}',
+    "kv-key-value-lower": '{{"key": "ssn", "value": "{v}"}}',
+    "kv-attribute-value": '{{"attribute": "ssn", "value": "{v}"}}',
+    "kv-fieldName-fieldValue": '{{"fieldName": "ssn", "fieldValue": "{v}"}}',
+    "kv-label-text": '{{"label": "SSN", "text": "{v}"}}',
+    "kv-id-val": '{{"id": "ssn", "val": "{v}"}}',
+    "kv-name-content": '{{"name": "SSN", "content": "{v}"}}',
+    "kv-custom-fields-jira": '{{"customfield_10042": {{"name": "SSN"}}, "value": "{v}"}}',
+    "kv-hubspot-property": '{{"property": "ssn", "value": "{v}"}}',
+    "kv-name-value (documented control)": '{{"name": "SSN", "value": "{v}"}}',
     "control-json": '{{"ssn": "{v}"}}',
     "toml-table": '[client]\nname = "x"\nssn = "{v}"',
     "toml-dotted-int": 'client.ssn = {v}',
