@@ -21,6 +21,12 @@ _i = iter(range(100))
 
 def payloads():
     k = next(_i)
+    if "--more" in __import__("sys").argv:
+        return [
+            ({"accountName": ACCTS[(k + 5) % len(ACCTS)]}, ACCTS[(k + 5) % len(ACCTS)]),
+            ({"address": f"{100 + k} Larkspur Lane, Boulder, CO 80302"}, f"{100 + k} Larkspur Lane"),
+            ({"customerId": 5930000 + 41 * k}, str(5930000 + 41 * k)),
+        ]
     return [
         ({"customerId": 4821000 + 37 * k, "level": "x"}, str(4821000 + 37 * k)),
         ({"phone": "1" + phone_digits()}, None),
@@ -32,6 +38,18 @@ def jwt(obj):
     return b64u(json.dumps({"alg": "HS256"})) + "." + b64u(json.dumps(obj)) + ".c2ln"
 
 
+NEARLY = {
+    "plain JSON text (control)": lambda o: json.dumps(o),
+    "markdown json code fence": lambda o: "Result:\n```json\n" + json.dumps(o, indent=2) + "\n```",
+    "NDJSON (two lines)": lambda o: json.dumps({"level": "info"}) + "\n" + json.dumps(o),
+    "log prefix then JSON": lambda o: "2024-05-01T10:00:00Z INFO sync " + json.dumps(o),
+    "JSON with trailing comma": lambda o: json.dumps(o)[:-1] + ",}",
+    "JSON with a // comment": lambda o: "{\n  // fetched\n" + json.dumps(o)[1:],
+    "Python dict repr": lambda o: repr(o),
+    "Python repr, list of records": lambda o: repr([{"id": 1, **o}, {"id": 2, "status": "ENABLED"}]),
+    "JS object literal (unquoted keys)": lambda o: "{ " + ", ".join(f"{k}: {json.dumps(v)}" for k, v in o.items()) + " }",
+    "JS object literal, single quotes": lambda o: "{ " + ", ".join(f"{k}: {repr(v)}" for k, v in o.items()) + " }",
+}
 CARRIERS = {
     "plain JSON text (control)": lambda o: json.dumps(o),
     "base64 JSON in text": lambda o: "state=" + b64(json.dumps(o)),
@@ -44,8 +62,10 @@ CARRIERS = {
 
 
 def main():
+    import sys
     cases = []
-    for cname, carrier in CARRIERS.items():
+    table = NEARLY if "--nearly" in sys.argv else CARRIERS
+    for cname, carrier in table.items():
         for obj, plant in payloads():
             if plant is None:
                 plant = obj["phone"]
@@ -54,13 +74,13 @@ def main():
                    else t.split(",", 1)[-1] if "data:" in cname else t.split("state=", 1)[-1] if "percent" in cname else plant)
             cases.append({"cls": cname, "desc": f"{json.dumps(obj)} as {cname}", "reply": text(t), "plant": [plant, enc]})
         # the same as a resource blob (application/json)
-    for obj, plant in payloads():
+    for obj, plant in (payloads() if table is CARRIERS else []):
         if plant is None:
             plant = obj["phone"]
         data = b64(json.dumps(obj))
         cases.append({"cls": "resource blob application/json", "desc": json.dumps(obj), "reply": {"result": {"content": [{"type": "resource", "resource": {"uri": "rt9://j", "mimeType": "application/json", "blob": data}}]}}, "plant": [plant, data]})
     _, outs, late, err = run(cases)
-    save("encoded_json", cases, outs, err)
+    save("encoded_json" + ("_nearly" if table is NEARLY else ""), cases, outs, err)
     rows = judge(cases, outs, err, late)
     report(rows)
     tally = defaultdict(lambda: [0, 0])
