@@ -1,13 +1,18 @@
-"""Key rules for `"key": "value"` pairs written inside any text, wherever it sits.
+"""Key rules for `"key": "value"` pairs written inside any text, wherever it sits, in any record notation.
 
 The walker applies key rules to the documents it parses (a result, JSON carried in a string). A pair can
 also sit in a string that is no JSON document: after a prefix (`rt://c/{"account_name": …}`, a schema's
-`^{"accountName": …}$`, `result: {"clientName": …}`), in JSON the parser rejects, in an object key, or in
-the method name of a backend's request. Every such pair whose key a rule names (a field rule, digit
-context, a person-name key, an org key: `ToClientWalker.pair_entity`) makes its value a field value of the
-message. Field values are learnt before detection (`proxy.filters.tokenize`), so the session's known-value
-matching then finds the value in the text and tokenizes it where it stands (or refuses an envelope string
-holding it). Cheap: a text without `":` is not searched.
+`^{"accountName": …}$`, `result: {"clientName": …}`), in JSON the parser rejects, in an object key, in
+the method name of a backend's request, or in a record another language printed: a Python `repr`
+(`{'descriptiveName': 'Silver Pine'}`, `Account(descriptive_name='Silver Pine')`), a JavaScript object
+literal (`{descriptiveName: "Silver Pine"}`), a Ruby or PHP hash (`{:client_name => "…"}`,
+`['clientName' => '…']`); or inside an encoded layer of the text (`carried_pairs`: a percent-encoded
+`state=`, a JWT's payload, a `data:` URL, an HTML attribute). Every such pair whose key a rule names (a
+field rule, digit context, a person-name key, an org key: `ToClientWalker.pair_entity`) makes its value a
+field value of the message. Field values are learnt before detection (`proxy.filters.tokenize`), so the
+session's known-value matching then finds the value in the text, in whichever layer, and tokenizes it
+where it stands (or refuses an envelope string holding it). Cheap: the texts are searched for the pairs'
+punctuation in one joined scan, and only those holding it are read.
 """
 
 from __future__ import annotations
@@ -19,18 +24,27 @@ from typing import Any
 import orjson
 
 from proxy.policy import normalize_key
-from proxy.scan import accounts, names
+from proxy.scan import accounts, carried_pairs, names
+from proxy.scan.joined_scan import holding
 from proxy.scan.shapes import context_entity, key_context
 from vault.tokens import TOKEN_RE
 
-_TRIGGER = '":'
-# A quoted key, a colon, then a quoted string (JSON escapes allowed) or a bare number.
-_PAIR = re.compile(r'"([^"\\\n]{1,64})"\s*:\s*(?:"((?:[^"\\\n]|\\.){1,256})"|(-?\d[\d.eE+]{0,40}))')
-
-
+# A key quoted either way, or bare (a JavaScript key, a keyword argument, a Ruby symbol, a PHP variable);
+# `:`, `=`, `=>` or `->`; a string quoted either way (its escapes allowed) or a bare number. A "string" that
+# is only an opening brace starts a record (`data-props="{"descriptiveName": …}"`): it is no value.
+_PAIR = re.compile(
+    r"""(?:"([^"\\\n\x00]{1,64})"|'([^'\\\n\x00]{1,64})'|(?<![\w.$@:-])[:@$]?([A-Za-z_][\w.-]{0,63}))"""
+    r"""[ \t]{0,3}(?:=>|->|:|=)[ \t]{0,3}"""
+    r"""(?:"(?![{\[]")((?:[^"\\\n\x00]|\\.){1,256})"|'(?![{\[]')((?:[^'\\\n\x00]|\\.){1,256})'"""
+    r"""|(-?\d[\d.eE+]{0,40}))"""
+)
+# What every pair holds: a quote beside its separator (`":`, `='`, `=> "`, `: '`).
+_PUNCTUATION = ('":', "':", '"=', "'=", ':"', ":'", '="', "='", "> '", '> "', ": '", ': "', '" :', "' :")
+_TRIGGER = re.compile(r"""["'][ \t]{0,3}[:=]|[:=>][ \t]{0,3}["']""")
 def _unescape(raw: str) -> str:
     if "\\" not in raw:
         return raw
+    raw = raw.replace("\\'", "'")  # a single-quoted string's own escape
     try:
         value = orjson.loads(f'"{raw}"')
     except orjson.JSONDecodeError:
@@ -45,17 +59,16 @@ def keyed_values(
     any rule can, judged once per key name: most keys of a long text are metrics and plain names)."""
     out: list[tuple[str, str]] = []
     seen: dict[str, bool] = {}
-    for text in texts:
-        if _TRIGGER not in text:
-            continue
+    for text in holding(list(texts), _PUNCTUATION, _TRIGGER):
         for m in _PAIR.finditer(text):
-            key = m[1]
+            key = m[1] or m[2] or m[3]
             ok = seen.get(key)
             if ok is None:
                 ok = seen[key] = matters(key)
             if not ok:
                 continue
-            value = _unescape(m[2]) if m[2] is not None else m[3]
+            quoted = m[4] if m[4] is not None else m[5]
+            value = _unescape(quoted) if quoted is not None else m[6]
             if not value.strip() or TOKEN_RE.fullmatch(value):
                 continue  # a token is no value: the text already holds it as the client may read it
             entity = entity_of(key, value)
@@ -71,8 +84,10 @@ class KeyedText:
     allow: Any
 
     def keyed(self, texts: list[str]) -> list[tuple[str, str]]:
-        """The field values of the `"key": "value"` pairs written inside these texts (`keyed_text`)."""
-        found = keyed_values(texts, self.pair_entity, self.pair_key_matters)
+        """The field values of the pairs written inside these texts, and inside their encoded layers
+        (`keyed_text`, `carried_pairs`)."""
+        layers = carried_pairs.layers(texts)
+        found = keyed_values([*texts, *layers], self.pair_entity, self.pair_key_matters)
         return [fv for fv in found if fv[1] not in self.allow]
 
     def pair_key_matters(self, key: str) -> bool:

@@ -7,6 +7,7 @@ from random import Random
 
 from tests.classes import byte_codes as codes
 from tests.classes import numerals as nums
+from tests.classes.carried_records import records_encoded, records_notations
 from tests.classes.case import Case
 from tests.classes.forged import forged_tokens
 from tests.classes.identifier_names import (
@@ -56,6 +57,8 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
     "names-directory": names_in_directory_formats,
     "names-markup": names_in_markup,
     "names-paths": names_in_paths_and_logins,
+    "records-encoded": records_encoded,
+    "records-notations": records_notations,
     "names-identifiers": names_in_identifiers,
     "names-queries": names_in_search_queries,
     "names-lookalikes": product_and_place_names,

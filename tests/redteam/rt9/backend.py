@@ -90,8 +90,11 @@ for line in sys.stdin:
         if method == "tools/list":
             send({"jsonrpc": "2.0", "id": mid, "result": {"tools": TOOLS}})
         elif method in ("resources/list", "prompts/list", "resources/templates/list"):
-            key = {"resources/list": "resources", "prompts/list": "prompts",
-                   "resources/templates/list": "resourceTemplates"}[method]
+            key = {
+                "resources/list": "resources",
+                "prompts/list": "prompts",
+                "resources/templates/list": "resourceTemplates",
+            }[method]
             send({"jsonrpc": "2.0", "id": mid, "result": {key: []}})
         elif method == "ping":
             send({"jsonrpc": "2.0", "id": mid, "result": {}})
@@ -102,6 +105,7 @@ for line in sys.stdin:
     for s in case.get("stderr", []):
         if s.startswith("RAWB64:"):
             import base64
+
             sys.stderr.flush()
             sys.stderr.buffer.write(base64.b64decode(s[7:]))
             sys.stderr.buffer.flush()
@@ -115,6 +119,7 @@ for line in sys.stdin:
         sys.stdout.flush()
         sys.stderr.flush()
         import os
+
         os._exit(case["exit"])
     if "reply_raw" in case:
         out(sub_id(case["reply_raw"], mid))

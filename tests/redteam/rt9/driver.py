@@ -10,6 +10,7 @@ The proxy's own stderr (where the backend's stderr goes) is captured and judged 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -24,12 +25,20 @@ WT = HERE.parents[2]
 PY = "/work/main/.venv/bin/python"
 
 CONTROLS = [
-    {"cls": "control", "reply": {"result": {"content": [{"type": "text",
-        "text": "Contact: control.person77@northwind-example.com"}]}},
-     "plant": ["control.person77@northwind-example.com"]},
-    {"cls": "control", "reply": {"result": {"content": [{"type": "text",
-        "text": "Call me at (312) 470-1677 tomorrow."}]}},
-     "plant": ["470-1677"]},
+    {
+        "cls": "control",
+        "reply": {
+            "result": {
+                "content": [{"type": "text", "text": "Contact: control.person77@northwind-example.com"}]
+            }
+        },
+        "plant": ["control.person77@northwind-example.com"],
+    },
+    {
+        "cls": "control",
+        "reply": {"result": {"content": [{"type": "text", "text": "Call me at (312) 470-1677 tomorrow."}]}},
+        "plant": ["470-1677"],
+    },
 ]
 
 
@@ -60,7 +69,11 @@ def answer_server_request(msg):
     m = msg.get("method")
     t = ANSWER["text"]
     if m == "sampling/createMessage":
-        res = {"role": "assistant", "content": {"type": "text", "text": f"reply to {t}" if t else "ok"}, "model": "m"}
+        res = {
+            "role": "assistant",
+            "content": {"type": "text", "text": f"reply to {t}" if t else "ok"},
+            "model": "m",
+        }
     elif m == "elicitation/create":
         res = {"action": "accept", "content": {"email": t}} if t else {"action": "decline"}
     elif m == "roots/list":
@@ -72,7 +85,16 @@ def answer_server_request(msg):
     return {"jsonrpc": "2.0", "id": msg["id"], "result": res}
 
 
-def run(cases, init=None, per_case_timeout=25.0, first_timeout=120.0, controls=True, early=None, after_first=None, extra=None):
+def run(
+    cases,
+    init=None,
+    per_case_timeout=25.0,
+    first_timeout=120.0,
+    controls=True,
+    early=None,
+    after_first=None,
+    extra=None,
+):
     allc = list(cases) + (CONTROLS if controls else [])
     home = tempfile.mkdtemp(prefix="rt9-veil-")
     cf = Path(home) / "cases.json"
@@ -84,8 +106,17 @@ def run(cases, init=None, per_case_timeout=25.0, first_timeout=120.0, controls=T
         argv.append(str(inf))
     env = dict(os.environ, VEIL_HOME=home)
     env.pop("VEIL_MASTER_KEY", None)
-    proc = subprocess.Popen(argv, cwd=WT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="surrogateescape")
+    proc = subprocess.Popen(
+        argv,
+        cwd=WT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        errors="surrogateescape",
+    )
     q: queue.Queue = queue.Queue()
     errbuf: list[str] = []
 
@@ -128,10 +159,18 @@ def run(cases, init=None, per_case_timeout=25.0, first_timeout=120.0, controls=T
                 break
         return got
 
-    send({"jsonrpc": "2.0", "id": 0, "method": "initialize",
-          "params": {"protocolVersion": "2025-06-18",
-                     "capabilities": {"sampling": {}, "elicitation": {}, "roots": {"listChanged": True}},
-                     "clientInfo": {"name": "rt9", "version": "1"}}})
+    send(
+        {
+            "jsonrpc": "2.0",
+            "id": 0,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {"sampling": {}, "elicitation": {}, "roots": {"listChanged": True}},
+                "clientInfo": {"name": "rt9", "version": "1"},
+            },
+        }
+    )
     init_lines = collect(0, first_timeout)
     send({"jsonrpc": "2.0", "method": "notifications/initialized"})
     if early:
@@ -140,7 +179,9 @@ def run(cases, init=None, per_case_timeout=25.0, first_timeout=120.0, controls=T
     outs = []
     for i, c in enumerate(allc):
         rid = c.get("rid", 1000 + i)
-        send({"jsonrpc": "2.0", "id": rid, "method": c.get("method", "tools/call"), "params": params_for(c, i)})
+        send(
+            {"jsonrpc": "2.0", "id": rid, "method": c.get("method", "tools/call"), "params": params_for(c, i)}
+        )
         outs.append(collect(rid, first_timeout if i == 0 else per_case_timeout))
         if i == 0 and after_first is not None:
             for m in after_first(outs[0]):
@@ -157,10 +198,8 @@ def run(cases, init=None, per_case_timeout=25.0, first_timeout=120.0, controls=T
         if ln is None:
             break
         late.append(ln.rstrip("\n"))
-    try:
+    with contextlib.suppress(Exception):
         proc.stdin.close()
-    except Exception:
-        pass
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
@@ -168,7 +207,7 @@ def run(cases, init=None, per_case_timeout=25.0, first_timeout=120.0, controls=T
     time.sleep(0.3)
     stderr = "".join(errbuf)
     if controls:
-        for c, o in zip(CONTROLS, outs[len(cases):]):
+        for c, o in zip(CONTROLS, outs[len(cases) :], strict=False):
             v = view(o)
             assert c["plant"][0].casefold() not in v, f"control leaked, detection not live: {o!r}"
             assert any("[[" in x for x in o), f"control not tokenized: {o!r}"
@@ -180,17 +219,15 @@ def view(lines):
     parts = []
     for ln in lines:
         parts.append(ln)
-        try:
+        with contextlib.suppress(ValueError):
             parts.append(json.dumps(json.loads(ln), ensure_ascii=False))
-        except ValueError:
-            pass
     return "\n".join(parts).casefold()
 
 
 def judge(cases, outs, stderr="", late=()):
     rows = []
     lv = view(list(late))
-    for c, o in zip(cases, outs):
+    for c, o in zip(cases, outs, strict=False):
         v = view(o)
         leaked = [p for p in c.get("plant", []) if p.casefold() in v or p.casefold() in lv]
         in_err = [p for p in c.get("plant", []) if p.casefold() in stderr.casefold()]
@@ -226,4 +263,6 @@ def report(rows, stderr=""):
 
 def save(name, cases, outs, stderr=""):
     with open(HERE / "out" / f"{name}.json", "w", encoding="utf-8") as fh:
-        json.dump({"cases": cases, "outs": outs, "stderr_tail": stderr[-20000:]}, fh, ensure_ascii=False, indent=1)
+        json.dump(
+            {"cases": cases, "outs": outs, "stderr_tail": stderr[-20000:]}, fh, ensure_ascii=False, indent=1
+        )

@@ -4,6 +4,7 @@ inflated zTXt and PDF Flate/ASCII85 text. Here: containers and layouts beside th
 
     cd /tmp/wt-rt9 && /work/main/.venv/bin/python tests/redteam/rt9/probe_blobs.py
 """
+
 import base64
 import bz2
 import gzip
@@ -18,29 +19,56 @@ from collections import defaultdict
 from driver import judge, report, run, save
 from values import email
 
-B = lambda b: base64.b64encode(b).decode()
+
+def B(b):
+    return base64.b64encode(b).decode()
 
 
 def png(chunks):
     def ch(typ, data):
-        return struct.pack(">I", len(data)) + typ + data + struct.pack(">I", zlib.crc32(typ + data) & 0xffffffff)
+        return (
+            struct.pack(">I", len(data)) + typ + data + struct.pack(">I", zlib.crc32(typ + data) & 0xFFFFFFFF)
+        )
+
     ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
     idat = zlib.compress(b"\x00\x00")
-    return b"\x89PNG\r\n\x1a\n" + ch(b"IHDR", ihdr) + b"".join(ch(t, d) for t, d in chunks) + ch(b"IDAT", idat) + ch(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + ch(b"IHDR", ihdr)
+        + b"".join(ch(t, d) for t, d in chunks)
+        + ch(b"IDAT", idat)
+        + ch(b"IEND", b"")
+    )
 
 
 def gif_comment(text, block=7):
     data = text.encode()
-    subs = b"".join(bytes([len(data[i:i + block])]) + data[i:i + block] for i in range(0, len(data), block))
-    return (b"GIF89a" + struct.pack("<HHBBB", 1, 1, 0, 0, 0) + b"\x21\xfe" + subs + b"\x00"
-            + b"\x2c" + struct.pack("<HHHHB", 0, 0, 1, 1, 0) + b"\x02\x02\x44\x01\x00" + b"\x3b")
+    subs = b"".join(
+        bytes([len(data[i : i + block])]) + data[i : i + block] for i in range(0, len(data), block)
+    )
+    return (
+        b"GIF89a"
+        + struct.pack("<HHBBB", 1, 1, 0, 0, 0)
+        + b"\x21\xfe"
+        + subs
+        + b"\x00"
+        + b"\x2c"
+        + struct.pack("<HHHHB", 0, 0, 1, 1, 0)
+        + b"\x02\x02\x44\x01\x00"
+        + b"\x3b"
+    )
 
 
 def pdf(stream_bytes, filt, xref=True):
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-            b"<< /Length %d%s >>\nstream\n" % (len(stream_bytes), (b" /Filter " + filt) if filt else b"") + stream_bytes + b"\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d%s >>\nstream\n" % (len(stream_bytes), (b" /Filter " + filt) if filt else b"")
+        + stream_bytes
+        + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
     offs = []
     for i, o in enumerate(objs, 1):
@@ -49,7 +77,9 @@ def pdf(stream_bytes, filt, xref=True):
     if not xref:
         return out + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
     xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(
+        b"%010d 00000 n \n" % o for o in offs
+    )
     return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
 
 
@@ -64,7 +94,8 @@ def lzw_encode(data):
         nbits += width
         while nbits >= 8:
             nbits -= 8
-            out.append((bits >> nbits) & 0xff)
+            out.append((bits >> nbits) & 0xFF)
+
     emit(256)
     w = b""
     for c in data:
@@ -82,7 +113,7 @@ def lzw_encode(data):
         emit(table[w])
     emit(257)
     if nbits:
-        out.append((bits << (8 - nbits)) & 0xff)
+        out.append((bits << (8 - nbits)) & 0xFF)
     return bytes(out)
 
 
@@ -118,10 +149,13 @@ def pdf_cid(text):
     shown = "".join(f"{gid[ch]:04X}" for ch in text)
     content = zlib.compress(f"BT /F1 12 Tf 10 100 Td <{shown}> Tj ET".encode())
     bf = "\n".join(f"<{gid[ch]:04X}> <{ord(ch):04X}>" for ch in chars)
-    cmap = zlib.compress((
-        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Adobe-Identity-UCS def "
-        "/CMapType 2 def 1 begincodespacerange <0000> <FFFF> endcodespacerange "
-        f"{len(chars)} beginbfchar\n{bf}\nendbfchar endcmap CMapName currentdict /CMap defineresource pop end end").encode())
+    cmap = zlib.compress(
+        (
+            "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Adobe-Identity-UCS def "
+            "/CMapType 2 def 1 begincodespacerange <0000> <FFFF> endcodespacerange "
+            f"{len(chars)} beginbfchar\n{bf}\nendbfchar endcmap CMapName currentdict /CMap defineresource pop end end"
+        ).encode()
+    )
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -137,30 +171,97 @@ def pdf_cid(text):
         offs.append(len(out))
         out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
     xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(
+        b"%010d 00000 n \n" % o for o in offs
+    )
     return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
 
 
 KINDS = {
-    "pdf-flate-no-xref": lambda e: ("resource", "application/pdf", pdf(zlib.compress(f"BT /F1 12 Tf 10 100 Td ({e}) Tj ET".encode()), b"/FlateDecode", xref=False)),
-    "pdf-flate-with-xref (control)": lambda e: ("resource", "application/pdf", pdf(zlib.compress(f"BT /F1 12 Tf 10 100 Td ({e}) Tj ET".encode()), b"/FlateDecode")),
-    "pdf-lzw-no-xref": lambda e: ("resource", "application/pdf", pdf(lzw_encode(f"BT /F1 12 Tf 10 100 Td ({e}) Tj ET".encode()), b"/LZWDecode", xref=False)),
+    "pdf-flate-no-xref": lambda e: (
+        "resource",
+        "application/pdf",
+        pdf(zlib.compress(f"BT /F1 12 Tf 10 100 Td ({e}) Tj ET".encode()), b"/FlateDecode", xref=False),
+    ),
+    "pdf-flate-with-xref (control)": lambda e: (
+        "resource",
+        "application/pdf",
+        pdf(zlib.compress(f"BT /F1 12 Tf 10 100 Td ({e}) Tj ET".encode()), b"/FlateDecode"),
+    ),
+    "pdf-lzw-no-xref": lambda e: (
+        "resource",
+        "application/pdf",
+        pdf(lzw_encode(f"BT /F1 12 Tf 10 100 Td ({e}) Tj ET".encode()), b"/LZWDecode", xref=False),
+    ),
     "pdf-identity-h-tounicode": lambda e: ("resource", "application/pdf", pdf_cid("Contact: " + e)),
-    "png-itxt-compressed": lambda e: ("image", "image/png", png([(b"iTXt", b"Author\x00\x01\x00\x00\x00" + zlib.compress(e.encode()))])),
-    "png-ztxt (documented, control)": lambda e: ("image", "image/png", png([(b"zTXt", b"Author\x00\x00" + zlib.compress(e.encode()))])),
-    "png-text-split-two-chunks": lambda e: ("image", "image/png", png([(b"tEXt", b"Author\x00" + e.split("@")[0].encode()), (b"tEXt", b"Domain\x00@" + e.split("@")[1].encode())])),
+    "png-itxt-compressed": lambda e: (
+        "image",
+        "image/png",
+        png([(b"iTXt", b"Author\x00\x01\x00\x00\x00" + zlib.compress(e.encode()))]),
+    ),
+    "png-ztxt (documented, control)": lambda e: (
+        "image",
+        "image/png",
+        png([(b"zTXt", b"Author\x00\x00" + zlib.compress(e.encode()))]),
+    ),
+    "png-text-split-two-chunks": lambda e: (
+        "image",
+        "image/png",
+        png(
+            [
+                (b"tEXt", b"Author\x00" + e.split("@")[0].encode()),
+                (b"tEXt", b"Domain\x00@" + e.split("@")[1].encode()),
+            ]
+        ),
+    ),
     "gif-comment-subblocks": lambda e: ("image", "image/gif", gif_comment("contact " + e)),
-    "pdf-asciihex-stream": lambda e: ("resource", "application/pdf", pdf(f"BT /F1 12 Tf 10 100 Td ({e}) Tj ET".encode().hex().encode() + b">", b"/ASCIIHexDecode")),
-    "pdf-lzw-stream": lambda e: ("resource", "application/pdf", pdf(lzw_encode(f"BT /F1 12 Tf 10 100 Td ({e}) Tj ET".encode()), b"/LZWDecode")),
-    "pdf-tj-per-char-flate": lambda e: ("resource", "application/pdf", pdf(zlib.compress(tj_per_char(e)), b"/FlateDecode")),
-    "lzma-alone-blob": lambda e: ("resource", "application/octet-stream", lzma.compress(("owner " + e).encode(), format=lzma.FORMAT_ALONE)),
-    "lzma-raw-blob": lambda e: ("resource", "application/octet-stream", lzma.compress(("owner " + e).encode(), format=lzma.FORMAT_RAW, filters=[{"id": lzma.FILTER_LZMA2}])),
-    "zip-lzma-member": lambda e: ("resource", "application/zip", zip_with("a.txt", "owner " + e, zipfile.ZIP_LZMA)),
-    "zip-bzip2-member": lambda e: ("resource", "application/zip", zip_with("a.txt", "owner " + e, zipfile.ZIP_BZIP2)),
-    "zip-in-zip": lambda e: ("resource", "application/zip", zip_with("inner.zip", zip_with("a.txt", "owner " + e, zipfile.ZIP_DEFLATED), zipfile.ZIP_DEFLATED)),
+    "pdf-asciihex-stream": lambda e: (
+        "resource",
+        "application/pdf",
+        pdf(f"BT /F1 12 Tf 10 100 Td ({e}) Tj ET".encode().hex().encode() + b">", b"/ASCIIHexDecode"),
+    ),
+    "pdf-lzw-stream": lambda e: (
+        "resource",
+        "application/pdf",
+        pdf(lzw_encode(f"BT /F1 12 Tf 10 100 Td ({e}) Tj ET".encode()), b"/LZWDecode"),
+    ),
+    "pdf-tj-per-char-flate": lambda e: (
+        "resource",
+        "application/pdf",
+        pdf(zlib.compress(tj_per_char(e)), b"/FlateDecode"),
+    ),
+    "lzma-alone-blob": lambda e: (
+        "resource",
+        "application/octet-stream",
+        lzma.compress(("owner " + e).encode(), format=lzma.FORMAT_ALONE),
+    ),
+    "lzma-raw-blob": lambda e: (
+        "resource",
+        "application/octet-stream",
+        lzma.compress(("owner " + e).encode(), format=lzma.FORMAT_RAW, filters=[{"id": lzma.FILTER_LZMA2}]),
+    ),
+    "zip-lzma-member": lambda e: (
+        "resource",
+        "application/zip",
+        zip_with("a.txt", "owner " + e, zipfile.ZIP_LZMA),
+    ),
+    "zip-bzip2-member": lambda e: (
+        "resource",
+        "application/zip",
+        zip_with("a.txt", "owner " + e, zipfile.ZIP_BZIP2),
+    ),
+    "zip-in-zip": lambda e: (
+        "resource",
+        "application/zip",
+        zip_with("inner.zip", zip_with("a.txt", "owner " + e, zipfile.ZIP_DEFLATED), zipfile.ZIP_DEFLATED),
+    ),
     "gzip-x6": lambda e: ("resource", "application/octet-stream", nest_gzip(("owner " + e).encode(), 6)),
     "b64gzip-x4-in-text": lambda e: ("text", None, nest_b64gzip("owner " + e, 4)),
-    "bz2-of-gzip-blob": lambda e: ("resource", "application/octet-stream", bz2.compress(gzip.compress(("owner " + e).encode()))),
+    "bz2-of-gzip-blob": lambda e: (
+        "resource",
+        "application/octet-stream",
+        bz2.compress(gzip.compress(("owner " + e).encode())),
+    ),
     "utf16be-no-bom-blob": lambda e: ("resource", "text/plain", ("owner " + e).encode("utf-16-be")),
     "utf32-blob": lambda e: ("resource", "text/plain", ("owner " + e).encode("utf-32")),
     "ebcdic-cp500-blob": lambda e: ("resource", "text/plain", ("owner " + e).encode("cp500")),
@@ -176,7 +277,12 @@ def case_for(kind, e):
     else:
         item = {"type": "resource", "resource": {"uri": "file:///blob", "mimeType": mime, "blob": B(data)}}
     enc = item.get("data") or item.get("resource", {}).get("blob") or data.decode()
-    return {"cls": kind, "desc": f"{kind} ({len(data)} bytes)", "reply": {"result": {"content": [item]}}, "plant": [e, enc[:60]]}
+    return {
+        "cls": kind,
+        "desc": f"{kind} ({len(data)} bytes)",
+        "reply": {"result": {"content": [item]}},
+        "plant": [e, enc[:60]],
+    }
 
 
 def main():
@@ -187,7 +293,7 @@ def main():
     rows = judge(cases, outs, err, late)
     report(rows)
     tally = defaultdict(lambda: [0, 0])
-    for v, c, o, b in rows:
+    for v, c, _o, b in rows:
         tally[c["cls"]][1] += 1
         tally[c["cls"]][0] += v.startswith("LEAK")
     print("\nper class:")

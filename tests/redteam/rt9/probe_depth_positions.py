@@ -4,6 +4,7 @@ a message holding a value, since they cannot carry a token). Control: base64 ×3
 
     cd /tmp/wt-rt9 && /work/main/.venv/bin/python tests/redteam/rt9/probe_depth_positions.py
 """
+
 import base64
 from collections import defaultdict
 
@@ -19,11 +20,29 @@ def nb(s, n):
 
 
 POS = {
-    "structuredContent": lambda v: {"reply": {"result": {"content": [{"type": "text", "text": "see structured"}], "structuredContent": {"state": v}}}},
+    "structuredContent": lambda v: {
+        "reply": {
+            "result": {
+                "content": [{"type": "text", "text": "see structured"}],
+                "structuredContent": {"state": v},
+            }
+        }
+    },
     "error.message": lambda v: {"reply": {"error": {"code": -32000, "message": "bad state " + v}}},
-    "log data": lambda v: {"emit": [{"jsonrpc": "2.0", "method": "notifications/message", "params": {"level": "info", "data": v}}], "reply": text("ok")},
-    "notification method name": lambda v: {"emit": [{"jsonrpc": "2.0", "method": "x/" + v, "params": {}}], "reply": text("ok")},
-    "server request id": lambda v: {"emit": [{"jsonrpc": "2.0", "id": v, "method": "ping", "params": {}}], "reply": text("ok")},
+    "log data": lambda v: {
+        "emit": [
+            {"jsonrpc": "2.0", "method": "notifications/message", "params": {"level": "info", "data": v}}
+        ],
+        "reply": text("ok"),
+    },
+    "notification method name": lambda v: {
+        "emit": [{"jsonrpc": "2.0", "method": "x/" + v, "params": {}}],
+        "reply": text("ok"),
+    },
+    "server request id": lambda v: {
+        "emit": [{"jsonrpc": "2.0", "id": v, "method": "ping", "params": {}}],
+        "reply": text("ok"),
+    },
 }
 
 
@@ -35,14 +54,18 @@ def main():
                 e = email()
                 v = nb("owner " + e, depth)
                 c = mk(v)
-                c.update(cls=f"base64 x{depth} in {pname}" + (" (control)" if depth == 3 else ""), desc=v[:60], plant=[e, v])
+                c.update(
+                    cls=f"base64 x{depth} in {pname}" + (" (control)" if depth == 3 else ""),
+                    desc=v[:60],
+                    plant=[e, v],
+                )
                 cases.append(c)
     _, outs, late, err = run(cases)
     save("depth_positions", cases, outs, err)
     rows = judge(cases, outs, err, late)
     report(rows)
     tally = defaultdict(lambda: [0, 0])
-    for v, c, o, b in rows:
+    for v, c, _o, b in rows:
         tally[c["cls"]][1] += 1
         tally[c["cls"]][0] += v.startswith("LEAK")
     print("\nper class:")

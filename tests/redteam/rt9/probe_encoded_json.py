@@ -5,6 +5,7 @@ same JSON as plain text (JSON inside a string is parsed and walked with the fiel
 
     cd /tmp/wt-rt9 && /work/main/.venv/bin/python tests/redteam/rt9/probe_encoded_json.py
 """
+
 import base64
 import json
 from collections import defaultdict
@@ -12,10 +13,23 @@ from collections import defaultdict
 from driver import judge, report, run, save
 from values import b64, b64u, phone_digits, text
 
-ACCTS = ["Bluewater Dental Group", "Harbor Point Roofing", "Maple Ridge Veterinary", "Summit Crest Law Offices",
-         "Copper Kettle Bakery", "Northgate Auto Glass", "Silver Pine Orthodontics", "Lakeside Pool Supply",
-         "Redwood Family Chiropractic", "Granite Peak Storage", "Seaside Yoga Loft", "Oakline Tile Works",
-         "Brightpath Tutoring", "Ironwood Fitness", "Clearwater Optometry"]
+ACCTS = [
+    "Bluewater Dental Group",
+    "Harbor Point Roofing",
+    "Maple Ridge Veterinary",
+    "Summit Crest Law Offices",
+    "Copper Kettle Bakery",
+    "Northgate Auto Glass",
+    "Silver Pine Orthodontics",
+    "Lakeside Pool Supply",
+    "Redwood Family Chiropractic",
+    "Granite Peak Storage",
+    "Seaside Yoga Loft",
+    "Oakline Tile Works",
+    "Brightpath Tutoring",
+    "Ironwood Fitness",
+    "Clearwater Optometry",
+]
 _i = iter(range(100))
 
 
@@ -47,22 +61,33 @@ NEARLY = {
     "JSON with a // comment": lambda o: "{\n  // fetched\n" + json.dumps(o)[1:],
     "Python dict repr": lambda o: repr(o),
     "Python repr, list of records": lambda o: repr([{"id": 1, **o}, {"id": 2, "status": "ENABLED"}]),
-    "JS object literal (unquoted keys)": lambda o: "{ " + ", ".join(f"{k}: {json.dumps(v)}" for k, v in o.items()) + " }",
-    "JS object literal, single quotes": lambda o: "{ " + ", ".join(f"{k}: {repr(v)}" for k, v in o.items()) + " }",
+    "JS object literal (unquoted keys)": lambda o: (
+        "{ " + ", ".join(f"{k}: {json.dumps(v)}" for k, v in o.items()) + " }"
+    ),
+    "JS object literal, single quotes": lambda o: (
+        "{ " + ", ".join(f"{k}: {v!r}" for k, v in o.items()) + " }"
+    ),
 }
 CARRIERS = {
     "plain JSON text (control)": lambda o: json.dumps(o),
     "base64 JSON in text": lambda o: "state=" + b64(json.dumps(o)),
     "JWT payload": lambda o: "Bearer " + jwt(o),
     "data: URL of JSON": lambda o: "data:application/json;base64," + b64(json.dumps(o)),
-    "percent-encoded JSON in a URL": lambda o: "https://app.example/cb?state=" + __import__("urllib.parse").parse.quote(json.dumps(o), safe=""),
-    "HTML-escaped JSON in an attribute": lambda o: '<div data-props="' + json.dumps(o).replace('"', "&quot;") + '"></div>',
-    "gzip+base64 JSON in text": lambda o: "blob " + base64.b64encode(__import__("gzip").compress(json.dumps(o).encode())).decode(),
+    "percent-encoded JSON in a URL": lambda o: (
+        "https://app.example/cb?state=" + __import__("urllib.parse").parse.quote(json.dumps(o), safe="")
+    ),
+    "HTML-escaped JSON in an attribute": lambda o: (
+        '<div data-props="' + json.dumps(o).replace('"', "&quot;") + '"></div>'
+    ),
+    "gzip+base64 JSON in text": lambda o: (
+        "blob " + base64.b64encode(__import__("gzip").compress(json.dumps(o).encode())).decode()
+    ),
 }
 
 
 def main():
     import sys
+
     cases = []
     table = NEARLY if "--nearly" in sys.argv else CARRIERS
     for cname, carrier in table.items():
@@ -70,21 +95,53 @@ def main():
             if plant is None:
                 plant = obj["phone"]
             t = carrier(obj)
-            enc = (t.split("=", 1)[-1] if "base64 JSON" in cname else t.split(" ", 1)[-1] if ("JWT" in cname or "gzip" in cname)
-                   else t.split(",", 1)[-1] if "data:" in cname else t.split("state=", 1)[-1] if "percent" in cname else plant)
-            cases.append({"cls": cname, "desc": f"{json.dumps(obj)} as {cname}", "reply": text(t), "plant": [plant, enc]})
+            enc = (
+                t.split("=", 1)[-1]
+                if "base64 JSON" in cname
+                else t.split(" ", 1)[-1]
+                if ("JWT" in cname or "gzip" in cname)
+                else t.split(",", 1)[-1]
+                if "data:" in cname
+                else t.split("state=", 1)[-1]
+                if "percent" in cname
+                else plant
+            )
+            cases.append(
+                {
+                    "cls": cname,
+                    "desc": f"{json.dumps(obj)} as {cname}",
+                    "reply": text(t),
+                    "plant": [plant, enc],
+                }
+            )
         # the same as a resource blob (application/json)
-    for obj, plant in (payloads() if table is CARRIERS else []):
+    for obj, plant in payloads() if table is CARRIERS else []:
         if plant is None:
             plant = obj["phone"]
         data = b64(json.dumps(obj))
-        cases.append({"cls": "resource blob application/json", "desc": json.dumps(obj), "reply": {"result": {"content": [{"type": "resource", "resource": {"uri": "rt9://j", "mimeType": "application/json", "blob": data}}]}}, "plant": [plant, data]})
+        cases.append(
+            {
+                "cls": "resource blob application/json",
+                "desc": json.dumps(obj),
+                "reply": {
+                    "result": {
+                        "content": [
+                            {
+                                "type": "resource",
+                                "resource": {"uri": "rt9://j", "mimeType": "application/json", "blob": data},
+                            }
+                        ]
+                    }
+                },
+                "plant": [plant, data],
+            }
+        )
     _, outs, late, err = run(cases)
     save("encoded_json" + ("_nearly" if table is NEARLY else ""), cases, outs, err)
     rows = judge(cases, outs, err, late)
     report(rows)
     tally = defaultdict(lambda: [0, 0])
-    for v, c, o, b in rows:
+    for v, c, _o, b in rows:
         tally[c["cls"]][1] += 1
         tally[c["cls"]][0] += v.startswith("LEAK")
     print("\nper class:")

@@ -5,6 +5,7 @@ the plain JSON `{"ssn": "…"}` / `{"customerId": …}` text.
 
     cd /tmp/wt-rt9 && /work/main/.venv/bin/python tests/redteam/rt9/probe_formats.py
 """
+
 import random
 import sys
 from collections import defaultdict
@@ -27,26 +28,26 @@ FORMATS = {
     "kv-name-value (documented control)": '{{"name": "SSN", "value": "{v}"}}',
     "control-json": '{{"ssn": "{v}"}}',
     "toml-table": '[client]\nname = "x"\nssn = "{v}"',
-    "toml-dotted-int": 'client.ssn = {v}',
-    "ini-upper": '[client]\nSSN={v}',
-    "properties": 'client.ssn={v}',
-    "dotenv": 'CLIENT_SSN={v}',
+    "toml-dotted-int": "client.ssn = {v}",
+    "ini-upper": "[client]\nSSN={v}",
+    "properties": "client.ssn={v}",
+    "dotenv": "CLIENT_SSN={v}",
     "xml-attribute": '<client id="7" ssn="{v}"/>',
-    "yaml-nested": 'client:\n  name: x\n  ssn: {v}',
-    "yaml-flow": '{{ssn: {v}}}',
+    "yaml-nested": "client:\n  name: x\n  ssn: {v}",
+    "yaml-flow": "{{ssn: {v}}}",
     "php-serialized": 'a:1:{{s:3:"ssn";s:9:"{v}";}}',
     "python-repr": "{{'ssn': '{v}', 'id': 7}}",
-    "http-header": 'X-Client-SSN: {v}',
+    "http-header": "X-Client-SSN: {v}",
     "graphql-args": 'query {{ client(ssn: "{v}") {{ id }} }}',
     "sql-where": "SELECT id FROM clients WHERE ssn = '{v}'",
     "lua-table": '{{ ssn = "{v}" }}',
     "ruby-hash": '{{:ssn => "{v}"}}',
     "edn": '{{:client/ssn "{v}"}}',
     "sexpr": '(client (ssn "{v}"))',
-    "csv-semicolon": 'name;ssn\nx;{v}',
-    "markdown-bold-label": '**SSN**: {v}',
-    "html-dt-dd": '<dl><dt>SSN</dt><dd>{v}</dd></dl>',
-    "html-td-pair": '<table><tr><td>SSN</td><td>{v}</td></tr></table>',
+    "csv-semicolon": "name;ssn\nx;{v}",
+    "markdown-bold-label": "**SSN**: {v}",
+    "html-dt-dd": "<dl><dt>SSN</dt><dd>{v}</dd></dl>",
+    "html-td-pair": "<table><tr><td>SSN</td><td>{v}</td></tr></table>",
     "kv-field-data": '{{"field": "ssn", "data": "{v}"}}',
     "kv-k-v": '{{"k": "ssn", "v": "{v}"}}',
     "kv-pair-array": '[["ssn", "{v}"]]',
@@ -72,7 +73,7 @@ def main():
     rows = judge(cases, outs, err, late)
     report(rows)
     tally = defaultdict(lambda: [0, 0])
-    for v, c, o, b in rows:
+    for v, c, _o, b in rows:
         tally[c["cls"]][1] += 1
         tally[c["cls"]][0] += v.startswith("LEAK")
     print("\nper class:")

@@ -5,8 +5,8 @@ JSON text and as structuredContent. Control: the same value directly under the k
 
     cd /tmp/wt-rt9 && /work/main/.venv/bin/python tests/redteam/rt9/probe_nested_under_key.py
 """
+
 import json
-import sys
 from collections import defaultdict
 
 from driver import judge, report, run, save
@@ -33,16 +33,27 @@ def main():
             for where in ("text", "structured"):
                 v = fac()
                 obj = {"Item": {key: w(v), "pk": "c#1"}}
-                res = {"content": [{"type": "text", "text": json.dumps(obj) if where == "text" else "see structured"}]}
+                res = {
+                    "content": [
+                        {"type": "text", "text": json.dumps(obj) if where == "text" else "see structured"}
+                    ]
+                }
                 if where == "structured":
                     res["structuredContent"] = obj
-                cases.append({"cls": f"{wname}", "desc": f"{where}: {json.dumps(obj)}", "reply": {"result": res}, "plant": [v]})
+                cases.append(
+                    {
+                        "cls": f"{wname}",
+                        "desc": f"{where}: {json.dumps(obj)}",
+                        "reply": {"result": res},
+                        "plant": [v],
+                    }
+                )
     _, outs, late, err = run(cases)
     save("nested_under_key", cases, outs, err)
     rows = judge(cases, outs, err, late)
     report(rows)
     tally = defaultdict(lambda: [0, 0])
-    for v, c, o, b in rows:
+    for v, c, _o, b in rows:
         tally[c["cls"]][1] += 1
         tally[c["cls"]][0] += v.startswith("LEAK")
     print("\nper class:")

@@ -1,14 +1,63 @@
 """Unique planted values per case (seeded), so one case's tokenization cannot hide another's."""
+
 import base64
 import random
 
 R = random.Random(909)
-FIRST = ["amelia", "jonas", "priya", "tomasz", "keiko", "lucas", "noor", "elena", "samir", "ingrid",
-         "mateo", "hana", "oskar", "leila", "dario", "yuki", "farah", "nils", "chiara", "bruno"]
-LAST = ["rossi", "becker", "raman", "nowak", "sato", "moreau", "haddad", "petrova", "khan", "berg",
-        "silva", "kimura", "lind", "farahani", "conti", "tanaka", "aziz", "holm", "ferri", "costa"]
-DOM = ["globex-mail.com", "initech.io", "umbrella-corp.net", "acme-widgets.org", "hooli.co.uk",
-       "vandelay-imports.com", "wayne-ent.com", "stark-ind.de"]
+FIRST = [
+    "amelia",
+    "jonas",
+    "priya",
+    "tomasz",
+    "keiko",
+    "lucas",
+    "noor",
+    "elena",
+    "samir",
+    "ingrid",
+    "mateo",
+    "hana",
+    "oskar",
+    "leila",
+    "dario",
+    "yuki",
+    "farah",
+    "nils",
+    "chiara",
+    "bruno",
+]
+LAST = [
+    "rossi",
+    "becker",
+    "raman",
+    "nowak",
+    "sato",
+    "moreau",
+    "haddad",
+    "petrova",
+    "khan",
+    "berg",
+    "silva",
+    "kimura",
+    "lind",
+    "farahani",
+    "conti",
+    "tanaka",
+    "aziz",
+    "holm",
+    "ferri",
+    "costa",
+]
+DOM = [
+    "globex-mail.com",
+    "initech.io",
+    "umbrella-corp.net",
+    "acme-widgets.org",
+    "hooli.co.uk",
+    "vandelay-imports.com",
+    "wayne-ent.com",
+    "stark-ind.de",
+]
 _used = set()
 
 
