@@ -68,5 +68,5 @@ def _lower_case_directory_name(text: str) -> bool:
         might_hold_directory_name(text)
         or ("_" in text and bool(bare_handle_starts(text)))
         or might_hold_identifier_name(text)
-        or might_hold_path_name(text)  # a full name as a folder (`/HR/Maria Gonzalez/`, `s3://b/maria-gonzalez/`)
+        or might_hold_path_name(text)  # a full name as a folder: `/HR/Maria Gonzalez/`
     )

@@ -50,7 +50,13 @@ def folder_is_name(folder: str) -> bool:
     # Imported here: the lexicons load on first use, and the prefilter must not pull them in.
     from proxy.detect.name_lexicon import census_surnames, is_first_name, lexicon_form
     from proxy.detect.name_phrases import no_name_word, place_head
-    from proxy.detect.name_words import COMPANY_WORDS, PLACE_PREFIXES, STRONG, given_evidence, looks_like_surname
+    from proxy.detect.name_words import (
+        COMPANY_WORDS,
+        PLACE_PREFIXES,
+        STRONG,
+        given_evidence,
+        looks_like_surname,
+    )
 
     parts = _SPLIT.split(folder)
     if not 2 <= len(parts) <= 3 or any(not p for p in parts):

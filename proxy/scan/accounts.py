@@ -18,7 +18,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from proxy.detect.account_keys import ENTITY, NAME_CHILDREN, NAME_LABEL, is_org_key, is_org_name, org_data_label
+from proxy.detect.account_keys import (
+    ENTITY,
+    NAME_CHILDREN,
+    NAME_LABEL,
+    is_org_key,
+    is_org_name,
+    org_data_label,
+)
 from proxy.policy import normalize_key
 from proxy.policy.keys import key_rule_entity
 

@@ -292,7 +292,7 @@ def table_rows(text: str) -> Iterable[list[tuple[str, int, int]]]:
         return
     # The header is the first delimited line: a title line above the table (`Report:`, `Weekly spend`)
     # is no row of it.
-    first = next((i for i, (_, line) in enumerate(rows[:_MAX_TITLE_LINES + 1]) if delimiter(line)), None)
+    first = next((i for i, (_, line) in enumerate(rows[: _MAX_TITLE_LINES + 1]) if delimiter(line)), None)
     if first is None or first + 1 >= len(rows):
         return
     head = rows[first][1]
