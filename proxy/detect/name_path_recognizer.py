@@ -11,7 +11,7 @@ from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from proxy.detect.name_patterns import CONFIDENT
-from proxy.detect.path_folders import FOLDER, TRIGGER, path_folder_names
+from proxy.detect.path_folders import FOLDER, path_folder_names
 
 
 class VeilPathFolderNameRecognizer(EntityRecognizer):
@@ -21,7 +21,6 @@ class VeilPathFolderNameRecognizer(EntityRecognizer):
     ENTITY = "PERSON"
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("path folder", FOLDER.pattern, CONFIDENT),
-        Pattern("path folder trigger", TRIGGER.pattern, CONFIDENT),
     ]
     global_regex_flags = 0
 
