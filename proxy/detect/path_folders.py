@@ -11,7 +11,8 @@ parts joined by a space, `-`, `_` or `.`, the first a clear given name (`name_wo
 strong), the last a known surname (a census surname, or a surname's shape: `O'Brien`, `McDonald`), a
 middle one a given name or an initial; no part a word no name list holds (`Air`, `Peach`), the last no
 kind of place (`Station`, `Airport`: `name_phrases.place_head`), no company word (`Group`, `Partners`), and
-the first no place's prefix (`San Diego`, `Los Angeles`: `name_words.PLACE_PREFIXES`).
+the first no place's prefix (`San Diego`, `Los Angeles`: `name_words.PLACE_PREFIXES`), the whole no city
+the time-zone database names (`Hong Kong`, `Asia/Hong_Kong`, `santo-domingo`: `_zone_places`).
 
 A folder is a segment that a separator (`/`, `\\`) opens and a separator, the end of the text or line, or
 a closing quote ends: in prose, `saved to /HR/Maria Gonzalez yesterday` runs on past the name and is left
@@ -21,6 +22,7 @@ to the prose recognizers. The span is the folder, as written.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # A folder of two or three name-like parts: opened by a separator, closed by a separator or the end.
 _PART = r"[^\W\d_](?:[^\W\d_]|['’](?=[^\W\d_])){0,30}"
@@ -62,6 +64,8 @@ def folder_is_name(folder: str) -> bool:
     parts = _SPLIT.split(folder)
     if not 2 <= len(parts) <= 3 or any(not p for p in parts):
         return False
+    if " ".join(parts).casefold() in _zone_places():
+        return False
     first, last, middle = parts[0], parts[-1], parts[1:-1]
     if first.casefold() in PLACE_PREFIXES:  # `San Diego`, `Los Angeles`, `Santa Monica`
         return False
@@ -72,3 +76,17 @@ def folder_is_name(folder: str) -> bool:
     if any(p.casefold() in COMPANY_WORDS or no_name_word(p) for p in parts) or place_head(last):
         return False
     return lexicon_form(last) in census_surnames() or looks_like_surname(last[:1].upper() + last[1:])
+
+
+@lru_cache(maxsize=1)
+def _zone_places() -> frozenset[str]:
+    """The cities and regions of the time-zone database (`Asia/Hong_Kong` → `hong kong`), the one
+    gazetteer every install has: a folder named so is a place (an office, a region), and a zone name
+    (`America/Santo_Domingo`) is one too. Empty where the system has no zone data (then names go)."""
+    import zoneinfo
+
+    try:
+        zones = zoneinfo.available_timezones()
+    except (OSError, ValueError):  # pragma: no cover - a system without zone data
+        return frozenset()
+    return frozenset(z.rsplit("/", 1)[-1].replace("_", " ").casefold() for z in zones if "/" in z)

@@ -9,9 +9,9 @@ Figures at the time of writing, 150 seeded cases each (readable before → after
   under `Brand`, a card under `Account`, products, places) altered 0 → 0.
 - full names as folders (`path_folders`, `VeilPathFolderNameRecognizer`): a clear given name and a census
   surname of no word 27/61 → 0/61, a surname that is also a word 26/34 → 1/34, names no list knows 48/55 →
-  37/55 (no name evidence: reported, not judged); folders that are places, products, topics, one session
-  per case: altered 10/150 → 12/150 (`Hong Kong`, which the product reads as a person in prose and alone
-  too, now also as a spaced folder; the rest are slugs the identifier reading takes, before and after).
+  48/55 (no name evidence: reported, not judged); folders that are places, products, topics, one session
+  per case: altered 10/150 → 10/150 (slugs the identifier reading takes, `madison_square_garden`,
+  `georgia-peach-tea`, `hong-kong`, before and after; a time-zone city as a folder, `Hong Kong`, stays).
 """
 
 from __future__ import annotations
