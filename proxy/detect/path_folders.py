@@ -24,9 +24,20 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from proxy.detect.name_lexicon import census_surnames, is_first_name, lexicon_form
+from proxy.detect.name_phrases import no_name_word, place_head
+from proxy.detect.name_words import (
+    COMPANY_WORDS,
+    PLACE_PREFIXES,
+    STRONG,
+    given_evidence,
+    looks_like_surname,
+)
+
 # A folder of two or three name-like parts: opened by a separator, closed by a separator or the end.
-_PART = r"[^\W\d_](?:[^\W\d_]|['’](?=[^\W\d_])){0,30}"
-_FOLDER = rf"{_PART}(?:[ ._-]{_PART}){{1,2}}"
+# Possessive: a part is all its letters (an inner apostrophe, `O'Brien`), never fewer (no backtracking).
+_PART = r"[^\W\d_]{1,31}+(?:['’][^\W\d_]{1,31}+)?+"
+_FOLDER = rf"{_PART}(?:[ ._-]{_PART}){{1,2}}+"
 # A separator first: the engine's fast search for a literal class, where a look-behind tries every position.
 FOLDER = re.compile(rf"[/\\]({_FOLDER})(?=[/\\]|[\"'`)\]]|[ \t]*(?:\r?\n|$))")
 _SPLIT = re.compile(r"[ ._-]")
@@ -48,19 +59,9 @@ def path_folder_names(text: str) -> list[tuple[int, int]]:
     return [m.span(1) for m in FOLDER.finditer(text) if folder_is_name(m[1])]
 
 
+@lru_cache(maxsize=8192)
 def folder_is_name(folder: str) -> bool:
     """Whether one folder (`Maria Gonzalez`, `maria-gonzalez`, `Maria_J_Gonzalez`) is a full name."""
-    # Imported here: the lexicons load on first use, and the prefilter must not pull them in.
-    from proxy.detect.name_lexicon import census_surnames, is_first_name, lexicon_form
-    from proxy.detect.name_phrases import no_name_word, place_head
-    from proxy.detect.name_words import (
-        COMPANY_WORDS,
-        PLACE_PREFIXES,
-        STRONG,
-        given_evidence,
-        looks_like_surname,
-    )
-
     parts = _SPLIT.split(folder)
     if not 2 <= len(parts) <= 3 or any(not p for p in parts):
         return False
