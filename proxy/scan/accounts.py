@@ -90,13 +90,9 @@ def run_on(text: str, a: int, b: int, walker: ToClientWalker, label: str) -> int
     (`_RUN_ON`) where they make an organisation's name; any other value ends where its reader said."""
     if a == 0 or text[a - 1] != "=" or b >= len(text) or text[b] not in " \t":
         return b
-    if not accounts_label(walker, label):
+    if not data_label(walker, label):
         return b
     m = _RUN_ON.match(text, b)
     if m is None or not is_org_name(text[a : m.end()]):
         return b
     return m.end()
-
-
-def accounts_label(walker: ToClientWalker, label: str) -> bool:
-    return bool(data_label(walker, label))
