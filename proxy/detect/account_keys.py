@@ -103,3 +103,32 @@ def _single_word_name(word: str) -> bool:
     if not word.replace("-", "").replace("'", "").replace("’", "").replace("&", "").isalpha():
         return False  # America/New_York, v1.2, en_US
     return not is_english_word(word)
+
+
+# The bare role words of the org class and their plurals (`client`, `accounts`): no name suffix.
+_BARE_ROLES = frozenset(normalize_key(q + r) for q in _QUALIFIERS for r in _ROLES) | frozenset(
+    normalize_key(q + _plural(r)) for q in _QUALIFIERS for r in _ROLES
+)
+_SEGMENTS = re.compile(r"[./:\[\]]+")
+NAME_LABEL, ROLE_LABEL = 2, 1
+
+
+@lru_cache(maxsize=4096)
+def org_data_label(label: str) -> int:
+    """How a label written as data (a CSV header, a Markdown column, a `columns` entry, a logfmt or XML
+    name) names an organisation, by the key rule read on its last segment: `NAME_LABEL` for a name key of
+    the org class (`account_name`, `Account Name`, `Parent organization display name`) or a name child of
+    an org resource (GAQL's `customer.descriptive_name`, `customer_client.descriptive_name`), `ROLE_LABEL`
+    for a bare role word (`Client`, `account`: a product or a kind of account may sit there too, so the
+    caller asks more of the value), 0 for none."""
+    segments = [s for s in _SEGMENTS.split(label) if s]
+    if not segments:
+        return 0
+    last = normalize_key(segments[-1])
+    if last in ORG_KEYS:
+        return ROLE_LABEL if last in _BARE_ROLES else NAME_LABEL
+    if last in NAME_CHILDREN and len(segments) > 1:
+        parent = normalize_key(segments[-2])
+        if parent in ORG_KEYS or any(parent.endswith(r) for r in _ROLES):
+            return NAME_LABEL
+    return 0

@@ -17,6 +17,7 @@ from proxy.detect.name_honorifics import TITLED_NAME
 from proxy.detect.name_identifiers import might_hold_identifier_name
 from proxy.detect.name_keys import is_name_label
 from proxy.detect.name_standalone import might_stand_alone
+from proxy.detect.path_folders import might_hold_path_name
 
 __all__ = ["NAME_PREFILTER", "might_hold_name"]
 
@@ -67,4 +68,5 @@ def _lower_case_directory_name(text: str) -> bool:
         might_hold_directory_name(text)
         or ("_" in text and bool(bare_handle_starts(text)))
         or might_hold_identifier_name(text)
+        or might_hold_path_name(text)  # a full name as a folder: `/HR/Maria Gonzalez/`
     )

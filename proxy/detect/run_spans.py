@@ -11,6 +11,7 @@ from proxy.detect import decoders
 from proxy.detect.known import KNOWN_SCORE
 from proxy.detect.name_identifiers import identifier_names
 from proxy.detect.name_layers import reads_as_words
+from proxy.detect.path_folders import path_folder_names
 from proxy.detect.spans import Span
 
 # A base64 run this long is read by decoding it; its letters as written are noise to the name recognizers
@@ -39,7 +40,7 @@ def outside_long_runs(text: str, spans: list[Span]) -> list[Span]:
     finds covers the whole run, and stays). Words glued by `+` are a form value, not such a run; a known value
     stays wherever it stands: it is certain, and a path or slug (`/accounts/Korbinian_Esposito/report`) is a
     base64-alphabet run too; so does a user folder right under a home root (`/home/mgonzalez/…`) and a
-    name glued into a slug (`/about/team/irmtrud-shaffer`)."""
+    name glued into a slug (`/about/team/irmtrud-shaffer`) or a full name as a folder (`/HR/Maria-Reyes/`)."""
     long_runs = [
         (a, b)
         for a, b in decoders.base64_runs(text)
@@ -49,7 +50,9 @@ def outside_long_runs(text: str, spans: list[Span]) -> list[Span]:
         return spans
     # A name glued into a slug between separators (`/about/team/irmtrud-shaffer`) is read by its parts,
     # not by chance letters (`name_identifiers`): it stays too.
-    glued = set(identifier_names(text)) if any(s.entity in _WORD_ENTITIES for s in spans) else set()
+    # So is a full name as a folder of a path (`/mnt/share/HR/Annamaria-Reyes/contract.pdf`: `path_folders`).
+    words = any(s.entity in _WORD_ENTITIES for s in spans)
+    glued = set(identifier_names(text)) | set(path_folder_names(text)) if words else set()
     return [
         s
         for s in spans

@@ -15,10 +15,11 @@ Key rules and digit context (`shapes.context_entity`) read a bare value by the k
 
 Here the label is read as the value's key by the rules that also check the value (`label_entity`): digit
 context (`ssn`, `phone`, `card` with a value of that shape), and a name key with a value that reads as a
-person's name (or has a name's shape: capitalised words of letters). A field rule alone does not (it names
-whatever a JSON key holds), nor an org key (`account`, `customer`: any capitalised words read as an
-organisation's name): a label is weaker evidence than a key, and `{"name": "Phone", "value": "Pixel 8"}`,
-`Account,Mastercard` are products. A value so named is a field value of the message (tokenized where it
+person's name (or has a name's shape: capitalised words of letters), and an org label (`account_name`,
+GAQL's `customer.descriptive_name`, `Client`) with a value shaped as an organisation's name
+(`accounts.data_label`: two words or more under a bare role word). A field rule alone does not (it names
+whatever a JSON key holds): a label is weaker evidence than a key, and `{"name": "Phone", "value": "Pixel
+8"}`, `Account,Mastercard` are products. A value so named is a field value of the message (tokenized where it
 stands, and learnt, so its copies in text are found too).
 
 Cheap where it does not apply: the record hook runs only for small objects of a message whose keys include
@@ -36,7 +37,7 @@ from proxy.detect.name_csv import MAX_CELL, cells, delimiter
 from proxy.detect.name_lexicon import in_dictionary
 from proxy.detect.name_words import COMPANY_WORDS
 from proxy.policy import normalize_key
-from proxy.scan import names, positional, record_parts
+from proxy.scan import accounts, names, positional, record_parts
 from proxy.scan.shapes import context_entity, decimal_text, key_context
 from vault.tokens import TOKEN_RE
 
@@ -82,6 +83,7 @@ _BOTH = frozenset({"data"})
 MAX_RECORD_KEYS = 12  # an attribute/value record is small; a larger object is a record of its own
 MAX_LABEL = 64
 MAX_TABLE_ROWS = 5_000
+_MAX_TITLE_LINES = 2  # lines of no delimiter above a table's header
 _SCALARS = (str, int, float)
 
 
@@ -131,6 +133,19 @@ def _name_shaped(value: str) -> bool:
     return not any(in_dictionary(part.casefold()) for part in re.split(r"['’-]", words[-1]) if len(part) > 2)
 
 
+def entity_of(walker: ToClientWalker, label: str, value: str, beside_given: bool = False) -> str | None:
+    """`label_entity`, then the org reading (`accounts.data_label`): an account name under an org label."""
+    found = label_entity(label, value, beside_given)
+    if found is None and accounts.data_label_value(accounts.data_label(walker, label), value):
+        return accounts.ENTITY
+    return found
+
+
+def matters(walker: ToClientWalker, label: str) -> bool:
+    """`label_matters`, or an org label (`accounts.data_label`)."""
+    return label_matters(label) or bool(accounts.data_label(walker, label))
+
+
 def _text(v: Any) -> str | None:
     t = type(v)
     if t is str:
@@ -163,10 +178,10 @@ def record(walker: ToClientWalker, node: dict[str, Any], doc: int) -> None:
             header = v
         if t is list and (r == ROWS or normalize_key(k) in _BOTH):
             rows = v
-    if label is not None and values and label_matters(label):
+    if label is not None and values and matters(walker, label):
         for k, v in values:
             text = _text(v)
-            entity = label_entity(label, text) if text is not None else None
+            entity = entity_of(walker, label, text) if text is not None else None
             if entity is not None:
                 walker._field(node, k, v, doc, entity)
     if label is not None and parts:
@@ -206,7 +221,7 @@ def _table(walker: ToClientWalker, header: list[Any], rows: list[Any], doc: int)
     columns = []
     for i, h in enumerate(header):
         label = _header_label(h)
-        if label and len(label) <= MAX_LABEL and label_matters(label):
+        if label and len(label) <= MAX_LABEL and matters(walker, label):
             columns.append((i, label))
     if not columns:
         return
@@ -216,7 +231,7 @@ def _table(walker: ToClientWalker, header: list[Any], rows: list[Any], doc: int)
         for i, label in columns:
             if i < len(row):
                 text = _text(row[i])
-                entity = label_entity(label, text) if text is not None else None
+                entity = entity_of(walker, label, text) if text is not None else None
                 if entity is not None:
                     walker._field(row, i, row[i], doc, entity)
 
@@ -263,7 +278,8 @@ def _table_cells(text: str) -> Iterable[tuple[str, int, int]]:
 
 def table_rows(text: str) -> Iterable[list[tuple[str, int, int]]]:
     """Each row of a delimited table (CSV, TSV, a Markdown table) as its cells with their column's header
-    (a cell empty or longer than a cell is left out); none unless a delimited line has a line below."""
+    (a cell empty or longer than a cell is left out); none unless a delimited line has a line below.
+    A line or two with no delimiter above the header (a report's title) is skipped."""
     if _TABLE_TRIGGER.search(text) is None:
         return
     pos = 0
@@ -274,13 +290,18 @@ def table_rows(text: str) -> Iterable[list[tuple[str, int, int]]]:
     rows = [(p, line) for p, line in lines if line.strip()]
     if len(rows) < 2:
         return
-    head = rows[0][1]
+    # The header is the first delimited line: a title line above the table (`Report:`, `Weekly spend`)
+    # is no row of it.
+    first = next((i for i, (_, line) in enumerate(rows[: _MAX_TITLE_LINES + 1]) if delimiter(line)), None)
+    if first is None or first + 1 >= len(rows):
+        return
+    head = rows[first][1]
     d = delimiter(head)
     if d is None:
         return
     labels = [head[a:b].strip() for a, b in cells(head, 0, d)]
     width = len(labels)
-    for at, line in rows[1 : 1 + MAX_TABLE_ROWS]:
+    for at, line in rows[first + 1 : first + 1 + MAX_TABLE_ROWS]:
         if line.count(d) + 1 != width:
             continue
         yield [
@@ -314,14 +335,14 @@ def labelled_spans(walker: ToClientWalker, texts: Iterable[str]) -> dict[str, li
                 continue
             ok = matters.get(label)
             if ok is None:
-                ok = matters[label] = label_matters(label)
+                ok = matters[label] = label_matters(label) or bool(accounts.data_label(walker, label))
             if ok:
-                pairs.append((label, a, b))
+                pairs.append((label, a, accounts.run_on(text, a, b, walker, label)))
         # A given-name column or parameter beside a family name's (`first,last`, `?first=…&last=…`).
         given = any(names.is_given_key(label) for label, _, _ in pairs)
         for label, a, b in pairs:
             value = text[a:b]
-            entity = label_entity(label, _percent_decoded(value), given)
+            entity = entity_of(walker, label, _percent_decoded(value), given)
             if entity is not None and value not in walker.allow and not TOKEN_RE.fullmatch(value):
                 out.setdefault(text, []).append((a, b, entity))
     return out

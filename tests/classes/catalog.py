@@ -9,6 +9,12 @@ from tests.classes import byte_codes as codes
 from tests.classes import numerals as nums
 from tests.classes.carried_records import records_encoded, records_notations
 from tests.classes.case import Case
+from tests.classes.data_labels import (
+    accounts_in_data_labels,
+    names_in_path_folders,
+    non_account_tables,
+    place_and_product_folders,
+)
 from tests.classes.forged import forged_tokens
 from tests.classes.identifier_names import (
     names_in_identifiers,
@@ -62,6 +68,10 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
     "names-identifiers": names_in_identifiers,
     "names-queries": names_in_search_queries,
     "names-lookalikes": product_and_place_names,
+    "names-path-folders": names_in_path_folders,
+    "names-path-places": place_and_product_folders,
+    "accounts-data-labels": accounts_in_data_labels,
+    "accounts-data-labels-plain": non_account_tables,
     "positional-values": positional_values,
     "positional-lookalikes": positional_lookalikes,
     "over-redaction": over_redaction,
