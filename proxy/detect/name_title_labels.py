@@ -1,0 +1,86 @@
+"""A person's full name inside a title-case label: a calendar event's `summary`, a mail `subject`, a
+Markdown heading, a ticket or file title (`Maria Gonzalez Performance Review`, `Exit Interview: Elena
+Mendoza`, `Re: Beatriz Guzman Offer Letter`).
+
+Such a label has no lower-case word, so it is no prose and the detector's prefilter
+(`name_prefilter.might_hold_name`) never sent it to the name recognizers: the name was never looked for.
+The recognizers already take such a name out of a longer capitalised run (`VeilLexiconNameRecognizer`);
+what was missing is the trigger. This is it: the text holds, somewhere in a capitalised run, a clear given
+name right before a surname that reads as nothing else:
+- a census surname no dictionary or vocabulary holds (`Gonzalez`, `Mendoza`): wherever the pair sits;
+- a frequent surname that is also a word (`Hunter`, `Brown`), only with stronger evidence: the label's
+  words after it say "a person" (`name_heads`: `Account Manager`, `Performance Review`).
+`Georgia Peach Tea`, `Charlotte Airport Shuttle`, `Jordan Air Max` hold neither and stay unread.
+
+Kept free of Presidio (the prefilter runs before the detectors load). Cheap: one regex over the text for
+two adjacent capitalised words, then set lookups for each pair.
+"""
+
+from __future__ import annotations
+
+import re
+
+from proxy.detect.name_heads import person_heads
+from proxy.detect.name_lexicon import (
+    census_surnames,
+    common_surnames,
+    in_dictionary,
+    is_english_word,
+    is_vocabulary_word,
+    lexicon_form,
+)
+from proxy.detect.name_phrases import PLACE_KIND_SURNAMES, place_head
+from proxy.detect.name_words import STRONG, given_evidence
+
+_CAP = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]{1,30}(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]{1,30})?"
+# Every pair of adjacent capitalised words (a lookahead: overlapping pairs, `Urgent Maria Gonzalez`), with
+# the capitalised words after the pair in the same run (up to four).
+_PAIR = re.compile(
+    rf"(?<![\w'’-])(?=({_CAP})[ \u00a0]({_CAP})(?![\w-])((?:[ \u00a0]{_CAP}(?![\w-])){{0,4}}))"
+)
+
+
+def _word_of_language(word: str) -> bool:
+    return in_dictionary(word) or is_english_word(word) or is_vocabulary_word(word)
+
+
+def label_name_pair(given: str, surname: str, after: str) -> bool:
+    """Whether `given surname`, followed in its run by the words `after`, is a person's name by the
+    rule of the module docstring."""
+    if given_evidence(given) != STRONG or place_head(surname):
+        return False
+    form = lexicon_form(surname)
+    if form not in census_surnames():
+        return False
+    if not _word_of_language(surname):
+        return True
+    return form in common_surnames() and form not in PLACE_KIND_SURNAMES and person_heads(after.split())
+
+
+def might_hold_label_name(text: str) -> bool:
+    """The prefilter's test: could `text` hold a full name inside a title-case label?"""
+    return any(label_name_pair(m.group(1), m.group(2), m.group(3)) for m in _PAIR.finditer(text))
+
+
+_WORD = re.compile(r"\S+")
+
+
+def label_name_span(run: str) -> tuple[int, int] | None:
+    """The first full name of a capitalised run by the same rule (`Dmitri Navarro` of `Dmitri Navarro
+    Laptop Request`, where the run's most name-like stretch took `Laptop`, a word no 1913 dictionary
+    knows, for a surname), over a second surname no dictionary holds (`Maria Gonzalez Lopez`): offsets
+    into `run`."""
+    words = [(m.start(), m.end(), m.group().strip(":,;")) for m in _WORD.finditer(run)]
+    for i in range(len(words) - 1):
+        given, surname = words[i][2], words[i + 1][2]
+        after = " ".join(w for _, _, w in words[i + 2 :])
+        if label_name_pair(given, surname, after):
+            j = i + 1
+            while j + 1 < len(words) and _second_surname(words[j + 1][2]):
+                j += 1
+            return words[i][0], words[j][0] + len(words[j][2])
+    return None
+
+
+def _second_surname(word: str) -> bool:
+    return lexicon_form(word) in census_surnames() and not _word_of_language(word)
