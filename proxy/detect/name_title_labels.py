@@ -31,6 +31,10 @@ from proxy.detect.name_lexicon import (
 )
 from proxy.detect.name_phrases import PLACE_KIND_SURNAMES, place_head
 from proxy.detect.name_words import STRONG, given_evidence
+from proxy.detect.names import person_name_likelihood
+
+# The pair alone must read as a clear name (`San Francisco`, `Santa Monica` do not: a place prefix).
+_CLEAR = 0.85
 
 _CAP = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]{1,30}(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]{1,30})?"
 # Every pair of adjacent capitalised words (a lookahead: overlapping pairs, `Urgent Maria Gonzalez`), with
@@ -53,8 +57,13 @@ def label_name_pair(given: str, surname: str, after: str) -> bool:
     if form not in census_surnames():
         return False
     if not _word_of_language(surname):
-        return True
-    return form in common_surnames() and form not in PLACE_KIND_SURNAMES and person_heads(after.split())
+        return person_name_likelihood(f"{given} {surname}") >= _CLEAR
+    return (
+        form in common_surnames()
+        and form not in PLACE_KIND_SURNAMES
+        and person_heads(after.split())
+        and person_name_likelihood(f"{given} {surname}") >= _CLEAR
+    )
 
 
 def might_hold_label_name(text: str) -> bool:
