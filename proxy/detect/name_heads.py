@@ -54,3 +54,10 @@ def person_heads(run: list[str]) -> bool:
     if words[0] in TIME_HEADS:
         return True
     return any(w in ROLE_HEADS for w in words) or words[-1] in RECORD_HEADS
+
+
+def heads_before(words: list[str]) -> bool:
+    """Whether a role or a record kind stands among the label's words before a name (`Exit Interview:`,
+    `Onboarding -`): the label is about a person, though its head comes first."""
+    folded = (lexicon_form(w.strip(".,;:!?()[]\"'#-/")) for w in words)
+    return any(w in ROLE_HEADS or w in RECORD_HEADS for w in folded)

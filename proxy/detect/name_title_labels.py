@@ -8,8 +8,11 @@ The recognizers already take such a name out of a longer capitalised run (`VeilL
 what was missing is the trigger. This is it: the text holds, somewhere in a capitalised run, a clear given
 name right before a surname that reads as nothing else:
 - a census surname no dictionary or vocabulary holds (`Gonzalez`, `Mendoza`): wherever the pair sits;
-- a frequent surname that is also a word (`Hunter`, `Brown`), only with stronger evidence: the label's
-  words after it say "a person" (`name_heads`: `Account Manager`, `Performance Review`).
+- a frequent surname that is also a word (`Hunter`, `Brown`), only with stronger evidence: no phrase goes
+  on after it (the label ends, or a separator or a function word follows: `Lunch: Megan Hunter`,
+  `Dinner With Megan Hunter And Team`), or what follows is a person's head (`name_heads`: `Account
+  Manager`, `Performance Review`) — the phrase rule the recognizers ask (`name_phrases.phrase_modifier`)
+  — or a role or a record kind stands before it in the same line (`Exit Interview: Megan Hunter`).
 `Georgia Peach Tea`, `Charlotte Airport Shuttle`, `Jordan Air Max` hold neither and stay unread.
 
 Kept free of Presidio (the prefilter runs before the detectors load). Cheap: one regex over the text for
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from proxy.detect.name_heads import person_heads
+from proxy.detect.name_heads import heads_before
 from proxy.detect.name_lexicon import (
     census_surnames,
     common_surnames,
@@ -29,7 +32,7 @@ from proxy.detect.name_lexicon import (
     is_vocabulary_word,
     lexicon_form,
 )
-from proxy.detect.name_phrases import PLACE_KIND_SURNAMES, place_head
+from proxy.detect.name_phrases import PLACE_KIND_SURNAMES, phrase_modifier, place_head
 from proxy.detect.name_words import STRONG, given_evidence
 from proxy.detect.names import person_name_likelihood
 
@@ -48,9 +51,9 @@ def _word_of_language(word: str) -> bool:
     return in_dictionary(word) or is_english_word(word) or is_vocabulary_word(word)
 
 
-def label_name_pair(given: str, surname: str, after: str) -> bool:
-    """Whether `given surname`, followed in its run by the words `after`, is a person's name by the
-    rule of the module docstring."""
+def label_name_pair(given: str, surname: str, after: str, before: str = "") -> bool:
+    """Whether `given surname`, followed in its run by the words `after` and preceded in its line by the
+    words `before`, is a person's name by the rule of the module docstring."""
     if given_evidence(given) != STRONG or place_head(surname):
         return False
     form = lexicon_form(surname)
@@ -61,14 +64,23 @@ def label_name_pair(given: str, surname: str, after: str) -> bool:
     return (
         form in common_surnames()
         and form not in PLACE_KIND_SURNAMES
-        and person_heads(after.split())
+        and (not phrase_modifier(f"{given} {surname}", after or None) or heads_before(before.split()))
         and person_name_likelihood(f"{given} {surname}") >= _CLEAR
     )
 
 
 def might_hold_label_name(text: str) -> bool:
     """The prefilter's test: could `text` hold a full name inside a title-case label?"""
-    return any(label_name_pair(m.group(1), m.group(2), m.group(3)) for m in _PAIR.finditer(text))
+    return any(
+        label_name_pair(m.group(1), m.group(2), m.group(3), _line_before(text, m.start()))
+        for m in _PAIR.finditer(text)
+    )
+
+
+def _line_before(text: str, at: int) -> str:
+    """The label's words before a pair: its line, up to 60 characters back."""
+    start = max(0, at - 60)
+    return text[start:at].rpartition("\n")[2]
 
 
 _WORD = re.compile(r"\S+")

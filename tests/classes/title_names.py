@@ -105,8 +105,14 @@ def _label(rng: Random, frame: str, written: str) -> str:
 
 
 def names_in_title_labels(rng: Random) -> Case:
-    first, last = _strong_name(rng)
-    planted = _both(first, last)
+    """A clear given name and a census surname of no dictionary (`strong:`), or, one case in four, a
+    frequent surname that is also a word (`word:` `Megan Hunter Performance Review`)."""
+    if rng.random() < 0.25:
+        first, last = _clear_given(rng), rng.choice(WORD_SURNAMES)
+        planted, kind = Planted("person", f"{first} {last}", _pair(first, last)), "word"
+    else:
+        first, last = _strong_name(rng)
+        planted, kind = _both(first, last), "strong"
     # A file title written with underscores (`Maria_Gonzalez_Passport_Scan`) is the identifier class's
     # (`identifier_names`), not this one.
     text = _label(rng, rng.choice(LABEL_FRAMES), f"{first} {last}")
@@ -117,7 +123,7 @@ def names_in_title_labels(rng: Random) -> Case:
         [call(result, "list_events")],
         [planted],
         [Survivor(survivor, label="place-or-product-label")],
-        label=f"strong:{where}",
+        label=f"{kind}:{where}",
     )
 
 
