@@ -22,6 +22,7 @@ two adjacent capitalised words, then set lookups for each pair.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from proxy.detect.name_heads import heads_before
 from proxy.detect.name_lexicon import (
@@ -40,41 +41,55 @@ from proxy.detect.names import person_name_likelihood
 _CLEAR = 0.85
 
 _CAP = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]{1,30}(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]{1,30})?"
-# Every pair of adjacent capitalised words (a lookahead: overlapping pairs, `Urgent Maria Gonzalez`), with
-# the capitalised words after the pair in the same run (up to four).
-_PAIR = re.compile(
-    rf"(?<![\w'’-])(?=({_CAP})[ \u00a0]({_CAP})(?![\w-])((?:[ \u00a0]{_CAP}(?![\w-])){{0,4}}))"
-)
+# Every pair of adjacent capitalised words: the first consumed, the second looked ahead at (overlapping
+# pairs, `Urgent Maria Gonzalez`), so each word is read once.
+_PAIR = re.compile(rf"(?<![\w'’-])({_CAP})[ \u00a0](?=({_CAP})(?![\w-]))")
+# The capitalised words after a pair in the same run (up to four).
+_AFTER = re.compile(rf"(?:[ \u00a0]{_CAP}(?![\w-])){{0,4}}")
 
 
 def _word_of_language(word: str) -> bool:
     return in_dictionary(word) or is_english_word(word) or is_vocabulary_word(word)
 
 
+@lru_cache(maxsize=65_536)
+def pair_kind(given: str, surname: str) -> str | None:
+    """`strong`: a clear given name before a census surname of no dictionary, the pair a clear name alone
+    (`Maria Gonzalez`; not `San Francisco`); `word`: the same with a frequent surname that is also a word
+    (`Megan Hunter`), which needs stronger evidence; else None."""
+    if given_evidence(given) != STRONG or place_head(surname):
+        return None
+    form = lexicon_form(surname)
+    if form not in census_surnames() or person_name_likelihood(f"{given} {surname}") < _CLEAR:
+        return None
+    if not _word_of_language(surname):
+        return "strong"
+    return "word" if form in common_surnames() and form not in PLACE_KIND_SURNAMES else None
+
+
 def label_name_pair(given: str, surname: str, after: str, before: str = "") -> bool:
     """Whether `given surname`, followed in its run by the words `after` and preceded in its line by the
     words `before`, is a person's name by the rule of the module docstring."""
-    if given_evidence(given) != STRONG or place_head(surname):
-        return False
-    form = lexicon_form(surname)
-    if form not in census_surnames():
-        return False
-    if not _word_of_language(surname):
-        return person_name_likelihood(f"{given} {surname}") >= _CLEAR
-    return (
-        form in common_surnames()
-        and form not in PLACE_KIND_SURNAMES
-        and (not phrase_modifier(f"{given} {surname}", after or None) or heads_before(before.split()))
-        and person_name_likelihood(f"{given} {surname}") >= _CLEAR
-    )
+    kind = pair_kind(given, surname)
+    if kind != "word":
+        return kind == "strong"
+    return not phrase_modifier(f"{given} {surname}", after or None) or heads_before(before.split())
 
 
 def might_hold_label_name(text: str) -> bool:
     """The prefilter's test: could `text` hold a full name inside a title-case label?"""
-    return any(
-        label_name_pair(m.group(1), m.group(2), m.group(3), _line_before(text, m.start()))
-        for m in _PAIR.finditer(text)
-    )
+    for m in _PAIR.finditer(text):
+        kind = pair_kind(m.group(1), m.group(2))
+        if kind == "strong":
+            return True
+        if kind == "word":
+            end = m.end() + len(m.group(2))
+            after = _AFTER.match(text, end)
+            if label_name_pair(
+                m.group(1), m.group(2), after.group() if after else "", _line_before(text, m.start())
+            ):
+                return True
+    return False
 
 
 def _line_before(text: str, at: int) -> str:
