@@ -55,6 +55,7 @@ def _stretch_name(text: str, start: int, name: str) -> tuple[int, int, float] | 
     if stretch is None:
         return None
     s, e, likelihood = stretch
+    e = _without_work_words(name, s, e)
     following = name[e:].strip()
     core = [w for w in name[s:e].split() if w.casefold() not in PARTICLES]
     if phrase_modifier(name[s:e], following or None) or lexical_inside(core):
@@ -72,6 +73,17 @@ def _stretch_name(text: str, start: int, name: str) -> tuple[int, int, float] | 
     if likelihood >= WITH_CONTEXT and has_person_context(text, s, e):
         return s, e, PLAUSIBLE
     return None
+
+
+def _without_work_words(name: str, s: int, e: int) -> int:
+    """The stretch's end without the words after a full name of a title-case label that no census lists
+    (`Webinar` of `Sofia Hernandez Webinar Recording`: a word no 1913 dictionary knows is no surname
+    there; `name_title_labels`)."""
+    label = label_name_span(name[s:e])
+    if label is None or s + label[1] >= e:
+        return e
+    rest = name[s + label[1] : e].split()
+    return e if any(lexicon_form(w) in census_surnames() for w in rest) else s + label[1]
 
 
 def _named_anyway(text: str, start: int, name: str) -> tuple[int, int, float] | None:
