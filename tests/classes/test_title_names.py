@@ -4,9 +4,14 @@ classes 1-3).
 
 Figures at the time of writing, 150 seeded cases each (leaked before → after the mechanisms; survivors
 altered after):
-- title labels (`name_title_labels`: the prefilter's trigger and the run's pair): FIGURES1
-- word surnames before a job title, a record kind, a time word (`name_heads`, `name_phrases`): FIGURES2
-- surnames that are kinds of place beside person context (`name_place_surnames`): FIGURES3
+- title labels (`name_title_labels`: the prefilter's trigger and the run's pair): a clear given name and a
+  census surname of no dictionary 99/99 → 0/99; a surname that is also a word 51/51 → 11/51 (record
+  kinds `name_heads` does not know: `Promotion Packet`, `Payroll Correction`); labels of places and
+  products altered 0.
+- word surnames before a job title, a record kind, a time word (`name_heads`, `name_phrases`): 137/150 →
+  0/150; product and place phrases altered 0.
+- surnames that are kinds of place beside person context (`name_place_surnames`): 127/150 → 0/150;
+  places in a place's context altered 0.
 """
 
 from __future__ import annotations
