@@ -12,6 +12,7 @@ from typing import ClassVar
 import regex
 from presidio_analyzer import Pattern
 
+from proxy.detect.name_lexicon import census_surnames, lexicon_form
 from proxy.detect.name_patterns import (
     AFTER,
     BEFORE,
@@ -22,8 +23,10 @@ from proxy.detect.name_patterns import (
     PLAUSIBLE,
     NameRunRecognizer,
 )
-from proxy.detect.name_phrases import lexical_inside, phrase_modifier
+from proxy.detect.name_phrases import lexical_inside, no_name_word, phrase_modifier
+from proxy.detect.name_place_surnames import place_surname_span
 from proxy.detect.name_text import best_name_stretch, given_name_after_comma
+from proxy.detect.name_title_labels import label_name_span
 from proxy.detect.name_words import PARTICLES
 from proxy.detect.names import person_name_likelihood
 from proxy.detect.person_recognizer import has_person_context
@@ -43,20 +46,58 @@ class VeilLexiconNameRecognizer(NameRunRecognizer):
         name = match.group("name")
         if "," in name:
             return _comma_name(text, start, name)
-        stretch = best_name_stretch(name)
-        if stretch is None:
-            return None
-        s, e, likelihood = stretch
-        following = name[e:].split(maxsplit=1)
-        core = [w for w in name[s:e].split() if w.casefold() not in PARTICLES]
-        if phrase_modifier(name[s:e], following[0] if following else None) or lexical_inside(core):
-            return None  # `Georgia Peach` of `Georgia Peach Tea`, `Jordan Retro High` (`name_phrases`)
-        s, e = start + s, start + e
-        if likelihood >= CLEAR:
-            return s, e, CONFIDENT
-        if likelihood >= WITH_CONTEXT and has_person_context(text, s, e):
-            return s, e, PLAUSIBLE
+        return _stretch_name(text, start, name) or _named_anyway(text, start, name)
+
+
+def _stretch_name(text: str, start: int, name: str) -> tuple[int, int, float] | None:
+    """The run's most name-like stretch, where it reads as a name."""
+    stretch = best_name_stretch(name)
+    if stretch is None:
         return None
+    s, e, likelihood = stretch
+    e = _without_work_words(name, s, e)
+    following = name[e:].strip()
+    core = [w for w in name[s:e].split() if w.casefold() not in PARTICLES]
+    if phrase_modifier(name[s:e], following or None) or lexical_inside(core):
+        return None  # `Georgia Peach` of `Georgia Peach Tea`, `Jordan Retro High` (`name_phrases`)
+    before = name[:s].split()
+    if (
+        before
+        and no_name_word(before[-1])
+        and not all(lexicon_form(w) in census_surnames() for w in core[1:])
+    ):
+        return None  # `Max Restock` of `Jordan Air Max Restock`: the tail of a phrase, no census surname
+    s, e = start + s, start + e
+    if likelihood >= CLEAR:
+        return s, e, CONFIDENT
+    if likelihood >= WITH_CONTEXT and has_person_context(text, s, e):
+        return s, e, PLAUSIBLE
+    return None
+
+
+def _without_work_words(name: str, s: int, e: int) -> int:
+    """The stretch's end without the words after a full name of a title-case label that no census lists
+    (`Webinar` of `Sofia Hernandez Webinar Recording`: a word no 1913 dictionary knows is no surname
+    there; `name_title_labels`)."""
+    label = label_name_span(name[s:e])
+    if label is None or s + label[1] >= e:
+        return e
+    rest = name[s + label[1] : e].split()
+    return e if any(lexicon_form(w) in census_surnames() for w in rest) else s + label[1]
+
+
+def _named_anyway(text: str, start: int, name: str) -> tuple[int, int, float] | None:
+    """A name the stretch missed: a clear given name and a surname that reads as nothing else inside a
+    title-case label (`Dmitri Navarro` of `Dmitri Navarro Laptop Request`, `name_title_labels`), or a
+    surname that is a kind of place beside words only a person takes (`call Sofia Plaza`,
+    `name_place_surnames`)."""
+    label = label_name_span(name)
+    if label is not None:
+        return start + label[0], start + label[1], CONFIDENT
+    place = place_surname_span(text, start, name)
+    if place is not None:
+        return place[0], place[1], PLAUSIBLE
+    return None
 
 
 def _comma_name(text: str, start: int, name: str) -> tuple[int, int, float] | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import regex
 
+from proxy.detect.name_heads import person_heads
 from proxy.detect.name_lexicon import (
     census_surnames,
     common_surnames,
@@ -68,13 +69,19 @@ def lexical_inside(core: list[str]) -> bool:
     return any(no_name_word(w) for w in core[1:])
 
 
+# Frequent surnames that are also kinds of place: before a person's head they still read as a place's
+# name (`Grant Park Manager`, `Hamilton Beach Customer Support`), as `Grant Park` alone does.
+PLACE_KIND_SURNAMES = frozenset(("park", "hill", "lake", "beach"))
+
+
 def phrase_modifier(stretch: str, following: str | None) -> bool:
     """Whether a name-like `stretch` is the modifier of a phrase, given the capitalised word that follows
-    it in the same run (`Georgia Peach` before `Tea`)."""
+    it in the same run (`Georgia Peach` before `Tea`), or the run's words after it (`Account Manager`):
+    a phrase whose head says "a person" (`name_heads`) keeps a surname that is a word its name."""
     if not following:
         return False
     last = stretch.split()[-1]
-    nxt = following.strip(".,;:")
+    nxt = following.split()[0].strip(".,;:")
     folded = nxt.casefold()
     if folded in SUFFIXES or folded in TITLES or folded in PARTICLES or folded in stop_words():
         return False  # `Petros Saunders The quarterly report…`: the next sentence starts
@@ -84,6 +91,8 @@ def phrase_modifier(stretch: str, following: str | None) -> bool:
         return False
     if not (lexicon_form(last) in common_surnames() or is_first_name(last)):
         return True  # `Jordan Air` + anything: `Air` is no name
+    if person_heads(following.split()) and lexicon_form(last) not in PLACE_KIND_SURNAMES:
+        return False  # `Megan Hunter` + `Account Manager`, `Caroline Brown` + `Divorce Filing`
     return (
         _word_of_language(nxt)
         and lexicon_form(nxt) not in common_surnames()
@@ -91,7 +100,8 @@ def phrase_modifier(stretch: str, following: str | None) -> bool:
     )  # `Georgia Peach` + `Tea`
 
 
-_NEXT_WORD = regex.compile(r"[ \u00a0](\p{Lu}\p{L}{1,30}+)")
+# The capitalised words after a span, up to four, in the same run.
+_NEXT_WORD = regex.compile(r"[ \u00a0](\p{Lu}\p{L}{1,30}+(?:[ \u00a0]\p{Lu}\p{L}{1,30}+){0,3})")
 
 
 def before_phrase_word(text: str, start: int, end: int) -> bool:

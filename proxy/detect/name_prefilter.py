@@ -18,6 +18,7 @@ from proxy.detect.name_identifiers import might_hold_identifier_name
 from proxy.detect.name_keys import is_name_label
 from proxy.detect.name_standalone import might_stand_alone
 from proxy.detect.path_folders import might_hold_path_name
+from proxy.detect.name_title_labels import might_hold_label_name
 
 __all__ = ["NAME_PREFILTER", "might_hold_name"]
 
@@ -51,9 +52,11 @@ def might_hold_name(text: str) -> bool:
     # An org label (`Account: Brightwater Plumbing LLC`) sends the text too: `VeilAccountLabelRecognizer`.
     if any(is_name_label(m.group(1)) or is_org_label(m.group(1)) for m in _LABELLED.finditer(text)):
         return True
-    # A name standing alone (a whole text or line: `Maria Gonzalez`), or a table with a person column.
+    # A name standing alone (a whole text or line: `Maria Gonzalez`), or a table with a person column, or
+    # a full name inside a title-case label (`Maria Gonzalez Performance Review`: `name_title_labels`).
     return (
         might_stand_alone(text)
+        or might_hold_label_name(text)
         or name_header(text)
         or might_be_glued_name(text)
         or _lower_case_directory_name(text)

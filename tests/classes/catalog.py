@@ -36,6 +36,11 @@ from tests.classes.structured_names import (
 )
 from tests.classes.survivors import over_redaction
 from tests.classes.terminal import terminal_codes
+from tests.classes.title_names import (
+    names_in_title_labels,
+    names_with_place_surnames,
+    names_with_word_surnames_in_phrases,
+)
 
 CLASSES: dict[str, Callable[[Random], Case]] = {
     "control": control,
@@ -72,6 +77,9 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
     "names-path-places": place_and_product_folders,
     "accounts-data-labels": accounts_in_data_labels,
     "accounts-data-labels-plain": non_account_tables,
+    "names-title-labels": names_in_title_labels,
+    "names-word-surname-phrases": names_with_word_surnames_in_phrases,
+    "names-place-surnames": names_with_place_surnames,
     "positional-values": positional_values,
     "positional-lookalikes": positional_lookalikes,
     "over-redaction": over_redaction,
