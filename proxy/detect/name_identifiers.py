@@ -20,10 +20,18 @@ parts (the separator between them included), not the whole identifier: `…/in/[
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import lru_cache
 
 from proxy.detect.directory_names import given_and_surname, initial_and_surname
+from proxy.detect.identifier_parts import (
+    PIECE,
+    TRIGGER,
+    Part,
+    candidates,
+    is_hashtag,
+    parts,
+    slash_joined,
+)
 from proxy.detect.name_lexicon import (
     census_surnames,
     in_dictionary,
@@ -34,16 +42,6 @@ from proxy.detect.name_lexicon import (
 )
 from proxy.detect.name_words import NONE, PLACE_PREFIXES, STRONG, given_evidence
 
-# An identifier: alphanumeric pieces joined by `-`, `_`, `.` (one or two in a row), at least one join.
-# Linear: each piece is a maximal run, and a join needs a separator.
-IDENTIFIER = re.compile(
-    r"(?<![A-Za-z0-9])[A-Za-z0-9]{1,40}(?:[._-]{1,2}[A-Za-z0-9]{1,40}){1,11}(?![A-Za-z0-9])"
-)
-# For the prefilter: a letter run, a separator, a letter run (both three letters or more).
-TRIGGER = re.compile(r"[A-Za-z]{3}[._-]{1,2}[A-Za-z]{3}")
-_PIECE = re.compile(r"[A-Za-z0-9]+")
-# Case changes inside a piece: `MacBook` → `Mac` `Book`, `iPhone` → `i` `Phone`, `LGARCIA` stays whole.
-_CASE_PART = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+|[A-Z]|[0-9]+")
 # A branch name's conventional lead: its next segment names the work or its author.
 _BRANCH_LEAD = re.compile(
     r"(?<![A-Za-z0-9])(?:feature|feat|bugfix|fix|hotfix|chore|wip|topic)/$",
@@ -83,16 +81,6 @@ _MIN_GIVEN = 3
 _MIN_SURNAME = 3
 _MIN_PAIR = 7  # letters of a pair at least (`pii_phi` is an acronym's pair, `tom.lowe` a name)
 _MIN_LOGIN = 5
-
-
-def _parts(ident: str, offset: int) -> list[tuple[int, int, str]]:
-    """The parts of an identifier as (start, end, lower-case text), in the text's coordinates."""
-    out = []
-    for piece in _PIECE.finditer(ident):
-        for part in _CASE_PART.finditer(piece.group()):
-            start = offset + piece.start() + part.start()
-            out.append((start, start + len(part.group()), part.group().casefold()))
-    return out
 
 
 @lru_cache(maxsize=8192)
@@ -135,13 +123,13 @@ def _owner_given(part: str) -> bool:
 
 def _device_or_branch(text: str, m: re.Match[str]) -> bool:
     """A device word among the parts or an mDNS name (`….local`), or a branch prefix before the run."""
-    pieces = _PIECE.findall(m.group().casefold())
+    pieces = PIECE.findall(m.group().casefold())
     if any(p in _DEVICE_WORDS for p in pieces) or pieces[-1] == "local":
         return True
     return _BRANCH_LEAD.search(text, max(0, m.start() - 8), m.start()) is not None
 
 
-def _person_place(text: str, m: re.Match[str], parts: list[tuple[int, int, str]]) -> bool:
+def _person_place(text: str, m: re.Match[str], parts: list[Part]) -> bool:
     """The identifier names a person's thing: a device, a branch, a profile or team page, a personal
     document. There a surname that is also a word will do (`lena-grafs-imac`, `tilmann_gross_resume.pdf`);
     elsewhere it would take `rose-gold`, `jordan-brand` (`renzo-decker/new-report` is left)."""
@@ -178,51 +166,161 @@ def identifier_names(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     if TRIGGER.search(text) is None:
         return out
-    for m in IDENTIFIER.finditer(text):
+    found = candidates(text)
+    read = [parts(m.group(), m.start()) for m in found]
+    for n, (m, ps) in enumerate(zip(found, read, strict=True)):
         if _ZONE_AREA.search(text, max(0, m.start() - 11), m.start()) is not None:
             continue
-        parts = _parts(m.group(), m.start())
-        placed = _person_place(text, m, parts)
+        placed = _person_place(text, m, ps)
         if not placed and _HYPHENATED_WORDS.fullmatch(m.group()):
             continue  # `Ayala-Johnson and Sons`, `Jean-Luc`: prose's double-barrelled words
-        found = _pairs(
-            parts, placed_given if placed else clear_given, _placed_surname if placed else known_surname
-        )
-        if not found and _device_or_branch(text, m):
-            found = _device_owner(text, parts)
-        out.extend(found)
+        spans = _pairs(ps, placed)
+        taken = {i for i, p in enumerate(ps) if any(a <= p.start < b for a, b in spans)}
+        spans += _glued(ps, taken, is_hashtag(text, m))
+        if not spans and placed:
+            spans = _placed_login(ps)
+        if not spans and _device_or_branch(text, m):
+            spans = _device_owner(text, ps)
+        if n and slash_joined(text, found[n - 1], m) and read[n - 1] and ps:
+            before, after = read[n - 1][-1], ps[0]
+            if _strong_pair(before.key, after.key) or _strong_pair(after.key, before.key):
+                spans.append((before.start, after.end))  # `/people/guadalupe/sanchez`
+        out.extend(spans)
     return out
 
 
-def _pairs(
-    parts: list[tuple[int, int, str]], given_like: Callable[[str], bool], surname_like: Callable[[str], bool]
-) -> list[tuple[int, int]]:
-    """Given name then surname, neighbours (a second surname part joins them: `garcia-lopez`)."""
+# What may stand between a given name and its surname: a middle initial, a particle (`matteo-j-figueroa`,
+# `chiara-de-sharma`), or, glued in one piece, a short digit run (`federico2nakamura`).
+_PARTICLES = frozenset(
+    ("de", "del", "della", "da", "di", "do", "dos", "das", "du", "van", "von", "der", "den", "la", "le", "y")
+)
+
+
+def _bridge(parts: list[Part], i: int, k: int) -> bool:
+    part = parts[k].key
+    if part.isdigit():
+        return len(part) <= 4 and parts[i].piece == parts[k].piece == parts[k + 1].piece
+    return (len(part) == 1 and part.isalpha()) or part in _PARTICLES
+
+
+def _strong_pair(given: str, surname: str) -> bool:
+    """A clear given name and a census surname of no dictionary: a person wherever it stands."""
+    return (
+        clear_given(given)
+        and known_surname(surname)
+        and len(given) + len(surname) >= _MIN_PAIR
+        and given not in PLACE_PREFIXES
+    )
+
+
+def _pairs(parts: list[Part], placed: bool) -> list[tuple[int, int]]:
+    """Given name then surname (a middle initial or a particle between, a second surname part joining
+    them: `garcia-lopez`), or surname then given name (`Gonzalez_Maria_Resume.pdf`, the order of HR and
+    scan files). Where the place says "a person" (`_person_place`) a looser given name and surname will
+    do in the first order; surname first takes a clear given name always, and a census surname."""
+    given_like = placed_given if placed else clear_given
+    surname_like = _placed_surname if placed else known_surname
+    back_surname = any_surname if placed else known_surname
     out = []
     i = 0
     while i < len(parts) - 1:
-        given, surname = parts[i][2], parts[i + 1][2]
-        if (
-            given_like(given)
-            and surname_like(surname)
-            and len(given) + len(surname) >= _MIN_PAIR
-            and given not in PLACE_PREFIXES
-        ):
-            j = i + 1
-            while j + 1 < len(parts) and known_surname(parts[j + 1][2]) and not clear_given(parts[j + 1][2]):
-                j += 1
-            out.append((parts[i][0], parts[j][1]))
-            i = j + 1
+        given = parts[i].key
+        end = None
+        if given_like(given) and given not in PLACE_PREFIXES:
+            for k in (i + 1, i + 2):
+                if k == i + 2 and not (k < len(parts) and _bridge(parts, i, i + 1)):
+                    break
+                surname = parts[k].key
+                if surname_like(surname) and len(given) + len(surname) >= _MIN_PAIR:
+                    end = k
+                    while (
+                        end + 1 < len(parts)
+                        and known_surname(parts[end + 1].key)
+                        and not clear_given(parts[end + 1].key)
+                    ):
+                        end += 1
+                    break
+        if end is None:
+            surname, after = given, parts[i + 1].key
+            if (
+                back_surname(surname)
+                and not clear_given(surname)
+                and clear_given(after)
+                and after not in PLACE_PREFIXES
+                and len(surname) + len(after) >= _MIN_PAIR
+            ):
+                end = i + 1
+        if end is not None:
+            out.append((parts[i].start, parts[end].end))
+            i = end + 1
             continue
         i += 1
     return out
 
 
-def _device_owner(text: str, parts: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+_MIN_GLUED_SURNAME = 4
+
+
+def _glued(parts: list[Part], taken: set[int], hashtag: bool) -> list[tuple[int, int]]:
+    """A part that is a given name and a surname glued (`dmitrinavarro`, `wojciechcastillo_resume.pdf`):
+    a clear given name that is no word, then a census surname of no dictionary, the whole part. In a
+    hashtag, where words are glued with the name (`#teamdmitripetrov`, `#freenadiavillanueva`), anywhere
+    in the part."""
+    out = []
+    for i, p in enumerate(parts):
+        run = p.key
+        if i in taken or len(run) < _MIN_PAIR + 1 or not run.isalpha():
+            continue
+        at = _glued_at(run, hashtag)
+        if at is None:
+            continue
+        if hashtag and len(run) == p.end - p.start:
+            out.append((p.start + at[0], p.start + at[1]))
+        else:
+            out.append((p.start, p.end))
+    return out
+
+
+def _glued_at(run: str, anywhere: bool) -> tuple[int, int] | None:
+    starts = range(len(run) - _MIN_PAIR + 1) if anywhere else range(1)
+    for a in starts:
+        for b in range(a + _MIN_GIVEN, min(a + 12, len(run) - _MIN_GLUED_SURNAME) + 1):
+            head = run[a:b]
+            if not clear_given(head) or is_english_word(head) or is_vocabulary_word(head):
+                continue
+            # the longest surname first: `petrov`, not `petr`
+            ends = range(len(run), b + _MIN_GLUED_SURNAME - 1, -1) if anywhere else (len(run),)
+            for c in ends:
+                if known_surname(run[b:c]) and head not in PLACE_PREFIXES:
+                    return a, c
+    return None
+
+
+def _placed_login(parts: list[Part]) -> list[tuple[int, int]]:
+    """Where the place says "a person" (a profile or team path, a personal document): an initial and a
+    census surname written apart (`S_Hayashi_Resume.pdf`, `/team/f-delgado`), or glued to one of no
+    dictionary (`/in/tescobar`)."""
+    out = []
+    for i, p in enumerate(parts):
+        if len(p.key) == 1 and p.key.isalpha() and i + 1 < len(parts) and any_surname(parts[i + 1].key):
+            out.append((p.start, parts[i + 1].end))
+        elif (
+            len(p.key) >= _MIN_LOGIN
+            and p.key.isalpha()
+            and p.key not in _PERSONAL_FILES
+            and not (in_dictionary(p.key) or is_english_word(p.key) or is_vocabulary_word(p.key))
+            and known_surname(p.key[1:])
+            and initial_and_surname(p.key)
+        ):
+            out.append((p.start, p.end))
+    return out
+
+
+def _device_owner(text: str, parts: list[Part]) -> list[tuple[int, int]]:
     """In a device's or a branch's name: one part that is a login made of a name (`lgarcia`, `ecox`,
     `sofiahernandez`), or its owner's given name (`Marias-iPhone`, `priya-laptop`)."""
     out = []
-    for start, end, part in parts:
+    for start, end, part, _ in parts:
         if part in _DEVICE_WORDS or part in _DEVICE_PARTS or not part.isalpha():
             continue
         if (
