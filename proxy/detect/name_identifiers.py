@@ -174,9 +174,12 @@ def identifier_names(text: str) -> list[tuple[int, int]]:
         placed = _person_place(text, m, ps)
         if not placed and _HYPHENATED_WORDS.fullmatch(m.group()):
             continue  # `Ayala-Johnson and Sons`, `Jean-Luc`: prose's double-barrelled words
+        hashtag = is_hashtag(text, m)
+        if hashtag and ps:
+            ps = [*_hashtag_lead(ps[0]), *ps[1:]]
         spans = _pairs(ps, placed)
         taken = {i for i, p in enumerate(ps) if any(a <= p.start < b for a, b in spans)}
-        spans += _glued(ps, taken, is_hashtag(text, m))
+        spans += _glued(ps, taken, hashtag)
         if not spans and placed:
             spans = _placed_login(ps)
         if not spans and _device_or_branch(text, m):
@@ -244,7 +247,7 @@ def _pairs(parts: list[Part], placed: bool) -> list[tuple[int, int]]:
             surname, after = given, parts[i + 1].key
             if (
                 back_surname(surname)
-                and not clear_given(surname)
+                and surname not in PLACE_PREFIXES  # `santa-maria`, `san-jose`: places
                 and clear_given(after)
                 and after not in PLACE_PREFIXES
                 and len(surname) + len(after) >= _MIN_PAIR
@@ -263,14 +266,14 @@ _MIN_GLUED_SURNAME = 4
 
 def _glued(parts: list[Part], taken: set[int], hashtag: bool) -> list[tuple[int, int]]:
     """A part that is a given name and a surname glued (`dmitrinavarro`, `wojciechcastillo_resume.pdf`):
-    a clear given name that is no word, then a census surname of no dictionary, the whole part. In a
+    a clear given name, then a census surname of no dictionary, the whole part. In a
     hashtag, where words are glued with the name (`#teamdmitripetrov`, `#freenadiavillanueva`), anywhere
     in the part."""
     out = []
     for i, p in enumerate(parts):
         run = p.key
-        if i in taken or len(run) < _MIN_PAIR + 1 or not run.isalpha():
-            continue
+        if i in taken or len(run) < _MIN_PAIR + 1 or not run.isalpha() or _one_word(run):
+            continue  # `charlotte` is no `charl` + `otte`
         at = _glued_at(run, hashtag)
         if at is None:
             continue
@@ -281,16 +284,50 @@ def _glued(parts: list[Part], taken: set[int], hashtag: bool) -> list[tuple[int,
     return out
 
 
+def _hashtag_lead(part: Part) -> list[Part]:
+    """A hashtag's first part cut after a word that leads it, where a given name follows
+    (`#Teamagnes-b-estrada` → `Team`, `agnes`)."""
+    run = part.key
+    if len(run) != part.end - part.start or not run.isalpha() or _one_word(run):
+        return [part]
+    for a in range(_MIN_GIVEN, len(run) - _MIN_GIVEN + 1):
+        if _affix(run[:a]) and clear_given(run[a:]):
+            cut = part.start + a
+            return [Part(part.start, cut, run[:a], part.piece), Part(cut, part.end, run[a:], part.piece)]
+    return [part]
+
+
+def _one_word(run: str) -> bool:
+    """A given name, a surname or a word on its own: read whole, not cut."""
+    return (
+        placed_given(run)
+        or any_surname(run)
+        or in_dictionary(run)
+        or is_english_word(run)
+        or is_vocabulary_word(run)
+    )
+
+
+def _affix(word: str) -> bool:
+    return len(word) >= _MIN_GIVEN and is_english_word(word)
+
+
 def _glued_at(run: str, anywhere: bool) -> tuple[int, int] | None:
+    """Where in `run` a given name and a surname are glued: the whole run, or (`anywhere`) between words
+    of the language (`team`, `free`, `vote`; `#houstonrockets` holds none)."""
     starts = range(len(run) - _MIN_PAIR + 1) if anywhere else range(1)
     for a in starts:
+        if a and not _affix(run[:a]):
+            continue
         for b in range(a + _MIN_GIVEN, min(a + 12, len(run) - _MIN_GLUED_SURNAME) + 1):
             head = run[a:b]
-            if not clear_given(head) or is_english_word(head) or is_vocabulary_word(head):
+            if not clear_given(head):
                 continue
             # the longest surname first: `petrov`, not `petr`
             ends = range(len(run), b + _MIN_GLUED_SURNAME - 1, -1) if anywhere else (len(run),)
             for c in ends:
+                if c < len(run) and not _affix(run[c:]):
+                    continue
                 if known_surname(run[b:c]) and head not in PLACE_PREFIXES:
                     return a, c
     return None

@@ -14,6 +14,7 @@ from tests.classes.identifier_names import (
     names_in_search_queries,
     product_and_place_names,
 )
+from tests.classes.identifier_shapes import identifier_lookalikes, names_in_identifier_shapes
 from tests.classes.layers import blobs, differentials, encoded, normalized
 from tests.classes.layouts import layouts
 from tests.classes.notations import notations
@@ -59,6 +60,8 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
     "names-identifiers": names_in_identifiers,
     "names-queries": names_in_search_queries,
     "names-lookalikes": product_and_place_names,
+    "names-identifier-shapes": names_in_identifier_shapes,
+    "names-identifier-lookalikes": identifier_lookalikes,
     "positional-values": positional_values,
     "positional-lookalikes": positional_lookalikes,
     "over-redaction": over_redaction,
