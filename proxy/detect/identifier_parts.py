@@ -78,8 +78,20 @@ def key(text: str) -> str:
 
 def parts(ident: str, offset: int) -> list[Part]:
     """The parts of an identifier, in the text's coordinates."""
+    src = ident.replace("%20", "%%%") if "%" in ident else ident
+    if src.isascii():  # one pass: parts next to each other are of one piece
+        out = []
+        n = -1
+        end = -1
+        for part in _CASE_PART.finditer(src):
+            start = part.start()
+            if start != end:
+                n += 1
+            end = part.end()
+            out.append(Part(offset + start, offset + end, part.group().casefold(), n))
+        return out
     out = []
-    for n, piece in enumerate(PIECE.finditer(ident.replace("%20", "%%%"))):
+    for n, piece in enumerate(PIECE.finditer(src)):
         word = piece.group()
         shape = word if word.isascii() else _shape(word)
         for part in _CASE_PART.finditer(shape):

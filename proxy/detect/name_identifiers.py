@@ -166,9 +166,12 @@ def identifier_names(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     if TRIGGER.search(text) is None:
         return out
-    found = candidates(text)
+    # A path segment or tag that is one word (`/products/`, `#section`) is no name: left before it is read.
+    found = [m for m in candidates(text) if not m.group().isalpha() or _could_name(m.group().casefold())]
     read = [parts(m.group(), m.start()) for m in found]
     for n, (m, ps) in enumerate(zip(found, read, strict=True)):
+        if not any(_could_name(p.key) for p in ps):
+            continue  # `/products/reviews`, `q3_sales_report.pdf`: no given name, nothing a name is made of
         if _ZONE_AREA.search(text, max(0, m.start() - 11), m.start()) is not None:
             continue
         placed = _person_place(text, m, ps)
@@ -297,6 +300,21 @@ def _hashtag_lead(part: Part) -> list[Part]:
     return [part]
 
 
+@lru_cache(maxsize=8192)
+def _could_name(part: str) -> bool:
+    """A part a name could be read from: a given name, or letters that are no word (a surname, a login, a
+    given name and surname glued). A candidate without one is left before its place is looked at."""
+    return part.isalpha() and (
+        placed_given(part)
+        or any_surname(part)
+        or (
+            len(part) >= _MIN_LOGIN - 1
+            and not (in_dictionary(part) or is_english_word(part) or is_vocabulary_word(part))
+        )
+    )
+
+
+@lru_cache(maxsize=8192)
 def _one_word(run: str) -> bool:
     """A given name, a surname or a word on its own: read whole, not cut."""
     return (
