@@ -4,17 +4,22 @@
 names (`Sofia-Hernandezs-MacBook-Pro.local`, `DESKTOP-LGARCIA`, `Marias-iPhone`, `sofia-hernandez-laptop`):
 the judgement behind `VeilIdentifierNameRecognizer`, free of Presidio for the prefilter.
 
-An identifier is a run of letters and digits joined by `-`, `_` or `.`; it is split there and at case
-changes (`MacBook` → `Mac`, `Book`), and a possessive `s` is read off a part (`Hernandezs` → `Hernandez`).
-What says "a person" is a pair of neighbouring parts: a clear given name (`given_evidence` strong, three
-letters or more), then a census surname that is no word of the language in any dictionary or vocabulary
-(`gonzalez`, `raman`; not `park`, `shoes`, `timeout`). Slugs of article titles, report file names and
-service host names (`how-to-fix-a-leak`, `q3_sales_report.pdf`, `web-01.prod`, `build-agent-3`) hold no such
-pair. Where the identifier names a device or a branch (a device word beside it: `DESKTOP-`, `-laptop`,
-`iPhone`, `.local`; a branch prefix: `feature/`, `fix/`), less will do, as a login's place allows: an
-initial glued to a census surname (`LGARCIA`, `mgonzalez`), a given name and surname glued
-(`sofiahernandez`), or a device owner's possessive given name (`Marias-iPhone`). The span is the name's
-parts (the separator between them included), not the whole identifier: `…/in/[[PERSON]]-4b2a19`.
+An identifier is read into parts by `identifier_parts` (any separator, case changes, digit boundaries,
+accents folded for the lexicons; a path segment, a query value or a hashtag alone too), and a possessive
+`s` is read off a part (`Hernandezs` → `Hernandez`). What says "a person" is a pair of neighbouring parts,
+in either order (`Gonzalez_Maria_Resume.pdf`): a clear given name (`given_evidence` strong, three letters or
+more) and a census surname that is no word of the language in any dictionary or vocabulary (`gonzalez`,
+`raman`; not `park`, `shoes`, `timeout`), a middle initial, a particle or a short glued digit run allowed
+between (`matteo-j-figueroa`, `federico2nakamura`); or one part that is such a pair glued
+(`/in/dmitrinavarro`; in a hashtag between words: `#teamdmitripetrov`). Slugs of article titles, report
+file names, service host names, places and products (`how-to-fix-a-leak`, `q3_sales_report.pdf`,
+`web-01.prod`, `paris-texas`, `GEORGIA_PEACH_TEA`, `santa-maria`) hold no such pair. Where the identifier
+names a device or a branch (a device word beside it: `DESKTOP-`, `-laptop`, `iPhone`, `.local`; a branch
+prefix: `feature/`, `fix/`), less will do, as a login's place allows: an initial glued to a census surname
+(`LGARCIA`, `mgonzalez`), a given name and surname glued (`sofiahernandez`), or a device owner's possessive
+given name (`Marias-iPhone`); in a profile path or an account host, an initial and a surname
+(`/team/f-delgado`, `github.com/jacosta`). The span is the name's parts (the separator between them
+included), not the whole identifier: `…/in/[[PERSON]]-4b2a19`, `#team[[PERSON]]`.
 """
 
 from __future__ import annotations
@@ -59,6 +64,12 @@ _DEVICE_WORDS = frozenset(
 _PERSON_PATH = re.compile(
     r"(?:[/?&](?:in|u|team|people|staff|authors?|profiles?|users?|members?|employees?|speakers?|"
     r"contributors?|agents?|doctors?|providers?|by|writer|owner)[/=])$",
+    re.IGNORECASE,
+)
+# A host whose first path segment is an account (`github.com/jacosta`, `calendly.com/nkowalczyk/30min`):
+# there a login made of a name is read, as in a profile path; not the looser pairs (`github.com/summer-cms`).
+_ACCOUNT_HOST = re.compile(
+    r"(?<![\w.-])(?:www\.)?(?:github|gitlab|calendly|medium|behance|dribbble|keybase)\.(?:com|io)/$",
     re.IGNORECASE,
 )
 # Words of a file that is about one person (a closed class of personal documents): `…_Resume_2024.pdf`.
@@ -183,7 +194,7 @@ def identifier_names(text: str) -> list[tuple[int, int]]:
         spans = _pairs(ps, placed)
         taken = {i for i, p in enumerate(ps) if any(a <= p.start < b for a, b in spans)}
         spans += _glued(ps, taken, hashtag)
-        if not spans and placed:
+        if not spans and (placed or _ACCOUNT_HOST.search(text, max(0, m.start() - 18), m.start())):
             spans = _placed_login(ps)
         if not spans and _device_or_branch(text, m):
             spans = _device_owner(text, ps)
