@@ -11,7 +11,8 @@ from typing import ClassVar
 from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from proxy.detect.name_identifiers import IDENTIFIER, TRIGGER, identifier_names
+from proxy.detect.identifier_parts import IDENTIFIER, SINGLE, TRIGGER
+from proxy.detect.name_identifiers import identifier_names
 from proxy.detect.name_patterns import CONFIDENT
 
 
@@ -22,6 +23,7 @@ class VeilIdentifierNameRecognizer(EntityRecognizer):
     ENTITY = "PERSON"
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("identifier", IDENTIFIER.pattern, CONFIDENT),
+        Pattern("identifier piece", SINGLE.pattern, CONFIDENT),
         Pattern("identifier trigger", TRIGGER.pattern, CONFIDENT),
     ]
     global_regex_flags = 0

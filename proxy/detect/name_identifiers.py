@@ -4,26 +4,39 @@
 names (`Sofia-Hernandezs-MacBook-Pro.local`, `DESKTOP-LGARCIA`, `Marias-iPhone`, `sofia-hernandez-laptop`):
 the judgement behind `VeilIdentifierNameRecognizer`, free of Presidio for the prefilter.
 
-An identifier is a run of letters and digits joined by `-`, `_` or `.`; it is split there and at case
-changes (`MacBook` → `Mac`, `Book`), and a possessive `s` is read off a part (`Hernandezs` → `Hernandez`).
-What says "a person" is a pair of neighbouring parts: a clear given name (`given_evidence` strong, three
-letters or more), then a census surname that is no word of the language in any dictionary or vocabulary
-(`gonzalez`, `raman`; not `park`, `shoes`, `timeout`). Slugs of article titles, report file names and
-service host names (`how-to-fix-a-leak`, `q3_sales_report.pdf`, `web-01.prod`, `build-agent-3`) hold no such
-pair. Where the identifier names a device or a branch (a device word beside it: `DESKTOP-`, `-laptop`,
-`iPhone`, `.local`; a branch prefix: `feature/`, `fix/`), less will do, as a login's place allows: an
-initial glued to a census surname (`LGARCIA`, `mgonzalez`), a given name and surname glued
-(`sofiahernandez`), or a device owner's possessive given name (`Marias-iPhone`). The span is the name's
-parts (the separator between them included), not the whole identifier: `…/in/[[PERSON]]-4b2a19`.
+An identifier is read into parts by `identifier_parts` (any separator, case changes, digit boundaries,
+accents folded for the lexicons; a path segment, a query value or a hashtag alone too), and a possessive
+`s` is read off a part (`Hernandezs` → `Hernandez`). What says "a person" is a pair of neighbouring parts,
+in either order (`Gonzalez_Maria_Resume.pdf`): a clear given name (`given_evidence` strong, three letters or
+more) and a census surname that is no word of the language in any dictionary or vocabulary (`gonzalez`,
+`raman`; not `park`, `shoes`, `timeout`), a middle initial, a particle or a short glued digit run allowed
+between (`matteo-j-figueroa`, `federico2nakamura`); or one part that is such a pair glued
+(`/in/dmitrinavarro`; in a hashtag between words: `#teamdmitripetrov`). Slugs of article titles, report
+file names, service host names, places and products (`how-to-fix-a-leak`, `q3_sales_report.pdf`,
+`web-01.prod`, `paris-texas`, `GEORGIA_PEACH_TEA`, `santa-maria`) hold no such pair. Where the identifier
+names a device or a branch (a device word beside it: `DESKTOP-`, `-laptop`, `iPhone`, `.local`; a branch
+prefix: `feature/`, `fix/`), less will do, as a login's place allows: an initial glued to a census surname
+(`LGARCIA`, `mgonzalez`), a given name and surname glued (`sofiahernandez`), or a device owner's possessive
+given name (`Marias-iPhone`); in a profile path or an account host, an initial and a surname
+(`/team/f-delgado`, `github.com/jacosta`). The span is the name's parts (the separator between them
+included), not the whole identifier: `…/in/[[PERSON]]-4b2a19`, `#team[[PERSON]]`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import lru_cache
 
 from proxy.detect.directory_names import given_and_surname, initial_and_surname
+from proxy.detect.identifier_parts import (
+    PIECE,
+    TRIGGER,
+    Part,
+    candidates,
+    is_hashtag,
+    parts,
+    slash_joined,
+)
 from proxy.detect.name_lexicon import (
     census_surnames,
     in_dictionary,
@@ -34,16 +47,6 @@ from proxy.detect.name_lexicon import (
 )
 from proxy.detect.name_words import NONE, PLACE_PREFIXES, STRONG, given_evidence
 
-# An identifier: alphanumeric pieces joined by `-`, `_`, `.` (one or two in a row), at least one join.
-# Linear: each piece is a maximal run, and a join needs a separator.
-IDENTIFIER = re.compile(
-    r"(?<![A-Za-z0-9])[A-Za-z0-9]{1,40}(?:[._-]{1,2}[A-Za-z0-9]{1,40}){1,11}(?![A-Za-z0-9])"
-)
-# For the prefilter: a letter run, a separator, a letter run (both three letters or more).
-TRIGGER = re.compile(r"[A-Za-z]{3}[._-]{1,2}[A-Za-z]{3}")
-_PIECE = re.compile(r"[A-Za-z0-9]+")
-# Case changes inside a piece: `MacBook` → `Mac` `Book`, `iPhone` → `i` `Phone`, `LGARCIA` stays whole.
-_CASE_PART = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+|[A-Z]|[0-9]+")
 # A branch name's conventional lead: its next segment names the work or its author.
 _BRANCH_LEAD = re.compile(
     r"(?<![A-Za-z0-9])(?:feature|feat|bugfix|fix|hotfix|chore|wip|topic)/$",
@@ -61,6 +64,12 @@ _DEVICE_WORDS = frozenset(
 _PERSON_PATH = re.compile(
     r"(?:[/?&](?:in|u|team|people|staff|authors?|profiles?|users?|members?|employees?|speakers?|"
     r"contributors?|agents?|doctors?|providers?|by|writer|owner)[/=])$",
+    re.IGNORECASE,
+)
+# A host whose first path segment is an account (`github.com/jacosta`, `calendly.com/nkowalczyk/30min`):
+# there a login made of a name is read, as in a profile path; not the looser pairs (`github.com/summer-cms`).
+_ACCOUNT_HOST = re.compile(
+    r"(?<![\w.-])(?:www\.)?(?:github|gitlab|calendly|medium|behance|dribbble|keybase)\.(?:com|io)/$",
     re.IGNORECASE,
 )
 # Words of a file that is about one person (a closed class of personal documents): `…_Resume_2024.pdf`.
@@ -83,16 +92,6 @@ _MIN_GIVEN = 3
 _MIN_SURNAME = 3
 _MIN_PAIR = 7  # letters of a pair at least (`pii_phi` is an acronym's pair, `tom.lowe` a name)
 _MIN_LOGIN = 5
-
-
-def _parts(ident: str, offset: int) -> list[tuple[int, int, str]]:
-    """The parts of an identifier as (start, end, lower-case text), in the text's coordinates."""
-    out = []
-    for piece in _PIECE.finditer(ident):
-        for part in _CASE_PART.finditer(piece.group()):
-            start = offset + piece.start() + part.start()
-            out.append((start, start + len(part.group()), part.group().casefold()))
-    return out
 
 
 @lru_cache(maxsize=8192)
@@ -135,13 +134,13 @@ def _owner_given(part: str) -> bool:
 
 def _device_or_branch(text: str, m: re.Match[str]) -> bool:
     """A device word among the parts or an mDNS name (`….local`), or a branch prefix before the run."""
-    pieces = _PIECE.findall(m.group().casefold())
+    pieces = PIECE.findall(m.group().casefold())
     if any(p in _DEVICE_WORDS for p in pieces) or pieces[-1] == "local":
         return True
     return _BRANCH_LEAD.search(text, max(0, m.start() - 8), m.start()) is not None
 
 
-def _person_place(text: str, m: re.Match[str], parts: list[tuple[int, int, str]]) -> bool:
+def _person_place(text: str, m: re.Match[str], parts: list[Part]) -> bool:
     """The identifier names a person's thing: a device, a branch, a profile or team page, a personal
     document. There a surname that is also a word will do (`lena-grafs-imac`, `tilmann_gross_resume.pdf`);
     elsewhere it would take `rose-gold`, `jordan-brand` (`renzo-decker/new-report` is left)."""
@@ -178,51 +177,216 @@ def identifier_names(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     if TRIGGER.search(text) is None:
         return out
-    for m in IDENTIFIER.finditer(text):
+    # A path segment or tag that is one word (`/products/`, `#section`) is no name: left before it is read.
+    found = [m for m in candidates(text) if not m.group().isalpha() or _could_name(m.group().casefold())]
+    read = [parts(m.group(), m.start()) for m in found]
+    for n, (m, ps) in enumerate(zip(found, read, strict=True)):
+        if not any(_could_name(p.key) for p in ps):
+            continue  # `/products/reviews`, `q3_sales_report.pdf`: no given name, nothing a name is made of
         if _ZONE_AREA.search(text, max(0, m.start() - 11), m.start()) is not None:
             continue
-        parts = _parts(m.group(), m.start())
-        placed = _person_place(text, m, parts)
+        placed = _person_place(text, m, ps)
         if not placed and _HYPHENATED_WORDS.fullmatch(m.group()):
             continue  # `Ayala-Johnson and Sons`, `Jean-Luc`: prose's double-barrelled words
-        found = _pairs(
-            parts, placed_given if placed else clear_given, _placed_surname if placed else known_surname
-        )
-        if not found and _device_or_branch(text, m):
-            found = _device_owner(text, parts)
-        out.extend(found)
+        hashtag = is_hashtag(text, m)
+        if hashtag and ps:
+            ps = [*_hashtag_lead(ps[0]), *ps[1:]]
+        spans = _pairs(ps, placed)
+        taken = {i for i, p in enumerate(ps) if any(a <= p.start < b for a, b in spans)}
+        spans += _glued(ps, taken, hashtag)
+        if not spans and (placed or _ACCOUNT_HOST.search(text, max(0, m.start() - 18), m.start())):
+            spans = _placed_login(ps)
+        if not spans and _device_or_branch(text, m):
+            spans = _device_owner(text, ps)
+        if n and slash_joined(text, found[n - 1], m) and read[n - 1] and ps:
+            before, after = read[n - 1][-1], ps[0]
+            if _strong_pair(before.key, after.key) or _strong_pair(after.key, before.key):
+                spans.append((before.start, after.end))  # `/people/guadalupe/sanchez`
+        out.extend(spans)
     return out
 
 
-def _pairs(
-    parts: list[tuple[int, int, str]], given_like: Callable[[str], bool], surname_like: Callable[[str], bool]
-) -> list[tuple[int, int]]:
-    """Given name then surname, neighbours (a second surname part joins them: `garcia-lopez`)."""
+# What may stand between a given name and its surname: a middle initial, a particle (`matteo-j-figueroa`,
+# `chiara-de-sharma`), or, glued in one piece, a short digit run (`federico2nakamura`).
+_PARTICLES = frozenset(
+    ("de", "del", "della", "da", "di", "do", "dos", "das", "du", "van", "von", "der", "den", "la", "le", "y")
+)
+
+
+def _bridge(parts: list[Part], i: int, k: int) -> bool:
+    part = parts[k].key
+    if part.isdigit():
+        return len(part) <= 4 and parts[i].piece == parts[k].piece == parts[k + 1].piece
+    return (len(part) == 1 and part.isalpha()) or part in _PARTICLES
+
+
+def _strong_pair(given: str, surname: str) -> bool:
+    """A clear given name and a census surname of no dictionary: a person wherever it stands."""
+    return (
+        clear_given(given)
+        and known_surname(surname)
+        and len(given) + len(surname) >= _MIN_PAIR
+        and given not in PLACE_PREFIXES
+    )
+
+
+def _pairs(parts: list[Part], placed: bool) -> list[tuple[int, int]]:
+    """Given name then surname (a middle initial or a particle between, a second surname part joining
+    them: `garcia-lopez`), or surname then given name (`Gonzalez_Maria_Resume.pdf`, the order of HR and
+    scan files). Where the place says "a person" (`_person_place`) a looser given name and surname will
+    do in the first order; surname first takes a clear given name always, and a census surname."""
+    given_like = placed_given if placed else clear_given
+    surname_like = _placed_surname if placed else known_surname
+    back_surname = any_surname if placed else known_surname
     out = []
     i = 0
     while i < len(parts) - 1:
-        given, surname = parts[i][2], parts[i + 1][2]
-        if (
-            given_like(given)
-            and surname_like(surname)
-            and len(given) + len(surname) >= _MIN_PAIR
-            and given not in PLACE_PREFIXES
-        ):
-            j = i + 1
-            while j + 1 < len(parts) and known_surname(parts[j + 1][2]) and not clear_given(parts[j + 1][2]):
-                j += 1
-            out.append((parts[i][0], parts[j][1]))
-            i = j + 1
+        given = parts[i].key
+        end = None
+        if given_like(given) and given not in PLACE_PREFIXES:
+            for k in (i + 1, i + 2):
+                if k == i + 2 and not (k < len(parts) and _bridge(parts, i, i + 1)):
+                    break
+                surname = parts[k].key
+                if surname_like(surname) and len(given) + len(surname) >= _MIN_PAIR:
+                    end = k
+                    while (
+                        end + 1 < len(parts)
+                        and known_surname(parts[end + 1].key)
+                        and not clear_given(parts[end + 1].key)
+                    ):
+                        end += 1
+                    break
+        if end is None:
+            surname, after = given, parts[i + 1].key
+            if (
+                back_surname(surname)
+                and surname not in PLACE_PREFIXES  # `santa-maria`, `san-jose`: places
+                and clear_given(after)
+                and after not in PLACE_PREFIXES
+                and len(surname) + len(after) >= _MIN_PAIR
+            ):
+                end = i + 1
+        if end is not None:
+            out.append((parts[i].start, parts[end].end))
+            i = end + 1
             continue
         i += 1
     return out
 
 
-def _device_owner(text: str, parts: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+_MIN_GLUED_SURNAME = 4
+
+
+def _glued(parts: list[Part], taken: set[int], hashtag: bool) -> list[tuple[int, int]]:
+    """A part that is a given name and a surname glued (`dmitrinavarro`, `wojciechcastillo_resume.pdf`):
+    a clear given name, then a census surname of no dictionary, the whole part. In a
+    hashtag, where words are glued with the name (`#teamdmitripetrov`, `#freenadiavillanueva`), anywhere
+    in the part."""
+    out = []
+    for i, p in enumerate(parts):
+        run = p.key
+        if i in taken or len(run) < _MIN_PAIR + 1 or not run.isalpha() or _one_word(run):
+            continue  # `charlotte` is no `charl` + `otte`
+        at = _glued_at(run, hashtag)
+        if at is None:
+            continue
+        if hashtag and len(run) == p.end - p.start:
+            out.append((p.start + at[0], p.start + at[1]))
+        else:
+            out.append((p.start, p.end))
+    return out
+
+
+def _hashtag_lead(part: Part) -> list[Part]:
+    """A hashtag's first part cut after a word that leads it, where a given name follows
+    (`#Teamagnes-b-estrada` → `Team`, `agnes`)."""
+    run = part.key
+    if len(run) != part.end - part.start or not run.isalpha() or _one_word(run):
+        return [part]
+    for a in range(_MIN_GIVEN, len(run) - _MIN_GIVEN + 1):
+        if _affix(run[:a]) and clear_given(run[a:]):
+            cut = part.start + a
+            return [Part(part.start, cut, run[:a], part.piece), Part(cut, part.end, run[a:], part.piece)]
+    return [part]
+
+
+@lru_cache(maxsize=8192)
+def _could_name(part: str) -> bool:
+    """A part a name could be read from: a given name, or letters that are no word (a surname, a login, a
+    given name and surname glued). A candidate without one is left before its place is looked at."""
+    return part.isalpha() and (
+        placed_given(part)
+        or any_surname(part)
+        or (
+            len(part) >= _MIN_LOGIN - 1
+            and not (in_dictionary(part) or is_english_word(part) or is_vocabulary_word(part))
+        )
+    )
+
+
+@lru_cache(maxsize=8192)
+def _one_word(run: str) -> bool:
+    """A given name, a surname or a word on its own: read whole, not cut."""
+    return (
+        placed_given(run)
+        or any_surname(run)
+        or in_dictionary(run)
+        or is_english_word(run)
+        or is_vocabulary_word(run)
+    )
+
+
+def _affix(word: str) -> bool:
+    return len(word) >= _MIN_GIVEN and is_english_word(word)
+
+
+def _glued_at(run: str, anywhere: bool) -> tuple[int, int] | None:
+    """Where in `run` a given name and a surname are glued: the whole run, or (`anywhere`) between words
+    of the language (`team`, `free`, `vote`; `#houstonrockets` holds none)."""
+    starts = range(len(run) - _MIN_PAIR + 1) if anywhere else range(1)
+    for a in starts:
+        if a and not _affix(run[:a]):
+            continue
+        for b in range(a + _MIN_GIVEN, min(a + 12, len(run) - _MIN_GLUED_SURNAME) + 1):
+            head = run[a:b]
+            if not clear_given(head):
+                continue
+            # the longest surname first: `petrov`, not `petr`
+            ends = range(len(run), b + _MIN_GLUED_SURNAME - 1, -1) if anywhere else (len(run),)
+            for c in ends:
+                if c < len(run) and not _affix(run[c:]):
+                    continue
+                if known_surname(run[b:c]) and head not in PLACE_PREFIXES:
+                    return a, c
+    return None
+
+
+def _placed_login(parts: list[Part]) -> list[tuple[int, int]]:
+    """Where the place says "a person" (a profile or team path, a personal document): an initial and a
+    census surname written apart (`S_Hayashi_Resume.pdf`, `/team/f-delgado`), or glued to one of no
+    dictionary (`/in/tescobar`)."""
+    out = []
+    for i, p in enumerate(parts):
+        if len(p.key) == 1 and p.key.isalpha() and i + 1 < len(parts) and any_surname(parts[i + 1].key):
+            out.append((p.start, parts[i + 1].end))
+        elif (
+            len(p.key) >= _MIN_LOGIN
+            and p.key.isalpha()
+            and p.key not in _PERSONAL_FILES
+            and not (in_dictionary(p.key) or is_english_word(p.key) or is_vocabulary_word(p.key))
+            and known_surname(p.key[1:])
+            and initial_and_surname(p.key)
+        ):
+            out.append((p.start, p.end))
+    return out
+
+
+def _device_owner(text: str, parts: list[Part]) -> list[tuple[int, int]]:
     """In a device's or a branch's name: one part that is a login made of a name (`lgarcia`, `ecox`,
     `sofiahernandez`), or its owner's given name (`Marias-iPhone`, `priya-laptop`)."""
     out = []
-    for start, end, part in parts:
+    for start, end, part, _ in parts:
         if part in _DEVICE_WORDS or part in _DEVICE_PARTS or not part.isalpha():
             continue
         if (

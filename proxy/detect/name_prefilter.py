@@ -17,8 +17,8 @@ from proxy.detect.name_honorifics import TITLED_NAME
 from proxy.detect.name_identifiers import might_hold_identifier_name
 from proxy.detect.name_keys import is_name_label
 from proxy.detect.name_standalone import might_stand_alone
-from proxy.detect.path_folders import might_hold_path_name
 from proxy.detect.name_title_labels import might_hold_label_name
+from proxy.detect.path_folders import might_hold_path_name
 
 __all__ = ["NAME_PREFILTER", "might_hold_name"]
 

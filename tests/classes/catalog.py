@@ -21,6 +21,7 @@ from tests.classes.identifier_names import (
     names_in_search_queries,
     product_and_place_names,
 )
+from tests.classes.identifier_shapes import identifier_lookalikes, names_in_identifier_shapes
 from tests.classes.layers import blobs, differentials, encoded, normalized
 from tests.classes.layouts import layouts
 from tests.classes.notations import notations
@@ -80,6 +81,8 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
     "names-title-labels": names_in_title_labels,
     "names-word-surname-phrases": names_with_word_surnames_in_phrases,
     "names-place-surnames": names_with_place_surnames,
+    "names-identifier-shapes": names_in_identifier_shapes,
+    "names-identifier-lookalikes": identifier_lookalikes,
     "positional-values": positional_values,
     "positional-lookalikes": positional_lookalikes,
     "over-redaction": over_redaction,
