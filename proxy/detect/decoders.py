@@ -23,6 +23,7 @@ import re
 from proxy.detect import byte_escapes, carried_text
 from proxy.detect.encoded_words import ENCODED_WORDS, decode_run
 from proxy.detect.views import View, normalize, rewrite
+from proxy.errors import blocked
 
 # Local decoding rounds per chain: `%252540` is three layers of percent-encoding, and layers that mix
 # (HTML entities over `\u` escapes over `\u` escapes) can need a round more than they have layers.
@@ -56,6 +57,7 @@ _PADDED_LINE_END = (
 )
 _QP = _PADDED_LINE_END + r"|(?:=[0-9A-Fa-f]{2})+|=\r?\n"
 _LOCAL_WEB = re.compile(_WEB)
+_DEEPER = re.compile(_PERCENT + "|" + _ENTITY)  # a layer left below the last round read (`_chain`)
 _LOCAL = re.compile(_WEB + "|" + _QP)
 _QP_RE = re.compile(_QP)
 # The same escapes one family at a time, for layers decoded in their order (below).
@@ -164,6 +166,11 @@ def decoded_views(view: View) -> list[View]:
         out += _chain(view, _LOCAL)
     if len(out) > 1:  # layers over layers: also peel them one family at a time
         out += [v for v in _layered(view) if all(v.text != o.text for o in out)]
+    if len(out) >= MAX_ROUNDS and all(rewrite(v, _DEEPER, _decode_local) is not v for v in out):
+        # Every way of peeling stopped at its last round with a percent or HTML-entity layer left: refused,
+        # never forwarded unread (`%252540` eight times over is no text a server writes by accident).
+        # Backslash escapes left over are not: deeply nested JSON logs double them honestly.
+        raise blocked(f"it nests encodings deeper than the {MAX_ROUNDS} layers read")
     return out
 
 

@@ -52,7 +52,7 @@ from proxy.detect.triggers import digit_trigger_at, triggered
 from proxy.detect.vertical import vertical_view
 from proxy.detect.word_triggers import patterns as word_patterns
 from proxy.detect.word_triggers import word_trigger_starts
-from proxy.errors import DetectionBudgetExceeded, DetectionFailed
+from proxy.errors import DetectionBudgetExceeded, DetectionFailed, blocked
 from proxy.policy import Policy
 from proxy.worker import NeedsWorker
 
@@ -174,7 +174,9 @@ class Detector:
                 for s in self._analyze_cached(v.text, deadline, on_loop):
                     a, b = v.span(s.start, s.end)
                     pure.append(Span(a, b, s.entity, s.score))
-            if depth < MAX_DEPTH and decoders.has_base64_run(v.text):
+            if depth >= MAX_DEPTH and decoders.has_base64_run(v.text):
+                _refuse_deeper(v.text)
+            elif depth < MAX_DEPTH and decoders.has_base64_run(v.text):
                 for start, end in decoders.base64_runs(v.text):
                     a, b = v.span(start, end)
                     # The original characters first: a normalized view unifies separators (`5/7` → `5-7`),
@@ -402,6 +404,14 @@ class Detector:
             text=text, language="en", entities=self.entities, score_threshold=self.policy.score_threshold
         )
         return [Span(r.start + offset, r.end + offset, r.entity_type, r.score) for r in results]
+
+
+def _refuse_deeper(text: str) -> None:
+    """Fail closed where the base64 layers stop: a run that still decodes to text below the last layer
+    opened is refused, never forwarded unread."""
+    for start, end in decoders.base64_runs(text):
+        if decoders.decode_base64(text[start:end]) is not None:
+            raise blocked(f"it nests encodings deeper than the {MAX_DEPTH} layers read")
 
 
 def _decoded(view: views.View, text: str) -> list[views.View]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain, repeat
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
@@ -131,14 +131,24 @@ class Patcher:
         def at(container: Any, key: Any) -> Any:
             return renamed.get(key, key) if renamed and type(container) is dict else key
 
-        if plan.structured is not None:
-            structured = docs[plan.structured]
+        def mirror() -> None:
+            """The text blocks repeating structuredContent, written once it is whole: after the documents
+            inside it (a blob, a JSON text) are written back into it, before the documents around them."""
+            at_index = cast(int, plan.structured)  # called only at its index
+            structured = docs[at_index]
             for container, key, doc, text, exact in plan.mirrors:
                 if structured.dirty or not exact:
+                    if doc > at_index:  # inside a document already written back
+                        raise DetectionFailed(
+                            "mcp-veil blocked this message: structuredContent repeated inside a document"
+                        )
                     container[at(container, key)] = dump_like(text, structured.value)
-                    docs[doc].dirty = changed = True
+                    docs[doc].dirty = True
+
         # Inner documents were discovered after their parents: re-serialize from the innermost out.
         for idx in range(len(docs) - 1, 0, -1):
+            if idx == plan.structured:
+                mirror()
             d = docs[idx]
             if d.dirty and d.text:
                 dumped = d.encode(d.value) if d.encode else dump_like(d.text, d.value)
@@ -150,7 +160,7 @@ class Patcher:
                         )
                     container[k] = dumped
                     docs[parent].dirty = True
-        return changed
+        return changed or any(d.dirty for d in docs)
 
     def _patch_plain(self, plan: ScanPlan, patched: dict[str, str]) -> bool:
         """Replace the patched strings found in plain containers: in a list every string is a scanned
