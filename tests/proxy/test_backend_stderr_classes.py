@@ -119,13 +119,17 @@ def _words(key: str) -> list[str]:
     return best[-1] or [key]
 
 
+_SHORT_FIRST = tuple(n for n in FIRST if 2 <= len(n) <= 3)
+
+
 def _value(rng: Random, entity: str) -> Any:
     """A value of the entity as a backend would log it (a customer ID also as a bare JSON number)."""
     first, last = rng.choice(FIRST), rng.choice(LAST)
     if entity == "ACCOUNT_NAME":
         return company(rng).text
     if entity == "PERSON":
-        return rng.choice((f"{first} {last}", last if rng.random() < 0.3 else f"{first} {last}"))
+        # A short given name too (`Al`, `Eva`): shorter than known-value matching reads.
+        return rng.choice((f"{first} {last}", last, rng.choice(_SHORT_FIRST)))
     if entity == "LOCATION":
         street = rng.choice(LAST)
         kind = rng.choice(("Street", "Avenue", "Road", "Lane", "Drive"))
