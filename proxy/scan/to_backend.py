@@ -1,5 +1,7 @@
 """Toward the backend: every string leaf and object key is searched for tokens, which are replaced by their
-values (percent-encoded tokens in URLs included)."""
+values (percent-encoded tokens in URLs included). A token written slightly off (`token_near`: another
+case, lookalike brackets, escaped, base64, split over two arguments) is reported too, under a name that
+never resolves, so the message is refused rather than forwarded with it."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any
 from urllib.parse import quote
 
 from proxy.errors import check_depth
+from proxy.scan.token_near import near_misses, split_near_misses
 from vault.tokens import ENTITY_RE, TOKEN_LIKE_RE, TOKEN_MARK
 
 # A token percent-encoded into a URL (`%5B%5BEMAIL_ADDRESS%3A…%5D%5D`) is still a token: it is found and
@@ -29,24 +32,43 @@ def _token_hits(text: str) -> list[str]:
     return hits
 
 
+def _blank_exact(text: str) -> str:
+    """The text with its exact tokens (plain or percent-encoded: they resolve) blanked."""
+    if TOKEN_MARK in text:
+        text = TOKEN_LIKE_RE.sub(" ", text)
+    if "%5" in text:
+        text = ENCODED_TOKEN_LIKE_RE.sub(" ", text)
+    return text
+
+
 def find_token_strings(payload: Any, max_depth: int) -> dict[str, list[str]]:
-    """Every string (leaf or key) holding something token-shaped, with the token-shaped parts found."""
+    """Every string (leaf or key) holding something token-shaped, with the token-shaped parts found: exact
+    tokens, and near misses (`token_near`), also of a token split over several string values."""
     found: dict[str, list[str]] = {}
-    stack: list[tuple[Any, int]] = [(payload, 0)]
+    values: list[str] = []  # string values, last first
+    blanked: dict[str, str] = {}
+    stack: list[tuple[Any, int, bool]] = [(payload, 0, False)]
     while stack:
-        node, depth = stack.pop()
+        node, depth, is_key = stack.pop()
         check_depth(depth, max_depth)
         if isinstance(node, str):
-            if node not in found:
+            if not is_key:
+                values.append(node)
+            if node not in blanked:
                 hits = _token_hits(node)
+                blanked[node] = rest = _blank_exact(node) if hits else node
+                hits.extend(near_misses(rest))
                 if hits:
                     found[node] = hits
         elif isinstance(node, dict):
             for k, v in node.items():
-                stack.append((k, depth + 1))
-                stack.append((v, depth + 1))
+                stack.append((k, depth + 1, True))
+                stack.append((v, depth + 1, False))
         elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
+            stack.extend((v, depth + 1, False) for v in node)
+    values.reverse()  # the walk pops children last first: reversed, the values stand in document order
+    for text, hits in split_near_misses(values, [blanked[v] for v in values]).items():
+        found.setdefault(text, []).extend(hits)
     return found
 
 

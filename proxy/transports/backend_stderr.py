@@ -2,7 +2,9 @@
 
 MCP clients store a server's stderr in log files: a backend that logs "user jane@acme.example called"
 would put the value there, past every scan. Each stderr line goes through the session's detector (its
-recognizers and the values this session already tokenized) and every span found is replaced by its entity
+recognizers and the values this session already tokenized), and a structured log line's `"key": value`
+pairs through the same key rules a result's JSON gets (`_keyed`: a pino or structlog line naming an account
+under `descriptiveName` holds no shape a text detector reads); every span found is replaced by its entity
 label, `[EMAIL_ADDRESS]` — redaction, not tokens: a log line needs no round trip, and creating tokens would
 write to the vault and the audit trail for every debug line. Detection runs in a worker thread, never on
 the event loop; lines are cut at `MAX_LINE_CHARS`, and a backend that writes faster than `MAX_PENDING`
@@ -13,16 +15,20 @@ detection fails, or a backend with no session to scan for, gets a value-free not
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, TextIO
 
 import anyio
+import orjson
 from anyio.abc import ByteReceiveStream
 
 from proxy.detect.deadline import Deadline
-from proxy.detect.spans import replace_spans
+from proxy.detect.known import KnownValues
+from proxy.detect.spans import merge_spans, replace_spans
+from proxy.scan.to_client import ToClientWalker
 
 if TYPE_CHECKING:
     from proxy.session import ProxySession
@@ -56,17 +62,89 @@ def redactor(session: ProxySession | None) -> Scrub:
 
     def scrub(lines: list[str]) -> list[str]:
         try:
-            found = session.detector.detect(lines, session.known, Deadline(DETECTION_SECONDS))
+            deadline = Deadline(DETECTION_SECONDS)
+            found = session.detector.detect(lines, session.known, deadline)
+            keyed = _keyed(session, lines)
+            if keyed:
+                more = session.detector.detect_known(lines, _known(keyed), deadline)
+                for line, spans in more.items():
+                    found[line] = merge_spans([*found.get(line, ()), *spans])
         except Exception as exc:
             log.warning("backend stderr withheld: detection failed", extra={"error": type(exc).__name__})
             return [WITHHELD for _ in lines]
         out = []
         for line in lines:
-            spans = found.get(line)
-            out.append(replace_spans(line, spans, [f"[{s.entity}]" for s in spans]) if spans else line)
+            spans = found.get(line) or []
+            if spans:
+                line = replace_spans(line, spans, [f"[{s.entity}]" for s in spans])
+            out.append(_keyed_left(line, keyed) if keyed else line)
         return out
 
     return scrub
+
+
+_SEPARATORS = re.compile(r"[-./:()+]+")
+_GROUP_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-./:()+")
+
+
+def _is_group(word: str) -> bool:
+    """A word that may be a group of a value written in groups (`4132`, `DE68`, `NWBK`, `(206)`, `555-`):
+    letters and digits in short runs between separators, holding a digit or only capitals."""
+    if not word or len(word) > 24 or not set(word) <= _GROUP_CHARS:
+        return False
+    parts = [p for p in _SEPARATORS.split(word) if p]
+    return (
+        bool(parts)
+        and all(len(p) <= 8 for p in parts)
+        and (any(c.isdigit() for c in word) or all(p.isupper() and len(p) <= 4 for p in parts))
+    )
+
+
+def cut_back(text: str) -> str:
+    """A cut line, back to where no value can stand cut: the word the cut went through, then every word
+    before it that may be a group of a value written in groups (a card or an IBAN in groups of four would
+    keep its first groups otherwise, which no longer pass their checksum and so are no longer detected)."""
+    words = text.split()
+    if words and not text[-1].isspace():
+        words.pop()  # the word the cut went through
+    while words and _is_group(words[-1]):
+        words.pop()
+    if not words:
+        return ""
+    # Back to the end of the last word kept, in the line as written (its own spacing kept).
+    end, pos = 0, 0
+    for word in words:
+        pos = text.index(word, pos)
+        end = pos = pos + len(word)
+    return text[:end]
+
+
+def _keyed(session: ProxySession, lines: list[str]) -> list[tuple[str, str]]:
+    """(entity, value) of the `"key": value` pairs of these lines a key rule names (a field rule of the
+    policy, digit context, a person-name or org key: `KeyedText.pair_entity`, as for a result's text).
+    Matched as known values of this batch alone: a log line is redacted, nothing is learnt into the
+    session."""
+    if not any('":' in line for line in lines):
+        return []
+    policy = session.policy
+    return ToClientWalker(policy, policy.rules_for_tool(None)).keyed(lines)
+
+
+def _known(pairs: list[tuple[str, str]]) -> KnownValues:
+    known = KnownValues()
+    for entity, value in pairs:
+        known.add(value, entity)
+    return known
+
+
+def _keyed_left(line: str, keyed: list[tuple[str, str]]) -> str:
+    """Fail closed: a keyed value the known-value matcher did not find (shorter than it matches, written
+    with JSON escapes) is replaced where it still stands, as written or JSON-escaped."""
+    for entity, value in keyed:
+        for form in {value, orjson.dumps(value).decode()[1:-1]}:
+            if len(form) >= 2 and form in line:
+                line = line.replace(form, f"[{entity}]")
+    return line
 
 
 class StderrFilter:
@@ -139,8 +217,7 @@ class StderrFilter:
         if len(text) > MAX_LINE_CHARS:
             text, cut = text[:MAX_LINE_CHARS], True
         if cut:
-            # The word the cut went through is dropped too: a value cut in half may not look like one.
-            text = text[: max(0, max(text.rfind(" "), text.rfind("\t")))]
+            text = cut_back(text)
         if len(self._pending) >= MAX_PENDING:
             self.dropped += 1
             return

@@ -104,7 +104,7 @@ async def hostile_script(client: Client, other_session_token: str) -> Attacker:
     # Reflection: an echoing backend hands back real values, which are tokenized again.
     for text in (email, f"mail {email} about {cid}", encoded, json.dumps({"to": email, "id": cid})):
         await a.attempt(client.call_tool("echo", {"text": text}))
-    # Forgeries and replays: refused (token-shaped) or passed as plain text (not a token at all).
+    # Forgeries and replays: all refused, the near misses too (another case, blanks: `token_near`).
     for forged in forgeries(email, other_session_token).values():
         await a.attempt(client.call_tool("echo", {"text": f"to {forged}"}))
     # Smuggling into every other place a string can travel.
@@ -141,8 +141,8 @@ async def test_a_hostile_model_gets_no_real_value_out_and_every_refusal_is_audit
     tally(attacks=score.tried * ROUNDS, leaks=len(leaks) + len(denied))
     assert leaks == []
     assert denied == []  # no denied call reached the backend at all
-    # denied paths, token-shaped forgeries, foreign tokens smuggled, and our own token in _meta
-    assert score.refused == 5 + 8 + 5 + 1
+    # denied paths, every forgery (near misses too), foreign tokens smuggled, and our own token in _meta
+    assert score.refused == 5 + 11 + 5 + 1
     blocked = [r for r in rows if r["event"] == "message-blocked"]
     assert len(blocked) == score.refused
     assert {r["reason"] for r in blocked} <= {"EgressDenied", "TokenRefused"}
@@ -191,4 +191,4 @@ async def test_a_hostile_model_gets_nothing_out_through_a_real_veil_run_either(v
     denied = [r for r in backend_saw(trace) if r.get("tool") in ("fetch_page", "post")]
     tally(attacks=score.tried, leaks=len(leaks) + len(denied))
     assert leaks == [] and denied == []
-    assert score.refused == 5 + 8 + 5 + 1
+    assert score.refused == 5 + 11 + 5 + 1

@@ -27,7 +27,8 @@ KNOWN_NAME = "Zorbalina Quistwater"  # a value this session tokenized before: ma
 def session() -> Any:
     known = KnownValues()
     known.add(KNOWN_NAME, "PERSON")
-    return SimpleNamespace(detector=Detector(load_policy()), known=known)
+    policy = load_policy()
+    return SimpleNamespace(detector=Detector(policy), known=known, policy=policy)
 
 
 class Pipe:
