@@ -65,12 +65,15 @@ class Documents:
             self._value_memo, self._key_memo = self._key_memo, memo
 
     def _context_children(self, node: dict[str, Any], key: str, doc: int) -> bool:
-        """`{"customer": {"id": 1234567890}}`: a generic child key takes its parent's context; children that
-        are the parts of one value the key names take its token (`split_values`)."""
+        """`{"customer": {"id": 1234567890}}`: a generic child key takes its parent's context, and so does
+        the one child of a wrapper, whatever its key (DynamoDB's `{"ssn": {"S": "…"}}`, Firestore's
+        `{"stringValue": …}`, `{"raw": …}`); children that are the parts of one value the key names take its
+        token (`split_values`)."""
         if split_values.children(self._plan, node, key, doc):
             return True
+        wrapper = len(node) == 1
         for ck, cv in node.items():
-            if normalize_key(ck) in GENERIC_KEYS and type(cv) in _CONTEXT_TYPES:
+            if (wrapper or normalize_key(ck) in GENERIC_KEYS) and type(cv) in _CONTEXT_TYPES:
                 found = context_entity(key, cv if type(cv) is str else decimal_text(cv))
                 if found is not None:
                     self._field(node, ck, cv, doc, found)
