@@ -39,5 +39,6 @@ CANARIES: dict[str, tuple[str, str]] = {
     "VeilLoginNameRecognizer": ("dn: uid=mgonzalez,ou=people,dc=example,dc=com", "PERSON"),
     "VeilSystemLoginNameRecognizer": ("Logon failure for CORP\\mgonzalez", "PERSON"),
     "VeilIdentifierNameRecognizer": ("https://example.com/in/maria-gonzalez-4b2a19", "PERSON"),
+    "VeilNameSlotRecognizer": ("author: maria gonzalez <mgonzalez@example.com>", "PERSON"),
     "VeilSpacyRecognizer": (PROSE_NAME, "PERSON"),  # the NER pipeline itself
 }

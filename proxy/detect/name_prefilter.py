@@ -16,6 +16,7 @@ from proxy.detect.name_glued import might_be_glued_name
 from proxy.detect.name_honorifics import TITLED_NAME
 from proxy.detect.name_identifiers import might_hold_identifier_name
 from proxy.detect.name_keys import is_name_label
+from proxy.detect.name_slots import might_fill_slot
 from proxy.detect.name_standalone import might_stand_alone
 
 __all__ = ["NAME_PREFILTER", "might_hold_name"]
@@ -42,7 +43,7 @@ NAME_PREFILTER = _CAPITAL
 
 def might_hold_name(text: str) -> bool:
     if _CAPITAL.search(text) is None:
-        return _lower_case_directory_name(text)
+        return _lower_case_directory_name(text) or might_fill_slot(text)
     if text.count(" ") >= 2 and _LOWER_WORD.search(text) is not None:
         return True
     if _GREETED.search(text) is not None or TITLED_NAME.search(text) is not None:
@@ -56,6 +57,7 @@ def might_hold_name(text: str) -> bool:
         or name_header(text)
         or might_be_glued_name(text)
         or _lower_case_directory_name(text)
+        or might_fill_slot(text)  # `author: maria gonzalez <…>`, `?s=maria+gonzalez` (`name_slots`)
     )
 
 

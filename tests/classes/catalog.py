@@ -16,6 +16,11 @@ from tests.classes.identifier_names import (
 )
 from tests.classes.layers import blobs, differentials, encoded, normalized
 from tests.classes.layouts import layouts
+from tests.classes.name_slots import (
+    names_in_link_texts,
+    names_in_mailbox_displays,
+    names_in_query_slots,
+)
 from tests.classes.notations import notations
 from tests.classes.number_lookalikes import number_lookalikes
 from tests.classes.people import known_values, names_in_fields, names_in_free_text
@@ -59,6 +64,9 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
     "names-identifiers": names_in_identifiers,
     "names-queries": names_in_search_queries,
     "names-lookalikes": product_and_place_names,
+    "names-mailbox-display": names_in_mailbox_displays,
+    "names-link-texts": names_in_link_texts,
+    "names-query-keys": names_in_query_slots,
     "positional-values": positional_values,
     "positional-lookalikes": positional_lookalikes,
     "over-redaction": over_redaction,
