@@ -23,6 +23,7 @@ chicago`, `georgia peach tea`) holds no such pair: the surname evidence is what 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from proxy.detect.name_identifiers import clear_given, known_surname, placed_given
@@ -51,9 +52,10 @@ _QUERY_WORDS = frozenset(
 # WordPress `s`, Baidu `wd`, Yandex `text`, Amazon `k`): too short or too common to say "query" elsewhere.
 _URL_QUERY_KEYS = frozenset(words_of("s p k w wd kw qs qt oq text find searchfor"))
 # A key before `=` or `:` (`q=`, `search_term: `, `"searchTerm": `): where a value may follow. The value is
-# read after it (`_value`), so a key's match never swallows the next key of the line.
+# read after it (`keyed_query_values`), so a key's match never swallows the next key of the line.
 KEY_AT = re.compile(
-    r"(?<![A-Za-z0-9_.\-])[\"']?(?P<key>[A-Za-z][A-Za-z0-9_.\-]{0,40})[\"']?[ \t]{0,2}(?P<sep>[=:])[ \t]{0,2}"
+    r"(?<![A-Za-z0-9_.\-])[\"']?(?P<key>[A-Za-z][A-Za-z0-9_.\-]{0,40}+)[\"']?"
+    r"[ \t]{0,2}(?P<sep>[=:])[ \t]{0,2}"
 )
 _DOUBLE_QUOTED = re.compile(r"\"((?:[^\"\\\n]|\\.){1,300})\"")
 _SINGLE_QUOTED = re.compile(r"'([^'\n]{1,300})'")
@@ -103,6 +105,8 @@ def keyed_query_values(text: str) -> Iterator[Span]:
 
 # --------------------------------------------------------------------------------- columns and headings
 _DELIMITERS = ("\t", "|", ",", ";")
+# A header naming a query somewhere (the cheap test before a line is split into cells).
+_QUERY_HEADER = re.compile(r"(?i)(?<![a-z])(?:q|quer|search|keyword|term|keys)")
 _RULE = re.compile(r"^[ \t|:\-+]+$")  # a Markdown table's rule line
 _ITEM = re.compile(r"^[ \t]*(?:\d{1,3}[.)]|[-*•])[ \t]+")
 _HEADING = re.compile(r":[ \t]*$")
@@ -145,7 +149,7 @@ def column_cells(text: str) -> Iterator[Span]:
     while i < len(lines):
         header = lines[i]
         found = None
-        for delimiter in _DELIMITERS:
+        for delimiter in _DELIMITERS if _QUERY_HEADER.search(header) is not None else ():
             if delimiter in header:
                 cells = _cells(header, delimiter)
                 named = [c for c, (a, b) in enumerate(cells) if is_query_key(header[a:b].strip(" \"'*`"))]
@@ -187,14 +191,16 @@ def heading_items(text: str) -> Iterator[Span]:
 
 # ------------------------------------------------------------------------------------ query-shaped lines
 # A line a search box could hold: at most ten words of letters, digits and search syntax, nothing of
-# markup, code or a key's `=` (those have their own readings).
-QUERY_SHAPED = re.compile(r"[ \t]*[^\s<>\[\]{}=;\\`~^$]+(?:[ \t]+[^\s<>\[\]{}=;\\`~^$]+){1,9}[ \t]*")
+# markup, code or a key's `=` (those have their own readings). Anchored at a line's start, so a long run
+# without blanks is scanned once, not from each of its characters.
+QUERY_SHAPED = re.compile(r"(?m)^[ \t]*[^\s<>\[\]{}=;\\`~^$]+(?:[ \t]+[^\s<>\[\]{}=;\\`~^$]+){1,9}[ \t]*$")
+_MAX_QUERY_LINE = 160
 
 
 def query_lines(text: str) -> Iterator[Span]:
     pos = 0
     for line in text.split("\n"):
-        if len(line) <= 160 and QUERY_SHAPED.fullmatch(line):
+        if len(line) <= _MAX_QUERY_LINE and QUERY_SHAPED.fullmatch(line):
             yield pos, pos + len(line)
         pos += len(line) + 1
 
@@ -258,9 +264,14 @@ def query_names(text: str, start: int, end: int) -> list[Span]:
     return out
 
 
-def query_slot_names(text: str) -> list[Span]:
-    """The person names in every query of `text` (module doc)."""
+def query_slot_names(text: str, given_starts: list[int] | None = None) -> list[Span]:
+    """The person names in every query of `text` (module doc). `given_starts`: where a clear given name
+    stands as a word (`name_case_view.lower_case_name_starts`, sorted); a query holding none is not read."""
     found: set[Span] = set()
     for start, end in query_slots(text):
+        if given_starts is not None:
+            at = bisect_left(given_starts, start)
+            if at == len(given_starts) or given_starts[at] >= end:
+                continue
         found.update(query_names(text, start, end))
     return sorted(found)

@@ -82,7 +82,8 @@ def _by_target(target: str) -> str:
     return VOUCHED if _PERSON_TARGET.search(target) is not None else PAIR
 
 
-_ADDRESS = r"[\w.+\-]{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){1,8}"
+# Possessive and led by a boundary: a run of address characters is tried from its start, once.
+_ADDRESS = r"(?<![\w.+\-])[\w.+\-]{1,64}+@[\w\-]{1,63}+(?:\.[\w\-]{1,63}+){1,8}+"
 _MAILBOX = re.compile(r"(?P<slot>)<[^<>\s@\"]{1,64}@[^<>\s@\"]{1,255}>")
 _MAILBOX_COMMENT = re.compile(_ADDRESS + r"[ \t]{0,2}\((?P<slot>[^()\n]{3,80})\)")
 _SLACK_LINK = re.compile(
@@ -217,6 +218,7 @@ def slot_spans(text: str) -> Iterator[Span]:
 
 # ------------------------------------------------------------------------------------------------- entry
 _MAX_CHARS = 200_000
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
 @lru_cache(maxsize=4096)
@@ -225,10 +227,11 @@ def slot_names(text: str) -> tuple[Span, ...]:
     a text holding no clear given name as a word of its own (found at C speed) holds none."""
     if len(text) > _MAX_CHARS:
         return ()
-    starts = lower_case_name_starts(text)
+    # A URL's escapes (`%20`, `%22`) are blanks there: read as such, at the same offsets.
+    starts = lower_case_name_starts(_ESCAPE.sub("   ", text) if "%" in text else text)
     if starts is not None and not starts:
         return ()
-    return tuple(sorted({*slot_spans(text), *query_slot_names(text)}))
+    return tuple(sorted({*slot_spans(text), *query_slot_names(text, starts)}))
 
 
 def might_fill_slot(text: str) -> bool:
