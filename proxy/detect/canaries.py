@@ -40,5 +40,6 @@ CANARIES: dict[str, tuple[str, str]] = {
     "VeilSystemLoginNameRecognizer": ("Logon failure for CORP\\mgonzalez", "PERSON"),
     "VeilIdentifierNameRecognizer": ("https://example.com/in/maria-gonzalez-4b2a19", "PERSON"),
     "VeilPathFolderNameRecognizer": ("/Shared/HR/Maria Gonzalez/contract.pdf", "PERSON"),
+    "VeilNameSlotRecognizer": ("author: maria gonzalez <mgonzalez@example.com>", "PERSON"),
     "VeilSpacyRecognizer": (PROSE_NAME, "PERSON"),  # the NER pipeline itself
 }

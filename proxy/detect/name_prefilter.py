@@ -16,6 +16,7 @@ from proxy.detect.name_glued import might_be_glued_name
 from proxy.detect.name_honorifics import TITLED_NAME
 from proxy.detect.name_identifiers import might_hold_identifier_name
 from proxy.detect.name_keys import is_name_label
+from proxy.detect.name_slots import might_fill_slot
 from proxy.detect.name_standalone import might_stand_alone
 from proxy.detect.name_title_labels import might_hold_label_name
 from proxy.detect.path_folders import might_hold_path_name
@@ -44,7 +45,7 @@ NAME_PREFILTER = _CAPITAL
 
 def might_hold_name(text: str) -> bool:
     if _CAPITAL.search(text) is None:
-        return _lower_case_directory_name(text)
+        return _lower_case_directory_name(text) or might_fill_slot(text)
     if text.count(" ") >= 2 and _LOWER_WORD.search(text) is not None:
         return True
     if _GREETED.search(text) is not None or TITLED_NAME.search(text) is not None:
@@ -60,6 +61,7 @@ def might_hold_name(text: str) -> bool:
         or name_header(text)
         or might_be_glued_name(text)
         or _lower_case_directory_name(text)
+        or might_fill_slot(text)  # `author: maria gonzalez <…>`, `?s=maria+gonzalez` (`name_slots`)
     )
 
 

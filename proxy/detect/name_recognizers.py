@@ -12,6 +12,7 @@ from proxy.detect.name_lexicon_recognizer import VeilLexiconNameRecognizer
 from proxy.detect.name_login_recognizer import VeilLoginNameRecognizer
 from proxy.detect.name_mention_recognizer import VeilMentionNameRecognizer
 from proxy.detect.name_path_recognizer import VeilPathFolderNameRecognizer
+from proxy.detect.name_slot_recognizer import VeilNameSlotRecognizer
 from proxy.detect.name_standalone_recognizer import VeilStandaloneNameRecognizer
 from proxy.detect.name_system_login_recognizer import VeilSystemLoginNameRecognizer
 from proxy.detect.name_title_recognizer import VeilTitledNameRecognizer
@@ -34,4 +35,5 @@ NAME_RECOGNIZERS = (
     VeilSystemLoginNameRecognizer,
     VeilIdentifierNameRecognizer,
     VeilPathFolderNameRecognizer,
+    VeilNameSlotRecognizer,
 )

@@ -24,6 +24,11 @@ from tests.classes.identifier_names import (
 from tests.classes.identifier_shapes import identifier_lookalikes, names_in_identifier_shapes
 from tests.classes.layers import blobs, differentials, encoded, normalized
 from tests.classes.layouts import layouts
+from tests.classes.name_slots import (
+    names_in_link_texts,
+    names_in_mailbox_displays,
+    names_in_query_slots,
+)
 from tests.classes.notations import notations
 from tests.classes.number_lookalikes import number_lookalikes
 from tests.classes.people import known_values, names_in_fields, names_in_free_text
@@ -83,6 +88,9 @@ CLASSES: dict[str, Callable[[Random], Case]] = {
     "names-place-surnames": names_with_place_surnames,
     "names-identifier-shapes": names_in_identifier_shapes,
     "names-identifier-lookalikes": identifier_lookalikes,
+    "names-mailbox-display": names_in_mailbox_displays,
+    "names-link-texts": names_in_link_texts,
+    "names-query-keys": names_in_query_slots,
     "positional-values": positional_values,
     "positional-lookalikes": positional_lookalikes,
     "over-redaction": over_redaction,

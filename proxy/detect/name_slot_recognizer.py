@@ -1,0 +1,39 @@
+"""`author: maria gonzalez <mgonzalez@x.com>`, `<@U123|maria gonzalez>`, `[maria gonzalez](https://…)`,
+`?s=maria+gonzalez`, `"maria gonzalez" lawyer`: a person's name in a place of the text that says what it
+holds (an address's display name, a mention's or a link's text, a search query), in any case. The
+judgement is `name_slots.slot_names`; the span is the name, not the slot's markup."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from proxy.detect import name_query_slots
+from proxy.detect.name_patterns import CONFIDENT
+from proxy.detect.name_slots import SLOTS, slot_names
+
+
+class VeilNameSlotRecognizer(EntityRecognizer):
+    """Not a pattern recognizer: slots are found and their content judged (`name_slots`). Its regexes are
+    listed for the detection budget's linear-time test."""
+
+    ENTITY = "PERSON"
+    PATTERNS: ClassVar[list[Pattern]] = [
+        *(Pattern(slot.name, slot.pattern.pattern, CONFIDENT) for slot in SLOTS),
+        Pattern("search key", name_query_slots.KEY_AT.pattern, CONFIDENT),
+        Pattern("query line", name_query_slots.QUERY_SHAPED.pattern, CONFIDENT),
+    ]
+    global_regex_flags = 0
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__)
+
+    def load(self) -> None:
+        return None
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        return [RecognizerResult(self.ENTITY, s, e, CONFIDENT) for s, e in slot_names(text)]
