@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 
@@ -28,6 +28,9 @@ from proxy.scan import accounts, carried_pairs, names
 from proxy.scan.joined_scan import holding
 from proxy.scan.shapes import context_entity, key_context
 from vault.tokens import TOKEN_RE
+
+if TYPE_CHECKING:
+    from proxy.scan.to_client import ToClientWalker
 
 # A key quoted either way, or bare (a JavaScript key, a keyword argument, a Ruby symbol, a PHP variable);
 # `:`, `=`, `=>` or `->`; a string quoted either way (its escapes allowed) or a bare number. A "string" that
@@ -53,10 +56,13 @@ def _unescape(raw: str) -> str:
 
 
 def keyed_values(
-    texts: Iterable[str], entity_of: Callable[[str, str], str | None], matters: Callable[[str], bool]
+    texts: Iterable[str],
+    entity_of: Callable[[str, str, bool], str | None],
+    matters: Callable[[str], bool],
 ) -> list[tuple[str, str]]:
     """(entity, value) of every pair in `texts` whose key names the value's entity (`matters`: whether
-    any rule can, judged once per key name: most keys of a long text are metrics and plain names)."""
+    any rule can, judged once per key name: most keys of a long text are metrics and plain names;
+    `entity_of` is told whether the key was bare, a label written as text rather than a record's key)."""
     out: list[tuple[str, str]] = []
     seen: dict[str, bool] = {}
     for text in holding(list(texts), _PUNCTUATION, _TRIGGER):
@@ -71,7 +77,7 @@ def keyed_values(
             value = _unescape(quoted) if quoted is not None else m[6]
             if not value.strip() or TOKEN_RE.fullmatch(value):
                 continue  # a token is no value: the text already holds it as the client may read it
-            entity = entity_of(key, value)
+            entity = entity_of(key, value, m[3] is not None)
             if entity is not None:
                 out.append((entity, value))
     return out
@@ -99,9 +105,11 @@ class KeyedText:
             or accounts.is_org_key(key)
         )
 
-    def pair_entity(self, key: str, value: str) -> str | None:
+    def pair_entity(self, key: str, value: str, bare: bool = False) -> str | None:
         """The entity a key names a string value as, by every key rule of a result, whatever method
-        carries it (a pair in a text is a value, never a schema's parameter name)."""
+        carries it (a pair in a text is a value, never a schema's parameter name). Under a bare key
+        (`account="Mastercard"`, `{client: 'Acme'}`) an account name is judged as under a label written
+        as data (`accounts.data_label_value`: one word under a bare role word names a card or a make)."""
         entity = self._keys.get(normalize_key(key))
         if entity is not None:
             return entity
@@ -110,6 +118,9 @@ class KeyedText:
             return found
         if names.is_name_key(key) and (names.is_person_value(value) or names.family_value(key, value)):
             return "PERSON"
+        if bare and accounts.is_org_key(key):
+            named = accounts.data_label_value(accounts.data_label(cast("ToClientWalker", self), key), value)
+            return accounts.ENTITY if named else None
         if accounts.is_org_key(key) and accounts.is_org_name(value):
             return accounts.ENTITY
         return None
