@@ -8,33 +8,21 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern
 
 from proxy.detect.identifier_parts import IDENTIFIER, SINGLE, TRIGGER
+from proxy.detect.judged_recognizer import JudgedNameRecognizer
 from proxy.detect.name_identifiers import identifier_names
 from proxy.detect.name_patterns import CONFIDENT
 
 
-class VeilIdentifierNameRecognizer(EntityRecognizer):
+class VeilIdentifierNameRecognizer(JudgedNameRecognizer):
     """Not a pattern recognizer: identifiers are split into parts and judged (`name_identifiers`). Its
     regexes are listed for the detection budget's linear-time test."""
 
-    ENTITY = "PERSON"
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("identifier", IDENTIFIER.pattern, CONFIDENT),
         Pattern("identifier piece", SINGLE.pattern, CONFIDENT),
         Pattern("identifier trigger", TRIGGER.pattern, CONFIDENT),
     ]
-    global_regex_flags = 0
-
-    def __init__(self) -> None:
-        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__)
-
-    def load(self) -> None:
-        return None
-
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        return [RecognizerResult(self.ENTITY, s, e, CONFIDENT) for s, e in identifier_names(text)]
+    spans = staticmethod(identifier_names)

@@ -7,30 +7,18 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern
 
+from proxy.detect.judged_recognizer import JudgedNameRecognizer
 from proxy.detect.name_patterns import CONFIDENT
 from proxy.detect.path_folders import FOLDER, path_folder_names
 
 
-class VeilPathFolderNameRecognizer(EntityRecognizer):
+class VeilPathFolderNameRecognizer(JudgedNameRecognizer):
     """Not a pattern recognizer: each folder is split into parts and judged (`path_folders`). Its regexes
     are listed for the detection budget's linear-time test."""
 
-    ENTITY = "PERSON"
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("path folder", FOLDER.pattern, CONFIDENT),
     ]
-    global_regex_flags = 0
-
-    def __init__(self) -> None:
-        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__)
-
-    def load(self) -> None:
-        return None
-
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        return [RecognizerResult(self.ENTITY, s, e, CONFIDENT) for s, e in path_folder_names(text)]
+    spans = staticmethod(path_folder_names)

@@ -7,33 +7,21 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern
 
 from proxy.detect import name_query_slots
+from proxy.detect.judged_recognizer import JudgedNameRecognizer
 from proxy.detect.name_patterns import CONFIDENT
 from proxy.detect.name_slots import SLOTS, slot_names
 
 
-class VeilNameSlotRecognizer(EntityRecognizer):
+class VeilNameSlotRecognizer(JudgedNameRecognizer):
     """Not a pattern recognizer: slots are found and their content judged (`name_slots`). Its regexes are
     listed for the detection budget's linear-time test."""
 
-    ENTITY = "PERSON"
     PATTERNS: ClassVar[list[Pattern]] = [
         *(Pattern(slot.name, slot.pattern.pattern, CONFIDENT) for slot in SLOTS),
         Pattern("search key", name_query_slots.KEY_AT.pattern, CONFIDENT),
         Pattern("query line", name_query_slots.QUERY_SHAPED.pattern, CONFIDENT),
     ]
-    global_regex_flags = 0
-
-    def __init__(self) -> None:
-        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__)
-
-    def load(self) -> None:
-        return None
-
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        return [RecognizerResult(self.ENTITY, s, e, CONFIDENT) for s, e in slot_names(text)]
+    spans = staticmethod(slot_names)
