@@ -65,8 +65,9 @@ def folder_is_name(folder: str) -> bool:
     parts = _SPLIT.split(folder)
     if not 2 <= len(parts) <= 3 or any(not p for p in parts):
         return False
-    if " ".join(parts).casefold() in _zone_places():
-        return False
+    places = _zone_places()
+    if " ".join(parts).casefold() in places or " ".join(reversed(parts)).casefold() in places:
+        return False  # a city or country, also written the other way round (`rica-costa`)
     first, last, middle = parts[0], parts[-1], parts[1:-1]
     if first.casefold() in PLACE_PREFIXES:  # `San Diego`, `Los Angeles`, `Santa Monica`
         return False
