@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from proxy.errors import blocked
-from proxy.policy import key_vocab
+from proxy.policy import key_vocab, normalize_key
 from proxy.policy.keys import key_words  # the one key reading (`clientCustomerId` → client, customer, id)
 
 _ENUM = re.compile(r"[A-Za-z][A-Za-z0-9_.:/+\-]{0,63}")
@@ -216,6 +216,7 @@ _CONTEXT: dict[str, tuple[str, Callable[[str], bool]]] = {
     **dict.fromkeys(key_vocab.words(key_vocab.NATIONAL_ID), ("US_SSN", _n_digits(7, 9))),
     **dict.fromkeys(key_vocab.words(key_vocab.CARD), ("CREDIT_CARD", _n_digits(12, 19))),
     **dict.fromkeys(key_vocab.words(key_vocab.PHONE), ("PHONE_NUMBER", _n_digits(7, 15))),
+    **dict.fromkeys(key_vocab.words(key_vocab.CUSTOMER_NUMBER), ("ACCOUNT_NUMBER", _n_digits(6, 18))),
 }
 _MAX_COMPOUND = 3  # words joined at most
 # Keys that say nothing themselves: their context is the key of the object they sit in (`customer.id`).
@@ -234,6 +235,11 @@ def key_context(key: str) -> tuple[Context, ...] | None:
         return None
     words = key_words(key)
     found: list[Context] = []
+    # The key whole, as a field rule reads it: a word with an accent is cut at it (`número_cliente` reads
+    # n, ú, mero, cliente), so the tables' accented words are found only so.
+    whole = _CONTEXT.get(normalize_key(key))
+    if whole is not None:
+        found.append(whole)
     for word in words:
         hit = _CONTEXT.get(word) or _CONTEXT.get(word[:-1] if word.endswith("s") else word)
         if hit is not None:
