@@ -267,6 +267,11 @@ _NO = frozenset({"no", "nr"})
 THOUSANDS = re.compile(r"\d{1,3}([,'. \u00a0\u2009\u202f])\d{3}(?:\1\d{3}){1,2}")
 
 
+# An SSN's, phone's or customer ID's own grouping joined by `:` `'` or `,` (`517:60:1302`, `(415) 214:5430`):
+# no time (two-digit parts) and no amount (three-digit groups); the key says what it is.
+_GROUPED = re.compile(r"\+?(?:1[:',])?\d{3}([:',])\d{2,3}\1\d{4}|\(\d{3}\) ?\d{3}[:',]\d{4}")
+
+
 def context_entity(key: str, value: str) -> str | None:
     """The entity of `value` (a string, or a number's decimal text) beside `key`, if the key gives one:
     the first of its contexts whose shape the value has (`customer_ssn`: 10 digits are a customer ID,
@@ -275,7 +280,7 @@ def context_entity(key: str, value: str) -> str | None:
     says what it is (`"ssn": "123,456,789"`)."""
     if _ISO_DATE.fullmatch(value[:10]) is not None and (len(value) == 10 or value[10] in "T "):
         return None
-    if THOUSANDS.fullmatch(value) is not None:
+    if THOUSANDS.fullmatch(value) is not None or _GROUPED.fullmatch(value) is not None:
         value = re.sub(r"\D", "", value)
     for entity, valid in key_context(key) or ():
         if entity == "ACCOUNT_NUMBER" and _n_digits(10, 10)(value):

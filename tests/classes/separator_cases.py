@@ -27,6 +27,13 @@ WORDS = {
 }  # fmt: skip
 
 
+KEYS = {
+    "phone": ("phone", "telefon", "mobileNumber"),
+    "ssn": ("ssn", "social_security_number", "SSN"),
+    "customer-id": ("customer_id", "customerId", "kundennummer"),
+}
+
+
 def _cased(rng: Random, word: str) -> str:
     return rng.choice([word, word.upper(), word.lower()])
 
@@ -67,6 +74,9 @@ def separated_identifiers(rng: Random) -> Case:
         w=word, v=text
     )
     payload, where = _placed(rng, line)
+    if rng.random() < 0.25:  # alone under the entity's key: the key is the word
+        where = "keyed"
+        payload = tool_result(structured={**filler_record(rng), rng.choice(KEYS[kind]): text})
     planted = Planted(kind, text, digits_needle(digits, bounded=kind != "phone"))
     return Case("separators", [call(payload)], [planted], label=f"{kind} {sep!r} {where}")
 

@@ -3,8 +3,11 @@ real to-client chain of a default install (red team round nine, class 2), and th
 thousands and Swiss amounts those separators also write, beside the same words.
 
 Figures at the time of writing, 150 seeded cases each (`separator_cases.py`), before → after the labelled
-reading of `proxy/detect/digit_separators.py` (`LABELED_GROUPS`):
-- identifiers after their context word: 150 / 150 leaked → 0 / 150;
+reading of `proxy/detect/digit_separators.py` (`LABELED_GROUPS`) and the grouped-value reading of
+`proxy.scan.shapes.context_entity` (a value alone under its entity's key, `{"ssn": "517:60:1302"}`):
+- identifiers after their context word or under their key: 134 / 150 leaked → 0 / 150 (without the key
+  reading alone: 13 / 150, the keyed SSNs and phones; without the labelled reading, on the generator
+  before keyed cases were added: 150 / 150);
 - look-alikes beside the same words: 6 / 150 altered before and after, all of them nine- or ten-digit
   amounts in thousands groups (`acct reach 1,297,603,553 impressions`, `Tel. logged at 519'747'233`),
   which other readings take for the identifier the word names (an identifier written as an amount is
@@ -32,7 +35,7 @@ def test_an_identifier_after_its_word_is_tokenized_whatever_separator_joins_its_
     fresh: ChainHarness,
 ) -> None:
     """`SSN 517:60:1302`, `Call +1:617:832:3113`, `(617) 832:3113`, `303'788'5790`, `Call me: 702,621,7204`,
-    `customer 428:999:8909`, in a sentence, a JSON text or structuredContent."""
+    `customer 428:999:8909`, in a sentence, a JSON text, structuredContent or alone under the key."""
     outcomes = _run(fresh, separated_identifiers, 20261207)
     assert [o.summary() for o in outcomes if o.leaked or o.blocked] == []
 
