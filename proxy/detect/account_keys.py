@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 
 from proxy.detect.name_words import words_of
-from proxy.policy import normalize_key
+from proxy.policy import key_vocab, normalize_key
 
 ENTITY = "ACCOUNT_NAME"
 
@@ -42,7 +42,8 @@ _SINGULAR = frozenset(q + r + s for q in _QUALIFIERS for r in _ROLES for s in _S
 _PLURAL = frozenset(q + _plural(r) for q in _QUALIFIERS for r in _ROLES) | frozenset(
     q + r + _plural(s) for q in _QUALIFIERS for r in _ROLES for s in _SUFFIXES if s
 )
-ORG_KEYS = frozenset(normalize_key(k) for k in _SINGULAR | _PLURAL)
+# And the words of other languages that name a company (`firmenname`, `raison_sociale`: `key_vocab.COMPANY`).
+ORG_KEYS = frozenset(normalize_key(k) for k in _SINGULAR | _PLURAL | key_vocab.words(key_vocab.COMPANY))
 
 # The keys of an object under an org key that hold its name: `"account": {"id": 1, "name": "Acme"}`.
 NAME_CHILDREN = frozenset(

@@ -151,6 +151,7 @@ class Detector:
             stand_ins_view(text),
             *terminal_views(text),
             self._case_view(view),
+            views.written_view(text, view),
             *spaced,
         ):
             if extra is not None:

@@ -148,9 +148,9 @@ def read(view: View) -> View:
     for start, end, changed in _iban_edits(text):
         read_ibans.append((start, end))
         edits += changed
-    ibans = []
+    ibans = []  # from the country code on: `IS07 2041…`, `SO45 …` are letters a run would read as digits
     if _IBAN_START.search(text):
-        ibans += [m.span() for m in IBAN_TRIGGER.finditer(text) if _country(text, m.start())]
+        ibans += [(m.start() - 4, m.end()) for m in IBAN_TRIGGER.finditer(text) if _country(text, m.start())]
     for m in _RUN.finditer(text):
         run = _number_part(m.group())
         read_as = _read(run)

@@ -14,6 +14,9 @@ Two kinds, by how sure the shape is:
   after a word that names one (`ip`, `address`, `host`, `server`, `from`, `via`, …). A one-part number must
   also have a non-zero first byte (eight digits or more); a zero-padded quad (`203.000.113.077`) is
   `views`' dotted groups.
+
+And one IPv6 notation: Windows' UNC host name for an IPv6 address (`2001-db8--1.ipv6-literal.net`), read
+with its colons back.
 """
 
 from __future__ import annotations
@@ -35,6 +38,12 @@ _SHORT = re.compile(
 _DASHED = re.compile(
     r"(?:(?<=[a-z]-)|(?<=[a-z][0-9]-))\d{1,3}(?:-\d{1,3}){3}(?=\.[A-Za-z]|[^\w-]|$)"
     r"|(?<![\w-])\d{1,3}(?:-\d{1,3}){3}(?=\.[A-Za-z])"
+)
+# An IPv6 address in Windows' UNC host form (`2001-db8--1.ipv6-literal.net`, a zone after `s`:
+# `fe80--1s4.ipv6-literal.net`): its colons written as dashes, its `%` as `s`, before that domain only.
+_UNC_IPV6 = re.compile(
+    r"(?<![\w-])[0-9A-Fa-f]{0,4}(?:-[0-9A-Fa-f]{0,4}){2,7}(?:s[0-9A-Za-z]{1,15})?(?=\.ipv6-literal\.net)",
+    re.IGNORECASE,
 )
 # Where an address is expected: a URL's host (after `//` or a userinfo's `@`), or after a word naming one,
 # with a separator (`:`, `=`, quotes, blanks) between.
@@ -62,6 +71,7 @@ TRIGGERS = (
     re.compile(r"0[xX][0-9A-Fa-f]"),
     re.compile(r"(?<![\w.])0[0-7]{1,3}\.\d"),
     re.compile(r"(?://|@)\d"),
+    re.compile(r"(?i)\.ipv6-literal\.net"),
 )
 
 
@@ -78,6 +88,8 @@ def may_hold(text: str) -> bool:
     if ("0x" in text or "0X" in text) and TRIGGERS[2].search(text) is not None:
         return True
     if ("//" in text or "@" in text) and TRIGGERS[4].search(text) is not None:
+        return True
+    if ("-literal." in text or "-LITERAL." in text) and TRIGGERS[5].search(text) is not None:
         return True
     if "0" in text and TRIGGERS[3].search(text) is not None:
         return True
@@ -135,6 +147,11 @@ def _dashed(form: str) -> str:
     return ".".join(parts) if ok else form
 
 
+def _unc_ipv6(form: str) -> str:
+    address, _, zone = form.partition("s")
+    return address.replace("-", ":") + ("%" + zone if zone else "")
+
+
 def _expected_at(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 48) : start]
     if _HOST_BEFORE.search(before) is not None:
@@ -159,4 +176,6 @@ def _short_forms(view: View) -> View:
 def read(view: View) -> View:
     """`view` with every notation of an IPv4 address read as its dotted quad (module doc)."""
     view = rewrite(rewrite(rewrite(view, _SPACED, _spaced), _DOTTED, _dotted), _DASHED, _dashed)
+    if "-literal." in view.text or "-LITERAL." in view.text:
+        view = rewrite(view, _UNC_IPV6, _unc_ipv6)
     return _short_forms(view)

@@ -83,6 +83,14 @@ class VeilEmailRecognizer(PatternRecognizer):
             r"[A-Za-z]{2,24}(?![\w-])",
             0.9,
         ),
+        # An address literal for a domain (RFC 5321 4.1.3): `jane@[IPv6:2001:db8::1]`, `jane@[192.0.2.7]`;
+        # the whole address, its local part with it (the IP recognizer alone leaves `jane@[` readable).
+        Pattern(
+            "address literal",
+            r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@\[(?:(?i:ipv6):[0-9A-Fa-f:.]{2,45}"
+            r"|\d{1,3}(?:\.\d{1,3}){3})\]",
+            0.9,
+        ),
         Pattern(
             "quoted local part",
             r'(?<![\w"])"[^"\\\r\n@]{1,62}"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,16}'

@@ -299,6 +299,20 @@ def _letterlike_digits() -> re.Pattern[str]:
     return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
 
 
+# An `@`, then a domain with a dot before a non-ASCII character: an internationalized address (RFC 6531).
+_IDN_DOMAIN = re.compile(r"@[^\s@]{0,253}\.[^\x00-\x7f]")
+
+
+def written_view(text: str, view: View) -> View | None:
+    """The text as written, when it holds an address with a non-ASCII domain and the view changed it: the
+    fold reads the letters of Cyrillic or Armenian that look Latin as Latin (`почта.рф` → `пoчтa.pф`,
+    `փոստ.հայ` → `փnuտ.hwյ`), which leaves a top-level domain of two scripts that no recognizer takes for
+    one; as written, the domain is whole. Scripts without look-alikes (Greek, Chinese) keep it whole."""
+    if view.identity or "@" not in text or _IDN_DOMAIN.search(text) is None:
+        return None
+    return View(text)
+
+
 def letter_view(text: str) -> View | None:
     """The view with digits that look like letters read as those letters (`ex۵mple.۵rg`); None if `text`
     has none. The main view reads every digit as a digit (a phone number in Persian digits)."""

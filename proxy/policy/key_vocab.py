@@ -47,6 +47,30 @@ CARD: dict[str, tuple[str, ...]] = {
     "es": ("tarjeta", "tarjetadecredito", "tarjetadecrédito", "numerodetarjeta"),
     "it": ("cartadicredito", "carta"),
 }
+# Words that name a customer's or client's number in a CRM or ERP export (`kundennummer`, `numero_cliente`,
+# `numeroClient`), English included: read with the account number's shape (6 to 18 digits), whatever the
+# digits, as `account` is.
+CUSTOMER_NUMBER: dict[str, tuple[str, ...]] = {
+    "en": ("customernumber", "customerno", "customernr", "clientnumber", "clientno", "accountnumber"),
+    "de": ("kundennummer", "kundennr", "kundenid", "kdnr", "debitorennummer", "mandantennummer"),
+    "fr": ("numeroclient", "numéroclient", "numclient", "noclient", "idclient", "codeclient"),
+    "es": ("numerocliente", "númerocliente", "numcliente", "idcliente", "codigocliente", "códigocliente"),
+    "it": ("numerocliente", "codicecliente", "idcliente", "numcliente"),
+    "pt": ("numerocliente", "númerocliente", "codigocliente", "códigocliente"),
+    "nl": ("klantnummer", "klantnr", "klantid"),
+}
+# Words that name a company by itself (`firmenname`, `nombre_empresa`, `raison_sociale`, `ragione_sociale`):
+# read as the org-role keys are (`proxy.detect.account_keys`): a value shaped like an organisation's name.
+COMPANY: dict[str, tuple[str, ...]] = {
+    "de": ("firma", "firmenname", "firmierung", "unternehmen", "unternehmensname", "arbeitgeber"),
+    "fr": ("entreprise", "nomentreprise", "nomdelentreprise", "raisonsociale", "societe", "société",
+           "nomsociete", "nomsociété", "employeur"),
+    "es": ("empresa", "nombreempresa", "nombredelaempresa", "razonsocial", "razónsocial", "compania",
+           "compañía"),
+    "it": ("azienda", "nomeazienda", "ragionesociale", "societa", "società", "denominazione"),
+    "pt": ("empresa", "nomeempresa", "nomedaempresa", "razaosocial", "razãosocial"),
+    "nl": ("bedrijf", "bedrijfsnaam", "firmanaam"),
+}  # fmt: skip
 # Keys whose value is a person's name by themselves (`nombre`, `vorname`, `nom`).
 NAME_KEYS: dict[str, tuple[str, ...]] = {
     "de": ("vorname", "nachname", "familienname", "rufname"),

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from proxy.errors import blocked
-from proxy.policy import key_vocab
+from proxy.policy import key_vocab, normalize_key
 from proxy.policy.keys import key_words  # the one key reading (`clientCustomerId` → client, customer, id)
 
 _ENUM = re.compile(r"[A-Za-z][A-Za-z0-9_.:/+\-]{0,63}")
@@ -216,6 +216,7 @@ _CONTEXT: dict[str, tuple[str, Callable[[str], bool]]] = {
     **dict.fromkeys(key_vocab.words(key_vocab.NATIONAL_ID), ("US_SSN", _n_digits(7, 9))),
     **dict.fromkeys(key_vocab.words(key_vocab.CARD), ("CREDIT_CARD", _n_digits(12, 19))),
     **dict.fromkeys(key_vocab.words(key_vocab.PHONE), ("PHONE_NUMBER", _n_digits(7, 15))),
+    **dict.fromkeys(key_vocab.words(key_vocab.CUSTOMER_NUMBER), ("ACCOUNT_NUMBER", _n_digits(6, 18))),
 }
 _MAX_COMPOUND = 3  # words joined at most
 # Keys that say nothing themselves: their context is the key of the object they sit in (`customer.id`).
@@ -234,6 +235,11 @@ def key_context(key: str) -> tuple[Context, ...] | None:
         return None
     words = key_words(key)
     found: list[Context] = []
+    # The key whole, as a field rule reads it: a word with an accent is cut at it (`número_cliente` reads
+    # n, ú, mero, cliente), so the tables' accented words are found only so.
+    whole = _CONTEXT.get(normalize_key(key))
+    if whole is not None:
+        found.append(whole)
     for word in words:
         hit = _CONTEXT.get(word) or _CONTEXT.get(word[:-1] if word.endswith("s") else word)
         if hit is not None:
@@ -261,6 +267,11 @@ _NO = frozenset({"no", "nr"})
 THOUSANDS = re.compile(r"\d{1,3}([,'. \u00a0\u2009\u202f])\d{3}(?:\1\d{3}){1,2}")
 
 
+# An SSN's, phone's or customer ID's own grouping joined by `:` `'` or `,` (`517:60:1302`, `(415) 214:5430`):
+# no time (two-digit parts) and no amount (three-digit groups); the key says what it is.
+_GROUPED = re.compile(r"\+?(?:1[:',])?\d{3}([:',])\d{2,3}\1\d{4}|\(\d{3}\) ?\d{3}[:',]\d{4}")
+
+
 def context_entity(key: str, value: str) -> str | None:
     """The entity of `value` (a string, or a number's decimal text) beside `key`, if the key gives one:
     the first of its contexts whose shape the value has (`customer_ssn`: 10 digits are a customer ID,
@@ -269,7 +280,7 @@ def context_entity(key: str, value: str) -> str | None:
     says what it is (`"ssn": "123,456,789"`)."""
     if _ISO_DATE.fullmatch(value[:10]) is not None and (len(value) == 10 or value[10] in "T "):
         return None
-    if THOUSANDS.fullmatch(value) is not None:
+    if THOUSANDS.fullmatch(value) is not None or _GROUPED.fullmatch(value) is not None:
         value = re.sub(r"\D", "", value)
     for entity, valid in key_context(key) or ():
         if entity == "ACCOUNT_NUMBER" and _n_digits(10, 10)(value):

@@ -13,6 +13,7 @@ from typing import Any
 
 from tests.classes.case import Case, call, tool_result
 from tests.classes.label_cases import us_phone
+from tests.classes.org_cases import company
 from tests.classes.planting import Planted, card_digits, digits_needle, person, ssn_digits
 
 KEYS = {
@@ -58,3 +59,62 @@ def name_column(rng: Random) -> Case:
         [p for p, _, _ in people],
         label=key,
     )
+
+
+# Customer numbers and company names under keys of CRM and ERP exports in other languages (red team round
+# nine, class 20), the words written out here, not taken from the product's tables.
+CUSTOMER_NUMBER_WORDS = {
+    "de": [["kunden", "nummer"], ["kunden", "nr"], ["kunden", "id"], ["kd", "nr"]],
+    "es": [["numero", "cliente"], ["número", "cliente"], ["id", "cliente"], ["codigo", "cliente"]],
+    "fr": [
+        ["numero", "client"],
+        ["numéro", "client"],
+        ["num", "client"],
+        ["id", "client"],
+        ["code", "client"],
+    ],
+    "it": [["numero", "cliente"], ["codice", "cliente"], ["id", "cliente"]],
+    "nl": [["klant", "nummer"], ["klant", "nr"]],
+    "en": [["customer", "number"], ["client", "number"], ["customer", "no"]],
+}
+COMPANY_WORDS = {
+    "de": [["firmen", "name"], ["firma"], ["unternehmen"], ["unternehmens", "name"]],
+    "es": [["nombre", "empresa"], ["empresa"], ["razon", "social"], ["razón", "social"]],
+    "fr": [["nom", "entreprise"], ["raison", "sociale"], ["entreprise"], ["societe"], ["société"]],
+    "it": [["ragione", "sociale"], ["nome", "azienda"], ["azienda"], ["società"]],
+    "nl": [["bedrijfs", "naam"], ["bedrijf"]],
+}
+
+
+def spelled_key(rng: Random, words: list[str]) -> str:
+    """The key's words joined as a backend names a field: `kundennummer`, `numero_cliente`,
+    `numeroClient`, `Raison-Sociale`, `KUNDEN_NR`."""
+    style = rng.choice(["joined", "snake", "camel", "kebab", "title", "upper"])
+    if style == "camel":
+        return words[0] + "".join(w.capitalize() for w in words[1:])
+    if style == "title":
+        return "".join(w.capitalize() for w in words)
+    joined = {"joined": "", "snake": "_", "kebab": "-", "upper": "_"}[style].join(words)
+    return joined.upper() if style == "upper" else joined
+
+
+def customer_and_company(rng: Random) -> Case:
+    """`{"record": {"id": 7, "kundennummer": 5931053}}`, `{"raison_sociale": "Harbor Point Roofing"}`:
+    a customer number (7 to 10 digits, a number or a string) or a company's name, in structuredContent or a
+    JSON text, at the top or one level down."""
+    if rng.random() < 0.5:
+        lang = rng.choice(sorted(CUSTOMER_NUMBER_WORDS))
+        key = spelled_key(rng, rng.choice(CUSTOMER_NUMBER_WORDS[lang]))
+        n = rng.randrange(7, 11)
+        d = str(rng.randrange(10 ** (n - 1), 10**n))
+        value: Any = int(d) if rng.random() < 0.5 else d
+        planted = Planted("customer-number", d, digits_needle(d))
+    else:
+        lang = rng.choice(sorted(COMPANY_WORDS))
+        key = spelled_key(rng, rng.choice(COMPANY_WORDS[lang]))
+        planted = company(rng)
+        value = planted.text
+    record = {"id": rng.randrange(1, 10**4), key: value, "status": "active"}
+    doc: dict[str, Any] = {"record": record} if rng.random() < 0.5 else record
+    payload = tool_result(structured=doc) if rng.random() < 0.5 else tool_result(json.dumps(doc))
+    return Case("key-vocab", [call(payload)], [planted], label=f"{lang}:{planted.kind}")
