@@ -75,6 +75,25 @@ def is_epoch(value: object) -> bool:
     return _SECONDS[0] <= n < _SECONDS[1] or _MILLIS[0] <= n < _MILLIS[1]
 
 
+_VERSION_WORDS = frozenset({"version", "ver", "release", "build", "firmware", "fw"})
+_DOTTED_VERSION = re.compile(r"\d{1,5}(?:\.\d{1,6}){1,4}")
+
+
+@lru_cache(maxsize=4096)
+def is_version_key(key: str) -> bool:
+    """Whether a key names a version: its last word is a version word (`build`, `fw_version`,
+    `appVersion`)."""
+    words = [w for w in key_words(key) if not w.isdigit()]
+    return bool(words) and words[-1] in _VERSION_WORDS
+
+
+def is_moment_or_version(value: object) -> bool:
+    """What a time or version key holds by its shape alone: an epoch (`is_epoch`), or a dotted version
+    written as a string (`10.0.19045.3803`, `9.17.104.203`): in text a version word before it says so
+    (`recognizers`); under its key, the key does."""
+    return is_epoch(value) or (type(value) is str and _DOTTED_VERSION.fullmatch(value) is not None)
+
+
 # In text: a time key right before the value (`created_ts=…`, `"expires_at": …`, `updatedAt: …`): the key's
 # last word starts a word or a camel-case part; `at` only closes a compound key (`created_at`, not `reach
 # me at: …`); a `:` or `=` between, quotes and JSON escapes around it.

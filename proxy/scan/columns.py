@@ -8,7 +8,7 @@ from itertools import chain, repeat
 from operator import or_
 from typing import TYPE_CHECKING, Any
 
-from proxy.detect.number_lookalikes import is_epoch
+from proxy.detect.number_lookalikes import is_moment_or_version
 from proxy.scan import accounts, names, record_parts
 from proxy.scan.key_info import (
     COLUMN,
@@ -86,7 +86,7 @@ def plain_rows(walker: ToClientWalker, rows: list[Any], doc: int, depth: int) ->
                 if any(len(v) >= QUIET_MIN_CHARS for v in distinct):
                     quiet.append(name)
                 continue  # a metric column written as strings
-            if info[TIME] and any(map(is_epoch, distinct)):
+            if info[TIME] and any(map(is_moment_or_version, distinct)):
                 return False  # a time key's epochs among its strings: the row walk judges each
             if not walker._descriptive and names.is_name_column_of(name, info[NAME], distinct):
                 people.append(name)
@@ -134,7 +134,7 @@ def plain_rows(walker: ToClientWalker, rows: list[Any], doc: int, depth: int) ->
         for row in rows:
             v = row.get(name)
             if type(v) in NUMBERS and big(v):
-                if time and is_epoch(v):
+                if time and is_moment_or_version(v):
                     walker._quiet(v, (row, name, doc))
                 else:
                     walker._number(v, (row, name, doc))

@@ -19,7 +19,8 @@ NUMBERS = frozenset({int, float})
 
 # The key memo's fields: (entity of a key rule, skipped key, plain, context, name key, numbers are
 # candidates, may be walked as a column, the rule's key only qualified: `emails`, `primary_email`; org key:
-# `proxy.scan.accounts`; time key: an epoch under it is a time, `proxy.detect.number_lookalikes`).
+# `proxy.scan.accounts`; time key: an epoch under it is a time, a version key's dotted value a version,
+# `proxy.detect.number_lookalikes`).
 ENTITY: Final = 0
 SKIP: Final = 1
 PLAIN: Final = 2

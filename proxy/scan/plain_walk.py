@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from proxy.detect.number_lookalikes import is_epoch
+from proxy.detect.number_lookalikes import is_moment_or_version
 from proxy.errors import check_depth
 from proxy.scan import labels, record_parts
 from proxy.scan.columns import plain_rows
@@ -88,9 +88,10 @@ class PlainWalk:
             if info[2]:
                 if t is str:
                     size += len(v)
-                    if (not info[NUM] and METRIC_TEXT.fullmatch(v)) or (info[TIME] and is_epoch(v)):
-                        # A metric written as a string (`"costMicros": "1994969632"`), a time key's epoch:
-                        # an identifier only if known as one.
+                    metric = not info[NUM] and METRIC_TEXT.fullmatch(v)
+                    if metric or (info[TIME] and is_moment_or_version(v)):
+                        # A metric written as a string (`"costMicros": "1994969632"`), a time key's epoch,
+                        # a version key's version: an identifier only if known as one.
                         self._quiet(v, (node, k, doc))
                         continue
                     # A string seen before is a text again (whether a string is JSON never varies).
@@ -107,7 +108,7 @@ class PlainWalk:
                         self._plain_dict(v, doc, depth + 1)
                 elif t is int or t is float:
                     if v >= BIG_INT or v <= -BIG_INT:
-                        if info[NUM] and not (info[TIME] and is_epoch(v)):
+                        if info[NUM] and not (info[TIME] and is_moment_or_version(v)):
                             self._number(v, (node, k, doc))
                         else:  # under a metric key, or a time key's epoch
                             if t is int and (v >= INT64 or v < -INT64):
@@ -131,7 +132,7 @@ class PlainWalk:
         """A value under a plain key outside plain containers (below a path rule)."""
         t = type(v)
         if t is str:
-            if (not info[NUM] and METRIC_TEXT.fullmatch(v)) or (info[TIME] and is_epoch(v)):
+            if (not info[NUM] and METRIC_TEXT.fullmatch(v)) or (info[TIME] and is_moment_or_version(v)):
                 self._quiet(v, (node, k, doc))  # a metric written as a string, a time key's epoch
                 return len(v)
             if v[:1] not in JSON_STARTS or not self._embedded(node, k, v, doc, depth):
@@ -140,7 +141,7 @@ class PlainWalk:
         if t is dict or t is list:
             self._walk(v, doc, None, depth + 1, None, False)
         elif (t is int or t is float) and big(v):
-            if info[NUM] and not (info[TIME] and is_epoch(v)):
+            if info[NUM] and not (info[TIME] and is_moment_or_version(v)):
                 self._number(v, (node, k, doc))
             else:  # under a metric key, or a time key's epoch
                 if t is int:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from proxy.detect.number_lookalikes import is_time_key
+from proxy.detect.number_lookalikes import is_time_key, is_version_key
 from proxy.errors import check_depth, check_size
 from proxy.policy import Policy, ToolRules, normalize_key
 from proxy.policy.keys import key_rule_entity
@@ -130,7 +130,7 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
             plain = column and not skip and not name and not org
             qualified = entity is not None and nk not in self._keys
             num = not is_metric_key(key)
-            time = num and is_time_key(key)
+            time = num and (is_time_key(key) or is_version_key(key))  # a moment's or version's key
             info = (entity, skip, plain, ctx, name, num, column, qualified, org, time)
             self._key_memo[key] = info
             role = labels.ROLES.get(nk, 0)
