@@ -36,6 +36,7 @@ from proxy.detect.known import KnownValues
 from proxy.detect.markup_view import MARKUP_BESIDE_DIGIT
 from proxy.detect.name_case_view import LOWER_CASE_TEXT, lower_case_name_starts
 from proxy.detect.name_prefilter import NAME_PREFILTER
+from proxy.detect.path_folders import FOLDER, might_hold_path_name
 from proxy.detect.reordered import OVERRIDE_TRIGGER
 from proxy.detect.spaced import SPACED_OUT_TRIGGER
 from proxy.detect.triggers import IPV6_TRIGGER, digit_trigger_at
@@ -185,6 +186,14 @@ def _triggered(texts: list[str], quiet: dict[str, None], ner: bool) -> set[int]:
         while (m := name_identifiers.TRIGGER.search(joined, pos)) is not None:
             index = bisect_right(starts, m.start()) - 1
             if index not in hits and name_identifiers.might_hold_identifier_name(texts[index]):
+                hits.add(index)
+            pos = starts[index + 1]
+        # A full name as a folder of a path (`/HR/Maria Gonzalez/`): each text with a folder of a name's
+        # shape is judged whole (`path_folders`), once.
+        pos = 0
+        while (m := FOLDER.search(joined, pos)) is not None:
+            index = bisect_right(starts, m.start()) - 1
+            if index not in hits and might_hold_path_name(texts[index]):
                 hits.add(index)
             pos = starts[index + 1]
     return hits

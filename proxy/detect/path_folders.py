@@ -39,7 +39,8 @@ from proxy.detect.name_words import (
 _PART = r"[^\W\d_]{1,31}+(?:['’][^\W\d_]{1,31}+)?+"
 _FOLDER = rf"{_PART}(?:[ ._-]{_PART}){{1,2}}+"
 # A separator first: the engine's fast search for a literal class, where a look-behind tries every position.
-FOLDER = re.compile(rf"[/\\]({_FOLDER})(?=[/\\]|[\"'`)\]]|[ \t]*(?:\r?\n|$))")
+# A NUL ends a folder too: the batch scan joins texts with it (`batch_scan`).
+FOLDER = re.compile(rf"[/\\]({_FOLDER})(?=[/\\]|[\"'`)\]\x00]|[ \t]*(?:\r?\n|$))")
 _SPLIT = re.compile(r"[ ._-]")
 _MIN_GIVEN = 3
 _MIN_SURNAME = 2

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 import orjson
 
 from proxy.policy import normalize_key
-from proxy.scan import accounts, carried_pairs, names
+from proxy.scan import accounts, carried_pairs, labels, names
 from proxy.scan.joined_scan import holding
 from proxy.scan.shapes import context_entity, key_context
 from vault.tokens import TOKEN_RE
@@ -41,6 +41,8 @@ _PAIR = re.compile(
     r"""(?:"(?![{\[]")((?:[^"\\\n\x00]|\\.){1,256})"|'(?![{\[]')((?:[^'\\\n\x00]|\\.){1,256})'"""
     r"""|(-?\d[\d.eE+]{0,40}))"""
 )
+# A value of digits alone (and their grouping), as a key names it (`customer_id=5931053`); `v2.3.1` is none.
+_DIGITS = re.compile(r"[\d \t()+-]{0,40}\d[\d \t()+-]{0,40}")
 # What every pair holds: a quote beside its separator (`":`, `='`, `=> "`, `: '`).
 _PUNCTUATION = ('":', "':", '"=', "'=", ':"', ":'", '="', "='", "> '", '> "', ": '", ': "', '" :', "' :")
 _TRIGGER = re.compile(r"""["'][ \t]{0,3}[:=]|[:=>][ \t]{0,3}["']""")
@@ -107,9 +109,13 @@ class KeyedText:
 
     def pair_entity(self, key: str, value: str, bare: bool = False) -> str | None:
         """The entity a key names a string value as, by every key rule of a result, whatever method
-        carries it (a pair in a text is a value, never a schema's parameter name). Under a bare key
-        (`account="Mastercard"`, `{client: 'Acme'}`) an account name is judged as under a label written
-        as data (`accounts.data_label_value`: one word under a bare role word names a card or a make)."""
+        carries it (a pair in a text is a value, never a schema's parameter name). A bare key
+        (`phone="v2.3.1"`, `account="Mastercard"`, `{customerId: 5931053}`) is a label written as text, read
+        as `labels` reads one: the value must have the shape of what the label names."""
+        if bare:  # a label written as text (`labels`): under a digit context, digits only or its shape
+            found = labels.entity_of(cast("ToClientWalker", self), key, value)
+            if found is not None or (key_context(key) is not None and not _DIGITS.fullmatch(value)):
+                return found
         entity = self._keys.get(normalize_key(key))
         if entity is not None:
             return entity
@@ -118,9 +124,8 @@ class KeyedText:
             return found
         if names.is_name_key(key) and (names.is_person_value(value) or names.family_value(key, value)):
             return "PERSON"
-        if bare and accounts.is_org_key(key):
-            named = accounts.data_label_value(accounts.data_label(cast("ToClientWalker", self), key), value)
-            return accounts.ENTITY if named else None
+        if bare:
+            return labels.entity_of(cast("ToClientWalker", self), key, value)
         if accounts.is_org_key(key) and accounts.is_org_name(value):
             return accounts.ENTITY
         return None

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import random
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from proxy.detect import decoders
+from proxy.errors import LimitExceeded
 from tests.detect.helpers import survives
 from tests.detect.strategies import LAYERS, embed, encode, encoded, planted
 
@@ -48,11 +50,14 @@ def test_decoding_garbage_never_raises_and_grows_no_more_than_nfkc_does(raw, gar
             assert inner is None or len(inner) <= end - start
 
 
-def test_nested_base64_deeper_than_the_bound_is_not_opened_and_does_not_recurse_forever(detector):
+def test_nested_base64_deeper_than_the_bound_is_refused_without_recursing_forever(detector):
+    """Twelve layers: the detector opens its bound's worth and refuses what still decodes below them (fail
+    closed, never forwarded unread), in bounded time."""
     text = "jane.miller@acme.example"
     for _ in range(12):
         text = base64.b64encode(text.encode()).decode()
-    detector.detect([text])  # returns: depth is bounded
+    with pytest.raises(LimitExceeded, match="nests encodings deeper"):
+        detector.detect([text])
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
