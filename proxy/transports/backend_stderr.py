@@ -120,12 +120,11 @@ def cut_back(text: str) -> str:
 
 
 def _keyed(session: ProxySession, lines: list[str]) -> list[tuple[str, str]]:
-    """(entity, value) of the `"key": value` pairs of these lines a key rule names (a field rule of the
-    policy, digit context, a person-name or org key: `KeyedText.pair_entity`, as for a result's text).
-    Matched as known values of this batch alone: a log line is redacted, nothing is learnt into the
-    session."""
-    if not any('":' in line for line in lines):
-        return []
+    """(entity, value) of the pairs of these lines a key rule names (a field rule of the policy, digit
+    context, a person-name or org key: `KeyedText.pair_entity`, as for a result's text), in any notation
+    `keyed_text` reads: JSON, quoted logfmt, a Python `repr`, an encoded layer (its own joined scan is the
+    prefilter). Matched as known values of this batch alone: a log line is redacted, nothing is learnt
+    into the session."""
     policy = session.policy
     return ToClientWalker(policy, policy.rules_for_tool(None)).keyed(lines)
 

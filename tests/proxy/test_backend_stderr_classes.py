@@ -152,7 +152,8 @@ _MSGS = ("synced", "fetch done", "request handled", "cache refreshed", "retrying
 
 
 def _log_line(rng: Random, key: str, value: Any) -> tuple[str, str]:
-    """(line, msg): the pair inside a pino, structlog or zap record, maybe nested, maybe after a prefix."""
+    """(line, msg): the pair inside a pino, structlog or zap record (or a Python dict's `repr`), maybe
+    nested, maybe after a prefix."""
     msg = rng.choice(_MSGS)
     pair: dict[str, Any] = {key: value}
     if rng.random() < 0.25:
@@ -170,6 +171,8 @@ def _log_line(rng: Random, key: str, value: Any) -> tuple[str, str]:
     body = json.dumps(
         dict(items), ensure_ascii=rng.random() < 0.5, separators=(",", ":") if compact else None
     )
+    if rng.random() < 0.25:  # a Python logger printing the dict itself (`log.info("%s", record)`)
+        body = repr(dict(items))
     prefix = rng.choice(("", "", "2026-12-07T15:04:05.123Z INFO ", "[sync] ", "level=info json="))
     return prefix + body, msg
 
@@ -313,3 +316,16 @@ def test_a_cut_through_prose_drops_only_the_word_it_went_through():
         if out != f"[backend] {exp}{CUT}"
     ]
     assert over == [], f"{len(over)}/{len(lines)} cut prose lines lost more than the cut word: {over[:5]}"
+
+
+def test_a_batch_of_python_dict_log_lines_alone_is_read_with_the_key_rules_too(session, unhurried):
+    """Lines printed as a Python dict (single quotes), with no JSON line in their batch to set off the
+    reading: `keyed_text` reads every notation, and stderr takes all of it."""
+    rng = Random(7)
+    cases = [c for c in keyed_cases(rng, session.policy.rules_for_tool(None).keys) if '":' not in c[0]]
+    assert len(cases) >= 20  # the generator's repr share
+    written = _through(redactor(session), [line for line, _, _ in cases])
+    leaks = [
+        out for (_, value, _), out in zip(cases, written, strict=True) if any(f in out for f in _shown(value))
+    ]
+    assert leaks == [], f"{len(leaks)}/{len(cases)} keyed values on stderr: {leaks[:3]}"
