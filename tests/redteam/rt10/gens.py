@@ -1361,3 +1361,40 @@ def conn_strings():
             }
         )
     return out
+
+
+def e164_labelled():
+    """Contrast for e164_noplus: the same digit-only numbers under a phone key or after a phone label."""
+    import phonenumbers
+
+    slots = [
+        lambda n: json.dumps({"phone": n}),
+        lambda n: f"Tel: {n}",
+        lambda n: f"WhatsApp: {n}",
+        lambda n: json.dumps({"whatsapp": n}),
+        lambda n: f"BEGIN:VCARD\r\nTEL;TYPE=CELL:{n}\r\nEND:VCARD",
+    ]
+    out = []
+    regions = {"DE": "49", "FR": "33", "GB": "44", "ES": "34", "IT": "39", "BR": "55", "AU": "61", "IN": "91"}
+    i = 0
+    while len(out) < 40:
+        reg = list(regions)[i % len(regions)]
+        nat = str(
+            phonenumbers.example_number_for_type(reg, phonenumbers.PhoneNumberType.MOBILE).national_number
+        )
+        while True:
+            cand = nat[:2] + "".join(str(R.randint(0, 9)) for _ in range(len(nat) - 2))
+            if phonenumbers.is_valid_number(phonenumbers.parse("+" + regions[reg] + cand)):
+                break
+        n = regions[reg] + cand
+        t = slots[i % len(slots)](n)
+        out.append(
+            {
+                "cls": f"e164-labelled-{i % len(slots)}",
+                "desc": f"{reg}: {t[:120]}",
+                "reply": text(t),
+                "plant": [n],
+            }
+        )
+        i += 1
+    return out
