@@ -20,7 +20,7 @@ from proxy.detect.known import KnownValues
 from proxy.detect.spans import Span
 
 MAX_ENTRIES = 200_000
-MAX_CHARS = 32_000_000
+MAX_CHARS = 8_000_000  # the texts it keeps alive: a session of several 25k-row reports
 MAX_TEXT = 65_536
 
 
