@@ -56,7 +56,7 @@ class _NoContextEnhancer(ContextAwareEnhancer):
         return raw_results
 
 
-class _SeparatedPhoneRecognizer(PhoneRecognizer):
+class SeparatedPhoneRecognizer(PhoneRecognizer):
     """Presidio's libphonenumber recognizer, minus bare digit runs and ambiguous shapes.
 
     libphonenumber happily reads an 11-digit ID or a costMicros value as a US number; a phone number written
@@ -103,7 +103,7 @@ class _NameGatedNlpEngine(SpacyNlpEngine):
 def _presidio_recognizers(policy: Policy) -> dict[str, Any]:
     return {
         "EmailRecognizer": EmailRecognizer,
-        "PhoneRecognizer": lambda: _SeparatedPhoneRecognizer(supported_regions=tuple(policy.phone_regions)),
+        "PhoneRecognizer": lambda: SeparatedPhoneRecognizer(supported_regions=tuple(policy.phone_regions)),
         "CreditCardRecognizer": CreditCardRecognizer,
         "IbanRecognizer": IbanRecognizer,
         "IpRecognizer": IpRecognizer,

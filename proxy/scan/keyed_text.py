@@ -25,7 +25,7 @@ import orjson
 
 from proxy.policy import normalize_key
 from proxy.scan import accounts, carried_pairs, labels, names
-from proxy.scan.joined_scan import holding
+from proxy.scan.joined_scan import SEP, holding
 from proxy.scan.shapes import context_entity, key_context
 from vault.tokens import TOKEN_RE
 
@@ -61,13 +61,15 @@ def keyed_values(
     texts: Iterable[str],
     entity_of: Callable[[str, str, bool], str | None],
     matters: Callable[[str], bool],
+    joined: str | None = None,
 ) -> list[tuple[str, str]]:
     """(entity, value) of every pair in `texts` whose key names the value's entity (`matters`: whether
     any rule can, judged once per key name: most keys of a long text are metrics and plain names;
-    `entity_of` is told whether the key was bare, a label written as text rather than a record's key)."""
+    `entity_of` is told whether the key was bare, a label written as text rather than a record's key;
+    `joined`: the texts joined by NUL already, as `joined_scan.holding` takes them)."""
     out: list[tuple[str, str]] = []
     seen: dict[str, bool] = {}
-    for text in holding(list(texts), _PUNCTUATION, _TRIGGER):
+    for text in holding(list(texts), _PUNCTUATION, _TRIGGER, joined):
         for m in _PAIR.finditer(text):
             key = m[1] or m[2] or m[3]
             ok = seen.get(key)
@@ -94,8 +96,11 @@ class KeyedText:
     def keyed(self, texts: list[str]) -> list[tuple[str, str]]:
         """The field values of the pairs written inside these texts, and inside their encoded layers
         (`keyed_text`, `carried_pairs`)."""
-        layers = carried_pairs.layers(texts)
-        found = keyed_values([*texts, *layers], self.pair_entity, self.pair_key_matters)
+        joined = SEP.join(texts)  # one join for both scans: a long message's texts weigh megabytes
+        layers = carried_pairs.layers(texts, joined)
+        if layers:
+            texts, joined = [*texts, *layers], SEP.join([joined, *layers])
+        found = keyed_values(texts, self.pair_entity, self.pair_key_matters, joined)
         return [fv for fv in found if fv[1] not in self.allow]
 
     def pair_key_matters(self, key: str) -> bool:
