@@ -233,6 +233,22 @@ def branches_and_devices(rng: Random) -> Case:
     )
 
 
+# Given names that are words too (the look-alike topics' first words), for the branch leak control.
+WORD_GIVEN = ("Amber", "Rose", "Summer", "Grace", "Ruby", "Penny", "Iris", "Jade", "Hope", "Hunter", "Will")
+
+
+def persons_in_branches(rng: Random) -> Case:
+    """Leak control of the branch topics: a person whose given name is a word, in a branch after the same
+    prefixes (`feature/amber-gonzalez-login`, `fix/ruby-kowalczyk`): the surname is no word, so the pair
+    is a person's."""
+    first, last, planted = _person_with_given(rng, rng.choice(WORD_GIVEN))
+    prefix = rng.choice(("feature/", "fix/", "hotfix/"))
+    branch = f"{prefix}{first.lower()}-{last.lower()}" + rng.choice(("", "-login", "-wip", "/notes"))
+    text = rng.choice(("git checkout {b}", "Merged {b} into main.", "branch={b} status=ok")).format(b=branch)
+    result = tool_result(text) if rng.random() < 0.5 else tool_result(structured={"event": text})
+    return Case("given-name-branch-persons", [call(result, "logs")], [planted], [], label=f"person:{prefix}")
+
+
 def dump(case: Case) -> str:
     """The case's first message as JSON (for a failing assertion's message)."""
     return json.dumps(case.messages[0].payload)[:200]

@@ -10,7 +10,12 @@ Figures at the time of writing, 150 seeded cases each (before → after `name_pl
   after (`Attn: Florence Modugno, Acme Supply, …`: the person recognizer scores it 0.1 either way).
 - venues, teams, brands (`Please call Lincoln Center`, `Jordan Brand`, `Orlando Magic`): 59/150 altered,
   not changed here (a ratchet); persons in the same frames 0/150 leaked.
-- branch topics and devices (`hotfix/amber-alert`, `client=Google Chrome`): 43/150 altered, a ratchet.
+- branch topics and devices (`hotfix/amber-alert`, `fix/rose-gold-theme`, `client=Google Chrome`): altered
+  35/150 → 21/150 (`name_identifiers._topic_words`, and no path-folder reading after a branch prefix).
+  Left: `client=` read as an account's label (`client=Google Chrome`), topics led by a name that is no
+  word (`hugo-shortcodes`, `stanley-cup-promo`). Persons in branches after the same prefixes, their given
+  name a word (`feature/amber-gonzalez-login`): 0/150 leaked before and after; the identifier class
+  (`test_identifier_names`) leaks the same before and after (2/22 lexicon, 11/49 unknown).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from random import Random
 from tests.classes.given_name_places import (
     branches_and_devices,
     persons_beside_regions,
+    persons_in_branches,
     persons_in_venue_frames,
     place_with_region,
     venues_teams_brands,
@@ -54,13 +60,26 @@ def test_a_person_whose_given_name_is_a_town_is_still_tokenized_before_a_state_c
     assert len(leaked) <= 1
 
 
-def test_venues_teams_and_devices_led_by_a_given_name_are_altered_no_more_than_measured_and_persons_go(
+def test_branch_topics_of_two_words_in_use_stay_and_persons_in_branches_are_still_tokenized(
     fresh: ChainHarness,
 ) -> None:
-    """Not fixed yet (`Please call Lincoln Center`, `client=Google Chrome`): held where they were."""
+    """`feature/amber-alert`, `hotfix/summer-sale`, `fix/rose-gold-theme` stay; `feature/amber-gonzalez`
+    goes. Devices under `client=` and topics led by a name that is no word are held where they were."""
+    devices = _each_fresh(fresh, branches_and_devices, 20261212)
+    persons = _each_fresh(fresh, persons_in_branches, 20261213)
+    assert [o.summary() for o in persons if o.leaked] == []
+    topics = [o for o in devices if "/" in o.case.label and o.altered]
+    word_topics = [o for o in topics if not any(w in o.case.label for w in ("hugo-", "stanley-"))]
+    assert [o.case.label for o in word_topics] == []
+    assert sum(bool(o.altered) for o in devices) <= 21
+
+
+def test_venues_and_teams_led_by_a_given_name_are_altered_no_more_than_measured_and_persons_go(
+    fresh: ChainHarness,
+) -> None:
+    """Not fixed (`Please call Lincoln Center`, `Jordan Brand`): held where they were. Persons in the same
+    frames (`Please call Lincoln Moreno`) are all tokenized."""
     venues = _each_fresh(fresh, venues_teams_brands, 20261210)
     persons = _each_fresh(fresh, persons_in_venue_frames, 20261211)
-    devices = _each_fresh(fresh, branches_and_devices, 20261212)
     assert [o.summary() for o in persons if o.leaked] == []
     assert sum(bool(o.altered) for o in venues) <= 59
-    assert sum(bool(o.altered) for o in devices) <= 43
