@@ -8,8 +8,13 @@ Figures at the time of writing, 150 seeded cases each (before → after `name_pl
   key, tokenized whole as a location (the address key's rule, not a name's), and towns the geocoding
   data does not hold (`Medina, Saudi Arabia`). Persons in the same placements: 1/150 leaked before and
   after (`Attn: Florence Modugno, Acme Supply, …`: the person recognizer scores it 0.1 either way).
-- venues, teams, brands (`Please call Lincoln Center`, `Jordan Brand`, `Orlando Magic`): 59/150 altered,
-  not changed here (a ratchet); persons in the same frames 0/150 leaked.
+- venues, teams, brands: altered 59/150 → 49/150: after a greeting or a role label a given name leading
+  a phrase (`Thanks Dallas Cowboys`, `Sponsor: Denver Nuggets`: a word in use that no name list holds,
+  `name_phrases.lexical_inside`) is no person. Left (a ratchet): a venue head that the census lists as a
+  surname after person words (`Please call Lincoln Center`: `name_place_surnames` reads `call Sofia Plaza`
+  the same way; the pipeline's ORG label plus a venue head reopened 30/150 of that class's persons, with a
+  US-town lead 1/150, so it is not used), `Jordan Brand` (`Brand` is a frequent surname), `Charlotte
+  Hornets` (`Hornets` is in no word list). Persons in the same frames: 0/150 leaked before and after.
 - branch topics and devices (`hotfix/amber-alert`, `fix/rose-gold-theme`, `client=Google Chrome`): altered
   35/150 → 21/150 (`name_identifiers._topic_words`, and no path-folder reading after a branch prefix).
   Left: `client=` read as an account's label (`client=Google Chrome`), topics led by a name that is no
@@ -74,12 +79,13 @@ def test_branch_topics_of_two_words_in_use_stay_and_persons_in_branches_are_stil
     assert sum(bool(o.altered) for o in devices) <= 21
 
 
-def test_venues_and_teams_led_by_a_given_name_are_altered_no_more_than_measured_and_persons_go(
+def test_teams_thanked_or_under_a_role_label_stay_and_persons_in_the_same_frames_are_tokenized(
     fresh: ChainHarness,
 ) -> None:
-    """Not fixed (`Please call Lincoln Center`, `Jordan Brand`): held where they were. Persons in the same
-    frames (`Please call Lincoln Moreno`) are all tokenized."""
+    """`Thanks Dallas Cowboys`, `Sponsor: Denver Nuggets` stay; `Please call Lincoln Center`, `Jordan
+    Brand` are held where they were. Persons in the same frames (`Please call Lincoln Moreno`, `Thanks
+    Dallas Moreno`) are all tokenized."""
     venues = _each_fresh(fresh, venues_teams_brands, 20261210)
     persons = _each_fresh(fresh, persons_in_venue_frames, 20261211)
     assert [o.summary() for o in persons if o.leaked] == []
-    assert sum(bool(o.altered) for o in venues) <= 59
+    assert sum(bool(o.altered) for o in venues) <= 49
