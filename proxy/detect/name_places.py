@@ -12,64 +12,9 @@ person. No hand-written list of towns.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from functools import lru_cache
-
 import regex
 
-
-def _country_code(key: str, codes: frozenset[int]) -> int | None:
-    for n in (1, 2, 3):
-        if key[:n].isdigit() and int(key[:n]) in codes:
-            return int(key[:n])
-    return None
-
-
-@lru_cache(maxsize=1)
-def town_regions() -> dict[str, frozenset[str]]:
-    """Casefolded town → the casefolded regions it is written before: for the US and Canada the state's
-    or province's code and name (`austin` → `tx`, `texas`, …), elsewhere the country's name (and the
-    region the data writes after a comma)."""
-    import phonenumbers
-    from phonenumbers import geocoder
-    from phonenumbers.geodata import GEOCODE_DATA
-
-    codes = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
-    countries: dict[int, set[str]] = defaultdict(set)
-    for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items():
-        for region in regions:
-            example = phonenumbers.example_number(region)
-            if example is not None:
-                countries[code].add(geocoder.country_name_for_number(example, "en").casefold())
-    # North America: an area code's own entry names its state (`1512` → `Texas`); its towns carry the
-    # state's code (`Austin, TX`): together, the code's name.
-    area_state = {
-        k: v["en"].casefold() for k, v in GEOCODE_DATA.items() if k[:1] == "1" and len(k) == 4 and "en" in v
-    }
-    towns: dict[str, set[str]] = defaultdict(set)
-    for key, names in GEOCODE_DATA.items():
-        name = names.get("en")
-        if not name:
-            continue
-        found = _country_code(key, codes)
-        if found is None:
-            continue
-        cc = found
-        town, _, region = name.partition(", ")
-        town = town.casefold()
-        if cc == 1:
-            towns[town].update(countries[cc])
-            if region:
-                towns[town].add(region.casefold())
-                state = area_state.get(key[:4])
-                if state and "," not in state:
-                    towns[town].add(state)
-            continue
-        towns[town].update(countries[cc])
-        if region:
-            towns[town].add(region.casefold())
-    return {t: frozenset(r - {""}) for t, r in towns.items()}
-
+from proxy.detect.town_index import town_regions
 
 # What may stand between a town and its region: a comma (spaces around it, or none, as in a CSV row), or,
 # in a query written without punctuation, a space.
