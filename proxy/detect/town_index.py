@@ -4,7 +4,9 @@
 Why a child process and a cache: the geocoding data is every prefix's name in every language, and
 importing it costs about 150 MB of resident memory and a second, for an index of a few MB. The index is
 built once per `phonenumbers` release in a child process (`python -m proxy.detect.town_index`), written
-under `$VEIL_HOME/cache/`, and read from there by every later start: a proxy never holds the data itself.
+under the user's cache directory (`$XDG_CACHE_HOME/veil`, else `~/.cache/veil`: public data derived from an
+installed package, shared by every `$VEIL_HOME`), and read from there by every later start: a proxy never
+holds the data itself.
 Where the cache cannot be written or the child fails, the index is built in this process (the same index,
 at the memory cost): never an empty index, which would silently change what is read as a place.
 """
@@ -92,9 +94,9 @@ def _towns() -> dict[str, set[str]]:
 def _cache_path() -> Path:
     from phonenumbers import __version__ as pn_version
 
-    from proxy.config import data_dir
-
-    return data_dir() / "cache" / f"towns-{FORMAT}-{pn_version}.json"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "veil" / f"towns-{FORMAT}-{pn_version}.json"
 
 
 def _read(path: Path) -> dict[str, Any] | None:

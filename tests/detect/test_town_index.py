@@ -27,7 +27,12 @@ def _probe(home: Path) -> dict:
         text=True,
         check=True,
         timeout=180,
-        env={"VEIL_HOME": str(home), "PYTHONPATH": ":".join(sys.path), "PATH": "/usr/bin:/bin"},
+        env={
+            "XDG_CACHE_HOME": str(home),
+            "HOME": str(home),
+            "PYTHONPATH": ":".join(sys.path),
+            "PATH": "/usr/bin:/bin",
+        },
     )
     return json.loads(done.stdout)
 
@@ -44,7 +49,7 @@ def test_a_proxy_reads_the_town_index_without_holding_the_geocoding_data(tmp_pat
 def test_the_cached_index_is_the_index_built_in_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("VEIL_HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     town_index.town_regions.cache_clear()
     try:
         cached = town_index.town_regions()
@@ -61,7 +66,7 @@ def test_the_cached_index_is_the_index_built_in_process(
 def test_a_damaged_cache_is_rebuilt_never_read_as_an_empty_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
-    monkeypatch.setenv("VEIL_HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     path = town_index._cache_path()
     path.parent.mkdir(parents=True)
     path.write_text(damage, encoding="utf-8")
