@@ -133,7 +133,7 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
             time = num and (is_time_key(key) or is_version_key(key))  # a moment's or version's key
             info = (entity, skip, plain, ctx, name, num, column, qualified, org, time)
             self._key_memo[key] = info
-            role = labels.ROLES.get(nk, 0)
+            role = labels.role(key)
             if role:  # a key of a record that may carry its own label (`labels`)
                 self._label_roles |= 1 if role in (labels.LABEL, labels.HEADER) else 2
             if not descriptive:
@@ -339,6 +339,11 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
         if key in _SCHEMA_VALUES and id(container) in self._schemas:
             self._schema_value(container, key, v, doc, depth, self._schemas[id(container)])
             return 0
+        if t in NUMBERS and info[CTX] and not big(v):
+            # Digits a key names are judged by the shape it names, as its string would be: an account
+            # number has six digits or more, below the length a number is scanned at (`BIG_INT`).
+            found = context_entity(key, decimal_text(v))
+            return 0 if found is None else self._field(container, key, v, doc, found)
         if t is str or (t in NUMBERS and big(v)):
             text = v if t is str else number_text(v)
             if text is None:  # a non-finite float
