@@ -78,9 +78,17 @@ def member_role(key: str) -> int:
         if found:
             return found  # `name`, `v`, `@type`: role words alone, whatever a key rule reads in them
         return _glued_role(words[0]) if not _meaningful(key) else 0  # `newvalue`, `attrname`
-    if not found or all(_head_role(w) or w in _MODIFIERS for w in words):
+    if not found or role_compound(key):
         return found  # `cell_value`, `field_name`, `property_id`: role words compounded
     return 0 if _meaningful(key) else found
+
+
+@lru_cache(maxsize=8192)
+def role_compound(key: str) -> bool:
+    """A name of two role words or more (`cellValue`, `field_name`): a spreadsheet's cell, never a cell
+    phone, whatever a key rule reads in one of its words alone."""
+    words = [w for w in key_words(key) if not w.isdigit()]
+    return len(words) > 1 and all(_head_role(w) or w in _MODIFIERS for w in words)
 
 
 def _meaningful(key: str) -> bool:

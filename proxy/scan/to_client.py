@@ -33,7 +33,7 @@ from proxy.detect.number_lookalikes import is_time_key, is_version_key
 from proxy.errors import check_depth, check_size
 from proxy.policy import Policy, ToolRules, normalize_key
 from proxy.policy.keys import key_rule_entity
-from proxy.scan import accounts, labels, names, record_parts, split_values
+from proxy.scan import accounts, labels, member_roles, names, record_parts, split_values
 from proxy.scan.byte_lists import MIN_BYTES, bytes_text, refuse_patch
 from proxy.scan.char_lists import MIN_CHARS, char_list_entity
 from proxy.scan.documents import Documents, mark_schemas
@@ -120,7 +120,7 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
             descriptive = self._descriptive
             entity = None if descriptive else key_rule_entity(key, self._keys)
             skip = nk in self._skip
-            ctx = not descriptive and key_context(key) is not None
+            ctx = not descriptive and key_context(key) is not None and not member_roles.role_compound(key)
             name = not descriptive and names.is_name_key(key)
             # An org key (whatever rule names its strings: `customerName` is PERSON), or a field rule naming
             # account names (`descriptiveName`): its objects' and lists' names too.

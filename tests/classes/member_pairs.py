@@ -11,7 +11,7 @@ of any length that key names (`{"account_number": 123456}`).
   one-member object (OpenTelemetry's `{"stringValue": …}`, DynamoDB's `{"S": …}`); other members around
   it (`@type`, a second label-like member first), the object placed anywhere (`structuredContent`, a JSON
   text block, nested, in a list of attribute records, in one long enough to be walked column by column,
-  a log notification, a resource).
+  a log notification, a resource, a Python `repr` in a text).
 - `key_numbers`: a customer or account number as a string or a JSON number of 6 to 12 digits under its
   key (English and other languages' vocabulary), in the same placements.
 - `member_lookalikes`: the same member spellings holding what is no personal data (metrics, feature
@@ -135,11 +135,16 @@ def _pairs(rng: Random, members: tuple[str, str], n: int) -> list[dict[str, Any]
     return [{lk: label, vk: value} for label, value in (rng.choice(_BENIGN) for _ in range(n))]
 
 
-def placed(rng: Random, rec: dict[str, Any], members: tuple[str, str]) -> tuple[str, Message]:
+PLACES = ("structured", "json-text", "nested", "attribute-list", "long-list", "log", "resource", "repr")
+
+
+def placed(
+    rng: Random, rec: dict[str, Any], members: tuple[str, str], places: tuple[str, ...] = PLACES
+) -> tuple[str, Message]:
     """The object in one placement a client reads."""
-    where = rng.choice(
-        ("structured", "json-text", "nested", "attribute-list", "long-list", "log", "resource")
-    )
+    where = rng.choice(places)
+    if where == "repr":  # a record another language printed: read by the key rules for text (`keyed_text`)
+        return where, call(tool_result(text=f"updated: {rec!r} (2 fields)"))
     if where == "structured":
         return where, call(tool_result(structured={"results": [rec], "ok": True}))
     if where == "json-text":
@@ -222,5 +227,7 @@ def member_lookalikes(rng: Random) -> Case:
         rec = {members[0]: label_text, members[1]: value}
         label = f"pair:{label_text}:{members[0]}/{members[1]}"
         survivors = [Survivor(t, label=label_text) for t in (label_text, *_shown(value))]
-    where, message = placed(rng, rec, ("name", "value"))
+    # Not in a text's `repr`: the NER reads a quoted word there as a name (`'Mastercard'`), whatever
+    # member holds it (`test_over_redaction`'s business, not this class's).
+    where, message = placed(rng, rec, ("name", "value"), PLACES[:-1])
     return Case("member-lookalikes", [message], [], survivors, label=f"{label}:{where}")

