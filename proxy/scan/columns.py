@@ -48,7 +48,7 @@ def plain_rows(walker: ToClientWalker, rows: list[Any], doc: int, depth: int) ->
         info = memo.get(name) or walker._key_info(name)
         if not info[COLUMN]:
             return False
-    if walker._label_roles == 3 and labels.pairs(keys):
+    if walker._label_roles == 3 and labels.labelled_rows(walker, rows, keys):
         return False  # records that carry their own label (`{"Name": …, "Value": …}`): read row by row
     if walker._part_roles and record_parts.combined(reduce(or_, map(record_parts.mask, keys), 0)):
         return False  # a value split across a row's fields: the row walk joins them (`record_parts`)

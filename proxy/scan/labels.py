@@ -59,6 +59,10 @@ _BOTH = frozenset({"data"})
 
 MAX_RECORD_KEYS = 12  # an attribute/value record is small; a larger object is a record of its own
 MAX_LABEL = 64
+# Distinct labels of one column of a list of records read as attribute names at most: more are a column of
+# titles or identifiers (`{"id": "doc-17", "content": …}` × 5,000), each of them judged would cost the walk
+# of a large result more than the rest of its walk; such a column's values are still scanned as texts.
+MAX_ROW_LABELS = 256
 MAX_TABLE_ROWS = 5_000
 _MAX_TITLE_LINES = 2  # lines of no delimiter above a table's header
 _SCALARS = (str, int, float)
@@ -69,13 +73,28 @@ def role(key: str) -> int:
     return ROLES.get(normalize_key(key)) or member_roles.member_role(key)
 
 
-def pairs(keys: Iterable[str]) -> bool:
-    """Whether these member names include a label's and a value's (records `record` reads)."""
+def labelled_rows(walker: ToClientWalker, rows: list[dict[str, Any]], keys: Iterable[str]) -> bool:
+    """Whether a list of records holds records `record` reads: a label's and a value's member, and some
+    label that can name a value (`{"Name": "phone_number", "Value": …}`). A search result's `title` and
+    `content` name nothing: its rows are still walked column by column."""
     found = 0
+    label_keys = []
     for k in keys:
         r = role(k)
-        found |= 1 if r in (LABEL, HEADER) else 2 if r == VALUE else 0
-    return found == 3
+        if r in (LABEL, HEADER):
+            found |= 1
+            label_keys.append(k)
+        elif r == VALUE:
+            found |= 2
+    if found != 3:
+        return False
+    for k in label_keys:
+        column = [
+            v for v in dict.fromkeys(row.get(k) for row in rows) if type(v) is str and 0 < len(v) <= MAX_LABEL
+        ]
+        if len(column) <= MAX_ROW_LABELS and any(matters(walker, v) for v in column):
+            return True
+    return False
 
 
 def label_matters(label: str) -> bool:
