@@ -4,8 +4,10 @@ Key rules and digit context (`shapes.context_entity`) read a bare value by the k
 (`{"ssn": "123456789"}`). Many backends write that key as data instead, and a bare value then has no key:
 
 - attribute/value records (custom fields, contact points, form answers):
-  `{"name": "SSN", "value": "123456789"}`, `{"type": "mobile", "value": "4155550134"}`, and a value in
-  parts under its label (`{"name": "SSN", "value": {"a": "123", "b": "45", "c": "6789"}}`: `split_values`);
+  `{"name": "SSN", "value": "123456789"}`, `{"type": "mobile", "value": "4155550134"}`, their members
+  named in any spelling (`{"k": …, "v": …}`, `{"propertyID": …, "newValue": …}`: `member_roles`), a value
+  in a one-member wrapper (`{"stringValue": …}`), and a value in parts under its label (`{"name": "SSN",
+  "value": {"a": "123", "b": "45", "c": "6789"}}`: `split_values`);
 - tables with a header row: `{"columns": ["id", "ssn"], "rows": [["7", "123456789"]]}`, a rows matrix
   whose first row is the header (a sheet's `values`), and in text CSV/TSV, Markdown tables (`| id | ssn |`)
   whose first line is the header, and the layouts whose header is elsewhere (`positional`: an SQL
