@@ -9,7 +9,7 @@ from operator import or_
 from typing import TYPE_CHECKING, Any
 
 from proxy.detect.number_lookalikes import is_moment_or_version
-from proxy.scan import accounts, names, record_parts
+from proxy.scan import accounts, labels, names, record_parts
 from proxy.scan.key_info import (
     COLUMN,
     DICT,
@@ -48,6 +48,8 @@ def plain_rows(walker: ToClientWalker, rows: list[Any], doc: int, depth: int) ->
         info = memo.get(name) or walker._key_info(name)
         if not info[COLUMN]:
             return False
+    if walker._label_roles == 3 and labels.labelled_rows(walker, rows, keys):
+        return False  # records that carry their own label (`{"Name": …, "Value": …}`): read row by row
     if walker._part_roles and record_parts.combined(reduce(or_, map(record_parts.mask, keys), 0)):
         return False  # a value split across a row's fields: the row walk joins them (`record_parts`)
     texts = walker._plan.texts

@@ -46,6 +46,8 @@ _DIGITS = re.compile(r"[\d \t()+-]{0,40}\d[\d \t()+-]{0,40}")
 # What every pair holds: a quote beside its separator (`":`, `='`, `=> "`, `: '`).
 _PUNCTUATION = ('":', "':", '"=', "'=", ':"', ":'", '="', "='", "> '", '> "', ": '", ': "', '" :', "' :")
 _TRIGGER = re.compile(r"""["'][ \t]{0,3}[:=]|[:=>][ \t]{0,3}["']""")
+
+
 def _unescape(raw: str) -> str:
     if "\\" not in raw:
         return raw
@@ -61,30 +63,85 @@ def keyed_values(
     texts: Iterable[str],
     entity_of: Callable[[str, str, bool], str | None],
     matters: Callable[[str], bool],
+    label_of: Callable[[str, str], str | None] | None = None,
     joined: str | None = None,
 ) -> list[tuple[str, str]]:
     """(entity, value) of every pair in `texts` whose key names the value's entity (`matters`: whether
     any rule can, judged once per key name: most keys of a long text are metrics and plain names;
-    `entity_of` is told whether the key was bare, a label written as text rather than a record's key;
-    `joined`: the texts joined by NUL already, as `joined_scan.holding` takes them)."""
+    `entity_of` is told whether the key was bare, a label written as text rather than a record's key);
+    with `label_of`, also each value a label beside it in the same record names (`_Beside`); `joined`:
+    the texts joined by NUL already, as `joined_scan.holding` takes them."""
     out: list[tuple[str, str]] = []
-    seen: dict[str, bool] = {}
+    seen: dict[str, tuple[bool, int]] = {}
     for text in holding(list(texts), _PUNCTUATION, _TRIGGER, joined):
+        beside = _Beside(text, out, label_of)
         for m in _PAIR.finditer(text):
             key = m[1] or m[2] or m[3]
-            ok = seen.get(key)
-            if ok is None:
-                ok = seen[key] = matters(key)
-            if not ok:
+            known = seen.get(key)
+            if known is None:
+                known = seen[key] = (matters(key), labels.role(key) if label_of is not None else 0)
+            ok, role = known
+            if not ok and not role and beside.label is None:
                 continue
             quoted = m[4] if m[4] is not None else m[5]
             value = _unescape(quoted) if quoted is not None else m[6]
             if not value.strip() or TOKEN_RE.fullmatch(value):
                 continue  # a token is no value: the text already holds it as the client may read it
-            entity = entity_of(key, value, m[3] is not None)
-            if entity is not None:
-                out.append((entity, value))
+            if ok:
+                entity = entity_of(key, value, m[3] is not None)
+                if entity is not None:
+                    out.append((entity, value))
+            if role:
+                beside.pair(role, value, m.start(), m.end())
+            elif beside.label is not None:
+                beside.wrapped(value, m.start())  # `'value': {'stringValue': '…'}`
     return out
+
+
+# What may stand between a label's pair and its value's in one record (`{'k': 'ssn', 'v': …}`,
+# `Attribute(name='ssn', type='string', value=…)`): other pairs, never the record's end.
+_RECORD_GAP = re.compile(r"[^}\])]{0,200}")
+# A value's member opening an object of one member (`'value': {'S': …`, `value=Wrapped(string=…`).
+_WRAPPER = re.compile(
+    r"""["']?([A-Za-z_][\w.-]{0,63})["']?[ \t]{0,3}(?:=>|:|=)[ \t]{0,3}[A-Za-z_]{0,40}[{(][ \t]{0,3}$"""
+)
+
+
+class _Beside:
+    """A label and its value written as two pairs of one record in a text (`labels.record` for the
+    records a JSON parser reads): the last label's and the last value's pair, each read with the other."""
+
+    def __init__(
+        self, text: str, out: list[tuple[str, str]], label_of: Callable[[str, str], str | None] | None
+    ):
+        self.text, self.out, self.label_of = text, out, label_of
+        self.label: tuple[int, str] | None = None  # (end, label)
+        self.value: tuple[int, str] | None = None  # (end, value)
+
+    def pair(self, role: int, value: str, start: int, end: int) -> None:
+        if role == labels.VALUE:
+            self._read(self.label, value, start, label_first=True)
+            self.value = (end, value)
+        elif role in (labels.LABEL, labels.HEADER):
+            self._read(self.value, value, start, label_first=False)
+            self.label = (end, value)
+
+    def wrapped(self, value: str, start: int) -> None:
+        """A value in a one-member wrapper under a value's member, after the label (`record`'s)."""
+        assert self.label is not None
+        if start - self.label[0] > 200:
+            return
+        m = _WRAPPER.search(self.text, self.label[0], start)
+        if m is not None and m.end() == start and labels.role(m[1]) == labels.VALUE:
+            self._read(self.label, value, m.start(), label_first=True)
+
+    def _read(self, other: tuple[int, str] | None, this: str, start: int, label_first: bool) -> None:
+        if other is None or self.label_of is None or not _RECORD_GAP.fullmatch(self.text, other[0], start):
+            return
+        label, value = (other[1], this) if label_first else (this, other[1])
+        entity = self.label_of(label, value) if len(label) <= labels.MAX_LABEL else None
+        if entity is not None:
+            self.out.append((entity, value))
 
 
 class KeyedText:
@@ -100,8 +157,13 @@ class KeyedText:
         layers = carried_pairs.layers(texts, joined)
         if layers:
             texts, joined = [*texts, *layers], SEP.join([joined, *layers])
-        found = keyed_values(texts, self.pair_entity, self.pair_key_matters, joined)
+        found = keyed_values(texts, self.pair_entity, self.pair_key_matters, self.label_entity, joined)
         return [fv for fv in found if fv[1] not in self.allow]
+
+    def label_entity(self, label: str, value: str) -> str | None:
+        """The entity a label written as a record's member names a value beside it as (`labels`)."""
+        walker = cast("ToClientWalker", self)
+        return labels.entity_of(walker, label, value) if labels.matters(walker, label) else None
 
     def pair_key_matters(self, key: str) -> bool:
         """Whether any key rule can name a value under this key (the cheap half of `pair_entity`)."""

@@ -4,8 +4,10 @@ Key rules and digit context (`shapes.context_entity`) read a bare value by the k
 (`{"ssn": "123456789"}`). Many backends write that key as data instead, and a bare value then has no key:
 
 - attribute/value records (custom fields, contact points, form answers):
-  `{"name": "SSN", "value": "123456789"}`, `{"type": "mobile", "value": "4155550134"}`, and a value in
-  parts under its label (`{"name": "SSN", "value": {"a": "123", "b": "45", "c": "6789"}}`: `split_values`);
+  `{"name": "SSN", "value": "123456789"}`, `{"type": "mobile", "value": "4155550134"}`, their members
+  named in any spelling (`{"k": …, "v": …}`, `{"propertyID": …, "newValue": …}`: `member_roles`), a value
+  in a one-member wrapper (`{"stringValue": …}`), and a value in parts under its label (`{"name": "SSN",
+  "value": {"a": "123", "b": "45", "c": "6789"}}`: `split_values`);
 - tables with a header row: `{"columns": ["id", "ssn"], "rows": [["7", "123456789"]]}`, a rows matrix
   whose first row is the header (a sheet's `values`), and in text CSV/TSV, Markdown tables (`| id | ssn |`)
   whose first line is the header, and the layouts whose header is elsewhere (`positional`: an SQL
@@ -37,7 +39,7 @@ from proxy.detect.name_csv import MAX_CELL, cells, delimiter
 from proxy.detect.name_lexicon import in_dictionary
 from proxy.detect.name_words import COMPANY_WORDS
 from proxy.policy import normalize_key
-from proxy.scan import accounts, names, positional, record_parts
+from proxy.scan import accounts, member_roles, names, positional, record_parts
 from proxy.scan.shapes import context_entity, decimal_text, key_context
 from vault.tokens import TOKEN_RE
 
@@ -46,42 +48,23 @@ if TYPE_CHECKING:
 
     from proxy.scan.to_client import ToClientWalker
 
-# A key's role in a record that carries its own label (normalized key names, exact: `keys` is no `key`).
-LABEL, VALUE, HEADER, ROWS = 1, 2, 3, 4
+# A key's role in a record that carries its own label: a label or a value by the member's name
+# (`member_roles`: `k`, `propertyID`, `attr_name`; `v`, `newValue`, `stringValue`), a table's header or rows
+# by these names (normalized, exact: `keys` is no `key`).
+LABEL, VALUE, HEADER, ROWS = member_roles.LABEL, member_roles.VALUE, 3, 4
 ROLES: dict[str, int] = {
-    **dict.fromkeys(
-        (
-            "name",
-            "key",
-            "field",
-            "fieldname",
-            "label",
-            "attribute",
-            "attr",
-            "attributename",
-            "property",
-            "propertyname",
-            "param",
-            "parameter",
-            "type",
-            "kind",
-            "title",
-            "question",
-        ),
-        LABEL,
-    ),
-    **dict.fromkeys(
-        ("value", "val", "text", "data", "content", "stringvalue", "displayvalue", "fieldvalue", "answer"),
-        VALUE,
-    ),
     **dict.fromkeys(("columns", "column", "headers", "header", "columnheaders", "cols", "fields"), HEADER),
-    **dict.fromkeys(("rows", "records", "values", "data"), ROWS),
+    **dict.fromkeys(("rows", "records", "values"), ROWS),
+    "data": VALUE,  # `data` is both; a record's `data` is read as either below
 }
-ROLES["data"] = VALUE  # `data` is both; a record's `data` is read as either below
 _BOTH = frozenset({"data"})
 
 MAX_RECORD_KEYS = 12  # an attribute/value record is small; a larger object is a record of its own
 MAX_LABEL = 64
+# Distinct labels of one column of a list of records read as attribute names at most: more are a column of
+# titles or identifiers (`{"id": "doc-17", "content": …}` × 5,000), each of them judged would cost the walk
+# of a large result more than the rest of its walk; such a column's values are still scanned as texts.
+MAX_ROW_LABELS = 256
 MAX_TABLE_ROWS = 5_000
 _MAX_TITLE_LINES = 2  # lines of no delimiter above a table's header
 _SCALARS = (str, int, float)
@@ -89,7 +72,31 @@ _SCALARS = (str, int, float)
 
 def role(key: str) -> int:
     """The key's role (`LABEL`, `VALUE`, `HEADER`, `ROWS`) or 0; judged once per key by the memo."""
-    return ROLES.get(normalize_key(key), 0)
+    return ROLES.get(normalize_key(key)) or member_roles.member_role(key)
+
+
+def labelled_rows(walker: ToClientWalker, rows: list[dict[str, Any]], keys: Iterable[str]) -> bool:
+    """Whether a list of records holds records `record` reads: a label's and a value's member, and some
+    label that can name a value (`{"Name": "phone_number", "Value": …}`). A search result's `title` and
+    `content` name nothing: its rows are still walked column by column."""
+    found = 0
+    label_keys = []
+    for k in keys:
+        r = role(k)
+        if r in (LABEL, HEADER):
+            found |= 1
+            label_keys.append(k)
+        elif r == VALUE:
+            found |= 2
+    if found != 3:
+        return False
+    for k in label_keys:
+        column = [
+            v for v in dict.fromkeys(row.get(k) for row in rows) if type(v) is str and 0 < len(v) <= MAX_LABEL
+        ]
+        if len(column) <= MAX_ROW_LABELS and any(matters(walker, v) for v in column):
+            return True
+    return False
 
 
 def label_matters(label: str) -> bool:
@@ -157,9 +164,11 @@ def _text(v: Any) -> str | None:
 
 def record(walker: ToClientWalker, node: dict[str, Any], doc: int) -> None:
     """An attribute/value record, or a table of a header list and row lists: each value named by its
-    label becomes a field value (module doc)."""
-    label: str | None = None
-    values: list[tuple[str, Any]] = []
+    label becomes a field value (module doc). Every label-like member is tried (`{"@type":
+    "PropertyValue", "name": "taxID", …}`: the first names no value); a value wrapped in an object of one
+    member (OpenTelemetry's `{"stringValue": …}`, DynamoDB's `{"S": …}`) is that member's."""
+    found: list[str] = []
+    values: list[tuple[Any, Any, Any]] = []  # (container, key, value)
     header: list[Any] | None = None
     rows: list[Any] | None = None
     parts: list[Any] = []
@@ -168,27 +177,35 @@ def record(walker: ToClientWalker, node: dict[str, Any], doc: int) -> None:
         if not r:
             continue
         t = type(v)
-        if r == LABEL and t is str and 0 < len(v) <= MAX_LABEL and label is None:
-            label = v
-        elif r == VALUE and t in _SCALARS and t is not bool:
-            values.append((k, v))
+        if r in (LABEL, HEADER) and t is str:
+            if 0 < len(v) <= MAX_LABEL:
+                found.append(v)  # `{"header": "ssn", "cell": …}`: a header of one column is a label
+        elif r == VALUE and t in _SCALARS:
+            values.append((node, k, v))
+        elif r == VALUE and t is dict and len(v) == 1 and type(next(iter(v.values()))) in _SCALARS:
+            ((ck, cv),) = v.items()
+            values.append((v, ck, cv))
         elif r == VALUE and (t is dict or t is list):
             parts.append(v)  # `{"name": "SSN", "value": {"a": "123", "b": "45", "c": "6789"}}`
         elif r == HEADER and t is list:
             header = v
         if t is list and (r == ROWS or normalize_key(k) in _BOTH):
             rows = v
-    if label is not None and values and matters(walker, label):
-        for k, v in values:
-            text = _text(v)
-            entity = entity_of(walker, label, text) if text is not None else None
+    named = [label for label in found if matters(walker, label)] if values or parts else []
+    for container, k, v in values if named else ():
+        text = _text(v)
+        if text is None:
+            continue
+        for label in named:
+            entity = entity_of(walker, label, text)
             if entity is not None:
-                walker._field(node, k, v, doc, entity)
-    if label is not None and parts:
+                walker._field(container, k, v, doc, entity)
+                break
+    if named and parts:
         from proxy.scan.split_values import children  # it reads tables and elements from here
 
         for container in parts:
-            children(walker._plan, container, label, doc)
+            any(children(walker._plan, container, label, doc) for label in named)
     if header is not None and rows is not None:
         _table(walker, header, rows, doc)
 

@@ -105,6 +105,7 @@ def refuse_beyond_64_bits(v: int) -> None:
 _METRIC_STEMS = (
     "micros",
     "click",
+    "calls",  # `phone_calls`: a count of calls (Google Ads `metrics.phone_calls`), never a phone
     "impression",
     "cost",
     "count",

@@ -33,7 +33,7 @@ from proxy.detect.number_lookalikes import is_time_key, is_version_key
 from proxy.errors import check_depth, check_size
 from proxy.policy import Policy, ToolRules, normalize_key
 from proxy.policy.keys import key_rule_entity
-from proxy.scan import accounts, labels, names, record_parts, split_values
+from proxy.scan import accounts, labels, member_roles, names, record_parts, split_values
 from proxy.scan.byte_lists import MIN_BYTES, bytes_text, refuse_patch
 from proxy.scan.char_lists import MIN_CHARS, char_list_entity
 from proxy.scan.documents import Documents, mark_schemas
@@ -120,7 +120,7 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
             descriptive = self._descriptive
             entity = None if descriptive else key_rule_entity(key, self._keys)
             skip = nk in self._skip
-            ctx = not descriptive and key_context(key) is not None
+            ctx = not descriptive and key_context(key) is not None and not member_roles.role_compound(key)
             name = not descriptive and names.is_name_key(key)
             # An org key (whatever rule names its strings: `customerName` is PERSON), or a field rule naming
             # account names (`descriptiveName`): its objects' and lists' names too.
@@ -133,7 +133,7 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
             time = num and (is_time_key(key) or is_version_key(key))  # a moment's or version's key
             info = (entity, skip, plain, ctx, name, num, column, qualified, org, time)
             self._key_memo[key] = info
-            role = labels.ROLES.get(nk, 0)
+            role = labels.role(key)
             if role:  # a key of a record that may carry its own label (`labels`)
                 self._label_roles |= 1 if role in (labels.LABEL, labels.HEADER) else 2
             if not descriptive:
@@ -339,6 +339,11 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
         if key in _SCHEMA_VALUES and id(container) in self._schemas:
             self._schema_value(container, key, v, doc, depth, self._schemas[id(container)])
             return 0
+        if t in NUMBERS and info[CTX] and not big(v):
+            # Digits a key names are judged by the shape it names, as its string would be: an account
+            # number has six digits or more, below the length a number is scanned at (`BIG_INT`).
+            found = context_entity(key, decimal_text(v))
+            return 0 if found is None else self._field(container, key, v, doc, found)
         if t is str or (t in NUMBERS and big(v)):
             text = v if t is str else number_text(v)
             if text is None:  # a non-finite float
