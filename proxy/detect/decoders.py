@@ -56,7 +56,9 @@ _WEB = "|".join((ENCODED_WORDS, _PERCENT, _ENTITY, _BACKSLASH, _FORM_SPACE, byte
 _PADDED_LINE_END = (
     r"(?<![A-Za-z0-9+/_=-])(?:[A-Za-z0-9+/_-]{4}){2,}(?:[A-Za-z0-9+/_-]{3}=|[A-Za-z0-9+/_-]{2}==)\r?\n"
 )
-_QP = _PADDED_LINE_END + r"|(?:=[0-9A-Fa-f]{2})+|=\r?\n"
+# An `=40` (`@`) right before a number is an assignment's value (`bytes=4040659019`, `ratio=40.5` in a
+# logfmt line), not an address: read as `bytes@40659019` it would be a host written as one number.
+_QP = _PADDED_LINE_END + r"|(?:=[0-9A-Fa-f]{2})+(?!(?<==40)[\d.,]*(?!\w))|=\r?\n"
 _LOCAL_WEB = re.compile(_WEB)
 _DEEPER = re.compile(_PERCENT + "|" + _ENTITY)  # a layer left below the last round read (`_chain`)
 _LOCAL = re.compile(_WEB + "|" + _QP)

@@ -41,11 +41,19 @@ _PAIR = re.compile(
     r"""(?:"(?![{\[]")((?:[^"\\\n\x00]|\\.){1,256})"|'(?![{\[]')((?:[^'\\\n\x00]|\\.){1,256})'"""
     r"""|(-?\d[\d.eE+]{0,40}))"""
 )
+# A logfmt pair with a bare value (`customer_id=5931053 first_name=Ana email=ana@x.io`): a bare key, `=` with
+# no blank around it, a value up to the next blank, quote or pair separator. Read only under a key a rule
+# names, as a bare key's value is (`pair_entity`: the value must have the shape of what the key names).
+_BARE = re.compile(r"""(?<![\w.$@:/-])([A-Za-z_][\w.-]{0,63})=(?!["'])([^\s"'=&;,<>(){}\[\]\x00]{1,256})""")
+_BARE_TRIGGER = re.compile(r"""\w=[^\s"'=]""")
+_TRAILING = ".,;:!?"
 # A value of digits alone (and their grouping), as a key names it (`customer_id=5931053`); `v2.3.1` is none.
 _DIGITS = re.compile(r"[\d \t()+-]{0,40}\d[\d \t()+-]{0,40}")
 # What every pair holds: a quote beside its separator (`":`, `='`, `=> "`, `: '`).
 _PUNCTUATION = ('":', "':", '"=', "'=", ':"', ":'", '="', "='", "> '", '> "', ": '", ': "', '" :', "' :")
 _TRIGGER = re.compile(r"""["'][ \t]{0,3}[:=]|[:=>][ \t]{0,3}["']""")
+
+
 def _unescape(raw: str) -> str:
     if "\\" not in raw:
         return raw
@@ -67,21 +75,25 @@ def keyed_values(
     `entity_of` is told whether the key was bare, a label written as text rather than a record's key)."""
     out: list[tuple[str, str]] = []
     seen: dict[str, bool] = {}
-    for text in holding(list(texts), _PUNCTUATION, _TRIGGER):
+    texts = list(texts)
+
+    def take(key: str, value: str, bare: bool) -> None:
+        ok = seen.get(key)
+        if ok is None:
+            ok = seen[key] = matters(key)
+        if not ok or not value.strip() or TOKEN_RE.fullmatch(value):
+            return  # a token is no value: the text already holds it as the client may read it
+        entity = entity_of(key, value, bare)
+        if entity is not None:
+            out.append((entity, value))
+
+    for text in holding(texts, _PUNCTUATION, _TRIGGER):
         for m in _PAIR.finditer(text):
-            key = m[1] or m[2] or m[3]
-            ok = seen.get(key)
-            if ok is None:
-                ok = seen[key] = matters(key)
-            if not ok:
-                continue
             quoted = m[4] if m[4] is not None else m[5]
-            value = _unescape(quoted) if quoted is not None else m[6]
-            if not value.strip() or TOKEN_RE.fullmatch(value):
-                continue  # a token is no value: the text already holds it as the client may read it
-            entity = entity_of(key, value, m[3] is not None)
-            if entity is not None:
-                out.append((entity, value))
+            take(m[1] or m[2] or m[3], _unescape(quoted) if quoted is not None else m[6], m[3] is not None)
+    for text in holding(texts, ("=",), _BARE_TRIGGER):
+        for m in _BARE.finditer(text):
+            take(m[1], m[2].rstrip(_TRAILING), True)
     return out
 
 
