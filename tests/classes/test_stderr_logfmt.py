@@ -1,7 +1,9 @@
 """logfmt lines on a backend's stderr, through what the stderr path uses (`StderrFilter` reading a pipe,
 `redactor` with the default policy's detector), 150 seeded cases each (`logfmt_cases.py`).
 
-Figures at the time of writing, before → after: see the commit message.
+Figures at the time of writing, before → after: keyed lines in one batch 6 → 0, each line alone 7 → 0,
+lines cut at `MAX_LINE_CHARS` 3 → 0 (a bare value under a key rule's key: `keyed_text._BARE`); ordinary
+metrics lines altered 3 → 0 (`bytes=4040659019`: an `=40` before a number is no quoted-printable `@`).
 """
 
 from __future__ import annotations

@@ -2,7 +2,12 @@
 default install (`text_form_cases.py`), 150 seeded cases each.
 
 Figures at the time of writing, before → after (leaky cases / 150):
-- address forms (UUCP bang paths, `%` hack, source routes): see the commit message.
+- address forms (UUCP bang paths, `%` hack, source routes): 52 → 0 (`proxy.detect.address_forms`);
+- an email cut by CDATA, comments, processing instructions, empty elements: 74 → 0 (`markup_view`);
+- an email cut across text blocks with a non-text block between: 60 → 0 (`proxy.filters.split_values`);
+- base64 of UTF-32 text (LE/BE, with or without a BOM): 150 → 0 (`proxy.detect.text_codecs`).
+Look-alikes (bangs in shell text, CSS `!important`, CDATA holding code, blocks around an image, ordinary
+UTF-32 text, ordinary logfmt lines): 0 / 150 altered, before and after.
 """
 
 from __future__ import annotations

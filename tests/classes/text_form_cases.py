@@ -16,7 +16,8 @@ base64-encoded, in a sentence, a JSON text or structuredContent.
 
 The planted value is the address's local part, the person's mailbox: the needle finds it however the
 markup cut it. Look-alikes (`lookalikes`): shell text with bangs, CSS `!important`, XML with CDATA holding
-code, text blocks around an image with no value across them, base64 of ordinary UTF-32 text.
+code, text blocks around an image with no value across them, base64 of ordinary UTF-32 text, ordinary
+logfmt lines (`logfmt_cases.metrics_line`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from random import Random
 from typing import Any
 
 from tests.classes.case import Case, Survivor, call, filler_record, tool_result
+from tests.classes.logfmt_cases import metrics_line
 from tests.classes.name_lists import US_FIRST, US_LAST, ascii_only
 from tests.classes.planting import Planted
 
@@ -240,9 +242,11 @@ _PLAIN = (
 
 def lookalikes(rng: Random) -> Case:
     """One ordinary text a class's reading must leave as it is."""
-    kind = rng.randrange(5)
+    kind = rng.randrange(6)
     if kind == 0:
         text = rng.choice(_SHELL)
+    elif kind == 5:  # an ordinary logfmt line in a result's text: its bare values read under their keys
+        text = metrics_line(rng)
     elif kind == 1:
         text = rng.choice(_CSS)
     elif kind == 2:
