@@ -41,11 +41,14 @@ _PAIR = re.compile(
     r"""(?:"(?![{\[]")((?:[^"\\\n\x00]|\\.){1,256})"|'(?![{\[]')((?:[^'\\\n\x00]|\\.){1,256})'"""
     r"""|(-?\d[\d.eE+]{0,40}))"""
 )
-# A logfmt pair with a bare value (`customer_id=5931053 first_name=Ana email=ana@x.io`): a bare key, `=` with
-# no blank around it, a value up to the next blank, quote or pair separator. Read only under a key a rule
-# names, as a bare key's value is (`pair_entity`: the value must have the shape of what the key names).
-_BARE = re.compile(r"""(?<![\w.$@:/-])([A-Za-z_][\w.-]{0,63})=(?!["'])([^\s"'=&;,<>(){}\[\]\x00]{1,256})""")
-_BARE_TRIGGER = re.compile(r"""\w=[^\s"'=]""")
+# A logfmt pair with a bare value (`customer_id=5931053 first_name=Ana email=ana@x.io`): a bare key at a
+# line's start or after a blank (as logfmt writes its pairs: a URL's query string, `?id=1&ref=x`, is none),
+# `=` with no blank around it, a value up to the next blank, quote or separator. Read only under a key a
+# rule names, as a bare key's value is (`pair_entity`: the value must have the shape of what the key names).
+_BARE = re.compile(
+    r"""(?:(?<=\s)|^)([A-Za-z_][\w.-]{0,63})=(?!["'])([^\s"'=&;,<>(){}\[\]\x00]{1,256})""", re.MULTILINE
+)
+_BARE_TRIGGER = re.compile(r"""(?:(?<=\s)|^)[A-Za-z_][\w.-]{0,63}=[^\s"'=]""", re.MULTILINE)
 _TRAILING = ".,;:!?"
 # A value of digits alone (and their grouping), as a key names it (`customer_id=5931053`); `v2.3.1` is none.
 _DIGITS = re.compile(r"[\d \t()+-]{0,40}\d[\d \t()+-]{0,40}")
