@@ -12,7 +12,7 @@ empty element (`<x/>`, `<span></span>`), one to three cuts anywhere in the addre
 them (an image, audio, a resource link, an embedded blob resource).
 
 `utf32_base64`: a sentence holding an address, as UTF-32 (little- or big-endian, with or without a BOM),
-base64-encoded, in a sentence, a JSON text or structuredContent.
+base64-encoded, in a sentence, a JSON text, structuredContent or a resource's blob.
 
 The planted value is the address's local part, the person's mailbox: the needle finds it however the
 markup cut it. Look-alikes (`lookalikes`): shell text with bangs, CSS `!important`, XML with CDATA holding
@@ -29,7 +29,7 @@ import re
 from random import Random
 from typing import Any
 
-from tests.classes.case import Case, Survivor, call, filler_record, tool_result
+from tests.classes.case import Case, Message, Survivor, call, filler_record, tool_result
 from tests.classes.logfmt_cases import metrics_line
 from tests.classes.name_lists import US_FIRST, US_LAST, ascii_only
 from tests.classes.planting import Planted
@@ -193,11 +193,14 @@ def utf32_base64(rng: Random) -> Case:
     )
     raw, order = utf32(text, rng)
     blob = base64.b64encode(raw).decode()
+    planted = [Planted("email", text, _needle(local))]
+    if rng.random() < 0.25:  # a resource's blob, labelled text: the blob reader's own encoding choice
+        contents = [{"uri": "file:///srv/owner.txt", "mimeType": "text/plain", "blob": blob}]
+        message = Message("response", "resources/read", {"contents": contents})
+        return Case("utf32-base64", [message], planted, label=f"{order} resource-blob")
     line = rng.choice(["payload {b}", "data={b}", "{b}"]).format(b=blob)
     payload, where = _placed(rng, line)
-    return Case(
-        "utf32-base64", [call(payload)], [Planted("email", text, _needle(local))], label=f"{order} {where}"
-    )
+    return Case("utf32-base64", [call(payload)], planted, label=f"{order} {where}")
 
 
 BUILDERS = {
