@@ -15,9 +15,9 @@ them (an image, audio, a resource link, an embedded blob resource).
 base64-encoded, in a sentence, a JSON text, structuredContent or a resource's blob.
 
 The planted value is the address's local part, the person's mailbox: the needle finds it however the
-markup cut it. Look-alikes (`lookalikes`): shell text with bangs, CSS `!important`, XML with CDATA holding
-code, text blocks around an image with no value across them, base64 of ordinary UTF-32 text, ordinary
-logfmt lines (`logfmt_cases.metrics_line`).
+markup cut it. Look-alikes (`lookalikes`): shell text with bangs, a debugger's `module.dll!Symbol`
+frames, CSS `!important`, XML with CDATA holding code, text blocks around an image with no value across
+them, base64 of ordinary UTF-32 text, ordinary logfmt lines (`logfmt_cases.metrics_line`).
 """
 
 from __future__ import annotations
@@ -224,6 +224,11 @@ _SHELL = (
     "yes!no",
     "history: !! and !$",
     "![diagram](docs/flow.png)",
+    "ntdll.dll!RtlUserThreadStart+0x21",
+    "00 kernel32.dll!BaseThreadInitThunk+0x14",
+    "KERNELBASE.dll!RaiseException+0x69",
+    "nt!KiSystemServiceCopyEnd+0x25",
+    "jar:file:/opt/app/lib/app.jar!/com/acme/Main.class",
 )
 _CSS = (
     ".btn { color: red !important; }",
