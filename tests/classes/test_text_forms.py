@@ -9,7 +9,7 @@ Figures at the time of writing, before → after (leaky cases / 150):
   (`proxy.detect.text_codecs`; every case outside a resource blob leaked, 150/150 of an earlier draft).
 Look-alikes (bangs in shell text, `module.dll!Symbol` frames, CSS `!important`, CDATA holding code,
 blocks around an image, ordinary UTF-32 text, ordinary logfmt lines): 0 / 150 altered, before and after
-(with the address-forms view reading a debugger's `ntdll.dll!RtlUserThreadStart` as a mailbox: 6 / 150).
+(with the address-forms view reading a debugger's `ntdll.dll!RtlUserThreadStart` as a mailbox: 2 / 150).
 """
 
 from __future__ import annotations
