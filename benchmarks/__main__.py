@@ -16,6 +16,7 @@ def main() -> None:
     sections: list[tuple[str, list[tuple[str, float, str]]]] = [
         ("proxy: small call", proxy_bench.small_call(200 if quick else 1000)),
         ("proxy: 25,000-row Search Console response", proxy_bench.large_response()),
+        ("proxy: 25,000-row Google Ads-shaped report (distinct ids)", proxy_bench.ads_response()),
     ]
     from benchmarks import startup_bench
 

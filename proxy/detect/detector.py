@@ -25,10 +25,12 @@ from proxy.detect.block_encodings import blocks_view
 from proxy.detect.byte_codes import codes_view
 from proxy.detect.concatenated import concatenated_view
 from proxy.detect.deadline import NO_DEADLINE, Deadline
+from proxy.detect.digit_fast_path import digit_analyzer, digits_only, supported
 from proxy.detect.digit_rows import row_view
 from proxy.detect.email_stand_ins import stand_ins_view
 from proxy.detect.folded_view import folded_views
 from proxy.detect.glued import GLUED_ENTITIES, GLUED_MIN_SCORE, glued_view
+from proxy.detect.judged_texts import JudgedTexts
 from proxy.detect.known import KnownValues
 from proxy.detect.markup_view import marked, markup_view
 from proxy.detect.name_case_view import case_view
@@ -78,6 +80,9 @@ class Detector:
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
         self.analyzer, self.entities = build_analyzer(policy)
+        # For a text of digits alone: the recognizers that can find something in one (`digit_fast_path`).
+        self._digit_analyzer = digit_analyzer(self.analyzer)
+        self._digit_entities = supported(self._digit_analyzer, self.entities)
         self._ner = policy.ner.model is not None
         self._allow = policy.allow_list
         # Presidio's verdicts depend on the text alone, not on the session: cache them (in process memory,
@@ -89,6 +94,7 @@ class Detector:
         self._quiet: dict[str, None] = {}
         self._silent: dict[str, None] = {}  # texts no trigger fires in (`batch_scan.candidates`)
         self._memo = ScanMemo()  # what the text-only steps found, per text (`scan_memo`)
+        self._judged = JudgedTexts()  # answers per session's known values, as they stand (`judged_texts`)
 
     def needs_analysis(self, text: str) -> bool:
         if triggered(text):
@@ -111,18 +117,34 @@ class Detector:
         not analyzed yet raises NeedsWorker (the caller goes on in a worker thread)."""
         texts = texts if isinstance(texts, list) else list(texts)
         deadline.check()
-        hits = self._candidates(texts, known) if len(texts) >= BATCH else None
         found: dict[str, list[Span]] = {}
+        judged = self._judged.of(known) if known is not None else None
+        if judged is not None:  # answered before, with the known values as they stand (`judged_texts`)
+            answers = judged.answers
+            unjudged = []
+            for text in texts:
+                answer = answers.get(text)
+                if answer is None:
+                    unjudged.append(text)
+                elif answer:
+                    found[text] = list(answer)
+            texts = unjudged
+        hits = self._candidates(texts, known) if len(texts) >= BATCH else None
         for index, text in enumerate(texts):
             if hits is not None and index not in hits:
+                if judged is not None:
+                    judged.keep(text, [], known)  # type: ignore[arg-type]
                 continue  # nothing any step below could find (the batch scan is exact)
             deadline.check()
             spans = self._scan(text, known, deadline, on_loop, 0)
+            merged: list[Span] = []
             if spans:
                 spans = [s for s in spans if text[s.start : s.end] not in self._allow]
                 merged = without_edge_blanks(text, merge_spans(spans))
                 if merged:
                     found[text] = merged
+            if judged is not None:
+                judged.keep(text, merged, known)  # type: ignore[arg-type]
         return found
 
     def _scan(
@@ -408,8 +430,13 @@ class Detector:
             ) from None
 
     def _analyze_chunk(self, text: str, offset: int) -> list[Span]:
-        results = self.analyzer.analyze(
-            text=text, language="en", entities=self.entities, score_threshold=self.policy.score_threshold
+        digits = digits_only(text)
+        analyzer = self._digit_analyzer if digits else self.analyzer
+        results = analyzer.analyze(
+            text=text,
+            language="en",
+            entities=self._digit_entities if digits else self.entities,
+            score_threshold=self.policy.score_threshold,
         )
         return [Span(r.start + offset, r.end + offset, r.entity_type, r.score) for r in results]
 

@@ -113,6 +113,7 @@ class KnownValues:
         self._skeleton = _Tiers(overlapping=True)
         self._loose = _Tiers(overlapping=False)  # an email's letters and digits alone (`known_parts`)
         self.holds_nul = False  # a value contains NUL (the detector's batch scan joins texts with it)
+        self.generation = 0  # counts every change: what `find` matches may differ once it moved
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -146,6 +147,7 @@ class KnownValues:
         laundered = known_parts.laundered_forms(folded, needle)  # backwards, every character doubled
         loose = known_parts.loose_form(folded, entity)
         with self._lock:
+            self.generation += 1
             self._seen.add(value)
             if whole:
                 self._values.add(view)

@@ -12,6 +12,7 @@ import regex
 from presidio_analyzer import Pattern
 
 from proxy.detect.name_patterns import AFTER, BEFORE, CONFIDENT, INVERTED, RUN, NameRunRecognizer
+from proxy.detect.name_phrases import lexical_inside
 from proxy.detect.name_text import could_be_name
 
 GREETING = (
@@ -36,5 +37,6 @@ class VeilGreetingNameRecognizer(NameRunRecognizer):
         if match.group("title"):
             ok = all(w[0].isupper() for w in name.replace(",", " ").split())
         else:
-            ok = could_be_name(name)
+            # `Thanks Dallas Cowboys`: a given name leading a phrase (`name_phrases`) is thanked, no person.
+            ok = could_be_name(name) and not lexical_inside(name.split())
         return (match.start("name"), match.end("name"), CONFIDENT) if ok else None

@@ -132,6 +132,11 @@ def _owner_given(part: str) -> bool:
     return clear_given(part) and not (is_english_word(part) or is_vocabulary_word(part))
 
 
+def after_branch_prefix(text: str, at: int) -> bool:
+    """Whether a branch prefix (`feature/`, `hotfix/`) ends at `at`: what follows is a branch's name."""
+    return _BRANCH_LEAD.search(text, max(0, at - 8), at) is not None
+
+
 def _device_or_branch(text: str, m: re.Match[str]) -> bool:
     """A device word among the parts or an mDNS name (`….local`), or a branch prefix before the run."""
     pieces = PIECE.findall(m.group().casefold())
@@ -191,7 +196,8 @@ def identifier_names(text: str) -> list[tuple[int, int]]:
         hashtag = is_hashtag(text, m)
         if hashtag and ps:
             ps = [*_hashtag_lead(ps[0]), *ps[1:]]
-        spans = _pairs(ps, placed)
+        topic = after_branch_prefix(text, m.start())
+        spans = _pairs(ps, placed, topic)
         taken = {i for i, p in enumerate(ps) if any(a <= p.start < b for a, b in spans)}
         spans += _glued(ps, taken, hashtag)
         if not spans and (placed or _ACCOUNT_HOST.search(text, max(0, m.start() - 18), m.start())):
@@ -230,7 +236,14 @@ def _strong_pair(given: str, surname: str) -> bool:
     )
 
 
-def _pairs(parts: list[Part], placed: bool) -> list[tuple[int, int]]:
+def _topic_words(given: str, surname: str) -> bool:
+    """Two words in use (`amber-alert`, `summer-sale`, `rose-gold`, `will-power`): after a branch prefix
+    they name the work, as `grace-period` does; a branch named after a person has a surname no word
+    (`amber-gonzalez`), which the clear pairs take anyway."""
+    return is_english_word(given) and is_english_word(surname)
+
+
+def _pairs(parts: list[Part], placed: bool, topic: bool = False) -> list[tuple[int, int]]:
     """Given name then surname (a middle initial or a particle between, a second surname part joining
     them: `garcia-lopez`), or surname then given name (`Gonzalez_Maria_Resume.pdf`, the order of HR and
     scan files). Where the place says "a person" (`_person_place`) a looser given name and surname will
@@ -248,6 +261,8 @@ def _pairs(parts: list[Part], placed: bool) -> list[tuple[int, int]]:
                 if k == i + 2 and not (k < len(parts) and _bridge(parts, i, i + 1)):
                     break
                 surname = parts[k].key
+                if topic and _topic_words(given, surname) and not _strong_pair(given, surname):
+                    break
                 if surname_like(surname) and len(given) + len(surname) >= _MIN_PAIR:
                     end = k
                     while (

@@ -20,6 +20,7 @@ from proxy.detect.name_patterns import (
     RUN,
     NameRunRecognizer,
 )
+from proxy.detect.name_phrases import lexical_inside
 from proxy.detect.name_text import name_shaped, single_word_name
 
 # One to three words; a hyphenated one is one word (`Approved-By`, `Sales-Rep`).
@@ -49,6 +50,8 @@ class VeilLabeledNameRecognizer(NameRunRecognizer):
             return None  # `to = CONCAT('jane', …)`: a function a program calls, not a name
         if _all_common_words(name):
             return None  # `Contact: Search Console`: words of the language that no name list knows
+        if lexical_inside(name.split()):
+            return None  # `Sponsor: Dallas Cowboys`: a given name leading a phrase (`name_phrases`)
         line_start = text.rfind("\n", 0, match.start()) + 1
         line_end = text.find("\n", match.end())
         line = text[line_start : line_end if line_end >= 0 else len(text)]

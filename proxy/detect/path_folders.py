@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from proxy.detect.name_identifiers import after_branch_prefix
 from proxy.detect.name_lexicon import census_surnames, is_first_name, lexicon_form
 from proxy.detect.name_phrases import no_name_word, place_head
 from proxy.detect.name_words import (
@@ -57,7 +58,13 @@ def path_folder_names(text: str) -> list[tuple[int, int]]:
     """The (start, end) of each folder of a path in `text` that is a person's full name (module doc)."""
     if "/" not in text and "\\" not in text:
         return []
-    return [m.span(1) for m in FOLDER.finditer(text) if folder_is_name(m[1])]
+    # After a branch prefix (`feature/amber-alert`) the "folder" is a branch's name, read with the branch
+    # rules of `name_identifiers` (a topic of two words in use is no person there).
+    return [
+        m.span(1)
+        for m in FOLDER.finditer(text)
+        if folder_is_name(m[1]) and not after_branch_prefix(text, m.start(1))
+    ]
 
 
 @lru_cache(maxsize=8192)

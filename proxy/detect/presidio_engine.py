@@ -30,6 +30,7 @@ from presidio_analyzer.predefined_recognizers import (
 )
 
 from proxy.detect import ner_models
+from proxy.detect.name_places import town_regions
 from proxy.detect.name_prefilter import might_hold_name
 from proxy.detect.name_recognizers import NAME_RECOGNIZERS
 from proxy.detect.ner_recognizer import VeilSpacyRecognizer
@@ -56,7 +57,7 @@ class _NoContextEnhancer(ContextAwareEnhancer):
         return raw_results
 
 
-class _SeparatedPhoneRecognizer(PhoneRecognizer):
+class SeparatedPhoneRecognizer(PhoneRecognizer):
     """Presidio's libphonenumber recognizer, minus bare digit runs and ambiguous shapes.
 
     libphonenumber happily reads an 11-digit ID or a costMicros value as a US number; a phone number written
@@ -103,7 +104,7 @@ class _NameGatedNlpEngine(SpacyNlpEngine):
 def _presidio_recognizers(policy: Policy) -> dict[str, Any]:
     return {
         "EmailRecognizer": EmailRecognizer,
-        "PhoneRecognizer": lambda: _SeparatedPhoneRecognizer(supported_regions=tuple(policy.phone_regions)),
+        "PhoneRecognizer": lambda: SeparatedPhoneRecognizer(supported_regions=tuple(policy.phone_regions)),
         "CreditCardRecognizer": CreditCardRecognizer,
         "IbanRecognizer": IbanRecognizer,
         "IpRecognizer": IpRecognizer,
@@ -241,6 +242,9 @@ def build_analyzer(policy: Policy) -> tuple[AnalyzerEngine, list[str]]:
         # Pay the one-time costs here, at startup, not on the first message: the pipeline's first call
         # (~0.3 s) and the name lexicons, read on first use (~1 s).
         analyzer.analyze(text=_WARM_UP, language="en", entities=entities)
+    # The towns the guard of every person span reads (`name_places`, ~1.5 s to build), with a pipeline or
+    # without (a known name is guarded too): at startup, not on a first message's detection budget.
+    town_regions()
     return analyzer, entities
 
 

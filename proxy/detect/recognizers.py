@@ -18,6 +18,7 @@ from proxy.detect.card_grouped import GroupedCardRecognizer, is_card
 from proxy.detect.context_window import WindowContextRecognizer as _WindowContextRecognizer
 from proxy.detect.iban_loose import LooseIbanRecognizer
 from proxy.detect.labeled_value_recognizer import VeilLabeledValueRecognizer
+from proxy.detect.name_places import person_before_place
 from proxy.detect.name_recognizers import NAME_RECOGNIZERS
 from proxy.detect.number_lookalikes import epoch_after_time_key, in_object_identifier, is_opening_hours
 from proxy.detect.person_recognizer import VeilPersonRecognizer
@@ -293,6 +294,8 @@ def guard(text: str, start: int, end: int, entity: str) -> tuple[int, int] | Non
             )
         ):
             return None
+    elif entity == "PERSON":
+        return person_before_place(text, start, end)  # `Austin, TX`: a town before its state or country
     elif entity == "EMAIL_ADDRESS":
         at = value.find("@")
         breaks = [m.end() for m in _FIELD_BREAK.finditer(value, 0, max(at, 0))]

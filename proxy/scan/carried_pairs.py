@@ -28,10 +28,10 @@ _OPENINGS = (
 _OPENING = re.compile("|".join(re.escape(o) for o in _OPENINGS))
 
 
-def layers(texts: list[str]) -> list[str]:
-    """Every decoded layer of the texts that hold an encoded record's opening."""
+def layers(texts: list[str], joined: str | None = None) -> list[str]:
+    """Every decoded layer of the texts that hold an encoded record's opening (`joined`: as `holding`)."""
     out: list[str] = []
-    for text in holding(texts, _OPENINGS, _OPENING):
+    for text in holding(texts, _OPENINGS, _OPENING, joined):
         _peel(text, 0, out)
     return out
 

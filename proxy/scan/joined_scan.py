@@ -11,10 +11,14 @@ from itertools import accumulate
 SEP = "\x00"
 
 
-def holding(texts: list[str], substrings: tuple[str, ...], pattern: re.Pattern[str]) -> list[str]:
+def holding(
+    texts: list[str], substrings: tuple[str, ...], pattern: re.Pattern[str], joined: str | None = None
+) -> list[str]:
     """The texts in which `pattern` matches, after a check that one of `substrings` (what every match
-    holds) is in them at all. `pattern` must not match a NUL (no match can span two texts)."""
-    joined = SEP.join(texts)
+    holds) is in them at all. `pattern` must not match a NUL (no match can span two texts). `joined`: the
+    texts joined by `SEP` already (a caller scanning them for several patterns joins them once)."""
+    if joined is None:
+        joined = SEP.join(texts)
     if not any(s in joined for s in substrings):
         return []
     ends = list(accumulate(len(t) + 1 for t in texts))  # text i lies before ends[i]

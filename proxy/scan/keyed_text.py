@@ -25,7 +25,7 @@ import orjson
 
 from proxy.policy import normalize_key
 from proxy.scan import accounts, carried_pairs, labels, names
-from proxy.scan.joined_scan import holding
+from proxy.scan.joined_scan import SEP, holding
 from proxy.scan.shapes import context_entity, key_context
 from vault.tokens import TOKEN_RE
 
@@ -48,7 +48,7 @@ _PAIR = re.compile(
 _BARE = re.compile(
     r"""(?:(?<=\s)|^)([A-Za-z_][\w.-]{0,63})=(?!["'])([^\s"'=&;,<>(){}\[\]\x00]{1,256})""", re.MULTILINE
 )
-_BARE_TRIGGER = re.compile(r"""(?:(?<=\s)|^)[A-Za-z_][\w.-]{0,63}=[^\s"'=]""", re.MULTILINE)
+_BARE_TRIGGER = re.compile(r"""(?:(?<=[\s\x00])|^)[A-Za-z_][\w.-]{0,63}=[^\s"'=]""", re.MULTILINE)
 _TRAILING = ".,;:!?"
 # A value of digits alone (and their grouping), as a key names it (`customer_id=5931053`); `v2.3.1` is none.
 _DIGITS = re.compile(r"[\d \t()+-]{0,40}\d[\d \t()+-]{0,40}")
@@ -72,10 +72,12 @@ def keyed_values(
     texts: Iterable[str],
     entity_of: Callable[[str, str, bool], str | None],
     matters: Callable[[str], bool],
+    joined: str | None = None,
 ) -> list[tuple[str, str]]:
     """(entity, value) of every pair in `texts` whose key names the value's entity (`matters`: whether
     any rule can, judged once per key name: most keys of a long text are metrics and plain names;
-    `entity_of` is told whether the key was bare, a label written as text rather than a record's key)."""
+    `entity_of` is told whether the key was bare, a label written as text rather than a record's key;
+    `joined`: the texts joined by NUL already, as `joined_scan.holding` takes them)."""
     out: list[tuple[str, str]] = []
     seen: dict[str, bool] = {}
     texts = list(texts)
@@ -90,11 +92,11 @@ def keyed_values(
         if entity is not None:
             out.append((entity, value))
 
-    for text in holding(texts, _PUNCTUATION, _TRIGGER):
+    for text in holding(texts, _PUNCTUATION, _TRIGGER, joined):
         for m in _PAIR.finditer(text):
             quoted = m[4] if m[4] is not None else m[5]
             take(m[1] or m[2] or m[3], _unescape(quoted) if quoted is not None else m[6], m[3] is not None)
-    for text in holding(texts, ("=",), _BARE_TRIGGER):
+    for text in holding(texts, ("=",), _BARE_TRIGGER, joined):
         for m in _BARE.finditer(text):
             take(m[1], m[2].rstrip(_TRAILING), True)
     return out
@@ -109,8 +111,11 @@ class KeyedText:
     def keyed(self, texts: list[str]) -> list[tuple[str, str]]:
         """The field values of the pairs written inside these texts, and inside their encoded layers
         (`keyed_text`, `carried_pairs`)."""
-        layers = carried_pairs.layers(texts)
-        found = keyed_values([*texts, *layers], self.pair_entity, self.pair_key_matters)
+        joined = SEP.join(texts)  # one join for both scans: a long message's texts weigh megabytes
+        layers = carried_pairs.layers(texts, joined)
+        if layers:
+            texts, joined = [*texts, *layers], SEP.join([joined, *layers])
+        found = keyed_values(texts, self.pair_entity, self.pair_key_matters, joined)
         return [fv for fv in found if fv[1] not in self.allow]
 
     def pair_key_matters(self, key: str) -> bool:

@@ -110,10 +110,7 @@ def _notation(rng: Random, pairs: list[tuple[str, Any]]) -> tuple[str, str]:
         return how, f"Account({args})"
     if how == "js-object":
         q = rng.choice(("'", '"'))
-        body = ", ".join(
-            f"{_ident(k)}: " + (f"{q}{v}{q}" if type(v) is str else str(v))
-            for k, v in pairs
-        )
+        body = ", ".join(f"{_ident(k)}: " + (f"{q}{v}{q}" if type(v) is str else str(v)) for k, v in pairs)
         return how, f"const account = {{ {body} }};"
     if how == "ruby-hash":
         body = ", ".join(f":{_ident(k)} => " + json.dumps(v) for k, v in pairs)

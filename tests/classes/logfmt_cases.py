@@ -56,6 +56,8 @@ def keyed_pairs(rng: Random, keys: dict[str, str]) -> list[tuple[str, Any]]:
 
 def keyed_line(rng: Random, keys: dict[str, str]) -> tuple[str, list[Any]]:
     keyed = keyed_pairs(rng, keys)
+    if rng.random() < 0.15:  # the keyed pairs alone: the line starts with one, nothing else to read
+        return " ".join(p for p, _ in keyed), [v for _, v in keyed]
     pairs = [*_ordinary(rng), *(p for p, _ in keyed)]
     rng.shuffle(pairs)
     return rng.choice(_PREFIXES) + " ".join(pairs), [v for _, v in keyed]

@@ -18,7 +18,7 @@ from proxy.errors import DetectionFailed, DetectorSelfTestFailed
 from proxy.policy import Policy, load_policy
 from proxy.policy.sources import policy_files
 
-HELPERS = {"_SeparatedPhoneRecognizer", "VeilGluedNameRecognizer"}  # parts of others, no canary of their own
+HELPERS = {"SeparatedPhoneRecognizer", "VeilGluedNameRecognizer"}  # parts of others, no canary of their own
 
 
 @pytest.fixture(scope="module")

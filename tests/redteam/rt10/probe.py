@@ -1,0 +1,40 @@
+"""Round 10 probe: runs the named generator classes of gens.py in one `veil run` session (default install),
+controls last, and prints leaks per class.
+
+    cd /tmp/wt-rt10 && /work/main/.venv/bin/python tests/redteam/rt10/probe.py names_intl phones_intl
+"""
+
+import sys
+from collections import defaultdict
+
+import gens
+from driver import judge, report, run, save, view
+
+
+def main():
+    names = sys.argv[1:]
+    cases = []
+    for n in names:
+        cases += getattr(gens, n)()
+    _, outs, late, err = run(cases, per_case_timeout=40.0)
+    save("-".join(names), cases, outs, err)
+    rows = judge(cases, outs, err, late)
+    report(rows)
+    tally = defaultdict(lambda: [0, 0])
+    for v, c, o, _b in rows:
+        tally[c["cls"]][1] += 1
+        if c.get("keep") is not None:
+            vv = view(o)
+            changed = [k for k in c["keep"] if k.casefold() not in vv]
+            if changed:
+                tally[c["cls"]][0] += 1
+                print(f"[CHANGED] {c['cls']}: {c['desc']}\n    lost: {changed}\n    <- {o[-1][:400]}")
+        else:
+            tally[c["cls"]][0] += v.startswith("LEAK")
+    print("\nper class (leaked or changed / tried):")
+    for k, (a, b) in sorted(tally.items()):
+        print(f"  {k}: {a}/{b}")
+
+
+if __name__ == "__main__":
+    main()
