@@ -12,6 +12,7 @@ from functools import partial
 from itertools import accumulate
 
 from proxy.detect import (
+    address_forms,
     block_encodings,
     byte_codes,
     byte_escapes,
@@ -68,6 +69,7 @@ VIEW_TRIGGERS = (
     *byte_codes.TRIGGERS,
     *text_escapes.TRIGGERS,
     *email_stand_ins.TRIGGERS,
+    *address_forms.TRIGGERS,
     OVERRIDE_TRIGGER,
     numeral_scripts.MORSE_TRIGGER,
     *digit_letters.TRIGGERS,

@@ -22,6 +22,7 @@ import re
 
 from proxy.detect import byte_escapes, carried_text
 from proxy.detect.encoded_words import ENCODED_WORDS, decode_run
+from proxy.detect.text_codecs import bom_codec, unit_codec
 from proxy.detect.views import View, normalize, rewrite
 from proxy.errors import blocked
 
@@ -55,7 +56,9 @@ _WEB = "|".join((ENCODED_WORDS, _PERCENT, _ENTITY, _BACKSLASH, _FORM_SPACE, byte
 _PADDED_LINE_END = (
     r"(?<![A-Za-z0-9+/_=-])(?:[A-Za-z0-9+/_-]{4}){2,}(?:[A-Za-z0-9+/_-]{3}=|[A-Za-z0-9+/_-]{2}==)\r?\n"
 )
-_QP = _PADDED_LINE_END + r"|(?:=[0-9A-Fa-f]{2})+|=\r?\n"
+# An `=40` (`@`) right before a number is an assignment's value (`bytes=4040659019`, `ratio=40.5` in a
+# logfmt line), not an address: read as `bytes@40659019` it would be a host written as one number.
+_QP = _PADDED_LINE_END + r"|(?:=[0-9A-Fa-f]{2})+(?!(?<==40)[\d.,]*(?!\w))|=\r?\n"
 _LOCAL_WEB = re.compile(_WEB)
 _DEEPER = re.compile(_PERCENT + "|" + _ENTITY)  # a layer left below the last round read (`_chain`)
 _LOCAL = re.compile(_WEB + "|" + _QP)
@@ -396,18 +399,16 @@ def _decode_body(body: str) -> str | None:
 
 
 def _as_text(raw: bytes) -> str | None:
-    """Decoded bytes as text if they are text: UTF-8, or UTF-16 (with a BOM, or without one when every
-    other byte is zero: ASCII written as UTF-16LE/BE), with few control characters."""
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        codec = "utf-16"
-    elif len(raw) >= 4 and len(raw) % 2 == 0 and raw[1::2].count(0) * 4 >= len(raw) * 3 // 2:
-        codec = "utf-16-le"
-    elif len(raw) >= 4 and len(raw) % 2 == 0 and raw[0::2].count(0) * 4 >= len(raw) * 3 // 2:
-        codec = "utf-16-be"
+    """Decoded bytes as text if they are text: UTF-8, or a fixed-width Unicode encoding (UTF-16 or UTF-32,
+    either byte order) by its byte-order mark or by where its zero bytes fall (`text_codecs`), with few
+    control characters."""
+    marked = bom_codec(raw)
+    if marked is not None:
+        codec, skip = marked
     else:
-        codec = "utf-8"
+        codec, skip = unit_codec(raw, zeros=0.75) or "utf-8", 0
     try:
-        text = raw.decode(codec)
+        text = raw[skip:].decode(codec)
     except UnicodeDecodeError:
         return None
     controls = sum(1 for c in text if c < " " and c not in "\t\r\n")

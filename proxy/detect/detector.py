@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from itertools import accumulate
 
 from proxy.detect import decoders, numeral_scripts, views
+from proxy.detect.address_forms import address_forms_view
 from proxy.detect.batch_scan import BATCH, SEP, VIEW_TRIGGERS, candidates
 from proxy.detect.block_encodings import blocks_view
 from proxy.detect.byte_codes import codes_view
@@ -171,6 +172,7 @@ class Detector:
             codes_view(text),
             escapes_view(text),
             stand_ins_view(text),
+            address_forms_view(text),
             *terminal_views(text),
             self._case_view(view),
             views.written_view(text, view),
@@ -330,7 +332,12 @@ class Detector:
             text = texts[index]
             view = views.view_of(text)
             spans: list[Span] = []
-            extra = (decoders.escapes_as_spaces(view), *terminal_views(text), *smuggled_views(text))
+            extra = (
+                decoders.escapes_as_spaces(view),
+                *terminal_views(text),
+                *smuggled_views(text),
+                address_forms_view(text),
+            )
             for v in (view, *_decoded(view, text), *extra):
                 if v is not None:
                     spans.extend(known.find(v))

@@ -1,9 +1,10 @@
 """Values with markup inside them: `tpl.roe<!-- -->@<!-- -->example.com`, `jane.doe@**acme**.com`, `4916
-<i>9307</i> 1209 6661`, `+1 415 555`0123``.
+<i>9307</i> 1209 6661`, `+1 415 555`0123``, `priya<![CDATA[.raman@]]>globex.io`.
 
 A browser or a Markdown renderer shows such a value whole; a pattern over the text sees the markup cut it. The
 *markup view* removes what renders as nothing: HTML comments and inline formatting tags anywhere, Markdown
-emphasis and code marks inside a word, at a word's edge or beside an `@` (`_jane.doe_@_acme.com_`). Block tags
+emphasis and code marks inside a word, what an XML reader drops (a CDATA section's brackets, a processing
+instruction, an empty element), at a word's edge or beside an `@` (`_jane.doe_@_acme.com_`). Block tags
 stay (`</td><td>`, `<p>`, `<br>`: a boundary between two values). Removing markup can still join a word to a
 value (`<b>Sales</b>alice@example.org`), so like the glued view (`glued`) only what is certain without a word
 boundary is kept from it (`glued.GLUED_ENTITIES`): a word glued to a value by markup
@@ -22,8 +23,17 @@ from proxy.detect.views import normalize
 _INLINE = (
     r"(?i:b|i|u|s|em|strong|span|font|small|big|mark|code|tt|sub|sup|abbr|wbr|ins|del|strike|q|cite|kbd|var)"
 )
+# What an XML or HTML reader drops from the text it shows, whatever the element: a CDATA section's
+# brackets (its content is text), a processing instruction, an empty element (`<x/>`, `<x></x>`). A
+# reader shows `priya<![CDATA[.raman@]]>globex.io` as one address. An empty line break, rule or cell
+# (`<br/>`, `<hr/>`, `<td/>`) is a boundary all the same.
+_DROPPED = (
+    r"<!\[CDATA\[|\]\]>|<\?[A-Za-z][^<>]{0,200}?\?>"
+    r"|<(?!(?i:br|hr|p|td|th|tr|li|div|img|input|col)\b)([A-Za-z][\w.:-]{0,40})"
+    r"(?:\s[^<>]{0,120})?(?:/>|></\1\s*>)"
+)
 _MARKUP = re.compile(
-    r"<!--.{0,200}?-->|</?" + _INLINE + r"(?:\s[^<>]{0,120})?/?>"
+    r"<!--.{0,200}?-->|" + _DROPPED + "|</?" + _INLINE + r"(?:\s[^<>]{0,120})?/?>"
     r"|(?<=\S)(?:\*{1,3}|_{2,3}|~~|`{1,3})++(?=\S)"
     # emphasis at a word's edge, or beside an address's `@` (`_jane_@_acme.com_`)
     r"|(?:(?<=\s)|^)[*_~`]{1,3}(?=[^\s*_~`])|(?<=[^\s*_~`])[*_~`]{1,3}(?=\s|$)|(?<=@)[*_~]{1,3}|[*_~]{1,3}(?=@)"
@@ -35,7 +45,9 @@ _MARKUP = re.compile(
 # emphasis and bracket marks): `\"`, `\\` and `\/` are JSON's escapes in logged documents, which would send
 # every such line through one more analysis for nothing.
 MARKUP_TRIGGER = re.compile(
-    r"<!--|</?[A-Za-z]|\*|__|~~|`|(?:^|\s)_|_(?:\s|$)|_@|@_|\\[ '\-.*_~#!()\[\]{}<>+|@]", re.MULTILINE
+    r"<!--|<!\[CDATA\[|<\?[A-Za-z]|</?[A-Za-z]|\*|__|~~|`|(?:^|\s)_|_(?:\s|$)|_@|@_"
+    r"|\\[ '\-.*_~#!()\[\]{}<>+|@]",
+    re.MULTILINE,
 )
 # For the detector's batch pre-scan: markup touching a digit (a card, phone, IBAN or IP address cut by
 # markup; an address cut by it has its `@`, which the pre-scan finds anyway). One character class first:

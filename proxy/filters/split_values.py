@@ -2,10 +2,11 @@
 
 A client shows a `content` list's text blocks one after the other, and a model reads them as one text: a
 backend that cuts `jane.doe@` and `acme.com` into two blocks (or a card number into three) hides the value
-from a scan of each block, not from the reader. This filter reads each list of two or more text blocks
-joined, and where a detected value crosses a cut, moves the cut to the value's end: the blocks' joined
-text is unchanged, so are their number and order, and the value now stands whole in one block, where
-tokenize finds it as it finds any value. The lists read are the protocol's own: a tool result's
+from a scan of each block, not from the reader. This filter reads the text blocks of each list holding two
+or more joined (a block of another kind between them, an image, is skipped as a reader skips it), and where
+a detected value crosses a cut, moves the cut to the value's end: the blocks' joined text is unchanged, so
+are their number and order, and the value now stands whole in one block, where tokenize finds it as it
+finds any value. The lists read are the protocol's own: a tool result's
 `content`, a resource read's `contents` (text items), and the `content` lists of a prompt's or a sampling
 request's `messages`; a list inside a tool's own data is data (`split_values` does not walk a 25,000-row
 result).
@@ -33,16 +34,14 @@ def _content_lists(payload: Any) -> list[list[Any]]:
 
 
 def _text_runs(blocks: list[Any], out: list[list[dict[str, Any]]]) -> None:
-    """Every run of two or more consecutive text blocks (or resource text items) in `blocks`."""
-    run: list[dict[str, Any]] = []
-    for item in blocks:
-        text_item = isinstance(item, dict) and item.get("type", "text") == "text"
-        if text_item and isinstance(item.get("text"), str):
-            run.append(item)
-            continue
-        if len(run) >= 2:
-            out.append(run)
-        run = []
+    """The text blocks (or resource text items) of `blocks`, when there are two or more: a block of
+    another kind between two of them (an image, audio, a resource link) is no boundary to a reader, who
+    reads `contact priya.raman@`, an image, `globex.io` as one sentence, so it does not end a run."""
+    run = [
+        item
+        for item in blocks
+        if isinstance(item, dict) and item.get("type", "text") == "text" and isinstance(item.get("text"), str)
+    ]
     if len(run) >= 2:
         out.append(run)
 

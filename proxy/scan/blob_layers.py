@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from proxy.detect.text_codecs import BOMS, unit_codec
 from proxy.errors import LimitExceeded, blocked
 
 # --------------------------------------------------------------------------- base64
@@ -219,13 +220,6 @@ def _gzip(data: bytes) -> bytes:
 
 # --------------------------------------------------------------------------- text
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _CHARSET = re.compile(r";\s*charset\s*=\s*\"?([A-Za-z0-9_.:\-]+)", re.IGNORECASE)
 
 
@@ -241,18 +235,10 @@ def charset_of(mime: object) -> str | None:
         return None
 
 
-def utf16_shape(raw: bytes) -> str | None:
-    """UTF-16 without a BOM: ASCII-range text has a NUL in every other byte."""
-    sample = raw[:4096]
-    if len(sample) < 4 or len(sample) % 2:
-        return None
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    half = len(sample) // 2
-    if odd > 0.4 * half and even < 0.05 * half:
-        return "utf-16-le"
-    if even > 0.4 * half and odd < 0.05 * half:
-        return "utf-16-be"
-    return None
+def unit_shape(raw: bytes) -> str | None:
+    """UTF-16 or UTF-32 without a BOM: ASCII-range text has zero bytes at fixed places of each code unit
+    (`text_codecs.unit_codec`)."""
+    return unit_codec(raw)
 
 
 def _guess(raw: bytes) -> str | None:
@@ -265,13 +251,13 @@ def _guess(raw: bytes) -> str | None:
 def decode_text(raw: bytes, charset: str | None) -> tuple[str, str, bytes, bool]:
     """(text, codec, prefix, guessed): how these bytes read as text. Always succeeds (Latin-1 at last);
     `guessed` when no BOM, declared charset, UTF-8 or UTF-16 shape said so."""
-    for bom, codec in _BOMS:
+    for bom, codec in BOMS:
         if raw.startswith(bom):
             try:
                 return raw[len(bom) :].decode(codec), codec, bom, False
             except UnicodeDecodeError:
                 break
-    for candidate in (charset, utf16_shape(raw), "utf-8"):  # ASCII as UTF-16 is valid UTF-8 too
+    for candidate in (charset, unit_shape(raw), "utf-8"):  # ASCII as UTF-16/32 is valid UTF-8 too
         if candidate is not None:
             try:
                 return raw.decode(candidate), candidate, b"", False

@@ -32,7 +32,7 @@ from proxy.scan.blob_layers import (
     charset_of,
     decode_base64,
     decode_text,
-    utf16_shape,
+    unit_shape,
     zip_members,
 )
 
@@ -118,7 +118,7 @@ def sniff(raw: bytes, charset: str | None, limit: int, depth: int = 0) -> Decode
         return _media(raw, opaque=False)  # scanned, not media: `opaque_blobs: block` does not block it
     # A declared charset is the backend's claim, as its mimeType is: one in which ASCII does not read as
     # ASCII (UTF-16, EBCDIC), declared for bytes without its BOM or shape, is as good as a guess.
-    claimed = not guessed and not prefix and codec == charset and utf16_shape(raw) is None
+    claimed = not guessed and not prefix and codec == charset and unit_shape(raw) is None
     if (guessed or claimed) and not _ascii_safe(codec):
         # A guessed charset in which ASCII does not read as ASCII (UTF-16, EBCDIC): the printable runs of
         # the bytes are a second reading (`_guarded`).

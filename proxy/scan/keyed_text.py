@@ -41,6 +41,15 @@ _PAIR = re.compile(
     r"""(?:"(?![{\[]")((?:[^"\\\n\x00]|\\.){1,256})"|'(?![{\[]')((?:[^'\\\n\x00]|\\.){1,256})'"""
     r"""|(-?\d[\d.eE+]{0,40}))"""
 )
+# A logfmt pair with a bare value (`customer_id=5931053 first_name=Ana email=ana@x.io`): a bare key at a
+# line's start or after a blank (as logfmt writes its pairs: a URL's query string, `?id=1&ref=x`, is none),
+# `=` with no blank around it, a value up to the next blank, quote or separator. Read only under a key a
+# rule names, as a bare key's value is (`pair_entity`: the value must have the shape of what the key names).
+_BARE = re.compile(
+    r"""(?:(?<=\s)|^)([A-Za-z_][\w.-]{0,63})=(?!["'])([^\s"'=&;,<>(){}\[\]\x00]{1,256})""", re.MULTILINE
+)
+_BARE_TRIGGER = re.compile(r"""(?:(?<=[\s\x00])|^)[A-Za-z_][\w.-]{0,63}=[^\s"'=]""", re.MULTILINE)
+_TRAILING = ".,;:!?"
 # A value of digits alone (and their grouping), as a key names it (`customer_id=5931053`); `v2.3.1` is none.
 _DIGITS = re.compile(r"[\d \t()+-]{0,40}\d[\d \t()+-]{0,40}")
 # What every pair holds: a quote beside its separator (`":`, `='`, `=> "`, `: '`).
@@ -73,14 +82,24 @@ def keyed_values(
     the texts joined by NUL already, as `joined_scan.holding` takes them."""
     out: list[tuple[str, str]] = []
     seen: dict[str, tuple[bool, int]] = {}
-    for text in holding(list(texts), _PUNCTUATION, _TRIGGER, joined):
+    texts = list(texts)
+
+    def judged(key: str) -> tuple[bool, int]:
+        known = seen.get(key)
+        if known is None:
+            known = seen[key] = (matters(key), labels.role(key) if label_of is not None else 0)
+        return known
+
+    def take(key: str, value: str, bare: bool) -> None:
+        entity = entity_of(key, value, bare)
+        if entity is not None:
+            out.append((entity, value))
+
+    for text in holding(texts, _PUNCTUATION, _TRIGGER, joined):
         beside = _Beside(text, out, label_of)
         for m in _PAIR.finditer(text):
             key = m[1] or m[2] or m[3]
-            known = seen.get(key)
-            if known is None:
-                known = seen[key] = (matters(key), labels.role(key) if label_of is not None else 0)
-            ok, role = known
+            ok, role = judged(key)
             if not ok and not role and beside.label is None:
                 continue
             quoted = m[4] if m[4] is not None else m[5]
@@ -88,13 +107,16 @@ def keyed_values(
             if not value.strip() or TOKEN_RE.fullmatch(value):
                 continue  # a token is no value: the text already holds it as the client may read it
             if ok:
-                entity = entity_of(key, value, m[3] is not None)
-                if entity is not None:
-                    out.append((entity, value))
+                take(key, value, m[3] is not None)
             if role:
                 beside.pair(role, value, m.start(), m.end())
             elif beside.label is not None:
                 beside.wrapped(value, m.start())  # `'value': {'stringValue': '…'}`
+    for text in holding(texts, ("=",), _BARE_TRIGGER, joined):
+        for m in _BARE.finditer(text):
+            value = m[2].rstrip(_TRAILING)
+            if judged(m[1])[0] and value.strip() and not TOKEN_RE.fullmatch(value):
+                take(m[1], value, True)
     return out
 
 
