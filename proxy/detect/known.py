@@ -205,6 +205,8 @@ class KnownValues:
                 )
                 if inside_word and view.text[a:b] not in self._values:
                     continue  # a case-folded or reordered match inside a longer word
+                if pattern.isdigit() and _digits_beside(text, start, end):
+                    continue  # a known number's digits inside a longer number are another number
                 if known_skeleton.in_decimal(text, start, end):
                     continue  # a known ID's digits as the fraction or integer part of a decimal
                 a, b = view.span(a, b)
@@ -256,6 +258,10 @@ class KnownValues:
                 if self._skeleton.pending:
                     self._skeleton.current(self._needle_of)
         return self._exact.main, self._exact.recent, self._skeleton.main, self._skeleton.recent
+
+
+def _digits_beside(text: str, start: int, end: int) -> bool:
+    return (start > 0 and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit())
 
 
 def _short_digits(value: str) -> bool:
