@@ -30,6 +30,7 @@ from typing import Any
 from proxy.errors import blocked
 from proxy.policy import key_vocab, normalize_key
 from proxy.policy.keys import key_words  # the one key reading (`clientCustomerId` → client, customer, id)
+from proxy.scan import address_keys
 
 _ENUM = re.compile(r"[A-Za-z][A-Za-z0-9_.:/+\-]{0,63}")
 _DIGITS3 = re.compile(r"\d{3}")
@@ -256,6 +257,9 @@ def key_context(key: str) -> tuple[Context, ...] | None:
                 hit = _CONTEXT.get("".join(w[0] for w in run))
                 if hit is not None:
                     found.append(hit)
+    postal = address_keys.context(key)  # `MailingStreet`, `line1`, `Anschrift`: read by the key's words
+    if postal is not None:
+        found.append(postal)
     return tuple(dict.fromkeys(found)) or None
 
 
