@@ -199,9 +199,10 @@ _CONTEXT: dict[str, tuple[str, Callable[[str], bool]]] = {
     **dict.fromkeys(("customer", "cid", "cust"), ("GOOGLE_ADS_CUSTOMER_ID", _n_digits(10, 10))),
     **dict.fromkeys(("client",), ("GOOGLE_ADS_CUSTOMER_ID", _n_digits(10, 10))),
     **dict.fromkeys(("account", "acct"), ("ACCOUNT_NUMBER", _n_digits(6, 18))),
-    # An ad or analytics platform's account by its own word (`merchantId`, `advertiser_id`, `propertyId`):
-    # TikTok's advertiser IDs run to 19 digits, Business Profile's accounts to 21 (`ad_account_ids`).
-    **dict.fromkeys(("merchant", "advertiser", "property"), ("ACCOUNT_NUMBER", _n_digits(6, 21))),
+    # An ad or analytics platform's account ID by its own words (`merchantId`, `advertiser_id`, `propertyId`;
+    # the word alone is prose's too: `advertiser reach 1,234,567`): TikTok's advertiser IDs run to 19 digits
+    # (`ad_account_ids`).
+    **dict.fromkeys(("merchantid", "advertiserid", "propertyid"), ("ACCOUNT_NUMBER", _n_digits(6, 21))),
     # Seven or eight digits too: an SSN whose area starts with zeros loses them as a JSON number or in a
     # spreadsheet's export (`078051120` → 78051120); the key says what it was.
     **dict.fromkeys(("ssn", "sin", "tin"), ("US_SSN", _n_digits(7, 9))),
