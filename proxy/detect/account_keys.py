@@ -28,7 +28,8 @@ _ROLES = words_of(
     distributor contractor subsidiary enterprise"""
 )
 _QUALIFIERS = ("", *words_of("parent sub end primary legal registered trading billing"))
-_SUFFIXES = ("", *words_of("name title displayname legalname fullname shortname tradingname"))
+# `profile`: Stripe's `business_profile`, an object whose `name` is the business's.
+_SUFFIXES = ("", *words_of("name title displayname legalname fullname shortname tradingname profile"))
 
 
 def _plural(word: str) -> str:

@@ -20,6 +20,7 @@ CANARIES: dict[str, tuple[str, str]] = {
     "IpRecognizer": ("From 192.168.10.23 yesterday", "IP_ADDRESS"),
     "UsSsnRecognizer": ("SSN 536-90-4399", "US_SSN"),
     "GoogleAdsCustomerIdRecognizer": ("Customer ID 123-456-7890", "GOOGLE_ADS_CUSTOMER_ID"),
+    "AdAccountIdRecognizer": ("Property properties/123456789 linked", "ACCOUNT_NUMBER"),
     "VeilLabeledValueRecognizer": ("phone: 658 42 54 71", "PHONE_NUMBER"),
     "NationalPhoneRecognizer": ("Call 06 12 34 56 78 tomorrow", "PHONE_NUMBER"),
     "GroupedCardRecognizer": ("card 4111-1111-1111-1111", "CREDIT_CARD"),

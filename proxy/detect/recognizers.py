@@ -14,6 +14,7 @@ from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from proxy.detect.account_label_recognizer import VeilAccountLabelRecognizer
+from proxy.detect.ad_account_ids import AdAccountIdRecognizer
 from proxy.detect.card_grouped import GroupedCardRecognizer, is_card
 from proxy.detect.context_window import WindowContextRecognizer as _WindowContextRecognizer
 from proxy.detect.iban_loose import LooseIbanRecognizer
@@ -28,6 +29,7 @@ from proxy.detect.ssn_context import ContextSsnRecognizer
 
 __all__ = [
     "OUR_RECOGNIZERS",
+    "AdAccountIdRecognizer",
     "ContextSsnRecognizer",
     "GoogleAdsCustomerIdRecognizer",
     "GroupedCardRecognizer",
@@ -40,6 +42,10 @@ __all__ = [
 ]
 
 
+_CUSTOMER_WORDS = ("client", "customer", "cust", "cid", "gads", "adwords", "acct", "account", "mcc")
+_CUSTOMER_GLUE = "|".join(f"(?<=(?i:[^a-z]{w})_)|(?<=(?i:^{w})_)" for w in _CUSTOMER_WORDS)
+
+
 class GoogleAdsCustomerIdRecognizer(_WindowContextRecognizer):
     """Google Ads customer IDs: `customers/1234567890` resource names, `123-456-7890`, or ten digits next to
     a customer context word."""
@@ -50,6 +56,9 @@ class GoogleAdsCustomerIdRecognizer(_WindowContextRecognizer):
         # Ten digits standing alone are the shape of a customer ID: tokenized without context (a bare run
         # after an order or invoice label, or a metric label, is kept by `guard`).
         Pattern("bare", r"(?<![\w.,])(?<!\d[.,])\d{10}(?![\w]|[.,]\d)", 0.45),
+        # Ten digits glued with `_` after a word naming a customer (`client_1608787110`,
+        # `gads_3107797511_2026-11.csv`): the word says what the digits are, as `cid=` or `client-` would.
+        Pattern("glued to a customer word", rf"(?:{_CUSTOMER_GLUE})\d{{10}}(?![A-Za-z0-9]|[.,]\d)", 0.6),
         # Ten digits in any grouping of twos to fours (`48-29-13-55-97`) right after a label naming a
         # customer's ID: the label says what the digits are, whatever their grouping.
         Pattern(
@@ -310,6 +319,7 @@ OUR_RECOGNIZERS = {
     cls.__name__: cls
     for cls in (
         GoogleAdsCustomerIdRecognizer,
+        AdAccountIdRecognizer,
         VeilEmailRecognizer,
         VeilPhoneRecognizer,
         VeilLabeledValueRecognizer,

@@ -34,6 +34,7 @@ DEFAULT_RECOGNIZERS = [
     "VeilEmailRecognizer",
     "VeilPhoneRecognizer",
     "GoogleAdsCustomerIdRecognizer",
+    "AdAccountIdRecognizer",
     "NationalPhoneRecognizer",
     "GroupedCardRecognizer",
     "LooseIbanRecognizer",

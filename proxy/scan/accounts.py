@@ -43,13 +43,22 @@ __all__ = [
 ]
 
 
+# The keys of a list wrapper (`{"type": "list", "data": [...]}`, `{"nodes": [...]}`): its items are the
+# org key's items.
+_LIST_WRAPPERS = frozenset({"data", "items", "results", "nodes", "records", "entries", "elements", "values"})
+
+
 def record_children(walker: ToClientWalker, node: dict[str, Any], doc: int) -> None:
-    """`"account": {"id": …, "name": "Acme Plumbing"}`: the object's name child is the account name."""
+    """`"account": {"id": …, "name": "Acme Plumbing"}`: the object's name child is the account name; a list
+    wrapper's items are the org key's items (Intercom's `"companies": {"type": "list", "data": [{"name":
+    …}]}`)."""
     for ck, cv in node.items():
         if type(cv) is str and normalize_key(ck) in NAME_CHILDREN and is_org_name(cv):
             info = walker._key_memo.get(ck) or walker._key_info(ck)
             if info[0] is None:  # a field rule for the child decides itself
                 walker._field(node, ck, cv, doc, ENTITY)
+        elif type(cv) is list and normalize_key(ck) in _LIST_WRAPPERS:
+            record_items(walker, cv, doc)
 
 
 def record_items(walker: ToClientWalker, items: list[Any], doc: int) -> None:

@@ -39,7 +39,7 @@ from proxy.detect.name_csv import MAX_CELL, cells, delimiter
 from proxy.detect.name_lexicon import in_dictionary
 from proxy.detect.name_words import COMPANY_WORDS
 from proxy.policy import normalize_key
-from proxy.scan import accounts, member_roles, names, positional, record_parts
+from proxy.scan import accounts, label_lines, member_roles, names, positional, record_parts
 from proxy.scan.shapes import context_entity, decimal_text, key_context
 from vault.tokens import TOKEN_RE
 
@@ -266,7 +266,7 @@ _ASSIGN = re.compile(
 
 def text_pairs(text: str) -> Iterable[tuple[str, int, int]]:
     """(label, start, end) of each value a label names in a text: header columns of a delimited table,
-    elements, assignments, and the cells of layouts whose header is elsewhere (`positional`)."""
+    elements, assignments, line labels, and the cells of layouts whose header is elsewhere (`positional`)."""
     if "</" in text:
         for m in ELEMENT.finditer(text):
             yield m[1], *_stripped(text, *m.span(2))
@@ -277,6 +277,7 @@ def text_pairs(text: str) -> Iterable[tuple[str, int, int]]:
     if "\n" in text:
         yield from _table_cells(text)
     yield from positional.text_pairs(text)  # an SQL insert or dump, an HTML table
+    yield from label_lines.text_pairs(text)  # `address: …` (YAML, TOML, INI, a form), vCard's `ADR`
 
 
 def _stripped(text: str, a: int, b: int) -> tuple[int, int]:
@@ -299,11 +300,7 @@ def table_rows(text: str) -> Iterable[list[tuple[str, int, int]]]:
     A line or two with no delimiter above the header (a report's title) is skipped."""
     if _TABLE_TRIGGER.search(text) is None:
         return
-    pos = 0
-    lines = []
-    for line in text.split("\n"):
-        lines.append((pos, line))
-        pos += len(line) + 1
+    lines = _logical_lines(text)
     rows = [(p, line) for p, line in lines if line.strip()]
     if len(rows) < 2:
         return
@@ -319,13 +316,37 @@ def table_rows(text: str) -> Iterable[list[tuple[str, int, int]]]:
     labels = [head[a:b].strip() for a, b in cells(head, 0, d)]
     width = len(labels)
     for at, line in rows[first + 1 : first + 1 + MAX_TABLE_ROWS]:
-        if line.count(d) + 1 != width:
+        row = cells(line, at, d) if line.count(d) + 1 >= width else []
+        if len(row) != width:  # a quoted cell may hold the delimiter (`"1042 Elm St, Springfield"`)
             continue
         yield [
             (label, a, b)
-            for (a, b), label in zip(cells(line, at, d), labels, strict=False)
+            for (a, b), label in zip(row, labels, strict=False)
             if label and 0 < b - a <= MAX_CELL
         ]
+
+
+_MAX_CELL_LINES = 4
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """(offset, line) of each record of a delimited text: a quoted cell may run over a line break (RFC
+    4180: `7,"1042 Elm St\nSpringfield, IL",gold`), so a line with an open quote takes the next ones in."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        start, line, j = pos, lines[i], i
+        while line.count('"') % 2 and j + 1 < len(lines) and j - i < _MAX_CELL_LINES:
+            j += 1
+            line = line + "\n" + lines[j]
+        if line.count('"') % 2:  # never closed: the line alone
+            line, j = lines[i], i
+        out.append((start, line))
+        pos += len(line) + 1
+        i = j + 1
+    return out
 
 
 def _percent_decoded(value: str) -> str:

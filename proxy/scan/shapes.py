@@ -30,6 +30,7 @@ from typing import Any
 from proxy.errors import blocked
 from proxy.policy import key_vocab, normalize_key
 from proxy.policy.keys import key_words  # the one key reading (`clientCustomerId` → client, customer, id)
+from proxy.scan import address_keys
 
 _ENUM = re.compile(r"[A-Za-z][A-Za-z0-9_.:/+\-]{0,63}")
 _DIGITS3 = re.compile(r"\d{3}")
@@ -199,6 +200,10 @@ _CONTEXT: dict[str, tuple[str, Callable[[str], bool]]] = {
     **dict.fromkeys(("customer", "cid", "cust"), ("GOOGLE_ADS_CUSTOMER_ID", _n_digits(10, 10))),
     **dict.fromkeys(("client",), ("GOOGLE_ADS_CUSTOMER_ID", _n_digits(10, 10))),
     **dict.fromkeys(("account", "acct"), ("ACCOUNT_NUMBER", _n_digits(6, 18))),
+    # An ad or analytics platform's account ID by its own words (`merchantId`, `advertiser_id`, `propertyId`;
+    # the word alone is prose's too: `advertiser reach 1,234,567`): TikTok's advertiser IDs run to 19 digits
+    # (`ad_account_ids`).
+    **dict.fromkeys(("merchantid", "advertiserid", "propertyid"), ("ACCOUNT_NUMBER", _n_digits(6, 21))),
     # Seven or eight digits too: an SSN whose area starts with zeros loses them as a JSON number or in a
     # spreadsheet's export (`078051120` → 78051120); the key says what it was.
     **dict.fromkeys(("ssn", "sin", "tin"), ("US_SSN", _n_digits(7, 9))),
@@ -257,6 +262,9 @@ def key_context(key: str) -> tuple[Context, ...] | None:
                 hit = _CONTEXT.get("".join(w[0] for w in run))
                 if hit is not None:
                     found.append(hit)
+    postal = address_keys.context(key)  # `MailingStreet`, `line1`, `Anschrift`: read by the key's words
+    if postal is not None:
+        found.append(postal)
     return tuple(dict.fromkeys(found)) or None
 
 

@@ -33,7 +33,7 @@ from proxy.detect.number_lookalikes import is_time_key, is_version_key
 from proxy.errors import check_depth, check_size
 from proxy.policy import Policy, ToolRules, normalize_key
 from proxy.policy.keys import key_rule_entity
-from proxy.scan import accounts, labels, member_roles, names, record_parts, split_values
+from proxy.scan import accounts, address_keys, labels, member_roles, names, record_parts, split_values
 from proxy.scan.byte_lists import MIN_BYTES, bytes_text, refuse_patch
 from proxy.scan.char_lists import MIN_CHARS, char_list_entity
 from proxy.scan.documents import Documents, mark_schemas
@@ -87,6 +87,12 @@ def _carried(entity: str | None, node: Any) -> str | None:
     return entity
 
 
+def _hex_place(entity: str, v: Any) -> bool:
+    """`"address": "0x7ffd5e8c"`: a memory or blockchain address under an address rule is scanned as any
+    string, not tokenized as a place."""
+    return entity == address_keys.ENTITY and type(v) is str and address_keys.is_hex_address(v)
+
+
 def key_rules_apply(method: str | None) -> bool:
     return method not in _DESCRIPTIVE_METHODS
 
@@ -119,6 +125,8 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
             nk = normalize_key(key)
             descriptive = self._descriptive
             entity = None if descriptive else key_rule_entity(key, self._keys)
+            if entity == address_keys.ENTITY and nk not in self._keys and address_keys.not_postal_key(key):
+                entity = None  # `contract_address`, `email_address`: the `address` rule qualified by no place
             skip = nk in self._skip
             ctx = not descriptive and key_context(key) is not None and not member_roles.role_compound(key)
             name = not descriptive and names.is_name_key(key)
@@ -332,7 +340,7 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
         if key == "blob" and t is str and type(container) is dict and entity is None:
             self._blob(container, v, doc, depth)
             return len(v)
-        if entity is not None and t in (str, int, float) and t is not bool:
+        if entity is not None and t in (str, int, float) and t is not bool and not _hex_place(entity, v):
             if t is not str and info[QUALIFIED] and entity == info[ENTITY] and abs(v) < BIG_INT:
                 return 0  # `"emails": 42`, `"phoneNumbers": 2`: a plural key's small number is a count
             return self._field(container, key, v, doc, entity)
