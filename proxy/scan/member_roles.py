@@ -91,6 +91,14 @@ def role_compound(key: str) -> bool:
     return len(words) > 1 and all(_head_role(w) or w in _MODIFIERS for w in words)
 
 
+@lru_cache(maxsize=8192)
+def masks_context(key: str) -> bool:
+    """Whether a role compound hides what a key rule reads in its words (`cellValue` is no cell phone).
+    One whose head is `id` names the identifier of what its other words say (`property_id`: a GA4
+    property's, an account number) and keeps it, though as a record's member it is still a label."""
+    return role_compound(key) and key_words(key)[-1] != "id"
+
+
 def _meaningful(key: str) -> bool:
     """A name a key rule reads as the key of a thing (`customer_name`, `phone_value`, `total_value`)."""
     return (

@@ -128,7 +128,7 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
             if entity == address_keys.ENTITY and nk not in self._keys and address_keys.not_postal_key(key):
                 entity = None  # `contract_address`, `email_address`: the `address` rule qualified by no place
             skip = nk in self._skip
-            ctx = not descriptive and key_context(key) is not None and not member_roles.role_compound(key)
+            ctx = not descriptive and key_context(key) is not None and not member_roles.masks_context(key)
             name = not descriptive and names.is_name_key(key)
             # An org key (whatever rule names its strings: `customerName` is PERSON), or a field rule naming
             # account names (`descriptiveName`): its objects' and lists' names too.
