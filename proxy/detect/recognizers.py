@@ -21,6 +21,7 @@ from proxy.detect.labeled_value_recognizer import VeilLabeledValueRecognizer
 from proxy.detect.name_recognizers import NAME_RECOGNIZERS
 from proxy.detect.number_lookalikes import epoch_after_time_key, in_object_identifier, is_opening_hours
 from proxy.detect.person_recognizer import VeilPersonRecognizer
+from proxy.detect.phone_e164_digits import E164DigitsPhoneRecognizer
 from proxy.detect.phone_national import NationalPhoneRecognizer, is_amount
 from proxy.detect.spans import Span
 from proxy.detect.ssn_context import ContextSsnRecognizer
@@ -28,6 +29,7 @@ from proxy.detect.ssn_context import ContextSsnRecognizer
 __all__ = [
     "OUR_RECOGNIZERS",
     "ContextSsnRecognizer",
+    "E164DigitsPhoneRecognizer",
     "GoogleAdsCustomerIdRecognizer",
     "GroupedCardRecognizer",
     "LooseIbanRecognizer",
@@ -314,6 +316,7 @@ OUR_RECOGNIZERS = {
         # Values in the formats people write them (national phones, any card grouping, loose IBANs, SSNs
         # without dashes), one recognizer per class of format:
         NationalPhoneRecognizer,
+        E164DigitsPhoneRecognizer,
         GroupedCardRecognizer,
         LooseIbanRecognizer,
         ContextSsnRecognizer,

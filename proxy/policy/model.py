@@ -35,6 +35,7 @@ DEFAULT_RECOGNIZERS = [
     "VeilPhoneRecognizer",
     "GoogleAdsCustomerIdRecognizer",
     "NationalPhoneRecognizer",
+    "E164DigitsPhoneRecognizer",
     "GroupedCardRecognizer",
     "LooseIbanRecognizer",
     "ContextSsnRecognizer",
