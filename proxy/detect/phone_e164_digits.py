@@ -58,6 +58,13 @@ _REFERENCE_BEFORE = re.compile(
     r"(?:[\s_\-]{0,2}(?i:number|num|nr|no\.?|id|code))?[\s:#=\-_\"']{0,6}$"
 )
 
+# A time key right before (`modified_timestamp=`, `created_ts:`, `expiresAt=`): an epoch, also where a view
+# masked the run's first digits (`modified_timestamp#81435064320` of `…=2381435064320`).
+_TIME_KEY_BEFORE = re.compile(
+    r"(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z])|(?<=_))(?i:timestamp|ts|time|at|epoch|ms|millis|date|seen)"
+    r"[\s:=#\"']{1,4}$"
+)
+
 
 def gtin_check_digit_holds(digits: str) -> bool:
     """Whether `digits` (12 to 14 of them) end in their GS1 check digit: UPC-A, EAN-13, GTIN-14."""
@@ -127,7 +134,12 @@ class E164DigitsPhoneRecognizer(PatternRecognizer):
                 continue  # `Call ID 12066937843`: the call's, not a phone's number
             if said is not None:
                 r.score = CONTEXT_SCORE
-            elif not valid_international(digits) or is_barcode(digits) or _REFERENCE_BEFORE.search(before):
+            elif (
+                not valid_international(digits)
+                or is_barcode(digits)
+                or _REFERENCE_BEFORE.search(before)
+                or _TIME_KEY_BEFORE.search(before)
+            ):
                 continue
             else:
                 r.score = VALID_SCORE
