@@ -13,8 +13,9 @@ metric or a barcode. A run stands as a phone number when
 - libphonenumber reads `+` and the run as a valid number of its country code (the country code is part
   of the digits: no region is guessed) and nothing says it is something else: not a barcode (an
   EAN/GTIN of 12 to 14 digits whose check digit holds, an ISBN-13's `978`/`979`), not after an order,
-  invoice or tracking label. Metric labels and time keys are `recognizers.guard`'s, for every number
-  entity.
+  invoice or tracking label, not a `1` + North American number (eleven digits are an ID as often:
+  those stand after a phone word only, as `VeilPhoneRecognizer` reads them), not after a time key.
+  Metric labels are `recognizers.guard`'s, for every number entity.
 
 Ten-digit runs are left to the Google Ads customer ID recognizer, which tokenizes every one of them.
 """
@@ -137,6 +138,7 @@ class E164DigitsPhoneRecognizer(PatternRecognizer):
             elif (
                 not valid_international(digits)
                 or is_barcode(digits)
+                or digits.startswith("1")  # `1` + NANP: an 11-digit ID as often (after a phone word only)
                 or _REFERENCE_BEFORE.search(before)
                 or _TIME_KEY_BEFORE.search(before)
             ):
