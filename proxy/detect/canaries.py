@@ -23,6 +23,7 @@ CANARIES: dict[str, tuple[str, str]] = {
     "AdAccountIdRecognizer": ("Property properties/123456789 linked", "ACCOUNT_NUMBER"),
     "VeilLabeledValueRecognizer": ("phone: 658 42 54 71", "PHONE_NUMBER"),
     "NationalPhoneRecognizer": ("Call 06 12 34 56 78 tomorrow", "PHONE_NUMBER"),
+    "E164DigitsPhoneRecognizer": ("WhatsApp wa_id 447400123456", "PHONE_NUMBER"),
     "GroupedCardRecognizer": ("card 4111-1111-1111-1111", "CREDIT_CARD"),
     "LooseIbanRecognizer": ("iban de89 3704 0044 0532 0130 00", "IBAN_CODE"),
     "ContextSsnRecognizer": ("ssn 536904399", "US_SSN"),

@@ -23,6 +23,7 @@ from proxy.detect.name_places import person_before_place
 from proxy.detect.name_recognizers import NAME_RECOGNIZERS
 from proxy.detect.number_lookalikes import epoch_after_time_key, in_object_identifier, is_opening_hours
 from proxy.detect.person_recognizer import VeilPersonRecognizer
+from proxy.detect.phone_e164_digits import E164DigitsPhoneRecognizer
 from proxy.detect.phone_national import NationalPhoneRecognizer, is_amount
 from proxy.detect.spans import Span
 from proxy.detect.ssn_context import ContextSsnRecognizer
@@ -31,6 +32,7 @@ __all__ = [
     "OUR_RECOGNIZERS",
     "AdAccountIdRecognizer",
     "ContextSsnRecognizer",
+    "E164DigitsPhoneRecognizer",
     "GoogleAdsCustomerIdRecognizer",
     "GroupedCardRecognizer",
     "LooseIbanRecognizer",
@@ -327,6 +329,7 @@ OUR_RECOGNIZERS = {
         # Values in the formats people write them (national phones, any card grouping, loose IBANs, SSNs
         # without dashes), one recognizer per class of format:
         NationalPhoneRecognizer,
+        E164DigitsPhoneRecognizer,
         GroupedCardRecognizer,
         LooseIbanRecognizer,
         ContextSsnRecognizer,

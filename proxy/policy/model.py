@@ -36,6 +36,7 @@ DEFAULT_RECOGNIZERS = [
     "GoogleAdsCustomerIdRecognizer",
     "AdAccountIdRecognizer",
     "NationalPhoneRecognizer",
+    "E164DigitsPhoneRecognizer",
     "GroupedCardRecognizer",
     "LooseIbanRecognizer",
     "ContextSsnRecognizer",

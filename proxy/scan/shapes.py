@@ -218,6 +218,8 @@ _CONTEXT: dict[str, tuple[str, Callable[[str], bool]]] = {
     **dict.fromkeys(("socialsecurity", "socialinsurance", "taxpayer", "taxid"), ("US_SSN", _n_digits(7, 9))),
     **dict.fromkeys(("creditcard", "debitcard", "paymentcard"), ("CREDIT_CARD", _n_digits(12, 19))),
     **dict.fromkeys(("phonenumber", "telno", "cellphone"), ("PHONE_NUMBER", _n_digits(7, 15))),
+    # Who calls or is messaged, as messaging APIs name them: WhatsApp's `wa_id`, a call log's `caller`.
+    **dict.fromkeys(("waid", "caller", "callee"), ("PHONE_NUMBER", _n_digits(7, 15))),
     # The same things in other languages (`telefon`, `kreditkarte`, `steuerId`): proxy/policy/key_vocab.py
     **dict.fromkeys(key_vocab.words(key_vocab.NATIONAL_ID), ("US_SSN", _n_digits(7, 9))),
     **dict.fromkeys(key_vocab.words(key_vocab.CARD), ("CREDIT_CARD", _n_digits(12, 19))),
