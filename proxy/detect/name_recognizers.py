@@ -7,6 +7,7 @@ from proxy.detect.name_dn_recognizer import VeilDnNameRecognizer
 from proxy.detect.name_glued_recognizer import VeilGluedNameRecognizer
 from proxy.detect.name_greeting_recognizer import VeilGreetingNameRecognizer
 from proxy.detect.name_identifier_recognizer import VeilIdentifierNameRecognizer
+from proxy.detect.name_inverted_list_recognizer import VeilInvertedListNameRecognizer
 from proxy.detect.name_labeled_recognizer import VeilLabeledNameRecognizer
 from proxy.detect.name_lexicon_recognizer import VeilLexiconNameRecognizer
 from proxy.detect.name_login_recognizer import VeilLoginNameRecognizer
@@ -36,4 +37,5 @@ NAME_RECOGNIZERS = (
     VeilIdentifierNameRecognizer,
     VeilPathFolderNameRecognizer,
     VeilNameSlotRecognizer,
+    VeilInvertedListNameRecognizer,
 )
