@@ -1,7 +1,7 @@
 """`Surname, Given; Surname, Given` recipient lists through the real to-client chain of a default install
 (red team round 10, class 4: the first person went, later surnames stayed; `name_inverted_lists`).
 
-Figures at the time of writing, 150 seeded cases each: recipient lists with a person leaked 150/150 before
+Figures at the time of writing, 150 seeded cases each: recipient lists with a person leaked 81/150 before
 the list-level decision → 0/150 after; city/region and category lists altered 0/150.
 """
 
