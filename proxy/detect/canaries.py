@@ -42,5 +42,6 @@ CANARIES: dict[str, tuple[str, str]] = {
     "VeilPathFolderNameRecognizer": ("/Shared/HR/Maria Gonzalez/contract.pdf", "PERSON"),
     "VeilNameSlotRecognizer": ("author: maria gonzalez <mgonzalez@example.com>", "PERSON"),
     "VeilInvertedListNameRecognizer": ("To: Gonzalez, Maria; Okonkwo, Henrike", "PERSON"),
+    "VeilTravelNameRecognizer": ("GONZALEZ/MARIA MS", "PERSON"),
     "VeilSpacyRecognizer": (PROSE_NAME, "PERSON"),  # the NER pipeline itself
 }

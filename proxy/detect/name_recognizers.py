@@ -17,6 +17,7 @@ from proxy.detect.name_slot_recognizer import VeilNameSlotRecognizer
 from proxy.detect.name_standalone_recognizer import VeilStandaloneNameRecognizer
 from proxy.detect.name_system_login_recognizer import VeilSystemLoginNameRecognizer
 from proxy.detect.name_title_recognizer import VeilTitledNameRecognizer
+from proxy.detect.name_travel_recognizer import VeilTravelNameRecognizer
 from proxy.detect.name_vcard_recognizer import VeilVcardNameRecognizer
 from proxy.detect.person_recognizer import VeilPersonRecognizer
 
@@ -38,4 +39,5 @@ NAME_RECOGNIZERS = (
     VeilPathFolderNameRecognizer,
     VeilNameSlotRecognizer,
     VeilInvertedListNameRecognizer,
+    VeilTravelNameRecognizer,
 )
