@@ -43,5 +43,6 @@ CANARIES: dict[str, tuple[str, str]] = {
     "VeilNameSlotRecognizer": ("author: maria gonzalez <mgonzalez@example.com>", "PERSON"),
     "VeilInvertedListNameRecognizer": ("To: Gonzalez, Maria; Okonkwo, Henrike", "PERSON"),
     "VeilTravelNameRecognizer": ("GONZALEZ/MARIA MS", "PERSON"),
+    "VeilSignoffCellNameRecognizer": ("Thanks,\n— M. Gonzalez", "PERSON"),
     "VeilSpacyRecognizer": (PROSE_NAME, "PERSON"),  # the NER pipeline itself
 }

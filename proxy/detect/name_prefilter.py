@@ -17,6 +17,7 @@ from proxy.detect.name_honorifics import TITLED_NAME
 from proxy.detect.name_identifiers import might_hold_identifier_name
 from proxy.detect.name_inverted_lists import might_hold_inverted_list
 from proxy.detect.name_keys import is_name_label
+from proxy.detect.name_signoffs import might_hold_signoff_or_cell
 from proxy.detect.name_slots import might_fill_slot
 from proxy.detect.name_standalone import might_stand_alone
 from proxy.detect.name_title_labels import might_hold_label_name
@@ -62,6 +63,7 @@ def might_hold_name(text: str) -> bool:
         or might_hold_label_name(text)
         or name_header(text)
         or might_hold_inverted_list(text)  # `Santangelo, Lauren; Chamberlain, Rebecca`
+        or might_hold_signoff_or_cell(text)  # `— G. Tolliver`, `| Gallagher, Danielle |`
         or might_hold_travel_name(text)  # `CHAMBERLAIN/REBECCA MS`, `P<USAMASTROIANNI<<JONATHAN<<<`
         or might_be_glued_name(text)
         or _lower_case_directory_name(text)

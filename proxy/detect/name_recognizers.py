@@ -13,6 +13,7 @@ from proxy.detect.name_lexicon_recognizer import VeilLexiconNameRecognizer
 from proxy.detect.name_login_recognizer import VeilLoginNameRecognizer
 from proxy.detect.name_mention_recognizer import VeilMentionNameRecognizer
 from proxy.detect.name_path_recognizer import VeilPathFolderNameRecognizer
+from proxy.detect.name_signoff_recognizer import VeilSignoffCellNameRecognizer
 from proxy.detect.name_slot_recognizer import VeilNameSlotRecognizer
 from proxy.detect.name_standalone_recognizer import VeilStandaloneNameRecognizer
 from proxy.detect.name_system_login_recognizer import VeilSystemLoginNameRecognizer
@@ -40,4 +41,5 @@ NAME_RECOGNIZERS = (
     VeilNameSlotRecognizer,
     VeilInvertedListNameRecognizer,
     VeilTravelNameRecognizer,
+    VeilSignoffCellNameRecognizer,
 )
