@@ -19,12 +19,11 @@ from proxy.detect.name_lexicon import is_first_name
 from proxy.detect.view_map import View, replace_ranges
 from proxy.detect.views import normalize
 
-# A run of tags and blanks holding a line break or a block tag (inline tags may sit in it: `</b><br>`).
+# A run of tags and blanks (matched whole, possessively: linear time), kept when it holds a line break or
+# a block tag (inline tags may sit in it: `</b><br>`).
 _BLOCK = r"(?i:br|div|p|td|th|li|tr|dd|dt|h[1-6]|section|blockquote|center|table|tbody)"
-_RUN = regex.compile(
-    rf"(?:[ \t\r\n]*+<[^<>]{{0,200}}+>)*?[ \t\r\n]*+</?{_BLOCK}(?:[\s/][^<>]{{0,200}}+)?>"
-    r"(?:[ \t\r\n]*+<[^<>]{0,200}+>)*+[ \t\r\n]*+"
-)
+_RUN = regex.compile(r"(?:[ \t\r\n]*+<[^<>]{0,200}+>)++[ \t\r\n]*+")
+_BLOCK_TAG = regex.compile(rf"</?{_BLOCK}(?:[\s/][^<>]{{0,200}}+)?>")
 _GIVEN_LINE = regex.compile(r"\p{Lu}[\p{L}'’.-]{0,30}+(?: \p{Lu}[\p{L}'’.-]{0,30}+)?")
 _NEXT = regex.compile(r"\p{Lu}")
 _TRIGGER = regex.compile(rf"\p{{L}}[ \t]*+</?{_BLOCK}\b")
@@ -43,7 +42,7 @@ def breaks(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for m in _RUN.finditer(text):
         s, e = m.span()
-        if s == 0 or e >= len(text) or _NEXT.match(text, e) is None:
+        if s == 0 or e >= len(text) or _NEXT.match(text, e) is None or not _BLOCK_TAG.search(text, s, e):
             continue
         begin, line = _line_before(text, s)
         if out and out[-1][1] == begin:

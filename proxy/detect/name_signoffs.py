@@ -28,7 +28,7 @@ _INITIALS = r"\p{Lu}\.(?:[ ]?\p{Lu}\.)?[ ]?(?P<surname>\p{Lu}\p{Ll}[\p{L}'’-]{
 _SIGNOFF = regex.compile(
     rf"^[ \t]*{_DASH}[ \t]*(?P<name>{_INITIALS}|{INVERTED}|{RUN})[ \t]*\r?$", regex.MULTILINE
 )
-_CELL = regex.compile(rf"(?:^|(?<=\|))[ \t]*(?P<name>{INVERTED}|{RUN})[ \t]*(?=\|)", regex.MULTILINE)
+_CELL = regex.compile(rf"(?<=\|)[ \t]*+(?P<name>{INVERTED}|{RUN})[ \t]*+(?=\|)")
 _CHEAP = re.compile(
     r"^[ \t]*(?:—|–|--|~)[ \t]*[A-ZÀ-Þ]|^[ \t]*-[ \t]*[A-ZÀ-Þ]\."
     r"|\|[ \t]*[A-ZÀ-Þ][\w'’.-]*,?[ \u00a0][A-ZÀ-Þ][\w'’.-]*[ \t]*\|",
@@ -57,11 +57,5 @@ def signoff_names(text: str) -> list[tuple[int, int]]:
 
 
 def cell_names(text: str) -> list[tuple[int, int]]:
-    """A whole cell of a Markdown row (a line with a `|` on each side of the cell) that is a name."""
-    out: list[tuple[int, int]] = []
-    for m in _CELL.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        if "|" not in text[line_start : m.start()] or not standalone_name(m.group("name")):
-            continue
-        out.append(m.span("name"))
-    return out
+    """A whole cell of a Markdown row (a `|` on each side of it) that is a name."""
+    return [m.span("name") for m in _CELL.finditer(text) if standalone_name(m.group("name"))]
