@@ -43,5 +43,8 @@ CANARIES: dict[str, tuple[str, str]] = {
     "VeilIdentifierNameRecognizer": ("https://example.com/in/maria-gonzalez-4b2a19", "PERSON"),
     "VeilPathFolderNameRecognizer": ("/Shared/HR/Maria Gonzalez/contract.pdf", "PERSON"),
     "VeilNameSlotRecognizer": ("author: maria gonzalez <mgonzalez@example.com>", "PERSON"),
+    "VeilInvertedListNameRecognizer": ("To: Gonzalez, Maria; Okonkwo, Henrike", "PERSON"),
+    "VeilTravelNameRecognizer": ("GONZALEZ/MARIA MS", "PERSON"),
+    "VeilSignoffCellNameRecognizer": ("Thanks,\n— M. Gonzalez", "PERSON"),
     "VeilSpacyRecognizer": (PROSE_NAME, "PERSON"),  # the NER pipeline itself
 }

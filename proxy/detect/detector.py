@@ -33,6 +33,7 @@ from proxy.detect.glued import GLUED_ENTITIES, GLUED_MIN_SCORE, glued_view
 from proxy.detect.judged_texts import JudgedTexts
 from proxy.detect.known import KnownValues
 from proxy.detect.markup_view import marked, markup_view
+from proxy.detect.name_break_view import crosses_break, name_break_view
 from proxy.detect.name_case_view import case_view
 from proxy.detect.name_layers import (
     chunked_base64_name,
@@ -221,9 +222,12 @@ class Detector:
         column = vertical_view(text)
         row = row_view(text)  # a row of single digits whose identifier's check passed: certain
         unmarked = markup_view(text)
+        split_name = name_break_view(text)  # `Douglas<br>Nakashima`: a name across a line break
+        joined, joins = split_name if split_name is not None else (None, [])
         certain_only = [
             glued_view(view) if digit_trigger_at(view.text) >= 0 else None,
             unmarked,
+            joined,
             chunked_view(view),
             column,
             row,
@@ -249,6 +253,7 @@ class Detector:
                     (certain and s.score >= GLUED_MIN_SCORE)
                     or (s.entity == "PERSON" and "\n" in text[a:b] and any(extra_view is f for f in folded))
                     or (extra_view is unmarked and s.entity == "PERSON" and marked(text, a, b))
+                    or (extra_view is joined and s.entity == "PERSON" and crosses_break(joins, a, b))
                 ):  # a name across a fold (`FN:Jo Osborne-Zopp\r\n etto`) is read whole only unfolded, one
                     # cut by emphasis (`**Maria** Gonzalez`) only without its markup (`markup_view`)
                     certain_spans.append(Span(a, b, s.entity, s.score))

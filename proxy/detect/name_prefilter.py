@@ -15,10 +15,13 @@ from proxy.detect.name_csv import name_header
 from proxy.detect.name_glued import might_be_glued_name
 from proxy.detect.name_honorifics import TITLED_NAME
 from proxy.detect.name_identifiers import might_hold_identifier_name
+from proxy.detect.name_inverted_lists import might_hold_inverted_list
 from proxy.detect.name_keys import is_name_label
+from proxy.detect.name_signoffs import might_hold_signoff_or_cell
 from proxy.detect.name_slots import might_fill_slot
 from proxy.detect.name_standalone import might_stand_alone
 from proxy.detect.name_title_labels import might_hold_label_name
+from proxy.detect.name_travel import might_hold_travel_name
 from proxy.detect.path_folders import might_hold_path_name
 
 __all__ = ["NAME_PREFILTER", "might_hold_name"]
@@ -59,6 +62,9 @@ def might_hold_name(text: str) -> bool:
         might_stand_alone(text)
         or might_hold_label_name(text)
         or name_header(text)
+        or might_hold_inverted_list(text)  # `Santangelo, Lauren; Chamberlain, Rebecca`
+        or might_hold_signoff_or_cell(text)  # `— G. Tolliver`, `| Gallagher, Danielle |`
+        or might_hold_travel_name(text)  # `CHAMBERLAIN/REBECCA MS`, `P<USAMASTROIANNI<<JONATHAN<<<`
         or might_be_glued_name(text)
         or _lower_case_directory_name(text)
         or might_fill_slot(text)  # `author: maria gonzalez <…>`, `?s=maria+gonzalez` (`name_slots`)
