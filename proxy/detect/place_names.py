@@ -2,9 +2,11 @@
 region or country half of a place written as a person's `Surname, Given` is (`Dallas, Georgia`,
 `Madison, Virginia` read as names to the lexicon).
 
-Countries come from libphonenumber's region names (an install dependency), cities and regions from the
-time-zone database (`path_folders` reads it too); US states and Canadian provinces are listed here (no
-installed list holds them)."""
+Countries and regions come from the regions the town index pairs with its towns (`town_index`: derived
+from libphonenumber's geocoding data without holding it), cities from the time-zone database
+(`path_folders` reads it too); a few regions that index lacks are listed here. A region's code (`TX`,
+`ON`) is no place name here: as the given half of a `Surname, Given` pair it is an initial or a name
+(`Gonzalez, Al`)."""
 
 from __future__ import annotations
 
@@ -26,10 +28,10 @@ catalonia, tuscany, ile-de-france
 def _places() -> frozenset[str]:
     import zoneinfo
 
-    from phonenumbers.geodata.locale import LOCALE_DATA
+    from proxy.detect.town_index import town_regions
 
     names = {" ".join(r.split()) for r in _REGIONS.split(",") if r.strip()}
-    names |= {str(v["aa"]).casefold() for v in LOCALE_DATA.values() if "aa" in v}
+    names |= {region for regions in set(town_regions().values()) for region in regions if len(region) > 3}
     try:
         zones = zoneinfo.available_timezones()
     except (OSError, ValueError):  # pragma: no cover - a system without zone data
