@@ -22,6 +22,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 WT = HERE.parents[2]
+BACKEND_DIR = HERE  # a later round's probe points HERE at its own out/ and keeps this backend
 PY = "/work/main/.venv/bin/python"
 
 CONTROLS = [
@@ -99,7 +100,7 @@ def run(
     home = tempfile.mkdtemp(prefix="rt9-veil-")
     cf = Path(home) / "cases.json"
     cf.write_text(json.dumps(allc), encoding="utf-8")
-    argv = [PY, "-m", "proxy", "run", "--", PY, str(HERE / "backend.py"), str(cf)]
+    argv = [PY, "-m", "proxy", "run", "--", PY, str(BACKEND_DIR / "backend.py"), str(cf)]
     if init is not None:
         inf = Path(home) / "init.json"
         inf.write_text(json.dumps(init), encoding="utf-8")
