@@ -67,6 +67,13 @@ _TIME_KEY_BEFORE = re.compile(
 )
 
 
+# A path segment after a collection's name (`conversionActions/355684694927`, `geoTargetConstants/…`): a
+# resource name's id. A phone in a path is read after its word only (`wa.me/…`, `tel/…`).
+_PATH_SEGMENT_BEFORE = re.compile(r"[A-Za-z][\w.-]*/$")
+# A file's extension right after (`backup_34834069762.tar.gz`, read with its `_` as a blank): a file name.
+_FILE_EXTENSION_AFTER = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}(?![A-Za-z0-9])")
+
+
 def gtin_check_digit_holds(digits: str) -> bool:
     """Whether `digits` (12 to 14 of them) end in their GS1 check digit: UPC-A, EAN-13, GTIN-14."""
     if not 12 <= len(digits) <= 14:
@@ -141,6 +148,8 @@ class E164DigitsPhoneRecognizer(PatternRecognizer):
                 or digits.startswith("1")  # `1` + NANP: an 11-digit ID as often (after a phone word only)
                 or _REFERENCE_BEFORE.search(before)
                 or _TIME_KEY_BEFORE.search(before)
+                or _PATH_SEGMENT_BEFORE.search(before)
+                or _FILE_EXTENSION_AFTER.match(text, r.end) is not None
             ):
                 continue
             else:
