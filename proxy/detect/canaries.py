@@ -40,6 +40,7 @@ CANARIES: dict[str, tuple[str, str]] = {
     "VeilDnNameRecognizer": ("CN=Gonzalez\\, Maria,OU=Sales,DC=example,DC=com", "PERSON"),
     "VeilLoginNameRecognizer": ("dn: uid=mgonzalez,ou=people,dc=example,dc=com", "PERSON"),
     "VeilSystemLoginNameRecognizer": ("Logon failure for CORP\\mgonzalez", "PERSON"),
+    "VeilUserinfoNameRecognizer": ("postgres://mgonzalez:pw@db.example.com/app", "PERSON"),
     "VeilIdentifierNameRecognizer": ("https://example.com/in/maria-gonzalez-4b2a19", "PERSON"),
     "VeilPathFolderNameRecognizer": ("/Shared/HR/Maria Gonzalez/contract.pdf", "PERSON"),
     "VeilNameSlotRecognizer": ("author: maria gonzalez <mgonzalez@example.com>", "PERSON"),
