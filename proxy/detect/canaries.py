@@ -27,6 +27,7 @@ CANARIES: dict[str, tuple[str, str]] = {
     "GroupedCardRecognizer": ("card 4111-1111-1111-1111", "CREDIT_CARD"),
     "LooseIbanRecognizer": ("iban de89 3704 0044 0532 0130 00", "IBAN_CODE"),
     "ContextSsnRecognizer": ("ssn 536904399", "US_SSN"),
+    "UserinfoSecretRecognizer": ("Server=db;User Id=app;Password=Zq7rT2vw;", "SECRET"),
     "VeilPersonRecognizer": (PROSE_NAME, "PERSON"),
     "VeilLabeledNameRecognizer": ("Owner: Maria Gonzalez", "PERSON"),
     "VeilGreetingNameRecognizer": ("Hi Maria,", "PERSON"),

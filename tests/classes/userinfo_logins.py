@@ -3,26 +3,27 @@ ten, class 8): RFC 3986 userinfo, `scheme://login[:password]@host`, for database
 file shares; and the user key of an ADO.NET / ODBC connection string (`User Id=…;Password=…;`, `UID=…;`)
 or a JDBC URL's query (`?user=…&password=…`).
 
-Each case plants one login made of a person's name (`person_login`'s styles) in one placement a client reads.
+Each case plants one login made of a person's name (`person_login`'s styles), and the password beside it
+where the shape has one (a SECRET), in one placement a client reads.
 The look-alikes (`LOOKALIKES`) are the same shapes with a fixed service user (`git@github.com`,
 `postgres://postgres@localhost`, `sa`, `guest`): they stay readable.
 """
 
 from __future__ import annotations
 
+import re
 from random import Random
 
 from tests.classes.case import Case, Survivor, call, tool_result
-from tests.classes.planting import person
+from tests.classes.planting import Planted, person
 from tests.classes.structured_logins import login_planted, person_login
 
 _HOSTS = ("db.internal.acme.io", "10.0.0.5", "cluster0.ab1cd.mongodb.net", "rabbit", "fs01.corp.local")
 _SECRETS = ("S3cr3t!", "pw", "hunter2", "ghp_x7Kq2", "Tr0ub4dor&3", "guest")
 
 
-def _shape(rng: Random, login: str) -> tuple[str, str]:
+def _shape(rng: Random, login: str, pw: str) -> tuple[str, str]:
     host = rng.choice(_HOSTS)
-    pw = rng.choice(_SECRETS)
     shapes = {
         "postgres": f"postgres://{login}:{pw}@{host}:5432/crm",
         "postgresql": f"postgresql://{login}@{host}/app?sslmode=require",
@@ -45,7 +46,11 @@ def _shape(rng: Random, login: str) -> tuple[str, str]:
 def userinfo_logins(rng: Random) -> Case:
     _, first, last = person(rng)
     login, style = person_login(rng, first, last)
-    how, line = _shape(rng, login)
+    pw = rng.choice(_SECRETS)
+    how, line = _shape(rng, login, pw)
+    planted = [login_planted(login)]
+    if pw in line:  # `postgresql://login@host`, `smb://login@host` carry none
+        planted.append(Planted("secret", pw, r"(?<![\w])" + re.escape(pw.casefold()) + r"(?![\w])"))
     where = rng.choice(("text", "structured", "config"))
     if where == "text":
         msg = call(tool_result(text=f"Connection failed for:\n{line}\nRetrying in 5s."))
@@ -53,7 +58,7 @@ def userinfo_logins(rng: Random) -> Case:
         msg = call(tool_result(structured={"datasource": {"url": line, "pool": 5}}))
     else:
         msg = call(tool_result(text=f"# .env\nAPP_ENV=production\n{line}\nLOG_LEVEL=info"))
-    return Case("userinfo-logins", [msg], [login_planted(login)], label=f"{how}:{style}:{where}")
+    return Case("userinfo-logins", [msg], planted, label=f"{how}:{style}:{where}")
 
 
 # Service users and fixed accounts in the same shapes: readable (one session each: `fresh` per example).
@@ -78,6 +83,11 @@ LOOKALIKES = (
     "See https://docs.acme.io/setup#database for the url format",
     "deploy@ci-runner-04 finished in 3m12s",
     "smb://fileserver/share/Reports",
+    "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@db:5432/app",
+    "Server=sql01;User Id=%s;Password=%s;",
+    "Server=sql01;Database=crm;Password=***;",
+    "password_policy=strict; min_length=12",
+    "Forgot your password? Reset it at https://acme.io/reset?user=",
 )
 
 
