@@ -41,6 +41,12 @@ PRINCIPAL_TRIGGER = re.compile(
     r"[A-Za-z0-9]@(?:[A-Z][A-Z0-9-]{1,62}(?:\.[A-Z0-9-]{1,62})*(?![A-Za-z0-9@_.-]|\.[A-Za-z])"
     r"|[a-z][a-z0-9-]{1,62}:[~/])"
 )
+# A URL's userinfo (`postgres://mgonzalez:pw@`) and a connection string's user or password key (`User Id=`,
+# `PWD=`): `VeilUserinfoNameRecognizer`'s and `UserinfoSecretRecognizer`'s places.
+USERINFO_TRIGGER = re.compile(r"://[A-Za-z][^@\s/]{1,260}@")
+CONN_USER_TRIGGER = re.compile(
+    r"(?:user[ _]?id|uid|user[ _]?name|login|password|pwd)[ \t]{0,3}=[ \t]{0,3}[^;&\s]"
+)
 PASSWD_TRIGGER = re.compile(r"^[a-z_][a-z0-9._-]{0,31}:[^:\n]{0,120}:\d{1,10}:\d{1,10}:", re.MULTILINE)
 
 # Daemon, service and CI accounts images and packages create (beside `directory_names.SYSTEM_ACCOUNTS`):
@@ -90,6 +96,10 @@ def system_login_starts(text: str, low: str) -> list[int]:
         out += [m.start() for m in PRINCIPAL_TRIGGER.finditer(text)]
     if text.count(":") >= 5:
         out += [m.start() for m in PASSWD_TRIGGER.finditer(text)]
+    if "://" in text and "@" in text:
+        out += [m.start() for m in USERINFO_TRIGGER.finditer(text)]
+    if "=" in low and ("user" in low or "uid" in low or "login" in low or "pw" in low or "pass" in low):
+        out += [m.start() for m in CONN_USER_TRIGGER.finditer(low)]
     return out
 
 

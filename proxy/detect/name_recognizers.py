@@ -19,6 +19,7 @@ from proxy.detect.name_standalone_recognizer import VeilStandaloneNameRecognizer
 from proxy.detect.name_system_login_recognizer import VeilSystemLoginNameRecognizer
 from proxy.detect.name_title_recognizer import VeilTitledNameRecognizer
 from proxy.detect.name_travel_recognizer import VeilTravelNameRecognizer
+from proxy.detect.name_userinfo_recognizer import VeilUserinfoNameRecognizer
 from proxy.detect.name_vcard_recognizer import VeilVcardNameRecognizer
 from proxy.detect.person_recognizer import VeilPersonRecognizer
 
@@ -36,6 +37,7 @@ NAME_RECOGNIZERS = (
     VeilLoginNameRecognizer,
     VeilDnNameRecognizer,
     VeilSystemLoginNameRecognizer,
+    VeilUserinfoNameRecognizer,
     VeilIdentifierNameRecognizer,
     VeilPathFolderNameRecognizer,
     VeilNameSlotRecognizer,

@@ -27,6 +27,7 @@ from proxy.detect.phone_e164_digits import E164DigitsPhoneRecognizer
 from proxy.detect.phone_national import NationalPhoneRecognizer, is_amount
 from proxy.detect.spans import Span
 from proxy.detect.ssn_context import ContextSsnRecognizer
+from proxy.detect.userinfo_secrets import UserinfoSecretRecognizer
 
 __all__ = [
     "OUR_RECOGNIZERS",
@@ -333,6 +334,7 @@ OUR_RECOGNIZERS = {
         GroupedCardRecognizer,
         LooseIbanRecognizer,
         ContextSsnRecognizer,
+        UserinfoSecretRecognizer,
         *NAME_RECOGNIZERS,
     )
 }
