@@ -7,9 +7,11 @@ the English-speaking world hide them from harvesters: `jane(at)acme(punkt)de`, `
 vocabulary. The class is one shape: a local part, a stand-in for `@` (an at-word in brackets, an at-word
 joined by `_` or `-`, or a spelled-out foreign at-word between spaces that no sentence uses otherwise), then
 domain labels joined by dot stand-ins (the same three kinds, over dot-words) or real dots, ending in a known
-top-level domain. The words for "dot" (`punto`, `point`, `punkt`) are ordinary words in their languages, and
-`at` is English and Dutch and Swedish prose, so nothing is read without an at-stand-in, a bare English `at`
-is never one (`Treffen at 10 Uhr`), and the last label must be a TLD (`le point de vue` stays). The view
+top-level domain, the domain starting with a letter (`Preis: 5 (at) 3 punkt de`, `rendez-vous (at) 10h
+(point) fr` are prices and times). The words for "dot" (`punto`, `point`, `punkt`) are ordinary words in
+their languages, and `at` is English and Dutch and Swedish prose, so nothing is read without an at-stand-in,
+a bare English `at` is never one (`Treffen at 10 Uhr`), and the last label must be a TLD (`le point de vue`
+stays). A glued `-at-` or `_at_` wants a glued or spelled dot (`data-at-rest.de` is a compound). The view
 reads the whole run as the address it spells.
 """
 
@@ -51,7 +53,7 @@ _TLDS = (
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
 _LOCAL = r"(?<![\w%+.\-])[A-Za-z0-9](?:[A-Za-z0-9._%+\-]{0,62}[A-Za-z0-9])?"
 _WORD_EMAIL = re.compile(
-    rf"(?P<local>{_LOCAL})(?P<at>{_AT})(?P<domain>(?:{_LABEL}(?:\.|{_DOT_STAND_IN})){{1,4}}(?i:{_TLDS}))"
+    rf"(?P<local>{_LOCAL})(?P<at>{_AT})(?P<domain>(?=[^\W\d_])(?:{_LABEL}(?:\.|{_DOT_STAND_IN})){{1,4}}(?i:{_TLDS}))"
     r"(?![\w\-@])"
 )
 _DOT_PART = re.compile(_DOT_STAND_IN)

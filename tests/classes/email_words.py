@@ -189,6 +189,9 @@ _LOOKALIKES = (
     "Stand at 10 Uhr: 3 Punkte, 2 punkt 5 Prozent.",
     "The [at] sign and the [dot] key are on the keyboard.",
     "Ver el punto 3 de la agenda at the meeting.",
+    "Preis: 5 (at) 3 punkt de.",
+    "Le rendez-vous est (at) 10h (point) fr.",
+    "Status: data_at_rest_dot_enabled",
 )
 
 
