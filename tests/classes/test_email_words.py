@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from random import Random
 
+from proxy.detect import email_words
+from proxy.detect.view_map import View
 from tests.classes.email_words import disguised_emails, word_lookalikes
 from tests.classes.harness import ChainHarness, judge
 
@@ -40,3 +42,15 @@ def test_prose_with_the_same_words_and_no_address_stays(fresh: ChainHarness) -> 
     rng = Random(20261272)
     outcomes = [ChainHarness(fresh.engine).run(word_lookalikes(rng)) for _ in range(N)]
     assert [o.summary() for o in outcomes if o.altered or o.blocked] == []
+
+
+def test_every_name_of_the_at_sign_fires_the_cheap_scan_and_is_read() -> None:
+    """The trigger lists each name's first letters apart from `_AT_NAMES`: they must not drift apart."""
+    names = "arobase arroba chiocciola chiocciolina apenstaartje apestaartje snabel-a snabela klammeraffe"
+    names += " affenschwanz małpa malpa zavináč zavinac kukac sobaka собака miukumauku kissanhäntä"
+    names += " at-merkki arobas"
+    for name in names.split():
+        for spelled in (name, name.upper(), name.capitalize()):
+            for text in (f"jane {spelled} acme punkt de", f"jane({spelled})acme(punkt)de"):
+                assert email_words.may_hold(text), text
+                assert email_words.read(View(text)).text == "jane@acme.de", text
