@@ -21,7 +21,14 @@ from importlib import resources
 
 import regex
 
-from proxy.detect import digit_letters, digit_separators, ip_forms, numeral_scripts, spelled_digits
+from proxy.detect import (
+    digit_letters,
+    digit_separators,
+    email_words,
+    ip_forms,
+    numeral_scripts,
+    spelled_digits,
+)
 from proxy.detect.defanged import defanged, undefang
 from proxy.detect.spaced import SPACED_OUT_TRIGGER, collapse_spaced, spaced_out
 from proxy.detect.view_map import View, replace_ranges, rewrite
@@ -332,6 +339,7 @@ def changes(text: str) -> bool:
         or _may_spell_email(text)
         or spaced_out(text)
         or defanged(text)
+        or email_words.may_hold(text)
         or ip_forms.may_hold(text)
         or spelled_digits.may_hold(text)
         or numeral_scripts.may_hold(text)
@@ -369,6 +377,8 @@ def normalize(view: View) -> View:
         view = rewrite(view, _DIGIT_CHAIN, _unify_chain)
     if _may_spell_email(view.text):
         view = rewrite(view, _SPELLED_EMAIL, _spelled_email)
+    if email_words.may_hold(view.text):  # other languages' `(punkt)`, `arroba`, `_at_`: before `[.]` too
+        view = email_words.read(view)
     if defanged(view.text):  # after addresses: `[dot]` is an address's spelled dot first
         view = undefang(view)
     return view
