@@ -58,6 +58,9 @@ _REFERENCE_BEFORE = re.compile(
     r"|isbn|ean|gtin|upc|barcode|serial|transaction|txn|payment|batch|lot)(?:s|es)?(?![a-z])"
     r"(?:[\s_\-]{0,2}(?i:number|num|nr|no\.?|id|code))?[\s:#=\-_\"']{0,6}$"
 )
+# A number sign right before (`#212800000000`, `No. …`, `Nr. …`, `№ …`): a reference's number; a phone is
+# written after its word, never after a number sign alone.
+_NUMBER_SIGN_BEFORE = re.compile(r"(?:#|(?<![A-Za-z])(?i:no|nr|nº)\.?[ \t]?|№[ \t]?)$")
 
 # A time key right before (`modified_timestamp=`, `created_ts:`, `expiresAt=`): an epoch, also where a view
 # masked the run's first digits (`modified_timestamp#81435064320` of `…=2381435064320`).
@@ -149,6 +152,7 @@ class E164DigitsPhoneRecognizer(PatternRecognizer):
                 or _REFERENCE_BEFORE.search(before)
                 or _TIME_KEY_BEFORE.search(before)
                 or _PATH_SEGMENT_BEFORE.search(before)
+                or _NUMBER_SIGN_BEFORE.search(before)
                 or _FILE_EXTENSION_AFTER.match(text, r.end) is not None
             ):
                 continue

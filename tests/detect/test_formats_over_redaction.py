@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from proxy.detect.phone_e164_digits import valid_international
 from tests.detect.format_strategies import luhn_complete
 
 CLASS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -49,6 +50,10 @@ def versions(draw: st.DrawFn) -> str:
     return prefix + ".".join(parts)
 
 
+def _international(digits: str) -> bool:
+    return len(digits) >= 11 and not digits.startswith("1") and valid_international(digits)
+
+
 @st.composite
 def order_numbers(draw: st.DrawFn) -> str:
     n = draw(st.integers(10**5, 10**12))
@@ -61,8 +66,10 @@ def order_numbers(draw: st.DrawFn) -> str:
                 f"invoice {n}",
                 f"#{n}",
                 # A bare ten-digit run is a Google Ads customer ID's shape and is tokenized without context
-                # (docs/detection.md); an order number keeps its label.
-                f"{n}" if len(str(n)) != 10 else f"order {n}",
+                # (docs/detection.md), and so is a bare run of 11 digits or more that libphonenumber takes for
+                # an international number with its `+` left off (fail closed: `447400123456` is a UK mobile);
+                # an order number keeps its label.
+                f"{n}" if len(str(n)) != 10 and not _international(str(n)) else f"order {n}",
             ]
         )
     )
