@@ -17,7 +17,7 @@ import re
 import regex
 
 from proxy.detect.name_lexicon import in_dictionary, is_first_name
-from proxy.detect.name_patterns import AFTER, BEFORE, INVERTED
+from proxy.detect.name_shapes import AFTER, BEFORE, INVERTED
 from proxy.detect.place_names import is_place_name
 
 # One item: the inverted name, then what mail clients write after it (` (Required)`, ` <l@x.example>`).

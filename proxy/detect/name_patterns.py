@@ -15,31 +15,25 @@ from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from proxy.detect.name_honorifics import HONORIFIC
+
+# The shapes' regex texts live in `name_shapes` (free of Presidio); re-exported for the recognizers.
+from proxy.detect.name_shapes import (  # noqa: F401
+    AFTER,
+    BEFORE,
+    INVERTED,
+    LONG_RUN,
+    PARTICLE,
+    PARTICLE_LED,
+    RUN,
+    WORD,
+)
 from proxy.detect.name_text import inside_company_name
 
-# One name word: a capital, then letters; inner apostrophe (O'Brien, D’Angelo) or hyphen (Smith-Jones,
-# Jean-Luc); or an initial (`J.`). ALL CAPS words are words too (MARIA GONZALEZ).
-# A possessive `'s` is no part of the word (`Maria Gonzalez's team`: the name ends before it).
-WORD = (
-    r"(?:\p{Lu}\.(?=[ \u00a0])|\p{Lu}\p{L}{0,30}+(?:['’](?![sS](?!\p{L}))\p{L}{1,30}+)?"
-    r"(?:-\p{Lu}\p{L}{0,30}+)?)"
-)
-PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|das|dos|du|la|le|ter|ten|zu|bin|ibn|al|el|y)"
-# Up to four name words, particles between them (`Maria van der Berg`, `Juan de la Cruz`), one space
-# apart (a name does not wrap across lines).
-RUN = rf"{WORD}(?:[ \u00a0](?:{PARTICLE}[ \u00a0]){{0,2}}{WORD}){{0,3}}"
-# Up to six, for the recognizers that look for the name inside a longer capitalised run.
-LONG_RUN = rf"{WORD}(?:[ \u00a0](?:{PARTICLE}[ \u00a0]){{0,2}}{WORD}){{0,5}}"
-# `GONZALEZ, MARIA` / `Gonzalez, Maria Jose` / `van Voorhout, Jasper`.
-INVERTED = rf"(?:{PARTICLE}[ \u00a0]){{0,2}}{WORD}(?:[ \u00a0]{WORD})?,[ \u00a0]{WORD}(?:[ \u00a0]{WORD})?"
-# A particle-led surname alone: `van der Berg`, `de la Cruz`.
-# `y` joins two surnames (`García y Vega`); it never leads one.
-PARTICLE_LED = rf"(?!y[ \u00a0])(?:{PARTICLE}[ \u00a0]){{1,2}}{WORD}"
-BEFORE = r"(?<![\p{L}\p{N}_@.'’&-])"
 # A title of address leading a hit (`Dr. `, `Frau `): no part of the name's span (`name_title_recognizer`).
 _TITLE = regex.compile(rf"{HONORIFIC}[ \u00a0]+")
 _TITLE_ALONE = regex.compile(rf"{HONORIFIC}\.?")
-AFTER = r"(?!(?!['’][sS]?(?![\p{L}\p{N}]))[\p{L}\p{N}_@'’&-]|\.\p{L})"
+
+
 
 
 class NameRunRecognizer(PatternRecognizer):

@@ -19,7 +19,7 @@ import re
 import regex
 
 from proxy.detect.name_lexicon import census_surnames, in_dictionary, is_english_word, lexicon_form
-from proxy.detect.name_patterns import INVERTED, RUN
+from proxy.detect.name_shapes import INVERTED, RUN
 from proxy.detect.name_standalone import standalone_name
 from proxy.detect.place_names import is_place_name
 
