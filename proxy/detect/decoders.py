@@ -167,7 +167,9 @@ def decoded_views(view: View) -> list[View]:
     out = _chain(view, _LOCAL_WEB)
     if any("=" in v.text and _QP_RE.search(v.text) for v in (view, *out)):
         out += _chain(view, _LOCAL)
-    if len(out) > 1:  # layers over layers: also peel them one family at a time
+    if len(out) > 1 or has_local((out[-1] if out else view).text):
+        # layers over layers, or escapes one family's run swallowed whole (a digit list read as byte codes
+        # around `%20`: `4000 0000%200000`): also peel them one family at a time
         out += [v for v in _layered(view) if all(v.text != o.text for o in out)]
     if len(out) >= MAX_ROUNDS and all(rewrite(v, _DEEPER, _decode_local) is not v for v in out):
         # Every way of peeling stopped at its last round with a percent or HTML-entity layer left: refused,
