@@ -70,3 +70,14 @@ def test_every_layer_alone_is_decoded(detector, data):
     text, start, end = embed(data.draw, "", run)
     out = survives(detector, text, start, end)
     assert value not in out and out.count("[[") >= (1 if out else 0), layer
+
+
+@pytest.mark.parametrize("card", ["4000 0000 0000 0002", "4111 1111 1111 1111", "5555 5555 5555 4444"])
+def test_a_card_whose_percent_escapes_a_digit_list_surrounds_is_tokenized(detector, card):
+    """`4000 0000%200000%200002`: the digit groups read as a byte-code list swallowed the `%20` escapes and
+    the combined decoding stopped there (found by hypothesis, under HTML entities as well)."""
+    groups = card.split(" ")
+    percent = " ".join(groups[:2]) + "%20" + "%20".join(groups[2:])
+    entities = "".join(f"&#{ord(c)};" if c.isdigit() and i % 2 else c for i, c in enumerate(percent))
+    for text in (percent + " note", entities.replace("%", "&#37;", 1) + " note"):
+        assert survives(detector, text, 0, len(text) - len(" note")) == "", text
