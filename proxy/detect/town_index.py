@@ -121,7 +121,10 @@ def _built_in_child() -> dict[str, Any] | None:
             capture_output=True,
             timeout=120,
             check=True,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+            env={
+                **{k: v for k, v in os.environ.items() if not k.startswith("VEIL_")},  # no master key
+                "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+            },
         )
         data = json.loads(done.stdout)
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
