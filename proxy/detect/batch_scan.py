@@ -41,7 +41,7 @@ from proxy.detect.name_prefilter import NAME_PREFILTER
 from proxy.detect.path_folders import FOLDER, might_hold_path_name
 from proxy.detect.reordered import OVERRIDE_TRIGGER
 from proxy.detect.spaced import SPACED_OUT_TRIGGER
-from proxy.detect.triggers import IPV6_TRIGGER, digit_trigger_at
+from proxy.detect.triggers import IPV6_TRIGGER, SITE_TRIGGER, digit_trigger_at
 from proxy.detect.word_triggers import patterns as word_patterns
 from proxy.detect.word_triggers import word_trigger_starts
 
@@ -153,6 +153,7 @@ def _triggered(texts: list[str], quiet: dict[str, None], ner: bool) -> set[int]:
     scan(lambda pos: digit_trigger_at(joined, pos))
     if ":" in joined:
         scan(regex_finder(IPV6_TRIGGER, joined))
+        scan(regex_finder(SITE_TRIGGER, joined))
     scan(regex_finder(IBAN_TRIGGER, joined))
     # Texts whose views differ from them (an encoding, a control, a digit separator, a base64 run,
     # a non-ASCII character the view rewrites): every step runs on those.

@@ -21,6 +21,7 @@ CANARIES: dict[str, tuple[str, str]] = {
     "UsSsnRecognizer": ("SSN 536-90-4399", "US_SSN"),
     "GoogleAdsCustomerIdRecognizer": ("Customer ID 123-456-7890", "GOOGLE_ADS_CUSTOMER_ID"),
     "AdAccountIdRecognizer": ("Property properties/123456789 linked", "ACCOUNT_NUMBER"),
+    "SitePropertyRecognizer": ("Verified sc-domain:example.com today", "SITE_URL"),
     "VeilLabeledValueRecognizer": ("phone: 658 42 54 71", "PHONE_NUMBER"),
     "NationalPhoneRecognizer": ("Call 06 12 34 56 78 tomorrow", "PHONE_NUMBER"),
     "E164DigitsPhoneRecognizer": ("WhatsApp wa_id 447400123456", "PHONE_NUMBER"),

@@ -25,6 +25,7 @@ from proxy.detect.number_lookalikes import epoch_after_time_key, in_object_ident
 from proxy.detect.person_recognizer import VeilPersonRecognizer
 from proxy.detect.phone_e164_digits import E164DigitsPhoneRecognizer
 from proxy.detect.phone_national import NationalPhoneRecognizer, is_amount
+from proxy.detect.site_property import SitePropertyRecognizer
 from proxy.detect.spans import Span
 from proxy.detect.ssn_context import ContextSsnRecognizer
 from proxy.detect.userinfo_secrets import UserinfoSecretRecognizer
@@ -38,6 +39,7 @@ __all__ = [
     "GroupedCardRecognizer",
     "LooseIbanRecognizer",
     "NationalPhoneRecognizer",
+    "SitePropertyRecognizer",
     "VeilAccountLabelRecognizer",
     "VeilEmailRecognizer",
     "VeilPersonRecognizer",  # moved to proxy.detect.person_recognizer; re-exported for old imports
@@ -323,6 +325,7 @@ OUR_RECOGNIZERS = {
     for cls in (
         GoogleAdsCustomerIdRecognizer,
         AdAccountIdRecognizer,
+        SitePropertyRecognizer,
         VeilEmailRecognizer,
         VeilPhoneRecognizer,
         VeilLabeledValueRecognizer,

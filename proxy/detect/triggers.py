@@ -11,12 +11,12 @@ from proxy.detect.iban_trigger import IBAN_TRIGGER, IBAN_TRIGGER_RE
 
 # Anything a structured recognizer could match has an @, a run of 7+ digits with short separator runs
 # (an apostrophe or a comma among them: `4963'3500'…`, `5303, 0243, …`),
-# a dotted quad, an IPv6 group, a customers/ resource name or the start of an IBAN (two letters, two
-# digits, eleven letters or digits more: `lu88 0000 a000 000a 0000` has no run of seven digits). Strings
-# without one skip Presidio.
+# a dotted quad, an IPv6 group, a customers/ resource name, the start of an IBAN (two letters, two
+# digits, eleven letters or digits more: `lu88 0000 a000 000a 0000` has no run of seven digits) or a Search
+# Console domain property (`sc-domain:`). Strings without one skip Presidio.
 STRUCTURED_TRIGGER = re.compile(
     r"@|\d(?:[\s().\-/+',]{0,2}\d){6}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]{1,4}::?[0-9A-Fa-f]{1,4}:|"
-    + IBAN_TRIGGER_RE
+    r"-(?:domain|DOMAIN|Domain):(?<=[sS][cC]-.......)|" + IBAN_TRIGGER_RE
 )
 # The same test, cheaper per string (it runs on every unique string of a message): `@` by substring search;
 # the digit runs alone, so the scan stops only at digits; the IPv6 group anchored on its colon (a hex digit
@@ -24,6 +24,9 @@ STRUCTURED_TRIGGER = re.compile(
 # being found (checked by a test).
 DIGIT_TRIGGER = re.compile(r"\d(?:[\s().\-/+',]{0,2}\d){6}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
 IPV6_TRIGGER = re.compile(r":(?<=[0-9A-Fa-f]:):?[0-9A-Fa-f]{1,4}:")
+# `sc-domain:` as Search Console writes it (or upper-case): led by the hyphen, a literal the engine's
+# fast scan finds (a case-blind pattern scans five times slower).
+SITE_TRIGGER = re.compile(r"-(?:domain|DOMAIN|Domain):(?<=[sS][cC]-.......)")
 # Digits first: the engine's fast scan for the first character skips to each digit pair (~16 µs per KB of
 # prose; letters first took twice that).
 
@@ -50,4 +53,5 @@ def triggered(text: str) -> bool:
         or digit_trigger_at(text) >= 0
         or (":" in text and IPV6_TRIGGER.search(text) is not None)
         or IBAN_TRIGGER.search(text) is not None
+        or (":" in text and SITE_TRIGGER.search(text) is not None)
     )

@@ -35,6 +35,7 @@ DEFAULT_RECOGNIZERS = [
     "VeilPhoneRecognizer",
     "GoogleAdsCustomerIdRecognizer",
     "AdAccountIdRecognizer",
+    "SitePropertyRecognizer",
     "NationalPhoneRecognizer",
     "E164DigitsPhoneRecognizer",
     "GroupedCardRecognizer",

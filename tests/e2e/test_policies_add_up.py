@@ -147,7 +147,8 @@ def test_a_shipped_pack_applies_to_the_backend_it_is_for_and_not_to_others(env):
     sites = _call(env, [sys.executable, "-m", "examples.search_console_server"], "list_sites", {})
     text = json.dumps(sites)
     assert "[[SITE_URL:" in text and "https://www." not in text  # called before any tools/list: still on
-    record = json.dumps({"siteUrl": "https://www.northwind-garden-supply.example/"})
+    record = json.dumps({"property": "https://www.northwind-garden-supply.example/"})
     echoed = _call(env, ECHO, "echo_json", {"payload": record})
-    # not a Search Console backend (a business's site: a site named after a person is a name in an identifier)
+    # not a Search Console backend: the pack's wide `property` key is not applied (`siteUrl` is, on every
+    # backend: default.yaml). A business's site: a site named after a person is a name in an identifier.
     assert "https://www.northwind-garden-supply.example/" in json.dumps(echoed)

@@ -145,6 +145,9 @@ def _value(rng: Random, entity: str) -> Any:
         return rng.choice((c, str(c), f"{c:010d}"[:3] + "-" + f"{c:010d}"[3:6] + "-" + f"{c:010d}"[6:]))
     if entity == "IP_ADDRESS":
         return ".".join(str(rng.randint(11, 223)) for _ in range(4))
+    if entity == "SITE_URL":  # a Search Console property: a URL prefix or a domain property
+        host = f"{last}-{rng.choice(('dental', 'roofing', 'law'))}.example".lower()
+        return rng.choice((f"https://www.{host}/", f"sc-domain:{host}"))
     raise AssertionError(entity)
 
 

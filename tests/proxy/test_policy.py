@@ -25,10 +25,12 @@ def test_the_shipped_policies_load_and_cover_common_personal_data_keys():
     }.items():
         assert keys[normalize_key(key)] == entity
     assert shipped_policy_files()[0].name == "default.yaml"
-    # A pack's key rules apply once the backend shows a tool the pack names (here Search Console's).
-    assert normalize_key("siteUrl") not in policy.rules_for_tool("list_sites").keys
+    # `siteUrl` names the client's site on every install; the pack's wider keys (`property`) apply once the
+    # backend shows a tool the pack names (here Search Console's).
+    assert keys[normalize_key("siteUrl")] == "SITE_URL"
+    assert normalize_key("property") not in policy.rules_for_tool("list_sites").keys
     policy.activate_packs(["list_sites"])
-    assert policy.rules_for_tool("list_sites").keys[normalize_key("siteUrl")] == "SITE_URL"
+    assert policy.rules_for_tool("list_sites").keys[normalize_key("property")] == "SITE_URL"
 
 
 def test_key_rules_ignore_case_underscores_and_dashes():
