@@ -218,3 +218,20 @@ class KeyedText:
         if accounts.is_org_key(key) and accounts.is_org_name(value):
             return accounts.ENTITY
         return None
+
+
+def locate_values(
+    values: list[tuple[str, str]], texts: list[str], located: dict[str, list[tuple[int, int, str]]]
+) -> None:
+    """Each place of these (entity, value) pairs in `texts`, added to `located` (text -> spans).
+
+    A value a key names inside a text (`siteUrl=https://www.example.com/` in a log line) is replaced where
+    the session's known values find it, as a propagating entity's is. An entity that does not propagate
+    (SITE_URL, SECRET) is never made known, so without its places the value would reach the client as
+    the backend wrote it."""
+    for text in texts:
+        for entity, value in values:
+            at = text.find(value)
+            while at >= 0:
+                located.setdefault(text, []).append((at, at + len(value), entity))
+                at = text.find(value, at + len(value))

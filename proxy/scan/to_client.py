@@ -52,7 +52,7 @@ from proxy.scan.key_info import (
     KeyInfo,
     big,
 )
-from proxy.scan.keyed_text import KeyedText
+from proxy.scan.keyed_text import KeyedText, locate_values
 from proxy.scan.plain_walk import PlainWalk
 from proxy.scan.plan import QUIET_MIN_CHARS, Doc, Location, Patcher, ScanPlan
 from proxy.scan.protocol import protocol_numbers
@@ -104,6 +104,7 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
         self.max_depth = policy.max_depth
         self.max_bytes = policy.max_message_bytes
         self.allow = policy.allow_list
+        self._spreads = policy.propagates
         self.opaque_blobs = getattr(policy, "opaque_blobs", "pass")
         self.root_trie = rules.root if rules is not None and not descriptive else None
         self._keys = rules.keys if rules is not None else {}
@@ -176,12 +177,16 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
         plan.protocol = protocol_numbers(payload)
         for _, _, text in plan.protocol:  # scanned whatever their key (`total` is a metric word elsewhere)
             plan.texts[text] = None
-        plan.field_values.update(dict.fromkeys(self.keyed([*plan.texts, *plan.keys])))
+        keyed = self.keyed([*plan.texts, *plan.keys])
+        plan.field_values.update(dict.fromkeys(keyed))
         if not self._descriptive:
             plan.labelled = labels.labelled_spans(self, plan.texts)
             for text, found in plan.labelled.items():
                 plan.field_values.update(dict.fromkeys((e, text[a:b]) for a, b, e in found))
             split_values.collect(plan, list(plan.texts))  # `<ssn><first3>123</first3>…</ssn>` in a text
+        unspread = [fv for fv in keyed if not self._spreads(fv[0])]
+        if unspread:  # no known value of the session will find these again: their places are spans
+            locate_values(unspread, [*plan.texts, *plan.keys], plan.labelled)
         self._structured_json = None
         plan.size = self._size
         return plan
