@@ -1418,18 +1418,115 @@ def odata_over():
 def saas_more():
     out = []
     shapes = [
-        ("github issue user.login", lambda g, s, co, a: ({"number": 42, "title": "Export fails", "user": {"login": (g[0] + s).lower(), "type": "User"}}, [s.lower()])),
-        ("github assignees[].login", lambda g, s, co, a: ({"assignees": [{"login": f"{g.lower()}-{s.lower()}"}]}, [s.lower()])),
-        ("jira reporter.displayName", lambda g, s, co, a: ({"fields": {"reporter": {"accountId": "5b10a2844c20165700ede21g", "displayName": f"{g} {s}"}}}, [s])),
-        ("ADF mention attrs.text", lambda g, s, co, a: ({"type": "mention", "attrs": {"id": "5b10ac8d82e05b22cc7d4ef5", "text": f"@{g} {s}"}}, [s])),
-        ("confluence publicName", lambda g, s, co, a: ({"history": {"createdBy": {"publicName": f"{g} {s}", "accountType": "atlassian"}}}, [s])),
-        ("mailchimp merge_fields", lambda g, s, co, a: ({"email_address": email(), "merge_fields": {"FNAME": g, "LNAME": s, "ADDRESS": {"addr1": a, "city": "Springfield"}, "COMPANY": co}}, [s, a, co])),
-        ("airtable fields", lambda g, s, co, a: ({"records": [{"id": "recA1", "fields": {"Client": co, "Primary Contact": f"{g} {s}", "Street": a}}]}, [co, s, a])),
-        ("zendesk via.source.from", lambda g, s, co, a: ({"via": {"channel": "email", "source": {"from": {"address": email(), "name": f"{g} {s}"}}}}, [s])),
-        ("linear assignee.name", lambda g, s, co, a: ({"data": {"issue": {"assignee": {"name": f"{g} {s}", "displayName": (g[0] + s).lower()}}}}, [s])),
-        ("twilio call to_formatted", lambda g, s, co, a: ({"calls": [{"sid": "CA" + "0" * 32, "to_formatted": "(415) 470-" + str(R.randint(1000, 9999)), "caller_name": f"{s.upper()} {g.upper()}"}]}, [s])),
-        ("shopify order note", lambda g, s, co, a: ({"order": {"id": 450789469, "note": f"Leave at side door, ask for {g} {s}"}}, [s])),
-        ("hubspot associations label", lambda g, s, co, a: ({"results": [{"id": "1", "properties": {"name": co, "domain": "example.com", "address": a}}]}, [co, a])),
+        (
+            "github issue user.login",
+            lambda g, s, co, a: (
+                {
+                    "number": 42,
+                    "title": "Export fails",
+                    "user": {"login": (g[0] + s).lower(), "type": "User"},
+                },
+                [s.lower()],
+            ),
+        ),
+        (
+            "github assignees[].login",
+            lambda g, s, co, a: ({"assignees": [{"login": f"{g.lower()}-{s.lower()}"}]}, [s.lower()]),
+        ),
+        (
+            "jira reporter.displayName",
+            lambda g, s, co, a: (
+                {
+                    "fields": {
+                        "reporter": {"accountId": "5b10a2844c20165700ede21g", "displayName": f"{g} {s}"}
+                    }
+                },
+                [s],
+            ),
+        ),
+        (
+            "ADF mention attrs.text",
+            lambda g, s, co, a: (
+                {"type": "mention", "attrs": {"id": "5b10ac8d82e05b22cc7d4ef5", "text": f"@{g} {s}"}},
+                [s],
+            ),
+        ),
+        (
+            "confluence publicName",
+            lambda g, s, co, a: (
+                {"history": {"createdBy": {"publicName": f"{g} {s}", "accountType": "atlassian"}}},
+                [s],
+            ),
+        ),
+        (
+            "mailchimp merge_fields",
+            lambda g, s, co, a: (
+                {
+                    "email_address": email(),
+                    "merge_fields": {
+                        "FNAME": g,
+                        "LNAME": s,
+                        "ADDRESS": {"addr1": a, "city": "Springfield"},
+                        "COMPANY": co,
+                    },
+                },
+                [s, a, co],
+            ),
+        ),
+        (
+            "airtable fields",
+            lambda g, s, co, a: (
+                {
+                    "records": [
+                        {"id": "recA1", "fields": {"Client": co, "Primary Contact": f"{g} {s}", "Street": a}}
+                    ]
+                },
+                [co, s, a],
+            ),
+        ),
+        (
+            "zendesk via.source.from",
+            lambda g, s, co, a: (
+                {"via": {"channel": "email", "source": {"from": {"address": email(), "name": f"{g} {s}"}}}},
+                [s],
+            ),
+        ),
+        (
+            "linear assignee.name",
+            lambda g, s, co, a: (
+                {"data": {"issue": {"assignee": {"name": f"{g} {s}", "displayName": (g[0] + s).lower()}}}},
+                [s],
+            ),
+        ),
+        (
+            "twilio call to_formatted",
+            lambda g, s, co, a: (
+                {
+                    "calls": [
+                        {
+                            "sid": "CA" + "0" * 32,
+                            "to_formatted": "(415) 470-" + str(R.randint(1000, 9999)),
+                            "caller_name": f"{s.upper()} {g.upper()}",
+                        }
+                    ]
+                },
+                [s],
+            ),
+        ),
+        (
+            "shopify order note",
+            lambda g, s, co, a: (
+                {"order": {"id": 450789469, "note": f"Leave at side door, ask for {g} {s}"}},
+                [s],
+            ),
+        ),
+        (
+            "hubspot associations label",
+            lambda g, s, co, a: (
+                {"results": [{"id": "1", "properties": {"name": co, "domain": "example.com", "address": a}}]},
+                [co, a],
+            ),
+        ),
     ]
     for nm, f in shapes:
         for _j in range(2):
