@@ -33,8 +33,10 @@ The tests hold these figures: a rule that keeps more products readable must not 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from random import Random
 
+from tests.classes.case import Case
 from tests.classes.given_name_products import (
     person_led_by_a_product_lead,
     person_with_a_dictionary_surname,
@@ -45,7 +47,7 @@ from tests.classes.harness import ChainHarness, Outcome
 N = 150
 
 
-def _each_fresh(fresh: ChainHarness, build, seed: int) -> list[Outcome]:  # type: ignore[no-untyped-def]
+def _each_fresh(fresh: ChainHarness, build: Callable[[Random], Case], seed: int) -> list[Outcome]:
     rng = Random(seed)
     return [ChainHarness(fresh.engine).run(build(rng)) for _ in range(N)]
 
