@@ -3,8 +3,9 @@
 vCard (RFC 6350), iCalendar (RFC 5545) and mail headers (RFC 5322) fold a long line by breaking it and
 starting the continuation with one space or tab; every reader of those formats unfolds it first, so a value
 cut anywhere by a fold is read whole. A pattern over the text sees two pieces. The *folded views* remove
-each line break followed by one blank that sits between two characters of a value (a word character or one
-of `@ . + - ( )`), and, after a CRLF, one beside a blank (a header folded between two words): indented JSON,
+each line break followed by one blank that sits between two characters of a value (a word character, one
+of `@ . + - ( )` or a name's apostrophe: `O'\r\n Brien`), and, after a CRLF, one beside a blank (a header
+folded between two words): indented JSON,
 YAML and prose (a break after a comma or a colon, two blanks or more) keep their lines. A fold between two
 characters is read both ways, joined (vCard) and as a blank (a mail header). Like the glued view, joining
 may join two words, so only what is certain without a word boundary is kept from it
@@ -18,7 +19,7 @@ import re
 from proxy.detect.view_map import View, replace_ranges
 from proxy.detect.views import normalize
 
-_VALUE_CHARS = r"[\w@.+\-()]"
+_VALUE_CHARS = r"[\w@.+\-()'’]"
 # For the detector's batch pre-scan (a literal first: the engine's fast scan skips to it); the character
 # before the break is checked by the view.
 FOLD_TRIGGER = re.compile(r"\n[ \t](?=" + _VALUE_CHARS + r")|\r\n[ \t]")
