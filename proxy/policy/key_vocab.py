@@ -51,7 +51,20 @@ CARD: dict[str, tuple[str, ...]] = {
 # `numeroClient`), English included: read with the account number's shape (6 to 18 digits), whatever the
 # digits, as `account` is.
 CUSTOMER_NUMBER: dict[str, tuple[str, ...]] = {
-    "en": ("customernumber", "customerno", "customernr", "clientnumber", "clientno", "accountnumber"),
+    # `customerid` too: the field rule of that name (Google Ads) names a JSON key's value whatever it holds;
+    # written as a label (`Customer ID: 4309451`), the word reads a CRM's customer number of any length.
+    "en": (
+        "customernumber",
+        "customerno",
+        "customernr",
+        "clientnumber",
+        "clientno",
+        "accountnumber",
+        "customerid",
+        "custid",
+        "custno",
+        "clientid",
+    ),
     "de": ("kundennummer", "kundennr", "kundenid", "kdnr", "debitorennummer", "mandantennummer"),
     "fr": ("numeroclient", "numéroclient", "numclient", "noclient", "idclient", "codeclient"),
     "es": ("numerocliente", "númerocliente", "numcliente", "idcliente", "codigocliente", "códigocliente"),

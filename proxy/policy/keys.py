@@ -76,5 +76,9 @@ def key_rule_entity(key: str, rules: dict[str, str]) -> str | None:
 @lru_cache(maxsize=8192)
 def key_words(key: str) -> tuple[str, ...]:
     """The words of a key, case-folded: `email_address_2` → (email, address, 2), `clientCustomerId` →
-    (client, customer, id); read like `normalize_key` (NFKC, confusables)."""
-    return tuple(w.casefold() for w in _WORDS.findall(_readable(key)))
+    (client, customer, id); read like `normalize_key` (NFKC, confusables). A `#` after a word is the word
+    "number", as forms write it (`Customer #`, `SSN#` → (customer, no), (ssn, no))."""
+    return tuple(w.casefold() for w in _WORDS.findall(_NUMBER_SIGN.sub(" no ", _readable(key))))
+
+
+_NUMBER_SIGN = re.compile(r"(?<=[^\W_])[ \t]?#")
