@@ -52,7 +52,10 @@ _COMPOUND_ENDS = ("anschrift", "adresse", "strasse", "straat", "address", "stree
 # Weak heads: the value needs a street-type word too.
 _WEAK = frozenset({"location", "locations", "ubicacion", "standort", "lieu", "luogo"})
 # Words after the head that keep it the head (`street_name`, `addressLine`, `address_full`).
-_MODIFIERS = frozenset({"line", "lines", "name", "full", "text", "value", "str", "string", "one", "two"})
+_MODIFIERS = frozenset(
+    {"line", "lines", "name", "full", "text", "value", "str", "string", "one", "two", "composite",
+     "formatted"}
+)  # fmt: skip
 # A key holding one of these names an address that is no postal one.
 _NOT_POSTAL = frozenset(
     {
@@ -91,11 +94,10 @@ def _fold(text: str) -> str:
 def address_head(key: str) -> str | None:
     """`strong` if the key names a street address by its head word, `weak` for `location` and a bare
     `line1`, else None."""
-    words = list(key_words(_fold(key)))
-    numbered = False
-    while words and words[-1].isdigit():
-        words.pop()
-        numbered = True
+    # Numbers anywhere are the address's or the line's index (`line1`, Dataverse's `address1_line1`).
+    all_words = key_words(_fold(key))
+    words = [w for w in all_words if not w.isdigit()]
+    numbered = len(words) < len(all_words)
     if not words or any(w in _NOT_POSTAL for w in words):
         return None
     before_modifiers = len(words)

@@ -33,7 +33,16 @@ from proxy.detect.number_lookalikes import is_time_key, is_version_key
 from proxy.errors import check_depth, check_size
 from proxy.policy import Policy, ToolRules, normalize_key
 from proxy.policy.keys import key_rule_entity
-from proxy.scan import accounts, address_keys, labels, member_roles, names, record_parts, split_values
+from proxy.scan import (
+    accounts,
+    address_keys,
+    labels,
+    member_roles,
+    names,
+    odata_annotations,
+    record_parts,
+    split_values,
+)
 from proxy.scan.byte_lists import MIN_BYTES, bytes_text, refuse_patch
 from proxy.scan.char_lists import MIN_CHARS, char_list_entity
 from proxy.scan.documents import Documents, mark_schemas
@@ -122,6 +131,11 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
         """What a key says about its values, memoized per key name; a key seen for the first time is also
         recorded as a string to scan."""
         info = self._key_memo.get(key)
+        if info is None and (annotation := odata_annotations.annotated(key)) is not None:
+            # Read as the annotated property's key; the key itself is scanned as that name.
+            prop, term = annotation
+            base = self._key_info(prop or "odata")
+            info = self._key_memo[key] = odata_annotations.key_info(base, prop, term, self._descriptive)
         if info is None:
             nk = normalize_key(key)
             descriptive = self._descriptive
