@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern, RecognizerResult
 
 from proxy.detect.account_keys import ENTITY, is_org_label, is_org_name
+from proxy.detect.pattern_judging import MatchJudgingRecognizer
 
 # A label of one to three words, then `:`, a tab or a spaced dash, then a run starting with a capital or a
 # digit that stops at a line end or a hard separator (trimmed to the name by `_name_end`).
@@ -41,32 +41,14 @@ _LEGAL_DOTTED = regex.compile(r"(?:Co|Inc|Ltd|Corp|Bros|Pty|S\.A|B\.V|N\.V|L\.L\
 SCORE = 0.85  # below the person labels' 0.9: `Customer: Maria Gonzalez` stays a PERSON where both fire
 
 
-class VeilAccountLabelRecognizer(PatternRecognizer):
+class VeilAccountLabelRecognizer(MatchJudgingRecognizer):
+    ENTITY = ENTITY
     PATTERNS: ClassVar[list[Pattern]] = [Pattern("org label: name", _PATTERN, SCORE)]
+    OVERLAPPED = True  # a label-like word before (`row: Account: X`) must not hide the org label after it
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity=ENTITY,
-            name=type(self).__name__,
-            patterns=self.PATTERNS,
-            global_regex_flags=regex.MULTILINE,
-        )
-        self._compiled = regex.compile(_PATTERN, regex.MULTILINE)
-
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        out: list[RecognizerResult] = []
-        # Overlapped: a label-like word before (`row: Account: X`) must not hide the org label after it.
-        for m in self._compiled.finditer(text, overlapped=True):
-            hit = self.hit(m, text)
-            if hit is not None:
-                out.append(RecognizerResult(ENTITY, *hit, SCORE))
-        return out
+    def judge(self, match: regex.Match[str], text: str) -> RecognizerResult | None:
+        hit = self.hit(match, text)
+        return None if hit is None else RecognizerResult(self.ENTITY, *hit, SCORE)
 
     def hit(self, match: regex.Match[str], text: str) -> tuple[int, int] | None:
         """The name's span, or None: no org label, or no organisation's name after it."""

@@ -7,7 +7,7 @@ from typing import ClassVar
 from presidio_analyzer import PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-CONTEXT_WINDOW = 40
+from proxy.detect.text_windows import after, before
 
 
 class WindowContextRecognizer(PatternRecognizer):
@@ -38,6 +38,5 @@ class WindowContextRecognizer(PatternRecognizer):
         return results
 
     def has_context(self, lowered: str, start: int, end: int) -> bool:
-        before = lowered[max(0, start - CONTEXT_WINDOW) : start]
-        after = lowered[end : end + CONTEXT_WINDOW]
-        return any(word in before for word in self.context) or any(w in after for w in self.CONTEXT_AFTER)
+        said_before, said_after = before(lowered, start), after(lowered, end)
+        return any(w in said_before for w in self.context) or any(w in said_after for w in self.CONTEXT_AFTER)

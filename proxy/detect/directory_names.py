@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from proxy.detect.login_names import SERVICE_ACCOUNTS, given_and_initial, system_login_starts
+from proxy.detect.login_names import SERVICE_ACCOUNTS, given_and_initial, service_affixed, system_login_starts
 from proxy.detect.name_lexicon import (
     census_surnames,
     common_surnames,
@@ -70,6 +70,8 @@ def login_is_name(value: str) -> bool:
     folded = value.casefold()
     if not 2 <= len(value) <= 60 or folded in SYSTEM_ACCOUNTS or folded in SERVICE_ACCOUNTS:
         return False
+    if service_affixed(value):
+        return False  # `svc_backup`, `ingestuser`, `deploy-bot`: a role beside what it serves
     if " " in value:  # a display name as a folder (`C:\Users\Maria Gonzalez`)
         return could_be_name(value)
     if not all(c.isalpha() or c in "._-" for c in value):
@@ -78,7 +80,12 @@ def login_is_name(value: str) -> bool:
         return False
     if handle_is_name(value):
         return True
-    return given_and_surname(value) or initial_and_surname(value) or given_and_initial(value)
+    return (
+        given_and_surname(value)
+        or initial_and_surname(value)
+        or initial_and_census_word(value)
+        or given_and_initial(value)
+    )
 
 
 def given_and_surname(value: str) -> bool:
@@ -140,6 +147,26 @@ def initial_and_surname(value: str) -> bool:
         and lexicon_form(rest) in census_surnames()
         and not in_dictionary(rest)
         and not is_vocabulary_word(rest)
+    )
+
+
+def initial_and_census_word(value: str) -> bool:
+    """`tfairweather`, `ccrown`, `mshoulder`: one initial glued to a census surname of four letters or more
+    that is also a word of the language, rarer than `common_surnames` (which `initial_and_surname` takes
+    as a surname anyway: `jbaker`, `rhill`). Only where the place's syntax holds an account (`login_is_name`:
+    a URL's userinfo, `User Id=`, a home folder, `DOMAIN\\user`, a passwd line, `owner=`): there the
+    initial says which reading is meant, whatever else the word means. A service account reads otherwise:
+    a whole word (`deploy`, `backup`, `proxy`: `login_is_name` stops there), a known daemon's name, a role
+    with an affix or a second word (`svc_backup`, `deploy-bot`, `gitlab-runner`, `dbuser`), digits
+    (`backup01`: no handle of these places ends in one)."""
+    folded = value.casefold()
+    rest = folded[1:]
+    return (
+        folded.isascii()
+        and folded.isalpha()
+        and len(rest) >= _MIN_RARE
+        and lexicon_form(rest) in census_surnames()
+        and not is_first_name(folded)
     )
 
 

@@ -64,8 +64,14 @@ azureuser circleci travis buildkite teamcity deployer deploy gitpod codespace vs
 mongod mariadb cassandra couchdb neo4j solr keycloak traefik caddy envoy fluentd filebeat vector loki
 tempo jaeger sentry superset metabase rundeck octopus drone woodpecker concourse argocd flux operator
 webmaster gopher halt shutdown adm daemon sync games news uucp proxy backup list irc gnats lp man sys bin
+hbase yarn oozie livy knox zeppelin impala kudu
 """
 SERVICE_ACCOUNTS = frozenset(_SERVICES.split())
+# Words naming an account's role, written before or after what the account serves (`svc_backup`,
+# `deploy-bot`, `ingestuser`, `gitlab-runner`); the two-letter ones written apart only (`sa_etl`, `ci-x`).
+_ROLES = ("svc", "service", "bot", "user", "users", "admin", "agent", "runner", "worker", "daemon", "sys")
+_ROLES_APART = ("sa", "ci")
+_ABBREVIATION = re.compile(r"[b-df-hj-np-tv-z]{2,3}")
 _SEPARATORS = re.compile(r"[._-]")
 _VOWELS = re.compile(r"[aeiouy]+")
 _CAPITALISED = re.compile(
@@ -184,3 +190,31 @@ def given_and_initial(value: str) -> bool:
     if not (value.isascii() and value.isalpha() and len(head) >= 4):
         return False
     return is_first_name(head) and not (in_dictionary(head) or is_english_word(head) or in_dictionary(value))
+
+
+def service_affixed(value: str) -> bool:
+    """`svc_backup`, `deploy-bot`, `ingestuser`, `monitor-agent`, `sa_etl`, `db-user`: a role word (`_ROLES`)
+    before or after a word in use or a protocol's abbreviation (`db`, `sql`, `ftp`: two or three letters, no
+    vowel), what the account serves: a service's account, no person's. An initial or a name beside the role
+    (`jrunner`, `jsmith-admin`) is neither, and stays a person's."""
+    from proxy.detect.name_lexicon import is_english_word, is_first_name, is_vocabulary_word
+
+    folded = value.casefold()
+    for role in (*_ROLES, *_ROLES_APART):
+        if folded.startswith(role):
+            other, junction = folded[len(role) :], folded[len(role) : len(role) + 1]
+        elif folded.endswith(role):
+            other, junction = folded[: -len(role)], folded[-len(role) - 1 : -len(role)]
+        else:
+            continue
+        if role in _ROLES_APART and junction not in ("_", "-", "."):
+            continue
+        word = other.strip("._-")
+        if (
+            len(word) >= 2
+            and word.isalpha()
+            and (is_english_word(word) or is_vocabulary_word(word) or _ABBREVIATION.fullmatch(word))
+            and not is_first_name(word)
+        ):
+            return True
+    return False

@@ -8,11 +8,8 @@ budget tests over a megabyte of bait).
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import RecognizerResult
 
 from proxy.detect.name_honorifics import HONORIFIC
 
@@ -28,50 +25,29 @@ from proxy.detect.name_shapes import (  # noqa: F401
     WORD,
 )
 from proxy.detect.name_text import inside_company_name
+from proxy.detect.pattern_judging import MatchJudgingRecognizer
 
 # A title of address leading a hit (`Dr. `, `Frau `): no part of the name's span (`name_title_recognizer`).
 _TITLE = regex.compile(rf"{HONORIFIC}[ \u00a0]+")
 _TITLE_ALONE = regex.compile(rf"{HONORIFIC}\.?")
 
 
-
-
-class NameRunRecognizer(PatternRecognizer):
+class NameRunRecognizer(MatchJudgingRecognizer):
     """A PERSON recognizer whose patterns capture the name in group `name` (the rest of a match is its
-    context: a label, a greeting) and whose `score` decides, from the match, what a hit is worth."""
+    context: a label, a greeting) and whose `hit` decides, from the match, the name's span and worth."""
 
-    PATTERNS: ClassVar[list[Pattern]] = []
     ENTITY = "PERSON"
 
-    def __init__(self) -> None:
-        # Case matters here (a capital is what starts a name): no IGNORECASE, unlike Presidio's default.
-        super().__init__(
-            supported_entity=self.ENTITY,
-            name=type(self).__name__,
-            patterns=self.PATTERNS,
-            global_regex_flags=regex.MULTILINE,
-        )
-        self._compiled = [regex.compile(p.regex, regex.MULTILINE) for p in self.PATTERNS]
-
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        out: list[RecognizerResult] = []
-        for rx in self._compiled:
-            for m in rx.finditer(text):
-                hit = self.hit(m, text)
-                if hit is not None and not inside_company_name(text, hit[0], hit[1]):
-                    if _TITLE_ALONE.fullmatch(text, hit[0], hit[1]):
-                        continue  # `cc: Ms. Caren Gomes` read up to `Ms`: the title is no name
-                    title = _TITLE.match(text, hit[0], hit[1])
-                    if title is not None and title.end() < hit[1]:
-                        hit = (title.end(), hit[1], hit[2])  # the title stays readable: `cc: Dr. [[PERSON]]`
-                    out.append(RecognizerResult(self.ENTITY, *hit))
-        return out
+    def judge(self, match: regex.Match[str], text: str) -> RecognizerResult | None:
+        hit = self.hit(match, text)
+        if hit is None or inside_company_name(text, hit[0], hit[1]):
+            return None
+        if _TITLE_ALONE.fullmatch(text, hit[0], hit[1]):
+            return None  # `cc: Ms. Caren Gomes` read up to `Ms`: the title is no name
+        title = _TITLE.match(text, hit[0], hit[1])
+        if title is not None and title.end() < hit[1]:
+            hit = (title.end(), hit[1], hit[2])  # the title stays readable: `cc: Dr. [[PERSON]]`
+        return RecognizerResult(self.ENTITY, *hit)
 
     def hit(self, match: regex.Match[str], text: str) -> tuple[int, int, float] | None:
         """The name's span in `text` and its score, or None: the match is no name."""

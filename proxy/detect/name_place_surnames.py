@@ -16,6 +16,7 @@ from __future__ import annotations
 from proxy.detect.name_lexicon import census_surnames, lexicon_form
 from proxy.detect.name_phrases import place_head
 from proxy.detect.name_words import STRONG, given_evidence, words_of
+from proxy.detect.text_windows import after, before
 
 # Said to, by or of a person, right before the name (a window of `_WINDOW` characters).
 PERSON_BEFORE = (
@@ -51,9 +52,10 @@ def place_surname_pair(given: str, head: str) -> bool:
 
 def person_context(text: str, start: int, end: int) -> bool:
     """Words only a person takes, right before `text[start:end]` or right after it."""
-    before = text[max(0, start - _WINDOW) : start].casefold()
-    after = text[end : end + _WINDOW].casefold()
-    return any(before.endswith(w) for w in PERSON_BEFORE) or any(after.startswith(w) for w in PERSON_AFTER)
+    said_before, said_after = before(text, start, _WINDOW).casefold(), after(text, end, _WINDOW).casefold()
+    return any(said_before.endswith(w) for w in PERSON_BEFORE) or any(
+        said_after.startswith(w) for w in PERSON_AFTER
+    )
 
 
 def place_surname_span(text: str, start: int, run: str) -> tuple[int, int] | None:

@@ -6,9 +6,10 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
-from proxy.detect.context_window import CONTEXT_WINDOW, WindowContextRecognizer
+from proxy.detect.context_window import WindowContextRecognizer
 from proxy.detect.name_honorifics import HONORIFIC
 from proxy.detect.names import person_name_likelihood
+from proxy.detect.text_windows import after, before
 
 MIN_LIKELIHOOD = 0.3
 
@@ -110,8 +111,7 @@ class VeilPersonRecognizer(WindowContextRecognizer):
 def has_person_context(text: str, start: int, end: int) -> bool:
     """A person context word shortly before `text[start:end]` (`spoke to`, `Dear`) or a verb of a person
     shortly after it (`asked`, `wants`)."""
-    before = text[max(0, start - CONTEXT_WINDOW) : start].casefold()
-    after = text[end : end + CONTEXT_WINDOW].casefold()
-    return any(w in before for w in VeilPersonRecognizer.CONTEXT) or any(
-        w in after for w in VeilPersonRecognizer.CONTEXT_AFTER
+    said_before, said_after = before(text, start).casefold(), after(text, end).casefold()
+    return any(w in said_before for w in VeilPersonRecognizer.CONTEXT) or any(
+        w in said_after for w in VeilPersonRecognizer.CONTEXT_AFTER
     )

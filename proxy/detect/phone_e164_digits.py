@@ -27,14 +27,15 @@ from functools import lru_cache
 from typing import ClassVar
 
 import phonenumbers
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern, RecognizerResult
+
+from proxy.detect.pattern_judging import ResultJudgingRecognizer
+from proxy.detect.text_windows import before as text_before
 
 SHAPE_SCORE = 0.3  # under the threshold: eleven to fifteen digits alone are no phone number
 VALID_SCORE = 0.85  # valid for its country code, nothing saying it is something else
 CONTEXT_SCORE = 1.0  # a phone word right before it
 
-_WINDOW = 40
 # Words that say a number is a phone's, written before it: the phone's names (`tel`, `mobile`, `handy`),
 # who calls or is called (`caller`, `callee`, `called party`), messaging channels and their ids (`sms`,
 # `msisdn`, `whatsapp`, `wa_id`, a `wa.me/` link), the parties of a message record (`sender`,
@@ -111,7 +112,7 @@ def _phone_word_before(before: str) -> str | None:
     return before[last.end() :]
 
 
-class E164DigitsPhoneRecognizer(PatternRecognizer):
+class E164DigitsPhoneRecognizer(ResultJudgingRecognizer):
     """An 11- to 15-digit run that is a valid international number with its `+` left off (module doc)."""
 
     PATTERNS: ClassVar[list[Pattern]] = [
@@ -129,34 +130,25 @@ class E164DigitsPhoneRecognizer(PatternRecognizer):
             supported_entity="PHONE_NUMBER", name="E164DigitsPhoneRecognizer", patterns=self.PATTERNS
         )
 
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        out = []
-        for r in super().analyze(text, entities, nlp_artifacts, regex_flags):
-            digits = text[r.start : r.end]
-            before = text[max(0, r.start - _WINDOW) : r.start]
-            said = _phone_word_before(before)
-            if said is not None and _OTHER_NUMBER.search(said):
-                continue  # `Call ID 12066937843`: the call's, not a phone's number
-            if said is not None:
-                r.score = CONTEXT_SCORE
-            elif (
-                not valid_international(digits)
-                or is_barcode(digits)
-                or digits.startswith("1")  # `1` + NANP: an 11-digit ID as often (after a phone word only)
-                or _REFERENCE_BEFORE.search(before)
-                or _TIME_KEY_BEFORE.search(before)
-                or _PATH_SEGMENT_BEFORE.search(before)
-                or _NUMBER_SIGN_BEFORE.search(before)
-                or _FILE_EXTENSION_AFTER.match(text, r.end) is not None
-            ):
-                continue
-            else:
-                r.score = VALID_SCORE
-            out.append(r)
-        return out
+    def judge(self, result: RecognizerResult, text: str) -> RecognizerResult | None:
+        digits = text[result.start : result.end]
+        before = text_before(text, result.start)
+        said = _phone_word_before(before)
+        if said is not None and _OTHER_NUMBER.search(said):
+            return None  # `Call ID 12066937843`: the call's, not a phone's number
+        if said is not None:
+            result.score = CONTEXT_SCORE
+        elif (
+            not valid_international(digits)
+            or is_barcode(digits)
+            or digits.startswith("1")  # `1` + NANP: an 11-digit ID as often (after a phone word only)
+            or _REFERENCE_BEFORE.search(before)
+            or _TIME_KEY_BEFORE.search(before)
+            or _PATH_SEGMENT_BEFORE.search(before)
+            or _NUMBER_SIGN_BEFORE.search(before)
+            or _FILE_EXTENSION_AFTER.match(text, result.end) is not None
+        ):
+            return None
+        else:
+            result.score = VALID_SCORE
+        return result

@@ -28,6 +28,7 @@ from proxy.detect.phone_national import NationalPhoneRecognizer, is_amount
 from proxy.detect.site_property import SitePropertyRecognizer
 from proxy.detect.spans import Span
 from proxy.detect.ssn_context import ContextSsnRecognizer
+from proxy.detect.text_windows import before as text_before
 from proxy.detect.userinfo_secrets import UserinfoSecretRecognizer
 
 __all__ = [
@@ -171,7 +172,7 @@ class VeilPhoneRecognizer(_WindowContextRecognizer):
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
         for r in results:
             if text[r.start : r.end].isdigit():  # the bare `1` + NANP run: a phone after a phone label only
-                before = text[max(0, r.start - _LABEL_WINDOW) : r.start]
+                before = text_before(text, r.start)
                 r.score = _TRUNK_SCORE if _TRUNK_LABEL.search(before) else 0.0
         return [r for r in results if r.score > 0]
 
@@ -249,7 +250,6 @@ _METRIC_LABEL = re.compile(
     r"(?i:micros|cost|spend|amount|budget|impressions?|clicks?|revenue|price|total|bytes|size|count"
     r"|conversions?|views?|time(?:stamp)?s?|epoch|seconds|millis)[A-Za-z_\-]{0,12}[\s:=()\"'\[\]]{1,6}$"
 )
-_LABEL_WINDOW = 40
 # Right before a bare `1` + NANP number, what says it is a phone (`call`, `tel`, `phone number:`, `text me
 # at`): no digit, quote or field break between (a phone key's value never lends its word to an ID beside
 # it), nor a word that makes it something of a call's (`Call ID`, `call duration`).
@@ -280,10 +280,10 @@ def guard(text: str, start: int, end: int, entity: str) -> tuple[int, int] | Non
             _DECIMAL.fullmatch(value) and not (entity == "CREDIT_CARD" and _CARD_DECIMAL.fullmatch(value))
         ) or (start > 1 and text[start - 1] == "." and text[start - 2].isdigit()):
             return None
-        before = text[max(0, start - _LABEL_WINDOW) : start]
+        before = text_before(text, start)
         if _DATE.fullmatch(value) and not (entity == "PHONE_NUMBER" and _PHONE_LABEL.search(before)):
             return None
-        if "." in value and _VERSION_CONTEXT.search(text[max(0, start - _VERSION_WINDOW) : start]):
+        if "." in value and _VERSION_CONTEXT.search(text_before(text, start, _VERSION_WINDOW)):
             return None
         if value.isdigit() and (_METRIC_LABEL.search(before) or epoch_after_time_key(before, value)):
             return None

@@ -14,19 +14,20 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern, RecognizerResult
 
-ENTITY = "SECRET"
+from proxy.detect.pattern_judging import MatchJudgingRecognizer
+
 _SCORE = 0.9
 _PLACEHOLDER = regex.compile(
     r"[*x•.#-]+|[$%{<\[].*|.*[}>\]]|password|pass|pwd|secret|changeme|redacted", regex.I
 )
 
 
-class UserinfoSecretRecognizer(PatternRecognizer):
+class UserinfoSecretRecognizer(MatchJudgingRecognizer):
     """A URL userinfo's password, or a connection string's password value."""
 
+    ENTITY = "SECRET"
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "url userinfo password",
@@ -41,23 +42,9 @@ class UserinfoSecretRecognizer(PatternRecognizer):
         ),
     ]
 
-    def __init__(self) -> None:
-        super().__init__(supported_entity=ENTITY, name="UserinfoSecretRecognizer", patterns=self.PATTERNS)
-        self._compiled = [regex.compile(p.regex, regex.MULTILINE) for p in self.PATTERNS]
-
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        out: list[RecognizerResult] = []
-        for rx in self._compiled:
-            for m in rx.finditer(text):
-                secret = m.group("secret")
-                user = m.groupdict().get("user")
-                if _PLACEHOLDER.fullmatch(secret) or (user is not None and secret == user):
-                    continue
-                out.append(RecognizerResult(ENTITY, m.start("secret"), m.end("secret"), _SCORE))
-        return out
+    def judge(self, match: regex.Match[str], text: str) -> RecognizerResult | None:
+        secret = match.group("secret")
+        user = match.groupdict().get("user")
+        if _PLACEHOLDER.fullmatch(secret) or (user is not None and secret == user):
+            return None
+        return RecognizerResult(self.ENTITY, match.start("secret"), match.end("secret"), _SCORE)

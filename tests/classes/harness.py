@@ -15,7 +15,7 @@ import copy
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
@@ -114,6 +114,22 @@ class ChainHarness:
         """`n` cases of one generator from one seed, in this session."""
         rng = Random(seed)
         return [self.run(build(rng)) for _ in range(n)]
+
+    def run_each(self, build: Callable[[Random], Case], seed: int, n: int) -> list[Outcome]:
+        """`n` cases of one generator from one seed, a session each: a value one case tokenized would be
+        found again in the next as the session's known value, which is that mechanism's doing, not the
+        class's."""
+        rng = Random(seed)
+        return [ChainHarness(self.engine).run(build(rng)) for _ in range(n)]
+
+
+def untouched(build: Callable[[Random], Case], seed: int, n: int) -> Iterator[Outcome]:
+    """The yardstick: `n` cases judged on what they send, nothing tokenized (every planted value must show,
+    every survivor stay)."""
+    rng = Random(seed)
+    for _ in range(n):
+        case = build(rng)
+        yield judge(case, [m.payload for m in case.messages])
 
 
 @dataclass

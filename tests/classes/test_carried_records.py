@@ -12,12 +12,10 @@ Mutation-checked: without the decoded layers (`carried_pairs.layers`) the first 
 
 from __future__ import annotations
 
-from random import Random
-
 import pytest
 
 from tests.classes.carried_records import records_encoded, records_notations
-from tests.classes.harness import ChainHarness, judge
+from tests.classes.harness import ChainHarness, untouched
 
 N = 150
 BUILDERS = {
@@ -29,11 +27,8 @@ BUILDERS = {
 @pytest.mark.parametrize("name", sorted(BUILDERS))
 def test_an_untouched_case_shows_every_planted_value_to_the_judge(name: str) -> None:
     """The yardstick: with nothing tokenized the judge reads every planted value (through its layers)."""
-    build, seed = BUILDERS[name]
-    rng = Random(seed)
-    for case in (build(rng) for _ in range(N)):
-        outcome = judge(case, [m.payload for m in case.messages])
-        assert len(outcome.leaked) == len(case.planted), case.describe()
+    for outcome in untouched(*BUILDERS[name], N):
+        assert len(outcome.leaked) == len(outcome.case.planted), outcome.summary()
 
 
 @pytest.mark.parametrize("name", sorted(BUILDERS))

@@ -23,7 +23,7 @@ from random import Random
 import pytest
 
 from tests.classes.case import Case, call, tool_result
-from tests.classes.harness import ChainHarness, Outcome, judge
+from tests.classes.harness import ChainHarness, Outcome, untouched
 from tests.classes.number_lookalikes import (
     dotted_versions,
     epoch_times,
@@ -44,21 +44,14 @@ BUILDERS: dict[str, tuple[Callable[[Random], Case], int]] = {
 
 
 def _run(fresh: ChainHarness, name: str) -> list[Outcome]:
-    """A session per case: a look-alike one case tokenized would be found again in the next as the
-    session's known value, which is that mechanism's doing, not this class's."""
-    build, seed = BUILDERS[name]
-    rng = Random(seed)
-    return [ChainHarness(fresh.engine).run(build(rng)) for _ in range(N)]
+    return fresh.run_each(*BUILDERS[name], N)
 
 
 @pytest.mark.parametrize("name", sorted(BUILDERS))
 def test_an_untouched_case_keeps_every_look_alike_and_shows_every_real_value(name: str) -> None:
     """The yardstick: with nothing tokenized the judge reads every planted value and alters nothing."""
-    build, seed = BUILDERS[name]
-    rng = Random(seed)
-    for case in (build(rng) for _ in range(N)):
-        outcome = judge(case, [m.payload for m in case.messages])
-        assert outcome.altered == [] and len(outcome.leaked) == len(case.planted), case.describe()
+    for outcome in untouched(*BUILDERS[name], N):
+        assert outcome.altered == [] and len(outcome.leaked) == len(outcome.case.planted), outcome.summary()
 
 
 def test_epoch_times_under_time_keys_stay_and_customer_ids_of_the_same_digits_beside_them_go(

@@ -25,7 +25,7 @@ import pytest
 
 from proxy.detect.phone_e164_digits import is_barcode
 from tests.classes.case import Case
-from tests.classes.harness import ChainHarness, Outcome, judge
+from tests.classes.harness import ChainHarness, Outcome, untouched
 from tests.classes.phones_e164 import e164_lookalikes, e164_without_plus
 
 N = 150
@@ -36,20 +36,14 @@ BUILDERS: dict[str, tuple[Callable[[Random], Case], int]] = {
 
 
 def _run(fresh: ChainHarness, name: str) -> list[Outcome]:
-    """A session per case: a number one case tokenized would be found again as the session's known value."""
-    build, seed = BUILDERS[name]
-    rng = Random(seed)
-    return [ChainHarness(fresh.engine).run(build(rng)) for _ in range(N)]
+    return fresh.run_each(*BUILDERS[name], N)
 
 
 @pytest.mark.parametrize("name", sorted(BUILDERS))
 def test_an_untouched_case_shows_every_number_and_keeps_every_look_alike(name: str) -> None:
     """The yardstick: with nothing tokenized the judge reads every planted number and alters nothing."""
-    build, seed = BUILDERS[name]
-    rng = Random(seed)
-    for case in (build(rng) for _ in range(N)):
-        outcome = judge(case, [m.payload for m in case.messages])
-        assert outcome.altered == [] and len(outcome.leaked) == len(case.planted), case.describe()
+    for outcome in untouched(*BUILDERS[name], N):
+        assert outcome.altered == [] and len(outcome.leaked) == len(outcome.case.planted), outcome.summary()
 
 
 def test_international_numbers_without_their_plus_are_tokenized_where_messaging_systems_write_them(

@@ -9,28 +9,21 @@ metrics lines altered 3 → 0 (`bytes=4040659019`: an `=40` before a number is n
 from __future__ import annotations
 
 from random import Random
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from proxy.detect.detector import Detector
-from proxy.detect.known import KnownValues
-from proxy.policy import load_policy
 from proxy.transports import backend_stderr
 from proxy.transports.backend_stderr import MAX_LINE_CHARS, redactor
 from tests.classes.logfmt_cases import cut_line, keyed_line, metrics_line, shown
-from tests.proxy.test_backend_stderr_classes import _through
+from tests.proxy.test_backend_stderr_classes import _through, stderr_session
 
 N = 150
 
 
 @pytest.fixture(scope="module")
 def session() -> Any:
-    policy = load_policy()
-    detector = Detector(policy)
-    detector.detect(["warm up: the detectors load before the first batch's deadline starts"])
-    return SimpleNamespace(detector=detector, known=KnownValues(), policy=policy)
+    return stderr_session()
 
 
 @pytest.fixture

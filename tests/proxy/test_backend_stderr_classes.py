@@ -30,12 +30,18 @@ from tests.classes.org_cases import company, spell
 CASES = 150
 
 
-@pytest.fixture(scope="module")
-def session() -> Any:
+def stderr_session() -> SimpleNamespace:
+    """What `redactor` reads: the default policy, its detector loaded (before a batch's deadline starts)
+    and a session's known values."""
     policy = load_policy()
     detector = Detector(policy)
     detector.detect(["warm up: the detectors load before the first batch's deadline starts"])
     return SimpleNamespace(detector=detector, known=KnownValues(), policy=policy)
+
+
+@pytest.fixture(scope="module")
+def session() -> Any:
+    return stderr_session()
 
 
 class _Pipe:
