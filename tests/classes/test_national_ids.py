@@ -3,7 +3,13 @@
 look like them and must stay readable.
 
 Figures at the time of writing, 150 seeded cases a family (cases leaking before → after):
-FIGURES
+- Aadhaar 140/150 → 14/150, NINO 145 → 31, PAN 150 → 62, TFN 143 → 71, PESEL 130 → 47, codice fiscale
+  150 → 0, NIF 109 → 0, NIE 148 → 0, NHS 0 → 0 (ten digits were already read as a customer ID);
+- of those, where a label, a key or the ID's own writing names it: Aadhaar 126 → 0, NINO 114 → 0, PAN
+  88 → 0, TFN 72 → 0, PESEL 83 → 0, codice fiscale 150 → 0, NIF 109 → 0, NIE 148 → 0;
+- look-alikes (order and invoice numbers, 4-4-4 invoice numbers failing Verhoeff, NINO-shaped part codes
+  with a prefix or suffix no NINO has, PAN-shaped SKUs with no holder status, a codice fiscale's layout with
+  a wrong check letter, `12345678A`, UK postcodes, tracking codes, amounts): 0/150 altered before and after.
 Left by design: an ID whose digits or letters alone are any order number's (compact Aadhaar, compact NINO,
 PAN, TFN, PESEL, NHS) in a sentence with no label or under a neutral key.
 Mutation-checked: with the national-ID recognizers taken out of `policies/default.yaml` the label and
