@@ -33,15 +33,19 @@ class NationalIdRecognizer(WindowContextRecognizer):
         list[str]
     ] = []  # label words beyond Presidio's, in English and the country's language
     PATTERN_NAMES: ClassVar[tuple[str, ...] | None] = None  # Presidio's patterns kept (None: all of them)
+    # The cheap prefilter: a text without this (digits first, the engine's fast scan) holds no match, and
+    # Presidio's per-recognizer call is skipped. With LABELLED_ONLY, a text without a label word is skipped
+    # too: the ID is found only beside one (its bare score stays under the policy threshold).
+    SHAPE: ClassVar[re.Pattern[str]]
+    LABELLED_ONLY: ClassVar[bool] = False
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self) -> None:
         presidio_patterns: list[Pattern] = list(type(self).PATTERNS)  # type: ignore[attr-defined]
         kept = [p for p in presidio_patterns if self.PATTERN_NAMES is None or p.name in self.PATTERN_NAMES]
         patterns = [Pattern(p.name, p.regex, self.BARE_SCORE) for p in kept]
         context = [*type(self).CONTEXT, *self.MORE_CONTEXT]  # type: ignore[attr-defined]
-        super().__init__(
-            patterns=patterns, context=context, supported_language="en", name=type(self).__name__
-        )
+        presidio_init: Any = super().__init__  # the country recognizer's: its entity and replacement pairs
+        presidio_init(patterns=patterns, context=context, supported_language="en", name=type(self).__name__)
         if self.CASE_SENSITIVE:
             self.global_regex_flags = re.DOTALL | re.MULTILINE
         self._checked = any(
@@ -57,8 +61,8 @@ class NationalIdRecognizer(WindowContextRecognizer):
             r"(?i)(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in words) + r")(?-i:(?![a-z]))"
         )
 
-    def validate_result(self, pattern_text: str) -> bool | None:
-        valid = super().validate_result(pattern_text)  # type: ignore[safe-super]
+    def validate_result(self, pattern_text: str) -> Any:  # None or False: Presidio's type says bool
+        valid = super().validate_result(pattern_text)
         if self._checked:  # Presidio's check passes with True (its codice fiscale fails with None)
             return None if valid is True else False  # a pass keeps the pattern's score
         return False if valid is False else None
@@ -70,6 +74,8 @@ class NationalIdRecognizer(WindowContextRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
+        if self.SHAPE.search(text) is None or (self.LABELLED_ONLY and self._label.search(text) is None):
+            return []
         found = []
         for r in super(WindowContextRecognizer, self).analyze(text, entities, nlp_artifacts, regex_flags):
             if (r.start > 0 and text[r.start - 1].isalnum()) or (r.end < len(text) and text[r.end].isalnum()):
