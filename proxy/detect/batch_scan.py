@@ -38,6 +38,7 @@ from proxy.detect.known import KnownValues
 from proxy.detect.markup_view import MARKUP_BESIDE_DIGIT
 from proxy.detect.name_case_view import LOWER_CASE_TEXT, lower_case_name_starts
 from proxy.detect.name_prefilter import NAME_PREFILTER
+from proxy.detect.national_id_trigger import NATIONAL_ID_TRIGGER
 from proxy.detect.path_folders import FOLDER, might_hold_path_name
 from proxy.detect.reordered import OVERRIDE_TRIGGER
 from proxy.detect.spaced import SPACED_OUT_TRIGGER
@@ -155,6 +156,7 @@ def _triggered(texts: list[str], quiet: dict[str, None], ner: bool) -> set[int]:
         scan(regex_finder(IPV6_TRIGGER, joined))
         scan(regex_finder(SITE_TRIGGER, joined))
     scan(regex_finder(IBAN_TRIGGER, joined))
+    scan(regex_finder(NATIONAL_ID_TRIGGER, joined))
     # Texts whose views differ from them (an encoding, a control, a digit separator, a base64 run,
     # a non-ASCII character the view rewrites): every step runs on those.
     for trigger in VIEW_TRIGGERS:

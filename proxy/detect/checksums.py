@@ -3,6 +3,8 @@ views and the scan's list readers use the same checks as the recognizers."""
 
 from __future__ import annotations
 
+import re
+
 # IBAN length per country: the SWIFT IBAN Registry (ISO 13616), all 89 countries of release 100 (January
 # 2025), unchanged through release 102 (June 2026) -- Burundi, Djibouti, the Falklands, Honduras, Libya,
 # Mongolia, Nicaragua, Oman, Russia, Somalia, Sudan and Yemen were added 2020-2024. Dependent territories
@@ -44,3 +46,17 @@ def mod97_ok(iban: str) -> bool:
 def is_iban(compact: str) -> bool:
     """`compact` (upper case, no separators) is an IBAN: its country's length, check digits, mod-97."""
     return IBAN_LENGTHS.get(compact[:2]) == len(compact) and compact[2:4].isdigit() and mod97_ok(compact)
+
+
+_ES_ID_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+_ES_ID = re.compile(r"([XYZ]?)(\d{7,8})-?([A-Z])")
+
+
+def spanish_id_ok(written: str) -> bool:
+    """A Spanish DNI/NIF (`12345678Z`) or NIE (`Z1234567B`) whose mod-23 check letter holds: its letters are
+    the ID's, not letters typed for digits (`digit_letters`)."""
+    m = _ES_ID.fullmatch(written)
+    if m is None or (m.group(1) != "") == (len(m.group(2)) == 8):
+        return False
+    number = int(str("XYZ".index(m.group(1))) + m.group(2)) if m.group(1) else int(m.group(2))
+    return _ES_ID_LETTERS[number % 23] == m.group(3)

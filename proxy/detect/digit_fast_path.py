@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
 
+from proxy.detect.national_id_base import NationalIdRecognizer
 from proxy.detect.presidio_engine import SeparatedPhoneRecognizer
 
 
@@ -26,9 +27,10 @@ def digits_only(text: str) -> bool:
 
 def blind_to_digits(recognizer: EntityRecognizer) -> bool:
     """Whether a recognizer finds nothing in a text of digits alone: libphonenumber's (its all-digit
-    matches are dropped) and those that report person names only."""
-    if isinstance(recognizer, SeparatedPhoneRecognizer):
-        return True
+    matches are dropped), the national IDs' (found in digits alone only beside a label) and those
+    that report person names only."""
+    if isinstance(recognizer, SeparatedPhoneRecognizer | NationalIdRecognizer):
+        return True  # a national ID in digits alone is found only beside a label (`national_id_base`)
     return set(recognizer.supported_entities) <= {"PERSON"}
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 
 import phonenumbers
 
-from proxy.detect.checksums import IBAN_LENGTHS, luhn_ok, mod97_ok
+from proxy.detect.checksums import IBAN_LENGTHS, luhn_ok, mod97_ok, spanish_id_ok
 from proxy.detect.iban_trigger import IBAN_TRIGGER
 from proxy.detect.view_map import View, replace_ranges
 
@@ -66,8 +66,8 @@ def _number_part(run: str) -> str:
 def _read(run: str) -> str:
     marks = [c for c in run if c.isdigit() or c in _AS_DIGIT]
     digits = sum(c.isdigit() for c in marks)
-    if len(marks) < 7 or digits == len(marks) or digits == 0:
-        return run
+    if len(marks) < 7 or digits == len(marks) or digits == 0 or spanish_id_ok(run):
+        return run  # a Spanish ID's check letter is a letter (`12345678Z`)
     read_as = _as_digits(run)
     if _card(read_as) or (run[0] == "+" and _phone(read_as)):
         return read_as

@@ -21,6 +21,7 @@ from proxy.detect.iban_loose import LooseIbanRecognizer
 from proxy.detect.labeled_value_recognizer import VeilLabeledValueRecognizer
 from proxy.detect.name_places import person_before_place
 from proxy.detect.name_recognizers import NAME_RECOGNIZERS
+from proxy.detect.national_id_recognizers import NATIONAL_ID_RECOGNIZERS
 from proxy.detect.number_lookalikes import epoch_after_time_key, in_object_identifier, is_opening_hours
 from proxy.detect.person_recognizer import VeilPersonRecognizer
 from proxy.detect.phone_e164_digits import E164DigitsPhoneRecognizer
@@ -338,6 +339,7 @@ OUR_RECOGNIZERS = {
         LooseIbanRecognizer,
         ContextSsnRecognizer,
         UserinfoSecretRecognizer,
+        *NATIONAL_ID_RECOGNIZERS,  # Presidio's country recognizers, scored by where the value stands
         *NAME_RECOGNIZERS,
     )
 }

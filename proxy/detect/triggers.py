@@ -8,15 +8,20 @@ from __future__ import annotations
 import re
 
 from proxy.detect.iban_trigger import IBAN_TRIGGER, IBAN_TRIGGER_RE
+from proxy.detect.national_id_trigger import NATIONAL_ID_TRIGGER, NATIONAL_ID_TRIGGER_RE
 
 # Anything a structured recognizer could match has an @, a run of 7+ digits with short separator runs
 # (an apostrophe or a comma among them: `4963'3500'…`, `5303, 0243, …`),
-# a dotted quad, an IPv6 group, a customers/ resource name, the start of an IBAN (two letters, two
-# digits, eleven letters or digits more: `lu88 0000 a000 000a 0000` has no run of seven digits) or a Search
-# Console domain property (`sc-domain:`). Strings without one skip Presidio.
+# a dotted quad, an IPv6 group, a customers/ resource name, a lettered national ID's digits and letter
+# (`AB 12 34 56 C`, `ABCPE1234F`: `national_id_trigger`), a Search Console domain property (`sc-domain:`)
+# or the start of an IBAN (two letters, two digits, eleven letters or digits more: `lu88 0000 a000 000a
+# 0000` has no run of seven digits). Strings without one skip Presidio.
 STRUCTURED_TRIGGER = re.compile(
     r"@|\d(?:[\s().\-/+',]{0,2}\d){6}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]{1,4}::?[0-9A-Fa-f]{1,4}:|"
-    r"-(?:domain|DOMAIN|Domain):(?<=[sS][cC]-.......)|" + IBAN_TRIGGER_RE
+    r"-(?:domain|DOMAIN|Domain):(?<=[sS][cC]-.......)|"
+    + IBAN_TRIGGER_RE
+    + "|"
+    + NATIONAL_ID_TRIGGER_RE
 )
 # The same test, cheaper per string (it runs on every unique string of a message): `@` by substring search;
 # the digit runs alone, so the scan stops only at digits; the IPv6 group anchored on its colon (a hex digit
@@ -54,4 +59,5 @@ def triggered(text: str) -> bool:
         or (":" in text and IPV6_TRIGGER.search(text) is not None)
         or IBAN_TRIGGER.search(text) is not None
         or (":" in text and SITE_TRIGGER.search(text) is not None)
+        or NATIONAL_ID_TRIGGER.search(text) is not None
     )

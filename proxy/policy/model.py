@@ -43,6 +43,15 @@ DEFAULT_RECOGNIZERS = [
     "ContextSsnRecognizer",
     "VeilLabeledValueRecognizer",
     "VeilAccountLabelRecognizer",
+    "VeilAadhaarRecognizer",
+    "VeilNinoRecognizer",
+    "VeilPanRecognizer",
+    "VeilTfnRecognizer",
+    "VeilPeselRecognizer",
+    "VeilFiscalCodeRecognizer",
+    "VeilNifRecognizer",
+    "VeilNieRecognizer",
+    "VeilNhsNumberRecognizer",
 ]
 
 
