@@ -24,6 +24,7 @@ from proxy.detect.known import KnownValues
 from proxy.policy import load_policy
 from proxy.transports import backend_stderr
 from proxy.transports.backend_stderr import CUT, MAX_LINE_CHARS, StderrFilter, redactor
+from tests.classes import national_ids
 from tests.classes.name_lists import FIRST, LAST
 from tests.classes.org_cases import company, spell
 
@@ -154,7 +155,22 @@ def _value(rng: Random, entity: str) -> Any:
     if entity == "SITE_URL":  # a Search Console property: a URL prefix or a domain property
         host = f"{last}-{rng.choice(('dental', 'roofing', 'law'))}.example".lower()
         return rng.choice((f"https://www.{host}/", f"sc-domain:{host}"))
+    if entity in _NATIONAL_IDS:  # valid by its checksum, written as its key's value is
+        return _NATIONAL_IDS[entity](rng)
     raise AssertionError(entity)
+
+
+_NATIONAL_IDS = {
+    "IN_AADHAAR": national_ids.aadhaar,
+    "UK_NINO": national_ids.nino,
+    "IN_PAN": national_ids.pan,
+    "AU_TFN": national_ids.tfn,
+    "PL_PESEL": national_ids.pesel,
+    "IT_FISCAL_CODE": national_ids.fiscal_code,
+    "ES_NIF": national_ids.nif,
+    "ES_NIE": national_ids.nie,
+    "UK_NHS": national_ids.nhs,
+}
 
 
 _MSGS = ("synced", "fetch done", "request handled", "cache refreshed", "retrying upstream")
