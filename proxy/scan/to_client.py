@@ -33,7 +33,16 @@ from proxy.detect.number_lookalikes import is_time_key, is_version_key
 from proxy.errors import check_depth, check_size
 from proxy.policy import Policy, ToolRules, normalize_key
 from proxy.policy.keys import key_rule_entity
-from proxy.scan import accounts, address_keys, labels, member_roles, names, record_parts, split_values
+from proxy.scan import (
+    accounts,
+    address_keys,
+    labels,
+    member_roles,
+    names,
+    record_parts,
+    rich_runs,
+    split_values,
+)
 from proxy.scan.byte_lists import MIN_BYTES, bytes_text, refuse_patch
 from proxy.scan.char_lists import MIN_CHARS, char_list_entity
 from proxy.scan.documents import Documents, mark_schemas
@@ -251,6 +260,8 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
         """`_walk` of a list no rule applies to (the usual case, kept short: it runs once per row)."""
         check_depth(depth, self.max_depth)
         if len(node) >= 2 and type(node[0]) is dict:
+            if len(node) <= rich_runs.MAX_RUNS:
+                rich_runs.collect(self._plan, node)  # the runs of a rich text, read joined too
             if len(node) >= _ROWS and self._plain_rows(node, doc, depth):
                 return
             names.record_columns(self, node, doc)
