@@ -83,8 +83,10 @@ def _run_text(item: dict[str, Any], path: Path) -> str | None:
 
 def runs_of(items: list[Any]) -> list[str | None] | None:
     """Each item's run string (None: an item without one), if `items` are the runs of a text."""
-    if not 2 <= len(items) <= MAX_RUNS or type(items[0]) is not dict:
+    if not 2 <= len(items) <= MAX_RUNS or type(items[0]) is not dict or type(items[1]) is not dict:
         return None
+    if not (_strings(items[0]) or _strings(items[1])):
+        return None  # rows of numbers and lists (a report's): no run starts the list
     path = _run_path(items)
     if path is None:
         return None
