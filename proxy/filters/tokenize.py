@@ -7,6 +7,7 @@ from proxy.detect.known import KNOWN_SCORE, KnownValues
 from proxy.detect.spans import Span, merge_spans, replace_spans
 from proxy.errors import InvalidMessage
 from proxy.filters.flow import Flow
+from proxy.scan import rich_runs
 from proxy.scan.forged_tokens import refuse_forged
 from proxy.scan.plan import ScanPlan
 from proxy.scan.protocol import refuse_retyped
@@ -81,6 +82,7 @@ class _Pass:
             for text, found in known.items():
                 spans[text] = merge_spans([*spans.get(text, ()), *found])
         _labelled_spans(plan, spans)
+        rich_runs.spread(plan, spans)  # a value across a rich text's runs: each run's piece takes its token
         _spread_new_values(flow, [*self.texts, *self.unread], spans, self.deadline, plan.part_values)
         _locate_quiet(plan, spans)
         refuse_retyped(plan.protocol, spans, plan.field_locations)  # a protocol number stays a number

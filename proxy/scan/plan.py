@@ -59,6 +59,9 @@ class ScanPlan:
     # A part of a value split across a text's record (`proxy.scan.split_values`): (text, start, end) -> the
     # joined (entity, value) whose token it takes; the part alone is no value to learn.
     part_values: dict[tuple[str, int, int], tuple[str, str]] = field(default_factory=dict)
+    # Lists whose items are the runs of one text (`proxy.scan.rich_runs`): (their joined view, each run's
+    # string and offset in it). The view is a text to scan; a value it holds is written onto the runs.
+    runs: list[tuple[str, list[tuple[str, int]]]] = field(default_factory=list)
     keys: dict[str, None] = field(default_factory=dict)  # unique object keys (renamed by a rare second walk)
     docs: list[Doc] = field(default_factory=list)
     embedded: dict[str, int] = field(default_factory=dict)  # JSON text -> index in docs

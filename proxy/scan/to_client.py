@@ -41,6 +41,7 @@ from proxy.scan import (
     names,
     odata_annotations,
     record_parts,
+    rich_runs,
     split_values,
 )
 from proxy.scan.byte_lists import MIN_BYTES, bytes_text, refuse_patch
@@ -265,6 +266,8 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
         """`_walk` of a list no rule applies to (the usual case, kept short: it runs once per row)."""
         check_depth(depth, self.max_depth)
         if len(node) >= 2 and type(node[0]) is dict:
+            if len(node) <= rich_runs.MAX_RUNS:
+                rich_runs.collect(self._plan, node)  # the runs of a rich text, read joined too
             if len(node) >= _ROWS and self._plain_rows(node, doc, depth):
                 return
             names.record_columns(self, node, doc)
