@@ -26,6 +26,8 @@ import re
 import zlib
 from collections.abc import Callable
 
+from proxy.detect.lzw import TooLarge, lzw_decode
+from proxy.detect.media_slots import slot_text
 from proxy.detect.pdf_text import pdf_text
 from proxy.errors import LimitExceeded, blocked
 from proxy.scan.blob_layers import is_raw_deflate, open_layer
@@ -89,7 +91,23 @@ def media_text(raw: bytes) -> str | None:
         return None
     runs = printable_text(raw)
     shown = pdf_shown_text(raw, beside=runs)
-    return "\n".join(t for t in (runs, shown) if t) or None
+    slots = slot_text(raw, _budgeted()) if raw[:5] != b"%PDF-" else None
+    if slots is not None and len(slots) > MAX_TEXT:
+        raise _too_much("text")
+    return "\n".join(t for t in (runs, shown, slots) if t) or None
+
+
+def _budgeted() -> Callable[[bytes], bytes]:
+    """An inflater of zlib streams sharing one `INFLATE_LIMIT` over all its calls."""
+    spent = 0
+
+    def inflate(data: bytes) -> bytes:
+        nonlocal spent
+        out = _inflate(memoryview(data), INFLATE_LIMIT - spent)
+        spent += len(out)
+        return out
+
+    return inflate
 
 
 def pdf_shown_text(raw: bytes, beside: str | None = None) -> str | None:
@@ -106,7 +124,16 @@ def pdf_shown_text(raw: bytes, beside: str | None = None) -> str | None:
         spent += len(out)
         return out
 
-    shown = pdf_text(raw, inflate)
+    def unlzw(data: bytes, early_change: int) -> bytes:
+        nonlocal spent
+        try:
+            out = lzw_decode(data, INFLATE_LIMIT - spent, early_change)
+        except TooLarge:
+            raise _too_much("compressed data") from None
+        spent += len(out)
+        return out
+
+    shown = pdf_text(raw, inflate, unlzw)
     if shown is not None and len(shown) > MAX_TEXT:
         raise _too_much("text")
     if shown and beside:

@@ -1,0 +1,51 @@
+"""Text that media and PDFs carry cut by their own structure, through the real to-client chain of a default
+install (`media_split_cases.py`), 150 seeded cases each. Media cannot carry a token: a value in it blocks
+the message (or, in base64 in a text field, the run is replaced), so a case leaks when its bytes reach the
+client as sent.
+
+Figures at the time of writing, before → after (leaky cases / 150):
+- a value spread over PNG text chunks (some UTF-16 iTXt), GIF comment sub-blocks and extensions, JPEG COM
+  segments, XMP over extended XMP, EXIF UTF-16 comments: see FIGURES below (`proxy.detect.media_slots`);
+- a PDF with no xref drawing a value glyph by glyph, maybe in CMap-mapped glyph codes, in a plain, LZW,
+  ASCII85+LZW, Flate or ASCIIHex stream (`proxy.detect.pdf_text`, `pdf_cmap`, `lzw`).
+Look-alikes (the same structures with ordinary metadata and report text): must pass byte for byte.
+"""
+
+from __future__ import annotations
+
+from random import Random
+
+import pytest
+
+from tests.classes.harness import ChainHarness
+from tests.classes.media_split_cases import delivered_unchanged, lookalikes, metadata_split, pdf_drawn
+
+N = 150
+BUILDERS = {"metadata-split": (metadata_split, 20261271), "pdf-drawn": (pdf_drawn, 20261272)}
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_a_value_cut_by_a_media_files_structure_never_reaches_the_client(
+    fresh: ChainHarness, name: str
+) -> None:
+    build, seed = BUILDERS[name]
+    rng = Random(seed)
+    leaky = []
+    for _ in range(N):
+        case = build(rng)
+        outcome = ChainHarness(fresh.engine).run(case)
+        if outcome.leaked or delivered_unchanged(outcome.received, case):
+            leaky.append(case.describe())
+    assert leaky == [], f"{len(leaky)}/{N}: {leaky[:8]}"
+
+
+def test_media_and_pdfs_with_ordinary_text_in_the_same_structures_pass_byte_for_byte(
+    fresh: ChainHarness,
+) -> None:
+    rng = Random(20261273)
+    altered = []
+    for _ in range(N):
+        outcome = ChainHarness(fresh.engine).run(lookalikes(rng))
+        if outcome.altered or outcome.blocked:
+            altered.append(outcome.summary())
+    assert altered == [], f"{len(altered)}/{N}: {altered[:8]}"
