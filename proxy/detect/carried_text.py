@@ -49,6 +49,11 @@ _NOT_A = re.compile(rb"[^A]")
 # The start of a zlib stream (the four usual headers: no preset dictionary) or of a gzip member.
 _STREAM = re.compile(rb"\x78[\x01\x5e\x9c\xda]|\x1f\x8b\x08")
 _PIXELS = b"IDAT"
+# A PDF font's name (`/BaseFont /ABCDEF+Helvetica-Bold`) is syntax no page shows, and a name finder reads
+# a person in it (`Helvetica`): read as `/Font`. Only names of letters, digits, `,`, `-` (no `@`, `.`).
+_FONT_NAME = re.compile(
+    rb"(/(?:BaseFont|FontName|FontFamily)\s*)/(?:[A-Z]{6}\+)?[A-Za-z][A-Za-z0-9,\-]{0,63}(?![\w@.#])"
+)
 
 # First bytes of gzip, zlib, bz2 (`B`), xz, lzma and zip (`P`); raw deflate has none (`is_raw_deflate`).
 _COMPRESSED_FIRST = frozenset(b"\x1f\x78B\xfd\x5dP")
@@ -89,7 +94,7 @@ def media_text(raw: bytes) -> str | None:
     blob reads as text in a charset (and a text field never held as anything but noise)."""
     if raw[:5] != b"%PDF-" and not is_media(raw):
         return None
-    runs = printable_text(raw)
+    runs = printable_text(_FONT_NAME.sub(rb"\1/Font", raw) if raw[:5] == b"%PDF-" else raw)
     shown = pdf_shown_text(raw, beside=runs)
     slots = slot_text(raw, _budgeted()) if raw[:5] != b"%PDF-" else None
     if slots is not None and len(slots) > MAX_TEXT:

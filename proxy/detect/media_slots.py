@@ -5,8 +5,8 @@ cut it: a GIF comment is written in sub-blocks of at most 255 bytes, each after 
 `\\x0ae@acme.com`), and a file may hold several comments; a PNG's text may be spread over several `tEXt`,
 `zTXt` and `iTXt` chunks, each between a length, a type and a CRC; a JPEG's over several `COM` segments, an
 XMP packet over extended-XMP segments. A viewer shows each slot's text, and a reader who joins the slots
-reads the value whole. So this module walks the structure, and gives each slot's text on its own line and
-then all slots of one kind glued in order, one view: a value cut between two chunks reads whole there.
+reads the value whole. So this module walks the structure, and gives all slots of one kind glued in order,
+one view (a lone slot: its text): a value cut between two chunks reads whole there.
 
 A slot's bytes are read as text by their BOM, then by UTF-16/32 shape (`text_codecs.unit_codec`: an `iTXt`
 written in UTF-16BE), then as UTF-8, at last as Latin-1. EXIF (in a JPEG's APP1, or a TIFF's own IFDs):
@@ -54,8 +54,9 @@ def _views(kinds: dict[str, list[bytes]]) -> list[str]:
     out: list[str] = []
     for pieces in kinds.values():
         texts = [as_text(p).strip("\x00") for p in pieces]
-        out += [t for t in texts if t.strip()]
-        if len(pieces) > 1:
+        if len(pieces) == 1:  # pieces alone are read as printable runs already, and out of context here
+            out += [t for t in texts if t.strip()]
+        else:
             out.append("".join(texts))
             whole = as_text(b"".join(pieces))  # a UTF-16 text cut at an odd byte reads whole only so
             if whole not in out:

@@ -52,6 +52,7 @@ _TOKEN = re.compile(
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r?\n|.)", re.DOTALL)
 _WORD_GAP = 200  # a TJ displacement (thousandths of a text unit) wider than this is a space between words
+_GLYPHS = 3  # characters a piece of a line drawn glyph by glyph holds at most (a ligature, a kerned pair)
 _SHOWS = frozenset({b"Tj", b"TJ", b"'", b'"'})
 
 Decode = Callable[[bytes], bytes]
@@ -90,7 +91,7 @@ class _Page:
     """Text state while reading one content stream: the font's CMap, the current line's height, and the
     pieces drawn on it so far."""
 
-    def __init__(self, fonts: dict[bytes, CMap], fallback: CMap | None) -> None:
+    def __init__(self, fonts: dict[bytes, CMap | None], fallback: CMap | None) -> None:
         self.fonts, self.fallback = fonts, fallback
         self.cmap: CMap | None = None
         self.guessed = False  # the CMap is the file's only one, not the named font's: raw bytes read too
@@ -111,20 +112,25 @@ class _Page:
             for p in pieces
         )
         if text.strip():
-            self.out.append(text)
             self.line.append(text)
         if self.cmap is not None and self.guessed:
             raw = b"".join(p for p in pieces if isinstance(p, bytes))
             self.out.append(_as_text(raw, None))
 
     def flush(self) -> None:
-        if len(self.line) > 1:
+        """The line's pieces, one per line as drawn, and glued; a line drawn glyph by glyph (no piece
+        longer than `_GLYPHS`) only glued: its glyphs one per line would read as a column."""
+        if len(self.line) > 1 and max(map(len, self.line)) <= _GLYPHS:
             self.out.append("".join(self.line))
+        elif len(self.line) > 1:
+            self.out += [*self.line, "".join(self.line)]
+        else:
+            self.out += self.line
         self.line = []
 
 
 def shown_text(
-    content: bytes, fonts: dict[bytes, CMap] | None = None, fallback: CMap | None = None
+    content: bytes, fonts: dict[bytes, CMap | None] | None = None, fallback: CMap | None = None
 ) -> list[str]:
     """The text each text-showing operator of a content stream's text objects (`BT` … `ET`) shows, and each
     line drawn in pieces glued (module doc). Only inside text objects: an image's compressed bytes hold
@@ -147,8 +153,10 @@ def shown_text(
             inside = False
         elif op == b"Tf":
             names = [t.group(5)[1:] for t in stack if t.group(5) is not None]
-            found = page.fonts.get(names[-1]) if names else None
-            page.cmap, page.guessed = (found, False) if found is not None else (page.fallback, True)
+            if names and names[-1] in page.fonts:  # a font the resources name: its CMap, or none
+                page.cmap, page.guessed = page.fonts[names[-1]], False
+            else:
+                page.cmap, page.guessed = page.fallback, True
         elif op == b"TL" and nums:
             leading = nums[-1]
         elif inside and op in (b"Td", b"TD") and len(nums) >= 2:
@@ -233,7 +241,9 @@ def _streams(
     return out
 
 
-def _fonts(raw: bytes, streams: list[tuple[int, bytes, bytes]]) -> tuple[dict[bytes, CMap], CMap | None]:
+def _fonts(
+    raw: bytes, streams: list[tuple[int, bytes, bytes]]
+) -> tuple[dict[bytes, CMap | None], CMap | None]:
     """The CMap of each font resource name (objects found by scanning, module doc), and the one CMap of the
     file if it has exactly one."""
     starts = [(m.start(), m.group(1)) for m in _OBJ.finditer(raw)]
@@ -256,13 +266,15 @@ def _fonts(raw: bytes, streams: list[tuple[int, bytes, bytes]]) -> tuple[dict[by
         for num, body in bodies.items()
         if (m := _TO_UNICODE.search(body)) and m.group(1) in cmaps
     }
-    named: dict[bytes, CMap] = {}
+    found: dict[bytes, set[bytes]] = {}
     tables = [m.group(1) for m in _FONTS_INLINE.finditer(raw)]
     tables += [bodies.get(m.group(1), b"") for m in _FONTS_REF.finditer(raw)]
     for table in tables:
         for e in _FONT_ENTRY.finditer(table):
-            if e.group(2) in font_cmap:
-                named.setdefault(e.group(1), font_cmap[e.group(2)])
+            found.setdefault(e.group(1), set()).add(e.group(2))
+    # A name that stands for one font on every page: that font's CMap (or none); one that stands for
+    # several is left out, read as a font not found.
+    named = {name: font_cmap.get(nums.pop()) for name, nums in found.items() if len(nums) == 1}
     return named, next(iter(cmaps.values())) if len(cmaps) == 1 else None
 
 

@@ -36,6 +36,10 @@ CLEAN_PDF = [
 
 
 def _cuts(rng: Random, raw: bytes, most: int = 4) -> list[bytes]:
+    """`raw` cut at random bytes; text of several values (a look-alike's: one per line) at its lines,
+    one value a slot, as files that hold several metadata values have them."""
+    if raw.count(b"\n") > 1:
+        return raw.splitlines(keepends=True)
     n = min(len(raw) - 1, rng.randrange(1, most))
     cuts = sorted(rng.sample(range(1, len(raw)), n))
     return [raw[a:b] for a, b in zip([0, *cuts], [*cuts, len(raw)], strict=True)]
@@ -44,14 +48,15 @@ def _cuts(rng: Random, raw: bytes, most: int = 4) -> list[bytes]:
 # ---------------------------------------------------------------------------------------- metadata
 def _png(rng: Random, text: str) -> tuple[bytes, str]:
     utf16 = rng.random() < 0.3
-    if utf16:
-        codec = rng.choice(["utf-16-be", "utf-16-le", "utf-16"])
-        raw = text.encode(codec)
+    codec = rng.choice(["utf-16-be", "utf-16-le", "utf-16"]) if utf16 else "plain"
+    raw = text.encode(codec if utf16 else "utf-8")
+    if text.count("\n") > 1:  # a look-alike's values: each in its own chunk, encoded alone
+        pieces = [line.encode(codec if utf16 else "utf-8") for line in text.splitlines(keepends=True)]
     else:
-        codec, raw = "plain", text.encode()
+        pieces = _cuts(rng, raw)
     chunks = []
     key = rng.choice([b"Comment", b"Description", b"Author"])
-    for piece in _cuts(rng, raw):
+    for piece in pieces:
         kind = "iTXt" if utf16 else rng.choice(["tEXt", "zTXt", "iTXt"])
         if kind == "tEXt":
             chunks.append(media._chunk(b"tEXt", key + b"\x00" + piece))
@@ -272,7 +277,8 @@ def lookalikes(rng: Random) -> Case:
         mime = "application/pdf"
     else:
         build, mime = _META[kind]
-        data, label = build(rng, rng.choice(media.CLEAN_META) + "\n")
+        values = rng.sample(media.CLEAN_META, rng.randrange(2, 5))
+        data, label = build(rng, "".join(v + "\n" for v in values))
     msg, blob, where = _message(rng, data, mime)
     return Case(
         "media-split-lookalike", [msg], survivors=[Survivor(blob, label="media")], label=f"{label}:{where}"
