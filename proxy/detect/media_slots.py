@@ -171,7 +171,8 @@ def _tiff_strings(tiff: bytes) -> list[bytes]:
         return []
     order = "<" if tiff[:2] == b"II" else ">"
     out: list[bytes] = []
-    todo, seen = [struct.unpack(order + "I", tiff[4:8])[0]], set()
+    todo: list[int] = [struct.unpack(order + "I", tiff[4:8])[0]]
+    seen: set[int] = set()
     while todo and len(seen) < _MAX_IFDS:
         ifd = todo.pop(0)
         if ifd in seen or ifd + 2 > len(tiff):
