@@ -99,6 +99,8 @@ def media_text(raw: bytes) -> str | None:
     slots = slot_text(raw, _budgeted()) if raw[:5] != b"%PDF-" else None
     if slots is not None and len(slots) > MAX_TEXT:
         raise _too_much("text")
+    if slots and runs:  # only what the runs do not hold already: a text read twice reads otherwise
+        slots = "\n".join(line for line in slots.split("\n") if line.strip() and line.strip() not in runs)
     return "\n".join(t for t in (runs, shown, slots) if t) or None
 
 
