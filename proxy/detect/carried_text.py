@@ -26,6 +26,8 @@ import re
 import zlib
 from collections.abc import Callable
 
+from proxy.detect.lzw import TooLarge, lzw_decode
+from proxy.detect.media_slots import slot_text
 from proxy.detect.pdf_text import pdf_text
 from proxy.errors import LimitExceeded, blocked
 from proxy.scan.blob_layers import is_raw_deflate, open_layer
@@ -47,6 +49,11 @@ _NOT_A = re.compile(rb"[^A]")
 # The start of a zlib stream (the four usual headers: no preset dictionary) or of a gzip member.
 _STREAM = re.compile(rb"\x78[\x01\x5e\x9c\xda]|\x1f\x8b\x08")
 _PIXELS = b"IDAT"
+# A PDF font's name (`/BaseFont /ABCDEF+Helvetica-Bold`) is syntax no page shows, and a name finder reads
+# a person in it (`Helvetica`): read as `/Font`. Only names of letters, digits, `,`, `-` (no `@`, `.`).
+_FONT_NAME = re.compile(
+    rb"(/(?:BaseFont|FontName|FontFamily)\s*)/(?:[A-Z]{6}\+)?[A-Za-z][A-Za-z0-9,\-]{0,63}(?![\w@.#])"
+)
 
 # First bytes of gzip, zlib, bz2 (`B`), xz, lzma and zip (`P`); raw deflate has none (`is_raw_deflate`).
 _COMPRESSED_FIRST = frozenset(b"\x1f\x78B\xfd\x5dP")
@@ -87,9 +94,27 @@ def media_text(raw: bytes) -> str | None:
     blob reads as text in a charset (and a text field never held as anything but noise)."""
     if raw[:5] != b"%PDF-" and not is_media(raw):
         return None
-    runs = printable_text(raw)
+    runs = printable_text(_FONT_NAME.sub(rb"\1/Font", raw) if raw[:5] == b"%PDF-" else raw)
     shown = pdf_shown_text(raw, beside=runs)
-    return "\n".join(t for t in (runs, shown) if t) or None
+    slots = slot_text(raw, _budgeted()) if raw[:5] != b"%PDF-" else None
+    if slots is not None and len(slots) > MAX_TEXT:
+        raise _too_much("text")
+    if slots and runs:  # only what the runs do not hold already: a text read twice reads otherwise
+        slots = "\n".join(line for line in slots.split("\n") if line.strip() and line.strip() not in runs)
+    return "\n".join(t for t in (runs, shown, slots) if t) or None
+
+
+def _budgeted() -> Callable[[bytes], bytes]:
+    """An inflater of zlib streams sharing one `INFLATE_LIMIT` over all its calls."""
+    spent = 0
+
+    def inflate(data: bytes) -> bytes:
+        nonlocal spent
+        out = _inflate(memoryview(data), INFLATE_LIMIT - spent)
+        spent += len(out)
+        return out
+
+    return inflate
 
 
 def pdf_shown_text(raw: bytes, beside: str | None = None) -> str | None:
@@ -106,7 +131,16 @@ def pdf_shown_text(raw: bytes, beside: str | None = None) -> str | None:
         spent += len(out)
         return out
 
-    shown = pdf_text(raw, inflate)
+    def unlzw(data: bytes, early_change: int) -> bytes:
+        nonlocal spent
+        try:
+            out = lzw_decode(data, INFLATE_LIMIT - spent, early_change)
+        except TooLarge:
+            raise _too_much("compressed data") from None
+        spent += len(out)
+        return out
+
+    shown = pdf_text(raw, inflate, unlzw)
     if shown is not None and len(shown) > MAX_TEXT:
         raise _too_much("text")
     if shown and beside:
