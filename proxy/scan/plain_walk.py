@@ -17,6 +17,7 @@ from proxy.scan import labels, record_parts
 from proxy.scan.columns import plain_rows
 from proxy.scan.key_info import ENTITY, JSON_STARTS, METRIC_TEXT, NUM, PLAIN_SCALARS, TIME, KeyInfo, big
 from proxy.scan.plan import Location, ScanPlan
+from proxy.scan.positional import MAX_COLUMNS
 from proxy.scan.shapes import BIG_INT, INT64, refuse_beyond_64_bits
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class PlainWalk:
     _key_memo: dict[str, KeyInfo]
     _label_roles: int
     _part_roles: int
+    _table_lists: list[tuple[list[Any], int]]
     _descriptive: bool
     max_depth: int
 
@@ -103,6 +105,8 @@ class PlainWalk:
                         self._plain_list(v, doc, depth + 1)
                         if v and type(v[0]) is list and not self._descriptive:
                             labels.matrix(self._whole, k, v, doc)  # `{"values": [["Name", "SSN"], …]}`
+                        elif v and type(v[0]) is str and len(v) <= MAX_COLUMNS:
+                            self._table_lists.append((v, doc))  # a header (`detached_headers`)
                 elif t is dict:
                     if not (top and k == "structuredContent"):
                         self._plain_dict(v, doc, depth + 1)
