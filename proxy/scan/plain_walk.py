@@ -126,7 +126,7 @@ class PlainWalk:
             size += self._other(node, k, v, doc, None, depth, info[ENTITY], info)
         if plain:
             plan.plain.append((node, doc))
-        if self._label_roles == 3 and len(node) <= labels.MAX_RECORD_KEYS and not self._descriptive:
+        if self._label_roles == 3 and not self._descriptive:  # any size: `record` is linear in its keys
             labels.record(self._whole, node, doc)  # `{"name": "SSN", "value": "123456789"}`
         if self._part_roles and not self._descriptive and record_parts.combined(self._part_roles):
             record_parts.record(self._whole, node, doc)  # `{"area_code": "415", "number": "5550132"}`
