@@ -159,10 +159,10 @@ def read(walker: ToClientWalker) -> None:
                 headers.setdefault(doc, []).append((id(node), found, True))
             else:
                 tables.extend((node, doc, m) for m in _cell_members(first))
-        else:
+        else:  # a list of strings: a column list by its place only, read by the label rules (`labels`)
             found = header_labels(node)
             if found is not None:
-                headers.setdefault(doc, []).append((id(node), found, True))
+                headers.setdefault(doc, []).append((id(node), found, False))
     for rows, doc, member in tables:
         _read_rows(walker, rows, doc, member, headers.get(doc, []))
 
