@@ -161,7 +161,7 @@ class _Beside:
         if other is None or self.label_of is None or not _RECORD_GAP.fullmatch(self.text, other[0], start):
             return
         label, value = (other[1], this) if label_first else (this, other[1])
-        entity = self.label_of(label, value) if len(label) <= labels.MAX_LABEL else None
+        entity = self.label_of(labels.label_window(label), value)
         if entity is not None:
             self.out.append((entity, value))
 

@@ -59,15 +59,23 @@ ROLES: dict[str, int] = {
 }
 _BOTH = frozenset({"data"})
 
-MAX_RECORD_KEYS = 12  # an attribute/value record is small; a larger object is a record of its own
 MAX_LABEL = 64
 # Distinct labels of one column of a list of records read as attribute names at most: more are a column of
 # titles or identifiers (`{"id": "doc-17", "content": …}` × 5,000), each of them judged would cost the walk
 # of a large result more than the rest of its walk; such a column's values are still scanned as texts.
 MAX_ROW_LABELS = 256
-MAX_TABLE_ROWS = 5_000
 _MAX_TITLE_LINES = 2  # lines of no delimiter above a table's header
 _SCALARS = (str, int, float)
+
+
+def label_window(label: str) -> str:
+    """A label as read: past `MAX_LABEL` characters, its last words within it (the words nearest the value
+    name it: `… registered residential street address`); a longer label is not skipped."""
+    if len(label) <= MAX_LABEL:
+        return label
+    tail = label[-MAX_LABEL:]
+    cut = tail.find(" ")
+    return tail[cut + 1 :] if 0 <= cut < len(tail) - 1 else tail
 
 
 def role(key: str) -> int:
@@ -242,7 +250,7 @@ def _table(walker: ToClientWalker, header: list[Any], rows: list[Any], doc: int)
             columns.append((i, label))
     if not columns:
         return
-    for row in rows[:MAX_TABLE_ROWS]:
+    for row in rows:  # every row: a cap forwarded the rest unread; the cost is linear
         if type(row) is not list:
             continue
         for i, label in columns:
@@ -315,7 +323,7 @@ def table_rows(text: str) -> Iterable[list[tuple[str, int, int]]]:
         return
     labels = [head[a:b].strip() for a, b in cells(head, 0, d)]
     width = len(labels)
-    for at, line in rows[first + 1 : first + 1 + MAX_TABLE_ROWS]:
+    for at, line in rows[first + 1 :]:  # every row (no cap: linear)
         row = cells(line, at, d) if line.count(d) + 1 >= width else []
         if len(row) != width:  # a quoted cell may hold the delimiter (`"1042 Elm St, Springfield"`)
             continue
@@ -369,8 +377,9 @@ def labelled_spans(walker: ToClientWalker, texts: Iterable[str]) -> dict[str, li
                 out.setdefault(text, []).append((a, b, kind))
         pairs = []
         for label, a, b in text_pairs(text):
-            if a >= b or len(label) > MAX_LABEL:
+            if a >= b:
                 continue
+            label = label_window(label)
             ok = matters.get(label)
             if ok is None:
                 ok = matters[label] = label_matters(label) or bool(accounts.data_label(walker, label))

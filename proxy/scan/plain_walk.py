@@ -17,6 +17,7 @@ from proxy.scan import labels, record_parts
 from proxy.scan.columns import plain_rows
 from proxy.scan.key_info import ENTITY, JSON_STARTS, METRIC_TEXT, NUM, PLAIN_SCALARS, TIME, KeyInfo, big
 from proxy.scan.plan import Location, ScanPlan
+from proxy.scan.positional import MAX_COLUMNS
 from proxy.scan.shapes import BIG_INT, INT64, refuse_beyond_64_bits
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class PlainWalk:
     _key_memo: dict[str, KeyInfo]
     _label_roles: int
     _part_roles: int
+    _table_lists: list[tuple[list[Any], int]]
     _descriptive: bool
     max_depth: int
 
@@ -103,6 +105,8 @@ class PlainWalk:
                         self._plain_list(v, doc, depth + 1)
                         if v and type(v[0]) is list and not self._descriptive:
                             labels.matrix(self._whole, k, v, doc)  # `{"values": [["Name", "SSN"], …]}`
+                        elif v and type(v[0]) is str and len(v) <= MAX_COLUMNS:
+                            self._table_lists.append((v, doc))  # a header (`detached_headers`)
                 elif t is dict:
                     if not (top and k == "structuredContent"):
                         self._plain_dict(v, doc, depth + 1)
@@ -122,7 +126,7 @@ class PlainWalk:
             size += self._other(node, k, v, doc, None, depth, info[ENTITY], info)
         if plain:
             plan.plain.append((node, doc))
-        if self._label_roles == 3 and len(node) <= labels.MAX_RECORD_KEYS and not self._descriptive:
+        if self._label_roles == 3 and not self._descriptive:  # any size: `record` is linear in its keys
             labels.record(self._whole, node, doc)  # `{"name": "SSN", "value": "123456789"}`
         if self._part_roles and not self._descriptive and record_parts.combined(self._part_roles):
             record_parts.record(self._whole, node, doc)  # `{"area_code": "415", "number": "5550132"}`

@@ -28,9 +28,10 @@ from proxy.detect.name_csv import MAX_CELL
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-MAX_ROWS = 5_000  # tuples of one INSERT, lines of one COPY, rows of one table
 MAX_COLUMNS = 64
-MAX_LITERAL = 4_096  # a literal longer than this is no cell of a table: the reader gives up there
+# No limit on rows or on a literal's length: a cap there forwarded the rest unread (a hostile backend pads
+# 5,000 rows, or a 5,000-character note before the address). Each reader moves forward only (an INSERT
+# found inside text a previous one read is skipped), so its cost is linear in the text.
 
 # The column list of an INSERT, its `VALUES` keyword just after (identifiers bare or quoted, a schema's dot).
 _IDENT = r"[\w.`\"\[\]]{1,128}"
@@ -67,12 +68,17 @@ def _named(labels: list[str], cells: list[tuple[int, int]]) -> Iterator[tuple[st
 
 # ------------------------------------------------------------------------------------------ SQL
 def _insert_pairs(text: str) -> Iterator[tuple[str, int, int]]:
+    done = 0  # where the last INSERT's tuples ended: an INSERT inside them is text of a literal
     for m in _INSERT.finditer(text):
+        if m.start() < done:
+            continue
         labels = _labels(m[1])
         if len(labels) > MAX_COLUMNS:
             continue
-        for row in _tuples(text, m.end()):
+        end = [m.end()]
+        for row in _tuples(text, m.end(), end):
             yield from _named(labels, row)
+        done = end[0]
 
 
 def _skip_blanks(text: str, pos: int) -> int:
@@ -87,7 +93,7 @@ def _quoted(text: str, pos: int) -> int:
     backslash escape stay inside), or -1."""
     q = text[pos]
     pos += 1
-    n = min(len(text), pos + MAX_LITERAL)
+    n = len(text)
     while pos < n:
         c = text[pos]
         if c == "\\":
@@ -106,7 +112,7 @@ def _bare(text: str, pos: int) -> int:
     """The end of a bare literal (a number, `NULL`, `now()`) starting at `pos`: the next `,` or `)` outside
     its own parentheses."""
     depth = 0
-    n = min(len(text), pos + MAX_LITERAL)
+    n = len(text)
     while pos < n:
         c = text[pos]
         if c == "(":
@@ -123,10 +129,12 @@ def _bare(text: str, pos: int) -> int:
     return n
 
 
-def _tuples(text: str, pos: int) -> Iterator[list[tuple[int, int]]]:
-    """Each `( … )` tuple of a VALUES list from `pos`, as its cells' spans (a quoted literal's inside)."""
+def _tuples(text: str, pos: int, reached: list[int]) -> Iterator[list[tuple[int, int]]]:
+    """Each `( … )` tuple of a VALUES list from `pos`, as its cells' spans (a quoted literal's inside);
+    `reached[0]` is where the reading stopped."""
     n = len(text)
-    for _ in range(MAX_ROWS):
+    while True:
+        reached[0] = pos
         pos = _skip_blanks(text, pos)
         if pos >= n or text[pos] != "(":
             return
@@ -140,7 +148,8 @@ def _tuples(text: str, pos: int) -> Iterator[list[tuple[int, int]]]:
                 pos += 1  # N'…' (national), E'…' (escapes)
             if text[pos] in "'\"":
                 end = _quoted(text, pos)
-                if end < 0:
+                if end < 0:  # never closed: the rest of the text is this literal
+                    reached[0] = n
                     return
                 cells.append((pos + 1, end))
                 pos = end + 1
@@ -162,6 +171,7 @@ def _tuples(text: str, pos: int) -> Iterator[list[tuple[int, int]]]:
             pos += 1
             break
         yield cells
+        reached[0] = pos
         pos = _skip_blanks(text, pos)
         if pos >= n or text[pos] != ",":
             return
@@ -175,7 +185,7 @@ def _copy_pairs(text: str) -> Iterator[tuple[str, int, int]]:
             continue
         labels = _labels(m[1])
         pos = m.end()
-        for _ in range(MAX_ROWS):
+        while True:
             end = text.find("\n", pos)
             end = len(text) if end < 0 else end
             line = text[pos:end].rstrip("\r")

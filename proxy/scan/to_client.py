@@ -36,6 +36,7 @@ from proxy.policy.keys import key_rule_entity
 from proxy.scan import (
     accounts,
     address_keys,
+    detached_headers,
     labels,
     member_roles,
     names,
@@ -123,6 +124,7 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
         self._key_memo: dict[str, KeyInfo] = {}
         self._label_roles = 0  # 1: a label key seen in this message, 2: a value key, 3: both (`labels`)
         self._part_roles = 0  # the part keys of split values seen in this message (`record_parts.mask`)
+        self._table_lists: list[tuple[list[Any], int]] = []  # headers and rows apart (`detached_headers`)
         self._value_memo: dict[str, KeyInfo] = {}  # a descriptive result's JSON texts: keys as in values
         self._schemas: dict[int, str] = {}  # id of a property's schema -> the property's name
         self._structured_json: bytes | None = None
@@ -176,6 +178,7 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
         self._schemas = {}
         self._label_roles = 0
         self._part_roles = 0
+        self._table_lists = []
         if self._descriptive:
             mark_schemas(payload, self._schemas, 0, self.max_depth)
         elif isinstance(payload, dict) and type(payload.get("requestedSchema")) is dict:
@@ -189,6 +192,9 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
             plan.docs.append(Doc("", structured, [(payload, "structuredContent", 0)]))
             self._walk(structured, plan.structured, self.root_trie, 1, None, False)
         self._walk(payload, 0, None, 0, None, False)
+        if not self._descriptive:
+            detached_headers.read(self)  # `{"schema": {"fields": [...]}, "rows": [{"f": [...]}]}`
+        self._table_lists = []
         plan.protocol = protocol_numbers(payload)
         for _, _, text in plan.protocol:  # scanned whatever their key (`total` is a metric word elsewhere)
             plan.texts[text] = None
@@ -265,6 +271,8 @@ class ToClientWalker(PlainWalk, Documents, KeyedText, Patcher):
     def _plain_list(self, node: list[Any], doc: int, depth: int) -> None:
         """`_walk` of a list no rule applies to (the usual case, kept short: it runs once per row)."""
         check_depth(depth, self.max_depth)
+        if node and (type(node[0]) is dict or type(node[0]) is list):
+            self._table_lists.append((node, doc))  # a header or rows (`detached_headers`)
         if len(node) >= 2 and type(node[0]) is dict:
             if len(node) <= rich_runs.MAX_RUNS:
                 rich_runs.collect(self._plan, node)  # the runs of a rich text, read joined too
