@@ -2,7 +2,8 @@
 default install (red team round 11, class 6).
 
 Figures at the time of writing, 40 seeded cases (fewer than 150: each holds a table of up to 25,000 rows),
-before → after: see the generator's doc (`table_limit_cases`) and the report of branch h12-tables.
+before → after (34/40 → 0/40); `make test` runs the first 16 of them, to stay inside CI's time budget: see
+the generator's doc (`table_limit_cases`) and the report of branch h12-tables.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from tests.classes.harness import ChainHarness
 from tests.classes.table_limit_cases import table_limits
 
-N = 40
+N = 16
 
 
 def test_values_past_the_former_row_literal_and_record_limits_are_still_read(fresh: ChainHarness) -> None:
